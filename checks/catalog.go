@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Entry is one Microsoft 365 reply as public sources show it on the wire,
+// with what it means for a device. The same table drives the diagnosis
+// (Match) and the simulator (which sends Render(Text)), so the two cannot
+// disagree. Every row names its source; rows from facts that no source
+// confirms have Confirmed false and say "likely" in their Finding.
+type Entry struct {
+	ID       string // stable key, used by the simulator's scenarios
+	Code     int
+	Enhanced string // "" when the reply has none
+	// Text is the reply text after the code, as seen, with placeholders:
+	// <HOST> front-end host name, <IP> client address, <TS> ISO timestamp,
+	// <TOKEN> 16-hex session token, <DATE> RFC 1123 date, <FROM>/<USER>.
+	Text string
+	// Pattern matches the reply text loosely (texts vary over time, see
+	// FACTS.md README: match codes and enhanced codes first, text loosely).
+	// nil means code and enhanced code alone identify the reply.
+	Pattern   *regexp.Regexp
+	Stage     string // the stage where it is seen
+	Category  Category
+	Step      int // checklist step (DESIGN.md)
+	Finding   string
+	Next      string
+	Source    string
+	Confirmed bool
+}
+
+// Render fills the placeholders of e.Text with the given values (missing
+// keys are left as they are) and returns the full reply line text.
+func (e *Entry) Render(vals map[string]string) string {
+	s := e.Text
+	for k, v := range vals {
+		s = strings.ReplaceAll(s, "<"+k+">", v)
+	}
+	return s
+}
+
+// Lookup returns the entry with the given ID, or nil.
+func Lookup(id string) *Entry {
+	for i := range Catalog {
+		if Catalog[i].ID == id {
+			return &Catalog[i]
+		}
+	}
+	return nil
+}
+
+// Match returns the catalog entry that best explains reply r seen at stage,
+// or nil. An entry matches when its code and enhanced code equal the
+// reply's (an entry without an enhanced code matches any) and its Pattern,
+// if any, matches the text. Among matches, an entry whose pattern matched
+// wins over one identified by codes alone, and an entry for the same stage
+// wins over one for another stage.
+func Match(stage string, r *transcript.Reply) *Entry {
+	if r == nil {
+		return nil
+	}
+	text := r.Text()
+	var best *Entry
+	bestScore := -1
+	for i := range Catalog {
+		e := &Catalog[i]
+		if e.Code != 0 && e.Code != r.Code {
+			continue
+		}
+		if e.Enhanced != "" && e.Enhanced != r.Enhanced {
+			continue
+		}
+		score := 0
+		if e.Pattern != nil {
+			if !e.Pattern.MatchString(text) {
+				continue
+			}
+			score += 4
+		}
+		if e.Enhanced != "" {
+			score += 2
+		}
+		if e.Stage == stage {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = e, score
+		}
+	}
+	return best
+}

@@ -1,0 +1,85 @@
+// Package checks judges what a probe recorded: one check per stage, the
+// spec's expectations, the Microsoft 365 reply catalog, and the diagnosis
+// that turns a transcript into one verdict. It does not talk to the
+// network and does not read specs; the specs package builds the Expect
+// values, the runner builds transcripts.
+package checks
+
+import "slices"
+
+// Method is how a device sends through Microsoft 365 (DESIGN.md, the three
+// methods; FACTS.md section 1).
+type Method string
+
+const (
+	Submission Method = "submission"  // smtp.office365.com:587, SMTP AUTH
+	DirectSend Method = "direct_send" // tenant MX :25, anonymous, own mailboxes only
+	Relay      Method = "relay"       // tenant MX :25 through an inbound connector
+)
+
+// Methods lists the valid methods in the order the docs present them.
+var Methods = []Method{Submission, DirectSend, Relay}
+
+// TLSMode is how the probe protects the session.
+type TLSMode string
+
+const (
+	StartTLS TLSMode = "starttls" // plaintext banner, then STARTTLS (RFC 3207)
+	Implicit TLSMode = "implicit" // TLS from the first byte (port 465 style)
+	NoTLS    TLSMode = "none"     // never encrypt
+)
+
+// TLSModes lists the valid TLS modes.
+var TLSModes = []TLSMode{StartTLS, Implicit, NoTLS}
+
+// Stage names: the public vocabulary of `expect "STAGE"` and of reports.
+const (
+	Resolve  = "resolve"
+	Connect  = "connect"
+	Banner   = "banner"
+	EHLO     = "ehlo"
+	STARTTLS = "starttls"
+	TLS      = "tls"
+	EHLOTLS  = "ehlo_tls"
+	Auth     = "auth"
+	Mail     = "mail"
+	Rcpt     = "rcpt"
+	Data     = "data"
+	Quit     = "quit"
+)
+
+// StageNames lists each stage once, in protocol order, for messages and
+// "did you mean" suggestions.
+var StageNames = []string{Resolve, Connect, Banner, EHLO, STARTTLS, TLS, EHLOTLS, Auth, Mail, Rcpt, Data, Quit}
+
+// Plan describes what a site's probe will do; Sequence derives the stages.
+type Plan struct {
+	Method Method
+	TLS    TLSMode
+	Auth   bool // the spec has an auth block
+	Data   bool // envelope.send_message
+}
+
+// Sequence returns the stages a probe of this plan runs, in order.
+func Sequence(p Plan) []string {
+	seq := []string{Resolve, Connect}
+	switch p.TLS {
+	case Implicit:
+		seq = append(seq, TLS, Banner, EHLO)
+	case NoTLS:
+		seq = append(seq, Banner, EHLO)
+	default:
+		seq = append(seq, Banner, EHLO, STARTTLS, TLS, EHLOTLS)
+	}
+	if p.Auth {
+		seq = append(seq, Auth)
+	}
+	seq = append(seq, Mail, Rcpt)
+	if p.Data {
+		seq = append(seq, Data)
+	}
+	return append(seq, Quit)
+}
+
+// Reaches reports whether a probe of plan p can reach stage.
+func Reaches(p Plan, stage string) bool { return slices.Contains(Sequence(p), stage) }

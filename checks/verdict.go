@@ -1,0 +1,32 @@
+package checks
+
+// Category names the kind of problem a verdict reports (DESIGN.md).
+type Category string
+
+const (
+	OK         Category = "ok"
+	Network    Category = "network"
+	Firewall   Category = "firewall"
+	TLSCat     Category = "tls"
+	AuthCat    Category = "auth"
+	Reputation Category = "reputation"
+	Policy     Category = "policy"
+	Recipient  Category = "recipient"
+	Service    Category = "service"
+	Config     Category = "config"
+)
+
+// Verdict is one site's diagnosis. Its JSON shape is a public interface
+// (DESIGN.md "JSON report"): do not rename fields.
+type Verdict struct {
+	Category Category `json:"category"`
+	Stage    string   `json:"stage"`
+	Code     int      `json:"code"`
+	Enhanced string   `json:"enhanced"`
+	Summary  string   `json:"summary"`
+	Step     int      `json:"step"` // checklist step 1-10 (DESIGN.md)
+	Next     string   `json:"next"`
+	// Evidence is the exact reply line or error that decided the verdict.
+	// The JSON report carries it inside Summary; humans see it on its own line.
+	Evidence string `json:"-"`
+}

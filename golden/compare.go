@@ -1,0 +1,84 @@
+package golden
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Drift is how this run's golden text differs from the stored one.
+type Drift struct {
+	// Stages lists the stages whose lines or result changed, in order, so
+	// a report can say "ehlo, starttls changed" before showing the diff.
+	Stages []string
+	// Diff is a unified line diff: "-" the stored golden, "+" this run.
+	Diff string
+}
+
+// block is one stage's part of a golden: its lines and its result line.
+type block struct {
+	Stage string
+	Lines []string
+}
+
+// parse splits golden text into stage blocks. Lines before the first
+// result belong to the first stage; the header is its own block.
+func parse(b []byte) []block {
+	var out []block
+	var cur []string
+	for _, l := range splitLines(b) {
+		switch {
+		case strings.HasPrefix(l, "# "):
+			out = append(out, block{Stage: "header", Lines: []string{l}})
+		case strings.HasPrefix(l, "= "):
+			cur = append(cur, l)
+			name, _, _ := strings.Cut(strings.TrimPrefix(l, "= "), " ")
+			out = append(out, block{Stage: name, Lines: cur})
+			cur = nil
+		default:
+			cur = append(cur, l)
+		}
+	}
+	if cur != nil {
+		out = append(out, block{Stage: "trailer", Lines: cur})
+	}
+	return out
+}
+
+// Compare returns nil when got equals want, otherwise the drift.
+func Compare(want, got []byte) *Drift {
+	if bytes.Equal(want, got) {
+		return nil
+	}
+	wb, gb := parse(want), parse(got)
+	wm := map[string][]string{}
+	for _, b := range wb {
+		wm[b.Stage] = b.Lines
+	}
+	d := &Drift{Diff: UnifiedDiff(splitLines(want), splitLines(got), 2)}
+	seen := map[string]bool{}
+	for _, b := range gb {
+		seen[b.Stage] = true
+		if !cmp.Equal(wm[b.Stage], b.Lines) {
+			d.Stages = append(d.Stages, b.Stage)
+		}
+	}
+	for _, b := range wb {
+		if !seen[b.Stage] {
+			d.Stages = append(d.Stages, b.Stage)
+		}
+	}
+	if len(d.Stages) == 0 { // byte-level difference only (line endings)
+		d.Stages = []string{"whitespace"}
+	}
+	return d
+}
+
+func splitLines(b []byte) []string {
+	s := strings.TrimSuffix(string(b), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

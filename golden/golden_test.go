@@ -1,0 +1,172 @@
+package golden
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+func TestNormalizeText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready at Mon, 1 Jun 2015 12:00:00 +0000",
+			"220 <HOST> Microsoft ESMTP MAIL Service ready at <DATE>"},
+		{"220 CH0PR07CA0007.outlook.office365.com Microsoft ESMTP MAIL Service ready at Sun, 13 Oct 2024 16:12:02 +0000 [08DCEB746BAC29D2]",
+			"220 <HOST> Microsoft ESMTP MAIL Service ready at <DATE> [<TOKEN>]"},
+		{"250-SN1NAM02FT0049.mail.protection.outlook.com Hello [18.209.86.113]",
+			"250-<HOST> Hello [<IP>]"},
+		{"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]",
+			"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [<HOST> <TS> <TOKEN>]"},
+		{"550 5.7.606 Access denied, banned sending IP [203.0.113.7]. To request removal",
+			"550 5.7.606 Access denied, banned sending IP [<IP>]. To request removal"},
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DM3NAM03FT051.eop-nam03.prod.protection.outlook.com]",
+			"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [<HOST>]"},
+		{"250 Hello [::1]", "250 Hello [<IP>]"},
+		{"250 2.0.0 Ok: queued as 4Xm3Yk0Jq5z1", "250 2.0.0 Ok: queued as <QUEUE-ID>"},
+		{"C: <message 412 bytes, Subject: smtpspec test x smtpspec-0123456789abcdef>", "C: <message 412 bytes, Subject: smtpspec test x <RUN-TOKEN>>"},
+		{"250 2.1.5 Recipient OK", "250 2.1.5 Recipient OK"}, // enhanced codes are not addresses
+	}
+	for _, tt := range tests {
+		if got := NormalizeText(tt.in); got != tt.want {
+			t.Errorf("NormalizeText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func sampleTranscript(host, ip string) *transcript.Transcript {
+	c, s := transcript.Client, transcript.Server
+	return &transcript.Transcript{
+		Site: "hq-mfp", Method: "submission",
+		Lines: []transcript.Line{
+			{Dir: s, Stage: "banner", Text: "220 " + host + " ESMTP Postfix", At: time.Millisecond},
+			{Dir: c, Stage: "ehlo", Text: "EHLO printer.contoso.local"},
+			{Dir: s, Stage: "ehlo", Text: "250-" + host + " Hello [" + ip + "]"},
+			{Dir: s, Stage: "ehlo", Text: "250 STARTTLS"},
+			{Dir: c, Stage: "starttls", Text: "STARTTLS"},
+			{Dir: s, Stage: "starttls", Text: "220 2.0.0 SMTP server ready"},
+			{Dir: c, Stage: "rcpt", Text: "RCPT TO:<frontdesk@contoso.com>"},
+			{Dir: s, Stage: "rcpt", Text: "550 5.7.606 Access denied, banned sending IP [" + ip + "]."},
+			{Dir: c, Stage: "quit", Text: "QUIT"},
+			{Dir: s, Stage: "quit", Text: "221 2.0.0 Bye"},
+		},
+		Stages: []transcript.StageResult{
+			{Stage: "resolve", Status: transcript.Pass, Duration: time.Millisecond},
+			{Stage: "connect", Status: transcript.Pass, Addr: ip + ":25"},
+			{Stage: "banner", Status: transcript.Pass, Reply: &transcript.Reply{Code: 220}},
+			{Stage: "ehlo", Status: transcript.Pass, Reply: &transcript.Reply{Code: 250}},
+			{Stage: "starttls", Status: transcript.Pass, Reply: &transcript.Reply{Code: 220, Enhanced: "2.0.0"}},
+			{Stage: "tls", Status: transcript.Pass},
+			{Stage: "rcpt", Status: transcript.Fail, Reply: &transcript.Reply{Code: 550, Enhanced: "5.7.606"}},
+			{Stage: "data", Status: transcript.Skip},
+			{Stage: "quit", Status: transcript.Pass, Reply: &transcript.Reply{Code: 221, Enhanced: "2.0.0"}},
+		},
+		TLS: &transcript.TLSInfo{Version: "TLS1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Verified: true,
+			Subject: "outlook.com", Issuer: "DigiCert Cloud Services CA-1", NotAfter: time.Now()},
+	}
+}
+
+func TestRender(t *testing.T) {
+	g := goldie.New(t)
+	g.Assert(t, "render", Render(sampleTranscript("mx1.example.net", "203.0.113.7")))
+}
+
+func TestRenderIsStableAcrossVolatileParts(t *testing.T) {
+	a := Render(sampleTranscript("mx1.example.net", "203.0.113.7"))
+	b := Render(sampleTranscript("mx2.example.net", "198.51.100.9"))
+	if d := Compare(a, b); d != nil {
+		t.Fatalf("volatile parts leaked into the golden:\n%s", d.Diff)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	want := []byte("# h\nS: 220 x\n= banner pass 220\nC: EHLO a\nS: 250-x\nS: 250 STARTTLS\n= ehlo pass 250\n= quit pass 221\n")
+	got := []byte("# h\nS: 220 x\n= banner pass 220\nC: EHLO a\nS: 250-x\nS: 250 XXXXXXXA\n= ehlo pass 250\n= quit pass 221\n")
+	if Compare(want, want) != nil {
+		t.Fatal("equal goldens reported as drift")
+	}
+	d := Compare(want, got)
+	if d == nil {
+		t.Fatal("drift not detected")
+	}
+	if strings.Join(d.Stages, ",") != "ehlo" {
+		t.Errorf("changed stages = %v, want [ehlo]", d.Stages)
+	}
+	g := goldie.New(t)
+	g.Assert(t, "compare-diff", []byte(d.Diff))
+}
+
+func TestUnifiedDiff(t *testing.T) {
+	tests := []struct {
+		a, b []string
+		want string
+	}{
+		{nil, []string{"x"}, "@@ -1,0 +1,1 @@\n+x\n"},
+		{[]string{"x"}, nil, "@@ -1,1 +1,0 @@\n-x\n"},
+		{[]string{"a", "b", "c"}, []string{"a", "B", "c"}, "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"},
+	}
+	for _, tt := range tests {
+		if got := UnifiedDiff(tt.a, tt.b, 1); got != tt.want {
+			t.Errorf("UnifiedDiff(%q, %q) =\n%s\nwant\n%s", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestStoreWriteIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	s := Store{Dir: dir}
+	if s.Exists("a") {
+		t.Fatal("Exists on empty store")
+	}
+	if _, err := s.Read("a"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Read missing: %v, want ErrNotExist", err)
+	}
+	if err := s.Write("a", []byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write("a", []byte("two\n")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Read("a")
+	if err != nil || string(b) != "two\n" {
+		t.Fatalf("Read = %q, %v", b, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestStoreWriteReadOnlyKeepsOld(t *testing.T) {
+	if os.Geteuid() == 0 {
+		// root ignores directory permissions; simulate with a path whose
+		// parent is a file instead.
+		dir := t.TempDir()
+		blocker := filepath.Join(dir, "file")
+		os.WriteFile(blocker, []byte("x"), 0o644)
+		err := Store{Dir: filepath.Join(blocker, "golden")}.Write("a", []byte("new"))
+		if err == nil || !strings.Contains(err.Error(), "golden a") {
+			t.Fatalf("Write into impossible folder: %v", err)
+		}
+		return
+	}
+	dir := t.TempDir()
+	s := Store{Dir: dir}
+	if err := s.Write("a", []byte("old\n")); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o555)
+	defer os.Chmod(dir, 0o755)
+	if err := s.Write("a", []byte("new\n")); err == nil {
+		t.Fatal("write into read-only folder succeeded")
+	}
+	if b, _ := s.Read("a"); string(b) != "old\n" {
+		t.Fatalf("old golden damaged: %q", b)
+	}
+}

@@ -1,0 +1,84 @@
+package golden
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Ext is the golden file extension, as goldie uses it.
+const Ext = ".golden"
+
+// Store is a folder of golden files, one per site: <Dir>/<name>.golden.
+type Store struct {
+	Dir string
+}
+
+// Path is the file that holds name's golden.
+func (s Store) Path(name string) string { return filepath.Join(s.Dir, name+Ext) }
+
+// Read returns the stored golden of name; an error wrapping fs.ErrNotExist
+// means the site has no golden yet.
+func (s Store) Read(name string) ([]byte, error) {
+	b, err := os.ReadFile(s.Path(name))
+	if err != nil {
+		return nil, fmt.Errorf("golden %s: %w", name, err)
+	}
+	return b, nil
+}
+
+// Exists reports whether name has a golden.
+func (s Store) Exists(name string) bool {
+	_, err := os.Stat(s.Path(name))
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// Write stores data as name's golden atomically: it writes a temporary
+// file in the same folder, syncs it and renames it over the old one, so a
+// crash, a full disk or a concurrent run leaves either the old or the new
+// golden, never a torn one.
+func (s Store) Write(name string, data []byte) error {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return fmt.Errorf("golden %s: %w", name, err)
+	}
+	return WriteFileAtomic(s.Path(name), data)
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder and a rename. On any error the temporary file is removed and the
+// old content of path is untouched.
+func WriteFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package transcript
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Reply is one SMTP reply, possibly multi-line (RFC 5321 section 4.2).
+type Reply struct {
+	Code     int
+	Enhanced string   // RFC 3463 enhanced status code, "" when absent
+	Lines    []string // each line's text after "NNN-" / "NNN " (enhanced code kept)
+}
+
+// enhancedRE matches an RFC 3463 code at the start of a reply text. Some
+// middleboxes (Cisco ESA) write "#5.5.1"; the hash is accepted.
+var enhancedRE = regexp.MustCompile(`^#?([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)`)
+
+// ParseEnhanced returns the RFC 3463 code that starts text, or "".
+func ParseEnhanced(text string) string {
+	m := enhancedRE.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return m[1] + "." + m[2] + "." + m[3]
+}
+
+// Text joins the reply lines with a space, as a person would read them.
+func (r *Reply) Text() string { return strings.Join(r.Lines, " ") }
+
+// Line is the reply as the server sent its first line ("550 5.7.606 ...");
+// for a multi-line reply the rest follows on the next lines of the transcript.
+func (r *Reply) Line() string {
+	if len(r.Lines) == 0 {
+		return strconv.Itoa(r.Code)
+	}
+	return strconv.Itoa(r.Code) + " " + r.Lines[0]
+}
+
+// Class is the first digit of the code: 2 success, 3 intermediate,
+// 4 transient failure, 5 permanent failure.
+func (r *Reply) Class() int { return r.Code / 100 }
+
+// Positive reports a 2xx or 3xx reply.
+func (r *Reply) Positive() bool { return r.Class() == 2 || r.Class() == 3 }
+
+// Error makes a negative reply usable as an error; errors.As(err, **Reply)
+// gives the caller the code back.
+func (r *Reply) Error() string { return r.Line() }

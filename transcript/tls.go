@@ -1,0 +1,18 @@
+package transcript
+
+import "time"
+
+// TLSInfo records what the TLS handshake established. NotAfter and the
+// chain details go to JSON and HTML reports; goldens pin only the stable
+// facts (version, verification outcome, subject).
+type TLSInfo struct {
+	Version     string // "TLS1.2", "TLS1.3"
+	CipherSuite string
+	ServerName  string // the name verified against the certificate
+	Verified    bool
+	VerifyError string // why verification failed, when it did
+	Subject     string
+	Issuer      string
+	SANs        []string
+	NotAfter    time.Time
+}

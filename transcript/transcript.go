@@ -1,0 +1,110 @@
+// Package transcript holds what a probe records about one SMTP conversation:
+// every protocol line each way, the replies as parsed, the TLS facts and one
+// result per stage. Every other package reads this shape; none of them
+// changes it after the probe has finished.
+//
+// A Transcript never holds a secret: the recording client writes
+// "<redacted>" in place of AUTH payloads before a line is appended, and
+// Redact removes any secret a server might echo back.
+package transcript
+
+import (
+	"time"
+)
+
+// Direction says who sent a line.
+type Direction byte
+
+const (
+	// Client marks a line the probe sent ("C:" in goldens).
+	Client Direction = 'C'
+	// Server marks a line the server sent ("S:" in goldens).
+	Server Direction = 'S'
+)
+
+// Line is one protocol line as it crossed the wire, without its CRLF.
+type Line struct {
+	Dir   Direction
+	Stage string        // the stage that sent or received it
+	Text  string        // printable text; non-printable bytes escaped as \xNN
+	At    time.Duration // offset from the start of the probe (never in goldens)
+}
+
+// Status is the protocol outcome of one stage, before expectations are
+// applied: did the server do what a working path would do?
+type Status string
+
+const (
+	// Pass: the stage completed as a working path would.
+	Pass Status = "pass"
+	// Fail: the server refused, the network failed, or the deadline passed.
+	Fail Status = "fail"
+	// Skip: the stage was not reached or does not apply to this run.
+	Skip Status = "skip"
+)
+
+// StageResult is what one stage of the probe established.
+type StageResult struct {
+	Stage    string
+	Status   Status
+	Reply    *Reply        // the reply that decided the stage, if any
+	Err      *Error        // the failure without a usable reply, if any
+	Note     string        // a fact worth a human's eye (e.g. "STARTTLS not advertised")
+	Duration time.Duration // wall time of the stage (never in goldens)
+	Addr     string        // connect: the address that was used
+}
+
+// Evidence is the exact line that decided a stage: the reply line that
+// carries the code, or the error text.
+func (r StageResult) Evidence() string {
+	switch {
+	case r.Reply != nil:
+		return r.Reply.Line()
+	case r.Err != nil:
+		return r.Err.Error()
+	}
+	return ""
+}
+
+// Transcript is the whole record of one site's probe.
+type Transcript struct {
+	Site   string
+	Method string
+	Target string // host:port as the spec names it (not the resolved address)
+	Lines  []Line
+	Stages []StageResult
+	TLS    *TLSInfo
+	// EHLO capabilities (keywords with parameters, upper-cased keyword)
+	// before and after TLS.
+	Capabilities    []string
+	CapabilitiesTLS []string
+	Token           string // the run token carried by a sent message, if any
+	Started         time.Time
+	Duration        time.Duration
+}
+
+// Stage returns the result recorded for name, or a zero result with
+// status Skip when the stage never ran.
+func (t *Transcript) Stage(name string) StageResult {
+	for _, s := range t.Stages {
+		if s.Stage == name {
+			return s
+		}
+	}
+	return StageResult{Stage: name, Status: Skip}
+}
+
+// Failed returns the first stage whose protocol status is Fail.
+func (t *Transcript) Failed() (StageResult, bool) {
+	for _, s := range t.Stages {
+		if s.Status == Fail {
+			return s, true
+		}
+	}
+	return StageResult{}, false
+}
+
+// Reached reports whether the named stage ran (passed or failed).
+func (t *Transcript) Reached(name string) bool {
+	return t.Stage(name).Status != Skip
+}

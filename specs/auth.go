@@ -1,0 +1,80 @@
+package specs
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// auth decodes the optional auth block. The secret the mechanism needs
+// (password for LOGIN/PLAIN, token for XOAUTH2) is read from the
+// environment; the other one, if written, is checked but never read.
+func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
+	if b == nil {
+		return
+	}
+	a := &Auth{Mechanism: "LOGIN"}
+	sd.site.Auth = a
+	sd.mechRange, sd.mechOK = b.DefRange, true
+	attrs := d.content(b.Body, b.Type, authSchema).Attributes
+	if attr := attrs["mechanism"]; attr != nil {
+		sd.mechRange = attr.Expr.Range()
+		m, ok := d.str(attr)
+		m = strings.ToUpper(m)
+		sd.mechOK = ok && d.oneOf(attr.Expr.Range(), "auth mechanism", m, Mechanisms)
+		a.Mechanism = m
+	}
+	if attr := attrs["username"]; attr != nil {
+		a.Username, _ = d.word(attr, "scanner@contoso.com")
+	} else {
+		d.errorAt(b.DefRange, "Missing username",
+			"auth needs username = \"scanner@contoso.com\" (or env(\"NAME\")): for Microsoft 365, "+
+				"the full sign-in address of the mailbox the device authenticates as.")
+	}
+	d.authSecrets(sd, b, attrs)
+}
+
+// authSecrets reads the secret the mechanism uses and warns about the
+// one it does not.
+func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes) {
+	a := sd.site.Auth
+	if !sd.mechOK {
+		// Unknown mechanism: check how the secrets are written, read none.
+		for _, name := range []string{"password", "token"} {
+			if attr := attrs[name]; attr != nil {
+				d.secretRef(attr)
+			}
+		}
+		return
+	}
+	used, unused := "password", "token"
+	if a.Mechanism == "XOAUTH2" {
+		used, unused = "token", "password"
+	}
+	if attr := attrs[unused]; attr != nil {
+		d.secretRef(attr)
+		d.warningAt(attr.NameRange, "Unused "+unused,
+			"auth.mechanism %q sends the %s, so %s is not used or read. Remove it, or change the mechanism.",
+			a.Mechanism, used, unused)
+	}
+	attr := attrs[used]
+	if attr == nil {
+		d.errorAt(b.DefRange, "Missing "+used,
+			"auth.mechanism %q needs %s = env(\"NAME\"), naming the environment variable that holds it.",
+			a.Mechanism, used)
+		return
+	}
+	name, call, ok := d.secretRef(attr)
+	if !ok {
+		return
+	}
+	sec, ok := d.readSecret(name, call)
+	if !ok {
+		return
+	}
+	if used == "token" {
+		a.Token = sec
+	} else {
+		a.Password = sec
+	}
+}

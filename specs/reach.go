@@ -1,0 +1,42 @@
+package specs
+
+import (
+	"fmt"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// reachability refuses an expectation for a stage this site's probe never
+// runs: it could never be checked, and would pass or fail for no reason.
+func (d *decoder) reachability(sd *siteDecode) {
+	if !sd.planOK {
+		return
+	}
+	plan := sd.site.Plan()
+	for _, ref := range sd.expects {
+		if checks.Reaches(plan, ref.stage) {
+			continue
+		}
+		d.errorAt(ref.label, "Stage never reached",
+			"This site's probe never reaches %q: %s. Remove the expectation or change the site.",
+			ref.stage, whyUnreached(plan, ref.stage))
+	}
+}
+
+// whyUnreached says which setting of the site keeps the probe from stage.
+func whyUnreached(p checks.Plan, stage string) string {
+	switch {
+	case stage == checks.Auth:
+		return "the site has no auth block, so the probe never sends AUTH"
+	case stage == checks.Data:
+		return "envelope.send_message is false (the default), so the probe stops after RCPT TO with RSET and QUIT; " +
+			"set send_message = true to send a test message"
+	case p.TLS == checks.NoTLS:
+		return "endpoint.tls is \"none\", so the session is never encrypted"
+	case p.TLS == checks.Implicit && stage == checks.EHLOTLS:
+		return "endpoint.tls is \"implicit\", so the only EHLO is already encrypted; expect \"ehlo\" instead"
+	case p.TLS == checks.Implicit:
+		return "endpoint.tls is \"implicit\": the session is encrypted from the first byte and never sends STARTTLS"
+	}
+	return fmt.Sprintf("it is not part of a %s probe", p.Method)
+}

@@ -1,0 +1,1 @@
+# Only comments: no site is declared here.

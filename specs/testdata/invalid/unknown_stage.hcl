@@ -1,0 +1,25 @@
+# Stage labels that are not stages.
+site "hq" {
+  method = "submission"
+
+  endpoint {
+    host = "smtp.office365.com"
+  }
+
+  envelope {
+    from = "scanner@contoso.com"
+    to   = ["frontdesk@contoso.com"]
+  }
+
+  expect "rpct" {
+    code = 550
+  }
+
+  expect "helo" {
+    capabilities = ["STARTTLS"]
+  }
+
+  expect "handshake" {
+    version_min = "1.2"
+  }
+}

@@ -1,0 +1,244 @@
+// Package runner runs sites. Probe talks SMTP to one live endpoint, stage
+// by stage, each stage with its own deadline, and records everything in a
+// transcript.Transcript; it judges nothing (package checks does) and
+// sends a message only when the site asks for one.
+package runner
+
+import (
+	"context"
+	"crypto/x509"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Resolver is the part of *net.Resolver the probe uses; tests and the
+// simulator supply their own.
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) ([]string, error)
+	LookupMX(ctx context.Context, name string) ([]*net.MX, error)
+}
+
+// ProbeOptions are the probe's seams: name resolution, dialling, trust,
+// time and the run token.
+type ProbeOptions struct {
+	Resolver Resolver                                                          // nil: net.DefaultResolver
+	Dial     func(ctx context.Context, network, addr string) (net.Conn, error) // nil: net.Dialer
+	RootCAs  *x509.CertPool                                                    // nil: system roots; site.Endpoint.CAFile (PEM) is always added
+	Now      func() time.Time                                                  // nil: time.Now
+	Token    string                                                            // run token for send_message (Subject and Message-ID carry it)
+}
+
+// stageFunc runs one stage of a session.
+type stageFunc func(*session) transcript.StageResult
+
+// stageFuncs registers every stage the probe knows; checks.Sequence says
+// which of them a site runs and in which order.
+var stageFuncs = map[string]stageFunc{
+	checks.Resolve:  (*session).resolve,
+	checks.Connect:  (*session).connect,
+	checks.Banner:   (*session).banner,
+	checks.EHLO:     (*session).ehlo,
+	checks.STARTTLS: (*session).starttls,
+	checks.TLS:      (*session).handshake,
+	checks.EHLOTLS:  (*session).ehloTLS,
+	checks.Auth:     (*session).auth,
+	checks.Mail:     (*session).mail,
+	checks.Rcpt:     (*session).rcpt,
+	checks.Data:     (*session).data,
+	checks.Quit:     (*session).quit,
+}
+
+// Probe runs the stages of site s against the live server and returns the
+// complete transcript: every stage of checks.Sequence(s.Plan()) appears
+// in order, with Status Skip for those not reached. Each stage has its own
+// deadline (timeouts.connect for resolve, connect and the TLS handshake,
+// timeouts.command for the others), all within timeouts.total. Probe never
+// sends DATA unless the site asks for it, and the transcript holds no
+// secret. It does not judge expectations or diagnose: checks does.
+func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Transcript {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
+	}
+	if opts.Dial == nil {
+		opts.Dial = (&net.Dialer{}).DialContext
+	}
+	if s.Timeouts.Total > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total)
+		defer cancel()
+	}
+	ss := newSession(ctx, s, opts)
+	for _, name := range checks.Sequence(s.Plan()) {
+		ss.t.Stages = append(ss.t.Stages, ss.run(name))
+	}
+	ss.end()
+	ss.t.Lines = ss.rec.lines
+	ss.t.Duration = opts.Now().Sub(ss.t.Started)
+	redact(ss.t, s.Secrets())
+	return ss.t
+}
+
+// session is one probe's state between stages.
+type session struct {
+	ctx  context.Context
+	site *specs.Site
+	opts ProbeOptions
+	t    *transcript.Transcript
+	rec  *recorder
+
+	port     int
+	host     string   // the name connected to: endpoint.host or the MX host
+	addrs    []string // what resolve found
+	c        *client  // nil before connect and after the connection ended
+	ended    bool     // nothing more can run (no connection, or it broke)
+	failed   bool     // a stage failed; the connection is usable for QUIT only
+	tlsDone  bool
+	mailOK   bool // MAIL FROM was accepted
+	dataSent bool // the message body went out
+}
+
+func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session {
+	port := s.Endpoint.Port
+	if port == 0 {
+		port = 25
+		if s.Method == checks.Submission {
+			port = 587
+		}
+	}
+	name := s.Endpoint.Host
+	if name == "" {
+		name = s.Endpoint.MXDomain
+	}
+	start := opts.Now()
+	t := &transcript.Transcript{
+		Site:    s.Name,
+		Method:  string(s.Method),
+		Target:  net.JoinHostPort(name, strconv.Itoa(port)),
+		Started: start,
+	}
+	return &session{ctx: ctx, site: s, opts: opts, t: t, port: port, host: s.Endpoint.Host,
+		rec: &recorder{start: start, now: opts.Now}}
+}
+
+// run runs stage name if the session can still reach it.
+func (s *session) run(name string) transcript.StageResult {
+	if s.ended || (s.failed && name != checks.Quit) {
+		return transcript.StageResult{Stage: name, Status: transcript.Skip}
+	}
+	s.rec.stage = name
+	if s.c != nil {
+		s.c.setBudget(s.budget(name))
+	}
+	start := s.opts.Now()
+	r := stageFuncs[name](s)
+	r.Stage = name
+	r.Duration = s.opts.Now().Sub(start)
+	if s.c != nil {
+		r.Note = joinNotes(append(s.c.takeNotes(), r.Note)...)
+	}
+	if r.Status == transcript.Fail {
+		s.failed = true
+		if fatal(name, r) {
+			s.end()
+		}
+	}
+	return r
+}
+
+// budget is the stage's own deadline.
+func (s *session) budget(name string) time.Duration {
+	switch name {
+	case checks.Resolve, checks.Connect, checks.TLS:
+		return orDefault(s.site.Timeouts.Connect, specs.DefaultConnect)
+	}
+	return orDefault(s.site.Timeouts.Command, specs.DefaultCommand)
+}
+
+// fatal reports a failure after which the connection cannot carry QUIT:
+// no connection, a broken one, a TLS failure, or 421 (the server is
+// closing the channel, RFC 5321 section 3.8).
+func fatal(stage string, r transcript.StageResult) bool {
+	switch {
+	case stage == checks.Resolve, stage == checks.Connect, stage == checks.TLS:
+		return true
+	case r.Reply != nil:
+		return r.Reply.Code == 421
+	}
+	return !isLocal(r.Err)
+}
+
+// end closes the connection, if any, and stops the session.
+func (s *session) end() {
+	s.ended = true
+	if s.c != nil {
+		s.c.close()
+		s.c = nil
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// redact removes every secret a server might have echoed back from t: the
+// recording client never writes AUTH payloads, this is the second line of
+// defence, and it covers replies, notes and errors as well as lines.
+func redact(t *transcript.Transcript, secrets []string) {
+	forms := transcript.SecretForms(secrets)
+	if len(forms) == 0 {
+		return
+	}
+	t.Lines = transcript.Redact(t.Lines, secrets)
+	for i := range t.Stages {
+		r := &t.Stages[i]
+		r.Note = transcript.RedactString(r.Note, forms)
+		if r.Reply != nil {
+			for j, l := range r.Reply.Lines {
+				r.Reply.Lines[j] = transcript.RedactString(l, forms)
+			}
+		}
+		if r.Err != nil {
+			r.Err.Text = transcript.RedactString(r.Err.Text, forms)
+		}
+	}
+}
+
+// exchange sends one command and judges its reply.
+func (s *session) exchange(line string, want int) transcript.StageResult {
+	reply, err := s.c.cmd(line)
+	return s.result(reply, err, want)
+}
+
+// result judges a reply: the wanted code passes, any other reply or an
+// error fails the stage.
+func (s *session) result(reply *transcript.Reply, err error, want int) transcript.StageResult {
+	if err != nil {
+		return transcript.StageResult{Status: transcript.Fail, Err: s.c.failure(err)}
+	}
+	if reply.Code != want {
+		return transcript.StageResult{Status: transcript.Fail, Reply: reply}
+	}
+	return transcript.StageResult{Status: transcript.Pass, Reply: reply}
+}

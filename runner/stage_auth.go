@@ -1,0 +1,37 @@
+package runner
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// auth authenticates once with the spec's mechanism; 235 passes. It tries
+// even when the server did not advertise the mechanism (noted): the
+// server's answer is the evidence. It never retries.
+func (s *session) auth() transcript.StageResult {
+	a := s.site.Auth
+	mech := strings.ToUpper(a.Mechanism)
+	if mech == "" {
+		mech = "LOGIN"
+	}
+	run, ok := mechanisms[mech]
+	if !ok {
+		return transcript.StageResult{Status: transcript.Fail, Err: &transcript.Error{
+			Kind: transcript.KindProtocol, Text: "smtpspec cannot authenticate with " + mech, Err: errLocal}}
+	}
+	reply, err := run(s.c, a)
+	r := s.result(reply, err, 235)
+	caps := s.t.Capabilities
+	if s.tlsDone {
+		caps = s.t.CapabilitiesTLS
+	}
+	switch offered := authMechanisms(caps); {
+	case len(offered) == 0:
+		r.Note = "AUTH not advertised"
+	case !slices.Contains(offered, mech):
+		r.Note = "AUTH " + mech + " not advertised (server offers " + strings.Join(offered, " ") + ")"
+	}
+	return r
+}

@@ -1,0 +1,97 @@
+package runner
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// defaultHelo is the EHLO name when the spec names none.
+const defaultHelo = "smtpspec.invalid"
+
+// banner reads the server's greeting; 220 is a working path.
+func (s *session) banner() transcript.StageResult {
+	reply, err := s.c.read()
+	return s.result(reply, err, 220)
+}
+
+// ehlo greets the server and records what it advertises. With implicit
+// TLS this EHLO is already protected, so its capabilities are also the
+// ones after TLS.
+func (s *session) ehlo() transcript.StageResult {
+	r, caps := s.sayEHLO()
+	s.t.Capabilities = caps
+	if s.tlsDone {
+		s.t.CapabilitiesTLS = caps
+	}
+	return r
+}
+
+// ehloTLS greets the server again inside TLS (RFC 3207 section 4.2: the
+// client must discard what it learned before).
+func (s *session) ehloTLS() transcript.StageResult {
+	r, caps := s.sayEHLO()
+	s.t.CapabilitiesTLS = caps
+	return r
+}
+
+func (s *session) sayEHLO() (transcript.StageResult, []string) {
+	helo := s.site.Client.Helo
+	if helo == "" {
+		helo = defaultHelo
+	}
+	reply, err := s.c.cmd("EHLO " + helo)
+	r := s.result(reply, err, 250)
+	if r.Status != transcript.Pass {
+		return r, nil
+	}
+	return r, capabilities(reply)
+}
+
+// capabilities are the EHLO reply lines after the greeting, keyword upper
+// case and parameters as sent ("AUTH LOGIN XOAUTH2", "SIZE 157286400").
+func capabilities(r *transcript.Reply) []string {
+	if len(r.Lines) < 2 {
+		return nil
+	}
+	caps := make([]string, 0, len(r.Lines)-1)
+	for _, l := range r.Lines[1:] {
+		kw, params, ok := strings.Cut(l, " ")
+		c := strings.ToUpper(kw)
+		if ok {
+			c += " " + params
+		}
+		caps = append(caps, c)
+	}
+	return caps
+}
+
+// advertised reports whether caps carry keyword kw (upper case).
+func advertised(caps []string, kw string) bool {
+	for _, c := range caps {
+		if k, _, _ := strings.Cut(c, " "); k == kw {
+			return true
+		}
+	}
+	return false
+}
+
+// authMechanisms lists the SASL mechanisms of the AUTH capability, also
+// in the pre-RFC 4954 form "AUTH=LOGIN" some servers still send.
+func authMechanisms(caps []string) []string {
+	var mechs []string
+	for _, c := range caps {
+		kw, params, _ := strings.Cut(c, " ")
+		switch {
+		case kw == "AUTH":
+		case strings.HasPrefix(kw, "AUTH="):
+			params = kw[len("AUTH="):] + " " + params
+		default:
+			continue
+		}
+		for _, m := range strings.Fields(params) {
+			mechs = append(mechs, strings.ToUpper(m))
+		}
+	}
+	return mechs
+}

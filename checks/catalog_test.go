@@ -1,0 +1,108 @@
+package checks
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// samples fill a catalog row's placeholders the way a real session would.
+var samples = map[string]string{
+	"HOST":   msHost,
+	"IP":     "203.0.113.7",
+	"TS":     "2023-09-12T20:59:57.214Z",
+	"TOKEN":  "08DBB276B7E699C4",
+	"DATE":   "Mon, 1 Jun 2015 12:00:00 +0000",
+	"FROM":   "scans@contoso.com",
+	"USER":   "printer@contoso.com",
+	"DOMAIN": "contoso.com",
+	"MSGID":  "<run@contoso.com>",
+}
+
+const mxHost = "SN1NAM02FT0049.mail.protection.outlook.com"
+
+var categories = []Category{OK, Network, Firewall, TLSCat, AuthCat, Reputation, Policy, Recipient, Service, Config}
+
+func TestCatalogRowsAreComplete(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range Catalog {
+		t.Run(e.ID, func(t *testing.T) {
+			if e.ID == "" || seen[e.ID] {
+				t.Errorf("ID %q is empty or not unique", e.ID)
+			}
+			seen[e.ID] = true
+			if e.Source == "" {
+				t.Error("no Source")
+			}
+			if !slices.Contains(categories, e.Category) {
+				t.Errorf("Category %q is not one of DESIGN.md's", e.Category)
+			}
+			if e.Finding == "" {
+				t.Error("no Finding")
+			}
+			if e.Step < 0 || e.Step > 10 {
+				t.Errorf("Step %d outside 0..10", e.Step)
+			}
+			if !slices.Contains(StageNames, e.Stage) {
+				t.Errorf("Stage %q is not a stage name", e.Stage)
+			}
+			if !e.Confirmed && e.Category != OK && !strings.Contains(e.Finding, "likely") {
+				t.Errorf("unconfirmed row's Finding does not say \"likely\": %q", e.Finding)
+			}
+			text := e.Render(samples)
+			if strings.Contains(text, "<") && !strings.Contains(text, "<run@") {
+				t.Errorf("placeholder left after Render: %q", text)
+			}
+			// <HOST> is a submission or an MX front end, depending on the row.
+			mx := e.Render(map[string]string{"HOST": mxHost})
+			if e.Pattern != nil && !e.Pattern.MatchString(text) && !e.Pattern.MatchString(mx) {
+				t.Errorf("Pattern %q does not match the row's own text %q", e.Pattern, text)
+			}
+			if e.Enhanced != "" && transcript.ParseEnhanced(text) != e.Enhanced {
+				t.Errorf("Enhanced %q, but the text starts with %q", e.Enhanced, transcript.ParseEnhanced(text))
+			}
+			// The simulator sends Render(Text); the diagnosis must find
+			// this very row again (or one with the same meaning).
+			rep := parse(strconv.Itoa(e.Code) + " " + text)
+			if m := Match(e.Stage, rep); m == nil || m.Category != e.Category {
+				t.Errorf("Match(%s, %q) = %v, want a %s row", e.Stage, rep.Line(), idOf(m), e.Category)
+			}
+		})
+	}
+}
+
+func idOf(e *Entry) string {
+	if e == nil {
+		return "nil"
+	}
+	return e.ID
+}
+
+// TestDiagnoseCatalog: every confirmed in-session refusal in the catalog,
+// sent at its stage, is diagnosed with the row's category and stage.
+func TestDiagnoseCatalog(t *testing.T) {
+	plan := Plan{Method: Submission, TLS: StartTLS, Auth: true, Data: true}
+	in := Input{Plan: plan, Host: "smtp.office365.com", Port: 587}
+	for _, e := range Catalog {
+		if !e.Confirmed || e.Category == OK {
+			continue
+		}
+		t.Run(e.ID, func(t *testing.T) {
+			line := strconv.Itoa(e.Code) + " " + e.Render(samples)
+			tr := session(plan, at(e.Stage, line))
+			v := Diagnose(tr, in)
+			if v.Category != e.Category || v.Stage != e.Stage {
+				t.Errorf("Diagnose = %s at %q, want %s at %q\nsummary: %s", v.Category, v.Stage, e.Category, e.Stage, v.Summary)
+			}
+			if v.Evidence != line {
+				t.Errorf("Evidence = %q, want the exact reply line %q", v.Evidence, line)
+			}
+			if v.Step != e.Step {
+				t.Errorf("Step = %d, want the row's %d", v.Step, e.Step)
+			}
+		})
+	}
+}

@@ -1,0 +1,69 @@
+package checks
+
+import (
+	"time"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Check judges one stage of a probe. Every stage implements it, and Stages
+// lists them all, so a stage cannot be judged one way in a report and
+// another way in the spec validator.
+type Check interface {
+	// Judge applies e (nil when the spec names no expectation for this
+	// stage) to what the probe recorded.
+	Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome
+}
+
+// Stages is the registry of checks by stage name. Its keys are exactly
+// StageNames; the spec validator checks `expect "STAGE"` against it.
+var Stages = map[string]Check{
+	Resolve:  resolveCheck{},
+	Connect:  connectCheck{},
+	Banner:   bannerCheck{},
+	EHLO:     ehloCheck{stage: EHLO},
+	STARTTLS: starttlsCheck{},
+	TLS:      tlsCheck{},
+	EHLOTLS:  ehloCheck{stage: EHLOTLS},
+	Auth:     authCheck{},
+	Mail:     envelopeCheck{},
+	Rcpt:     envelopeCheck{},
+	Data:     dataCheck{},
+	Quit:     quitCheck{},
+}
+
+// Evaluate returns one Outcome per stage of seq, in order. A stage of seq
+// that has no check (a name outside StageNames) is judged by its protocol
+// status alone.
+//
+// A stage that failed at the protocol level exactly as the spec expected
+// ends the conversation the spec cares about: later stages without an
+// expectation that then fail (typically QUIT on a connection the server
+// closed after its refusal) are reported as skip, not as new failures.
+// Later stages that do carry an expectation are still judged by it.
+func Evaluate(t *transcript.Transcript, seq []string, expects map[string]*Expect, now time.Time) []Outcome {
+	if t == nil {
+		t = &transcript.Transcript{}
+	}
+	out := make([]Outcome, 0, len(seq))
+	expectedFail := ""
+	for _, name := range seq {
+		r := t.Stage(name)
+		e := expects[name]
+		var o Outcome
+		if c, ok := Stages[name]; ok {
+			o = c.Judge(r, t, e, now)
+		} else {
+			o = plain(r)
+		}
+		if expectedFail != "" && e == nil && o.Status == transcript.Fail {
+			o = Outcome{Stage: name, Status: transcript.Skip,
+				Reason: "not judged: follows the expected failure at " + expectedFail}
+		}
+		if expectedFail == "" && o.Expected && r.Status == transcript.Fail {
+			expectedFail = name
+		}
+		out = append(out, o)
+	}
+	return out
+}

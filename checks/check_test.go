@@ -1,0 +1,193 @@
+package checks
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+func TestStagesRegistryMatchesStageNames(t *testing.T) {
+	var keys []string
+	for k := range Stages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	names := slices.Clone(StageNames)
+	slices.Sort(names)
+	if !slices.Equal(keys, names) {
+		t.Errorf("Stages keys %v, want StageNames %v", keys, names)
+	}
+}
+
+// outcome is the part of an Outcome a case pins; reason "" means "any".
+type outcome struct {
+	status   transcript.Status
+	expected bool
+	reason   string // exact reason, or a phrase when prefixed with "~"
+}
+
+func TestEvaluate(t *testing.T) {
+	banned := "550 5.7.606 Access denied, banned sending IP [203.0.113.7]."
+	cases := []struct {
+		name    string
+		t       *transcript.Transcript
+		plan    Plan
+		expects map[string]*Expect
+		want    map[string]outcome // by stage; stages not listed are not checked
+	}{
+		{name: "all pass, no expectations", t: allPass(directPlan), plan: directPlan,
+			want: map[string]outcome{Resolve: {status: transcript.Pass}, Rcpt: {status: transcript.Pass}, Quit: {status: transcript.Pass}}},
+		{name: "refusal without expectation fails with the evidence", t: session(directPlan, at(Rcpt, banned)), plan: directPlan,
+			want: map[string]outcome{Mail: {status: transcript.Pass}, Rcpt: {status: transcript.Fail, reason: banned}, Quit: {status: transcript.Skip}}},
+		{name: "expected refusal passes", t: session(directPlan, at(Rcpt, banned)), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 550, Enhanced: "5.7.606"}},
+			want: map[string]outcome{Rcpt: {status: transcript.Pass, expected: true, reason: "~as expected: code 550, enhanced code 5.7.606"},
+				Quit: {status: transcript.Skip}}},
+		{name: "code only: text is ignored", t: session(directPlan, at(Rcpt, "550 5.7.1 something else entirely")), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 550}},
+			want:    map[string]outcome{Rcpt: {status: transcript.Pass, expected: true}}},
+		{name: "expected refusal, got acceptance", t: allPass(directPlan), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 550}},
+			want:    map[string]outcome{Rcpt: {status: transcript.Fail, reason: `expected code 550, got 250 "2.1.5 Recipient OK"`}}},
+		{name: "enhanced mismatch", t: session(directPlan, at(Rcpt, "550 5.7.1 Unable to relay")), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 550, Enhanced: "5.7.606"}},
+			want: map[string]outcome{Rcpt: {status: transcript.Fail,
+				reason: `expected enhanced code 5.7.606, got 5.7.1 (550 "5.7.1 Unable to relay")`}}},
+		{name: "text regexp over all reply lines", t: allPass(directPlan), plan: directPlan,
+			expects: map[string]*Expect{EHLO: {Code: 250, Text: regexp.MustCompile(`SIZE \d+ .*SMTPUTF8`)}},
+			want:    map[string]outcome{EHLO: {status: transcript.Pass, expected: true}}},
+		{name: "text mismatch", t: allPass(directPlan), plan: directPlan,
+			expects: map[string]*Expect{Mail: {Text: regexp.MustCompile(`^2\.1\.0 Sender OK$`)}, Rcpt: {Text: regexp.MustCompile(`Accepted`)}},
+			want: map[string]outcome{Mail: {status: transcript.Pass, expected: true},
+				Rcpt: {status: transcript.Fail, reason: `expected text matching "Accepted", got "2.1.5 Recipient OK"`}}},
+		{name: "text against the error", t: session(directPlan, errAt(Banner, transcript.KindTimeout, "no banner within 30s")), plan: directPlan,
+			expects: map[string]*Expect{Banner: {Text: regexp.MustCompile(`^no banner`)}},
+			want:    map[string]outcome{Banner: {status: transcript.Pass, expected: true}}},
+		{name: "expected error", t: session(directPlan, errAt(Banner, transcript.KindTimeout, "no banner within 30s")), plan: directPlan,
+			expects: map[string]*Expect{Banner: {Error: transcript.KindTimeout}},
+			want:    map[string]outcome{Banner: {status: transcript.Pass, expected: true}, EHLO: {status: transcript.Skip}}},
+		{name: "expected error of another kind", t: session(directPlan, errAt(Banner, transcript.KindClosed, "EOF")), plan: directPlan,
+			expects: map[string]*Expect{Banner: {Error: transcript.KindTimeout}},
+			want:    map[string]outcome{Banner: {status: transcript.Fail, reason: "expected error timeout, got closed: EOF"}}},
+		{name: "expected error, got a reply", t: session(directPlan, at(Banner, "554 No SMTP service here")), plan: directPlan,
+			expects: map[string]*Expect{Banner: {Error: transcript.KindTimeout}},
+			want: map[string]outcome{Banner: {status: transcript.Fail,
+				reason: `expected error timeout, got reply 554 "No SMTP service here"`}}},
+		{name: "expected error, stage passed", t: allPass(directPlan), plan: directPlan,
+			expects: map[string]*Expect{Resolve: {Error: transcript.KindDNS}},
+			want:    map[string]outcome{Resolve: {status: transcript.Fail, reason: "expected error dns, got none: the stage passed"}}},
+		{name: "expectation on a stage not reached", t: session(directPlan, errAt(Banner, transcript.KindTimeout, "no banner within 30s")), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 250}},
+			want: map[string]outcome{Banner: {status: transcript.Fail},
+				Rcpt: {status: transcript.Fail, reason: "not reached: the probe stopped at banner (timeout: no banner within 30s)"}}},
+		{name: "stages after an expected failure are skipped", t: with(session(directPlan, at(Rcpt, banned)), func(t *transcript.Transcript) {
+			for i := range t.Stages {
+				if t.Stages[i].Stage == Quit {
+					t.Stages[i] = errAt(Quit, transcript.KindClosed, "EOF")
+					t.Stages[i].Status = transcript.Fail
+				}
+			}
+		}), plan: directPlan, expects: map[string]*Expect{Rcpt: {Code: 550}},
+			want: map[string]outcome{Rcpt: {status: transcript.Pass, expected: true},
+				Quit: {status: transcript.Skip, reason: "not judged: follows the expected failure at rcpt"}}},
+		{name: "data expectation", t: allPass(Plan{Method: Relay, TLS: StartTLS, Data: true}), plan: Plan{Method: Relay, TLS: StartTLS, Data: true},
+			expects: map[string]*Expect{Data: {Code: 250, Enhanced: "2.6.0", Text: regexp.MustCompile(`Queued`)}},
+			want:    map[string]outcome{Data: {status: transcript.Pass, expected: true}}},
+		{name: "code expected, no reply", t: session(directPlan, errAt(Rcpt, transcript.KindReset, "connection reset by peer")), plan: directPlan,
+			expects: map[string]*Expect{Rcpt: {Code: 550, Enhanced: "5.7.606"}},
+			want: map[string]outcome{Rcpt: {status: transcript.Fail,
+				reason: "expected code 550, got no reply (reset: connection reset by peer); expected enhanced code 5.7.606, got no reply (reset: connection reset by peer)"}}},
+		{name: "capabilities, case-insensitive, parameters ignored", t: allPass(submissionPlan), plan: submissionPlan,
+			expects: map[string]*Expect{EHLO: {Capabilities: []string{"starttls", "SIZE"}}, EHLOTLS: {Capabilities: []string{"AUTH", "auth login"}}},
+			want:    map[string]outcome{EHLO: {status: transcript.Pass, expected: true}, EHLOTLS: {status: transcript.Pass, expected: true}}},
+		{name: "capability missing", t: allPass(submissionPlan), plan: submissionPlan,
+			expects: map[string]*Expect{EHLO: {Capabilities: []string{"AUTH"}}},
+			want:    map[string]outcome{EHLO: {status: transcript.Fail, reason: "~expected capabilities AUTH at ehlo, missing AUTH (advertised: SIZE 157286400, PIPELINING"}}},
+		{name: "capabilities outside EHLO", t: allPass(submissionPlan), plan: submissionPlan,
+			expects: map[string]*Expect{Mail: {Capabilities: []string{"AUTH"}}},
+			want:    map[string]outcome{Mail: {status: transcript.Fail, reason: "~only advertised at ehlo and ehlo_tls"}}},
+		{name: "TLS version and certificate lifetime", t: allPass(submissionPlan), plan: submissionPlan,
+			expects: map[string]*Expect{TLS: {VersionMin: "1.2", CertDaysMin: 30}},
+			want:    map[string]outcome{TLS: {status: transcript.Pass, expected: true}}},
+		{name: "TLS version too old", t: with(allPass(submissionPlan), func(t *transcript.Transcript) { t.TLS.Version = "TLS1.0" }), plan: submissionPlan,
+			expects: map[string]*Expect{TLS: {VersionMin: "1.2"}},
+			want:    map[string]outcome{TLS: {status: transcript.Fail, reason: "expected TLS version >= 1.2, got TLS1.0"}}},
+		{name: "certificate expires soon", t: with(allPass(submissionPlan), func(t *transcript.Transcript) { t.TLS.NotAfter = testNow.Add(10*24*time.Hour + time.Hour) }),
+			plan: submissionPlan, expects: map[string]*Expect{TLS: {CertDaysMin: 30}},
+			want: map[string]outcome{TLS: {status: transcript.Fail, reason: "expected certificate valid >= 30 more days, got 10"}}},
+		{name: "certificate expired", t: with(allPass(submissionPlan), func(t *transcript.Transcript) { t.TLS.NotAfter = testNow.Add(-49 * time.Hour) }),
+			plan: submissionPlan, expects: map[string]*Expect{TLS: {CertDaysMin: 1}},
+			want: map[string]outcome{TLS: {status: transcript.Fail, reason: "expected certificate valid >= 1 more days, got a certificate that expired 2 days ago"}}},
+		{name: "unverified certificate fails tls without an expectation", t: with(allPass(submissionPlan), func(t *transcript.Transcript) {
+			t.TLS.Verified, t.TLS.VerifyError = false, "x509: certificate signed by unknown authority"
+		}), plan: submissionPlan,
+			want: map[string]outcome{TLS: {status: transcript.Fail, reason: "certificate not verified: x509: certificate signed by unknown authority"}}},
+		{name: "EHLO without STARTTLS passes with a note", t: with(allPass(directPlan), noSTARTTLS), plan: directPlan,
+			want: map[string]outcome{EHLO: {status: transcript.Pass, reason: "STARTTLS not advertised"}, EHLOTLS: {status: transcript.Pass, reason: ""}}},
+		{name: "masked banner passes with a note", t: with(allPass(directPlan), setBanner("220 ****************************")), plan: directPlan,
+			want: map[string]outcome{Banner: {status: transcript.Pass, reason: "~the banner is masked"}}},
+		{name: "empty expectation asks only that the stage ran", t: session(directPlan, errAt(Banner, transcript.KindTimeout, "x")), plan: directPlan,
+			expects: map[string]*Expect{EHLO: {}, Banner: {}},
+			want: map[string]outcome{Banner: {status: transcript.Fail, reason: "timeout: x"},
+				EHLO: {status: transcript.Fail, reason: "not reached: the probe stopped at banner (timeout: x)"}}},
+		{name: "skipped stage with a note", t: with(allPass(directPlan), func(t *transcript.Transcript) {
+			for i, s := range t.Stages {
+				if s.Stage == STARTTLS || s.Stage == TLS || s.Stage == EHLOTLS {
+					t.Stages[i] = transcript.StageResult{Stage: s.Stage, Status: transcript.Skip, Note: "STARTTLS not advertised"}
+				}
+			}
+		}), plan: directPlan, expects: map[string]*Expect{TLS: {VersionMin: "1.2"}},
+			want: map[string]outcome{STARTTLS: {status: transcript.Skip}, TLS: {status: transcript.Fail, reason: "not reached: STARTTLS not advertised"},
+				Rcpt: {status: transcript.Pass}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			seq := Sequence(tc.plan)
+			got := Evaluate(tc.t, seq, tc.expects, testNow)
+			if len(got) != len(seq) {
+				t.Fatalf("%d outcomes for %d stages", len(got), len(seq))
+			}
+			for i, o := range got {
+				if o.Stage != seq[i] {
+					t.Errorf("outcome %d is for %q, want %q", i, o.Stage, seq[i])
+				}
+				w, ok := tc.want[o.Stage]
+				if !ok {
+					continue
+				}
+				if o.Status != w.status || o.Expected != w.expected {
+					t.Errorf("%s: status %s expected %v, want %s expected %v (reason %q)", o.Stage, o.Status, o.Expected, w.status, w.expected, o.Reason)
+				}
+				if phrase, ok := strings.CutPrefix(w.reason, "~"); ok {
+					if !strings.Contains(o.Reason, phrase) {
+						t.Errorf("%s: reason %q lacks %q", o.Stage, o.Reason, phrase)
+					}
+				} else if w.reason != "" || o.Status == transcript.Pass && !o.Expected {
+					if o.Reason != w.reason {
+						t.Errorf("%s: reason %q, want %q", o.Stage, o.Reason, w.reason)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestTLSVersion(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"1.2", 12, true}, {"TLS1.3", 13, true}, {"TLS 1.0", 10, true}, {"TLSv1.1", 11, true},
+		{"SSLv3", 0, true}, {"2.0", 0, false}, {"", 0, false}, {"tls1.x", 0, false},
+	} {
+		got, ok := tlsVersion(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("tlsVersion(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Input is what the diagnosis needs to know about a site besides its
+// transcript.
+type Input struct {
+	Plan     Plan
+	Host     string // endpoint host as the spec names it ("" with mx_domain)
+	MXDomain string
+	Port     int
+	// TLSMin and TLSMax are the device's TLS versions (crypto/tls
+	// constants, as specs.Client holds them), 0 when the spec names none.
+	// They only word a TLS version failure ("the device offers TLS 1.0 to
+	// TLS 1.1").
+	TLSMin, TLSMax uint16
+}
+
+// Diagnose returns one verdict for the site: what happened, where, the
+// exact evidence, the checklist step and what to do next. It says what
+// happened whether or not the spec expected it; expectations decide the
+// status, not the verdict.
+//
+// The failing stage's reply is explained by the reply catalog, or by its
+// stage and class; a failure without a reply by stage and error kind. A
+// firewall sign seen earlier in the plaintext session (masked banner,
+// masked or missing STARTTLS) wins over the failure it causes, but not
+// over the server's own verdict on the envelope (reputation, policy,
+// recipient), which it only notes. Cross-stage notes go into the summary.
+func Diagnose(t *transcript.Transcript, in Input) Verdict {
+	if t == nil {
+		t = &transcript.Transcript{}
+	}
+	sc := newScene(t, in)
+	f, failed := t.Failed()
+	if !failed {
+		if v, ok := incomplete(sc); ok {
+			return v
+		}
+		return success(sc)
+	}
+	var v Verdict
+	if f.Reply != nil {
+		v = diagnoseReply(sc, f)
+	} else {
+		v = diagnoseNoReply(sc, f)
+	}
+	ns := notes(sc, f)
+	if fw, ok := firewallSign(sc, f); ok {
+		if !serverDecision(v.Category) {
+			return fw
+		}
+		ns = append(ns, "a firewall also inspects this session (see "+fw.Stage+")")
+	}
+	return withNotes(v, ns)
+}
+
+// serverDecision reports a category that is the server's own judgement
+// of the sender, recipient or tenant policy: a firewall sign earlier in
+// the session does not explain it, so the sign does not win over it.
+func serverDecision(c Category) bool {
+	return c == Reputation || c == Policy || c == Recipient
+}
+
+// scene is the transcript and input with the facts every rule asks about
+// computed once.
+type scene struct {
+	t  *transcript.Transcript
+	in Input
+	// microsoft: the endpoint is Microsoft 365 by name, or its banner says
+	// so. Microsoft always offers STARTTLS before TLS (FACTS.md 2.1, 2.2).
+	microsoft bool
+	tlsDone   bool // the tls stage passed
+}
+
+func newScene(t *transcript.Transcript, in Input) *scene {
+	sc := &scene{t: t, in: in, tlsDone: t.Stage(TLS).Status == transcript.Pass}
+	sc.microsoft = microsoftHost(in.Host) || microsoftBanner(t)
+	return sc
+}
+
+// finding is a diagnosis before it is tied to a stage and its evidence.
+// Texts may hold placeholders (see expand).
+type finding struct {
+	cat  Category
+	step int
+	text string // the one-line finding
+	next string // the action
+}
+
+// verdict ties fd to the stage, the deciding reply (nil without one) and
+// the exact evidence line.
+func (sc *scene) verdict(fd finding, f transcript.StageResult, rep *transcript.Reply, ev string) Verdict {
+	v := Verdict{
+		Category: fd.cat,
+		Stage:    f.Stage,
+		Summary:  sc.expand(fd.text, f),
+		Step:     fd.step,
+		Next:     sc.expand(fd.next, f),
+		Evidence: ev,
+	}
+	if rep != nil {
+		v.Code, v.Enhanced = rep.Code, rep.Enhanced
+	}
+	return withEvidence(v)
+}
+
+// withEvidence appends the evidence to the summary in the one shape
+// reports rely on: `finding: "evidence"` (%q-quoted, last).
+func withEvidence(v Verdict) Verdict {
+	if v.Evidence != "" {
+		v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
+	}
+	return v
+}
+
+// withNotes inserts cross-stage notes between the finding and the
+// evidence, so the summary still ends with the quoted evidence.
+func withNotes(v Verdict, notes []string) Verdict {
+	if len(notes) == 0 {
+		return v
+	}
+	quoted := ""
+	if v.Evidence != "" {
+		quoted = ": " + fmt.Sprintf("%q", v.Evidence)
+	}
+	base := strings.TrimSuffix(v.Summary, quoted)
+	v.Summary = base + "; " + strings.Join(notes, "; ") + quoted
+	return v
+}
+
+// notes returns the cross-stage facts that hold for failure f.
+func notes(sc *scene, f transcript.StageResult) []string {
+	var out []string
+	if sc.tlsDone && f.Stage != TLS && afterTLS(sc.t, f.Stage) {
+		// DESIGN.md pitfalls: chasing MTU after TLS worked.
+		out = append(out, "TLS completed, so MTU/fragmentation is ruled out")
+	}
+	if (f.Stage == Rcpt || f.Stage == Mail) && f.Reply != nil && !f.Reply.Positive() && f.Reply.Code != 421 &&
+		sc.t.Stage(Connect).Status == transcript.Pass && sc.t.Stage(EHLO).Status == transcript.Pass {
+		// Checklist step 5: reputation and policy refusals show only here.
+		// (421 is the server going away, not a refusal of this envelope.)
+		out = append(out, "connecting is not acceptance")
+	}
+	return out
+}
+
+// evidenceOf is the exact line that decided f: its reply line or error,
+// else the probe's note, else the certificate's verification error.
+func (sc *scene) evidenceOf(f transcript.StageResult) string {
+	if ev := evidence(f); ev != "" {
+		return ev
+	}
+	if f.Stage == TLS && sc.t.TLS != nil {
+		return sc.t.TLS.VerifyError
+	}
+	return ""
+}

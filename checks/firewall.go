@@ -1,0 +1,213 @@
+package checks
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Firewall signs: what an SMTP-inspecting middlebox leaves in a plaintext
+// session (FACTS.md 7.1, 7.2). They win over the failure they cause later
+// (STARTTLS refused, TLS never negotiated, AUTH not offered), because
+// fixing that later failure would be chasing a symptom.
+
+// nextInspection is the action for every inspection sign (DESIGN.md
+// pitfalls: disabling firewall security too early).
+const nextInspection = "exempt the printer-to-Microsoft 365 flow from SMTP/ESMTP inspection (or allow TLS through it); do not disable the firewall's security wholesale"
+
+// sign is a firewall sign found in the transcript.
+type sign struct {
+	entry *Entry // the catalog row that explains it
+	stage string
+	reply *transcript.Reply
+	line  string // the exact line that shows it
+}
+
+// maskedBanner finds a banner masked by Cisco PIX/ASA Mailguard or
+// "inspect esmtp" (catalog row banner-masked). A masked banner may not
+// even parse ("220****..." has no space after the code), so the raw
+// server lines are searched too.
+func maskedBanner(t *transcript.Transcript) (sign, bool) {
+	r := t.Stage(Banner)
+	if r.Reply != nil {
+		if e := Match(Banner, r.Reply); e != nil && e.Category == Firewall && e.Stage == Banner {
+			return sign{entry: e, stage: Banner, reply: r.Reply, line: r.Reply.Line()}, true
+		}
+	}
+	e := Lookup("banner-masked")
+	for _, l := range serverLines(t, Banner) {
+		if e != nil && e.Pattern.MatchString(afterCode(l)) {
+			return sign{entry: e, stage: Banner, reply: r.Reply, line: l}, true
+		}
+	}
+	return sign{}, false
+}
+
+// maskedEHLO finds STARTTLS masked as XXXXXXXA in the plaintext EHLO list
+// (catalog row ehlo-masked-starttls).
+func maskedEHLO(t *transcript.Transcript) (sign, bool) {
+	e := Lookup("ehlo-masked-starttls")
+	if e == nil || afterTLS(t, EHLO) {
+		return sign{}, false
+	}
+	r := t.Stage(EHLO)
+	for _, c := range ehloCaps(t) {
+		if e.Pattern.MatchString(c) {
+			return sign{entry: e, stage: EHLO, reply: r.Reply, line: rawLine(t, EHLO, c, "250 "+c)}, true
+		}
+	}
+	if r.Reply != nil && Match(EHLO, r.Reply) == e {
+		return sign{entry: e, stage: EHLO, reply: r.Reply, line: rawLine(t, EHLO, "XXXX", r.Reply.Line())}, true
+	}
+	return sign{}, false
+}
+
+// missingSTARTTLS reports a plaintext EHLO that was answered (250) but
+// does not offer STARTTLS, masked or not.
+func missingSTARTTLS(sc *scene) bool {
+	r := sc.t.Stage(EHLO)
+	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, EHLO) || r.Reply == nil || r.Reply.Code != 250 {
+		return false
+	}
+	return !hasCap(ehloCaps(sc.t), "STARTTLS")
+}
+
+// firewallSign returns the firewall verdict when a sign precedes failure
+// f and could have caused it. Once TLS has completed a middlebox can no
+// longer read or alter the session, so later failures are not its doing.
+func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
+	if sc.tlsDone && afterTLS(sc.t, f.Stage) {
+		return Verdict{}, false
+	}
+	if s, ok := maskedBanner(sc.t); ok {
+		return sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), true
+	}
+	if s, ok := maskedEHLO(sc.t); ok {
+		return sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), true
+	}
+	if sc.microsoft && sc.in.Plan.TLS == StartTLS && missingSTARTTLS(sc) {
+		// Microsoft 365 always offers STARTTLS before TLS (FACTS.md 2.1,
+		// 2.2); its absence means something in the path removed it.
+		r := sc.t.Stage(EHLO)
+		return sc.signVerdict(sign{stage: EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
+			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
+			nextInspection}), true
+	}
+	if b := sc.t.Stage(Banner); microsoftHost(sc.in.Host) && !microsoftBanner(sc.t) && b.Reply != nil && b.Reply.Code == 220 {
+		// An ISP or transparent proxy answering in Microsoft's place
+		// (FACTS.md 7.2: PHPMailer#649 "redirected to your ISP's mail
+		// server"); the banner name check detects it.
+		return sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
+			"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP or transparent proxy)",
+			"find what answers in Microsoft's place (ISP port-25 redirection, transparent SMTP proxy) and exempt this flow; compare from another network; if the ISP intercepts port 25, use submission on 587 (checklist step 8)"}), true
+	}
+	return Verdict{}, false
+}
+
+// starttlsMissing explains a failure caused by a server that does not
+// offer STARTTLS when the plan needs it, on an endpoint that is not
+// Microsoft's (there the firewall sign wins).
+func starttlsMissing(sc *scene, f transcript.StageResult) (Verdict, bool) {
+	if sc.in.Plan.TLS != StartTLS || (f.Stage != EHLO && f.Stage != STARTTLS) || !missingSTARTTLS(sc) {
+		return Verdict{}, false
+	}
+	// The probe sends STARTTLS anyway; the refusal is the evidence, unless
+	// the catalog knows it for something more specific.
+	s := sign{stage: f.Stage, reply: sc.t.Stage(EHLO).Reply, line: capsEvidence(sc.t)}
+	if f.Stage == STARTTLS && f.Reply != nil {
+		if e := Match(STARTTLS, f.Reply); e != nil && e.Category != OK {
+			return Verdict{}, false
+		}
+		s.reply, s.line = f.Reply, f.Reply.Line()
+	}
+	return sc.signVerdict(s, finding{TLSCat, 4,
+		"the server does not advertise STARTTLS, so the session cannot be encrypted",
+		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}), true
+}
+
+func (sc *scene) signVerdict(s sign, fd finding) Verdict {
+	return sc.verdict(fd, transcript.StageResult{Stage: s.stage}, s.reply, s.line)
+}
+
+// microsoftHost reports a Microsoft 365 SMTP host name: the submission
+// endpoints (*.office365.com, FACTS.md 1.1, 1.5) or a tenant MX
+// (*.mail.protection.outlook.com, FACTS.md 1.2).
+func microsoftHost(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
+	for _, d := range []string{"office365.com", "mail.protection.outlook.com"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// microsoftBanner reports a banner the catalog knows as Microsoft's.
+func microsoftBanner(t *transcript.Transcript) bool {
+	r := t.Stage(Banner)
+	if r.Reply == nil {
+		return false
+	}
+	e := Match(Banner, r.Reply)
+	return e != nil && e.Category == OK && e.Stage == Banner
+}
+
+// ehloCaps is the plaintext EHLO capability list: as the probe recorded
+// it, or else taken from the EHLO reply (every line after the greeting).
+func ehloCaps(t *transcript.Transcript) []string {
+	if len(t.Capabilities) > 0 {
+		return t.Capabilities
+	}
+	r := t.Stage(EHLO)
+	if r.Reply == nil || r.Reply.Code != 250 || len(r.Reply.Lines) < 2 {
+		return nil
+	}
+	return r.Reply.Lines[1:]
+}
+
+// capsEvidence shows the EHLO capability list as one line.
+func capsEvidence(t *transcript.Transcript) string {
+	caps := ehloCaps(t)
+	if len(caps) == 0 {
+		return "EHLO capabilities: none"
+	}
+	return "EHLO capabilities: " + strings.Join(caps, ", ")
+}
+
+// serverLines returns the text of the lines the server sent at stage.
+func serverLines(t *transcript.Transcript, stage string) []string {
+	var out []string
+	for _, l := range t.Lines {
+		if l.Dir == transcript.Server && l.Stage == stage {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+// rawLine returns the server line at stage that contains s, or fallback.
+func rawLine(t *transcript.Transcript, stage, s, fallback string) string {
+	for _, l := range serverLines(t, stage) {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return fallback
+}
+
+// afterCode strips a leading reply code and its separator ("220-", "220 ").
+func afterCode(line string) string {
+	if len(line) >= 3 && isDigits(line[:3]) {
+		return strings.TrimLeft(line[3:], " -")
+	}
+	return line
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,113 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// success is the verdict when no stage failed and the envelope (or the
+// message) was accepted: it says what the run proved, no more. Without
+// DATA nothing was sent, so delivery is not proven.
+func success(sc *scene) Verdict {
+	who := "the server"
+	if sc.microsoft {
+		who = "Microsoft 365"
+	}
+	how := ""
+	var parts []string
+	if sc.tlsDone && sc.t.TLS != nil && sc.t.TLS.Version != "" {
+		parts = append(parts, sc.t.TLS.Version)
+	}
+	if sc.t.Stage(Auth).Status == transcript.Pass {
+		parts = append(parts, "authenticated")
+	}
+	if len(parts) > 0 {
+		how = " (" + strings.Join(parts, ", ") + ")"
+	}
+	v := Verdict{Category: OK}
+	var r transcript.StageResult
+	if d := sc.t.Stage(Data); d.Status == transcript.Pass {
+		r = d
+		v.Summary = who + " accepted the message for delivery" + how
+		v.Next = "look the message up in message trace (checklist step 6)"
+	} else {
+		r = sc.t.Stage(Rcpt)
+		v.Summary = who + " accepted the envelope" + recipients(sc.t) + how + "; no message was sent"
+		v.Next = "to prove delivery, set envelope.send_message and look the message up in message trace (checklist step 6)"
+	}
+	if s, ok := inspected(sc.t); ok {
+		// Working today, but SMTP inspection is in the path: worth knowing
+		// before the next firmware or firewall change.
+		v.Summary += "; a firewall inspects this plaintext session (see " + s.stage + ")"
+	}
+	if r.Reply != nil {
+		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
+	}
+	v.Evidence = evidence(r)
+	return withEvidence(v)
+}
+
+// inspected returns the masking sign of an inspecting firewall, if any.
+func inspected(t *transcript.Transcript) (sign, bool) {
+	if s, ok := maskedBanner(t); ok {
+		return s, true
+	}
+	return maskedEHLO(t)
+}
+
+// recipients counts the recipients the server accepted (2xx replies
+// recorded at rcpt), as " for N recipient(s)"; "" when the lines were not
+// recorded.
+func recipients(t *transcript.Transcript) string {
+	n := 0
+	for _, l := range serverLines(t, Rcpt) {
+		if len(l) >= 4 && l[0] == '2' && isDigits(l[:3]) && l[3] == ' ' {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " for 1 recipient"
+	}
+	return fmt.Sprintf(" for %d recipients", n)
+}
+
+// incomplete explains a transcript where nothing failed but the envelope
+// was never accepted: the probe stopped early without recording why (or
+// skipped STARTTLS that the plan needed).
+func incomplete(sc *scene) (Verdict, bool) {
+	last := Rcpt
+	if sc.in.Plan.Data {
+		last = Data
+	}
+	if sc.t.Stage(last).Status == transcript.Pass {
+		return Verdict{}, false
+	}
+	var stop transcript.StageResult
+	for _, name := range Sequence(sc.in.Plan) {
+		if r := sc.t.Stage(name); r.Status != transcript.Pass {
+			stop = r
+			break
+		}
+	}
+	if stop.Stage == STARTTLS || stop.Stage == TLS {
+		// The usual cause: STARTTLS not offered and the probe stopped.
+		if v, ok := firewallSign(sc, stop); ok {
+			return v, true
+		}
+		if v, ok := starttlsMissing(sc, transcript.StageResult{Stage: STARTTLS}); ok {
+			return v, true
+		}
+	}
+	ev := stop.Note
+	if ev == "" {
+		ev = stop.Stage + " " + string(transcript.Skip) // the transcript's own words
+	}
+	return sc.verdict(finding{Service, 10,
+		"the probe stopped before <STAGE> without recording a failure",
+		"rerun and keep the transcript (checklist step 10)"}, stop, nil, ev), true
+}

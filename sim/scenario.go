@@ -1,0 +1,91 @@
+package sim
+
+import (
+	"crypto/tls"
+	"fmt"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// Stall says where a scenario goes silent. A stalled session reads and
+// discards whatever the client sends until the client closes, the server
+// is closed, or Options.StallLimit passes: never forever.
+type Stall int
+
+const (
+	NoStall           Stall = iota
+	StallBeforeBanner       // accept TCP, never send the banner
+	StallAfterBanner        // send the banner, then answer nothing
+)
+
+// Scenario is one behaviour of the simulated Microsoft 365 endpoint. The
+// behaviour fields name catalog rows (checks.Catalog IDs); "" means the
+// reply a working tenant gives at that point.
+type Scenario struct {
+	Name    string
+	Summary string        // one line for `smtpspec sim --list`
+	Method  checks.Method // which device method it models (submission: smtp.office365.com; otherwise the tenant MX)
+
+	Stall Stall
+	// Firewall puts a Cisco ASA with `inspect esmtp` (default map) in the
+	// path: masked banner, masked EHLO parameters, STARTTLS refused.
+	Firewall bool
+	// TLSMin is the lowest TLS version the handshake accepts; 0 means TLS 1.2
+	// (FACTS.md 1.1: "TLS version 1.2 and above").
+	TLSMin uint16
+	// RefuseLegacyTLS answers the first command after a TLS 1.0/1.1
+	// handshake with 421 4.7.66 and closes (github.com/zehm/sendEmail/issues/1).
+	RefuseLegacyTLS bool
+
+	// AuthBasic answers AUTH LOGIN (and PLAIN when PlainAsBasic) once the
+	// credentials are in; AuthOAuth answers AUTH XOAUTH2.
+	AuthBasic string
+	AuthOAuth string
+	// PlainAsBasic answers AUTH PLAIN like LOGIN; otherwise PLAIN (not
+	// advertised) gets 504 5.7.4 like every unsupported mechanism.
+	PlainAsBasic bool
+
+	// RcptTenant answers recipients in the tenant's accepted domains
+	// (contoso.com and its subdomains), RcptExternal all others.
+	RcptTenant   string
+	RcptExternal string
+	// TenantSenderOnly applies RcptTenant only when MAIL FROM is in an
+	// accepted domain: RejectDirectSend covers "anonymous messages sent from
+	// your own domain" (FACTS.md 1.2).
+	TenantSenderOnly bool
+	// Data answers the end of DATA; "" is data-queued.
+	Data string
+}
+
+// submission reports whether the scenario models smtp.office365.com.
+func (sc *Scenario) submission() bool { return sc.Method == checks.Submission }
+
+// tlsMin is the TLS floor of the scenario.
+func (sc *Scenario) tlsMin() uint16 {
+	if sc.TLSMin == 0 {
+		return tls.VersionTLS12
+	}
+	return sc.TLSMin
+}
+
+// Validate checks that every catalog row the scenario names exists, so a
+// typo fails when the server is built, not in the middle of a session.
+func (sc *Scenario) Validate() error {
+	if sc.Name == "" {
+		return fmt.Errorf("sim: scenario without a name")
+	}
+	switch sc.Method {
+	case checks.Submission, checks.DirectSend, checks.Relay:
+	default:
+		return fmt.Errorf("sim: scenario %s: unknown method %q", sc.Name, sc.Method)
+	}
+	for field, id := range map[string]string{
+		"AuthBasic": sc.AuthBasic, "AuthOAuth": sc.AuthOAuth,
+		"RcptTenant": sc.RcptTenant, "RcptExternal": sc.RcptExternal, "Data": sc.Data,
+	} {
+		if id != "" && checks.Lookup(id) == nil {
+			return fmt.Errorf("sim: scenario %s: %s names catalog row %q, which does not exist", sc.Name, field, id)
+		}
+	}
+	return nil
+}

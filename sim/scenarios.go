@@ -1,0 +1,111 @@
+package sim
+
+import (
+	"crypto/tls"
+	"fmt"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// Scenarios returns the simulator's scenarios in a stable order:
+// submission (smtp.office365.com) first, then the tenant MX (Direct Send
+// and relay), then the network-level ones. The names are a public
+// interface: specs/examples/<name>.hcl and the demo use them. Every
+// scenario rests on facts FACTS.md confirms; UNCONFIRMED ones are left
+// out. Each call returns fresh values, so callers may modify them.
+func Scenarios() []*Scenario {
+	return []*Scenario{
+		submissionScenario("submission-ok",
+			"smtp.office365.com working: STARTTLS, AUTH LOGIN/XOAUTH2 accepted, any recipient accepted"),
+		// A Direct Send device pointed at smtp.office365.com (MS fix-issues page).
+		submissionScenario("submission-anonymous",
+			"no AUTH on smtp.office365.com: MAIL FROM refused with 530 5.7.57 Client not authenticated"),
+		with(submissionScenario("submission-auth-disabled",
+			"SMTP AUTH disabled for the tenant: AUTH refused with 535 5.7.139 SmtpClientAuthentication is disabled"),
+			func(sc *Scenario) {
+				// Disabling SMTP AUTH blocks OAuth too (FACTS.md 4.2, email-oauth2-proxy #66/#193).
+				sc.AuthBasic, sc.AuthOAuth = "auth-tenant-disabled", "auth-tenant-disabled"
+			}),
+		with(submissionScenario("submission-basic-auth-retired",
+			"basic auth retired: AUTH LOGIN/PLAIN refused with 550 5.7.30, XOAUTH2 accepted"),
+			func(sc *Scenario) { sc.AuthBasic, sc.PlainAsBasic = "auth-basic-retired", true }),
+		with(submissionScenario("submission-bad-credentials",
+			"wrong password: AUTH LOGIN refused with 535 5.7.139 the user credentials were incorrect"),
+			func(sc *Scenario) {
+				// A rejected OAuth token gets the MS OAuth doc's 535 5.7.3.
+				sc.AuthBasic, sc.AuthOAuth = "auth-bad-credentials", "auth-unsuccessful"
+			}),
+		// Same server as submission-ok: the example spec authenticates without TLS.
+		submissionScenario("submission-no-starttls-auth",
+			"AUTH before STARTTLS refused with 504 5.7.4; MAIL without TLS gets 451 5.7.3"),
+		with(submissionScenario("submission-sendas-denied",
+			"From not allowed for the mailbox: envelope accepted, end of DATA refused with 554 5.2.0 SendAsDenied"),
+			func(sc *Scenario) { sc.Data = "sendas-denied-storedrv" }),
+		with(submissionScenario("service-not-active",
+			"front end not serving: AUTH answered 421 4.3.2 Service not active, then the connection closes"),
+			func(sc *Scenario) { sc.AuthBasic, sc.AuthOAuth = "service-not-active", "service-not-active" }),
+		with(submissionScenario("legacy-tls-refused",
+			"TLS 1.0/1.1 handshake accepted, then 421 4.7.66 TLS 1.0 and 1.1 are not supported; TLS 1.2+ passes"),
+			func(sc *Scenario) { sc.TLSMin, sc.RefuseLegacyTLS = tls.VersionTLS10, true }),
+
+		mxScenario("directsend-ok", checks.DirectSend,
+			"tenant MX: anonymous mail to contoso.com accepted, other domains 550 5.4.1 Relay Access Denied"),
+		with(mxScenario("directsend-rejected", checks.DirectSend,
+			"RejectDirectSend on: RCPT from an own-domain sender refused with 550 5.7.68 TenantInboundAttribution"),
+			func(sc *Scenario) { sc.RcptTenant, sc.TenantSenderOnly = "direct-send-rejected", true }),
+		with(mxScenario("recipient-unknown", checks.DirectSend,
+			"tenant MX: recipient refused with 550 5.4.1 Recipient address rejected (Directory-Based Edge Blocking)"),
+			func(sc *Scenario) { sc.RcptTenant = "recipient-unknown" }),
+		with(mxScenario("banned-ip", checks.DirectSend,
+			"tenant MX: RCPT refused with 550 5.7.606 banned sending IP [<client IP>]"),
+			func(sc *Scenario) { sc.RcptTenant, sc.RcptExternal = "banned-ip", "banned-ip" }),
+		with(mxScenario("relay-ok", checks.Relay,
+			"connector relay attributed to the tenant: external recipients accepted"),
+			func(sc *Scenario) { sc.RcptExternal = "" }),
+		with(mxScenario("relay-tenant-attribution", checks.Relay,
+			"connector no longer matches: external RCPT refused with 550 5.7.64 TenantAttribution; Relay Access Denied"),
+			func(sc *Scenario) { sc.RcptExternal = "tenant-attribution" }),
+		// inspect esmtp applies to port 25 by default, hence the MX.
+		with(mxScenario("firewall-inspection", checks.DirectSend,
+			"Cisco ASA inspect esmtp in the path: masked banner, 250 XXXXXXXA in EHLO, STARTTLS refused with 500 #5.5.1"),
+			func(sc *Scenario) { sc.Firewall = true }),
+		with(mxScenario("ehlo-stall", checks.DirectSend,
+			"banner, then silence: EHLO is never answered"),
+			func(sc *Scenario) { sc.Stall = StallAfterBanner }),
+		with(mxScenario("no-banner", checks.DirectSend,
+			"TCP connection accepted, no banner ever"),
+			func(sc *Scenario) { sc.Stall = StallBeforeBanner }),
+	}
+}
+
+// Find returns the scenario called name.
+func Find(name string) (*Scenario, error) {
+	all := Scenarios()
+	names := make([]string, 0, len(all))
+	for _, sc := range all {
+		if sc.Name == name {
+			return sc, nil
+		}
+		names = append(names, sc.Name)
+	}
+	return nil, fmt.Errorf("sim: unknown scenario %q; valid scenarios: %s", name, strings.Join(names, ", "))
+}
+
+// submissionScenario is smtp.office365.com as a working tenant answers.
+func submissionScenario(name, summary string) *Scenario {
+	return &Scenario{Name: name, Summary: summary, Method: checks.Submission}
+}
+
+// mxScenario is the tenant MX as a working tenant answers: its own
+// domains accepted, others refused (Direct Send reaches only the
+// tenant's mailboxes, FACTS.md 1.2; MS 5.4.1 NDR page).
+func mxScenario(name string, m checks.Method, summary string) *Scenario {
+	return &Scenario{Name: name, Summary: summary, Method: m, RcptExternal: "relay-access-denied"}
+}
+
+// with applies f to sc and returns it, so the list above reads as a table.
+func with(sc *Scenario, f func(*Scenario)) *Scenario {
+	f(sc)
+	return sc
+}

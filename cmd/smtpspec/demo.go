@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// demoPassword stands in for SMTPSPEC_DEMO_* secrets the examples name;
+// the simulator accepts any credentials.
+const demoPassword = "demo-password-not-a-secret"
+
+func cmdDemo(ctx context.Context, e env, args []string) int {
+	flags := newFlags("demo", "[--keep] [--quiet] [--format human|json]", e)
+	keep := flags.Bool("keep", false, "keep the temporary golden folder and print its path")
+	quiet := flags.Bool("quiet", false, "do not print the transcripts")
+	format := flags.String("format", "human", "report format: human or json")
+	if _, err := parse(flags, args); err != nil {
+		return exitUsage
+	}
+	getenv := func(k string) string {
+		if v := e.getenv(k); v != "" {
+			return v
+		}
+		if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
+			return demoPassword
+		}
+		return ""
+	}
+	sites, ok := loadExamples(e, getenv)
+	if !ok {
+		return exitUsage
+	}
+	ca, stop, err := startSimulators(sites)
+	if err != nil {
+		errorf(e.stderr, "demo: %v", err)
+		return exitFail
+	}
+	defer stop()
+
+	dir, err := os.MkdirTemp("", "smtpspec-demo-golden-")
+	if err != nil {
+		errorf(e.stderr, "demo: %v", err)
+		return exitFail
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+	opts := runner.Options{Parallel: len(sites), Golden: golden.Store{Dir: dir}, Probe: runner.ProbeOptions{RootCAs: ca.Pool()}}
+	// First pass records the goldens, second pass compares against them:
+	// the demo shows the whole cycle, and that goldens are deterministic
+	// although the simulator changes host names, tokens and dates on
+	// every connection.
+	opts.Update = true
+	runner.Run(ctx, sites, opts)
+	opts.Update = false
+	results := runner.Run(ctx, sites, opts)
+
+	if *format == "json" {
+		report.WriteJSON(e.stdout, results)
+	} else {
+		fmt.Fprintf(e.stdout, "smtpspec demo: %d example sites against the built-in Microsoft 365 simulator on loopback\n\n", len(sites))
+		h := report.Human{Color: isTerminal(e.stdout, e.getenv), Verbose: !*quiet}
+		h.Write(e.stdout, results)
+		if *keep {
+			fmt.Fprintf(e.stdout, "goldens kept in %s\n", dir)
+		}
+	}
+	return exitCode(results)
+}
+
+// loadExamples loads the embedded example specs.
+func loadExamples(e env, getenv func(string) string) ([]*specs.Site, bool) {
+	l := specs.NewLoader(getenv)
+	var sites []*specs.Site
+	var all []error
+	names, _ := fs.Glob(specs.Examples, "examples/*.hcl")
+	for _, n := range names {
+		src, err := fs.ReadFile(specs.Examples, n)
+		if err != nil {
+			all = append(all, err)
+			continue
+		}
+		s, diags := l.LoadSource(n, src)
+		if diags.HasErrors() {
+			specs.WriteDiagnostics(e.stderr, l.Files(), diags, 100, false)
+			all = append(all, diags)
+		}
+		sites = append(sites, s...)
+	}
+	if len(all) > 0 {
+		errorf(e.stderr, "demo: the embedded examples do not load (a bug: please report it)")
+		return nil, false
+	}
+	return sites, true
+}
+
+// startSimulators serves, for each example site, the scenario of the same
+// name on its own loopback port and points the site at it. One CA signs
+// every simulator's certificate; the probe trusts it and nothing else.
+func startSimulators(sites []*specs.Site) (ca *sim.CA, stop func(), err error) {
+	if ca, err = sim.NewCA(); err != nil {
+		return nil, nil, err
+	}
+	var servers []*sim.Server
+	stop = func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+	for _, site := range sites {
+		sc, err := sim.Find(site.Name)
+		if err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("example %q has no simulator scenario: %v", site.Name, err)
+		}
+		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		servers = append(servers, srv)
+		go srv.Serve(ln)
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		site.Endpoint.Host = "127.0.0.1"
+		site.Endpoint.MXDomain = ""
+		site.Endpoint.Port, _ = strconv.Atoi(port)
+		site.Endpoint.ServerName = "localhost"
+	}
+	return ca, stop, nil
+}

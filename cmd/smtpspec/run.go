@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// runFlags are the flags of `smtpspec run` (DESIGN.md: keep stable).
+type runFlags struct {
+	golden   string
+	update   bool
+	sites    multiFlag
+	parallel int
+	format   string
+	out      string
+	verbose  bool
+}
+
+func cmdRun(ctx context.Context, e env, args []string) int {
+	var f runFlags
+	fs := newFlags("run", "[flags] [PATH...]   (default PATH: specs/)", e)
+	fs.StringVar(&f.golden, "golden", "golden", "folder of golden transcripts (`DIR`)")
+	fs.BoolVar(&f.update, "update", false, "rewrite goldens from this run (also GOLDIE_UPDATE=1)")
+	fs.Var(&f.sites, "site", "only sites whose name matches `GLOB` (repeatable)")
+	fs.IntVar(&f.parallel, "parallel", 8, "probe up to `N` sites at once")
+	fs.StringVar(&f.format, "format", "human", "report format: human or json")
+	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
+	fs.BoolVar(&f.verbose, "v", false, "human format: print every site's transcript")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if f.format != "human" && f.format != "json" {
+		errorf(e.stderr, "unknown --format %q (human or json)", f.format)
+		return exitUsage
+	}
+	if f.parallel < 1 {
+		errorf(e.stderr, "--parallel must be at least 1")
+		return exitUsage
+	}
+	if v := e.getenv("GOLDIE_UPDATE"); v == "1" || v == "true" {
+		f.update = true
+	}
+	if len(paths) == 0 {
+		paths = []string{"specs"}
+	}
+	sites, ok := loadSpecs(e, paths)
+	if !ok {
+		return exitUsage
+	}
+	sites, err = selectSites(sites, f.sites)
+	if err != nil {
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	results := runner.Run(ctx, sites, runner.Options{
+		Parallel: f.parallel,
+		Golden:   golden.Store{Dir: f.golden},
+		Update:   f.update,
+	})
+	goldenFlag := f.golden
+	if goldenFlag == "golden" {
+		goldenFlag = ""
+	}
+	if err := writeReport(e, f.format, f.out, f.verbose, goldenFlag, results); err != nil {
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	return exitCode(results)
+}
+
+// loadSpecs loads and validates every spec before anything is probed
+// (STYLE lesson 5), printing all diagnostics. ok is false on any error.
+func loadSpecs(e env, paths []string) ([]*specs.Site, bool) {
+	l := specs.NewLoader(e.getenv)
+	sites, diags := l.LoadPaths(paths...)
+	if len(diags) > 0 {
+		specs.WriteDiagnostics(e.stderr, l.Files(), diags, 100, isTerminal(e.stderr, e.getenv))
+	}
+	if diags.HasErrors() {
+		errorf(e.stderr, "specs have errors: nothing was probed")
+		return nil, false
+	}
+	if len(sites) == 0 {
+		errorf(e.stderr, "no site blocks found in %v", paths)
+		return nil, false
+	}
+	return sites, true
+}
+
+// selectSites keeps the sites whose names match any glob (all when none).
+func selectSites(sites []*specs.Site, globs []string) ([]*specs.Site, error) {
+	if len(globs) == 0 {
+		return sites, nil
+	}
+	for _, g := range globs {
+		if _, err := path.Match(g, ""); err != nil {
+			return nil, fmt.Errorf("bad --site pattern %q: %v", g, err)
+		}
+	}
+	var out []*specs.Site
+	for _, s := range sites {
+		for _, g := range globs {
+			if ok, _ := path.Match(g, s.Name); ok {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no site matches --site %v", globs)
+	}
+	return out, nil
+}
+
+// writeReport writes results in format to out ("" = stdout). A file is
+// written atomically so a CI artifact is never half a report.
+func writeReport(e env, format, out string, verbose bool, goldenFlag string, results []*runner.Result) error {
+	var buf bytes.Buffer
+	var w io.Writer = e.stdout
+	if out != "" {
+		w = &buf
+	}
+	var err error
+	switch format {
+	case "json":
+		err = report.WriteJSON(w, results)
+	default:
+		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose}
+		err = h.Write(w, results)
+	}
+	if err != nil || out == "" {
+		return err
+	}
+	return golden.WriteFileAtomic(out, buf.Bytes())
+}
+
+func exitCode(results []*runner.Result) int {
+	for _, r := range results {
+		if r.Status != runner.StatusPass {
+			return exitFail
+		}
+	}
+	return exitOK
+}
+
+// isTerminal reports whether w is a terminal and colour is not disabled
+// (https://no-color.org).
+func isTerminal(w io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/sim"
+)
+
+// simSite starts scenario on loopback and returns a spec for it, written
+// in the spec language as a user would, with the simulator's CA as ca_file.
+type simSite struct {
+	name, method string
+	body         string // extra blocks (auth, client, envelope, expect, timeouts)
+}
+
+func startScenario(t *testing.T, scenario string) (addr string, caFile string) {
+	t.Helper()
+	sc, err := sim.Find(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sim.NewServer(sc, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	caFile = filepath.Join(t.TempDir(), "sim-ca.pem")
+	if err := os.WriteFile(caFile, srv.CA().CertPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ln.Addr().String(), caFile
+}
+
+func writeSpec(t *testing.T, dir, scenario, method, addr, caFile, tlsMode, body string) string {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	envelope := "  envelope {\n    from = \"scanner@contoso.com\"\n    to   = [\"frontdesk@contoso.com\"]\n  }\n"
+	if strings.Contains(body, "envelope {") {
+		envelope = "" // the case brings its own
+	}
+	spec := fmt.Sprintf(`site %q {
+  method = %q
+  endpoint {
+    host        = %q
+    port        = %s
+    tls         = %q
+    server_name = "localhost"
+    ca_file     = %q
+  }
+%s  timeouts {
+    connect = "2s"
+    command = "1s"
+    total   = "10s"
+  }
+%s}
+`, scenario, method, host, port, tlsMode, caFile, envelope, body)
+	p := filepath.Join(dir, scenario+".hcl")
+	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const loginAuth = `  auth {
+    mechanism = "LOGIN"
+    username  = "scanner@contoso.com"
+    password  = env("SCANNER_PASSWORD")
+  }
+`
+
+// scenarioCases is the scenario table: every simulator scenario, the spec a
+// device of that kind would have, and the verdict it must produce.
+var scenarioCases = []struct {
+	scenario, method, tls, body string
+	category, stage             string
+}{
+	{"submission-ok", "submission", "starttls", loginAuth, "ok", ""},
+	{"submission-auth-disabled", "submission", "starttls", loginAuth, "auth", "auth"},
+	{"submission-basic-auth-retired", "submission", "starttls", loginAuth, "auth", "auth"},
+	{"submission-bad-credentials", "submission", "starttls", loginAuth, "auth", "auth"},
+	{"submission-no-starttls-auth", "submission", "none", loginAuth, "tls", "auth"},
+	{"submission-sendas-denied", "submission", "starttls", loginAuth + "  envelope {\n    from = \"someone.else@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n", "policy", "data"},
+	{"directsend-ok", "direct_send", "starttls", "", "ok", ""},
+	{"directsend-rejected", "direct_send", "starttls", "", "policy", "rcpt"},
+	{"relay-tenant-attribution", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "policy", "rcpt"},
+	{"banned-ip", "direct_send", "starttls", "", "reputation", "rcpt"},
+	{"recipient-unknown", "direct_send", "starttls", "", "recipient", "rcpt"},
+	{"firewall-inspection", "direct_send", "starttls", "", "firewall", "banner"},
+	{"legacy-tls-refused", "submission", "starttls", loginAuth + "  client {\n    tls_min = \"1.0\"\n    tls_max = \"1.1\"\n  }\n", "tls", "ehlo_tls"},
+	{"ehlo-stall", "direct_send", "starttls", "", "firewall", "ehlo"},
+	{"no-banner", "direct_send", "starttls", "", "firewall", "banner"},
+	{"relay-ok", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "ok", ""},
+	{"service-not-active", "submission", "starttls", loginAuth, "service", "auth"},
+	{"submission-anonymous", "submission", "starttls", "", "auth", "mail"},
+}
+
+// TestScenarioTableIsComplete: a scenario added to the simulator must get a
+// row in the scenario table.
+func TestScenarioTableIsComplete(t *testing.T) {
+	have := map[string]bool{}
+	for _, c := range scenarioCases {
+		have[c.scenario] = true
+	}
+	for _, sc := range sim.Scenarios() {
+		if !have[sc.Name] {
+			t.Errorf("simulator scenario %q has no row in scenarioCases", sc.Name)
+		}
+	}
+}
+
+func testGetenv(vals map[string]string) func(string) string {
+	return func(k string) string { return vals[k] }
+}
+
+// runCLI runs the real CLI path in-process.
+func runCLI(t *testing.T, getenv func(string) string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestScenarioTable(t *testing.T) {
+	for _, tc := range scenarioCases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			addr, ca := startScenario(t, tc.scenario)
+			spec := writeSpec(t, dir, tc.scenario, tc.method, addr, ca, tc.tls, tc.body)
+			getenv := testGetenv(map[string]string{"SCANNER_PASSWORD": "correct horse battery"})
+			code, out, errs := runCLI(t, getenv, "run", "--golden", filepath.Join(dir, "golden"), "--format", "json", "--update", spec)
+			var rep report.JSONReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("exit %d, stdout not JSON: %v\n%s\nstderr:\n%s", code, err, out, errs)
+			}
+			if len(rep.Sites) != 1 {
+				t.Fatalf("sites = %d, want 1", len(rep.Sites))
+			}
+			v := rep.Sites[0].Verdict
+			if string(v.Category) != tc.category || v.Stage != tc.stage {
+				t.Errorf("verdict = %s at %q (%s), want %s at %q\n%s", v.Category, v.Stage, v.Summary, tc.category, tc.stage,
+					mustRead(t, filepath.Join(dir, "golden", tc.scenario+".golden")))
+			}
+			if v.Category != "ok" && (v.Summary == "" || v.Next == "" || v.Step == 0) {
+				t.Errorf("verdict lacks summary/next/step: %+v", v)
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// TestGoldenDeterminism: two runs against the same scenario give
+// byte-identical goldens, although the simulator changes host names,
+// tokens and dates on every connection; the second run passes.
+func TestGoldenDeterminism(t *testing.T) {
+	for _, scenario := range []string{"submission-ok", "banned-ip", "submission-sendas-denied"} {
+		t.Run(scenario, func(t *testing.T) {
+			var tc = scenarioCases[0]
+			for _, c := range scenarioCases {
+				if c.scenario == scenario {
+					tc = c
+				}
+			}
+			dir := t.TempDir()
+			addr, ca := startScenario(t, scenario)
+			spec := writeSpec(t, dir, scenario, tc.method, addr, ca, tc.tls, tc.body)
+			getenv := testGetenv(map[string]string{"SCANNER_PASSWORD": "correct horse battery"})
+			g1, g2 := filepath.Join(dir, "g1"), filepath.Join(dir, "g2")
+			runCLI(t, getenv, "run", "--golden", g1, "--update", spec)
+			runCLI(t, getenv, "run", "--golden", g2, "--update", spec)
+			a, b := mustRead(t, filepath.Join(g1, scenario+".golden")), mustRead(t, filepath.Join(g2, scenario+".golden"))
+			if a != b {
+				t.Fatalf("goldens differ between two runs:\n--- run 1\n%s\n--- run 2\n%s", a, b)
+			}
+			if code, out, _ := runCLI(t, getenv, "run", "--golden", g1, spec); tc.category == "ok" && code != 0 {
+				t.Errorf("re-run against its own golden: exit %d\n%s", code, out)
+			}
+		})
+	}
+}

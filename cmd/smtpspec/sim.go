@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/sim"
+)
+
+func cmdSim(ctx context.Context, e env, args []string) int {
+	fs := newFlags("sim", "--scenario NAME [--listen ADDR] [--ca-out FILE] | --list", e)
+	listen := fs.String("listen", "127.0.0.1:2525", "loopback `ADDR` to listen on")
+	name := fs.String("scenario", "", "scenario to serve (see --list)")
+	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) that signed the server's certificate to `FILE`")
+	list := fs.Bool("list", false, "list the scenarios")
+	if _, err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	if *list {
+		for _, sc := range sim.Scenarios() {
+			fmt.Fprintf(e.stdout, "%-30s %-12s %s\n", sc.Name, sc.Method, sc.Summary)
+		}
+		return exitOK
+	}
+	if *name == "" {
+		errorf(e.stderr, "sim: --scenario is required (smtpspec sim --list shows them)")
+		return exitUsage
+	}
+	sc, err := sim.Find(*name)
+	if err != nil {
+		errorf(e.stderr, "sim: %v", err)
+		return exitUsage
+	}
+	if err := checkLoopback(*listen); err != nil {
+		errorf(e.stderr, "sim: %v", err)
+		return exitUsage
+	}
+	srv, err := sim.NewServer(sc, sim.Options{})
+	if err != nil {
+		errorf(e.stderr, "sim: %v", err)
+		return exitFail
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		errorf(e.stderr, "sim: %v", err)
+		return exitFail
+	}
+	if *caOut != "" {
+		if err := golden.WriteFileAtomic(*caOut, srv.CA().CertPEM); err != nil {
+			ln.Close()
+			errorf(e.stderr, "sim: %v", err)
+			return exitFail
+		}
+	}
+	fmt.Fprintf(e.stdout, "smtpspec sim: scenario %s (%s) on %s; Ctrl-C stops\n", sc.Name, sc.Summary, ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		srv.Close()
+		<-done
+		return exitOK
+	case err := <-done:
+		srv.Close()
+		if err != nil {
+			errorf(e.stderr, "sim: %v", err)
+			return exitFail
+		}
+		return exitOK
+	}
+}
+
+// checkLoopback refuses to serve the simulator beyond this machine: it
+// imitates Microsoft 365 and must never be mistaken for it on a network.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--listen %q: the simulator serves loopback addresses only (127.0.0.0/8, ::1, localhost)", addr)
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Human writes the summary a technician reads: one line per site (status,
+// verdict, evidence) and, for sites that did not pass, the stages, what
+// failed, the next action and the golden drift.
+type Human struct {
+	Color      bool   // ANSI colour (only when writing to a terminal)
+	GoldenFlag string // the --golden value to repeat in suggested commands ("" = default)
+	Verbose    bool   // print every site's transcript
+}
+
+const (
+	red, green, yellow, dim, bold, reset = "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
+)
+
+func (h Human) paint(code, s string) string {
+	if !h.Color {
+		return s
+	}
+	return code + s + reset
+}
+
+// Write prints results and a closing count.
+func (h Human) Write(w io.Writer, results []*runner.Result) error {
+	width := 4
+	for _, r := range results {
+		width = max(width, len(r.Site.Name))
+	}
+	counts := map[runner.Status]int{}
+	for _, r := range results {
+		counts[r.Status]++
+		h.site(w, r, width)
+	}
+	var parts []string
+	for _, s := range []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	_, err := fmt.Fprintf(w, "\n%d site(s): %s\n", len(results), strings.Join(parts, ", "))
+	return err
+}
+
+func (h Human) statusLabel(s runner.Status) string {
+	label := fmt.Sprintf("%-5s", strings.ToUpper(string(s)))
+	switch s {
+	case runner.StatusPass:
+		return h.paint(green, label)
+	case runner.StatusDrift, runner.StatusNew:
+		return h.paint(yellow, label)
+	}
+	return h.paint(red, label)
+}
+
+func (h Human) site(w io.Writer, r *runner.Result, width int) {
+	v := r.Verdict
+	fmt.Fprintf(w, "%s %-*s  %s\n", h.statusLabel(r.Status), width, r.Site.Name, VerdictLine(v))
+	indent := strings.Repeat(" ", 6)
+	if v.Evidence != "" {
+		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "evidence:"), v.Evidence)
+	}
+	if h.Verbose {
+		for _, l := range strings.Split(strings.TrimSuffix(string(r.Golden), "\n"), "\n") {
+			fmt.Fprintf(w, "%s  %s\n", indent, h.paint(dim, l))
+		}
+	}
+	if r.Status == runner.StatusPass {
+		return
+	}
+	fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "stages:  "), h.stages(r))
+	for _, o := range r.Outcomes {
+		if o.Status == transcript.Fail {
+			fmt.Fprintf(w, "%s%s %s: %s\n", indent, h.paint(dim, "failed:  "), o.Stage, o.Reason)
+		}
+	}
+	if v.Next != "" && v.Category != checks.OK {
+		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "next:    "), v.Next)
+	}
+	switch r.Status {
+	case runner.StatusNew:
+		fmt.Fprintf(w, "%s%s no golden at %s; review the transcript, then create it with:\n%s  smtpspec run%s --update --site %s\n",
+			indent, h.paint(dim, "golden:  "), r.GoldenPath, indent, h.goldenArg(), r.Site.Name)
+	case runner.StatusError:
+		fmt.Fprintf(w, "%s%s %v\n", indent, h.paint(dim, "error:   "), r.Err)
+	}
+	if r.Drift != nil {
+		fmt.Fprintf(w, "%s%s %s changed (- golden %s, + this run):\n", indent, h.paint(dim, "drift:   "),
+			strings.Join(r.Drift.Stages, ", "), r.GoldenPath)
+		for _, l := range strings.Split(strings.TrimSuffix(r.Drift.Diff, "\n"), "\n") {
+			switch {
+			case strings.HasPrefix(l, "-"):
+				l = h.paint(red, l)
+			case strings.HasPrefix(l, "+"):
+				l = h.paint(green, l)
+			}
+			fmt.Fprintf(w, "%s  %s\n", indent, l)
+		}
+		fmt.Fprintf(w, "%s  accept with: smtpspec run%s --update --site %s\n", indent, h.goldenArg(), r.Site.Name)
+	}
+}
+
+func (h Human) goldenArg() string {
+	if h.GoldenFlag == "" {
+		return ""
+	}
+	return " --golden " + h.GoldenFlag
+}
+
+// stages renders "resolve ok, connect ok, banner FAIL, ehlo -" compactly.
+func (h Human) stages(r *runner.Result) string {
+	var parts []string
+	for _, o := range r.Outcomes {
+		switch StageStatus(o, r.Transcript.Stage(o.Stage)) {
+		case "pass":
+			parts = append(parts, o.Stage+" "+h.paint(green, "ok"))
+		case "expected":
+			parts = append(parts, o.Stage+" "+h.paint(green, "as expected"))
+		case "fail":
+			parts = append(parts, o.Stage+" "+h.paint(red+bold, "FAIL"))
+		default:
+			parts = append(parts, o.Stage+" "+h.paint(dim, "-"))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// VerdictLine is the one-line verdict: "reputation at rcpt (step 7): finding".
+func VerdictLine(v checks.Verdict) string {
+	summary := v.Summary
+	if v.Evidence != "" {
+		// The evidence gets its own line in the human report.
+		summary = strings.TrimSuffix(summary, ": "+fmt.Sprintf("%q", v.Evidence))
+	}
+	if v.Category == checks.OK {
+		return "ok: " + summary
+	}
+	where := string(v.Category)
+	if v.Stage != "" {
+		where += " at " + v.Stage
+	}
+	if v.Step > 0 {
+		where += fmt.Sprintf(" (step %d)", v.Step)
+	}
+	return where + ": " + summary
+}

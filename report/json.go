@@ -1,0 +1,80 @@
+// Package report writes run results in the formats people and CI systems
+// read: a human summary and the JSON report whose shape DESIGN.md fixes.
+// It only formats; it never probes, judges or writes goldens.
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// JSONReport is the document `smtpspec run --format json` prints. Its
+// field names are a public interface (DESIGN.md): add, never rename.
+type JSONReport struct {
+	Sites []JSONSite `json:"sites"`
+}
+
+// JSONSite is one site of the JSON report.
+type JSONSite struct {
+	Name    string         `json:"name"`
+	Method  string         `json:"method"`
+	Status  string         `json:"status"` // pass, fail, drift, new, error
+	Verdict checks.Verdict `json:"verdict"`
+	Stages  []JSONStage    `json:"stages"`
+	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+}
+
+// JSONStage is one stage of a site.
+type JSONStage struct {
+	Name       string `json:"name"`
+	Status     string `json:"status"` // pass, fail, skip, or expected (failed as the spec expects)
+	DurationMS int64  `json:"duration_ms"`
+}
+
+// NewJSON builds the JSON report of results.
+func NewJSON(results []*runner.Result) JSONReport {
+	rep := JSONReport{Sites: []JSONSite{}}
+	for _, r := range results {
+		js := JSONSite{
+			Name:    r.Site.Name,
+			Method:  string(r.Site.Method),
+			Status:  string(r.Status),
+			Verdict: r.Verdict,
+			Stages:  []JSONStage{},
+		}
+		if r.Drift != nil {
+			js.Drift = r.Drift.Diff
+		}
+		for _, o := range r.Outcomes {
+			st := r.Transcript.Stage(o.Stage)
+			js.Stages = append(js.Stages, JSONStage{
+				Name:       o.Stage,
+				Status:     StageStatus(o, st),
+				DurationMS: st.Duration.Milliseconds(),
+			})
+		}
+		rep.Sites = append(rep.Sites, js)
+	}
+	return rep
+}
+
+// StageStatus names a stage's outcome for reports: "expected" marks a
+// stage that failed at the protocol level exactly as the spec expects.
+func StageStatus(o checks.Outcome, st transcript.StageResult) string {
+	if o.Status == transcript.Pass && o.Expected && st.Status == transcript.Fail {
+		return "expected"
+	}
+	return string(o.Status)
+}
+
+// WriteJSON writes the JSON report, indented, with a final newline.
+func WriteJSON(w io.Writer, results []*runner.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewJSON(results))
+}

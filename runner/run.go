@@ -1,0 +1,166 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// Status is a site's overall result: did the run match the spec's
+// expectations and the golden? (The verdict says what happened; the
+// status says whether that was what the spec expected.)
+type Status string
+
+const (
+	StatusPass  Status = "pass"  // every expectation met and the golden matched
+	StatusFail  Status = "fail"  // a stage failed or an expectation was not met
+	StatusDrift Status = "drift" // expectations met, transcript differs from the golden
+	StatusNew   Status = "new"   // expectations met, no golden stored yet
+	StatusError Status = "error" // the run itself could not complete (golden I/O)
+)
+
+// Options configures Run.
+type Options struct {
+	Parallel int          // sites probed at once; <= 0 means 8
+	Golden   golden.Store // where goldens live
+	Update   bool         // rewrite goldens instead of comparing
+	Probe    ProbeOptions // passed to every Probe (Token is set per site)
+	Now      func() time.Time
+	// OnResult, if set, is called as each site finishes (from the
+	// goroutine that ran it), for progress output.
+	OnResult func(*Result)
+}
+
+// Result is everything a run established about one site.
+type Result struct {
+	Site       *specs.Site
+	Transcript *transcript.Transcript // redacted: holds no secret
+	Outcomes   []checks.Outcome
+	Verdict    checks.Verdict
+	Status     Status
+	Golden     []byte        // this run's golden text
+	GoldenPath string        // where the golden is (or would be) stored
+	Drift      *golden.Drift // nil unless the stored golden differs
+	Updated    bool          // the golden was written by this run
+	Err        error         // golden I/O failure (Status error)
+}
+
+// Run probes every site, at most opts.Parallel at once, and returns one
+// Result per site in the order of sites. A site that stalls costs at most
+// its own timeouts.total; other sites go on meanwhile.
+func Run(ctx context.Context, sites []*specs.Site, opts Options) []*Result {
+	n := opts.Parallel
+	if n <= 0 {
+		n = 8
+	}
+	results := make([]*Result, len(sites))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, s := range sites {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r := RunSite(ctx, s, opts)
+			results[i] = r
+			if opts.OnResult != nil {
+				opts.OnResult(r)
+			}
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// RunSite probes one site and judges the result: expectations, golden,
+// verdict, status.
+func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	po := opts.Probe
+	if po.Token == "" && s.Envelope.SendMessage {
+		po.Token = NewToken()
+	}
+	if po.Now == nil {
+		po.Now = now
+	}
+	t := Probe(ctx, s, po)
+	// Probe already redacts at its recording seam; this second pass keeps
+	// the promise even if a future stage forgets: nothing downstream sees a
+	// secret, even one a server echoed back.
+	t.Lines = transcript.Redact(t.Lines, s.Secrets())
+
+	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name)}
+	r.Outcomes = checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now())
+	r.Verdict = checks.Diagnose(t, checks.Input{
+		Plan: s.Plan(), Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain, Port: s.Endpoint.Port,
+		TLSMin: s.Client.TLSMin, TLSMax: s.Client.TLSMax,
+	})
+	r.Golden = golden.Render(t)
+	r.Status = judge(r, opts)
+	return r
+}
+
+// judge compares or updates the golden and decides the status.
+func judge(r *Result, opts Options) Status {
+	failed := false
+	for _, o := range r.Outcomes {
+		if o.Status == transcript.Fail {
+			failed = true
+		}
+	}
+	name := r.Site.Name
+	if opts.Update {
+		if err := opts.Golden.Write(name, r.Golden); err != nil {
+			r.Err = err
+			return StatusError
+		}
+		r.Updated = true
+		if failed {
+			return StatusFail
+		}
+		return StatusPass
+	}
+	stored, err := opts.Golden.Read(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if failed {
+			return StatusFail
+		}
+		return StatusNew
+	case err != nil:
+		r.Err = err
+		return StatusError
+	}
+	r.Drift = golden.Compare(stored, r.Golden)
+	switch {
+	case failed:
+		return StatusFail
+	case r.Drift != nil:
+		return StatusDrift
+	}
+	return StatusPass
+}
+
+// NewToken returns a run token: unique per run, recognisable in message
+// trace, and scrubbed from goldens ("smtpspec-" + 16 hex digits).
+func NewToken() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never happens on supported platforms
+	}
+	return "smtpspec-" + hex.EncodeToString(b[:])
+}

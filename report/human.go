@@ -79,7 +79,8 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 	}
 	fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "stages:  "), h.stages(r))
 	for _, o := range r.Outcomes {
-		if o.Status == transcript.Fail {
+		// A failure whose reason is the verdict's evidence was said already.
+		if o.Status == transcript.Fail && o.Reason != v.Evidence {
 			fmt.Fprintf(w, "%s%s %s: %s\n", indent, h.paint(dim, "failed:  "), o.Stage, o.Reason)
 		}
 	}

@@ -1,0 +1,134 @@
+package transcript
+
+import "time"
+
+// Reachability is what a probe established before and around the SMTP
+// conversation: the DNS answers it got, every connect attempt, and the
+// site's reputation as Microsoft 365 sees it (public IP, blocklists,
+// reverse DNS, SPF). Goldens never show it (answers and timings vary
+// between runs); reports do.
+type Reachability struct {
+	DNS       []DNSAnswer      // every query of the resolve stage, in order
+	MX        string           // the MX host chosen for mx_domain, "" without one
+	Addresses []string         // what resolve found, in the order connect tries them
+	Attempts  []ConnectAttempt // one per address connect tried
+	// Reputation is nil when the site's reputation was not checked;
+	// ReputationSkipped then says why.
+	Reputation        *Reputation
+	ReputationSkipped string
+}
+
+// DNS outcomes: what one query established.
+const (
+	DNSAnswered = "answer"   // NOERROR with records of the asked type
+	DNSNoData   = "nodata"   // NOERROR, the name exists, no record of the type
+	DNSNXDomain = "nxdomain" // the name does not exist
+	DNSServFail = "servfail" // the resolver failed to resolve the name
+	DNSRefused  = "refused"  // the resolver refused to answer
+	DNSTimeout  = "timeout"  // no answer within the deadline
+	DNSError    = "error"    // anything else (network error, other rcode, bad reply)
+)
+
+// DNSAnswer is one DNS question and what came back.
+type DNSAnswer struct {
+	Name     string   // the name asked, without the final dot
+	Type     string   // "A", "AAAA", "MX", "TXT", "PTR"
+	Server   string   // host:port of the server that answered (or was asked last)
+	Outcome  string   // one of the DNS* outcomes
+	Rcode    string   // "NOERROR", "NXDOMAIN", "SERVFAIL", ...; "" without a reply
+	Records  []string // answer data: addresses, "10 mx.example.com", TXT strings
+	Error    string   // why there is no answer, in words
+	Duration time.Duration
+}
+
+// Connect outcomes of one address.
+const (
+	Connected = "connected"
+)
+
+// ConnectAttempt is one address the connect stage tried.
+type ConnectAttempt struct {
+	Addr     string // ip:port
+	Family   string // "ipv4" or "ipv6"
+	Outcome  string // Connected, or a Kind: refused, timeout, unreachable, ...
+	Error    string // the failure in words; "" when connected
+	Used     bool   // the probe's SMTP session ran on this connection
+	Duration time.Duration
+}
+
+// Reputation is the site's public IP and what the world says about it.
+type Reputation struct {
+	PublicIP *PublicIP
+	DNSBL    []DNSBLResult // one per list, in the spec's order
+	PTR      *PTRResult    // nil when there was no public IP to look up
+	SPF      *SPFResult    // nil when not checked (no sender domain or public IP)
+}
+
+// PublicIP is the site's egress address as each source reports it.
+type PublicIP struct {
+	IP       string         // the address the checks used; "" when unknown
+	Source   string         // "pinned", "dns", "ehlo"
+	Pinned   string         // reputation.public_ip, when the spec pins it
+	Lookups  []PublicIPSeen // what each DNS discovery returned
+	EHLO     string         // the address the server's EHLO reply names ("Hello [ip]")
+	Mismatch string         // the sources disagree: in words, "" when they agree
+}
+
+// PublicIPSeen is one public-IP discovery query.
+type PublicIPSeen struct {
+	Lookup string // as the spec writes it: "TXT o-o.myaddr.l.google.com @ns1.google.com"
+	IP     string
+	Error  string
+}
+
+// DNSBL statuses. Unknown is never a listing: the list could not say
+// (timeout, SERVFAIL, or an error code such as Spamhaus' 127.255.255.254
+// for queries through a public resolver).
+const (
+	ListListed  = "listed"
+	ListClean   = "clean"
+	ListUnknown = "unknown"
+)
+
+// DNSBLResult is one blocklist's answer for the public IP.
+type DNSBLResult struct {
+	Zone    string   // "zen.spamhaus.org"
+	Query   string   // "7.113.0.203.zen.spamhaus.org"
+	Status  string   // ListListed, ListClean or ListUnknown
+	Codes   []string // the A records returned: "127.0.0.10"
+	Lists   []string // decoded: "PBL", "SBL", "XBL", ...
+	Meaning string   // the decoded codes in words, or why the status is unknown
+	Policy  bool     // every listing is a policy listing (PBL: dynamic or residential range), not abuse
+}
+
+// PTRResult is the reverse DNS of the public IP.
+type PTRResult struct {
+	IP        string
+	Names     []string
+	Error     string // lookup failure ("" when names or NXDOMAIN were found)
+	Generic   bool   // the name looks generic or residential
+	Reason    string // why it looks generic, or why it is a problem
+	Confirmed bool   // a name resolves back to the IP (forward-confirmed)
+}
+
+// SPF results (RFC 7208 section 2.6).
+const (
+	SPFPass      = "pass"
+	SPFFail      = "fail"
+	SPFSoftFail  = "softfail"
+	SPFNeutral   = "neutral"
+	SPFNone      = "none"
+	SPFPermError = "permerror"
+	SPFTempError = "temperror"
+)
+
+// SPFResult is the sender domain's SPF verdict for the public IP.
+type SPFResult struct {
+	Domain    string
+	IP        string
+	Result    string // one of the SPF* results
+	Mechanism string // the mechanism that matched ("ip4:203.0.113.0/24", "~all"), "" for none
+	Record    string // the sender domain's own record
+	Lookups   int    // DNS-querying terms evaluated (the limit is 10)
+	Error     string // permerror/temperror: why
+}

@@ -7,10 +7,11 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// mechanism runs one SASL exchange (RFC 4954) and returns the final
-// reply. It records every payload as transcript.Redacted: the raw bytes
-// never enter the transcript.
-type mechanism func(c *client, a *specs.Auth) (*transcript.Reply, error)
+// mechanism runs one SASL exchange (RFC 4954) with secret (the password,
+// or the access token for XOAUTH2) and returns the final reply. It
+// records every payload as transcript.Redacted: the raw bytes never enter
+// the transcript.
+type mechanism func(c *client, a *specs.Auth, secret string) (*transcript.Reply, error)
 
 // mechanisms are the SASL mechanisms a device may use with Microsoft 365
 // (FACTS.md 2.1: the server offers LOGIN and XOAUTH2; PLAIN for other MTAs).
@@ -21,9 +22,9 @@ var mechanisms = map[string]mechanism{
 }
 
 // authLogin answers the Username: and Password: prompts (334) in turn.
-func authLogin(c *client, a *specs.Auth) (*transcript.Reply, error) {
+func authLogin(c *client, a *specs.Auth, password string) (*transcript.Reply, error) {
 	reply, err := c.cmd("AUTH LOGIN")
-	for _, v := range []string{a.Username, a.Password.Reveal()} {
+	for _, v := range []string{a.Username, password} {
 		if err != nil || reply.Code != 334 {
 			return reply, err
 		}
@@ -33,18 +34,20 @@ func authLogin(c *client, a *specs.Auth) (*transcript.Reply, error) {
 }
 
 // authPlain sends the credentials as the initial response.
-func authPlain(c *client, a *specs.Auth) (*transcript.Reply, error) {
-	payload := b64("\x00" + a.Username + "\x00" + a.Password.Reveal())
+func authPlain(c *client, a *specs.Auth, password string) (*transcript.Reply, error) {
+	payload := b64("\x00" + a.Username + "\x00" + password)
 	reply, err := c.cmdShown("AUTH PLAIN "+payload, "AUTH PLAIN "+transcript.Redacted)
 	return finish(c, reply, err, "*")
 }
 
 // authXOAUTH2 sends the OAuth token as the initial response (FACTS.md 4.2,
-// Microsoft's "Authenticate an IMAP, POP or SMTP connection using OAuth").
-// On failure the server sends a 334 with a base64 JSON error; the client
-// answers with an empty line and gets the final reply.
-func authXOAUTH2(c *client, a *specs.Auth) (*transcript.Reply, error) {
-	payload := b64("user=" + a.Username + "\x01auth=Bearer " + a.Token.Reveal() + "\x01\x01")
+// Microsoft's "Authenticate an IMAP, POP or SMTP connection using OAuth"):
+// base64("user=" user ^A "auth=Bearer " token ^A ^A). A server that
+// rejects the token may first send a 334 with a base64 JSON error (the
+// SASL XOAUTH2 error continuation); the client answers with an empty line
+// and gets the final reply. Exchange Online answers 535 5.7.3 directly.
+func authXOAUTH2(c *client, a *specs.Auth, token string) (*transcript.Reply, error) {
+	payload := XOAUTH2(a.Username, token)
 	reply, err := c.cmdShown("AUTH XOAUTH2 "+payload, "AUTH XOAUTH2 "+transcript.Redacted)
 	return finish(c, reply, err, "")
 }
@@ -57,6 +60,11 @@ func finish(c *client, reply *transcript.Reply, err error, cancel string) (*tran
 		return reply, err
 	}
 	return c.cmd(cancel)
+}
+
+// XOAUTH2 is the base64 SASL XOAUTH2 initial response for user and token.
+func XOAUTH2(user, token string) string {
+	return b64("user=" + user + "\x01auth=Bearer " + token + "\x01\x01")
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

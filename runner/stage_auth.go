@@ -21,7 +21,15 @@ func (s *session) auth() transcript.StageResult {
 		return transcript.StageResult{Status: transcript.Fail, Err: &transcript.Error{
 			Kind: transcript.KindProtocol, Text: "smtpspec cannot authenticate with " + mech, Err: errLocal}}
 	}
-	reply, err := run(s.c, a)
+	secret := a.Password.Reveal()
+	if mech == "XOAUTH2" {
+		token, e := s.accessToken(a)
+		if e != nil {
+			return transcript.StageResult{Status: transcript.Fail, Err: e}
+		}
+		secret = token
+	}
+	reply, err := run(s.c, a, secret)
 	r := s.result(reply, err, 235)
 	caps := s.t.Capabilities
 	if s.tlsDone {

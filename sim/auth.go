@@ -9,8 +9,10 @@ import (
 
 // auth runs SMTP AUTH (RFC 4954) as smtp.office365.com does: LOGIN and
 // XOAUTH2 after STARTTLS only (FACTS.md 1.1, 2.1). Credentials are never
-// kept, logged or echoed; the simulator only checks that they are not
-// empty, then answers with the scenario's row.
+// kept, logged or echoed. A password is only checked for being there; an
+// XOAUTH2 token's claims are checked as Exchange Online checks them
+// (oauth_claims.go), without its signature. The scenario's row, if any,
+// is the answer once the credentials are in.
 func (ss *session) auth(arg string) bool {
 	mech, initial, _ := strings.Cut(arg, " ")
 	mech, initial = strings.ToUpper(mech), strings.TrimSpace(initial)
@@ -59,14 +61,24 @@ func (ss *session) authLogin(initial string) bool {
 }
 
 // authXOAUTH2 takes the SASL XOAUTH2 string as an initial response or
-// after an empty "334 " continuation (MS OAuth doc, FACTS.md 2.1).
+// after an empty "334 " continuation (MS OAuth doc, FACTS.md 2.1). A
+// malformed string gets 501 5.5.124 (row auth-xoauth2-invalid); a token
+// Exchange Online would refuse gets 535 5.7.3 (row auth-unsuccessful),
+// after the error continuation when the scenario asks for it.
 func (ss *session) authXOAUTH2(initial string) bool {
 	blob, ok, alive := ss.initialOrChallenge(initial)
 	if !ok {
 		return alive
 	}
-	if !validXOAUTH2(blob) {
+	user, token, ok := parseXOAUTH2(blob)
+	if !ok {
 		return ss.reply("auth-xoauth2-invalid", nil)
+	}
+	if ss.sc.AuthOAuth == "" {
+		if why := ss.refuseToken(user, token); why != "" {
+			ss.logf("XOAUTH2 token refused: %s", why)
+			return ss.tokenRefused()
+		}
 	}
 	return ss.authResult(ss.sc.AuthOAuth, true)
 }
@@ -141,14 +153,13 @@ func (ss *session) decodeResponse(s string) (b []byte, ok, alive bool) {
 	return b, true, true
 }
 
-// validXOAUTH2 checks the SASL XOAUTH2 shape the MS OAuth doc gives:
+// parseXOAUTH2 checks the SASL XOAUTH2 shape the MS OAuth doc gives:
 // "user=" user ^A "auth=Bearer " token ^A ^A, with both non-empty.
-func validXOAUTH2(b []byte) bool {
+func parseXOAUTH2(b []byte) (user, token string, ok bool) {
 	s, ok := strings.CutSuffix(string(b), "\x01\x01")
 	if !ok {
-		return false
+		return "", "", false
 	}
-	var user, token string
 	for _, kv := range strings.Split(s, "\x01") {
 		k, v, _ := strings.Cut(kv, "=")
 		switch k {
@@ -161,5 +172,5 @@ func validXOAUTH2(b []byte) bool {
 			}
 		}
 	}
-	return user != "" && token != ""
+	return user, token, user != "" && token != ""
 }

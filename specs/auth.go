@@ -16,7 +16,9 @@ func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
 	a := &Auth{Mechanism: "LOGIN"}
 	sd.site.Auth = a
 	sd.mechRange, sd.mechOK = b.DefRange, true
-	attrs := d.content(b.Body, b.Type, authSchema).Attributes
+	content := d.content(b.Body, b.Type, authSchema)
+	attrs := content.Attributes
+	oauthBlock := d.oneBlock(content.Blocks, "oauth")
 	if attr := attrs["mechanism"]; attr != nil {
 		sd.mechRange = attr.Expr.Range()
 		m, ok := d.str(attr)
@@ -31,12 +33,14 @@ func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
 			"auth needs username = \"scanner@contoso.com\" (or env(\"NAME\")): for Microsoft 365, "+
 				"the full sign-in address of the mailbox the device authenticates as.")
 	}
-	d.authSecrets(sd, b, attrs)
+	d.authSecrets(sd, b, attrs, oauthBlock != nil)
+	d.oauth(sd, oauthBlock, attrs["token"])
 }
 
 // authSecrets reads the secret the mechanism uses and warns about the
-// one it does not.
-func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes) {
+// one it does not. XOAUTH2 with an oauth block may leave out token:
+// smtpspec then gets one with the block's client credentials.
+func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes, oauth bool) {
 	a := sd.site.Auth
 	if !sd.mechOK {
 		// Unknown mechanism: check how the secrets are written, read none.
@@ -58,10 +62,13 @@ func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes
 			a.Mechanism, used, unused)
 	}
 	attr := attrs[used]
+	if attr == nil && used == "token" && oauth {
+		return // oauth.go requests the token
+	}
 	if attr == nil {
 		d.errorAt(b.DefRange, "Missing "+used,
-			"auth.mechanism %q needs %s = env(\"NAME\"), naming the environment variable that holds it.",
-			a.Mechanism, used)
+			"auth.mechanism %q needs %s = env(\"NAME\"), naming the environment variable that holds it%s.",
+			a.Mechanism, used, tokenHint(used))
 		return
 	}
 	name, call, ok := d.secretRef(attr)
@@ -77,4 +84,12 @@ func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes
 	} else {
 		a.Password = sec
 	}
+}
+
+// tokenHint adds the other way to give XOAUTH2 its token.
+func tokenHint(used string) string {
+	if used != "token" {
+		return ""
+	}
+	return ", or an oauth { tenant_id, client_id, client_secret = env(\"NAME\") } block with which smtpspec requests one"
 }

@@ -1,0 +1,42 @@
+# The warehouse MFP relays through an inbound connector that accepts it by
+# its TLS client certificate (subject relay.contoso.com, an accepted
+# domain), not by a static IP: it presents the certificate during
+# STARTTLS, and external recipients are accepted. The report records the
+# certificate's subject and SANs and warns 30 days before it expires.
+# The key is a secret, named by reference; the certificate is public.
+site "relay-certificate" {
+  method = "relay"
+
+  endpoint {
+    host = "contoso-com.mail.protection.outlook.com"
+    port = 25
+    tls  = "starttls"
+  }
+
+  client {
+    helo        = "mfp-warehouse.contoso.local"
+    certificate = file("relay-certificate.pem")
+    key         = env("SMTPSPEC_DEMO_CLIENT_KEY")
+  }
+
+  envelope {
+    from = "warehouse@contoso.com"
+    to   = ["orders@fabrikam.com"]
+  }
+
+  timeouts {
+    connect = "5s"
+    command = "10s"
+    total   = "60s"
+  }
+
+  expect "tls" {
+    version_min   = "1.2"
+    cert_days_min = 30
+  }
+
+  expect "rcpt" {
+    code     = 250
+    enhanced = "2.1.5"
+  }
+}

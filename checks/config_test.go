@@ -1,0 +1,76 @@
+package checks
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+func TestMisfits(t *testing.T) {
+	cases := []struct {
+		name string
+		s    Setup
+		want []string
+	}{
+		{"submission-ok", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587, TLS: StartTLS, Auth: true}, nil},
+		{"direct-send-ok", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, TLS: StartTLS}, nil},
+		{"simulator-on-loopback", Setup{Method: DirectSend, Host: "127.0.0.1", Port: 2525, TLS: StartTLS, Auth: true}, nil},
+		{"test-mta-without-auth", Setup{Method: Submission, Host: "mail.example.test", Port: 587, TLS: StartTLS}, nil},
+		{"local-relay-by-private-ip", Setup{Method: Relay, Host: "10.0.0.5", Port: 25, TLS: StartTLS}, nil},
+		{"auth-with-direct-send", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}, []string{"auth-with-direct-send"}},
+		{"auth-with-relay", Setup{Method: Relay, Host: "contoso-com.mail.protection.outlook.com", Port: 25, Auth: true}, []string{"auth-with-relay"}},
+		{"submission-without-auth", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587}, []string{"submission-without-auth"}},
+		{"office365-for-direct-send", Setup{Method: DirectSend, Host: "smtp.office365.com", Port: 25}, []string{"submission-endpoint-for-direct-send"}},
+		{"mx-for-submission", Setup{Method: Submission, Host: "contoso-com.mail.protection.outlook.com", Port: 587, Auth: true}, []string{"mx-endpoint-for-submission"}},
+		{"port-465", Setup{Method: Submission, Host: "smtp.office365.com", Port: 465, TLS: Implicit, Auth: true}, []string{"port-465"}},
+		{"implicit-on-587", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587, TLS: Implicit, Auth: true}, []string{"implicit-tls"}},
+		{"mx-on-587", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 587}, []string{"mx-port"}},
+		{"public-ip", Setup{Method: DirectSend, Host: "52.101.41.22", Port: 25}, []string{"ip-address"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, m := range Misfits(tc.s) {
+			got = append(got, m.ID)
+			if m.Finding == "" || m.Next == "" || m.Source == "" || m.Field == "" {
+				t.Errorf("%s: incomplete misfit %+v", tc.name, m)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Misfits = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	ds := Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}
+	v := ConfigVerdict(ds, Misfits(ds))
+	if v.Category != Config || v.Stage != "" || v.Step != 1 || v.Evidence == "" || v.Rule != "config:auth-with-direct-send" {
+		t.Errorf("ConfigVerdict = %+v", v)
+	}
+}
+
+func TestWithControl(t *testing.T) {
+	primary := Verdict{Category: Network, Stage: Connect, Summary: "port 25 blocked", Rule: "port-25-blocked"}
+	in := Input{Plan: directPlan, Port: 25}
+	ok := Verdict{Category: OK}
+	ct := &transcript.Transcript{}
+	cases := []struct {
+		name    string
+		v, ctl  Verdict
+		in      Input
+		want    string
+		wantCat Category
+	}{
+		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", Network},
+		{"both-early", primary, Verdict{Category: Network, Stage: Connect}, in, "the network blocks more than port 25", Network},
+		{"both-auth", Verdict{Category: AuthCat, Stage: Auth}, Verdict{Category: AuthCat, Stage: Auth}, subIn, "the tenant's settings", AuthCat},
+		{"auth-control-passed", Verdict{Category: AuthCat, Stage: Auth}, ok, subIn, "not the tenant", AuthCat},
+		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: Auth}, in, "the control (submission on 587) failed at auth", OK},
+		{"ok-both", ok, ok, in, "also passed", OK},
+	}
+	for _, tc := range cases {
+		got := WithControl(tc.v, tc.in, tc.ctl, ct)
+		if got.Category != tc.wantCat || !strings.Contains(got.Summary, tc.want) {
+			t.Errorf("%s: %s %q, want %s containing %q", tc.name, got.Category, got.Summary, tc.wantCat, tc.want)
+		}
+	}
+}

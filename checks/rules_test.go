@@ -1,0 +1,81 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// ruleCases reach rules no other table of this package reaches.
+var ruleCases = []diagnoseCase{
+	{name: "dns-timeout", t: session(submissionPlan, errAt(Resolve, transcript.KindTimeout, "lookup smtp.office365.com: i/o timeout")), in: subIn, category: Network, stage: Resolve},
+	{name: "connect-refused-587", t: session(submissionPlan, errAt(Connect, transcript.KindRefused, "connect: connection refused")), in: subIn, category: Network, stage: Connect},
+	{name: "connect-other", t: session(submissionPlan, errAt(Connect, transcript.KindReset, "connect: reset")), in: subIn, category: Network, stage: Connect},
+	{name: "garbled-in-clear", t: session(directPlan, errAt(EHLO, transcript.KindProtocol, "malformed reply")), in: directIn, category: Firewall, stage: EHLO},
+	{name: "garbled-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindProtocol, "malformed reply")), in: directIn, category: Service, stage: Rcpt},
+	{name: "cut-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindReset, "connection reset by peer")), in: directIn, category: Network, stage: Rcpt},
+	{name: "no-answer-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindTimeout, "no reply to RCPT TO within 30s")), in: directIn, category: Service, stage: Rcpt},
+	{name: "ehlo-refused", t: session(directPlan, at(EHLO, "554 5.5.0 Hello refused")), in: directIn, category: Config, stage: EHLO},
+	{name: "starttls-refused", t: session(directPlan, at(STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: TLSCat, stage: STARTTLS},
+	{name: "quit-failed", t: session(directPlan, at(Quit, "502 Command not implemented")), in: directIn, category: Service, stage: Quit},
+	{name: "connect-timeout-587", t: session(submissionPlan, errAt(Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: Network, stage: Connect},
+	{name: "cert-unverified", t: session(submissionPlan, errAt(TLS, transcript.KindTLS, "x509: certificate is not standards compliant")), in: subIn, category: TLSCat, stage: TLS},
+	{name: "tls-failed", t: session(submissionPlan, errAt(TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: TLSCat, stage: TLS},
+	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: Config, stage: Unstaged},
+	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: Service, stage: Unstaged},
+	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: Recipient, stage: Unstaged},
+	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: Policy, stage: Unstaged},
+}
+
+// unstaged is a capture of one reply whose command is not known
+// (smtpspec explain of a bare reply).
+func unstaged(line string) *transcript.Transcript {
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: Unstaged, Status: transcript.Fail, Reply: parse(line)}}}
+}
+
+// TestEveryRuleHasATest: every rule of the diagnosis (replies.go,
+// noreply.go, rules.go, the catalog) decides at least one verdict of the
+// test tables, each built from a transcript.
+func TestEveryRuleHasATest(t *testing.T) {
+	hit := map[string]bool{}
+	for _, tc := range append(append([]diagnoseCase{}, diagnoseCases...), ruleCases...) {
+		v := Diagnose(tc.t, tc.in)
+		hit[v.Rule] = true
+		if tc.category != "" && (v.Category != tc.category || tc.stage != "" && v.Stage != tc.stage) {
+			t.Errorf("%s: %s at %q, want %s at %q (%s)", tc.name, v.Category, v.Stage, tc.category, tc.stage, v.Summary)
+		}
+		if v.Rule == "" || v.Category != OK && v.Source == "" {
+			t.Errorf("%s: verdict without rule or source: %+v", tc.name, v)
+		}
+	}
+	plan := Plan{Method: Submission, TLS: StartTLS, Auth: true, Data: true}
+	for _, e := range Catalog {
+		if e.Category == OK {
+			continue
+		}
+		v := Diagnose(session(plan, at(e.Stage, itoaCode(e.Code)+" "+e.Render(samples))), Input{Plan: plan, Host: "smtp.office365.com", Port: 587})
+		hit[v.Rule] = true
+	}
+	var ids []string
+	for _, r := range replyRules {
+		ids = append(ids, r.id)
+	}
+	for _, r := range errRules {
+		ids = append(ids, r.id)
+	}
+	for _, e := range Catalog {
+		if e.Category != OK && e.Stage != Banner && e.Stage != EHLO {
+			ids = append(ids, "catalog:"+e.ID)
+		}
+	}
+	ids = append(ids, "auth-before-starttls", "starttls-stripped", "banner-not-microsoft", "success", "catalog:banner-masked", "catalog:ehlo-masked-starttls")
+	for _, id := range ids {
+		if !hit[id] {
+			t.Errorf("rule %q decides no verdict in any test", id)
+		}
+	}
+}
+
+func itoaCode(c int) string {
+	return string(rune('0'+c/100)) + string(rune('0'+c/10%10)) + string(rune('0'+c%10))
+}

@@ -1,0 +1,426 @@
+package explain
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// builder turns events into a transcript: client commands open stages,
+// replies close them in order (pipelining keeps a queue), a TLS event
+// moves the session inside TLS.
+type builder struct {
+	t       *transcript.Transcript
+	results map[string]*transcript.StageResult
+	order   []string // stages in the order they were first seen
+	pending []string // stages whose command awaits a reply, oldest first
+	partial []string // lines of a multi-line reply being read
+	cur     string   // the stage of the last reply or command
+	tls     bool
+	inBody  bool // between 354 and the lone "."
+	// tlsNext: STARTTLS was accepted; most clients do not log the
+	// handshake, so their next command shows it completed.
+	tlsNext bool
+	helo    bool
+	host    string
+	port    int
+	saw     map[string]bool // commands and events seen: "auth", "starttls", "data"
+	implied []string
+}
+
+func newBuilder() *builder {
+	return &builder{t: &transcript.Transcript{Site: "explain"}, results: map[string]*transcript.StageResult{}, saw: map[string]bool{}}
+}
+
+// build runs every event and returns the finished builder.
+func build(evs []event) *builder {
+	b := newBuilder()
+	for _, e := range evs {
+		b.event(e)
+	}
+	b.finish()
+	return b
+}
+
+func (b *builder) event(e event) {
+	switch e.kind {
+	case evTarget:
+		if e.host != "" && b.host == "" {
+			b.host = e.host
+		}
+		if e.port != 0 && b.port == 0 {
+			b.port = e.port
+		}
+	case evConnected:
+		b.set("connect", transcript.Pass, nil, nil)
+	case evTLS:
+		b.flush()
+		b.tlsNext = false
+		b.tls = true
+		b.saw["tls"] = true
+		b.set("tls", transcript.Pass, nil, nil)
+		if e.text != "" {
+			b.t.TLS = &transcript.TLSInfo{Version: e.text, Verified: true}
+		}
+		b.cur = "tls"
+	case evClient:
+		b.client(e.text)
+	case evServer:
+		b.server(e.text)
+	case evReply:
+		b.flush()
+		b.reply(e.reply, e.stage)
+	case evError:
+		b.flush()
+		b.failure(e)
+	}
+}
+
+// client records one client line and opens its stage.
+func (b *builder) client(line string) {
+	b.flush()
+	if b.tlsNext && !b.tls {
+		b.event(event{kind: evTLS})
+	}
+	b.tlsNext = false
+	if b.inBody {
+		if strings.TrimSpace(line) == "." {
+			b.inBody = false
+			b.pending = append(b.pending, "data")
+			b.addLine(transcript.Client, "data", ".")
+		}
+		return // message body lines are not protocol
+	}
+	st := stageOfCommand(line, b.tls)
+	if st == "noop" {
+		b.addLine(transcript.Client, b.cur, line)
+		b.pending = append(b.pending, "noop")
+		return
+	}
+	if st == "" {
+		// A credential or a continuation: it belongs to the stage that
+		// asked for it (AUTH LOGIN's 334 prompts).
+		st = b.cur
+		if st == "" {
+			st = "banner"
+		}
+	}
+	if st == "ehlo" || st == "ehlo_tls" {
+		verb, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		b.helo = strings.EqualFold(verb, "HELO")
+	}
+	b.saw[st] = true
+	b.addLine(transcript.Client, st, line)
+	b.pending = append(b.pending, st)
+	b.cur = st
+}
+
+// server reads one server line; the last line of a reply closes a stage.
+func (b *builder) server(line string) {
+	m := replyLineRE.FindStringSubmatch(line)
+	if m == nil {
+		if len(b.partial) > 0 { // a continuation without code (wrapped text)
+			b.partial[len(b.partial)-1] += " " + strings.TrimSpace(line)
+		}
+		return
+	}
+	b.partial = append(b.partial, line)
+	if m[2] == "-" {
+		return
+	}
+	b.flush()
+}
+
+// flush completes a reply whose lines were read (a reply cut short by the
+// end of the capture still counts).
+func (b *builder) flush() {
+	if len(b.partial) == 0 {
+		return
+	}
+	lines := b.partial
+	b.partial = nil
+	code := 0
+	var texts []string
+	for _, l := range lines {
+		m := replyLineRE.FindStringSubmatch(l)
+		code = atoi(m[1])
+		texts = append(texts, strings.TrimSpace(m[3]))
+	}
+	stage := b.nextStage()
+	for _, l := range lines {
+		b.addLine(transcript.Server, stage, l)
+	}
+	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
+	b.judge(stage, rep)
+}
+
+// nextStage is the stage the next reply answers: the oldest command
+// waiting, else the banner, else the current stage.
+func (b *builder) nextStage() string {
+	if len(b.pending) > 0 {
+		st := b.pending[0]
+		b.pending = b.pending[1:]
+		return st
+	}
+	if _, ok := b.results["banner"]; !ok && !b.tls {
+		return "banner"
+	}
+	if b.cur == "" {
+		return "banner"
+	}
+	return b.cur
+}
+
+// reply records a whole reply at stage ("" when the capture does not say:
+// the catalog's stage for it, else the current stage).
+func (b *builder) reply(rep *transcript.Reply, stage string) {
+	if stage == "" {
+		stage = catalogStage(rep)
+	}
+	if stage == "" {
+		stage = b.cur
+	}
+	if stage == "" {
+		stage = checks.Unstaged
+	}
+	b.addLine(transcript.Server, stage, rep.Line())
+	b.judge(stage, rep)
+}
+
+// judge decides a stage from its reply.
+func (b *builder) judge(stage string, rep *transcript.Reply) {
+	b.cur = stage
+	if stage == "noop" {
+		return
+	}
+	switch {
+	case rep.Code == 334 && stage == "auth":
+		return // AUTH continues
+	case rep.Code == 354 && stage == "data":
+		b.inBody = true
+		return
+	}
+	if stage == "ehlo" || stage == "ehlo_tls" {
+		if rep.Code == 250 && len(rep.Lines) > 1 {
+			caps := capabilities(rep)
+			if stage == "ehlo" {
+				b.t.Capabilities = caps
+			} else {
+				b.t.CapabilitiesTLS = caps
+			}
+		}
+	}
+	if stage == "starttls" && rep.Code == 220 {
+		b.set(stage, transcript.Pass, rep, nil)
+		b.tlsNext = true
+		return
+	}
+	st := transcript.Fail
+	if passes(stage, rep.Code) {
+		st = transcript.Pass
+	}
+	b.set(stage, st, rep, nil)
+}
+
+// passes: the reply a working path gives at stage.
+func passes(stage string, code int) bool {
+	switch stage {
+	case "banner", "starttls":
+		return code == 220
+	case "auth":
+		return code == 235
+	case "rcpt":
+		return code == 250 || code == 251
+	case "quit":
+		return code == 221 || code == 250
+	}
+	return code/100 == 2
+}
+
+// failure records an error without a reply at its stage: the one the
+// capture names, else the command still waiting, else the step after the
+// last one seen.
+func (b *builder) failure(e event) {
+	if e.err == transcript.KindClosed || e.err == transcript.KindReset {
+		for _, r := range b.results {
+			if r.Status == transcript.Fail || r.Stage == "quit" {
+				return // the server hung up after saying why, or after QUIT
+			}
+		}
+	}
+	stage := e.stage
+	if stage == "" && len(b.pending) > 0 {
+		stage = b.pending[0]
+		b.pending = b.pending[1:]
+	}
+	if stage == "" {
+		stage = b.after()
+	}
+	if e.err == transcript.KindTLS && (stage == "starttls" || stage == "ehlo_tls" || stage == "") {
+		stage = "tls"
+	}
+	if stage == "connect" && e.err == transcript.KindDNS {
+		stage = "resolve"
+	}
+	if prev, ok := b.results[stage]; ok && prev.Status == transcript.Fail {
+		return // the first failure at a stage is the evidence
+	}
+	b.set(stage, transcript.Fail, nil, &transcript.Error{Kind: e.err, Text: e.text})
+	b.cur = stage
+}
+
+// after is the stage that follows the last one seen.
+func (b *builder) after() string {
+	switch b.cur {
+	case "":
+		if _, ok := b.results["connect"]; ok {
+			return "banner"
+		}
+		return "connect"
+	case "banner":
+		return "ehlo"
+	case "starttls":
+		return "tls"
+	case "tls":
+		return "ehlo_tls"
+	}
+	return b.cur
+}
+
+func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply, err *transcript.Error) {
+	r, ok := b.results[stage]
+	if !ok {
+		r = &transcript.StageResult{Stage: stage}
+		b.results[stage] = r
+		b.order = append(b.order, stage)
+	}
+	if r.Status == transcript.Fail && st == transcript.Pass && stage != "rcpt" {
+		return // a later success does not undo the failure (a retry)
+	}
+	if stage == "rcpt" && r.Status == transcript.Fail {
+		return // one refused recipient is the finding
+	}
+	r.Status, r.Reply, r.Err = st, rep, err
+}
+
+func (b *builder) addLine(dir transcript.Direction, stage, text string) {
+	if dir == transcript.Client && stage == "auth" && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH") {
+		text = transcript.Redacted // credentials never leave this package
+	}
+	if dir == transcript.Client && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH ") {
+		if f := strings.Fields(text); len(f) > 2 {
+			text = f[0] + " " + f[1] + " " + transcript.Redacted
+		}
+	}
+	b.t.Lines = append(b.t.Lines, transcript.Line{Dir: dir, Stage: stage, Text: text})
+}
+
+// finish orders the stages as a probe would run them, adds the ones a
+// later stage implies, and returns the transcript.
+func (b *builder) finish() *transcript.Transcript {
+	b.flush()
+	plan := b.plan()
+	seq := checks.Sequence(plan)
+	last := -1
+	for i, name := range seq {
+		if _, ok := b.results[name]; ok && name != "quit" {
+			last = i
+		}
+	}
+	var stages []transcript.StageResult
+	for i, name := range seq {
+		r, ok := b.results[name]
+		switch {
+		case ok:
+			stages = append(stages, *r)
+		case i < last && implies(name, b):
+			b.implied = append(b.implied, name)
+			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Pass, Note: "implied by a later stage"})
+		default:
+			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Skip})
+		}
+	}
+	for _, name := range b.order {
+		if !slices.Contains(seq, name) && name != "noop" {
+			stages = append(stages, *b.results[name]) // a reply the capture does not place
+		}
+	}
+	b.t.Stages = stages
+	b.t.Method = string(plan.Method)
+	if b.host != "" {
+		b.t.Target = b.host
+		if b.port != 0 {
+			b.t.Target = b.host + ":" + itoa(b.port)
+		}
+	}
+	return b.t
+}
+
+// implies: stages every session passes before a later one can run. TLS
+// and AUTH are implied only when the capture shows them in some form.
+func implies(stage string, b *builder) bool {
+	switch stage {
+	case "resolve":
+		return b.host != "" && !isIP(b.host)
+	case "connect", "banner", "ehlo", "mail":
+		return true
+	case "starttls", "tls", "ehlo_tls":
+		return b.saw["tls"] || b.saw["starttls"]
+	}
+	return false
+}
+
+// plan is the probe plan the capture fits.
+func (b *builder) plan() checks.Plan {
+	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data")}
+	if b.port == 465 || b.implicitTLS() {
+		p.TLS = checks.Implicit
+	}
+	return p
+}
+
+func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok }
+
+// method infers how the device sends from the endpoint and what it did.
+func (b *builder) method() checks.Method {
+	h := strings.ToLower(b.host)
+	switch {
+	case strings.HasSuffix(h, ".mail.protection.outlook.com"):
+		return checks.DirectSend
+	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
+		return checks.Submission
+	case b.port == 25:
+		return checks.DirectSend
+	}
+	return checks.Submission
+}
+
+// input is what the diagnosis needs besides the transcript.
+func (b *builder) input() checks.Input {
+	port := b.port
+	if port == 0 && b.method() != checks.Submission {
+		port = 25
+	}
+	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}
+}
+
+// implicitTLS: the handshake failed before the server said anything, so
+// the client spoke TLS first (implicit TLS, port 465 style).
+func (b *builder) implicitTLS() bool {
+	r, ok := b.results["tls"]
+	return ok && r.Status == transcript.Fail && !b.has("banner") && !b.saw["starttls"]
+}
+
+// lastStage is the last stage the capture shows (not implied), QUIT
+// aside: it says nothing about delivery.
+func (b *builder) lastStage() string {
+	last := ""
+	for _, s := range b.t.Stages {
+		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != "quit" {
+			last = s.Stage
+		}
+	}
+	return last
+}

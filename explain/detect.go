@@ -1,0 +1,55 @@
+package explain
+
+// format is one capture format: parse translates lines into events and
+// counts the lines it recognised as its own.
+type format struct {
+	name  string
+	parse func(lines []string) (evs []event, recognised int)
+}
+
+// formats lists every format explain reads; one explicit table. The order
+// breaks ties: more specific formats first.
+var formats = []format{
+	{"swaks", parseSwaks},
+	{"postfix", parsePostfix},
+	{"nodemailer", parseNodemailer},
+	{"phpmailer", parsePHPMailer},
+	{"dotnet", parseDotNet},
+	{"sc-log", parseSCLog},
+	{"telnet", parseTelnet},
+}
+
+func formatNames() []string {
+	var out []string
+	for _, f := range formats {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+// detect picks the format that recognises the most lines and yields at
+// least one reply or failure; nil when none does.
+func detect(lines []string) (*format, []event) {
+	var best *format
+	var bestEvs []event
+	bestN := 0
+	for i := range formats {
+		f := &formats[i]
+		evs, n := f.parse(lines)
+		if n > bestN && meaningful(evs) {
+			best, bestEvs, bestN = f, evs, n
+		}
+	}
+	return best, bestEvs
+}
+
+// meaningful: the events hold something to diagnose.
+func meaningful(evs []event) bool {
+	for _, e := range evs {
+		switch e.kind {
+		case evServer, evReply, evError:
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package explain
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// event is one thing a parser read in a capture, in the capture's order.
+// Parsers only translate their format into events; build turns events
+// into stages, the same way for every format.
+type event struct {
+	kind  eventKind
+	text  string            // the protocol line, or the error's text
+	stage string            // the stage, when the format says it ("" otherwise)
+	err   transcript.Kind   // evError: what kind of failure
+	reply *transcript.Reply // evReply: a complete reply
+	host  string            // evTarget
+	port  int               // evTarget
+}
+
+type eventKind int
+
+const (
+	evServer    eventKind = iota + 1 // one server line ("250-SIZE ..." or "250 OK")
+	evClient                         // one client line (a command, a credential, a body line)
+	evReply                          // a whole reply, with stage when known (log formats)
+	evTarget                         // where the client connected (host, port)
+	evConnected                      // the TCP connection was established
+	evTLS                            // the TLS handshake completed (text: version)
+	evError                          // a failure without a reply (stage when known)
+)
+
+// replyLineRE is one reply line: code, separator, text.
+var replyLineRE = regexp.MustCompile(`^([2-5]\d\d)([ -]|$)(.*)$`)
+
+// enhancedOnlyRE is a reply text that starts with an enhanced code.
+var enhancedOnlyRE = regexp.MustCompile(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
+
+// parseReplyLine reads "550 5.7.606 text" as a one-line reply; a text
+// that starts with an enhanced code and no reply code ("5.7.57 Client not
+// authenticated", as System.Net.Mail shows it) gets the code the catalog
+// knows for that enhanced code, or the class's generic code.
+func parseReplyLine(s string) (*transcript.Reply, bool) {
+	if m := replyLineRE.FindStringSubmatch(s); m != nil {
+		code, _ := strconv.Atoi(m[1])
+		text := strings.TrimSpace(m[3])
+		return &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}, true
+	}
+	if enhancedOnlyRE.MatchString(s) {
+		enh := transcript.ParseEnhanced(s)
+		return &transcript.Reply{Code: codeFor(enh), Enhanced: enh, Lines: []string{s}}, true
+	}
+	return nil, false
+}
+
+// splitReply reads a multi-line reply flattened into one string by a log
+// ("550-5.7.1 first 550 5.7.1 second" stays as it is: one line of text).
+func replyFrom(code int, text string) *transcript.Reply {
+	text = strings.TrimSpace(text)
+	return &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
+}
+
+// stageOfCommand names the stage a client command belongs to ("" for a
+// line that is not a command: a credential, a body line).
+func stageOfCommand(line string, tls bool) string {
+	verb, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+	verb = strings.ToUpper(verb)
+	if i := strings.IndexByte(verb, ':'); i > 0 {
+		verb = verb[:i] // "MAIL FROM:<a>" without a space
+	}
+	switch verb {
+	case "EHLO", "HELO":
+		if tls {
+			return "ehlo_tls"
+		}
+		return "ehlo"
+	case "STARTTLS":
+		return "starttls"
+	case "AUTH":
+		return "auth"
+	case "MAIL":
+		return "mail"
+	case "RCPT":
+		return "rcpt"
+	case "DATA", "BDAT":
+		return "data"
+	case "RSET", "QUIT":
+		return "quit"
+	case "NOOP":
+		return "noop"
+	}
+	return ""
+}
+
+// stageOfPhrase maps the command names logs use ("in reply to RCPT TO
+// command", nodemailer's command: 'AUTH LOGIN') to a stage.
+func stageOfPhrase(s string) string {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	switch {
+	case u == "CONN", strings.Contains(u, "GREETING"), strings.Contains(u, "BANNER"):
+		return "banner"
+	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA"), strings.Contains(u, "BDAT"), strings.Contains(u, "MESSAGE"):
+		return "data"
+	case strings.Contains(u, "RCPT"):
+		return "rcpt"
+	case strings.Contains(u, "MAIL"):
+		return "mail"
+	case strings.Contains(u, "AUTH"), strings.Contains(u, "SASL"), strings.Contains(u, "LOGIN"), strings.Contains(u, "PASSWORD"), strings.Contains(u, "USERNAME"):
+		return "auth"
+	case strings.Contains(u, "STARTTLS"):
+		return "starttls"
+	case strings.Contains(u, "EHLO"), strings.Contains(u, "HELO"):
+		return "ehlo"
+	case strings.Contains(u, "QUIT"), strings.Contains(u, "RSET"):
+		return "quit"
+	}
+	return ""
+}
+
+// errKind classifies an error text the way the probe's errors are.
+func errKind(s string) transcript.Kind {
+	l := strings.ToLower(s)
+	switch {
+	case containsAny(l, "timed out", "timeout", "etimedout", "did not properly respond", "greeting never received"):
+		return transcript.KindTimeout
+	case containsAny(l, "refused", "econnrefused", "actively refused"):
+		return transcript.KindRefused
+	case containsAny(l, "unreachable", "no route", "ehostunreach", "enetunreach"):
+		return transcript.KindUnreachable
+	case containsAny(l, "not found", "could not be resolved", "enotfound", "no such host", "name service error", "getaddrinfo", "name or service not known", "host not found", "bad hostname"):
+		return transcript.KindDNS
+	case containsAny(l, "reset", "econnreset"):
+		return transcript.KindReset
+	case containsAny(l, "ssl", "tls", "certificate", "handshake", "wrong version number", "x509"):
+		return transcript.KindTLS
+	case containsAny(l, "closed", "lost connection", "eof", "connection_closed", "connectionclosed", "unexpectedly", "broken pipe"):
+		return transcript.KindClosed
+	}
+	return transcript.KindProtocol
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostPort splits "host:port", "host[1.2.3.4]:25" or "[::1]:25"; port 0
+// when absent.
+func hostPort(s string) (string, int) {
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ".,;'\""))
+	if i := strings.IndexByte(s, '['); i > 0 {
+		if j := strings.IndexByte(s[i:], ']'); j > 0 {
+			rest := s[i+j+1:]
+			s = s[:i] + rest
+		}
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 || strings.Count(s, ":") > 1 && !strings.HasPrefix(s, "[") {
+		return s, 0
+	}
+	p, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return s, 0
+	}
+	return strings.Trim(s[:i], "[]"), p
+}

@@ -1,0 +1,80 @@
+package explain
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// notShown says what the capture cannot tell, so nobody reads a verdict
+// as proof of more than the capture shows.
+func notShown(b *builder, res *Result) []string {
+	var out []string
+	t := b.t
+	if len(res.Implied) > 0 {
+		out = append(out, "the capture does not show "+strings.Join(res.Implied, ", ")+": a later stage implies they passed")
+	}
+	f, failed := t.Failed()
+	last := b.lastStage()
+	if !failed && last != "" {
+		if rest := after(t, last); len(rest) > 0 {
+			out = append(out, "it stops after "+last+": it does not show "+strings.Join(rest, ", ")+envelopeGap(rest))
+		}
+	}
+	if failed && f.Stage != checks.Unstaged && !b.has("banner") && !slices.Contains(res.Implied, "banner") && f.Stage != checks.Resolve && f.Stage != checks.Connect {
+		out = append(out, "the server's banner is not shown")
+	}
+	if res.Input.Plan.TLS == checks.StartTLS && !b.saw["tls"] && !b.saw["starttls"] && reachedPast(t, checks.EHLO) {
+		out = append(out, "it does not show STARTTLS or a TLS handshake: whether the session was encrypted is unknown")
+	}
+	if len(t.Capabilities) == 0 && len(t.CapabilitiesTLS) == 0 && reachedPast(t, checks.Banner) {
+		out = append(out, "the EHLO capabilities are not shown (STARTTLS and AUTH offers cannot be checked)")
+	}
+	if !b.has("data") && (!failed || f.Stage == checks.Data) {
+		out = append(out, "no message was sent in the capture: there is nothing to look up in message trace (checklist step 6)")
+	}
+	if f.Stage == checks.Unstaged {
+		out = append(out, "the capture does not say which command the reply answered")
+	}
+	return out
+}
+
+// after lists the stages of t's plan after stage that were not shown.
+func after(t *transcript.Transcript, stage string) []string {
+	var out []string
+	seen := false
+	for _, s := range t.Stages {
+		if seen && s.Status == transcript.Skip && s.Stage != checks.Quit {
+			out = append(out, s.Stage)
+		}
+		if s.Stage == stage {
+			seen = true
+		}
+	}
+	return out
+}
+
+// envelopeGap warns when the capture stops before RCPT TO, where
+// reputation, policy and recipient refusals show (checklist step 5).
+func envelopeGap(rest []string) string {
+	if slices.Contains(rest, checks.Rcpt) {
+		return " (it stops before RCPT TO, so IP reputation, tenant policy and recipient refusals are not ruled out: connection is not acceptance)"
+	}
+	return ""
+}
+
+// reachedPast: some stage after stage ran.
+func reachedPast(t *transcript.Transcript, stage string) bool {
+	seen := false
+	for _, s := range t.Stages {
+		if seen && s.Status != transcript.Skip {
+			return true
+		}
+		if s.Stage == stage {
+			seen = true
+		}
+	}
+	return false
+}

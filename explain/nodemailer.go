@@ -1,0 +1,121 @@
+package explain
+
+import (
+	"regexp"
+	"strings"
+)
+
+// nodemailer's logger (logger: true, debug: true) writes
+// "[time] LEVEL [id] S: ..." / "C: ..." and connection notes; a failed
+// send prints the Error object: "Error: Invalid login: 535 ...", then
+// code: 'EAUTH', response: '535 ...', responseCode: 535, command: 'AUTH LOGIN'.
+var (
+	nmLogRE     = regexp.MustCompile(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
+	nmFieldRE   = regexp.MustCompile(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
+	nmErrorRE   = regexp.MustCompile(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
+	nmEstRE     = regexp.MustCompile(`^Connection established to (\S+)`)
+	nmResolveRE = regexp.MustCompile(`^Resolved (\S+) as (\S+)`)
+	nmComment   = regexp.MustCompile(`\s*/\*.*\*/\s*$`)
+)
+
+func parseNodemailer(lines []string) ([]event, int) {
+	var evs []event
+	n := 0
+	fields := map[string]string{}
+	errMsg := ""
+	sawServer := false
+	for _, l := range lines {
+		if m := nmLogRE.FindStringSubmatch(l); m != nil {
+			n++
+			ev := nodemailerLog(m[1])
+			for _, e := range ev {
+				if e.kind == evServer {
+					sawServer = true
+				}
+			}
+			evs = append(evs, ev...)
+			continue
+		}
+		if m := nmFieldRE.FindStringSubmatch(l); m != nil {
+			n++
+			fields[m[1]] = m[2]
+			continue
+		}
+		if m := nmErrorRE.FindStringSubmatch(l); m != nil && errMsg == "" {
+			n++
+			errMsg = strings.TrimSpace(m[1])
+		}
+	}
+	if errMsg != "" || len(fields) > 0 {
+		evs = append(evs, nodemailerError(errMsg, fields, sawServer)...)
+	}
+	return evs, n
+}
+
+func nodemailerLog(msg string) []event {
+	switch {
+	case strings.HasPrefix(msg, "S: "), msg == "S:":
+		return []event{{kind: evServer, text: strings.TrimPrefix(msg, "S: ")}}
+	case strings.HasPrefix(msg, "C: "):
+		return []event{{kind: evClient, text: nmComment.ReplaceAllString(strings.TrimPrefix(msg, "C: "), "")}}
+	case nmEstRE.MatchString(msg):
+		h, p := hostPort(nmEstRE.FindStringSubmatch(msg)[1])
+		return []event{{kind: evTarget, port: p, host: keepName(h)}, {kind: evConnected}}
+	case nmResolveRE.MatchString(msg):
+		return []event{{kind: evTarget, host: nmResolveRE.FindStringSubmatch(msg)[1]}}
+	case strings.HasPrefix(msg, "Connection upgraded with STARTTLS"), strings.HasPrefix(msg, "Secure connection established"):
+		return []event{{kind: evTLS}}
+	}
+	return nil
+}
+
+// keepName drops an address so that a resolved name logged earlier stays.
+func keepName(h string) string {
+	if isIP(h) {
+		return ""
+	}
+	return h
+}
+
+// nodemailerError turns the Error object into a reply or a failure.
+func nodemailerError(msg string, f map[string]string, sawServer bool) []event {
+	var evs []event
+	if f["address"] != "" || f["port"] != "" {
+		evs = append(evs, event{kind: evTarget, port: atoi(f["port"])})
+	}
+	stage := stageOfPhrase(f["command"])
+	if f["command"] == "CONN" {
+		stage = "connect"
+		if strings.Contains(msg, "Greeting never received") {
+			stage = "banner"
+		}
+	}
+	if f["code"] == "EAUTH" && stage == "" {
+		stage = "auth"
+	}
+	if resp := f["response"]; resp != "" {
+		if sawServer {
+			return evs // the debug lines already hold the reply
+		}
+		if rep, ok := parseReplyLine(resp); ok {
+			return append(evs, event{kind: evReply, stage: stage, reply: rep})
+		}
+	}
+	// "Invalid login: 535 5.7.3 ..." without the fields.
+	if i := strings.Index(msg, ": "); i > 0 && !sawServer {
+		if rep, ok := parseReplyLine(msg[i+2:]); ok {
+			if stage == "" {
+				stage = stageOfPhrase(msg[:i])
+			}
+			return append(evs, event{kind: evReply, stage: stage, reply: rep})
+		}
+	}
+	if msg == "" || sawServer && f["response"] != "" {
+		return evs
+	}
+	kind := errKind(msg + " " + f["errno"] + " " + f["code"])
+	if containsAny(strings.ToLower(msg), "ssl routines", "wrong version number", "certificate", "self signed", "unable to verify") {
+		kind, stage = "tls", "tls"
+	}
+	return append(evs, event{kind: evError, stage: stage, err: kind, text: msg})
+}

@@ -1,0 +1,67 @@
+package explain
+
+import (
+	"html"
+	"regexp"
+	"strings"
+)
+
+// PHPMailer's SMTP debug output (SMTPDebug 2 or more): "[date] SERVER ->
+// CLIENT: 220 ..." and "CLIENT -> SERVER: EHLO ...", credentials shown as
+// "[credentials hidden]", connection notes ("Connection: opening to
+// host:port", "Connection failed. Error #2: ..."), "SMTP ERROR: ..." and
+// the final "SMTP Error: Could not authenticate." Older versions wrote
+// "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
+var (
+	pmServerRE  = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmOpenRE    = regexp.MustCompile(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
+	pmFailRE    = regexp.MustCompile(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
+	pmTLSFailRE = regexp.MustCompile(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
+	pmErrorRE   = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+)
+
+func parsePHPMailer(lines []string) ([]event, int) {
+	var evs []event
+	n := 0
+	inServer := false // PHPMailer indents the further lines of a reply
+	for _, raw := range lines {
+		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
+		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
+			n++
+			evs = append(evs, event{kind: evServer, text: l})
+			continue
+		}
+		inServer = pmServerRE.MatchString(l)
+		switch {
+		case inServer:
+			n++
+			text := pmServerRE.FindStringSubmatch(l)[1]
+			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
+		case pmClientRE.MatchString(l):
+			n++
+			text := pmClientRE.FindStringSubmatch(l)[1]
+			if strings.Contains(text, "credentials hidden") {
+				text = "<redacted>"
+			}
+			evs = append(evs, event{kind: evClient, text: text})
+		case pmOpenRE.MatchString(l):
+			n++
+			h, p := hostPort(pmOpenRE.FindStringSubmatch(l)[1])
+			evs = append(evs, event{kind: evTarget, host: h, port: p})
+		case strings.Contains(l, "Connection: opened"):
+			n++
+			evs = append(evs, event{kind: evConnected})
+		case pmTLSFailRE.MatchString(l):
+			n++
+			evs = append(evs, event{kind: evError, stage: "tls", err: "tls", text: l})
+		case pmFailRE.MatchString(l):
+			n++
+			msg := pmFailRE.FindStringSubmatch(l)[1]
+			evs = append(evs, event{kind: evError, stage: "connect", err: errKind(msg), text: l})
+		case pmErrorRE.MatchString(l):
+			n++ // "SMTP ERROR: Password command failed: 535 ..." repeats the reply above
+		}
+	}
+	return evs, n
+}

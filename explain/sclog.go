@@ -1,0 +1,54 @@
+package explain
+
+import (
+	"regexp"
+	"strings"
+)
+
+// scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
+// RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
+// them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
+var scLineRE = regexp.MustCompile(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
+
+// parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
+func parseSCLog(lines []string) ([]event, int) {
+	var evs []event
+	n := 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			continue
+		case strings.HasPrefix(t, "T: "):
+			n++
+			ver, _, _ := strings.Cut(strings.TrimPrefix(t, "T: "), " ")
+			evs = append(evs, event{kind: evTLS, text: ver})
+			continue
+		case strings.HasPrefix(t, "= ") || strings.HasPrefix(t, "# smtpspec"):
+			n++ // smtpspec golden result lines: the lines above carry the facts
+			continue
+		}
+		m := scLineRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n++
+		switch m[1] + m[2] {
+		case "S", "SERVER", "<<<":
+			evs = append(evs, event{kind: evServer, text: strings.TrimRight(m[3], " ")})
+		default:
+			evs = append(evs, clientOrTLS(m[3])...)
+		}
+	}
+	return evs, n
+}
+
+// clientOrTLS records a client line; a TLS marker some logs print in the
+// client column ("<TLS handshake>") becomes a TLS event.
+func clientOrTLS(text string) []event {
+	t := strings.TrimSpace(text)
+	if strings.Contains(strings.ToLower(t), "tls handshake") || strings.EqualFold(t, "<starttls negotiated>") {
+		return []event{{kind: evTLS}}
+	}
+	return []event{{kind: evClient, text: t}}
+}

@@ -1,0 +1,61 @@
+package explain
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A telnet session pasted as is: server lines start with a reply code,
+// everything else the user typed. telnet's own lines ("Trying ...",
+// "Connected to ...", "Escape character is '^]'.", "Connection closed by
+// foreign host.") and its errors are recognised.
+var (
+	telnetTryRE    = regexp.MustCompile(`^Trying (\S+?)\.\.\.$`)
+	telnetConnRE   = regexp.MustCompile(`^Connected to (\S+?)\.?$`)
+	telnetCmdRE    = regexp.MustCompile(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
+	telnetPromptRE = regexp.MustCompile(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
+	telnetFailRE   = regexp.MustCompile(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
+	telnetClosedRE = regexp.MustCompile(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
+	base64RE       = regexp.MustCompile(`^[A-Za-z0-9+/]+=*$`)
+)
+
+func parseTelnet(lines []string) ([]event, int) {
+	var evs []event
+	n, replies := 0, 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "", t == "Escape character is '^]'.":
+			continue
+		case telnetPromptRE.MatchString(t):
+			m := telnetPromptRE.FindStringSubmatch(t)
+			n++
+			evs = append(evs, event{kind: evTarget, host: m[1], port: atoi(m[2])})
+		case telnetTryRE.MatchString(t):
+			n++
+		case telnetConnRE.MatchString(t):
+			n++
+			evs = append(evs, event{kind: evTarget, host: telnetConnRE.FindStringSubmatch(t)[1]}, event{kind: evConnected})
+		case telnetFailRE.MatchString(t):
+			n++
+			evs = append(evs, event{kind: evError, stage: "connect", err: errKind(t), text: t})
+		case telnetClosedRE.MatchString(t):
+			n++
+			evs = append(evs, event{kind: evError, err: "closed", text: t})
+		case replyLineRE.MatchString(t):
+			n++
+			replies++
+			evs = append(evs, event{kind: evServer, text: t})
+		case telnetCmdRE.MatchString(t), t == ".", base64RE.MatchString(t):
+			n++
+			evs = append(evs, event{kind: evClient, text: t})
+		default:
+			// Message body lines typed after DATA, or noise.
+			evs = append(evs, event{kind: evClient, text: t})
+		}
+	}
+	if replies == 0 {
+		return nil, 0
+	}
+	return evs, n
+}

@@ -1,0 +1,37 @@
+package runner
+
+import (
+	"context"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// withControl probes the site's control path (checklist step 8), stores
+// it in r.Control with its own golden (<site>.control.golden), and weighs
+// it into the site's verdict. The control's stage failures do not fail
+// the site (it is evidence about the path, not the device's test), but
+// its golden does: a control that drifts, is new or errs shows in the
+// site's status.
+func withControl(ctx context.Context, r *Result, s *specs.Site, opts Options) {
+	if s.Control == nil {
+		return
+	}
+	c := RunSite(ctx, s.Control, opts)
+	r.Control = c
+	r.Verdict = checks.WithControl(r.Verdict, diagnoseInput(s), c.Verdict, c.Transcript)
+	if r.Status == StatusPass {
+		switch c.Status {
+		case StatusDrift, StatusNew, StatusError:
+			r.Status = c.Status
+		}
+	}
+}
+
+// diagnoseInput is what the diagnosis needs about s besides a transcript.
+func diagnoseInput(s *specs.Site) checks.Input {
+	return checks.Input{
+		Plan: s.Plan(), Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain, Port: s.Endpoint.Port,
+		TLSMin: s.Client.TLSMin, TLSMax: s.Client.TLSMax,
+	}
+}

@@ -1,10 +1,12 @@
 package golden
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +170,34 @@ func TestStoreWriteReadOnlyKeepsOld(t *testing.T) {
 	}
 	if b, _ := s.Read("a"); string(b) != "old\n" {
 		t.Fatalf("old golden damaged: %q", b)
+	}
+}
+
+// TestRenderWith: codes detail keeps commands, codes, enhanced codes,
+// EHLO capabilities and the TLS version; user rules run after the
+// built-in scrubbers (they see "<IP>", not the address); the zero Options
+// render exactly what Render does.
+func TestRenderWith(t *testing.T) {
+	tr := sampleTranscript("mx1.example.net", "203.0.113.7")
+	if !bytes.Equal(RenderWith(tr, Options{}), Render(tr)) {
+		t.Fatal("zero Options changed the rendering")
+	}
+	rules := []Rule{
+		{Name: "ip", Pattern: regexp.MustCompile(`sending IP \[<IP>\]`), Replace: "sending IP <BLOCKED>"},
+		{Name: "helo", Pattern: regexp.MustCompile(`printer\.(\w+)\.local`), Replace: "<PRINTER>.$1"},
+	}
+	g := goldie.New(t)
+	g.Assert(t, "render-codes", RenderWith(tr, Options{Detail: Codes, Rules: rules}))
+	g.Assert(t, "render-rules", RenderWith(tr, Options{Rules: rules}))
+
+	// Codes ignores reply wording: a reworded reply does not drift.
+	other := sampleTranscript("mx1.example.net", "203.0.113.7")
+	other.Lines[7].Text = "550 5.7.606 Access denied, banned sending IP [1.2.3.4]. Reworded by Microsoft."
+	other.TLS.CipherSuite = "TLS_AES_256_GCM_SHA384"
+	if d := Compare(RenderWith(tr, Options{Detail: Codes}), RenderWith(other, Options{Detail: Codes})); d != nil {
+		t.Errorf("codes detail drifted on wording:\n%s", d.Diff)
+	}
+	if Compare(Render(tr), Render(other)) == nil {
+		t.Error("full detail did not notice the reworded reply")
 	}
 }

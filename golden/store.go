@@ -43,7 +43,11 @@ func (s Store) Write(name string, data []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("golden %s: %w", name, err)
 	}
-	return WriteFileAtomic(s.Path(name), data)
+	if err := WriteFileAtomic(s.Path(name), data); err != nil {
+		// Say what a person needs to know first: nothing was lost.
+		return fmt.Errorf("golden %s not updated (the stored golden is unchanged): %w", name, err)
+	}
+	return nil
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
@@ -80,5 +84,17 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	syncDir(dir)
 	return nil
+}
+
+// syncDir makes the rename durable: without it a crash right after the
+// rename can bring back the old name's content on some filesystems. It
+// is best effort (some systems cannot sync a folder); the data is
+// already in place either way.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }

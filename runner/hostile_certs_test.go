@@ -1,0 +1,89 @@
+package runner
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"testing"
+	"time"
+)
+
+// badCert is a server certificate that must not verify for "localhost"
+// under the test CA, for one reason.
+type badCert int
+
+const (
+	certExpired    badCert = iota // issued by the trusted CA, expired yesterday
+	certSelfSigned                // names localhost, signed by itself
+	certWrongName                 // issued by the trusted CA for another name
+)
+
+// badServer returns a TLS configuration presenting a certificate of kind
+// k; pki is the CA the client trusts.
+func badServer(t *testing.T, pki *testPKI, k badCert) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(int64(100 + k)),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		DNSNames:     []string{"localhost"},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	var parent *x509.Certificate
+	var signer any
+	switch k {
+	case certExpired:
+		tmpl.NotBefore, tmpl.NotAfter = now.Add(-72*time.Hour), now.Add(-24*time.Hour)
+	case certWrongName:
+		tmpl.Subject.CommonName, tmpl.DNSNames = "mail.elsewhere.test", []string{"mail.elsewhere.test"}
+	}
+	if k == certSelfSigned {
+		parent, signer = tmpl, key
+	} else {
+		parent, signer = newTrustedCA(t, pki)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+}
+
+// newTrustedCA makes a CA and adds it to pki's trusted pool.
+func newTrustedCA(t *testing.T, pki *testPKI) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(99),
+		Subject:               pkix.Name{CommonName: "smtpspec hostile test CA"},
+		NotBefore:             time.Now().Add(-96 * time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pki.pool.AddCert(ca)
+	return ca, key
+}

@@ -34,6 +34,9 @@ type client struct {
 
 	budget time.Duration // the current stage's deadline, for messages
 	notes  []string      // facts about the current stage's bytes (bare LF, ...)
+
+	ahead    []ahead // commands pipelined before their turn (pipeline.go)
+	aheadErr error   // the error writing them, for the first to take its reply
 }
 
 // newClient wraps conn, connected to peer ("host:port"). Cancelling ctx
@@ -95,6 +98,9 @@ func (c *client) cmd(line string) (*transcript.Reply, error) { return c.cmdShown
 
 // cmdShown sends line, recording shown, and reads the reply.
 func (c *client) cmdShown(line, shown string) (*transcript.Reply, error) {
+	if len(c.ahead) > 0 {
+		return c.collect(line, shown)
+	}
 	if err := c.send(line, shown); err != nil {
 		return nil, err
 	}
@@ -138,5 +144,11 @@ type recorder struct {
 }
 
 func (r *recorder) add(dir transcript.Direction, text string) {
-	r.lines = append(r.lines, transcript.Line{Dir: dir, Stage: r.stage, Text: text, At: r.now().Sub(r.start)})
+	r.addAt(dir, text, r.now().Sub(r.start))
+}
+
+// addAt records a line that went out at offset at (a pipelined command,
+// recorded in its turn but stamped with when it was written).
+func (r *recorder) addAt(dir transcript.Direction, text string, at time.Duration) {
+	r.lines = append(r.lines, transcript.Line{Dir: dir, Stage: r.stage, Text: text, At: at})
 }

@@ -6,9 +6,15 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// mail offers the envelope sender; 250 passes.
+// mail offers the envelope sender; 250 passes. Where the server
+// pipelines, the rest of the envelope goes out with it (pipeline.go); the
+// later stages then take their replies.
 func (s *session) mail() transcript.StageResult {
-	r := s.exchange("MAIL FROM:<"+s.site.Envelope.From+">", 250)
+	line := "MAIL FROM:<" + s.site.Envelope.From + ">"
+	if s.canPipeline() {
+		s.c.sendAhead(s.envelopeGroup(line))
+	}
+	r := s.exchange(line, 250)
 	s.mailOK = r.Status == transcript.Pass
 	return r
 }

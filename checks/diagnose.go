@@ -19,6 +19,8 @@ type Input struct {
 	// They only word a TLS version failure ("the device offers TLS 1.0 to
 	// TLS 1.1").
 	TLSMin, TLSMax uint16
+	// Creds is what the site authenticates with (oauth.go).
+	Creds Credentials
 }
 
 // Diagnose returns one verdict for the site: what happened, where, the
@@ -32,7 +34,9 @@ type Input struct {
 // masked or missing STARTTLS) wins over the failure it causes, but not
 // over the server's own verdict on the envelope (reputation, policy,
 // recipient), which it only notes. Cross-stage notes go into the summary.
-func Diagnose(t *transcript.Transcript, in Input) Verdict {
+func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
+	defer func() { out = withFindings(out, t, in) }()     // oauth.go
+	defer func() { out = withReachability(out, t, in) }() // reachability.go
 	if t == nil {
 		t = &transcript.Transcript{}
 	}
@@ -50,7 +54,7 @@ func Diagnose(t *transcript.Transcript, in Input) Verdict {
 	} else {
 		v = diagnoseNoReply(sc, f)
 	}
-	ns := notes(sc, f)
+	ns := notes(sc, f, v)
 	if fw, ok := firewallSign(sc, f); ok {
 		if !serverDecision(v.Category) {
 			return fw
@@ -131,21 +135,18 @@ func withNotes(v Verdict, notes []string) Verdict {
 	}
 	base := strings.TrimSuffix(v.Summary, quoted)
 	v.Summary = base + "; " + strings.Join(notes, "; ") + quoted
+	v.Notes = append(v.Notes, notes...)
 	return v
 }
 
-// notes returns the cross-stage facts that hold for failure f.
-func notes(sc *scene, f transcript.StageResult) []string {
+// notes returns the cross-stage facts that hold for failure f, whose
+// verdict (before notes) is v. Each is a rule of crossRules (rules.go).
+func notes(sc *scene, f transcript.StageResult, v Verdict) []string {
 	var out []string
-	if sc.tlsDone && f.Stage != TLS && afterTLS(sc.t, f.Stage) {
-		// DESIGN.md pitfalls: chasing MTU after TLS worked.
-		out = append(out, "TLS completed, so MTU/fragmentation is ruled out")
-	}
-	if (f.Stage == Rcpt || f.Stage == Mail) && f.Reply != nil && !f.Reply.Positive() && f.Reply.Code != 421 &&
-		sc.t.Stage(Connect).Status == transcript.Pass && sc.t.Stage(EHLO).Status == transcript.Pass {
-		// Checklist step 5: reputation and policy refusals show only here.
-		// (421 is the server going away, not a refusal of this envelope.)
-		out = append(out, "connecting is not acceptance")
+	for _, r := range crossRules {
+		if n := r.note(sc, f, v); n != "" {
+			out = append(out, n)
+		}
 	}
 	return out
 }

@@ -84,14 +84,14 @@ var diagnoseCases = []diagnoseCase{
 
 	// Replies the catalog does not know: by stage and class.
 	{name: "unknown-421", t: session(submissionPlan, at(Mail, "421 4.4.2 Connection dropped due to SocketError")), in: subIn,
-		category: Service, stage: Mail, step: 10, code: 421, enhanced: "4.4.2", summary: []string{"temporarily not serving"}, absent: []string{"connecting is not acceptance"}},
+		category: Service, stage: Mail, step: 10, code: 421, enhanced: "4.4.2", summary: []string{"temporarily not serving"}, absent: []string{"connection is not acceptance"}},
 	{name: "unknown-4xx-rcpt", t: session(directPlan, at(Rcpt, "450 4.2.1 Try again")), in: directIn,
-		category: Service, stage: Rcpt, step: 10, code: 450, summary: []string{"temporarily", "connecting is not acceptance"}},
+		category: Service, stage: Rcpt, step: 10, code: 450, summary: []string{"temporarily", "connection is not acceptance"}},
 	{name: "unknown-5xx-auth", t: session(submissionPlan, at(Auth, "535 5.7.8 Error: authentication failed")), in: subIn,
 		category: AuthCat, stage: Auth, step: 9, code: 535, enhanced: "5.7.8", summary: []string{"authentication was refused"}},
 	{name: "unknown-5xx-rcpt", t: session(directPlan, at(Rcpt, "550 5.1.1 User unknown")), in: directIn,
 		category: Recipient, stage: Rcpt, step: 5, code: 550, enhanced: "5.1.1",
-		summary: []string{"recipient was refused", "TLS completed, so MTU/fragmentation is ruled out", "connecting is not acceptance"}},
+		summary: []string{"recipient was refused", "TLS completed, so MTU/fragmentation is ruled out", "connection is not acceptance"}},
 	{name: "unknown-5xx-mail", t: session(directPlan, at(Mail, "553 5.7.1 Sender address rejected")), in: directIn,
 		category: Policy, stage: Mail, step: 5, code: 553, summary: []string{"sender was refused"}},
 	{name: "unknown-5xx-data", t: session(Plan{Method: Relay, TLS: StartTLS, Data: true}, at(Data, "554 5.6.0 Message rejected")), in: directIn,
@@ -116,7 +116,7 @@ var diagnoseCases = []diagnoseCase{
 		category: AuthCat, stage: Auth, step: 9, code: 504, summary: []string{"LOGIN and XOAUTH2"}},
 	{name: "banned-ip", t: session(directPlan, at(Rcpt, "550 5.7.606 Access denied, banned sending IP [203.0.113.7]. To request removal from this list please visit https://sender.office.com/ and follow the directions.")),
 		in: directIn, category: Reputation, stage: Rcpt, step: 7, code: 550, enhanced: "5.7.606",
-		summary: []string{"block list", "connecting is not acceptance", "TLS completed, so MTU/fragmentation is ruled out"}, next: []string{"sender.office.com"}},
+		summary: []string{"block list", "connection is not acceptance", "TLS completed, so MTU/fragmentation is ruled out"}, next: []string{"sender.office.com"}},
 	{name: "basic-auth-disabled", t: session(submissionPlan, at(Auth, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [X 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]")),
 		in: subIn, category: AuthCat, stage: Auth, step: 9, code: 535, summary: []string{"December 2026"}},
 
@@ -213,7 +213,7 @@ var diagnoseCases = []diagnoseCase{
 	{name: "masked-banner-then-banned-ip", t: with(session(Plan{Method: DirectSend, TLS: NoTLS}, at(Rcpt, "550 5.7.606 Access denied, banned sending IP [203.0.113.7].")),
 		setBanner("220 *********************************0*2******0*******************************")),
 		in: directIn, category: Reputation, stage: Rcpt, step: 7, code: 550,
-		summary: []string{"a firewall also inspects this session (see banner)", "connecting is not acceptance"},
+		summary: []string{"a firewall also inspects this session (see banner)", "connection is not acceptance"},
 		absent:  []string{"TLS completed"}},
 	{name: "cert-unverified-without-error", t: with(session(submissionPlan, transcript.StageResult{Stage: TLS}), func(t *transcript.Transcript) {
 		t.TLS = &transcript.TLSInfo{Version: "TLS1.2", VerifyError: "x509: certificate has expired or is not yet valid"}

@@ -25,6 +25,8 @@ type Expect struct {
 	Error        transcript.Kind // failure without a reply: "timeout", "tls", ...
 	VersionMin   string          // tls stage: "1.2"
 	CertDaysMin  int             // tls stage: certificate must be valid this many more days
+	MX           string          // resolve stage: the MX host, a glob ("*.mail.protection.outlook.com")
+	Addresses    []string        // resolve stage: addresses or CIDR prefixes every answer must fall in
 	Pos          Pos             // where the expect block starts
 }
 

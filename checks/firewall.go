@@ -66,8 +66,8 @@ func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 // does not offer STARTTLS, masked or not.
 func missingSTARTTLS(sc *scene) bool {
 	r := sc.t.Stage(EHLO)
-	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, EHLO) || r.Reply == nil || r.Reply.Code != 250 {
-		return false
+	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
+		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
 	return !hasCap(ehloCaps(sc.t), "STARTTLS")
 }
@@ -80,26 +80,27 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	if s, ok := maskedBanner(sc.t); ok {
-		return sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), true
+		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
 	if s, ok := maskedEHLO(sc.t); ok {
-		return sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), true
+		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
 	if sc.microsoft && sc.in.Plan.TLS == StartTLS && missingSTARTTLS(sc) {
 		// Microsoft 365 always offers STARTTLS before TLS (FACTS.md 2.1,
 		// 2.2); its absence means something in the path removed it.
 		r := sc.t.Stage(EHLO)
-		return sc.signVerdict(sign{stage: EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
+		return tag(sc.signVerdict(sign{stage: EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
 			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
-			nextInspection}), true
+			nextInspection}), "starttls-stripped", srcCiscoESA), true
 	}
 	if b := sc.t.Stage(Banner); microsoftHost(sc.in.Host) && !microsoftBanner(sc.t) && b.Reply != nil && b.Reply.Code == 220 {
 		// An ISP or transparent proxy answering in Microsoft's place
 		// (FACTS.md 7.2: PHPMailer#649 "redirected to your ISP's mail
 		// server"); the banner name check detects it.
-		return sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
+		return tag(sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
 			"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP or transparent proxy)",
-			"find what answers in Microsoft's place (ISP port-25 redirection, transparent SMTP proxy) and exempt this flow; compare from another network; if the ISP intercepts port 25, use submission on 587 (checklist step 8)"}), true
+			"find what answers in Microsoft's place (ISP port-25 redirection, transparent SMTP proxy) and exempt this flow; compare from another network; if the ISP intercepts port 25, use submission on 587 (checklist step 8)"}),
+			"banner-not-microsoft", srcISP), true
 	}
 	return Verdict{}, false
 }
@@ -120,9 +121,10 @@ func starttlsMissing(sc *scene, f transcript.StageResult) (Verdict, bool) {
 		}
 		s.reply, s.line = f.Reply, f.Reply.Line()
 	}
-	return sc.signVerdict(s, finding{TLSCat, 4,
+	return tag(sc.signVerdict(s, finding{TLSCat, 4,
 		"the server does not advertise STARTTLS, so the session cannot be encrypted",
-		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}), true
+		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}),
+		"starttls-not-offered", "RFC 3207; "+srcMFP), true
 }
 
 func (sc *scene) signVerdict(s sign, fd finding) Verdict {

@@ -28,9 +28,10 @@ func diagnoseNoReply(sc *scene, f transcript.StageResult) Verdict {
 		if r.when != nil && !r.when(sc, f) {
 			continue
 		}
-		return sc.verdict(r.finding, f, nil, sc.evidenceOf(f))
+		return tag(sc.verdict(r.finding, f, nil, sc.evidenceOf(f)), r.id, r.src)
 	}
-	return sc.verdict(finding{Network, 2, "<STAGE> failed without a reply", "record the transcript (checklist step 10)"}, f, nil, sc.evidenceOf(f))
+	return tag(sc.verdict(finding{Network, 2, "<STAGE> failed without a reply", "record the transcript (checklist step 10)"}, f, nil, sc.evidenceOf(f)),
+		"no-reply", srcChecklist)
 }
 
 // errRule reads a failure without a reply.
@@ -38,6 +39,8 @@ type errRule struct {
 	stages []string          // nil: any stage
 	kinds  []transcript.Kind // nil: any kind (or none)
 	when   func(*scene, transcript.StageResult) bool
+	id     string // stable rule name (Verdict.Rule)
+	src    string // the public source it rests on
 	finding
 }
 
@@ -57,7 +60,7 @@ var (
 	// Go's crypto/tls words for "no TLS version in common".
 	versionRE = regexp.MustCompile(`(?i)protocol version|no supported versions|unsupported (protocol )?version|version not supported|wrong version number`)
 	// A TLS client talking to a plaintext (STARTTLS) port.
-	notTLSRE = regexp.MustCompile(`(?i)first record does not look like a TLS handshake|unknown protocol`)
+	notTLSRE = regexp.MustCompile(`(?i)first record does not look like a TLS handshake|unknown protocol|wrong version number|unexpected packet format`)
 	certRE   = regexp.MustCompile(`(?i)x509|certificate`)
 	caFileRE = regexp.MustCompile(`ca_file`)
 	// The probe words a connection lost mid-handshake as a tls error
@@ -70,93 +73,93 @@ var (
 
 var errRules = []errRule{
 	// Step 2: DNS and TCP reachability.
-	{stages: []string{Resolve}, kinds: timedOut, finding: finding{Network, 2,
+	{id: "dns-timeout", src: srcMFP, stages: []string{Resolve}, kinds: timedOut, finding: finding{Network, 2,
 		"DNS did not answer for <NAME> in time", nextDNS}},
-	{stages: []string{Resolve}, finding: finding{Network, 2,
+	{id: "dns-failed", src: srcMFP, stages: []string{Resolve}, finding: finding{Network, 2,
 		"the name <NAME> does not resolve from this network", nextDNS}},
-	{stages: []string{Connect}, kinds: dropped, when: port465, finding: finding{Config, 1,
+	{id: "port-465", src: srcMFP, stages: []string{Connect}, kinds: dropped, when: port465, finding: finding{Config, 1,
 		"<WHAT>: Microsoft 365 offers no implicit TLS on port 465 (SMTP AUTH submission is STARTTLS on 587)",
 		"set the device to port 587 with STARTTLS; a device that only offers port 465 cannot use SMTP AUTH submission (use Direct Send or a relay connector)"}},
-	{stages: []string{Connect}, kinds: dropped, when: port25, finding: finding{Network, 2,
+	{id: "port-25-blocked", src: srcPort25, stages: []string{Connect}, kinds: dropped, when: port25, finding: finding{Network, 2,
 		"<WHAT>: outbound port 25 is likely blocked by the ISP or firewall; try submission on 587 as a control (checklist step 8)",
 		"ask the ISP or the firewall admin to allow outbound TCP 25 to <NAME>; if submission on 587 works at once, the problem is the IP or port 25, not Microsoft 365"}},
-	{stages: []string{Connect}, kinds: []transcript.Kind{transcript.KindRefused}, finding: finding{Network, 2,
+	{id: "connect-refused", src: srcChecklist, stages: []string{Connect}, kinds: []transcript.Kind{transcript.KindRefused}, finding: finding{Network, 2,
 		"<WHAT>: nothing listens there, or a firewall rejects the connection",
 		"check the port, and that this network allows outbound TCP <PORT> to <NAME>"}},
-	{stages: []string{Connect}, kinds: timedOut, finding: finding{Network, 2,
+	{id: "connect-timeout", src: srcChecklist, stages: []string{Connect}, kinds: timedOut, finding: finding{Network, 2,
 		"<WHAT>: packets are dropped on the way (firewall or routing)",
 		"check that this network allows outbound TCP <PORT> to <NAME>"}},
-	{stages: []string{Connect}, finding: finding{Network, 2,
+	{id: "connect-failed", src: srcChecklist, stages: []string{Connect}, finding: finding{Network, 2,
 		"<WHAT> from this network",
 		"check the routing, proxy and firewall of the device's network for outbound TCP <PORT>"}},
 
 	// Step 3: banner and EHLO. A stall here is inspection or MTU.
-	{stages: []string{Banner}, kinds: timedOut, finding: finding{Firewall, 3,
+	{id: "banner-silent", src: srcMaskBanner, stages: []string{Banner}, kinds: timedOut, finding: finding{Firewall, 3,
 		"something accepted the TCP connection but says nothing: a firewall/proxy intercepting SMTP, or a tarpit",
 		"look for SMTP/ESMTP inspection or a transparent proxy on the path and exempt this flow; compare from another network; do not disable the firewall's security wholesale"}},
-	{stages: []string{Banner}, kinds: cut, finding: finding{Firewall, 3,
+	{id: "banner-cut", src: srcChecklist, stages: []string{Banner}, kinds: cut, finding: finding{Firewall, 3,
 		"<WHAT> before the banner: a firewall or proxy dropping SMTP, or the server refusing this client without a word",
 		"compare from another network; exempt the flow from SMTP/ESMTP inspection; check the site's IP reputation (checklist step 7)"}},
-	{stages: []string{EHLO}, kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
+	{id: "ehlo-stall", src: srcMTU, stages: []string{EHLO}, kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
 		"the banner arrived but EHLO got no reply: a firewall inspecting SMTP, or an MTU/fragmentation problem (the multi-line EHLO reply is the first large packet)",
 		nextMTU}},
-	{stages: []string{STARTTLS}, kinds: timedOut, finding: finding{Firewall, 4,
+	{id: "starttls-stall", src: srcCiscoESA, stages: []string{STARTTLS}, kinds: timedOut, finding: finding{Firewall, 4,
 		"STARTTLS got no reply: a firewall inspecting SMTP likely holds the command",
 		nextCut}},
 
 	// Step 4: the TLS handshake.
-	{stages: []string{TLS}, kinds: timedOut, finding: finding{Firewall, 4,
+	{id: "tls-stall", src: srcMTU, stages: []string{TLS}, kinds: timedOut, finding: finding{Firewall, 4,
 		"the TLS handshake stalled: a firewall inspecting SMTP, or an MTU black hole (the server's certificate chain is the first large packets)",
 		nextMTU}},
-	{stages: []string{TLS}, when: implicitOnPlain, finding: finding{Config, 1,
+	{id: "implicit-on-starttls", src: srcImplicit, stages: []string{TLS}, when: implicitOnPlain, finding: finding{Config, 1,
 		"the server speaks plain SMTP first (STARTTLS), not implicit TLS: Microsoft 365 offers no implicit TLS (port 465 style)",
 		"set the device to STARTTLS (port 587 for submission)"}},
-	{stages: []string{TLS}, when: matches(caFileRE), finding: finding{Config, 4,
+	{id: "ca-file", src: srcChecklist, stages: []string{TLS}, when: matches(caFileRE), finding: finding{Config, 4,
 		"the spec's ca_file could not be used as trusted roots",
 		"fix endpoint.ca_file: a readable PEM file of the roots to trust, relative to the spec file"}},
-	{stages: []string{TLS}, when: versionFailure, finding: finding{TLSCat, 4,
+	{id: "tls-version", src: srcTLS12, stages: []string{TLS}, when: versionFailure, finding: finding{TLSCat, 4,
 		"the device and the server share no TLS version: the device offers <DEVICE_TLS>; Microsoft 365 requires TLS 1.2 or later",
 		"update the printer firmware to support TLS 1.2; until then, smtp-legacy.office365.com accepts TLS 1.0/1.1 if the tenant opts in (Set-TransportConfig -AllowLegacyTLSClients $true), or use Direct Send or a relay connector"}},
-	{stages: []string{TLS}, when: certFailure(authorityRE), finding: finding{TLSCat, 4,
+	{id: "cert-authority", src: srcRootG2, stages: []string{TLS}, when: certFailure(authorityRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is signed by an authority the device does not trust",
 		"if a firewall presents its own certificate (TLS inspection), exempt this flow; otherwise update the device's trusted roots: Exchange Online chains to DigiCert Global Root G2 (firmware or certificate store update)"}},
-	{stages: []string{TLS}, when: certFailure(nameRE), finding: finding{TLSCat, 4,
+	{id: "cert-name", src: srcMFP, stages: []string{TLS}, when: certFailure(nameRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is not valid for the name the device connected to",
 		"connect by the name in the certificate (smtp.office365.com or the tenant's MX host), never by IP address; check server_name in the spec"}},
-	{stages: []string{TLS}, when: certFailure(expiredRE), finding: finding{TLSCat, 4,
+	{id: "cert-expired", src: srcRootG2, stages: []string{TLS}, when: certFailure(expiredRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is expired or not yet valid by the device's clock",
 		"check the device's clock (certificates are judged against it); Microsoft 365 does not serve expired certificates, so an expired one points at interception"}},
-	{stages: []string{TLS}, when: certFailure(nil), finding: finding{TLSCat, 4,
+	{id: "cert-unverified", src: srcRootG2, stages: []string{TLS}, when: certFailure(nil), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify",
 		"check the device's trusted roots (Exchange Online chains to DigiCert Global Root G2) and that no firewall replaces the certificate"}},
-	{stages: []string{TLS}, when: cutDuringTLS, finding: finding{Firewall, 4,
+	{id: "tls-cut", src: srcECDHE, stages: []string{TLS}, when: cutDuringTLS, finding: finding{Firewall, 4,
 		"<WHAT> during the TLS handshake: a firewall cutting it, or no cipher suite in common (devices without ECDHE suites)",
 		"compare from another network or with inspection off for this flow; if it fails the same everywhere, update the device for TLS 1.2 with ECDHE cipher suites"}},
-	{stages: []string{TLS}, finding: finding{TLSCat, 4,
+	{id: "tls-failed", src: srcTLS12, stages: []string{TLS}, finding: finding{TLSCat, 4,
 		"the TLS handshake failed",
 		"check that the device supports TLS 1.2 with ECDHE cipher suites (Microsoft 365's preference) and that nothing in the path inspects TLS"}},
 
 	// Everything before QUIT worked; a dropped QUIT changes nothing.
-	{stages: []string{Quit}, finding: finding{Service, 10,
+	{id: "quit-dropped", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
 		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
 
 	// Any later stage: by whether the session was still readable by a
 	// middlebox (plaintext) or already inside TLS.
-	{kinds: cut, when: inClear, finding: finding{Firewall, 3,
+	{id: "cut-in-clear", src: srcCiscoESA, kinds: cut, when: inClear, finding: finding{Firewall, 3,
 		"<WHAT> at <STAGE>, before TLS: a firewall or proxy cutting the SMTP conversation", nextCut}},
-	{kinds: cut, finding: finding{Network, 2,
+	{id: "cut-in-tls", src: srcChecklist, kinds: cut, finding: finding{Network, 2,
 		"<WHAT> at <STAGE>, inside TLS: the path or the server dropped the session",
 		"retry and compare from another network; record the transcript and the time (checklist step 10)"}},
-	{kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
+	{id: "stall-in-clear", src: srcMTU, kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
 		"<CMD> got no reply on the plaintext session: a firewall inspecting SMTP, or an MTU/fragmentation problem", nextMTU}},
-	{kinds: timedOut, finding: finding{Service, 10,
+	{id: "no-answer", src: srcChecklist, kinds: timedOut, finding: finding{Service, 10,
 		"the server did not answer <CMD> in time",
 		"retry later; if it repeats, record the transcript and the timings for a support case (checklist step 10)"}},
-	{kinds: []transcript.Kind{transcript.KindProtocol}, when: inClear, finding: finding{Firewall, 3,
+	{id: "garbled-in-clear", src: srcMaskBanner, kinds: []transcript.Kind{transcript.KindProtocol}, when: inClear, finding: finding{Firewall, 3,
 		"the reply to <CMD> was not valid SMTP: a middlebox altered the conversation, or the port speaks another protocol",
 		"check what answers at <ENDPOINT>; exempt the flow from SMTP/ESMTP inspection; do not disable the firewall's security wholesale"}},
-	{kinds: []transcript.Kind{transcript.KindProtocol}, finding: finding{Service, 10,
+	{id: "garbled", src: srcRFC5321, kinds: []transcript.Kind{transcript.KindProtocol}, finding: finding{Service, 10,
 		"the server's reply to <CMD> was not valid SMTP",
 		"record the transcript and the time (checklist step 10)"}},
 }

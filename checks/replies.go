@@ -20,7 +20,7 @@ func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
 	// exact point, STARTTLS or AUTH, is UNCONFIRMED), whatever its wording.
 	if rep.Code == 421 && rep.Enhanced == "4.7.66" {
 		if e := Lookup("tls-legacy-refused"); e != nil {
-			return sc.verdict(entryFinding(e), f, rep, ev)
+			return sc.entryVerdict(e, f, rep, ev)
 		}
 	}
 	// 504 5.7.4 before TLS: Microsoft 365 offers AUTH only after STARTTLS
@@ -28,15 +28,31 @@ func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
 	// problem and new credentials would not help. Category tls rather
 	// than auth: the fix is turning on STARTTLS, and the auth checklist
 	// (step 9) would send the technician the wrong way.
-	if f.Stage == Auth && rep.Code == 504 && rep.Enhanced == "5.7.4" && !sc.tlsDone {
-		return sc.verdict(finding{TLSCat, 4,
+	if f.Stage == Auth && !sc.tlsDone && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
+		return tag(sc.verdict(finding{TLSCat, 4,
 			"AUTH was refused before TLS was negotiated: the device is likely authenticating before STARTTLS (Microsoft 365 offers AUTH only inside TLS)",
-			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev)
+			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev),
+			"auth-before-starttls", srcAuthAfterTLS)
+	}
+	if v, ok := heloOnly(sc, f); ok {
+		return v
 	}
 	if e := Match(f.Stage, rep); e != nil && e.Category != OK {
-		return sc.verdict(entryFinding(e), f, rep, ev)
+		return sc.entryVerdict(e, f, rep, ev)
 	}
-	return sc.verdict(genericReply(f.Stage, rep), f, rep, ev)
+	r := genericReply(f.Stage, rep)
+	return tag(sc.verdict(r.finding, f, rep, ev), r.id, r.src)
+}
+
+// entryVerdict is the verdict a catalog row gives, tagged with the row.
+func (sc *scene) entryVerdict(e *Entry, f transcript.StageResult, rep *transcript.Reply, ev string) Verdict {
+	return tag(sc.verdict(entryFinding(e), f, rep, ev), "catalog:"+e.ID, e.Source)
+}
+
+// tag names the rule that decided v and its source.
+func tag(v Verdict, id, src string) Verdict {
+	v.Rule, v.Source = id, src
+	return v
 }
 
 func entryFinding(e *Entry) finding {
@@ -50,6 +66,8 @@ type replyRule struct {
 	class  int            // reply class (4, 5), 0: any
 	code   int            // exact code, 0: any
 	text   *regexp.Regexp // must match the reply text, nil: any
+	id     string         // stable rule name (Verdict.Rule)
+	src    string         // the public source it rests on
 	finding
 }
 
@@ -57,49 +75,64 @@ type replyRule struct {
 var blockWords = regexp.MustCompile(`(?i)block|black ?list|listed|spam|reputation|banned|denied|not allowed|poor`)
 
 var replyRules = []replyRule{
-	{code: 421, finding: finding{Service, 10,
+	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
-	{stages: []string{Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
+	{id: "banner-refused-blocked", src: srcDelist, stages: []string{Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
 		"the server refused the session at the banner: the site's public IP is likely blocked",
 		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},
-	{stages: []string{Banner}, class: 5, finding: finding{Service, 10,
+	{id: "banner-refused", src: srcRFC5321, stages: []string{Banner}, class: 5, finding: finding{Service, 10,
 		"the server refused the session at the banner (no SMTP service for this client)",
 		"check that <ENDPOINT> is the right endpoint; record the reply and the time (checklist step 10)"}},
-	{class: 4, finding: finding{Service, 10,
+	{id: "reply-4xx", src: srcRFC5321, class: 4, finding: finding{Service, 10,
 		"the server refused <CMD> temporarily",
 		"retry later; if it persists, record the time and the transcript (checklist step 10)"}},
-	{stages: []string{Auth}, class: 5, finding: finding{AuthCat, 9,
+	{id: "auth-refused", src: srcFixIssues, stages: []string{Auth}, class: 5, finding: finding{AuthCat, 9,
 		"authentication was refused",
 		"check the username (the mailbox's full UPN) and password, that SMTP AUTH is enabled for the mailbox, and MFA, Security Defaults and Conditional Access (checklist step 9)"}},
-	{stages: []string{Rcpt}, class: 5, finding: finding{Recipient, 5,
+	{id: "rcpt-refused", src: srcChecklist, stages: []string{Rcpt}, class: 5, finding: finding{Recipient, 5,
 		"the recipient was refused",
 		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},
-	{stages: []string{Mail}, class: 5, finding: finding{Policy, 5,
+	{id: "mail-refused", src: srcChecklist, stages: []string{Mail}, class: 5, finding: finding{Policy, 5,
 		"the sender was refused",
 		"check MAIL FROM: an accepted domain of the tenant and, for submission, the authenticated mailbox's address or one it may send as"}},
-	{stages: []string{Data}, class: 5, finding: finding{Policy, 5,
+	{id: "data-refused", src: srcChecklist, stages: []string{Data}, class: 5, finding: finding{Policy, 5,
 		"the message was refused at end of data",
 		"check the message against the tenant's limits and rules (size, From header, Send As); look it up in message trace (checklist step 6)"}},
-	{stages: []string{EHLO, EHLOTLS}, class: 5, finding: finding{Config, 3,
+	{id: "ehlo-refused", src: srcRFC5321, stages: []string{EHLO, EHLOTLS}, class: 5, finding: finding{Config, 3,
 		"the server refused EHLO",
 		"check the device's EHLO name (a fully qualified name or an address literal) and that it speaks SMTP"}},
-	{stages: []string{STARTTLS, TLS}, class: 5, finding: finding{TLSCat, 4,
+	{id: "starttls-refused", src: srcMFP, stages: []string{STARTTLS, TLS}, class: 5, finding: finding{TLSCat, 4,
 		"the server refused STARTTLS",
 		"check the device's TLS settings (TLS 1.2 or later) and that nothing in the path rewrites STARTTLS"}},
-	{stages: []string{Quit}, finding: finding{Service, 10,
+	{id: "quit-failed", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
 		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
+	// A reply whose command is unknown: by the enhanced code's subject
+	// (RFC 3463 section 3: 1 addressing, 2 mailbox, 5 protocol, 7 security
+	// or policy).
+	{id: "unstaged-address", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.[12]\.`), finding: finding{Recipient, 5,
+		"the server refused an address or mailbox (5.1.x/5.2.x)",
+		"check the addresses the device uses (MAIL FROM and the recipients)"}},
+	{id: "unstaged-protocol", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.5\.`), finding: finding{Config, 3,
+		"the server refused a command as malformed or out of sequence (5.5.x)",
+		"check the device's SMTP settings (EHLO, STARTTLS, AUTH mechanism) against Microsoft 365's"}},
+	{id: "unstaged-policy", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.7\.`), finding: finding{Policy, 5,
+		"the server refused the mail by security or policy (5.7.x)",
+		"look the enhanced code up in Microsoft's NDR table (https://aka.ms/PillarEmailNDR) and record the full reply (checklist step 10)"}},
+	{id: "unstaged-refused", src: srcRFC5321, stages: []string{Unstaged}, class: 5, finding: finding{Service, 10,
+		"the server refused a command (the capture does not say which)",
+		"capture the whole session (swaks, or the device's SMTP log) to see which stage failed"}},
 	// A positive reply where the probe needed another: commands are being
 	// rewritten. Older Cisco PIX turns commands it strips into NOOP and
 	// answers "200 OK" (FACTS.md 7.1).
-	{finding: finding{Firewall, 3,
+	{id: "reply-misfit", src: srcMaskBanner, finding: finding{Firewall, 3,
 		"the server answered <CMD> with a reply that does not fit it: likely a middlebox rewriting SMTP commands",
 		nextInspection}},
 }
 
 // genericReply returns the first rule that fits the reply.
-func genericReply(stage string, rep *transcript.Reply) finding {
+func genericReply(stage string, rep *transcript.Reply) replyRule {
 	for _, r := range replyRules {
 		if r.stages != nil && !slices.Contains(r.stages, stage) {
 			continue
@@ -113,7 +146,7 @@ func genericReply(stage string, rep *transcript.Reply) finding {
 		if r.text != nil && !r.text.MatchString(rep.Text()) {
 			continue
 		}
-		return r.finding
+		return r
 	}
-	return replyRules[len(replyRules)-1].finding
+	return replyRules[len(replyRules)-1]
 }

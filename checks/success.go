@@ -46,7 +46,7 @@ func success(sc *scene) Verdict {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 	}
 	v.Evidence = evidence(r)
-	return withEvidence(v)
+	return tag(withEvidence(v), "success", srcChecklist)
 }
 
 // inspected returns the masking sign of an inspecting firewall, if any.
@@ -107,7 +107,7 @@ func incomplete(sc *scene) (Verdict, bool) {
 	if ev == "" {
 		ev = stop.Stage + " " + string(transcript.Skip) // the transcript's own words
 	}
-	return sc.verdict(finding{Service, 10,
+	return tag(sc.verdict(finding{Service, 10,
 		"the probe stopped before <STAGE> without recording a failure",
-		"rerun and keep the transcript (checklist step 10)"}, stop, nil, ev), true
+		"rerun and keep the transcript (checklist step 10)"}, stop, nil, ev), "incomplete", srcChecklist), true
 }

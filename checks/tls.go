@@ -32,5 +32,5 @@ func (tlsCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Exp
 // unverified reports a certificate that did not verify: the probe
 // recorded why, or the handshake completed without verification.
 func unverified(i *transcript.TLSInfo) bool {
-	return i != nil && !i.Verified && (i.VerifyError != "" || i.Version != "")
+	return i != nil && !i.Verified && !i.VerifySkipped && (i.VerifyError != "" || i.Version != "")
 }

@@ -29,4 +29,17 @@ type Verdict struct {
 	// Evidence is the exact reply line or error that decided the verdict.
 	// The JSON report carries it inside Summary; humans see it on its own line.
 	Evidence string `json:"-"`
+	// Rule names the diagnosis rule that decided the verdict (a catalog
+	// row "catalog:ID" or a rule of rules.go) and Source the public
+	// material it rests on; reports for people show them, the JSON shape
+	// above stays as DESIGN.md fixes it.
+	Rule   string `json:"-"`
+	Source string `json:"-"`
+	// Notes are the cross-stage inferences also written into Summary
+	// (for the checklist report, which lists them on their own).
+	Notes []string `json:"-"`
+	// Findings are facts about the site's credentials and endpoint that
+	// every report shows, whatever the verdict: OAuth token self-check,
+	// basic-auth retirement, client certificate (oauth.go).
+	Findings []Finding `json:"findings,omitempty"`
 }

@@ -15,32 +15,60 @@ import (
 // already be redacted; Render normalises it. Durations, timestamps and
 // addresses never appear, so the same server behaviour renders the same
 // bytes.
-func Render(t *transcript.Transcript) []byte {
+func Render(t *transcript.Transcript) []byte { return RenderWith(t, Options{}) }
+
+// RenderWith is Render with a site's golden options: the detail level and
+// the user's redaction rules (run after the built-in scrubbers). With the
+// zero Options it returns exactly what Render returns.
+func RenderWith(t *transcript.Transcript, o Options) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# smtpspec transcript: site %q, method %s\n", t.Site, t.Method)
+	if o.Detail == Codes {
+		// Says why reply texts are missing, so a reviewer does not look for them.
+		b.WriteString("# detail: codes (commands, reply codes, enhanced codes, EHLO capabilities, TLS version)\n")
+	}
 	lines := Normalize(t.Lines)
 	byStage := map[string][]transcript.Line{}
 	for _, l := range lines {
 		byStage[l.Stage] = append(byStage[l.Stage], l)
 	}
 	for _, st := range t.Stages {
-		for _, l := range byStage[st.Stage] {
-			fmt.Fprintf(&b, "%c: %s\n", l.Dir, l.Text)
-		}
+		writeLines(&b, byStage[st.Stage], o)
 		delete(byStage, st.Stage)
 		if st.Stage == "tls" && t.TLS != nil && st.Status != transcript.Skip {
-			b.WriteString("T: " + TLSLine(t.TLS) + "\n")
+			tl := TLSLine(t.TLS)
+			if o.Detail == Codes {
+				tl = t.TLS.Version
+			}
+			b.WriteString("T: " + o.apply(tl) + "\n")
 		}
 		b.WriteString("= " + ResultLine(st) + "\n")
 	}
 	// Lines recorded under a stage the plan does not list (should not
 	// happen) still reach the golden, so nothing is silently dropped.
+	var left []transcript.Line
 	for _, l := range lines {
-		if _, left := byStage[l.Stage]; left {
-			fmt.Fprintf(&b, "%c: %s\n", l.Dir, l.Text)
+		if _, ok := byStage[l.Stage]; ok {
+			left = append(left, l)
 		}
 	}
+	writeLines(&b, left, o)
 	return b.Bytes()
+}
+
+// writeLines writes one stage's protocol lines under o.
+func writeLines(b *bytes.Buffer, lines []transcript.Line, o Options) {
+	greeted := false // the first server line of an EHLO reply names the host, not a capability
+	for _, l := range lines {
+		text := l.Text
+		if o.Detail == Codes {
+			text = codes(l, isEHLOStage(l.Stage) && l.Dir == transcript.Server && greeted)
+			if l.Dir == transcript.Server && isEHLOStage(l.Stage) {
+				greeted = true
+			}
+		}
+		fmt.Fprintf(b, "%c: %s\n", l.Dir, o.apply(text))
+	}
 }
 
 // ResultLine is the stable one-line result of a stage: "rcpt fail 550 5.7.606",

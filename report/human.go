@@ -17,6 +17,7 @@ type Human struct {
 	Color      bool   // ANSI colour (only when writing to a terminal)
 	GoldenFlag string // the --golden value to repeat in suggested commands ("" = default)
 	Verbose    bool   // print every site's transcript
+	Explain    bool   // print the ten-step troubleshooting checklist of every site (checklist.go)
 }
 
 const (
@@ -69,6 +70,13 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 	if v.Evidence != "" {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "evidence:"), v.Evidence)
 	}
+	h.findings(w, r, indent)  // findings.go
+	h.reach(w, r, indent)     // reachability.go
+	h.control(w, r, indent)   // control.go
+	h.checklist(w, r, indent) // checklist.go (--explain)
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(yellow+bold, "warning: "), warning)
+	}
 	if h.Verbose {
 		for _, l := range strings.Split(strings.TrimSuffix(string(r.Golden), "\n"), "\n") {
 			fmt.Fprintf(w, "%s  %s\n", indent, h.paint(dim, l))
@@ -93,6 +101,10 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 			indent, h.paint(dim, "golden:  "), r.GoldenPath, indent, h.goldenArg(), r.Site.Name)
 	case runner.StatusError:
 		fmt.Fprintf(w, "%s%s %v\n", indent, h.paint(dim, "error:   "), r.Err)
+	}
+	if r.Pending != "" {
+		fmt.Fprintf(w, "%s%s this run's golden is in %s; accept or reject it with: smtpspec review%s\n",
+			indent, h.paint(dim, "pending: "), r.Pending, h.goldenArg())
 	}
 	if r.Drift != nil {
 		fmt.Fprintf(w, "%s%s %s changed (- golden %s, + this run):\n", indent, h.paint(dim, "drift:   "),

@@ -26,6 +26,15 @@ type JSONSite struct {
 	Verdict checks.Verdict `json:"verdict"`
 	Stages  []JSONStage    `json:"stages"`
 	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+	// Warnings are what a reader must see even when the site passed
+	// (e.g. TLS verification turned off); absent when there are none.
+	Warnings []string `json:"warnings,omitempty"`
+	// Reachability holds DNS answers, connect attempts and the public
+	// IP's reputation (reachability.go); absent when none was recorded.
+	Reachability *JSONReach `json:"reachability,omitempty"`
+	// Control is the control probe (checklist step 8): its own status,
+	// verdict and stages; absent without a control block (control.go).
+	Control *JSONSite `json:"control,omitempty"`
 }
 
 // JSONStage is one stage of a site.
@@ -40,12 +49,15 @@ func NewJSON(results []*runner.Result) JSONReport {
 	rep := JSONReport{Sites: []JSONSite{}}
 	for _, r := range results {
 		js := JSONSite{
-			Name:    r.Site.Name,
-			Method:  string(r.Site.Method),
-			Status:  string(r.Status),
-			Verdict: r.Verdict,
-			Stages:  []JSONStage{},
+			Name:     r.Site.Name,
+			Method:   string(r.Site.Method),
+			Status:   string(r.Status),
+			Verdict:  r.Verdict,
+			Stages:   []JSONStage{},
+			Warnings: r.Warnings,
 		}
+		js.Reachability = NewJSONReach(r.Transcript)
+		js.Control = jsonControl(r) // control.go
 		if r.Drift != nil {
 			js.Drift = r.Drift.Diff
 		}

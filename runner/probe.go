@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto/x509"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -32,6 +34,14 @@ type ProbeOptions struct {
 	RootCAs  *x509.CertPool                                                    // nil: system roots; site.Endpoint.CAFile (PEM) is always added
 	Now      func() time.Time                                                  // nil: time.Now
 	Token    string                                                            // run token for send_message (Subject and Message-ID carry it)
+	OnStage  func(stage string)                                                // nil: none; called as each stage starts, for progress
+	// DNSServers (host:port) answer every DNS query of the probe unless
+	// the spec's dns.resolver names one; nil: Resolver if set, else the
+	// system's resolvers (dns.go). Tests point it at a loopback server.
+	DNSServers []string
+	// HTTPClient carries OAuth token requests (oauth.go); nil: a client
+	// with the connect timeout and the system's proxy settings.
+	HTTPClient *http.Client
 }
 
 // stageFunc runs one stage of a session.
@@ -65,9 +75,6 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Resolver == nil {
-		opts.Resolver = net.DefaultResolver
-	}
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
@@ -78,12 +85,16 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	}
 	ss := newSession(ctx, s, opts)
 	for _, name := range checks.Sequence(s.Plan()) {
+		if opts.OnStage != nil {
+			opts.OnStage(name)
+		}
 		ss.t.Stages = append(ss.t.Stages, ss.run(name))
 	}
 	ss.end()
+	ss.finishReach() // reach.go: remaining connect attempts, reputation
 	ss.t.Lines = ss.rec.lines
 	ss.t.Duration = opts.Now().Sub(ss.t.Started)
-	redact(ss.t, s.Secrets())
+	redact(ss.t, append(s.Secrets(), ss.secrets...))
 	return ss.t
 }
 
@@ -102,8 +113,12 @@ type session struct {
 	ended    bool     // nothing more can run (no connection, or it broke)
 	failed   bool     // a stage failed; the connection is usable for QUIT only
 	tlsDone  bool
-	mailOK   bool // MAIL FROM was accepted
-	dataSent bool // the message body went out
+	mailOK   bool     // MAIL FROM was accepted
+	dataSent bool     // the message body went out
+	secrets  []string // secrets had during the probe (an OAuth token), for redact
+	reach    *transcript.Reachability
+	reachMu  sync.Mutex    // guards reach.DNS, written by parallel lookups
+	dials    *pendingDials // connect attempts still running (stage_connect.go)
 }
 
 func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session {
@@ -126,7 +141,7 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 		Started: start,
 	}
 	return &session{ctx: ctx, site: s, opts: opts, t: t, port: port, host: s.Endpoint.Host,
-		rec: &recorder{start: start, now: opts.Now}}
+		rec: &recorder{start: start, now: opts.Now}, reach: &transcript.Reachability{}}
 }
 
 // run runs stage name if the session can still reach it.

@@ -39,6 +39,16 @@ type Options struct {
 	// OnResult, if set, is called as each site finishes (from the
 	// goroutine that ran it), for progress output.
 	OnResult func(*Result)
+	// OnStage, if set, is called as a site enters each stage, for live
+	// progress (from the goroutine that runs the site).
+	OnStage func(site, stage string)
+	// Pending writes <name>.golden.new beside the golden when this run's
+	// golden differs or the site has none, for `smtpspec review`
+	// (pending.go). Update wins: it writes the golden itself.
+	Pending bool
+	// Throttle, if set, keeps a mailbox that failed AUTH from being probed
+	// again too soon (throttle.go); nil for the simulator and tests.
+	Throttle *Throttle
 }
 
 // Result is everything a run established about one site.
@@ -52,7 +62,10 @@ type Result struct {
 	GoldenPath string        // where the golden is (or would be) stored
 	Drift      *golden.Drift // nil unless the stored golden differs
 	Updated    bool          // the golden was written by this run
-	Err        error         // golden I/O failure (Status error)
+	Pending    string        // the .golden.new this run wrote, "" when none (pending.go)
+	Err        error         // golden I/O failure, or not probed (ThrottledError) (Status error)
+	Warnings   []string      // what every report must show, even for a pass (warnings.go)
+	Control    *Result       // the control probe (checklist step 8), nil without one (control.go)
 }
 
 // Run probes every site, at most opts.Parallel at once, and returns one
@@ -97,20 +110,43 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	if po.Now == nil {
 		po.Now = now
 	}
+	if opts.OnStage != nil && po.OnStage == nil {
+		po.OnStage = func(stage string) { opts.OnStage(s.Name, stage) }
+	}
+	if ms, stop := misconfigured(s); stop {
+		return configResult(s, ms, opts, now()) // config.go: nothing is probed
+	}
+	release := func() {}
+	if opts.Throttle != nil {
+		var err error
+		if release, err = opts.Throttle.begin(s); err != nil {
+			return throttledResult(s, opts, err) // warnings.go
+		}
+	}
 	t := Probe(ctx, s, po)
 	// Probe already redacts at its recording seam; this second pass keeps
 	// the promise even if a future stage forgets: nothing downstream sees a
 	// secret, even one a server echoed back.
 	t.Lines = transcript.Redact(t.Lines, s.Secrets())
 
-	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name)}
+	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
+	if opts.Throttle != nil {
+		if err := opts.Throttle.Record(s, t); err != nil {
+			r.Warnings = append(r.Warnings, err.Error())
+		}
+	}
+	release() // before the control probe, which may share the mailbox
 	r.Outcomes = checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now())
 	r.Verdict = checks.Diagnose(t, checks.Input{
 		Plan: s.Plan(), Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain, Port: s.Endpoint.Port,
 		TLSMin: s.Client.TLSMin, TLSMax: s.Client.TLSMax,
+		Creds: authInput(s),
 	})
-	r.Golden = golden.Render(t)
+	r.Verdict = checks.WithMisfits(r.Verdict, checks.Misfits(s.Setup())) // config.go: a documented misconfiguration
+	r.Golden = golden.RenderWith(t, s.Golden)
 	r.Status = judge(r, opts)
+	settlePending(r, opts)
+	withControl(ctx, r, s, opts) // control.go
 	return r
 }
 

@@ -29,9 +29,12 @@ func (s *session) handshake() transcript.StageResult {
 		return transcript.StageResult{Status: transcript.Fail,
 			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Err: err}}
 	}
-	tc := &tlsCheck{name: ep.ServerName, roots: roots}
+	tc := &tlsCheck{name: ep.ServerName, roots: roots, skip: ep.InsecureSkipVerify}
 	if tc.name == "" {
 		tc.name = s.host
+	}
+	if e := tc.presentClientCert(&cl); e != nil {
+		return transcript.StageResult{Status: transcript.Fail, Err: e}
 	}
 	conn := tls.Client(s.c.conn, tc.config(cl.TLSMin, cl.TLSMax))
 	var r transcript.StageResult

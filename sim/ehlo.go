@@ -35,7 +35,7 @@ const authExtension = "AUTH LOGIN XOAUTH2"
 func ehloLines(id identity, ip string, sc *Scenario, secure bool) []string {
 	lines := []string{id.host + " Hello [" + ip + "]"}
 	for _, ext := range ehloExtensions {
-		if ext == "STARTTLS" && secure {
+		if ext == "STARTTLS" && (secure || sc.StripSTARTTLS) {
 			continue
 		}
 		if ext == "8BITMIME" && secure && sc.submission() {

@@ -60,6 +60,9 @@ func (ss *session) rcpt(arg string) bool {
 // rcptRow is the scenario's answer to addr; "" accepts it.
 func (ss *session) rcptRow(addr string) string {
 	if !accepted(addr) {
+		if ss.certAttributed {
+			return "" // the connector matched the client certificate (clientcert.go)
+		}
 		return ss.sc.RcptExternal
 	}
 	if ss.sc.TenantSenderOnly && !accepted(ss.from) {

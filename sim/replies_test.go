@@ -2,6 +2,9 @@ package sim
 
 import (
 	"testing"
+	"time"
+
+	"github.com/smtpspec/smtpspec/oauth/oauthtest"
 )
 
 // step is one exchange of a scripted session: send a line (or only read,
@@ -52,6 +55,10 @@ func login(pass string, code int, text string) []step {
 	}
 }
 
+// goodToken is an app-only token Exchange Online accepts (valid to 2100,
+// so any test clock takes it); the claims checks are in oauth_claims_test.go.
+var goodToken = oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800)))
+
 func xoauth2(user, token string) string {
 	return b64("user=" + user + "\x01auth=Bearer " + token + "\x01\x01")
 }
@@ -86,13 +93,25 @@ func TestScenarioReplies(t *testing.T) {
 		{"message without Message-ID gets one", "submission-ok", cat(subTLS, login("pw", 235, authOK), mailOK, rcptOK, dataGo,
 			step{send: "Subject: x\r\n\r\nbody\r\n.", code: 250, text: `^2\.6\.0 <[0-9A-F]{16}\.1@` + subErrHost + `> \[InternalId`})},
 		{"XOAUTH2 initial response", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "tok"), code: 235, text: authOK}, mailOK)},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 235, text: authOK}, mailOK)},
+		{"XOAUTH2 delegated token for the user", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.Delegated(time.Now(), "Scanner@contoso.com").With("exp", int64(4102444800)))), code: 235, text: authOK})},
+		{"XOAUTH2 delegated token for another user", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.Delegated(time.Now(), "admin@contoso.com").With("exp", int64(4102444800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+		{"XOAUTH2 Graph token", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800), "aud", "https://graph.microsoft.com"))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+		{"XOAUTH2 app-only without SMTP.SendAsApp", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800), "roles", nil))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+		{"XOAUTH2 expired token", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(946684800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+		{"XOAUTH2 opaque token", "submission-ok", cat(subTLS,
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "EwBwA8l6BAAU-opaque"), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 after empty 334", "submission-ok", cat(subTLS,
 			step{send: "AUTH XOAUTH2", code: 334, text: `^$`},
-			step{send: xoauth2("scanner@contoso.com", "tok"), code: 235, text: authOK})},
+			step{send: xoauth2("scanner@contoso.com", goodToken), code: 235, text: authOK})},
 		{"XOAUTH2 malformed", "submission-ok", cat(subTLS,
 			step{send: "AUTH XOAUTH2 " + b64("user=scanner@contoso.com"), code: 501, text: `^5\.5\.124 Invalid XOAUTH2 auth data$`},
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "tok"), code: 235, text: authOK})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 235, text: authOK})},
 		{"AUTH PLAIN not offered", "submission-ok", cat(subTLS,
 			step{send: "AUTH PLAIN " + b64("\x00scanner@contoso.com\x00pw"), code: 504, text: `^5\.7\.4 Unrecognized authentication type \[` + subErrHost + `\]$`},
 			step{send: "AUTH CRAM-MD5", code: 504, text: `^5\.7\.4 Unrecognized authentication type`})},
@@ -122,16 +141,16 @@ func TestScenarioReplies(t *testing.T) {
 			step{send: "MAIL FROM:<scanner@contoso.com>", code: 530, text: `^5\.7\.57 Client not authenticated to send mail\. ` + subTrailer})},
 		{"SMTP AUTH disabled", "submission-auth-disabled", cat(subTLS,
 			login("pw", 535, `^5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant\. Visit https://aka\.ms/smtp_auth_disabled for more information\. `+subTrailer),
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "tok"), code: 535, text: `SmtpClientAuthentication is disabled for the Tenant`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 535, text: `SmtpClientAuthentication is disabled for the Tenant`})},
 		{"basic auth retired", "submission-basic-auth-retired", cat(subTLS,
 			login("pw", 550, `^5\.7\.30 Basic authentication is not supported for Client Submission\.$`),
 			step{send: "AUTH PLAIN " + b64("\x00scanner@contoso.com\x00pw"), code: 550, text: `^5\.7\.30 `},
 			step{send: "AUTH PLAIN", code: 334, text: `^$`},
 			step{send: b64("\x00scanner@contoso.com\x00pw"), code: 550, text: `^5\.7\.30 `},
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "tok"), code: 235, text: authOK})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 235, text: authOK})},
 		{"bad credentials", "submission-bad-credentials", cat(subTLS,
 			login("wrong", 535, `^5\.7\.139 Authentication unsuccessful, the user credentials were incorrect\. \[`+subErrHost+`\]$`),
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "tok"), code: 535, text: `^5\.7\.3 Authentication unsuccessful \[` + subErrHost + `\]$`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 535, text: `^5\.7\.3 Authentication unsuccessful \[` + subErrHost + `\]$`})},
 		{"AUTH without STARTTLS", "submission-no-starttls-auth", cat(subBanner, ehlo,
 			step{send: "AUTH LOGIN", code: 504, text: `^5\.7\.4 Unrecognized authentication type \[` + subErrHost + `\]$`}, quit)},
 		{"SendAs denied at end of data", "submission-sendas-denied", cat(subTLS, login("pw", 235, authOK),

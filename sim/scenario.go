@@ -13,9 +13,10 @@ import (
 type Stall int
 
 const (
-	NoStall           Stall = iota
-	StallBeforeBanner       // accept TCP, never send the banner
-	StallAfterBanner        // send the banner, then answer nothing
+	NoStall            Stall = iota
+	StallBeforeBanner        // accept TCP, never send the banner
+	StallAfterBanner         // send the banner, then answer nothing
+	StallAfterSTARTTLS       // accept STARTTLS (220), then never take part in the handshake
 )
 
 // Scenario is one behaviour of the simulated Microsoft 365 endpoint. The
@@ -30,6 +31,10 @@ type Scenario struct {
 	// Firewall puts a Cisco ASA with `inspect esmtp` (default map) in the
 	// path: masked banner, masked EHLO parameters, STARTTLS refused.
 	Firewall bool
+	// StripSTARTTLS puts a middlebox in the path that removes STARTTLS
+	// from the EHLO list (banner intact) and refuses the command like
+	// Firewall does (FACTS.md 7.1).
+	StripSTARTTLS bool
 	// TLSMin is the lowest TLS version the handshake accepts; 0 means TLS 1.2
 	// (FACTS.md 1.1: "TLS version 1.2 and above").
 	TLSMin uint16
@@ -55,6 +60,20 @@ type Scenario struct {
 	TenantSenderOnly bool
 	// Data answers the end of DATA; "" is data-queued.
 	Data string
+
+	// TenantID, if set, is the tid an XOAUTH2 token must carry
+	// (auth.go); tokens from any tenant are accepted otherwise.
+	TenantID string
+	// OAuthErrorChallenge answers a refused XOAUTH2 token with the SASL
+	// XOAUTH2 error continuation first (334 and a base64 JSON status),
+	// then 535 5.7.3 after the client's empty response (auth.go).
+	OAuthErrorChallenge bool
+	// ClientCert is a relay connector that accepts by certificate: the
+	// handshake asks for a client certificate, and one that verifies and
+	// names an accepted domain (contoso.com or a host under it, in the
+	// subject CN or a DNS SAN) attributes the session to the tenant, so
+	// external recipients are accepted (clientcert.go).
+	ClientCert bool
 }
 
 // submission reports whether the scenario models smtp.office365.com.

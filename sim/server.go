@@ -2,6 +2,7 @@ package sim
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -28,6 +29,9 @@ type Options struct {
 	// MaxSessions caps concurrent sessions (default 100); the next
 	// connection gets a 421 and is closed.
 	MaxSessions int
+	// ClientCAs are the roots a ClientCert scenario verifies client
+	// certificates against; nil: the simulator's CA (CA.IssueClient).
+	ClientCAs *x509.CertPool
 }
 
 // Defaults for Options.
@@ -103,6 +107,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		return err
 	}
 	cfg := tlsConfig(s.sc, leaf)
+	s.clientAuth(cfg) // clientcert.go
 	if !s.trackListener(ln) {
 		ln.Close()
 		return nil

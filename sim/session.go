@@ -39,10 +39,13 @@ type session struct {
 	secure    bool // TLS negotiated
 	legacyTLS bool // TLS 1.0/1.1 negotiated in a RefuseLegacyTLS scenario
 	authed    bool
-	from      string // MAIL FROM address; valid when inMail
-	inMail    bool
-	rcpts     int
-	messages  int // messages accepted or refused at end of data
+	// certAttributed: the client presented a certificate the
+	// ClientCert connector accepts (clientcert.go).
+	certAttributed bool
+	from           string // MAIL FROM address; valid when inMail
+	inMail         bool
+	rcpts          int
+	messages       int // messages accepted or refused at end of data
 }
 
 func newSession(srv *Server, c net.Conn, cfg *tls.Config, n uint64) *session {

@@ -11,12 +11,16 @@ import (
 // "500 #5.5.1 command not recognized" (row starttls-masked-refused).
 func (ss *session) starttls(string) bool {
 	switch {
-	case ss.sc.Firewall:
+	case ss.sc.Firewall, ss.sc.StripSTARTTLS:
 		return ss.reply("starttls-masked-refused", nil)
 	case ss.secure:
 		return ss.badSequence()
 	}
 	if !ss.reply("starttls-ready", nil) {
+		return false
+	}
+	if ss.sc.Stall == StallAfterSTARTTLS {
+		ss.stall() // the handshake's first large packets never get through
 		return false
 	}
 	// Bytes the client sent after STARTTLS but before the handshake are
@@ -38,5 +42,6 @@ func (ss *session) starttls(string) bool {
 	ss.secure, ss.greeted, ss.authed = true, false, false
 	ss.resetMail()
 	ss.legacyTLS = ss.sc.RefuseLegacyTLS && st.Version < tls.VersionTLS12
+	ss.certAttributed = ss.connectorMatches(st)
 	return true
 }

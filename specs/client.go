@@ -29,6 +29,7 @@ func (d *decoder) client(sd *siteDecode, b *hcl.Block) {
 		TLSMin:         tls.VersionTLS12,
 		TLSMax:         tls.VersionTLS13,
 		AuthMechanisms: slices.Clone(Mechanisms),
+		Pipelining:     true, // what Microsoft 365 advertises and most devices do
 	}
 	sd.mechsOK = true
 	if b == nil {
@@ -57,6 +58,10 @@ func (d *decoder) client(sd *siteDecode, b *hcl.Block) {
 	}
 	if attr := attrs["auth_mechanisms"]; attr != nil {
 		c.AuthMechanisms, sd.mechsOK = d.mechanisms(attr)
+	}
+	d.clientCert(c, b, attrs)
+	if attr := attrs["pipelining"]; attr != nil {
+		c.Pipelining, _ = d.boolean(attr)
 	}
 }
 

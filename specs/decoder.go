@@ -10,17 +10,18 @@ import (
 // decoder decodes the sites of one file and collects every problem in
 // diags; it never stops at the first one.
 type decoder struct {
-	ctx     *hcl.EvalContext
-	getenv  func(string) string
-	dir     string               // the spec file's directory, for ca_file
-	names   map[string]hcl.Range // shared with the Loader: names across files
-	diags   hcl.Diagnostics
-	masks   []hcl.Range // literal secrets to hide from snippets
-	secrets []string    // values read for password/token
+	ctx      *hcl.EvalContext
+	getenv   func(string) string
+	dir      string               // the spec file's directory, for ca_file
+	names    map[string]hcl.Range // shared with the Loader: names across files
+	diags    hcl.Diagnostics
+	masks    []hcl.Range  // literal secrets to hide from snippets
+	secrets  []string     // values read for password/token
+	defaults fileDefaults // the file's defaults block (golden.go, defaults.go)
 }
 
 func newDecoder(getenv func(string) string, dir string, names map[string]hcl.Range) *decoder {
-	return &decoder{ctx: evalContext(getenv), getenv: getenv, dir: dir, names: names}
+	return &decoder{ctx: evalContext(getenv, dir), getenv: getenv, dir: dir, names: names}
 }
 
 // file decodes every site block of f and returns the sites without errors.
@@ -32,8 +33,12 @@ func (d *decoder) file(f *hcl.File) []*Site {
 			"This file declares no site block, so it checks nothing. A site looks like:\n"+
 				"  site \"NAME\" { method = \"submission\" ... }")
 	}
+	d.defaultsBlock(content.Blocks)
 	var sites []*Site
 	for _, b := range content.Blocks {
+		if b.Type != "site" {
+			continue
+		}
 		before := errorCount(d.diags)
 		s := d.site(b)
 		if errorCount(d.diags) == before {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -56,6 +55,9 @@ func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	}
 	if attr := c.Attributes["ca_file"]; attr != nil {
 		s.Endpoint.CAFile = d.caFile(attr)
+	}
+	if attr := c.Attributes["insecure_skip_verify"]; attr != nil {
+		s.Endpoint.InsecureSkipVerify, _ = d.boolean(attr)
 	}
 }
 
@@ -114,7 +116,7 @@ func (d *decoder) caFile(attr *hcl.Attribute) string {
 	if !filepath.IsAbs(p) {
 		full = filepath.Join(d.dir, p)
 	}
-	pem, err := os.ReadFile(full)
+	pem, err := readLimited(full) // bounded: ca_file = "/dev/zero" must not hang validate
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		d.errorAt(attr.Expr.Range(), "CA file not found",

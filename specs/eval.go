@@ -11,12 +11,14 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// evalContext is what spec expressions can use: env() and a few string
-// functions. There are no variables, so a diagnostic never renders a
-// value from the context ("with x as ...").
-func evalContext(getenv func(string) string) *hcl.EvalContext {
+// evalContext is what spec expressions can use: env(), file() (relative
+// to dir, the spec's directory) and a few string functions. There are no
+// variables, so a diagnostic never renders a value from the context
+// ("with x as ...").
+func evalContext(getenv func(string) string, dir string) *hcl.EvalContext {
 	return &hcl.EvalContext{Functions: map[string]function.Function{
 		"env":    envFunc(getenv),
+		"file":   fileFunc(dir, nil),
 		"lower":  stdlib.LowerFunc,
 		"upper":  stdlib.UpperFunc,
 		"format": stdlib.FormatFunc,

@@ -6,5 +6,5 @@ import "embed"
 // Microsoft 365 simulator scenario; `smtpspec demo` runs them against the
 // simulator, and they are a starting point for a user's own specs.
 //
-//go:embed examples/*.hcl
+//go:embed examples/*.hcl examples/*.pem
 var Examples embed.FS

@@ -65,6 +65,7 @@ func (d *decoder) expect(sd *siteDecode, stage string, b *hcl.Block) *checks.Exp
 		}
 	}
 	d.tlsExpect(sd, e, attrs)
+	d.resolveExpect(sd, e, attrs)
 	d.expectConsistent(stage, attrs)
 	return e
 }

@@ -20,6 +20,8 @@ type Loader struct {
 	loaded  map[string]bool      // cleaned paths already read by LoadPaths
 	names   map[string]hcl.Range // site name -> where it was first declared
 	secrets []string             // values read for password/token, for redaction
+	// readFile reads what file() names; nil: the file system (SetReadFile).
+	readFile func(string) ([]byte, error)
 }
 
 // NewLoader returns a Loader whose env() reads variables through getenv.
@@ -107,6 +109,7 @@ func (l *Loader) load(filename string, src []byte) ([]*Site, hcl.Diagnostics) {
 		return nil, diags
 	}
 	d := newDecoder(l.getenv, filepath.Dir(filename), l.names)
+	d.useReadFile(l.readFile) // file_func.go
 	sites := d.file(file)
 	l.secrets = append(l.secrets, d.secrets...)
 	if len(d.masks) > 0 {

@@ -8,7 +8,7 @@ import "github.com/hashicorp/hcl/v2"
 // that says what to write.
 
 var fileSchema = &hcl.BodySchema{
-	Blocks: []hcl.BlockHeaderSchema{{Type: "site", LabelNames: []string{"name"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "site", LabelNames: []string{"name"}}, {Type: "defaults"}},
 }
 
 var siteSchema = &hcl.BodySchema{
@@ -19,20 +19,26 @@ var siteSchema = &hcl.BodySchema{
 		{Type: "auth"},
 		{Type: "envelope"},
 		{Type: "timeouts"},
+		{Type: "dns"},
+		{Type: "reputation"},
 		{Type: "expect", LabelNames: []string{"stage"}},
+		{Type: "golden"},  // golden.go
+		{Type: "control"}, // control.go
 	},
 }
 
 var endpointSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "host"}, {Name: "mx_domain"}, {Name: "port"}, {Name: "tls"},
-		{Name: "server_name"}, {Name: "ca_file"},
+		{Name: "server_name"}, {Name: "ca_file"}, {Name: "insecure_skip_verify"},
 	},
 }
 
 var clientSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "helo"}, {Name: "tls_min"}, {Name: "tls_max"}, {Name: "auth_mechanisms"},
+		{Name: "certificate"}, {Name: "key"}, // client_cert.go
+		{Name: "pipelining"}, // runner/pipeline.go
 	},
 }
 
@@ -40,6 +46,7 @@ var authSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "mechanism"}, {Name: "username"}, {Name: "password"}, {Name: "token"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "oauth"}}, // oauth.go
 }
 
 var envelopeSchema = &hcl.BodySchema{
@@ -54,5 +61,6 @@ var expectSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "code"}, {Name: "enhanced"}, {Name: "text"}, {Name: "capabilities"},
 		{Name: "error"}, {Name: "version_min"}, {Name: "cert_days_min"},
+		{Name: "mx"}, {Name: "addresses"},
 	},
 }

@@ -11,19 +11,28 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/golden"
 )
 
 // Site is one device path to Microsoft 365, as declared by `site "NAME" {}`.
 type Site struct {
-	Name     string
-	Method   checks.Method
-	Endpoint Endpoint
-	Client   Client
-	Auth     *Auth // nil when the spec has no auth block
-	Envelope Envelope
-	Timeouts Timeouts
+	Name       string
+	Method     checks.Method
+	Endpoint   Endpoint
+	Client     Client
+	Auth       *Auth // nil when the spec has no auth block
+	Envelope   Envelope
+	Timeouts   Timeouts
+	DNS        DNS        // dns.go: the resolver the probe asks
+	Reputation Reputation // reputation.go: public IP, blocklists, SPF
 	// Expect holds the spec's expectations by stage name.
 	Expect map[string]*checks.Expect
+	// Golden is how the site's golden is rendered: detail level and user
+	// redaction rules (the golden block over the file's defaults).
+	Golden golden.Options
+	// Control is the control probe (checklist step 8): a submission site
+	// named "<site>.control", nil without a control block (control.go).
+	Control *Site
 	// DeclRange is the `site "NAME"` header, for messages and annotations.
 	DeclRange hcl.Range
 }
@@ -36,6 +45,9 @@ type Endpoint struct {
 	TLS        checks.TLSMode
 	ServerName string // name verified in the certificate; defaults to Host
 	CAFile     string // extra trusted roots (PEM), resolved relative to the spec file
+	// InsecureSkipVerify (insecure_skip_verify = true) lets the TLS stage
+	// pass with a certificate that does not verify; every report warns.
+	InsecureSkipVerify bool
 }
 
 // Client is what the printer can do; the probe behaves like it.
@@ -44,6 +56,15 @@ type Client struct {
 	TLSMin         uint16 // tls.VersionTLS10 ... tls.VersionTLS13
 	TLSMax         uint16
 	AuthMechanisms []string // mechanisms the device supports, upper case
+	// Certificate (PEM chain, leaf first) and Key are the TLS client
+	// certificate the device presents, for a connector that matches by
+	// certificate (client_cert.go); nil/unset when it presents none.
+	Certificate []byte
+	Key         Secret
+	// Pipelining sends MAIL, RCPT, RSET and QUIT as one group when the
+	// server advertises PIPELINING (RFC 2920); the decoder's default is
+	// true, and `pipelining = false` emulates a printer that does not.
+	Pipelining bool
 }
 
 // Auth is how the device authenticates.
@@ -52,6 +73,7 @@ type Auth struct {
 	Username  string
 	Password  Secret
 	Token     Secret
+	OAuth     *OAuth // XOAUTH2 token acquisition and self-check (oauth.go); nil without
 }
 
 // Envelope is the SMTP envelope the probe offers.
@@ -69,11 +91,23 @@ type Timeouts struct {
 	Total   time.Duration
 }
 
-// Default timeouts: a dead endpoint costs seconds, not minutes.
+// Default timeouts: a dead endpoint costs seconds, not minutes. A probe
+// is not an MTA (RFC 5321 section 4.5.3.2's minutes are for delivering
+// mail, not for finding out whether a path works); the numbers are what a
+// healthy path needs with room to spare, and no more:
+//   - Connect (also DNS and the TLS handshake) 5s: Linux resends a lost
+//     SYN after 1s and 3s, so three attempts fit; a black-holed port 25
+//     (the commonest dead endpoint) then costs 5s, not 10s.
+//   - Command 15s: Exchange Online answers in well under a second, AUTH
+//     (checked against Entra ID) and end of data in a few; a middlebox
+//     that stalls a command is named after 15s instead of 30s.
+//   - Total 60s: a working probe takes under 5s even on a slow path; the
+//     cap keeps a server that answers every command just in time from
+//     holding a CI job for minutes (the sum of stage deadlines is more).
 const (
-	DefaultConnect = 10 * time.Second
-	DefaultCommand = 30 * time.Second
-	DefaultTotal   = 120 * time.Second
+	DefaultConnect = 5 * time.Second
+	DefaultCommand = 15 * time.Second
+	DefaultTotal   = 60 * time.Second
 )
 
 // Plan is what the probe of s will do.
@@ -88,11 +122,15 @@ func (s *Site) Plan() checks.Plan {
 
 // Secrets returns the values of every secret of s, for redaction.
 func (s *Site) Secrets() []string {
-	if s.Auth == nil {
-		return nil
+	secrets := []Secret{s.Client.Key}
+	if s.Auth != nil {
+		secrets = append(secrets, s.Auth.Password, s.Auth.Token)
+		if s.Auth.OAuth != nil {
+			secrets = append(secrets, s.Auth.OAuth.ClientSecret)
+		}
 	}
 	var out []string
-	for _, sec := range []Secret{s.Auth.Password, s.Auth.Token} {
+	for _, sec := range secrets {
 		if v := sec.Reveal(); v != "" {
 			out = append(out, v)
 		}

@@ -52,9 +52,14 @@ func (d *decoder) site(b *hcl.Block) *Site {
 	d.auth(sd, d.oneBlock(c.Blocks, "auth"))
 	d.envelope(sd, d.oneBlock(c.Blocks, "envelope"))
 	d.timeouts(sd, d.oneBlock(c.Blocks, "timeouts"))
+	d.dns(sd, d.oneBlock(c.Blocks, "dns"))
+	d.reputation(sd, d.oneBlock(c.Blocks, "reputation"))
 	d.expects(sd, c.Blocks)
+	d.golden(sd, d.oneBlock(c.Blocks, "golden"))
 	d.mechanismSupported(sd)
 	d.reachability(sd)
+	d.methodFit(sd, c)                             // method_fit.go
+	d.control(sd, d.oneBlock(c.Blocks, "control")) // control.go
 	return sd.site
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/reputation"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -21,7 +22,16 @@ var defaultTimeouts = Timeouts{Connect: DefaultConnect, Command: DefaultCommand,
 // defaultClient is what an absent client block means.
 var defaultClient = Client{
 	Helo: DefaultHelo, TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-	AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"},
+	AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true,
+}
+
+// defaultReputation is what an absent reputation block means: on for the
+// port-25 methods, with the default lookups and lists.
+func defaultReputation(m checks.Method) Reputation {
+	return Reputation{
+		Enabled: m == checks.DirectSend || m == checks.Relay,
+		Lookups: reputation.DefaultLookups, DNSBL: reputation.DefaultDNSBL, SPF: true,
+	}
 }
 
 // TestValid decodes each testdata/valid spec and compares the Sites.
@@ -36,7 +46,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-3f.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "XOAUTH2"}},
+				AuthMechanisms: []string{"LOGIN", "XOAUTH2"}, Pipelining: true},
 			Auth: &Auth{Mechanism: "LOGIN", Username: "scanner@contoso.com",
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com",
@@ -68,7 +78,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: checks.NoTLS,
 				ServerName: "contoso-com.mail.protection.outlook.com"},
 			Client: Client{Helo: "printer.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}},
+				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true},
 			Envelope: Envelope{From: "noreply@contoso.com", To: []string{"someone@fabrikam.example"}},
 			Timeouts: defaultTimeouts,
 			Expect: map[string]*checks.Expect{
@@ -81,7 +91,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: checks.Implicit,
 				ServerName: "sim.smtpspec.test", CAFile: "testdata/valid/ca.pem"},
 			Client: Client{Helo: DefaultHelo, TLSMin: tls.VersionTLS13, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}},
+				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true},
 			Envelope: Envelope{From: "lab@contoso.com", To: []string{"lab@contoso.com"}},
 			Timeouts: defaultTimeouts,
 			Expect: map[string]*checks.Expect{
@@ -102,7 +112,7 @@ func TestValid(t *testing.T) {
 			Timeouts: Timeouts{Connect: DefaultConnect, Command: DefaultCommand, Total: 90 * time.Second},
 			Expect: map[string]*checks.Expect{
 				"auth": {Stage: "auth", Code: 535, Enhanced: "5.7.139",
-					Text: regexp.MustCompile("(?i)basic authentication is disabled"), Pos: pos("xoauth2.hcl", 30)},
+					Text: regexp.MustCompile("(?i)basic authentication is disabled"), Pos: pos("xoauth2.hcl", 31)},
 			},
 		}}},
 	}
@@ -112,6 +122,11 @@ func TestValid(t *testing.T) {
 			got, diags := l.LoadPaths("testdata/valid/" + tt.file)
 			if len(diags) > 0 {
 				t.Fatalf("unexpected diagnostics:\n%s", render(t, l, diags))
+			}
+			for _, w := range tt.want {
+				if !w.Reputation.Explicit && w.Reputation.DNSBL == nil {
+					w.Reputation = defaultReputation(w.Method)
+				}
 			}
 			if diff := cmp.Diff(tt.want, got, siteOpts); diff != "" {
 				t.Errorf("sites differ (-want +got):\n%s", diff)

@@ -14,10 +14,11 @@ const (
 	KindClosed      Kind = "closed"      // peer closed the connection (EOF)
 	KindTLS         Kind = "tls"         // handshake or certificate failure
 	KindProtocol    Kind = "protocol"    // malformed reply, line too long, bad code
+	KindToken       Kind = "token"       // no usable OAuth token for XOAUTH2 (nothing was sent)
 )
 
 // Kinds lists every Kind, for validation of specs.
-var Kinds = []Kind{KindDNS, KindRefused, KindTimeout, KindUnreachable, KindReset, KindClosed, KindTLS, KindProtocol}
+var Kinds = []Kind{KindDNS, KindRefused, KindTimeout, KindUnreachable, KindReset, KindClosed, KindTLS, KindProtocol, KindToken}
 
 // Error is a classified failure of a stage. Text is safe to show: it never
 // contains a secret (the recording client builds it from its own words and

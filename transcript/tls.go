@@ -11,8 +11,14 @@ type TLSInfo struct {
 	ServerName  string // the name verified against the certificate
 	Verified    bool
 	VerifyError string // why verification failed, when it did
-	Subject     string
-	Issuer      string
-	SANs        []string
-	NotAfter    time.Time
+	// VerifySkipped: the spec turned verification off
+	// (insecure_skip_verify), so a VerifyError did not fail the handshake.
+	VerifySkipped bool
+	Subject       string
+	Issuer        string
+	SANs          []string
+	NotAfter      time.Time
+	// Client is the certificate the probe presented (client { certificate
+	// }), nil when it presented none (oauth.go).
+	Client *ClientCert
 }

@@ -81,6 +81,12 @@ type Transcript struct {
 	Token           string // the run token carried by a sent message, if any
 	Started         time.Time
 	Duration        time.Duration
+	// Reach holds DNS answers, connect attempts and the site's reputation
+	// (reachability.go); nil when the probe recorded none.
+	Reach *Reachability
+	// OAuth is what the XOAUTH2 access token claims (never the token), nil
+	// without XOAUTH2 (oauth.go).
+	OAuth *OAuthInfo
 }
 
 // Stage returns the result recorded for name, or a zero result with

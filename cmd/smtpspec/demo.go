@@ -32,6 +32,9 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 		if v := e.getenv(k); v != "" {
 			return v
 		}
+		if k == demoClientKeyVar {
+			return demoClientKey // demo_cert.go
+		}
 		if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
 			return demoPassword
 		}
@@ -82,6 +85,7 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 // loadExamples loads the embedded example specs.
 func loadExamples(e env, getenv func(string) string) ([]*specs.Site, bool) {
 	l := specs.NewLoader(getenv)
+	l.SetReadFile(readExample) // demo_cert.go
 	var sites []*specs.Site
 	var all []error
 	names, _ := fs.Glob(specs.Examples, "examples/*.hcl")
@@ -124,7 +128,7 @@ func startSimulators(sites []*specs.Site) (ca *sim.CA, stop func(), err error) {
 			stop()
 			return nil, nil, fmt.Errorf("example %q has no simulator scenario: %v", site.Name, err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
+		srv, err := sim.NewServer(sc, sim.Options{CA: ca, ClientCAs: demoClientCAs()})
 		if err != nil {
 			stop()
 			return nil, nil, err

@@ -40,9 +40,13 @@ var commands = map[string]struct {
 }{
 	"run":      {cmdRun, "probe sites and compare with goldens"},
 	"validate": {cmdValidate, "check spec files without probing"},
+	"explain":  {cmdExplain, "explain a Microsoft 365 reply or a captured SMTP conversation"},
 	"sim":      {cmdSim, "serve a Microsoft 365 simulator scenario on loopback"},
 	"demo":     {cmdDemo, "run the example specs against the built-in simulator"},
 	"version":  {cmdVersion, "print the version"},
+	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)"},
+	"init":     {cmdInit, "write a commented starting spec for a site"},
+	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)"},
 }
 
 // run is main without the process: everything is testable in-process.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"time"
 
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
@@ -23,6 +24,10 @@ type runFlags struct {
 	format   string
 	out      string
 	verbose  bool
+	explain  bool // human: the troubleshooting checklist per site (report/checklist.go)
+	force    bool
+	reports  multiFlag // --report FORMAT=FILE (reports.go)
+	prune    bool      // remove goldens of sites no spec declares (goldens.go)
 }
 
 func cmdRun(ctx context.Context, e env, args []string) int {
@@ -32,15 +37,24 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	fs.BoolVar(&f.update, "update", false, "rewrite goldens from this run (also GOLDIE_UPDATE=1)")
 	fs.Var(&f.sites, "site", "only sites whose name matches `GLOB` (repeatable)")
 	fs.IntVar(&f.parallel, "parallel", 8, "probe up to `N` sites at once")
-	fs.StringVar(&f.format, "format", "human", "report format: human or json")
+	fs.StringVar(&f.format, "format", "human", "report format: human, json, junit, markdown or html")
+	fs.Var(&f.reports, "report", "also write a report as `FORMAT=FILE`, like junit=report.xml (repeatable)")
+	fs.BoolVar(&f.prune, "prune", false, "remove goldens of sites that no spec declares any more")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
 	fs.BoolVar(&f.verbose, "v", false, "human format: print every site's transcript")
+	fs.BoolVar(&f.explain, "explain", false, "human format: print the ten troubleshooting checklist steps of every site")
+	fs.BoolVar(&f.force, "force", false, "probe a mailbox even if it failed AUTH less than 15 minutes ago")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return exitUsage
 	}
-	if f.format != "human" && f.format != "json" {
-		errorf(e.stderr, "unknown --format %q (human or json)", f.format)
+	if !knownFormat(f.format) {
+		errorf(e.stderr, "unknown --format %q (human, json, junit, markdown or html)", f.format)
+		return exitUsage
+	}
+	targets, err := parseReports(f.reports)
+	if err != nil {
+		errorf(e.stderr, "%v", err)
 		return exitUsage
 	}
 	if f.parallel < 1 {
@@ -48,7 +62,11 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	if v := e.getenv("GOLDIE_UPDATE"); v == "1" || v == "true" {
-		f.update = true
+		if inCI(e.getenv) {
+			errorf(e.stderr, "CI is set: GOLDIE_UPDATE is ignored, goldens change only with --update (pending ones are written as .golden.new)")
+		} else {
+			f.update = true
+		}
 	}
 	if len(paths) == 0 {
 		paths = []string{"specs"}
@@ -57,24 +75,37 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
+	all := sites
 	sites, err = selectSites(sites, f.sites)
 	if err != nil {
 		errorf(e.stderr, "%v", err)
 		return exitUsage
 	}
+	prog := newProgress(e, len(sites))
 	results := runner.Run(ctx, sites, runner.Options{
 		Parallel: f.parallel,
 		Golden:   golden.Store{Dir: f.golden},
 		Update:   f.update,
+		Throttle: newThrottle(e, sites, f.force),
+		Pending:  true,
+		OnStage:  prog.Stage,
+		OnResult: prog.Done,
 	})
+	prog.Finish()
+	orphans(e, golden.Store{Dir: f.golden}, all, f.prune)
 	goldenFlag := f.golden
 	if goldenFlag == "golden" {
 		goldenFlag = ""
 	}
-	if err := writeReport(e, f.format, f.out, f.verbose, goldenFlag, results); err != nil {
+	if err := writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results); err != nil {
 		errorf(e.stderr, "%v", err)
 		return exitUsage
 	}
+	if err := writeExtraReports(e, targets, goldenFlag, results); err != nil {
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	annotate(e, results)
 	return exitCode(results)
 }
 
@@ -124,7 +155,7 @@ func selectSites(sites []*specs.Site, globs []string) ([]*specs.Site, error) {
 
 // writeReport writes results in format to out ("" = stdout). A file is
 // written atomically so a CI artifact is never half a report.
-func writeReport(e env, format, out string, verbose bool, goldenFlag string, results []*runner.Result) error {
+func writeReport(e env, format, out string, verbose, explain bool, goldenFlag string, results []*runner.Result) error {
 	var buf bytes.Buffer
 	var w io.Writer = e.stdout
 	if out != "" {
@@ -134,8 +165,10 @@ func writeReport(e env, format, out string, verbose bool, goldenFlag string, res
 	switch format {
 	case "json":
 		err = report.WriteJSON(w, results)
+	case "junit", "markdown", "html":
+		err = writeFormat(w, format, results, time.Now()) // reports.go
 	default:
-		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose}
+		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose, Explain: explain}
 		err = h.Write(w, results)
 	}
 	if err != nil || out == "" {

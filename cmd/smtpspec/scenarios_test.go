@@ -97,6 +97,8 @@ var scenarioCases = []struct {
 	{"directsend-ok", "direct_send", "starttls", "", "ok", ""},
 	{"directsend-rejected", "direct_send", "starttls", "", "policy", "rcpt"},
 	{"relay-tenant-attribution", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "policy", "rcpt"},
+	// Without a client certificate the certificate connector does not match (with one: runner's TestClientCertificate, the demo).
+	{"relay-certificate", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "policy", "rcpt"},
 	{"banned-ip", "direct_send", "starttls", "", "reputation", "rcpt"},
 	{"recipient-unknown", "direct_send", "starttls", "", "recipient", "rcpt"},
 	{"firewall-inspection", "direct_send", "starttls", "", "firewall", "banner"},
@@ -105,7 +107,12 @@ var scenarioCases = []struct {
 	{"no-banner", "direct_send", "starttls", "", "firewall", "banner"},
 	{"relay-ok", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "ok", ""},
 	{"service-not-active", "submission", "starttls", loginAuth, "service", "auth"},
-	{"submission-anonymous", "submission", "starttls", "", "auth", "mail"},
+	// Submission without auth is a config verdict unless the spec documents it (runner/config.go).
+	{"submission-anonymous", "submission", "starttls", "  expect \"mail\" {\n    code = 530\n  }\n", "auth", "mail"},
+	{"submission-basic-auth-disabled", "submission", "starttls", loginAuth, "auth", "auth"},
+	{"submission-signin-blocked", "submission", "starttls", loginAuth, "auth", "auth"},
+	{"starttls-stripped", "direct_send", "starttls", "", "firewall", "ehlo"},
+	{"tls-stall", "direct_send", "starttls", "", "firewall", "tls"},
 }
 
 // TestScenarioTableIsComplete: a scenario added to the simulator must get a

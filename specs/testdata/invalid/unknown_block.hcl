@@ -11,8 +11,8 @@ site "hq" {
     to   = ["frontdesk@contoso.com"]
   }
 
-  golden {
-    dir = "golden/"
+  notify {
+    email = "it@contoso.com"
   }
 }
 

@@ -10,6 +10,7 @@ site "branch-7" {
     helo            = format("mfp-%d.%s", 7, "contoso.local")
     tls_max         = "1.2"
     auth_mechanisms = concat(["xoauth2"], ["login"])
+    pipelining      = false # a printer that waits for every reply
   }
 
   auth {

@@ -1,0 +1,140 @@
+package ci
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// TestSites is the `go test` entry point for Go-centred pipelines:
+//
+//	SMTPSPEC_SPECS=specs SMTPSPEC_GOLDEN=golden go test ./ci -run Sites [-update]
+//
+// loads the specs, probes each site as a subtest and checks its golden
+// with goldie (the same <dir>/<name>.golden files and the same comparison
+// and diff as `smtpspec run`; -update or GOLDIE_UPDATE=1 rewrites them). A
+// subtest fails when the site fails its expectations or drifts.
+//
+// Without SMTPSPEC_SPECS it runs testdata/specs (sites named after
+// simulator scenarios) against the built-in Microsoft 365 simulator on
+// loopback, with goldens in testdata/sites: that is how this repository's
+// own CI exercises it, and nothing leaves the machine.
+func TestSites(t *testing.T) {
+	ctx := context.Background()
+	paths, dir := os.Getenv("SMTPSPEC_SPECS"), os.Getenv("SMTPSPEC_GOLDEN")
+	var sites []*specs.Site
+	var opts runner.ProbeOptions
+	if paths == "" {
+		sites = loadSites(t, []string{filepath.Join("testdata", "specs")}, func(k string) string {
+			if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
+				return "demo-password-not-a-secret" // the simulator accepts any credentials
+			}
+			return ""
+		})
+		ca := serveScenarios(t, sites)
+		opts.RootCAs = ca.Pool()
+		dir = filepath.Join("testdata", "sites")
+	} else {
+		sites = loadSites(t, strings.Fields(strings.ReplaceAll(paths, ",", " ")), os.Getenv)
+		if dir == "" {
+			dir = "golden"
+		}
+	}
+	store := golden.Store{Dir: dir}
+	g := goldie.New(t, goldie.WithFixtureDir(dir), goldie.WithNameSuffix(golden.Ext))
+	for _, s := range sites {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			// Update is false: the golden is judged here, by goldie's rules.
+			r := runner.RunSite(ctx, s, runner.Options{Golden: store, Probe: opts})
+			checkGolden(t, g, store, r)
+			if r.Status == runner.StatusFail {
+				t.Errorf("site %s fails: %s\n  evidence: %s\n  next: %s", s.Name,
+					r.Verdict.Summary, r.Verdict.Evidence, r.Verdict.Next)
+			}
+		})
+	}
+}
+
+// checkGolden is goldie's Assert with smtpspec's comparison: with -update
+// goldie writes the file; otherwise a drift is reported with the same
+// stage list and unified diff the CLI prints.
+func checkGolden(t *testing.T, g *goldie.Goldie, store golden.Store, r *runner.Result) {
+	t.Helper()
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		g.Assert(t, r.Site.Name, r.Golden)
+		return
+	}
+	want, err := store.Read(r.Site.Name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		t.Fatalf("no golden at %s: review the transcript below, then record it with -update\n%s", store.Path(r.Site.Name), r.Golden)
+	case err != nil:
+		t.Fatal(err)
+	}
+	if d := golden.Compare(want, r.Golden); d != nil {
+		t.Errorf("%s changed (- %s, + this run; accept with -update):\n%s", strings.Join(d.Stages, ", "),
+			store.Path(r.Site.Name), d.Diff)
+	}
+}
+
+// loadSites loads specs as `smtpspec run` does: every problem reported,
+// nothing probed while any spec has an error.
+func loadSites(t *testing.T, paths []string, getenv func(string) string) []*specs.Site {
+	t.Helper()
+	l := specs.NewLoader(getenv)
+	sites, diags := l.LoadPaths(paths...)
+	if diags.HasErrors() {
+		var b strings.Builder
+		specs.WriteDiagnostics(&b, l.Files(), diags, 100, false)
+		t.Fatalf("specs have errors: nothing was probed\n%s", b.String())
+	}
+	return sites
+}
+
+// serveScenarios serves, for each site, the simulator scenario of the same
+// name on loopback and points the site at it (as `smtpspec demo` does).
+func serveScenarios(t *testing.T, sites []*specs.Site) *sim.CA {
+	t.Helper()
+	ca, err := sim.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, site := range sites {
+		sc, err := sim.Find(site.Name)
+		if err != nil {
+			t.Fatalf("site %s names no simulator scenario: %v", site.Name, err)
+		}
+		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		site.Endpoint.Host, site.Endpoint.MXDomain, site.Endpoint.ServerName = "127.0.0.1", "", "localhost"
+		if site.Endpoint.Port, err = strconv.Atoi(port); err != nil {
+			t.Fatal(fmt.Errorf("port %q: %w", port, err))
+		}
+	}
+	return ca
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// inCI says whether the run is a CI job (CI is set by GitHub Actions,
+// GitLab CI, Azure Pipelines via the template, Jenkins and most others).
+// In CI no golden is written without an explicit --update: an
+// environment variable such as GOLDIE_UPDATE must not accept changes
+// silently.
+func inCI(getenv func(string) string) bool {
+	v := getenv("CI")
+	return v != "" && v != "0" && v != "false"
+}
+
+// orphans lists the goldens of sites no loaded spec declares and, with
+// prune, removes them. It reports on stderr; the run's result is not
+// affected. The list is against every site loaded (not only those
+// --site selected), so prune with all the specs.
+func orphans(e env, store golden.Store, sites []*specs.Site, prune bool) bool {
+	names := make([]string, 0, len(sites))
+	for _, s := range sites {
+		names = append(names, s.Name)
+		if s.Control != nil {
+			names = append(names, s.Control.Name) // <site>.control.golden (specs/control.go)
+		}
+	}
+	gone, err := store.Orphans(names)
+	if err != nil {
+		errorf(e.stderr, "%v", err)
+		return false
+	}
+	ok := true
+	for _, n := range gone {
+		if !prune {
+			errorf(e.stderr, "golden %s has no site in the specs (remove with --prune)", store.Path(n))
+			continue
+		}
+		if err := store.Remove(n); err != nil {
+			errorf(e.stderr, "%v", err)
+			ok = false
+			continue
+		}
+		errorf(e.stderr, "pruned golden %s (no site %q in the specs)", store.Path(n), n)
+	}
+	return ok
+}

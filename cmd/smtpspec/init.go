@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+//go:embed templates/*.hcl.tmpl
+var initTemplates embed.FS
+
+// initMethods are the methods init has a starting spec for.
+var initMethods = []string{"submission", "direct_send", "relay"}
+
+// initData fills a template.
+type initData struct {
+	Site, Domain, MXHost, Secret string
+}
+
+var siteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// cmdInit writes a commented starting spec for one site: Microsoft's
+// recommended settings for the method, secrets as env(...) placeholders.
+// It never overwrites a file unless --force, and checks that what it
+// wrote loads cleanly.
+func cmdInit(_ context.Context, e env, args []string) int {
+	flags := newFlags("init", "--method METHOD --site NAME [--domain DOMAIN] [--out FILE|-] [--force]", e)
+	method := flags.String("method", "", "submission, direct_send or relay (required)")
+	site := flags.String("site", "", "the site's `NAME`, also its golden's file name (required)")
+	domain := flags.String("domain", "contoso.com", "the tenant's mail `DOMAIN`, for addresses and the MX host")
+	out := flags.String("out", "", "where to write (`FILE`, or - for stdout); default specs/NAME.hcl")
+	force := flags.Bool("force", false, "overwrite an existing file")
+	if rest, err := parse(flags, args); err != nil || len(rest) > 0 {
+		return exitUsage
+	}
+	switch {
+	case !contains(initMethods, *method):
+		errorf(e.stderr, "init: --method must be one of %s", strings.Join(initMethods, ", "))
+		return exitUsage
+	case !siteName.MatchString(*site):
+		errorf(e.stderr, "init: --site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", *site)
+		return exitUsage
+	}
+	src, err := renderInit(*method, *site, *domain)
+	if err != nil {
+		errorf(e.stderr, "init: %v", err)
+		return exitFail
+	}
+	if *out == "-" {
+		e.stdout.Write(src)
+		return exitOK
+	}
+	path := *out
+	if path == "" {
+		path = filepath.Join("specs", *site+specs.SpecExt)
+	}
+	if _, err := os.Stat(path); err == nil && !*force {
+		errorf(e.stderr, "init: %s exists; use --force to overwrite it", path)
+		return exitUsage
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		errorf(e.stderr, "init: %v", err)
+		return exitFail
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		errorf(e.stderr, "init: %v", err)
+		return exitFail
+	}
+	if err := golden.WriteFileAtomic(path, src); err != nil {
+		errorf(e.stderr, "init: %v", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: replace the example addresses, then run\n", path)
+	if *method == "submission" {
+		fmt.Fprintf(e.stdout, "  export %s='...'   # the mailbox password, from your secret store\n", secretName(*site))
+	}
+	fmt.Fprintf(e.stdout, "  smtpspec validate %s\n  smtpspec run --site %s   # then review the transcript and record it with --update\n", path, *site)
+	return exitOK
+}
+
+// renderInit fills the method's template, formats it canonically and
+// checks that it loads (with a stand-in for the secret).
+func renderInit(method, site, domain string) ([]byte, error) {
+	t, err := template.ParseFS(initTemplates, "templates/"+method+".hcl.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	data := initData{Site: site, Domain: domain, Secret: secretName(site),
+		MXHost: strings.ReplaceAll(domain, ".", "-") + ".mail.protection.outlook.com"}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return nil, err
+	}
+	src := hclwrite.Format(b.Bytes())
+	stand := func(name string) string {
+		if name == data.Secret {
+			return "stand-in"
+		}
+		return ""
+	}
+	if _, diags := specs.NewLoader(stand).LoadSource(site+specs.SpecExt, src); diags.HasErrors() {
+		return nil, fmt.Errorf("the starting spec does not load (a bug): %v", diags)
+	}
+	return src, nil
+}
+
+// secretName is the environment variable a site's password is read from:
+// HQ_MFP_3F_SMTP_PASSWORD for hq-mfp-3f.
+func secretName(site string) string {
+	up := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, site)
+	return up + "_SMTP_PASSWORD"
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

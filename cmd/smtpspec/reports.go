@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/runner"
+)
+
+// reportFormats are the values of --format and of --report FORMAT=FILE.
+var reportFormats = []string{"human", "json", "junit", "markdown", "html"}
+
+func knownFormat(f string) bool { return slices.Contains(reportFormats, f) }
+
+// reportTarget is one --report FORMAT=FILE.
+type reportTarget struct{ format, file string }
+
+// parseReports reads every --report value; a run may write several.
+func parseReports(vals []string) ([]reportTarget, error) {
+	var out []reportTarget
+	for _, v := range vals {
+		format, file, ok := strings.Cut(v, "=")
+		if !ok || file == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, like junit=report.xml", v)
+		}
+		if !knownFormat(format) {
+			return nil, fmt.Errorf("--report %q: unknown format %q (%s)", v, format, strings.Join(reportFormats, ", "))
+		}
+		out = append(out, reportTarget{format, file})
+	}
+	return out, nil
+}
+
+// writeFormat writes the reports that CI systems read (human and json are
+// written by writeReport itself). now stamps the report.
+func writeFormat(w io.Writer, format string, results []*runner.Result, now time.Time) error {
+	switch format {
+	case "junit":
+		host, _ := os.Hostname()
+		return report.JUnit{Now: now, Hostname: host}.Write(w, results)
+	case "markdown":
+		return report.MarkdownSummary{Now: now}.Write(w, results)
+	case "html":
+		return report.HTML{Now: now}.Write(w, results)
+	}
+	return fmt.Errorf("unknown report format %q", format)
+}
+
+// writeExtraReports writes each --report target; all are attempted, the
+// first error is returned.
+func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result) error {
+	var first error
+	for _, t := range targets {
+		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// annotate writes GitHub Actions annotations when running in GitHub
+// Actions. They go to stderr, which the runner scans like stdout, so a
+// report on stdout stays clean.
+func annotate(e env, results []*runner.Result) {
+	if e.getenv("GITHUB_ACTIONS") == "true" {
+		report.WriteGitHubAnnotations(e.stderr, results)
+	}
+}

@@ -1,0 +1,137 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/smtpspec/smtpspec/runner"
+)
+
+// HTML writes one self-contained page (no external resource: it opens
+// from a CI artifact, offline) with, per site, the verdict, a waterfall of
+// stage durations, the transcript and the diff against the golden.
+type HTML struct {
+	Now time.Time // the run's time (injected for tests)
+}
+
+//go:embed html.tmpl
+var htmlSource string
+
+var htmlPage = template.Must(template.New("page").Funcs(template.FuncMap{
+	"verdict": VerdictLine,
+	"lower":   strings.ToLower,
+}).Parse(htmlSource))
+
+// htmlSite is one site as the template sees it.
+type htmlSite struct {
+	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Error string
+	Warnings                                                                        []string
+	Waterfall                                                                       waterfall
+	Transcript                                                                      string
+	DriftStages                                                                     string
+	Diff                                                                            []diffLine
+}
+
+type diffLine struct{ Class, Text string }
+
+// waterfall is a site's stage timeline, laid out in SVG units.
+type waterfall struct {
+	Width, Height int
+	TotalMS       string
+	Bars          []bar
+}
+
+type bar struct {
+	Stage, Status, Label string
+	Y, TextY             int
+	X, W                 string // float coordinates, formatted
+}
+
+const (
+	wfLabel = 80  // width of the stage-name column
+	wfPlot  = 520 // width of the time axis
+	wfRow   = 20
+)
+
+func newWaterfall(r *runner.Result) waterfall {
+	rows := stageRows(r)
+	var total float64
+	for _, row := range rows {
+		total = max(total, row.StartMS+row.MS)
+	}
+	scale := 0.0
+	if total > 0 {
+		scale = wfPlot / total
+	}
+	wf := waterfall{Width: wfLabel + wfPlot + 90, Height: len(rows)*wfRow + 4, TotalMS: fmt.Sprintf("%.1f ms", total)}
+	for i, row := range rows {
+		b := bar{Stage: row.Name, Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16}
+		if row.Status != "skip" {
+			w := max(row.MS*scale, 2) // a 0 ms stage still shows
+			b.X = fmt.Sprintf("%.1f", wfLabel+row.StartMS*scale)
+			b.W = fmt.Sprintf("%.1f", w)
+			b.Label = fmt.Sprintf("%.1f ms", row.MS)
+		}
+		wf.Bars = append(wf.Bars, b)
+	}
+	return wf
+}
+
+func newHTMLSite(r *runner.Result) htmlSite {
+	file, line := SpecLine(r)
+	s := htmlSite{
+		Name: r.Site.Name, Method: string(r.Site.Method), Status: string(r.Status),
+		Verdict: VerdictLine(r.Verdict), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
+		GoldenPath: r.GoldenPath, Pending: r.Pending, Warnings: r.Warnings,
+		Waterfall: newWaterfall(r), Transcript: string(r.Golden),
+	}
+	if r.Status == runner.StatusFail {
+		s.Next = r.Verdict.Next
+	}
+	if r.Err != nil {
+		s.Error = r.Err.Error()
+	}
+	if r.Drift != nil {
+		s.DriftStages = strings.Join(r.Drift.Stages, ", ")
+		for _, l := range strings.Split(strings.TrimSuffix(r.Drift.Diff, "\n"), "\n") {
+			class := "ctx"
+			switch {
+			case strings.HasPrefix(l, "@@"):
+				class = "hunk"
+			case strings.HasPrefix(l, "-"):
+				class = "del"
+			case strings.HasPrefix(l, "+"):
+				class = "add"
+			}
+			s.Diff = append(s.Diff, diffLine{class, l})
+		}
+	}
+	return s
+}
+
+// Write writes the page.
+func (h HTML) Write(w io.Writer, results []*runner.Result) error {
+	data := struct {
+		When, Counts string
+		Statuses     []string
+		Sites        []htmlSite
+	}{When: h.Now.UTC().Format(time.RFC3339), Counts: Counts(results)}
+	seen := map[runner.Status]bool{}
+	for _, r := range results {
+		data.Sites = append(data.Sites, newHTMLSite(r))
+		seen[r.Status] = true
+	}
+	for _, s := range statusOrder {
+		if seen[s] {
+			data.Statuses = append(data.Statuses, string(s))
+		}
+	}
+	if err := htmlPage.Execute(w, data); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chromium returns Debian's chromium, skipping the test without it
+// locally and failing in CI (.ci/run installs it).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed: .ci/run installs the Debian package chromium")
+	}
+	t.Skip("chromium not installed (apt-get install chromium); CI runs this test")
+	return ""
+}
+
+// browse runs headless chromium on page with extra flags and returns its
+// stdout and stderr. Bounded by a minute; the flags keep it off the
+// network and out of the user's profile.
+func browse(t *testing.T, bin, page string, extra ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}, extra...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "file://"+page)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", extra, err, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+// errorProbe is put first in the page under test: it records uncaught
+// errors and console.error calls in an attribute that --dump-dom shows.
+const errorProbe = `<script>
+(function () {
+  var errs = [];
+  function note(m) { errs.push(String(m)); document.documentElement.setAttribute("data-errors", errs.join(" | ")); }
+  window.addEventListener("error", function (e) { note(e.message || "resource failed to load"); }, true);
+  var orig = console.error;
+  console.error = function () { note(Array.prototype.join.call(arguments, " ")); orig.apply(console, arguments); };
+})();
+</script>`
+
+// consoleErrors finds console errors chromium logged on stderr.
+var consoleErrors = regexp.MustCompile(`(?m)^.*(?:CONSOLE.*(?:Uncaught|Error|Refused)|:ERROR:CONSOLE).*$`)
+
+// loadPage writes page with the error probe and returns the DOM after
+// scripts ran, and the errors found.
+func loadPage(t *testing.T, bin string, page []byte) (dom string, errs []string) {
+	t.Helper()
+	src := strings.Replace(string(page), "<head>", "<head>\n"+errorProbe, 1)
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, stderr := browse(t, bin, path, "--dump-dom")
+	if m := regexp.MustCompile(`data-errors="([^"]*)"`).FindStringSubmatch(dom); m != nil {
+		errs = append(errs, m[1])
+	}
+	errs = append(errs, consoleErrors.FindAllString(stderr, -1)...)
+	return dom, errs
+}
+
+// TestHTMLInChromium opens the report in headless Chromium: no console
+// error, the page's script ran, every site has its waterfall with a bar
+// per stage reached, and a screenshot is kept as a test artifact.
+func TestHTMLInChromium(t *testing.T) {
+	bin := chromium(t)
+	results := ciResults()
+	var page bytes.Buffer
+	if err := (HTML{Now: runAt}).Write(&page, results); err != nil {
+		t.Fatal(err)
+	}
+	dom, errs := loadPage(t, bin, page.Bytes())
+	if len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if !strings.Contains(dom, `data-ready="`+strconv.Itoa(len(results))+`"`) {
+		t.Errorf("the page's script did not run or found the wrong number of waterfalls")
+	}
+	for _, r := range results {
+		re := regexp.MustCompile(`(?s)<svg class="waterfall" data-site="` + regexp.QuoteMeta(r.Site.Name) + `".*?</svg>`)
+		svg := re.FindString(dom)
+		if svg == "" {
+			t.Errorf("no waterfall for site %s", r.Site.Name)
+			continue
+		}
+		reached := 0
+		for _, row := range stageRows(r) {
+			if row.Status != "skip" {
+				reached++
+			}
+		}
+		if n := strings.Count(svg, "<rect"); n != reached {
+			t.Errorf("site %s: %d bars, want %d (one per stage reached)", r.Site.Name, n, reached)
+		}
+	}
+
+	dir := os.Getenv("SMTPSPEC_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "smtpspec-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "report-html.png")
+	os.Remove(shot)
+	pagePath := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(pagePath, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, bin, pagePath, "--screenshot="+shot, "--window-size=1280,2400", "--hide-scrollbars")
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
+		t.Fatalf("no screenshot at %s: %v", shot, err)
+	}
+	t.Logf("screenshot: %s", shot)
+}
+
+// TestChromiumCatchesErrors is the control: a page with a broken script
+// must be reported, or TestHTMLInChromium proves nothing.
+func TestChromiumCatchesErrors(t *testing.T) {
+	bin := chromium(t)
+	page := "<!DOCTYPE html><html><head><title>x</title></head><body><script>noSuchFunction();</script></body></html>"
+	if _, errs := loadPage(t, bin, []byte(page)); len(errs) == 0 {
+		t.Fatal("a ReferenceError went unnoticed")
+	}
+}

@@ -1,0 +1,124 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/smtpspec/smtpspec/runner"
+)
+
+// MarkdownSummary writes a GitHub-flavoured Markdown report for
+// $GITHUB_STEP_SUMMARY and merge-request comments: a table of every site,
+// then a section per site that did not pass with the verdict, evidence,
+// next action, stages and the golden diff (folded).
+type MarkdownSummary struct {
+	Now time.Time // the run's time (injected for tests)
+}
+
+var statusIcon = map[runner.Status]string{
+	runner.StatusPass: "✅", runner.StatusFail: "❌", runner.StatusDrift: "⚠️",
+	runner.StatusNew: "🆕", runner.StatusError: "💥",
+}
+
+// Write writes the report.
+func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## smtpspec: %d site(s), %s\n\n", len(results), Counts(results))
+	fmt.Fprintf(&b, "Run at %s.\n\n", m.Now.UTC().Format(time.RFC3339))
+	b.WriteString("| | site | method | status | verdict |\n|---|---|---|---|---|\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
+			r.Site.Method, r.Status, cell(VerdictLine(r.Verdict)))
+	}
+	for _, r := range results {
+		if r.Status != runner.StatusPass {
+			m.site(&b, r)
+		}
+	}
+	WriteBasicAuthSection(&b, results) // basicauth.go
+	WriteChecklists(&b, results)       // checklist.go, markdown.go: the ten steps per site
+	_, err := io.WriteString(w, b.String())
+	if err != nil {
+		return fmt.Errorf("markdown report: %w", err)
+	}
+	return nil
+}
+
+func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
+	file, line := SpecLine(r)
+	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusIcon[r.Status], r.Site.Name, r.Status)
+	fmt.Fprintf(b, "- **Verdict:** %s\n", inline(VerdictLine(r.Verdict)))
+	if r.Verdict.Evidence != "" {
+		fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
+	}
+	if r.Verdict.Next != "" && r.Status == runner.StatusFail {
+		fmt.Fprintf(b, "- **Next:** %s\n", inline(r.Verdict.Next))
+	}
+	fmt.Fprintf(b, "- **Spec:** %s\n", code(fmt.Sprintf("%s:%d", file, line)))
+	var stages []string
+	for _, row := range stageRows(r) {
+		mark := map[string]string{"pass": "✓", "expected": "✓ (as expected)", "fail": "**✗**", "skip": "–"}[row.Status]
+		stages = append(stages, row.Name+" "+mark)
+	}
+	fmt.Fprintf(b, "- **Stages:** %s\n", strings.Join(stages, ", "))
+	for _, w := range r.Warnings {
+		fmt.Fprintf(b, "- **Warning:** %s\n", inline(w))
+	}
+	switch {
+	case r.Status == runner.StatusError:
+		fmt.Fprintf(b, "- **Error:** %s\n", code(fmt.Sprint(r.Err)))
+	case r.Status == runner.StatusNew:
+		fmt.Fprintf(b, "- **Golden:** none at %s; create it after review with `smtpspec run --update --site %s`\n",
+			code(r.GoldenPath), r.Site.Name)
+	}
+	if r.Pending != "" {
+		fmt.Fprintf(b, "- **Pending golden:** %s (accept or reject with `smtpspec review`)\n", code(r.Pending))
+	}
+	if r.Drift != nil {
+		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", strings.Join(r.Drift.Stages, ", "))
+		fence(b, "diff", r.Drift.Diff)
+		b.WriteString("\n</details>\n")
+	}
+	fmt.Fprintf(b, "\n<details><summary>Transcript</summary>\n\n")
+	fence(b, "text", string(r.Golden))
+	b.WriteString("\n</details>\n")
+}
+
+// fence writes s as a fenced code block, with a fence longer than any
+// run of backticks inside.
+func fence(b *strings.Builder, lang, s string) {
+	f := "```"
+	for strings.Contains(s, f) {
+		f += "`"
+	}
+	fmt.Fprintf(b, "%s%s\n%s", f, lang, s)
+	if !strings.HasSuffix(s, "\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString(f + "\n")
+}
+
+// code renders s as inline code, safe whatever backticks s holds.
+func code(s string) string {
+	s = oneLine(s)
+	f := "`"
+	for strings.Contains(s, f) {
+		f += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return f + s + f
+}
+
+// inline escapes text that is not code: table pipes, HTML and line breaks.
+func inline(s string) string {
+	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_").Replace(oneLine(s))
+}
+
+// cell is inline text for a table cell.
+func cell(s string) string { return inline(s) }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,48 @@
+package runner
+
+import (
+	"errors"
+	"io/fs"
+)
+
+// settlePending keeps the site's pending golden (<name>.golden.new) in
+// step with this run. With Update the golden itself was written, so a
+// pending one is stale. Otherwise, when the run's golden differs from the
+// stored one or none is stored, it is written as pending for review
+// (opts.Pending), whatever the status: the reviewer decides. A run that
+// matches its golden removes a stale pending file.
+func settlePending(r *Result, opts Options) {
+	if r.Err != nil || r.Golden == nil {
+		return
+	}
+	store, name := opts.Golden, r.Site.Name
+	if r.Updated {
+		keepErr(r, store.RemovePending(name))
+		return
+	}
+	_, err := store.Read(name)
+	missing := errors.Is(err, fs.ErrNotExist)
+	switch {
+	case err != nil && !missing:
+		return // judge already reported it
+	case r.Drift == nil && !missing:
+		keepErr(r, store.RemovePending(name))
+	case opts.Pending:
+		if err := store.WritePending(name, r.Golden); err != nil {
+			keepErr(r, err)
+			return
+		}
+		r.Pending = store.PendingPath(name)
+	}
+}
+
+// keepErr records a pending-file failure on the result: the run's status
+// stands (the golden comparison is what it judged), but the report shows
+// the error and the run cannot pass unnoticed.
+func keepErr(r *Result, err error) {
+	if err == nil {
+		return
+	}
+	r.Err = err
+	r.Status = StatusError
+}

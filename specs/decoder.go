@@ -16,12 +16,24 @@ type decoder struct {
 	names    map[string]hcl.Range // shared with the Loader: names across files
 	diags    hcl.Diagnostics
 	masks    []hcl.Range  // literal secrets to hide from snippets
-	secrets  []string     // values read for password/token
+	secrets  []string     // values read for password/token, and every env() value
 	defaults fileDefaults // the file's defaults block (golden.go, defaults.go)
 }
 
 func newDecoder(getenv func(string) string, dir string, names map[string]hcl.Range) *decoder {
-	return &decoder{ctx: evalContext(getenv, dir), getenv: getenv, dir: dir, names: names}
+	d := &decoder{getenv: getenv, dir: dir, names: names}
+	// Every value env() returns is redacted from diagnostics, not only
+	// password and token: a variable meant as a secret may be named by
+	// mistake in another attribute (from = env("SCANNER_PASSWORD")) whose
+	// message would quote it. Found by FuzzLoadSource.
+	d.ctx = evalContext(func(name string) string {
+		v := getenv(name)
+		if v != "" {
+			d.secrets = append(d.secrets, v)
+		}
+		return v
+	}, dir)
+	return d
 }
 
 // file decodes every site block of f and returns the sites without errors.

@@ -19,7 +19,7 @@ type Loader struct {
 	shown   map[string]*hcl.File // copies with literal secrets masked, for snippets
 	loaded  map[string]bool      // cleaned paths already read by LoadPaths
 	names   map[string]hcl.Range // site name -> where it was first declared
-	secrets []string             // values read for password/token, for redaction
+	secrets []string             // values read for password/token and by env(), for redaction
 	// readFile reads what file() names; nil: the file system (SetReadFile).
 	readFile func(string) ([]byte, error)
 }

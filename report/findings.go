@@ -23,8 +23,19 @@ func (h Human) findings(w io.Writer, r *runner.Result, indent string) {
 			label = h.paint(dim, label)
 		}
 		fmt.Fprintf(w, "%s%s %s\n", indent, label, f.Text)
-		if f.Fix != "" {
-			fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "  fix:    "), f.Fix)
+		if f.Fix == "" {
+			continue
 		}
+		// A fleet often shares a finding (every password site carries the
+		// basic-auth retirement): the long fix is printed once per report.
+		key := f.ID + "\x00" + f.Fix
+		if first, ok := h.fixShownFor[key]; ok && h.fixShownFor != nil {
+			fmt.Fprintf(w, "%s%s same as for %s above\n", indent, h.paint(dim, "  fix:    "), first)
+			continue
+		}
+		if h.fixShownFor != nil {
+			h.fixShownFor[key] = r.Site.Name
+		}
+		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "  fix:    "), f.Fix)
 	}
 }

@@ -17,7 +17,11 @@ type Human struct {
 	Color      bool   // ANSI colour (only when writing to a terminal)
 	GoldenFlag string // the --golden value to repeat in suggested commands ("" = default)
 	Verbose    bool   // print every site's transcript
-	Explain    bool   // print the ten-step troubleshooting checklist of every site (checklist.go)
+
+	// fixShownFor remembers, during one Write, which finding's fix was
+	// printed and for which site, so repeats say "same as for X".
+	fixShownFor map[string]string
+	Explain     bool // print the ten-step troubleshooting checklist of every site (checklist.go)
 }
 
 const (
@@ -33,6 +37,7 @@ func (h Human) paint(code, s string) string {
 
 // Write prints results and a closing count.
 func (h Human) Write(w io.Writer, results []*runner.Result) error {
+	h.fixShownFor = map[string]string{}
 	width := 4
 	for _, r := range results {
 		width = max(width, len(r.Site.Name))

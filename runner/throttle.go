@@ -208,8 +208,16 @@ func (th *Throttle) Record(s *specs.Site, t *transcript.Transcript) error {
 	default:
 		return nil
 	}
-	th.mu.Lock() // one writer per process; rename keeps the file whole across processes
+	// One writer per process (mu), and one per machine (the file lock,
+	// throttle_lock.go): the state is re-read under the lock, so an entry
+	// another process recorded since this run began is kept, not lost.
+	th.mu.Lock()
 	defer th.mu.Unlock()
+	unlock, err := th.lockState()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := th.load()
 	if err != nil {
 		return err

@@ -2,7 +2,14 @@
 
 package bench
 
-import "flag"
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+)
 
 // Flags both harnesses take; the scripts build the binary and pass it.
 var (
@@ -13,3 +20,14 @@ var (
 // benchPassword is the mailbox password of the benchmarks (simulator and
 // private Postfix only): a fixed test value, never a real secret.
 const benchPassword = "bench-password-not-a-secret"
+
+// benchEnv is the environment of every smtpspec the harnesses start: the
+// password, and an access token the simulator accepts for XOAUTH2 (its
+// claims are checked as Exchange Online checks them, so a password will
+// not do). The token is a test JWT with a random signature, valid for an
+// hour: longer than any run of the harnesses. The AUTH failure state is
+// kept in dir, not in the user's cache folder.
+func benchEnv(dir string) []string {
+	token := oauthtest.Mint(oauthtest.Delegated(time.Now(), "scanner@contoso.com"))
+	return append(os.Environ(), "BENCH_PASSWORD="+benchPassword, "BENCH_TOKEN="+token, "SMTPSPEC_CACHE_DIR="+filepath.Join(dir, "cache"))
+}

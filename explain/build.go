@@ -374,7 +374,8 @@ func implies(stage string, b *builder) bool {
 
 // plan is the probe plan the capture fits.
 func (b *builder) plan() checks.Plan {
-	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data")}
+	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data"),
+		HELO: b.helo && !b.saw["starttls"] && !b.saw["tls"] && !b.saw["auth"]} // a HELO device that tried neither
 	if b.port == 465 || b.implicitTLS() {
 		p.TLS = checks.Implicit
 	}

@@ -2,7 +2,6 @@ package explain
 
 import (
 	"encoding/hex"
-	"regexp"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/transcript"
@@ -16,12 +15,12 @@ import (
 // write. MailKit's exceptions ("SmtpCommandException: 5.7.606 ...",
 // "AuthenticationException: 535: 5.7.139 ...") are read too.
 var (
-	dnResponseRE = regexp.MustCompile(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?|SmtpFailedRecipientException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*?)\s*The server response was:\s*(.*)$`)
-	dnPlainRE    = regexp.MustCompile(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*)$`)
-	dnInnerRE    = regexp.MustCompile(`(?:--->|^\s*)\s*System\.(?:Net\.(?:WebException|Sockets\.SocketException)|IO\.IOException|Security\.Authentication\.AuthenticationException|ComponentModel\.Win32Exception)(?: \(0x[0-9A-Fa-f]+\))?:\s*(.*)$`)
-	dnMailKitRE  = regexp.MustCompile(`MailKit\.(?:Net\.Smtp\.SmtpCommandException|Security\.AuthenticationException|Net\.Smtp\.SmtpProtocolException):\s*(?:([2-5]\d\d):\s*)?(.*)$`)
-	dnCtorRE     = regexp.MustCompile(`SmtpClient::\.ctor\(host=([^,\s)]+), port=(\d+)\)`)
-	dnSockRE     = regexp.MustCompile(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
+	dnResponseRE = lazyCompile(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?|SmtpFailedRecipientException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*?)\s*The server response was:\s*(.*)$`)
+	dnPlainRE    = lazyCompile(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*)$`)
+	dnInnerRE    = lazyCompile(`(?:--->|^\s*)\s*System\.(?:Net\.(?:WebException|Sockets\.SocketException)|IO\.IOException|Security\.Authentication\.AuthenticationException|ComponentModel\.Win32Exception)(?: \(0x[0-9A-Fa-f]+\))?:\s*(.*)$`)
+	dnMailKitRE  = lazyCompile(`MailKit\.(?:Net\.Smtp\.SmtpCommandException|Security\.AuthenticationException|Net\.Smtp\.SmtpProtocolException):\s*(?:([2-5]\d\d):\s*)?(.*)$`)
+	dnCtorRE     = lazyCompile(`SmtpClient::\.ctor\(host=([^,\s)]+), port=(\d+)\)`)
+	dnSockRE     = lazyCompile(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
 )
 
 // dnStatus maps SmtpStatusCode messages (System.Net.Mail SR strings) to

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -34,10 +33,10 @@ const (
 )
 
 // replyLineRE is one reply line: code, separator, text.
-var replyLineRE = regexp.MustCompile(`^([2-5]\d\d)([ -]|$)(.*)$`)
+var replyLineRE = lazyCompile(`^([2-5]\d\d)([ -]|$)(.*)$`)
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.
-var enhancedOnlyRE = regexp.MustCompile(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
+var enhancedOnlyRE = lazyCompile(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
 
 // parseReplyLine reads "550 5.7.606 text" as a one-line reply; a text
 // that starts with an enhanced code and no reply code ("5.7.57 Client not

@@ -26,10 +26,10 @@ func notShown(b *builder, res *Result) []string {
 	if failed && f.Stage != checks.Unstaged && !b.has("banner") && !slices.Contains(res.Implied, "banner") && f.Stage != checks.Resolve && f.Stage != checks.Connect {
 		out = append(out, "the server's banner is not shown")
 	}
-	if res.Input.Plan.TLS == checks.StartTLS && !b.saw["tls"] && !b.saw["starttls"] && reachedPast(t, checks.EHLO) {
+	if res.Input.Plan.TLS == checks.StartTLS && !res.Input.Plan.HELO && !b.saw["tls"] && !b.saw["starttls"] && reachedPast(t, checks.EHLO) {
 		out = append(out, "it does not show STARTTLS or a TLS handshake: whether the session was encrypted is unknown")
 	}
-	if len(t.Capabilities) == 0 && len(t.CapabilitiesTLS) == 0 && reachedPast(t, checks.Banner) {
+	if len(t.Capabilities) == 0 && len(t.CapabilitiesTLS) == 0 && !res.Input.Plan.HELO && reachedPast(t, checks.Banner) {
 		out = append(out, "the EHLO capabilities are not shown (STARTTLS and AUTH offers cannot be checked)")
 	}
 	if !b.has("data") && (!failed || f.Stage == checks.Data) {

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -10,12 +9,12 @@ import (
 // send prints the Error object: "Error: Invalid login: 535 ...", then
 // code: 'EAUTH', response: '535 ...', responseCode: 535, command: 'AUTH LOGIN'.
 var (
-	nmLogRE     = regexp.MustCompile(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
-	nmFieldRE   = regexp.MustCompile(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
-	nmErrorRE   = regexp.MustCompile(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
-	nmEstRE     = regexp.MustCompile(`^Connection established to (\S+)`)
-	nmResolveRE = regexp.MustCompile(`^Resolved (\S+) as (\S+)`)
-	nmComment   = regexp.MustCompile(`\s*/\*.*\*/\s*$`)
+	nmLogRE     = lazyCompile(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
+	nmFieldRE   = lazyCompile(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
+	nmErrorRE   = lazyCompile(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
+	nmEstRE     = lazyCompile(`^Connection established to (\S+)`)
+	nmResolveRE = lazyCompile(`^Resolved (\S+) as (\S+)`)
+	nmComment   = lazyCompile(`\s*/\*.*\*/\s*$`)
 )
 
 func parseNodemailer(lines []string) ([]event, int) {

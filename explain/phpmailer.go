@@ -2,7 +2,6 @@ package explain
 
 import (
 	"html"
-	"regexp"
 	"strings"
 )
 
@@ -13,12 +12,12 @@ import (
 // the final "SMTP Error: Could not authenticate." Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
-	pmOpenRE    = regexp.MustCompile(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
-	pmFailRE    = regexp.MustCompile(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
-	pmTLSFailRE = regexp.MustCompile(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = regexp.MustCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmServerRE  = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmOpenRE    = lazyCompile(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
+	pmFailRE    = lazyCompile(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
+	pmTLSFailRE = lazyCompile(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
+	pmErrorRE   = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
 )
 
 func parsePHPMailer(lines []string) ([]event, int) {

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,18 +8,18 @@ import (
 // with "relay=" and the reason in parentheses, "said: ... (in reply to X
 // command)", TLS and SASL lines, and the debug_peer "<"/">" protocol lines.
 var (
-	postfixRE    = regexp.MustCompile(`postfix(?:-[\w.-]+)?/(?:smtp|lmtp|error|qmgr|cleanup|pickup|bounce|smtpd|local|postlog)\[\d+\]:\s*(.*)$`)
-	queueIDRE    = regexp.MustCompile(`^(?:[0-9A-F]{6,}|[0-9A-Za-z]{10,}):\s+`)
-	relayRE      = regexp.MustCompile(`\brelay=([^,\s]+)`)
-	statusRE     = regexp.MustCompile(`\bstatus=(\w+)\s*\((.*)\)\s*$`)
-	saidRE       = regexp.MustCompile(`(?:host|server) (\S+) said: ([2-5]\d\d)[ -](.*?)(?:\s*\(in reply to (.+?)(?: command)?\))?\s*$`)
-	refusedRE    = regexp.MustCompile(`host (\S+) refused to talk to me: ([2-5]\d\d)[ -](.*)$`)
-	connectToRE  = regexp.MustCompile(`connect to (\S+?): (.+)$`)
-	whileRE      = regexp.MustCompile(`(?:lost connection with|conversation with) (\S+) (?:timed out )?while (.+)$`)
-	tlsEstRE     = regexp.MustCompile(`(?:\w+ )?TLS connection established to (\S+?): (TLSv[\d.]+)`)
-	peerLineRE   = regexp.MustCompile(`^([<>]) (\S+?): (.*)$`)
-	inReplyRE    = regexp.MustCompile(`\(in reply to (.+?)(?: command)?\)`)
-	tlsProblemRE = regexp.MustCompile(`(?i)Cannot start TLS|TLS library problem|SSL_connect error|certificate verification failed|TLS is required, but`)
+	postfixRE    = lazyCompile(`postfix(?:-[\w.-]+)?/(?:smtp|lmtp|error|qmgr|cleanup|pickup|bounce|smtpd|local|postlog)\[\d+\]:\s*(.*)$`)
+	queueIDRE    = lazyCompile(`^(?:[0-9A-F]{6,}|[0-9A-Za-z]{10,}):\s+`)
+	relayRE      = lazyCompile(`\brelay=([^,\s]+)`)
+	statusRE     = lazyCompile(`\bstatus=(\w+)\s*\((.*)\)\s*$`)
+	saidRE       = lazyCompile(`(?:host|server) (\S+) said: ([2-5]\d\d)[ -](.*?)(?:\s*\(in reply to (.+?)(?: command)?\))?\s*$`)
+	refusedRE    = lazyCompile(`host (\S+) refused to talk to me: ([2-5]\d\d)[ -](.*)$`)
+	connectToRE  = lazyCompile(`connect to (\S+?): (.+)$`)
+	whileRE      = lazyCompile(`(?:lost connection with|conversation with) (\S+) (?:timed out )?while (.+)$`)
+	tlsEstRE     = lazyCompile(`(?:\w+ )?TLS connection established to (\S+?): (TLSv[\d.]+)`)
+	peerLineRE   = lazyCompile(`^([<>]) (\S+?): (.*)$`)
+	inReplyRE    = lazyCompile(`\(in reply to (.+?)(?: command)?\)`)
+	tlsProblemRE = lazyCompile(`(?i)Cannot start TLS|TLS library problem|SSL_connect error|certificate verification failed|TLS is required, but`)
 )
 
 func parsePostfix(lines []string) ([]event, int) {

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,10 +8,10 @@ import (
 // " ~>" inside TLS; "<**"/"<~*" mark an error reply; "===" informational
 // lines, "***" errors.
 var (
-	swaksServerRE = regexp.MustCompile(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
-	swaksClientRE = regexp.MustCompile(`^\s*(?:-|~|\*)>\s?(.*)$`)
-	swaksTryRE    = regexp.MustCompile(`^=== Trying (\S+?)(?:\.\.\.)?$`)
-	swaksTLSRE    = regexp.MustCompile(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
+	swaksServerRE = lazyCompile(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
+	swaksClientRE = lazyCompile(`^\s*(?:-|~|\*)>\s?(.*)$`)
+	swaksTryRE    = lazyCompile(`^=== Trying (\S+?)(?:\.\.\.)?$`)
+	swaksTLSRE    = lazyCompile(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
 )
 
 func parseSwaks(lines []string) ([]event, int) {

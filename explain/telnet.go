@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -10,13 +9,13 @@ import (
 // "Connected to ...", "Escape character is '^]'.", "Connection closed by
 // foreign host.") and its errors are recognised.
 var (
-	telnetTryRE    = regexp.MustCompile(`^Trying (\S+?)\.\.\.$`)
-	telnetConnRE   = regexp.MustCompile(`^Connected to (\S+?)\.?$`)
-	telnetCmdRE    = regexp.MustCompile(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
-	telnetPromptRE = regexp.MustCompile(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
-	telnetFailRE   = regexp.MustCompile(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
-	telnetClosedRE = regexp.MustCompile(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
-	base64RE       = regexp.MustCompile(`^[A-Za-z0-9+/]+=*$`)
+	telnetTryRE    = lazyCompile(`^Trying (\S+?)\.\.\.$`)
+	telnetConnRE   = lazyCompile(`^Connected to (\S+?)\.?$`)
+	telnetCmdRE    = lazyCompile(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
+	telnetPromptRE = lazyCompile(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
+	telnetFailRE   = lazyCompile(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
+	telnetClosedRE = lazyCompile(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
+	base64RE       = lazyCompile(`^[A-Za-z0-9+/]+=*$`)
 )
 
 func parseTelnet(lines []string) ([]event, int) {

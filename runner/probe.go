@@ -62,6 +62,7 @@ var stageFuncs = map[string]stageFunc{
 	checks.Rcpt:     (*session).rcpt,
 	checks.Data:     (*session).data,
 	checks.Quit:     (*session).quit,
+	checks.Trace:    (*session).traceLater, // trace.go: RunSite looks the message up after the session
 }
 
 // Probe runs the stages of site s against the live server and returns the
@@ -78,9 +79,12 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
+	if opts.RootCAs == nil && checks.Reaches(s.Plan(), checks.TLS) {
+		PreloadSystemRoots() // roots.go: the load overlaps the round trips before the handshake
+	}
 	if s.Timeouts.Total > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total)
+		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
 		defer cancel()
 	}
 	ss := newSession(ctx, s, opts)
@@ -113,9 +117,10 @@ type session struct {
 	ended    bool     // nothing more can run (no connection, or it broke)
 	failed   bool     // a stage failed; the connection is usable for QUIT only
 	tlsDone  bool
-	mailOK   bool     // MAIL FROM was accepted
-	dataSent bool     // the message body went out
-	secrets  []string // secrets had during the probe (an OAuth token), for redact
+	mailOK   bool         // MAIL FROM was accepted
+	dataSent bool         // the message body went out
+	msg      *testMessage // the message send_message sends, built by message() (stage_data.go)
+	secrets  []string     // secrets had during the probe (an OAuth token), for redact
 	reach    *transcript.Reachability
 	reachMu  sync.Mutex    // guards reach.DNS, written by parallel lookups
 	dials    *pendingDials // connect attempts still running (stage_connect.go)

@@ -113,11 +113,7 @@ func rootPool(pool *x509.CertPool, caFile string) (*x509.CertPool, error) {
 		return pool, nil
 	}
 	if pool == nil {
-		sys, err := x509.SystemCertPool()
-		if err != nil {
-			sys = x509.NewCertPool() // no system roots: only ca_file is trusted
-		}
-		pool = sys
+		pool = systemRootPool() // roots.go: loaded while the probe waited for the network
 	} else {
 		pool = pool.Clone()
 	}

@@ -31,6 +31,7 @@ type runFlags struct {
 }
 
 func cmdRun(ctx context.Context, e env, args []string) int {
+	runner.PreloadSystemRoots() // off the critical path: overlaps reading specs and the first round trips
 	var f runFlags
 	fs := newFlags("run", "[flags] [PATH...]   (default PATH: specs/)", e)
 	fs.StringVar(&f.golden, "golden", "golden", "folder of golden transcripts (`DIR`)")

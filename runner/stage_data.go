@@ -2,77 +2,59 @@ package runner
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// data sends a small test message (only when the spec sets
-// send_message). The body is recorded as one line that names its size
-// and Subject; the Subject and Message-ID carry the run token, so the
+// transferRate is the slowest uplink the data stage allows for: 1 Mbit/s.
+// A large message_size gets this much more time on top of
+// timeouts.command (and on timeouts.total), so an 8 MB scan is not cut
+// off by a deadline made for one command.
+const transferRate = 1 << 17 // bytes per second
+
+// transferTime is how long size bytes may take at transferRate.
+func transferTime(size int64) time.Duration {
+	return time.Duration(size) * time.Second / transferRate
+}
+
+// data sends the test message (only when the spec sets send_message).
+// The body is recorded as one line that names its size and Subject; the
+// Subject and Message-ID carry the site name and the run token, so the
 // message can be found in message trace.
 func (s *session) data() transcript.StageResult {
 	reply, err := s.c.cmd("DATA")
 	if err != nil || reply.Code != 354 {
 		return s.result(reply, err, 354)
 	}
-	token := s.opts.Token
-	if token == "" {
-		token = NewToken()
+	m := s.message()
+	s.dataSent, s.t.Token = true, m.token
+	shown := fmt.Sprintf("<message %d bytes, Subject: %s>", m.Size(), m.subject)
+	s.rec.add(transcript.Client, shown)
+	if m.short > 0 {
+		s.c.note(fmt.Sprintf("message_size is %d bytes below what the headers need; sent %d bytes", m.short, m.Size()))
 	}
-	subject := "smtpspec test " + headerText(s.site.Name) + " " + headerText(token)
-	msg := message(s.site.Envelope.From, s.site.Envelope.To, subject, token, s.opts.Now())
-	s.dataSent, s.t.Token = true, token
-	s.rec.add(transcript.Client, fmt.Sprintf("<message %d bytes, Subject: %s>", len(msg), subject))
-	if err := s.c.write(append(msg, ".\r\n"...)); err != nil {
+	s.c.setBudget(s.budget(s.rec.stage) + transferTime(m.Size()))
+	if _, err := m.WriteTo(s.c.conn); err != nil {
+		return s.result(nil, err, 250)
+	}
+	if err := s.c.write([]byte(".\r\n")); err != nil {
 		return s.result(nil, err, 250)
 	}
 	reply, err = s.c.read()
 	return s.result(reply, err, 250)
 }
 
-// message builds the RFC 5322 test message, CRLF line endings,
-// dot-stuffed (RFC 5321 section 4.5.2), without the final ".".
-func message(from string, to []string, subject, token string, date time.Time) []byte {
-	lines := []string{
-		"Date: " + date.Format(time.RFC1123Z),
-		"From: " + headerText(from),
-		"To: " + headerText(strings.Join(to, ", ")),
-		"Subject: " + subject,
-		"Message-ID: <" + headerText(token) + "@smtpspec.invalid>",
-		"MIME-Version: 1.0",
-		"Content-Type: text/plain; charset=us-ascii",
-		"Content-Transfer-Encoding: 7bit",
-		"",
-		"This is a test message from smtpspec, sent to check this mail path.",
-		"It needs no action.",
-		"",
-		"Run token: " + headerText(token),
-	}
-	return dotStuff(lines)
-}
-
-// dotStuff joins lines with CRLF, doubling a leading dot.
-func dotStuff(lines []string) []byte {
-	var b strings.Builder
-	for _, l := range lines {
-		if strings.HasPrefix(l, ".") {
-			b.WriteByte('.')
+// message is the run's test message, built once: MAIL FROM declares its
+// size, DATA sends it.
+func (s *session) message() *testMessage {
+	if s.msg == nil {
+		token := s.opts.Token
+		if token == "" {
+			token = NewToken()
 		}
-		b.WriteString(l)
-		b.WriteString("\r\n")
+		s.msg = newTestMessage(s.site.Name, s.site.Envelope.From, s.site.Envelope.To, token, s.opts.Now(),
+			s.site.Envelope.MessageSize)
 	}
-	return []byte(b.String())
-}
-
-// headerText keeps a value on one line of printable ASCII, so that no
-// spec value can add a header or break the message.
-func headerText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, s)
+	return s.msg
 }

@@ -27,10 +27,10 @@ func TestProbeSendMessage(t *testing.T) {
 	}
 	wantMsg := strings.Join([]string{
 		"Date: Tue, 04 Mar 2025 05:06:07 +0000",
-		"From: scanner@contoso.test",
+		"From: \"smtpspec test\" <scanner@contoso.test>",
 		"To: alice@contoso.test, bob@contoso.test",
 		"Subject: smtpspec test printer smtpspec-0123456789abcdef",
-		"Message-ID: <smtpspec-0123456789abcdef@smtpspec.invalid>",
+		"Message-ID: <smtpspec-0123456789abcdef.printer@contoso.test>",
 		"MIME-Version: 1.0",
 		"Content-Type: text/plain; charset=us-ascii",
 		"Content-Transfer-Encoding: 7bit",
@@ -38,6 +38,7 @@ func TestProbeSendMessage(t *testing.T) {
 		"This is a test message from smtpspec, sent to check this mail path.",
 		"It needs no action.",
 		"",
+		"Site: printer",
 		"Run token: smtpspec-0123456789abcdef",
 		"",
 	}, "\r\n")
@@ -84,7 +85,9 @@ func TestProbeDataRefused(t *testing.T) {
 }
 
 func TestMessageIsSafe(t *testing.T) {
-	got := string(message("a@b", []string{"c@d\r\nBcc: e@f"}, "smtpspec test x t", "t\r\n.", time.Unix(0, 0).UTC()))
+	var b strings.Builder
+	newTestMessage("x", "a@b", []string{"c@d\r\nBcc: e@f"}, "t\r\n.", time.Unix(0, 0).UTC(), 0).WriteTo(&b)
+	got := b.String()
 	for _, l := range strings.Split(strings.TrimSuffix(got, "\r\n"), "\r\n") {
 		if strings.HasPrefix(l, "Bcc:") {
 			t.Errorf("a spec value added a header: %q", l)

@@ -305,6 +305,14 @@ var Catalog = []Entry{
 		Stage: Data, Category: Config, Step: 5,
 		Finding: "the server refused the message headers after BDAT", Next: "disable CHUNKING/BINARYMIME in the client",
 		Source: "github.com/jstedfast/MailKit/issues/904", Confirmed: true},
+	// RFC 1870 section 6's reply to a message over the server's SIZE, at
+	// MAIL FROM (declared SIZE=) or at the end of data; Exchange Online's
+	// own wording for an oversize body is UNCONFIRMED (FACTS.md section 3).
+	{ID: "message-too-big", Code: 552, Enhanced: "5.3.4", Text: "5.3.4 Message size exceeds fixed maximum message size",
+		Pattern: regexp.MustCompile(`(?i)message size exceeds|too (big|large)`), Stage: Mail, Category: Policy, Step: 5,
+		Finding: "the message is likely larger than the server accepts (its EHLO SIZE limit)",
+		Next:    "scan at a lower resolution or split the scan; Exchange Online takes up to 150 MB only where the mailbox's MaxSendSize allows (35 MB by default)",
+		Source:  "RFC 1870 section 6; FACTS.md section 3 (EHLO SIZE 157286400, 35 MB default MaxSendSize)"},
 	{ID: "rfc5322-from", Code: 550, Enhanced: "5.7.512", Text: "5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant",
 		Stage: Data, Category: Config, Step: 5,
 		Finding: "the message likely has no valid From header", Next: "set a From address on the device", Source: srcNDR + " (reply code UNCONFIRMED)"},

@@ -30,6 +30,7 @@ var Stages = map[string]Check{
 	Rcpt:     envelopeCheck{},
 	Data:     dataCheck{},
 	Quit:     quitCheck{},
+	Trace:    traceCheck{}, // trace.go
 }
 
 // Evaluate returns one Outcome per stage of seq, in order. A stage of seq

@@ -15,12 +15,13 @@ type Setup struct {
 	Port     int
 	TLS      TLSMode
 	Auth     bool
+	HELO     bool // client.greeting = "HELO": no extensions, so no STARTTLS or AUTH
 }
 
 // Misfit is one contradiction between a device's method and its endpoint
 // or credentials, found before anything is probed. Field names the spec
 // attribute to change ("method", "endpoint.host", "endpoint.port",
-// "endpoint.tls", "auth").
+// "endpoint.tls", "auth", "client.greeting").
 type Misfit struct {
 	ID      string
 	Field   string
@@ -53,6 +54,10 @@ var configRules = []configRule{
 		finding: "SMTP AUTH submission needs credentials, but the site has no auth block: smtp.office365.com refuses anonymous MAIL FROM with 530 5.7.57",
 		next:    "add the mailbox's credentials (auth block: LOGIN or XOAUTH2), or use method \"direct_send\" with the tenant's MX on port 25",
 		src:     srcFixIssues},
+	{id: "helo-with-submission", field: "client.greeting", when: func(s Setup) bool { return s.Method == Submission && s.HELO },
+		finding: heloFinding + ": smtp.office365.com refuses MAIL FROM without them (451 5.7.3 or 530 5.7.57)",
+		next:    heloNext,
+		src:     srcHELO},
 	{id: "submission-endpoint-for-direct-send", field: "endpoint.host",
 		when:    func(s Setup) bool { return s.Method != Submission && submissionHost(s.Host) },
 		finding: "Direct Send and connector relay go to the tenant's MX (<tenant>.mail.protection.outlook.com), not to the submission endpoint: smtp.office365.com refuses anonymous mail with 5.7.57",

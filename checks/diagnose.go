@@ -37,6 +37,7 @@ type Input struct {
 func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 	defer func() { out = withFindings(out, t, in) }()     // oauth.go
 	defer func() { out = withReachability(out, t, in) }() // reachability.go
+	defer func() { out = withTrace(out, t) }()            // trace.go
 	if t == nil {
 		t = &transcript.Transcript{}
 	}
@@ -47,6 +48,9 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 			return v
 		}
 		return success(sc)
+	}
+	if f.Stage == Trace {
+		return traceVerdict(sc, f) // trace.go: after the session, nothing earlier failed
 	}
 	var v Verdict
 	if f.Reply != nil {

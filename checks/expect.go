@@ -27,6 +27,7 @@ type Expect struct {
 	CertDaysMin  int             // tls stage: certificate must be valid this many more days
 	MX           string          // resolve stage: the MX host, a glob ("*.mail.protection.outlook.com")
 	Addresses    []string        // resolve stage: addresses or CIDR prefixes every answer must fall in
+	Status       string          // trace stage: the message trace status, EAC spelling ("Delivered"); trace.go
 	Pos          Pos             // where the expect block starts
 }
 

@@ -74,10 +74,24 @@ type replyRule struct {
 // blockWords marks a session refusal that is about who is connecting.
 var blockWords = regexp.MustCompile(`(?i)block|black ?list|listed|spam|reputation|banned|denied|not allowed|poor`)
 
+// relayWords marks a refusal to relay: the server will not take mail for
+// that domain from this client (not authenticated, IP or certificate not
+// allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
+// "Relaying denied", Exchange "Unable to relay", Exim "relay not
+// permitted", qmail "not in my list of allowed rcpthosts".
+var relayWords = regexp.MustCompile(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
+
 var replyRules = []replyRule{
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
+	// Before rcpt-refused: a relay refusal names the recipient's domain,
+	// not its mailbox, and more credentials or an allowed IP fix it, not
+	// another address (RFC 5321 section 3.6.2; Postfix's
+	// reject_unauth_destination answers "554 5.7.1 <x>: Relay access denied").
+	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []string{Rcpt, Unstaged}, text: relayWords, finding: finding{Policy, 5,
+		"the server refused to relay to this recipient's domain: this session is not allowed to relay (not authenticated, or the site's IP or certificate is not permitted), a policy refusal and not an unknown mailbox",
+		"authenticate (SMTP AUTH after STARTTLS) or have the server allow the site's IP or certificate to relay (for Microsoft 365: an inbound connector); Direct Send reaches only the tenant's own domains"}},
 	{id: "banner-refused-blocked", src: srcDelist, stages: []string{Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
 		"the server refused the session at the banner: the site's public IP is likely blocked",
 		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},

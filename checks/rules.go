@@ -45,6 +45,9 @@ func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
 	if (f.Stage != Rcpt && f.Stage != Mail) || f.Reply == nil || f.Reply.Positive() || f.Reply.Code == 421 {
 		return ""
 	}
+	if v.Category == Config {
+		return "" // the device's own setup caused the refusal (heloOnly), not the server's acceptance
+	}
 	if sc.t.Stage(Connect).Status != transcript.Pass || sc.t.Stage(EHLO).Status != transcript.Pass {
 		return ""
 	}
@@ -60,25 +63,41 @@ func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
 	return base
 }
 
+// heloFinding and heloNext word a HELO greeting, for the verdict after a
+// probe (heloOnly) and the config check before one (configRules).
+const (
+	heloFinding = "the device greets with HELO, so it never sees AUTH or STARTTLS (the server lists no extensions after HELO)"
+	heloNext    = "set the device to EHLO/ESMTP (often shown as \"ESMTP\" or \"SMTP authentication\" in its settings) with STARTTLS and TLS 1.2 or later; " +
+		"a device that can only say HELO cannot use SMTP AUTH submission: use Direct Send or a relay connector on port 25"
+)
+
 // heloOnly explains a failure of a device that greets with HELO: the
 // server then lists no extensions, so AUTH (and STARTTLS) are never
 // offered (FACTS.md 2.1, email-oauth2-proxy #232) and whatever fails later
-// (AUTH refused, anonymous MAIL refused) is a symptom.
+// is a symptom: AUTH refused, or MAIL FROM refused for want of TLS or
+// authentication (451 5.7.3, 530 5.7.57; other servers' 530 5.7.0).
 func heloOnly(sc *scene, f transcript.StageResult) (Verdict, bool) {
-	if !saidHELO(sc.t) || sc.tlsDone {
-		return Verdict{}, false
-	}
-	switch {
-	case f.Stage == Auth:
-	case f.Stage == Mail && f.Reply != nil && (f.Reply.Enhanced == "5.7.57" || f.Reply.Enhanced == "5.7.3"):
-	default:
+	if !saidHELO(sc.t) || sc.tlsDone || !heloSymptom(f) {
 		return Verdict{}, false
 	}
 	ev := evidence(f)
-	return tag(sc.verdict(finding{Config, 3,
-		"the device greets with HELO, so the server lists no extensions: AUTH and STARTTLS are never offered and the device cannot authenticate",
-		"set the device to EHLO (ESMTP, often shown as \"SMTP authentication\" or \"ESMTP\" in its settings) with STARTTLS; a device that can only say HELO cannot use SMTP AUTH submission: use Direct Send or a relay connector"},
+	return tag(sc.verdict(finding{Config, 3, heloFinding + "; " + command(f.Stage) + " was then refused for want of them", heloNext},
 		f, f.Reply, ev), "helo-only", srcHELO), true
+}
+
+// heloSymptom reports a failure that a missing AUTH or STARTTLS explains.
+func heloSymptom(f transcript.StageResult) bool {
+	switch {
+	case f.Stage == Auth:
+		return true
+	case f.Stage != Mail || f.Reply == nil:
+		return false
+	}
+	switch f.Reply.Enhanced {
+	case "5.7.57", "5.7.3", "4.7.3", "5.7.0":
+		return true
+	}
+	return f.Reply.Code == 530 // RFC 4954 section 6: authentication required
 }
 
 // saidHELO reports a session whose greeting was HELO rather than EHLO.

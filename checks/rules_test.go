@@ -25,6 +25,7 @@ var ruleCases = []diagnoseCase{
 	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: Service, stage: Unstaged},
 	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: Recipient, stage: Unstaged},
 	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: Policy, stage: Unstaged},
+	{name: "relay-refused", t: session(directPlan, at(Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: Policy, stage: Rcpt},
 }
 
 // unstaged is a capture of one reply whose command is not known

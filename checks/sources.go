@@ -7,6 +7,7 @@ package checks
 const (
 	srcRFC5321      = "RFC 5321 sections 3.8 and 4.2.1 (reply classes; 421 closes the channel)"
 	srcRFC3463      = "RFC 3463 section 3 (enhanced status code subjects)"
+	srcPostfixRelay = "Postfix postconf(5) reject_unauth_destination and SMTPD_ACCESS_README (\"554 5.7.1 <x>: Relay access denied\"); MS NDR table (5.7.1 Unable to relay)"
 	srcChecklist    = "the field troubleshooting checklist (smtpspec DESIGN.md): DNS and TCP, banner and EHLO, STARTTLS, envelope, control, record before changing"
 	srcPort25       = "github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/2656 (ISPs block outbound TCP 25); " + srcMFP
 	srcMTU          = "searchwindowsserver.techtarget.com 'Strange behavior? Check the MTU'; Axway KB 101362 (secondary); Cisco ASA ESMTP inspection guide"

@@ -46,11 +46,14 @@ const (
 	Rcpt     = "rcpt"
 	Data     = "data"
 	Quit     = "quit"
+	// Trace is the Microsoft 365 message trace lookup of the sent message
+	// (checklist step 6), after the session; trace.go.
+	Trace = "trace"
 )
 
 // StageNames lists each stage once, in protocol order, for messages and
 // "did you mean" suggestions.
-var StageNames = []string{Resolve, Connect, Banner, EHLO, STARTTLS, TLS, EHLOTLS, Auth, Mail, Rcpt, Data, Quit}
+var StageNames = []string{Resolve, Connect, Banner, EHLO, STARTTLS, TLS, EHLOTLS, Auth, Mail, Rcpt, Data, Quit, Trace}
 
 // Plan describes what a site's probe will do; Sequence derives the stages.
 type Plan struct {
@@ -58,6 +61,10 @@ type Plan struct {
 	TLS    TLSMode
 	Auth   bool // the spec has an auth block
 	Data   bool // envelope.send_message
+	Trace  bool // the spec has a trace block: look the message up in message trace
+	// HELO: the device greets with HELO (client.greeting), so the server
+	// lists no extensions and the device never sends STARTTLS or AUTH.
+	HELO bool
 }
 
 // Sequence returns the stages a probe of this plan runs, in order.
@@ -69,16 +76,23 @@ func Sequence(p Plan) []string {
 	case NoTLS:
 		seq = append(seq, Banner, EHLO)
 	default:
-		seq = append(seq, Banner, EHLO, STARTTLS, TLS, EHLOTLS)
+		seq = append(seq, Banner, EHLO)
+		if !p.HELO { // STARTTLS is an extension, and HELO lists none
+			seq = append(seq, STARTTLS, TLS, EHLOTLS)
+		}
 	}
-	if p.Auth {
+	if p.Auth && !p.HELO {
 		seq = append(seq, Auth)
 	}
 	seq = append(seq, Mail, Rcpt)
 	if p.Data {
 		seq = append(seq, Data)
 	}
-	return append(seq, Quit)
+	seq = append(seq, Quit)
+	if p.Data && p.Trace {
+		seq = append(seq, Trace) // after the session: trace needs nothing of the connection
+	}
+	return seq
 }
 
 // Reaches reports whether a probe of plan p can reach stage.

@@ -11,7 +11,8 @@ import (
 
 // Render returns the golden text of t: a header, then for each stage in
 // order its protocol lines ("C: ", "S: "), the TLS facts after the tls
-// stage ("T: "), and one result line ("= stage status detail"). t must
+// stage ("T: "), the message trace statuses after the trace stage ("M: "),
+// and one result line ("= stage status detail"). t must
 // already be redacted; Render normalises it. Durations, timestamps and
 // addresses never appear, so the same server behaviour renders the same
 // bytes.
@@ -41,6 +42,10 @@ func RenderWith(t *transcript.Transcript, o Options) []byte {
 				tl = t.TLS.Version
 			}
 			b.WriteString("T: " + o.apply(tl) + "\n")
+		}
+		if st.Stage == "trace" && t.Trace != nil && st.Status != transcript.Skip {
+			// The message trace status per recipient; never its ids or times.
+			b.WriteString("M: " + o.apply(transcript.TraceLine(t.Trace)) + "\n")
 		}
 		b.WriteString("= " + ResultLine(st) + "\n")
 	}

@@ -98,24 +98,10 @@ func catalogAction(t *testing.T, id string, vals map[string]string) string {
 // and rejections whose texts come from the reply catalog.
 func startMTA(t *testing.T) (*mta.Postfix, *mta.Certs) {
 	mta.Need(t)
-	// The postfix and dovecot users must reach the folder: not t.TempDir
-	// (mode 0700 under a 0700 parent).
-	dir, err := os.MkdirTemp("", "smtpspec-mta-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) }) // registered first: runs after the daemons stopped
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := mta.TempDir(t, "smtpspec-mta-") // reachable by the postfix and dovecot users, unlike t.TempDir
 	certs, err := mta.NewCerts(dir, hostname, "localhost", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, d := range []string{"dovecot", "postfix"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
 	}
 	dv := mta.StartDovecot(t, filepath.Join(dir, "dovecot"), map[string]string{mailbox: password})
 	pf := mta.StartPostfix(t, filepath.Join(dir, "postfix"), mta.PostfixConfig{

@@ -184,6 +184,14 @@ func stepTrace(r *runner.Result) (StepStatus, string) {
 	if !r.Site.Envelope.SendMessage {
 		return StepNotApplicable, "no message was sent (envelope.send_message is off): nothing to trace"
 	}
+	// With a trace block, message trace itself answers the step.
+	if tr := stage(r, checks.Trace); tr.Status != transcript.Skip {
+		st, f := byStages(r, checks.Data, checks.Trace)
+		if st == StepPassed && r.Transcript.Trace != nil {
+			f = "found in message trace: " + traceStatuses(r.Transcript.Trace)
+		}
+		return st, f
+	}
 	st, f := byStages(r, checks.Data)
 	if st == StepPassed {
 		f = "accepted for delivery; look it up in message trace"
@@ -192,6 +200,18 @@ func stepTrace(r *runner.Result) (StepStatus, string) {
 		}
 	}
 	return st, f
+}
+
+// traceStatuses lists each recipient's message trace status.
+func traceStatuses(t *transcript.TraceInfo) string {
+	var parts []string
+	for _, rec := range t.Records {
+		parts = append(parts, rec.Recipient+" "+rec.Status)
+	}
+	if len(parts) == 0 {
+		return "no record"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func stepReputation(r *runner.Result) (StepStatus, string) {

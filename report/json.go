@@ -35,6 +35,9 @@ type JSONSite struct {
 	// Control is the control probe (checklist step 8): its own status,
 	// verdict and stages; absent without a control block (control.go).
 	Control *JSONSite `json:"control,omitempty"`
+	// Trace is what message trace said about the sent message
+	// (trace.go); absent without a lookup.
+	Trace *JSONTrace `json:"trace,omitempty"`
 }
 
 // JSONStage is one stage of a site.
@@ -57,7 +60,8 @@ func NewJSON(results []*runner.Result) JSONReport {
 			Warnings: r.Warnings,
 		}
 		js.Reachability = NewJSONReach(r.Transcript)
-		js.Control = jsonControl(r) // control.go
+		js.Trace = NewJSONTrace(r.Transcript) // trace.go
+		js.Control = jsonControl(r)           // control.go
 		if r.Drift != nil {
 			js.Drift = r.Drift.Diff
 		}

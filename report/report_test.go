@@ -149,3 +149,24 @@ func TestHumanReport(t *testing.T) {
 		}
 	}
 }
+
+// TestChecklistTraceStep: with a trace block, step 6 is answered by
+// message trace itself, naming each recipient's status.
+func TestChecklistTraceStep(t *testing.T) {
+	r := result("traced", checks.Submission, runner.StatusPass, []transcript.StageResult{
+		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""),
+		pass("mail", 250, "2.1.0"), pass("rcpt", 250, "2.1.5"), pass("data", 250, "2.6.0"),
+		{Stage: "trace", Status: transcript.Pass}, pass("quit", 221, "2.0.0"),
+	}, nil, nil)
+	r.Site.Envelope.SendMessage = true
+	r.Transcript.Trace = &transcript.TraceInfo{Records: []transcript.TraceRecord{{Recipient: "a@contoso.com", Status: "Delivered"}}}
+	step := Checklist(r)[5]
+	if step.Step != 6 || step.Status != StepPassed || !strings.Contains(step.Finding, "a@contoso.com Delivered") {
+		t.Errorf("step 6 = %+v", step)
+	}
+	r.Transcript.Stages[7] = transcript.StageResult{Stage: "trace", Status: transcript.Fail,
+		Err: &transcript.Error{Kind: transcript.KindTrace, Text: "not found in message trace within 5m"}}
+	if step := Checklist(r)[5]; step.Status != StepFailed || !strings.Contains(step.Finding, "not found") {
+		t.Errorf("step 6 after a missed trace = %+v", step)
+	}
+}

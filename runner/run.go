@@ -49,6 +49,8 @@ type Options struct {
 	// Throttle, if set, keeps a mailbox that failed AUTH from being probed
 	// again too soon (throttle.go); nil for the simulator and tests.
 	Throttle *Throttle
+	// Trace are the message trace lookup's seams (trace.go).
+	Trace TraceOptions
 }
 
 // Result is everything a run established about one site.
@@ -124,6 +126,7 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		}
 	}
 	t := Probe(ctx, s, po)
+	traceMessage(ctx, s, t, opts) // trace.go: message trace, after the session
 	// Probe already redacts at its recording seam; this second pass keeps
 	// the promise even if a future stage forgets: nothing downstream sees a
 	// secret, even one a server echoed back.

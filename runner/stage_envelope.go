@@ -10,7 +10,7 @@ import (
 // pipelines, the rest of the envelope goes out with it (pipeline.go); the
 // later stages then take their replies.
 func (s *session) mail() transcript.StageResult {
-	line := "MAIL FROM:<" + s.site.Envelope.From + ">"
+	line := "MAIL FROM:<" + s.site.Envelope.From + ">" + s.sizeParam() // size_param.go
 	if s.canPipeline() {
 		s.c.sendAhead(s.envelopeGroup(line))
 	}

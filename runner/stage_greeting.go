@@ -3,6 +3,7 @@ package runner
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -35,14 +36,21 @@ func (s *session) ehloTLS() transcript.StageResult {
 	return r
 }
 
+// sayEHLO greets with the device's verb. A HELO reply is a greeting with
+// no extension list (RFC 5321 section 4.1.1.1), whatever lines follow it:
+// the device reads none of them, so the probe records no capabilities.
 func (s *session) sayEHLO() (transcript.StageResult, []string) {
 	helo := s.site.Client.Helo
 	if helo == "" {
 		helo = defaultHelo
 	}
-	reply, err := s.c.cmd("EHLO " + helo)
+	verb := "EHLO"
+	if s.site.Client.Greeting == specs.GreetingHELO {
+		verb = "HELO"
+	}
+	reply, err := s.c.cmd(verb + " " + helo)
 	r := s.result(reply, err, 250)
-	if r.Status != transcript.Pass {
+	if r.Status != transcript.Pass || verb == "HELO" {
 		return r, nil
 	}
 	return r, capabilities(reply)

@@ -45,6 +45,11 @@ func Scenarios() []*Scenario {
 		// Same server as submission-ok: the example spec authenticates without TLS.
 		submissionScenario("submission-no-starttls-auth",
 			"AUTH before STARTTLS refused with 504 5.7.4; MAIL without TLS gets 451 5.7.3"),
+		// Same server as submission-ok: the example spec's device greets with
+		// HELO (FACTS.md 2.1, email-oauth2-proxy #232), so it sees no
+		// extensions and sends MAIL FROM in plain text without AUTH.
+		submissionScenario("submission-helo-only",
+			"HELO answered with no extension list (no STARTTLS, no AUTH); MAIL without TLS gets 451 5.7.3"),
 		with(submissionScenario("submission-sendas-denied",
 			"From not allowed for the mailbox: envelope accepted, end of DATA refused with 554 5.2.0 SendAsDenied"),
 			func(sc *Scenario) { sc.Data = "sendas-denied-storedrv" }),

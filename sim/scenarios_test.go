@@ -13,7 +13,7 @@ func TestScenarioNames(t *testing.T) {
 	want := []string{
 		"submission-ok", "submission-anonymous", "submission-auth-disabled", "submission-basic-auth-retired",
 		"submission-basic-auth-disabled", "submission-signin-blocked",
-		"submission-bad-credentials", "submission-no-starttls-auth", "submission-sendas-denied",
+		"submission-bad-credentials", "submission-no-starttls-auth", "submission-helo-only", "submission-sendas-denied",
 		"service-not-active", "legacy-tls-refused",
 		"directsend-ok", "directsend-rejected", "recipient-unknown", "banned-ip",
 		"relay-ok", "relay-certificate", "relay-tenant-attribution", "firewall-inspection", "ehlo-stall", "starttls-stripped", "tls-stall", "no-banner",

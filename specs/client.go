@@ -30,6 +30,7 @@ func (d *decoder) client(sd *siteDecode, b *hcl.Block) {
 		TLSMax:         tls.VersionTLS13,
 		AuthMechanisms: slices.Clone(Mechanisms),
 		Pipelining:     true, // what Microsoft 365 advertises and most devices do
+		Greeting:       GreetingEHLO,
 	}
 	sd.mechsOK = true
 	if b == nil {
@@ -62,6 +63,9 @@ func (d *decoder) client(sd *siteDecode, b *hcl.Block) {
 	d.clientCert(c, b, attrs)
 	if attr := attrs["pipelining"]; attr != nil {
 		c.Pipelining, _ = d.boolean(attr)
+	}
+	if attr := attrs["greeting"]; attr != nil {
+		c.Greeting = d.greeting(attr) // client_greeting.go
 	}
 }
 

@@ -35,6 +35,9 @@ func (d *decoder) envelope(sd *siteDecode, b *hcl.Block) {
 		e.SendMessage, ok = d.boolean(attr)
 		sd.planOK = sd.planOK && ok
 	}
+	if attr := attrs["message_size"]; attr != nil {
+		d.messageSize(sd, e, attr) // message_size.go
+	}
 }
 
 // recipients reads the non-empty list of RCPT TO addresses.

@@ -16,7 +16,7 @@ var enhancedRE = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}$`)
 
 // noReply are the stages that end without an SMTP reply: a code can never
 // match there, only an error kind.
-var noReply = map[string]bool{checks.Resolve: true, checks.Connect: true, checks.TLS: true}
+var noReply = map[string]bool{checks.Resolve: true, checks.Connect: true, checks.TLS: true, checks.Trace: true}
 
 // expects decodes every expect block, one per stage.
 func (d *decoder) expects(sd *siteDecode, blocks hcl.Blocks) {
@@ -66,6 +66,7 @@ func (d *decoder) expect(sd *siteDecode, stage string, b *hcl.Block) *checks.Exp
 	}
 	d.tlsExpect(sd, e, attrs)
 	d.resolveExpect(sd, e, attrs)
+	d.traceExpect(e, attrs) // trace.go
 	d.expectConsistent(stage, attrs)
 	return e
 }

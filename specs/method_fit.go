@@ -12,6 +12,7 @@ func (s *Site) Setup() checks.Setup {
 	return checks.Setup{
 		Method: s.Method, Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain,
 		Port: s.Endpoint.Port, TLS: s.Endpoint.TLS, Auth: s.Auth != nil,
+		HELO: s.Client.Greeting == GreetingHELO,
 	}
 }
 
@@ -44,6 +45,13 @@ func fieldRange(site *hcl.Block, c *hcl.BodyContent, field string) hcl.Range {
 		}
 	case "auth":
 		if b := firstBlock(c, "auth"); b != nil {
+			return b.DefRange
+		}
+	case "client.greeting":
+		if b := firstBlock(c, "client"); b != nil {
+			if body, ok := b.Body.(*hclsyntax.Body); ok && body.Attributes["greeting"] != nil {
+				return body.Attributes["greeting"].Expr.Range()
+			}
 			return b.DefRange
 		}
 	default: // endpoint.NAME

@@ -26,6 +26,9 @@ func (d *decoder) reachability(sd *siteDecode) {
 // whyUnreached says which setting of the site keeps the probe from stage.
 func whyUnreached(p checks.Plan, stage string) string {
 	switch {
+	case p.HELO && (stage == checks.Auth || stage == checks.STARTTLS || stage == checks.TLS || stage == checks.EHLOTLS):
+		return "client.greeting is \"HELO\", so the server lists no extensions and the device never sees STARTTLS or AUTH; " +
+			"expect \"mail\" for the refusal that follows"
 	case stage == checks.Auth:
 		return "the site has no auth block, so the probe never sends AUTH"
 	case stage == checks.Data:

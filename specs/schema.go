@@ -24,6 +24,7 @@ var siteSchema = &hcl.BodySchema{
 		{Type: "expect", LabelNames: []string{"stage"}},
 		{Type: "golden"},  // golden.go
 		{Type: "control"}, // control.go
+		{Type: "trace"},   // trace.go
 	},
 }
 
@@ -39,6 +40,7 @@ var clientSchema = &hcl.BodySchema{
 		{Name: "helo"}, {Name: "tls_min"}, {Name: "tls_max"}, {Name: "auth_mechanisms"},
 		{Name: "certificate"}, {Name: "key"}, // client_cert.go
 		{Name: "pipelining"}, // runner/pipeline.go
+		{Name: "greeting"},   // "EHLO" (default) or "HELO": client_greeting.go
 	},
 }
 
@@ -50,7 +52,7 @@ var authSchema = &hcl.BodySchema{
 }
 
 var envelopeSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "from"}, {Name: "to"}, {Name: "send_message"}},
+	Attributes: []hcl.AttributeSchema{{Name: "from"}, {Name: "to"}, {Name: "send_message"}, {Name: "message_size"}},
 }
 
 var timeoutsSchema = &hcl.BodySchema{
@@ -62,5 +64,6 @@ var expectSchema = &hcl.BodySchema{
 		{Name: "code"}, {Name: "enhanced"}, {Name: "text"}, {Name: "capabilities"},
 		{Name: "error"}, {Name: "version_min"}, {Name: "cert_days_min"},
 		{Name: "mx"}, {Name: "addresses"},
+		{Name: "status"}, // trace.go
 	},
 }

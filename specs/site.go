@@ -25,6 +25,7 @@ type Site struct {
 	Timeouts   Timeouts
 	DNS        DNS        // dns.go: the resolver the probe asks
 	Reputation Reputation // reputation.go: public IP, blocklists, SPF
+	Trace      *Trace     // trace.go: message trace lookup; nil without a trace block
 	// Expect holds the spec's expectations by stage name.
 	Expect map[string]*checks.Expect
 	// Golden is how the site's golden is rendered: detail level and user
@@ -65,6 +66,10 @@ type Client struct {
 	// server advertises PIPELINING (RFC 2920); the decoder's default is
 	// true, and `pipelining = false` emulates a printer that does not.
 	Pipelining bool
+	// Greeting is the verb the device greets with: "EHLO" (the decoder's
+	// default) or "HELO" for a device that speaks plain SMTP and so never
+	// sees the server's extensions, STARTTLS and AUTH among them.
+	Greeting string
 }
 
 // Auth is how the device authenticates.
@@ -81,6 +86,9 @@ type Envelope struct {
 	From        string
 	To          []string
 	SendMessage bool // false: RSET and QUIT after RCPT TO, never DATA
+	// MessageSize is the test message's size in bytes (message_size;
+	// 0: the small default message). runner/message.go builds it.
+	MessageSize int64
 }
 
 // Timeouts bounds the probe. Every stage has its own deadline (Command,
@@ -117,6 +125,8 @@ func (s *Site) Plan() checks.Plan {
 		TLS:    s.Endpoint.TLS,
 		Auth:   s.Auth != nil,
 		Data:   s.Envelope.SendMessage,
+		Trace:  s.Trace != nil,
+		HELO:   s.Client.Greeting == GreetingHELO,
 	}
 }
 
@@ -128,6 +138,9 @@ func (s *Site) Secrets() []string {
 		if s.Auth.OAuth != nil {
 			secrets = append(secrets, s.Auth.OAuth.ClientSecret)
 		}
+	}
+	if s.Trace != nil {
+		secrets = append(secrets, s.Trace.ClientSecret)
 	}
 	var out []string
 	for _, sec := range secrets {

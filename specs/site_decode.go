@@ -51,6 +51,7 @@ func (d *decoder) site(b *hcl.Block) *Site {
 	d.client(sd, d.oneBlock(c.Blocks, "client"))
 	d.auth(sd, d.oneBlock(c.Blocks, "auth"))
 	d.envelope(sd, d.oneBlock(c.Blocks, "envelope"))
+	d.trace(sd, d.oneBlock(c.Blocks, "trace")) // trace.go
 	d.timeouts(sd, d.oneBlock(c.Blocks, "timeouts"))
 	d.dns(sd, d.oneBlock(c.Blocks, "dns"))
 	d.reputation(sd, d.oneBlock(c.Blocks, "reputation"))

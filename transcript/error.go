@@ -15,10 +15,11 @@ const (
 	KindTLS         Kind = "tls"         // handshake or certificate failure
 	KindProtocol    Kind = "protocol"    // malformed reply, line too long, bad code
 	KindToken       Kind = "token"       // no usable OAuth token for XOAUTH2 (nothing was sent)
+	KindTrace       Kind = "trace"       // message trace lookup failed: Graph refused, throttled or broke (trace.go)
 )
 
 // Kinds lists every Kind, for validation of specs.
-var Kinds = []Kind{KindDNS, KindRefused, KindTimeout, KindUnreachable, KindReset, KindClosed, KindTLS, KindProtocol, KindToken}
+var Kinds = []Kind{KindDNS, KindRefused, KindTimeout, KindUnreachable, KindReset, KindClosed, KindTLS, KindProtocol, KindToken, KindTrace}
 
 // Error is a classified failure of a stage. Text is safe to show: it never
 // contains a secret (the recording client builds it from its own words and

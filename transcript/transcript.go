@@ -87,6 +87,9 @@ type Transcript struct {
 	// OAuth is what the XOAUTH2 access token claims (never the token), nil
 	// without XOAUTH2 (oauth.go).
 	OAuth *OAuthInfo
+	// Trace is what Microsoft 365 message trace said about the sent
+	// message, nil when the site has no trace block (trace.go).
+	Trace *TraceInfo
 }
 
 // Stage returns the result recorded for name, or a zero result with

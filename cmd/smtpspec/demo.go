@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
@@ -28,23 +29,36 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 	if _, err := parse(flags, args); err != nil {
 		return exitUsage
 	}
+	// One CA signs every simulator's certificate and the relay-certificate
+	// example's client certificate (demo_cert.go); the probe trusts it and
+	// nothing else, and it is gone when the demo ends.
+	ca, err := sim.NewCA()
+	if err != nil {
+		errorf(e.stderr, "demo: %v", err)
+		return exitFail
+	}
+	client, err := newDemoClient(ca, time.Now())
+	if err != nil {
+		errorf(e.stderr, "demo: %v", err)
+		return exitFail
+	}
 	getenv := func(k string) string {
+		if k == demoClientKeyVar {
+			return string(client.keyPEM) // only this demo's CA trusts it
+		}
 		if v := e.getenv(k); v != "" {
 			return v
-		}
-		if k == demoClientKeyVar {
-			return demoClientKey // demo_cert.go
 		}
 		if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
 			return demoPassword
 		}
 		return ""
 	}
-	sites, ok := loadExamples(e, getenv)
+	sites, ok := loadExamples(e, getenv, client.readExample)
 	if !ok {
 		return exitUsage
 	}
-	ca, stop, err := startSimulators(sites)
+	stop, err := startSimulators(ca, sites)
 	if err != nil {
 		errorf(e.stderr, "demo: %v", err)
 		return exitFail
@@ -83,9 +97,9 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 }
 
 // loadExamples loads the embedded example specs.
-func loadExamples(e env, getenv func(string) string) ([]*specs.Site, bool) {
+func loadExamples(e env, getenv func(string) string, readFile func(string) ([]byte, error)) ([]*specs.Site, bool) {
 	l := specs.NewLoader(getenv)
-	l.SetReadFile(readExample) // demo_cert.go
+	l.SetReadFile(readFile) // demo_cert.go
 	var sites []*specs.Site
 	var all []error
 	names, _ := fs.Glob(specs.Examples, "examples/*.hcl")
@@ -110,12 +124,11 @@ func loadExamples(e env, getenv func(string) string) ([]*specs.Site, bool) {
 }
 
 // startSimulators serves, for each example site, the scenario of the same
-// name on its own loopback port and points the site at it. One CA signs
-// every simulator's certificate; the probe trusts it and nothing else.
-func startSimulators(sites []*specs.Site) (ca *sim.CA, stop func(), err error) {
-	if ca, err = sim.NewCA(); err != nil {
-		return nil, nil, err
-	}
+// name on its own loopback port and points the site at it. ca signs every
+// simulator's certificate and is the root a certificate connector trusts
+// (the simulator's default), so the demo's issued client certificate
+// verifies and nothing else does.
+func startSimulators(ca *sim.CA, sites []*specs.Site) (stop func(), err error) {
 	var servers []*sim.Server
 	stop = func() {
 		for _, s := range servers {
@@ -126,17 +139,17 @@ func startSimulators(sites []*specs.Site) (ca *sim.CA, stop func(), err error) {
 		sc, err := sim.Find(site.Name)
 		if err != nil {
 			stop()
-			return nil, nil, fmt.Errorf("example %q has no simulator scenario: %v", site.Name, err)
+			return nil, fmt.Errorf("example %q has no simulator scenario: %v", site.Name, err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca, ClientCAs: demoClientCAs()})
+		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
 		if err != nil {
 			stop()
-			return nil, nil, err
+			return nil, err
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			stop()
-			return nil, nil, err
+			return nil, err
 		}
 		servers = append(servers, srv)
 		go srv.Serve(ln)
@@ -146,5 +159,5 @@ func startSimulators(sites []*specs.Site) (ca *sim.CA, stop func(), err error) {
 		site.Endpoint.Port, _ = strconv.Atoi(port)
 		site.Endpoint.ServerName = "localhost"
 	}
-	return ca, stop, nil
+	return stop, nil
 }

@@ -125,6 +125,7 @@ func TestConfigVerdictBeforeProbe(t *testing.T) {
 		{"mx-for-submission", "submission", `host = "contoso-com.mail.protection.outlook.com"` + "\n    port = 587", loginAuth, "the tenant's MX offers no AUTH"},
 		{"port-465", "submission", `host = "smtp.office365.com"` + "\n    port = 465", loginAuth, "port 465"},
 		{"ip-address", "direct_send", `host = "52.101.41.22"`, "", "IP address"},
+		{"helo-for-submission", "submission", `host = "smtp.office365.com"`, loginAuth + heloClient, "greets with HELO"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,8 +156,9 @@ func TestConfigVerdictBeforeProbe(t *testing.T) {
 }
 
 // TestHELOOnlyDevice: a device that greets with HELO never sees AUTH. The
-// probe always says EHLO, so the session is captured from the simulator
-// the way a HELO device talks, and explained through the CLI.
+// session is captured from the simulator by hand, the way a HELO device
+// talks, and explained through the CLI (the probe itself says HELO with
+// client.greeting: helo_test.go).
 func TestHELOOnlyDevice(t *testing.T) {
 	addr, _ := startScenario(t, "submission-ok")
 	c, err := net.DialTimeout("tcp", addr, 2*time.Second)

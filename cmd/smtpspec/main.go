@@ -47,6 +47,7 @@ var commands = map[string]struct {
 	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)"},
 	"init":     {cmdInit, "write a commented starting spec for a site"},
 	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)"},
+	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)"},
 }
 
 // run is main without the process: everything is testable in-process.

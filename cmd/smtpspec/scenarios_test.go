@@ -82,6 +82,9 @@ const loginAuth = `  auth {
   }
 `
 
+// heloClient is a device that greets with HELO (specs client.greeting).
+const heloClient = "  client {\n    greeting = \"HELO\"\n  }\n"
+
 // scenarioCases is the scenario table: every simulator scenario, the spec a
 // device of that kind would have, and the verdict it must produce.
 var scenarioCases = []struct {
@@ -93,6 +96,7 @@ var scenarioCases = []struct {
 	{"submission-basic-auth-retired", "submission", "starttls", loginAuth, "auth", "auth"},
 	{"submission-bad-credentials", "submission", "starttls", loginAuth, "auth", "auth"},
 	{"submission-no-starttls-auth", "submission", "none", loginAuth, "tls", "auth"},
+	{"submission-helo-only", "submission", "starttls", loginAuth + heloClient, "config", "mail"},
 	{"submission-sendas-denied", "submission", "starttls", loginAuth + "  envelope {\n    from = \"someone.else@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n", "policy", "data"},
 	{"directsend-ok", "direct_send", "starttls", "", "ok", ""},
 	{"directsend-rejected", "direct_send", "starttls", "", "policy", "rcpt"},

@@ -4,18 +4,24 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
 )
 
 func cmdSim(ctx context.Context, e env, args []string) int {
-	fs := newFlags("sim", "--scenario NAME [--listen ADDR] [--ca-out FILE] | --list", e)
+	fs := newFlags("sim", "--scenario NAME [--listen ADDR] [--ca-out FILE] [--client-cert-out FILE --client-key-out FILE] | --list", e)
 	listen := fs.String("listen", "127.0.0.1:2525", "loopback `ADDR` to listen on")
 	name := fs.String("scenario", "", "scenario to serve (see --list)")
 	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) that signed the server's certificate to `FILE`")
 	list := fs.Bool("list", false, "list the scenarios")
+	client := addSimClientCertFlags(fs) // sim_clientcert.go
 	if _, err := parse(fs, args); err != nil {
+		return exitUsage
+	}
+	if err := client.check(); err != nil {
+		errorf(e.stderr, "sim: %v", err)
 		return exitUsage
 	}
 	if *list {
@@ -52,6 +58,19 @@ func cmdSim(ctx context.Context, e env, args []string) int {
 			ln.Close()
 			errorf(e.stderr, "sim: %v", err)
 			return exitFail
+		}
+	}
+	if client.wanted() {
+		notAfter, err := client.write(srv.CA(), time.Now())
+		if err != nil {
+			ln.Close()
+			errorf(e.stderr, "sim: %v", err)
+			return exitFail
+		}
+		fmt.Fprintf(e.stdout, "smtpspec sim: client certificate for %s (valid until %s, from this run's CA) in %s, its key in %s\n",
+			*client.name, notAfter.UTC().Format(time.DateOnly), *client.certOut, *client.keyOut)
+		if !sc.ClientCert {
+			fmt.Fprintf(e.stderr, "smtpspec sim: note: scenario %s does not ask for a client certificate (relay-certificate does)\n", sc.Name)
 		}
 	}
 	fmt.Fprintf(e.stdout, "smtpspec sim: scenario %s (%s) on %s; Ctrl-C stops\n", sc.Name, sc.Summary, ln.Addr())

@@ -23,6 +23,9 @@ type Certs struct {
 	CAFile   string // the CA certificate (PEM): what a spec trusts
 	CertFile string // the server certificate chain (PEM)
 	KeyFile  string // its private key (PEM, readable by root only)
+
+	ca    *x509.Certificate // for IssueClient (clientcert.go)
+	caKey *ecdsa.PrivateKey
 }
 
 // NewCerts issues a certificate valid for names (DNS names or IP
@@ -74,6 +77,8 @@ func NewCerts(dir string, names ...string) (*Certs, error) {
 		CAFile:   filepath.Join(dir, "ca.pem"),
 		CertFile: filepath.Join(dir, "server.pem"),
 		KeyFile:  filepath.Join(dir, "server.key"),
+		ca:       ca,
+		caKey:    caKey,
 	}
 	pemOf := func(typ string, b ...[]byte) []byte {
 		var out []byte
@@ -91,7 +96,7 @@ func NewCerts(dir string, names ...string) (*Certs, error) {
 		{c.CertFile, pemOf("CERTIFICATE", der, caDER), 0o644},
 		{c.KeyFile, pemOf("PRIVATE KEY", keyDER), 0o600},
 	} {
-		if err := os.WriteFile(f.path, f.data, f.mode); err != nil {
+		if err := writeFile(f.path, f.data, f.mode); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.path, err)
 		}
 	}

@@ -5,7 +5,6 @@ package mta
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"sort"
@@ -21,9 +20,9 @@ type Dovecot struct {
 	Socket string // the auth socket Postfix's smtpd_sasl_path names
 }
 
-// StartDovecot runs Dovecot in dir (which must be reachable by the
-// postfix user) with users (name -> password) in a passwd-file, until
-// the test ends.
+// StartDovecot runs Dovecot in dir (made if missing; its parents must be
+// reachable by the postfix and dovecot users: see TempDir) with users
+// (name -> password) in a passwd-file, until the test ends.
 func StartDovecot(t testing.TB, dir string, users map[string]string) *Dovecot {
 	t.Helper()
 	var b strings.Builder
@@ -35,19 +34,30 @@ func StartDovecot(t testing.TB, dir string, users map[string]string) *Dovecot {
 	for _, u := range names {
 		fmt.Fprintf(&b, "%s:{PLAIN}%s\n", u, users[u])
 	}
+	// The helper owns dir; its parents are the caller's (TempDir makes
+	// one that the daemons can reach).
+	must(t, mkdirAll(dir, 0o755))
 	usersFile := filepath.Join(dir, "users")
-	// Dovecot's auth process runs as the dovecot user: group-readable by it.
-	must(t, os.WriteFile(usersFile, []byte(b.String()), 0o640))
+	// Dovecot's auth process runs as the dovecot user (default_internal_user)
+	// and reads the passwd-file itself; its auth worker runs as root. So the
+	// file is root's, group dovecot, mode 0640 set explicitly (not left to
+	// the umask), and checked before Dovecot starts: an unreadable users
+	// file would otherwise show up only as every AUTH failing.
+	must(t, writeFile(usersFile, []byte(b.String()), 0o640))
 	grp, err := user.LookupGroup("dovecot")
 	if err != nil {
 		t.Fatalf("dovecot group: %v", err)
 	}
 	gid, _ := strconv.Atoi(grp.Gid)
 	must(t, os.Chown(usersFile, 0, gid))
+	if err := readableBy("dovecot", usersFile); err != nil {
+		t.Fatalf("dovecot's auth process could not read its users file: %v; start Dovecot in a folder every parent of "+
+			"which is searchable by others (mta.TempDir makes one)", err)
+	}
 	d := &Dovecot{Socket: filepath.Join(dir, "auth")}
 	conf := filepath.Join(dir, "dovecot.conf")
-	must(t, os.WriteFile(conf, []byte(fmt.Sprintf(dovecotConf, dir, dir, usersFile, d.Socket)), 0o644))
-	log := daemon(t, "dovecot", exec.Command(DovecotCmd, "-F", "-c", conf))
+	must(t, writeFile(conf, []byte(fmt.Sprintf(dovecotConf, dir, dir, usersFile, d.Socket)), 0o644))
+	log := daemon(t, "dovecot", command(DovecotCmd, "-F", "-c", conf))
 	deadline := time.Now().Add(startWait)
 	for {
 		if _, err := os.Stat(d.Socket); err == nil {

@@ -5,7 +5,6 @@ package mta
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"sort"
@@ -35,6 +34,16 @@ type PostfixConfig struct {
 	// ClientAccess maps a client address or CIDR to an action
 	// (check_client_access, applied at RCPT TO as smtpd_delay_reject does).
 	ClientAccess map[string]string
+	// ClientCAFile makes smtpd ask every TLS client for a certificate
+	// (smtpd_tls_ask_ccert) and verify it against these roots
+	// (smtpd_tls_CAfile); "": no certificate is asked for. It needs Certs.
+	ClientCAFile string
+	// RelayCerts maps the SHA-256 fingerprint of a verified client
+	// certificate (Fingerprint) to an access action, checked before the
+	// relay check (check_ccert_access): "OK" lets that certificate relay,
+	// as a certificate connector does. Others get Postfix's own
+	// "554 5.7.1 <x>: Relay access denied".
+	RelayCerts map[string]string
 }
 
 // Postfix is a running private instance.
@@ -56,8 +65,8 @@ func StartPostfix(t testing.TB, dir string, cfg PostfixConfig) *Postfix {
 	must(t, err)
 	p := &Postfix{Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: dir}
 	conf, queue, data := filepath.Join(dir, "conf"), filepath.Join(dir, "queue"), filepath.Join(dir, "data")
-	for _, d := range []string{conf, queue, data} {
-		must(t, os.MkdirAll(d, 0o755))
+	for _, d := range []string{dir, conf, queue, data} {
+		must(t, mkdirAll(d, 0o755)) // perm.go: smtpd reads conf as postfix
 	}
 	owner, err := user.Lookup("postfix")
 	if err != nil {
@@ -67,19 +76,20 @@ func StartPostfix(t testing.TB, dir string, cfg PostfixConfig) *Postfix {
 	gid, _ := strconv.Atoi(owner.Gid)
 	must(t, os.Chown(data, uid, gid)) // master's lock file lives here
 
-	maps := map[string]map[string]string{"recipients": cfg.RecipientAccess, "clients": cfg.ClientAccess, "relay": cfg.RelayAccess}
+	maps := map[string]map[string]string{"recipients": cfg.RecipientAccess, "clients": cfg.ClientAccess, "relay": cfg.RelayAccess,
+		"ccerts": cfg.RelayCerts}
 	for name, m := range maps {
-		must(t, os.WriteFile(filepath.Join(conf, name), []byte(accessMap(m)), 0o644))
+		must(t, writeFile(filepath.Join(conf, name), []byte(accessMap(m)), 0o644))
 	}
-	must(t, os.WriteFile(filepath.Join(conf, "main.cf"), []byte(mainCF(cfg, conf, queue, data)), 0o644))
-	must(t, os.WriteFile(filepath.Join(conf, "master.cf"), []byte(fmt.Sprintf(masterCF, p.Addr)), 0o644))
+	must(t, writeFile(filepath.Join(conf, "main.cf"), []byte(mainCF(cfg, conf, queue, data)), 0o644))
+	must(t, writeFile(filepath.Join(conf, "master.cf"), []byte(fmt.Sprintf(masterCF, p.Addr)), 0o644))
 
 	// postfix check creates the queue folders with their owners and modes.
-	if out, err := exec.Command(PostfixCmd, "-c", conf, "check").CombinedOutput(); err != nil {
+	if out, err := command(PostfixCmd, "-c", conf, "check").CombinedOutput(); err != nil {
 		t.Fatalf("postfix check: %v\n%s", err, out)
 	}
 	// master -d stays in the foreground: the test owns the process.
-	p.log = daemon(t, "postfix", exec.Command(PostfixMaster, "-d", "-c", conf))
+	p.log = daemon(t, "postfix", command(PostfixMaster, "-d", "-c", conf))
 	must(t, waitListening(p.Addr, p.log))
 	return p
 }
@@ -131,13 +141,24 @@ func mainCF(cfg PostfixConfig, conf, queue, data string) string {
 	set("relay_transport", "discard:smtpspec test")
 	set("local_transport", "discard:smtpspec test")
 	set("smtpd_client_restrictions", "check_client_access texthash:"+filepath.Join(conf, "clients"))
-	set("smtpd_relay_restrictions", "permit_sasl_authenticated, check_recipient_access texthash:"+
+	ccert := ""
+	if cfg.ClientCAFile != "" && cfg.RelayCerts != nil {
+		// Only a verified certificate is looked up (postconf(5)).
+		ccert = "check_ccert_access texthash:" + filepath.Join(conf, "ccerts") + ", "
+	}
+	set("smtpd_relay_restrictions", "permit_sasl_authenticated, "+ccert+"check_recipient_access texthash:"+
 		filepath.Join(conf, "relay")+", reject_unauth_destination")
 	set("smtpd_recipient_restrictions", "check_recipient_access texthash:"+filepath.Join(conf, "recipients")+", permit")
 	if cfg.Certs != nil {
 		set("smtpd_tls_security_level", "may")
 		set("smtpd_tls_chain_files", cfg.Certs.KeyFile+", "+cfg.Certs.CertFile)
 		set("smtpd_tls_session_cache_database", "")
+		if cfg.ClientCAFile != "" {
+			set("smtpd_tls_ask_ccert", "yes")
+			set("smtpd_tls_CAfile", cfg.ClientCAFile)
+			set("smtpd_tls_fingerprint_digest", "sha256")
+			set("smtpd_tls_loglevel", "1") // logs the client certificate's verification
+		}
 	}
 	if cfg.SASL != "" {
 		set("smtpd_sasl_auth_enable", "yes")

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/smtpspec/smtpspec/sim"
+)
+
+// simClientName is the client certificate's subject and DNS SAN by
+// default: a subdomain of the simulator's accepted domain (contoso.com),
+// which the relay-certificate scenario's connector matches.
+const simClientName = "relay.contoso.com"
+
+// simClientValidity is how long an issued client certificate is valid:
+// well past the examples' cert_days_min (30), so it draws no warning.
+const simClientValidity = 90 * 24 * time.Hour
+
+// simClientCert holds `smtpspec sim --client-cert-out FILE --client-key-out
+// FILE [--client-cert-name NAME]`: a client certificate signed by the
+// simulator's CA, so a CLI user can test the relay-certificate scenario's
+// certificate connector from a spec.
+type simClientCert struct {
+	certOut, keyOut, name *string
+}
+
+func addSimClientCertFlags(fs *flag.FlagSet) simClientCert {
+	return simClientCert{
+		certOut: fs.String("client-cert-out", "", "issue a client certificate from the simulator's CA and write it (PEM) to `FILE`"),
+		keyOut:  fs.String("client-key-out", "", "write the client certificate's private key (PEM, mode 0600) to `FILE`"),
+		name:    fs.String("client-cert-name", simClientName, "the client certificate's subject and DNS `NAME`"),
+	}
+}
+
+// wanted reports whether the user asked for a client certificate.
+func (f simClientCert) wanted() bool { return *f.certOut != "" || *f.keyOut != "" }
+
+// check refuses half a pair: a certificate without its key is useless, and
+// a key without its certificate cannot be matched to anything.
+func (f simClientCert) check() error {
+	switch {
+	case !f.wanted():
+		return nil
+	case *f.certOut == "" || *f.keyOut == "":
+		return errors.New("--client-cert-out and --client-key-out go together: the certificate and its private key")
+	case filepath.Clean(*f.certOut) == filepath.Clean(*f.keyOut):
+		return errors.New("--client-cert-out and --client-key-out name the same file")
+	case *f.name == "":
+		return errors.New("--client-cert-name is empty")
+	}
+	return nil
+}
+
+// write issues the certificate from ca and writes the key, then the
+// certificate, each atomically with mode 0600. A certificate is public,
+// but a user's folder may be shared, and the pair belongs together.
+func (f simClientCert) write(ca *sim.CA, now time.Time) (notAfter time.Time, err error) {
+	notAfter = now.Add(simClientValidity)
+	certPEM, keyPEM, err := ca.IssueClient(*f.name, notAfter)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := writePrivateFile(*f.keyOut, keyPEM); err != nil {
+		return time.Time{}, err
+	}
+	if err := writePrivateFile(*f.certOut, certPEM); err != nil {
+		os.Remove(*f.keyOut) // no key without its certificate
+		return time.Time{}, err
+	}
+	return leafNotAfter(certPEM, notAfter), nil
+}
+
+// leafNotAfter is the certificate's own expiry (x509 rounds to seconds).
+func leafNotAfter(certPEM []byte, fallback time.Time) time.Time {
+	if b, _ := pem.Decode(certPEM); b != nil {
+		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
+			return c.NotAfter
+		}
+	}
+	return fallback
+}
+
+// writePrivateFile writes data to path through a temporary file in the
+// same folder (created 0600 by os.CreateTemp) and a rename, so that path
+// never holds a partial file and is never readable by others, not even
+// for a moment.
+func writePrivateFile(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

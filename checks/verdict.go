@@ -1,5 +1,10 @@
 package checks
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Category names the kind of problem a verdict reports (DESIGN.md).
 type Category string
 
@@ -42,4 +47,25 @@ type Verdict struct {
 	// every report shows, whatever the verdict: OAuth token self-check,
 	// basic-auth retirement, client certificate (oauth.go).
 	Findings []Finding `json:"findings,omitempty"`
+}
+
+// Line is the one-line verdict every report prints: "reputation at rcpt
+// (step 7): finding", without the quoted evidence that ends Summary (the
+// evidence gets its own line or cell).
+func (v Verdict) Line() string {
+	summary := v.Summary
+	if v.Evidence != "" {
+		summary = strings.TrimSuffix(summary, ": "+fmt.Sprintf("%q", v.Evidence))
+	}
+	if v.Category == OK {
+		return "ok: " + summary
+	}
+	where := string(v.Category)
+	if v.Stage != "" {
+		where += " at " + v.Stage
+	}
+	if v.Step > 0 {
+		where += fmt.Sprintf(" (step %d)", v.Step)
+	}
+	return where + ": " + summary
 }

@@ -64,7 +64,7 @@ func WriteText(w io.Writer, res *Result) error {
 	v := res.Verdict
 	var b strings.Builder
 	fmt.Fprintf(&b, "format:   %s\n", res.Format)
-	fmt.Fprintf(&b, "verdict:  %s\n", verdictLine(v))
+	fmt.Fprintf(&b, "verdict:  %s\n", v.Line())
 	if v.Evidence != "" {
 		fmt.Fprintf(&b, "evidence: %s\n", v.Evidence)
 	}
@@ -95,24 +95,4 @@ func WriteText(w io.Writer, res *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// verdictLine is "category at stage (step N): finding", without the
-// quoted evidence (it has its own line).
-func verdictLine(v checks.Verdict) string {
-	summary := v.Summary
-	if v.Evidence != "" {
-		summary = strings.TrimSuffix(summary, ": "+fmt.Sprintf("%q", v.Evidence))
-	}
-	if v.Category == checks.OK {
-		return "ok: " + summary
-	}
-	where := string(v.Category)
-	if v.Stage != "" {
-		where += " at " + v.Stage
-	}
-	if v.Step > 0 {
-		where += fmt.Sprintf(" (step %d)", v.Step)
-	}
-	return where + ": " + summary
 }

@@ -53,7 +53,15 @@ func (s Store) Write(name string, data []byte) error {
 // WriteFileAtomic writes data to path through a temporary file in the same
 // folder and a rename. On any error the temporary file is removed and the
 // old content of path is untouched.
-func WriteFileAtomic(path string, data []byte) (err error) {
+func WriteFileAtomic(path string, data []byte) error {
+	return WriteFileAtomicMode(path, data, 0o644)
+}
+
+// WriteFileAtomicMode is WriteFileAtomic with the file's permissions.
+// The temporary file is created 0600 (os.CreateTemp) and gets perm only
+// after its data is written, so a private file (0600: a key) is never
+// readable by others, not even for a moment.
+func WriteFileAtomicMode(path string, data []byte, perm os.FileMode) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -75,7 +83,7 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = f.Chmod(0o644); err != nil {
+	if err = f.Chmod(perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = f.Close(); err != nil {

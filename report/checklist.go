@@ -123,7 +123,7 @@ func stepReach(r *runner.Result) (StepStatus, string) {
 func stepGreeting(r *runner.Result) (StepStatus, string) {
 	v := r.Verdict
 	if v.Category == checks.Firewall && (v.Stage == checks.Banner || v.Stage == checks.EHLO) {
-		return StepFailed, strings.TrimSuffix(VerdictLine(v), ": "+fmt.Sprintf("%q", v.Evidence))
+		return StepFailed, v.Line()
 	}
 	st, f := byStages(r, checks.Banner, checks.EHLO)
 	if st != StepPassed {
@@ -219,7 +219,7 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 		return StepNotApplicable, "submission is authenticated: the source IP's reputation does not decide it"
 	}
 	if r.Verdict.Category == checks.Reputation {
-		return StepFailed, strings.TrimSuffix(VerdictLine(r.Verdict), ": "+fmt.Sprintf("%q", r.Verdict.Evidence))
+		return StepFailed, r.Verdict.Line()
 	}
 	if stage(r, checks.Rcpt).Status == transcript.Pass {
 		return StepPassed, "no block at RCPT TO: Microsoft 365 accepted this IP for the envelope"
@@ -238,7 +238,7 @@ func stepControl(r *runner.Result) (StepStatus, string) {
 	if c.Verdict.Category == checks.OK {
 		return StepPassed, "submission on 587 works from this network: " + c.Verdict.Evidence
 	}
-	return StepFailed, "the control failed: " + strings.TrimSuffix(VerdictLine(c.Verdict), ": "+fmt.Sprintf("%q", c.Verdict.Evidence)) + ": " + c.Verdict.Evidence
+	return StepFailed, "the control failed: " + c.Verdict.Line() + ": " + c.Verdict.Evidence
 }
 
 func stepAuth(r *runner.Result) (StepStatus, string) {

@@ -210,7 +210,7 @@ func TestProgressPlain(t *testing.T) {
 	p.Done(rs[0])
 	p.Done(rs[1])
 	p.Finish()
-	want := "[1/2] pass  hq-ok: " + VerdictLine(rs[0].Verdict) + "\n[2/2] fail  branch-auth: " + VerdictLine(rs[1].Verdict) + "\n"
+	want := "[1/2] pass  hq-ok: " + rs[0].Verdict.Line() + "\n[2/2] fail  branch-auth: " + rs[1].Verdict.Line() + "\n"
 	if buf.String() != want {
 		t.Errorf("plain progress:\n%s\nwant\n%s", buf.String(), want)
 	}

@@ -23,7 +23,7 @@ func (h Human) control(w io.Writer, r *runner.Result, indent string) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(w, "%s%s %s %s\n", indent, h.paint(dim, "control: "), h.statusLabel(c.Status), VerdictLine(c.Verdict))
+	fmt.Fprintf(w, "%s%s %s %s\n", indent, h.paint(dim, "control: "), h.statusLabel(c.Status), c.Verdict.Line())
 	fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "         "), h.stages(c))
 	if c.Verdict.Evidence != "" {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "         "), c.Verdict.Evidence)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -22,7 +23,7 @@ type HTML struct {
 var htmlSource string
 
 var htmlPage = template.Must(template.New("page").Funcs(template.FuncMap{
-	"verdict": VerdictLine,
+	"verdict": checks.Verdict.Line,
 	"lower":   strings.ToLower,
 }).Parse(htmlSource))
 
@@ -85,7 +86,7 @@ func newHTMLSite(r *runner.Result) htmlSite {
 	file, line := SpecLine(r)
 	s := htmlSite{
 		Name: r.Site.Name, Method: string(r.Site.Method), Status: string(r.Status),
-		Verdict: VerdictLine(r.Verdict), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
+		Verdict: r.Verdict.Line(), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
 		GoldenPath: r.GoldenPath, Pending: r.Pending, Warnings: r.Warnings,
 		Waterfall: newWaterfall(r), Transcript: string(r.Golden),
 	}

@@ -70,7 +70,7 @@ func (h Human) statusLabel(s runner.Status) string {
 
 func (h Human) site(w io.Writer, r *runner.Result, width int) {
 	v := r.Verdict
-	fmt.Fprintf(w, "%s %-*s  %s\n", h.statusLabel(r.Status), width, r.Site.Name, VerdictLine(v))
+	fmt.Fprintf(w, "%s %-*s  %s\n", h.statusLabel(r.Status), width, r.Site.Name, v.Line())
 	indent := strings.Repeat(" ", 6)
 	if v.Evidence != "" {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "evidence:"), v.Evidence)
@@ -150,24 +150,4 @@ func (h Human) stages(r *runner.Result) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-// VerdictLine is the one-line verdict: "reputation at rcpt (step 7): finding".
-func VerdictLine(v checks.Verdict) string {
-	summary := v.Summary
-	if v.Evidence != "" {
-		// The evidence gets its own line in the human report.
-		summary = strings.TrimSuffix(summary, ": "+fmt.Sprintf("%q", v.Evidence))
-	}
-	if v.Category == checks.OK {
-		return "ok: " + summary
-	}
-	where := string(v.Category)
-	if v.Stage != "" {
-		where += " at " + v.Stage
-	}
-	if v.Step > 0 {
-		where += fmt.Sprintf(" (step %d)", v.Step)
-	}
-	return where + ": " + summary
 }

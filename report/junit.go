@@ -154,7 +154,7 @@ func stageFailure(r *runner.Result, row stageRow) string {
 		fmt.Fprintf(&b, "evidence: %s\n", row.Evidence)
 	}
 	if r.Verdict.Stage == row.Name || r.Verdict.Stage == "" {
-		fmt.Fprintf(&b, "verdict: %s\n", VerdictLine(r.Verdict))
+		fmt.Fprintf(&b, "verdict: %s\n", r.Verdict.Line())
 		if r.Verdict.Next != "" {
 			fmt.Fprintf(&b, "next: %s\n", r.Verdict.Next)
 		}

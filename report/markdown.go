@@ -27,7 +27,7 @@ func WriteMarkdown(w io.Writer, results []*runner.Result) error {
 func WriteChecklists(b *strings.Builder, results []*runner.Result) {
 	for _, r := range results {
 		fmt.Fprintf(b, "\n## Checklist: %s (%s, %s)\n\n", r.Site.Name, r.Site.Method, r.Status)
-		fmt.Fprintf(b, "- **Verdict:** %s\n", inline(VerdictLine(r.Verdict)))
+		fmt.Fprintf(b, "- **Verdict:** %s\n", inline(r.Verdict.Line()))
 		if r.Verdict.Evidence != "" {
 			fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
 		}

@@ -30,7 +30,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 	b.WriteString("| | site | method | status | verdict |\n|---|---|---|---|---|\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
-			r.Site.Method, r.Status, cell(VerdictLine(r.Verdict)))
+			r.Site.Method, r.Status, cell(r.Verdict.Line()))
 	}
 	for _, r := range results {
 		if r.Status != runner.StatusPass {
@@ -49,7 +49,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	file, line := SpecLine(r)
 	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusIcon[r.Status], r.Site.Name, r.Status)
-	fmt.Fprintf(b, "- **Verdict:** %s\n", inline(VerdictLine(r.Verdict)))
+	fmt.Fprintf(b, "- **Verdict:** %s\n", inline(r.Verdict.Line()))
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
 	}

@@ -58,7 +58,7 @@ func (p *Progress) Done(r *runner.Result) {
 	p.dirty = true
 	if !p.live {
 		width := len(fmt.Sprint(p.total))
-		fmt.Fprintf(p.w, "[%*d/%d] %-5s %s: %s\n", width, p.done, p.total, r.Status, r.Site.Name, VerdictLine(r.Verdict))
+		fmt.Fprintf(p.w, "[%*d/%d] %-5s %s: %s\n", width, p.done, p.total, r.Status, r.Site.Name, r.Verdict.Line())
 	}
 }
 

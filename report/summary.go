@@ -58,7 +58,7 @@ func Problem(r *runner.Result) string {
 	case runner.StatusError:
 		fmt.Fprintf(&b, "could not be judged: %v", r.Err)
 	default:
-		b.WriteString(VerdictLine(r.Verdict))
+		b.WriteString(r.Verdict.Line())
 	}
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(&b, "\nevidence: %s", r.Verdict.Evidence)

@@ -5,11 +5,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
 )
 
@@ -66,10 +66,10 @@ func (f simClientCert) write(ca *sim.CA, now time.Time) (notAfter time.Time, err
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := writePrivateFile(*f.keyOut, keyPEM); err != nil {
+	if err := golden.WriteFileAtomicMode(*f.keyOut, keyPEM, 0o600); err != nil {
 		return time.Time{}, err
 	}
-	if err := writePrivateFile(*f.certOut, certPEM); err != nil {
+	if err := golden.WriteFileAtomicMode(*f.certOut, certPEM, 0o600); err != nil {
 		os.Remove(*f.keyOut) // no key without its certificate
 		return time.Time{}, err
 	}
@@ -86,40 +86,3 @@ func leafNotAfter(certPEM []byte, fallback time.Time) time.Time {
 	return fallback
 }
 
-// writePrivateFile writes data to path through a temporary file in the
-// same folder (created 0600 by os.CreateTemp) and a rename, so that path
-// never holds a partial file and is never readable by others, not even
-// for a moment.
-func writePrivateFile(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}

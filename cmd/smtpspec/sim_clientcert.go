@@ -85,4 +85,3 @@ func leafNotAfter(certPEM []byte, fallback time.Time) time.Time {
 	}
 	return fallback
 }
-

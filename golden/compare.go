@@ -23,14 +23,15 @@ type block struct {
 }
 
 // parse splits golden text into stage blocks. Lines before the first
-// result belong to the first stage; the header is its own block.
+// result belong to the first stage; every "# " line (the header, and the
+// detail line of a codes golden) belongs to one header block.
 func parse(b []byte) []block {
-	var out []block
+	out := []block{{Stage: "header"}}
 	var cur []string
 	for _, l := range splitLines(b) {
 		switch {
 		case strings.HasPrefix(l, "# "):
-			out = append(out, block{Stage: "header", Lines: []string{l}})
+			out[0].Lines = append(out[0].Lines, l)
 		case strings.HasPrefix(l, "= "):
 			cur = append(cur, l)
 			name, _, _ := strings.Cut(strings.TrimPrefix(l, "= "), " ")

@@ -201,3 +201,13 @@ func TestRenderWith(t *testing.T) {
 		t.Error("full detail did not notice the reworded reply")
 	}
 }
+
+// TestCompareTwoHeaderLines: a golden with two "# " lines (detail =
+// "codes") whose stages changed does not report its header as changed.
+func TestCompareTwoHeaderLines(t *testing.T) {
+	want := []byte("# smtpspec transcript\n# detail: codes\n= rcpt pass 250\n= quit pass 221\n")
+	got := []byte("# smtpspec transcript\n# detail: codes\n= rcpt fail 550\n= quit pass 221\n")
+	if d := Compare(want, got); d == nil || strings.Join(d.Stages, ",") != "rcpt" {
+		t.Fatalf("changed stages = %v, want [rcpt]", d)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
@@ -257,11 +256,4 @@ func (rv *reviewer) summary(dir string) int {
 }
 
 // readsTerminal says whether r is a terminal a person types answers into.
-func readsTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+func readsTerminal(r io.Reader) bool { return isTTY(r) }

@@ -9,6 +9,8 @@ import (
 	"path"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
@@ -193,10 +195,12 @@ func isTerminal(w io.Writer, getenv func(string) string) bool {
 	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return isTTY(w)
+}
+
+// isTTY asks the device itself: /dev/null is a character device too, but
+// not a terminal (CI jobs often run with it as stdin or stdout).
+func isTTY(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

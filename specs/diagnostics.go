@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -9,12 +10,28 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// WriteDiagnostics renders diags for a person: summary, file:line and the
-// source snippet with the problem highlighted, then the detail wrapped at
-// width (0: no wrapping). files is Loader.Files(). color adds VT100 codes.
+// WriteDiagnostics renders diags for a person: summary, file, line and
+// column, the source snippet with the problem highlighted, then the detail
+// wrapped at width (0: no wrapping). files is Loader.Files(). color adds
+// VT100 codes.
+//
+// hcl's text writer names the file and line ("on x.hcl line 4, in ...")
+// and marks the column only by underlining it on a terminal; in a CI log
+// the column would be lost, so each diagnostic's header gets it in words.
 func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, width uint, color bool) error {
-	if err := hcl.NewDiagnosticTextWriter(w, files, width, color).WriteDiagnostics(diags); err != nil {
-		return fmt.Errorf("write diagnostics: %w", err)
+	for _, d := range diags {
+		var b bytes.Buffer
+		if err := hcl.NewDiagnosticTextWriter(&b, files, width, color).WriteDiagnostic(d); err != nil {
+			return fmt.Errorf("write diagnostics: %w", err)
+		}
+		out := b.Bytes()
+		if d.Subject != nil {
+			on := fmt.Sprintf("on %s line %d", d.Subject.Filename, d.Subject.Start.Line)
+			out = bytes.Replace(out, []byte(on), []byte(fmt.Sprintf("%s, column %d", on, d.Subject.Start.Column)), 1)
+		}
+		if _, err := w.Write(out); err != nil {
+			return fmt.Errorf("write diagnostics: %w", err)
+		}
 	}
 	return nil
 }

@@ -37,9 +37,28 @@ func didYouMean(got string, valid []string) string {
 		}
 	}
 	if best == "" || tie {
+		best = prefixMatch(got, valid)
+	}
+	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf(" Did you mean %q?", best)
+}
+
+// prefixMatch returns the one valid value that got starts with, as when a
+// stage is written as the SMTP command ("rcpt_to", "mail_from" for
+// "rcpt", "mail"); "" when none or several do.
+func prefixMatch(got string, valid []string) string {
+	g, found := strings.ToLower(got), ""
+	for _, v := range valid {
+		if lv := strings.ToLower(v); len(lv) >= 3 && strings.HasPrefix(g, lv) {
+			if found != "" {
+				return ""
+			}
+			found = v
+		}
+	}
+	return found
 }
 
 // quoteList renders ["a", "b", "c"] as `"a", "b", "c"`.

@@ -23,3 +23,21 @@ site "hq" {
     version_min = "1.2"
   }
 }
+
+# A stage written as the SMTP command it stands for.
+site "hq-command-names" {
+  method = "direct_send"
+
+  endpoint {
+    host = "contoso-com.mail.protection.outlook.com"
+  }
+
+  envelope {
+    from = "scanner@contoso.com"
+    to   = ["frontdesk@contoso.com"]
+  }
+
+  expect "rcpt_to" {
+    code = 550
+  }
+}

@@ -160,7 +160,9 @@ func partialBlock(r *transcript.Reachability, in Input) (Finding, bool) {
 			kinds = append(kinds, a.Outcome)
 		}
 		failed[a.Outcome]++
-		if a.Family == "ipv6" {
+		// Only a timeout or an unreachable says there is no route: a
+		// refusal came back from the server, so the route works.
+		if a.Family == "ipv6" && (a.Outcome == string(transcript.KindTimeout) || a.Outcome == string(transcript.KindUnreachable)) {
 			v6Failed++
 		}
 	}
@@ -179,7 +181,7 @@ func partialBlock(r *transcript.Reachability, in Input) (Finding, bool) {
 	fix := "allow outbound TCP " + portOf(r) + " to every address of the server (Microsoft 365's addresses rotate), not just some; otherwise mail fails intermittently"
 	if v6Failed > 0 && v6Failed == v6 && v6 < len(r.Attempts) {
 		text += "; every IPv6 address fails: this network has no working IPv6 route"
-		fix = "fix IPv6 routing or disable IPv6 on the device, so it does not try addresses it cannot reach"
+		fix += "; fix IPv6 routing or disable IPv6 on the device, so it does not try addresses it cannot reach"
 	}
 	return Finding{ID: "connect-partial", Severity: SevWarning, Text: text, Fix: fix}, true
 }

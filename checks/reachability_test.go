@@ -53,4 +53,42 @@ func TestReachabilityPartialBlock(t *testing.T) {
 	if !ok || !strings.HasPrefix(f.Text, "2 of 4 addresses time out on port 25") || !strings.Contains(f.Text, "no working IPv6 route") {
 		t.Errorf("finding = %+v, want 2 of 4 addresses time out, IPv6", f)
 	}
+	// The IPv6 note adds to the general fix, it does not replace it.
+	if !strings.Contains(f.Fix, "allow outbound TCP 25 to every address") || !strings.Contains(f.Fix, "fix IPv6 routing") {
+		t.Errorf("fix = %q, want the general fix and the IPv6 note", f.Fix)
+	}
+}
+
+// Only timeouts and unreachables say IPv6 has no route: a refusal
+// proves one.
+func TestReachabilityPartialBlockIPv6Route(t *testing.T) {
+	tests := []struct {
+		v6   []string // outcomes of the two IPv6 addresses
+		note bool
+	}{
+		{[]string{"timeout", "unreachable"}, true},
+		{[]string{"unreachable", "unreachable"}, true},
+		{[]string{"refused", "refused"}, false},
+		{[]string{"timeout", "refused"}, false},
+		{[]string{"timeout", "connected"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.v6, ","), func(t *testing.T) {
+			r := &transcript.Reachability{Attempts: []transcript.ConnectAttempt{
+				{Addr: "52.101.0.1:25", Family: "ipv4", Outcome: "connected", Used: true},
+				{Addr: "[2a01:111::1]:25", Family: "ipv6", Outcome: tt.v6[0]},
+				{Addr: "[2a01:111::2]:25", Family: "ipv6", Outcome: tt.v6[1]},
+			}}
+			f, ok := partialBlock(r, Input{})
+			if !ok {
+				t.Fatal("no finding")
+			}
+			if got := strings.Contains(f.Text, "no working IPv6 route"); got != tt.note {
+				t.Errorf("IPv6 note = %v, want %v: %q", got, tt.note, f.Text)
+			}
+			if got := strings.Contains(f.Fix, "fix IPv6 routing"); got != tt.note || !strings.Contains(f.Fix, "to every address") {
+				t.Errorf("fix = %q, want IPv6 note %v after the general fix", f.Fix, tt.note)
+			}
+		})
+	}
 }

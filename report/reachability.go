@@ -93,6 +93,9 @@ func (h Human) reach(w io.Writer, r *runner.Result, indent string) {
 	ip := rep.PublicIP.IP
 	if ip == "" {
 		ip = "unknown"
+		if rep.PublicIP.Error != "" {
+			ip += " (" + rep.PublicIP.Error + ")"
+		}
 	} else {
 		ip += " (" + rep.PublicIP.Source + ")"
 	}

@@ -14,7 +14,9 @@ package reputation
 import (
 	"context"
 	"net"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -49,24 +51,89 @@ var DefaultDNSBL = []string{"zen.spamhaus.org", "b.barracudacentral.org", "bl.sp
 
 // Check establishes the public IP and, when it is a public address,
 // queries the blocklists, its reverse DNS and the SPF record in
-// parallel, all within ctx.
+// parallel, all within ctx. A public IP already known (pinned, or the
+// server's "Hello [ip]") is checked at once, while discovery runs
+// alongside for the mismatch warning; discovery only ever gets its own
+// share of ctx (discoveryContext), so a silent discovery server cannot
+// use up the checks' time.
 func Check(ctx context.Context, cfg Config) *transcript.Reputation {
 	if cfg.At == nil {
 		cfg.At = func(server string) Querier { return &dnsq.Client{Servers: []string{server}} }
 	}
-	rep := &transcript.Reputation{PublicIP: publicIP(ctx, cfg)}
-	ip := net.ParseIP(rep.PublicIP.IP)
-	if ip == nil || !Public(ip) {
-		return rep
+	rep := &transcript.Reputation{}
+	var disc, checks sync.WaitGroup
+	dctx, cancel := discoveryContext(ctx)
+	defer cancel()
+	disc.Go(func() { rep.PublicIP = publicIP(dctx, cfg) })
+	known := knownIP(cfg)
+	if known != nil && Public(known) {
+		runChecks(ctx, cfg, known, rep, &checks)
 	}
-	var wg sync.WaitGroup
+	disc.Wait()
+	cancel()
+	if known == nil {
+		if ip := net.ParseIP(rep.PublicIP.IP); ip != nil && Public(ip) {
+			runChecks(ctx, cfg, ip, rep, &checks)
+		}
+	}
+	if rep.PublicIP.IP == "" {
+		rep.PublicIP.Error = unknownIP(cfg, rep.PublicIP)
+	}
+	checks.Wait()
+	return rep
+}
+
+// knownIP is the public IP known without asking DNS, the way publicIP
+// picks it: the pin, else the public address the server's EHLO named;
+// nil when discovery must find it.
+func knownIP(cfg Config) net.IP {
+	if cfg.PublicIP != "" {
+		return net.ParseIP(cfg.PublicIP)
+	}
+	if ip := net.ParseIP(cfg.EHLOIP); ip != nil && Public(ip) {
+		return ip
+	}
+	return nil
+}
+
+// runChecks starts the blocklist, reverse DNS and SPF checks of ip on wg.
+func runChecks(ctx context.Context, cfg Config, ip net.IP, rep *transcript.Reputation, wg *sync.WaitGroup) {
 	wg.Go(func() { rep.DNSBL = checkLists(ctx, cfg.DNS, ip, cfg.DNSBL) })
 	wg.Go(func() { rep.PTR = checkPTR(ctx, cfg.DNS, ip) })
 	if cfg.SPFDomain != "" {
 		wg.Go(func() { rep.SPF = CheckSPF(ctx, cfg.DNS, ip, cfg.SPFDomain) })
 	}
-	wg.Wait()
-	return rep
+}
+
+// discoveryContext bounds public-IP discovery to half the time left in
+// ctx: when the address is unknown the checks still get the other half,
+// and when it is known a silent discovery server does not hold Check
+// until ctx's own deadline.
+func discoveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithTimeout(ctx, dnsq.DefaultTimeout)
+	}
+	return context.WithTimeout(ctx, time.Until(deadline)/2)
+}
+
+// unknownIP says why no public IP was found, naming each discovery
+// lookup that failed and how.
+func unknownIP(cfg Config, p *transcript.PublicIP) string {
+	var failed []string
+	for _, l := range p.Lookups {
+		if l.Error != "" {
+			failed = append(failed, l.Lookup+": "+l.Error)
+		}
+	}
+	why := "no public IP: none is pinned (reputation public_ip), the server's EHLO reply named no public address"
+	switch {
+	case len(cfg.Lookups) == 0:
+		return why + ", and no discovery lookup is configured"
+	case len(failed) == 0:
+		return why + ", and discovery found none"
+	}
+	return why + ", and every discovery lookup failed: " + strings.Join(failed, "; ")
 }
 
 // Public reports an address that can be a site's identity on the

@@ -230,3 +230,61 @@ func TestCheckPublicIP(t *testing.T) {
 		})
 	}
 }
+
+// A known public IP is checked at once: a silent discovery server costs
+// only discovery's own share of the deadline, the listing on the
+// working resolver is still reported, and the failed lookup is named.
+func TestCheckSilentDiscovery(t *testing.T) {
+	s, err := dnstest.Start("2.0.0.127.zen.spamhaus.org. IN A 127.0.0.2\n1.2.0.192.zen.spamhaus.org. IN A 127.0.0.2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	silent, err := dnstest.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	silent.Silence()
+	c := &dnsq.Client{Servers: []string{s.Addr}, Retransmit: 100 * time.Millisecond}
+	l, err := reputation.ParseLookup("TXT myip.test @" + silent.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, pinned, ehlo string
+		ip, listed, why    string
+	}{
+		{"pinned", "192.0.2.1", "", "192.0.2.1", "SBL", ""},
+		{"ehlo", "", "192.0.2.1", "192.0.2.1", "SBL", ""},
+		{"unknown", "", "", "", "", "every discovery lookup failed: TXT myip.test @" + silent.Addr + ": TXT myip.test: no answer from " + silent.Addr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			start := time.Now()
+			rep := reputation.Check(cx, reputation.Config{DNS: c, PublicIP: tt.pinned, EHLOIP: tt.ehlo,
+				Lookups: []reputation.Lookup{l}, DNSBL: []string{"zen.spamhaus.org"}})
+			if d := time.Since(start); d > 800*time.Millisecond {
+				t.Errorf("Check took %v: discovery used more than its share", d)
+			}
+			p := rep.PublicIP
+			if p.IP != tt.ip || !strings.Contains(p.Error, tt.why) || (tt.why == "" && p.Error != "") {
+				t.Errorf("public IP %q, error %q; want %q, error with %q", p.IP, p.Error, tt.ip, tt.why)
+			}
+			if len(p.Lookups) != 1 || p.Lookups[0].Lookup != l.Spec || !strings.Contains(p.Lookups[0].Error, "no answer from "+silent.Addr) {
+				t.Errorf("lookups = %+v, want the silent lookup named with its failure", p.Lookups)
+			}
+			if tt.listed == "" {
+				if len(rep.DNSBL) != 0 {
+					t.Errorf("DNSBL = %+v without a public IP", rep.DNSBL)
+				}
+				return
+			}
+			if len(rep.DNSBL) != 1 || rep.DNSBL[0].Status != transcript.ListListed || strings.Join(rep.DNSBL[0].Lists, ",") != tt.listed {
+				t.Errorf("DNSBL = %+v, want listed on %s", rep.DNSBL, tt.listed)
+			}
+		})
+	}
+}

@@ -301,6 +301,22 @@ var Catalog = []Entry{
 		Finding: "the message is likely larger than the mailbox's maximum send size (35 MB by default)",
 		Next:    "scan at a lower resolution or raise MaxSendSize (up to 150 MB)",
 		Source:  "github.com/pankleks/pm2-health/issues/52 (reply code UNCONFIRMED)"},
+	// The NDR table's 5.2.2 "Submission quota exceeded", as the store
+	// driver refuses it in session; the in-session text is UNCONFIRMED.
+	// Its Pattern outscores the SendAs rows of the same 554 5.2.0.
+	{ID: "submission-quota-exceeded", Code: 554, Enhanced: "5.2.0",
+		Text:    "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; The message can't be submitted because the sender's submission quota was exceeded.",
+		Pattern: regexp.MustCompile(`(?i)SubmissionQuotaExceeded|submission quota`), Stage: Data, Category: Policy, Step: 5,
+		Finding: "the sending mailbox likely exceeded its submission quota: Exchange Online refuses its messages until the quota frees up",
+		Next:    "the mailbox exceeded its sending limits (10,000 recipients a day, 30 messages a minute): find what sends so much (a runaway device or a compromised account), wait up to 24 hours",
+		Source:  srcNDR + " (5.2.2 Submission quota exceeded); MS: learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-for-submission-quota-exceeded-in-exchange-online (in-session 554 5.2.0 form UNCONFIRMED)"},
+	// 5.7.708 is seen in an NDR; its in-session stage is UNCONFIRMED.
+	{ID: "tenant-outbound-ip-blocked", Code: 550, Enhanced: "5.7.708",
+		Text:  "5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [<HOST>]",
+		Stage: Data, Category: Reputation, Step: 7,
+		Finding: "Exchange Online does not accept mail from the tenant's outbound IPs: the tenant likely has a low sending reputation (often a new or trial tenant)",
+		Next:    "contact Microsoft support: this block is on the tenant's outbound IPs, the delist portal does not lift it",
+		Source:  "github.com/motze92/office365-mail/issues/11; MS fix-error-code-5-7-700-through-5-7-750 (seen in an NDR; stage UNCONFIRMED)"},
 	{ID: "header-too-large", Code: 552, Enhanced: "5.3.4", Text: "5.3.4 Header size exceeds fixed maximum size",
 		Stage: Data, Category: Config, Step: 5,
 		Finding: "the server refused the message headers after BDAT", Next: "disable CHUNKING/BINARYMIME in the client",

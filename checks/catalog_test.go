@@ -106,3 +106,28 @@ func TestDiagnoseCatalog(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalogPicksTheRightRow: replies that share codes with other rows
+// reach their own row, at their stage and as a bare reply (smtpspec
+// explain), whose evidence is the line itself.
+func TestCatalogPicksTheRightRow(t *testing.T) {
+	cases := []struct {
+		stage, line, want string
+		category          Category
+	}{
+		{Data, "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException...", "submission-quota-exceeded", Policy},
+		{Data, "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.", "sendas-denied-storedrv", Policy},
+		{Data, "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [BM1PR01MB1076.INDPRD01.PROD.OUTLOOK.COM]", "tenant-outbound-ip-blocked", Reputation},
+	}
+	for _, tc := range cases {
+		t.Run(tc.want, func(t *testing.T) {
+			if m := Match(tc.stage, parse(tc.line)); idOf(m) != tc.want {
+				t.Errorf("Match(%s) = %s, want %s", tc.stage, idOf(m), tc.want)
+			}
+			v := Diagnose(unstaged(tc.line), directIn)
+			if v.Rule != "catalog:"+tc.want || v.Category != tc.category {
+				t.Errorf("bare reply: rule %q, %s; want catalog:%s, %s", v.Rule, v.Category, tc.want, tc.category)
+			}
+		})
+	}
+}

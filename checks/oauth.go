@@ -95,8 +95,14 @@ const srcOAuthDoc = "MS: learn.microsoft.com/exchange/client-developer/legacy-pr
 
 // Audiences Exchange Online accepts for SMTP AUTH: the app-only resource
 // (https://outlook.office365.com/.default) and the delegated one
-// (https://outlook.office.com/SMTP.Send), FACTS.md 4.2.
-var exchangeAudiences = []string{"https://outlook.office365.com", "https://outlook.office.com"}
+// (https://outlook.office.com/SMTP.Send), FACTS.md 4.2. The third is the
+// application ID of Office 365 Exchange Online itself: a token whose aud
+// is that GUID (as some token requests produce) names the same resource.
+var exchangeAudiences = []string{"https://outlook.office365.com", "https://outlook.office.com", exchangeOnlineAppID}
+
+// exchangeOnlineAppID is the application (resource) ID of Office 365
+// Exchange Online.
+const exchangeOnlineAppID = "00000002-0000-0ff1-ce00-000000000000"
 
 const (
 	fixAppPermission = "in Entra ID > App registrations > (the app) > API permissions, add Office 365 Exchange Online > Application permissions > SMTP.SendAsApp and grant admin consent; " +
@@ -136,7 +142,12 @@ func tokenFindings(o *transcript.OAuthInfo, c Credentials) []Finding {
 		out = append(out, Finding{"token-scope", SevError,
 			fmt.Sprintf("the delegated token carries no SMTP.Send scope (scp: %s)", orNone(o.Scopes)), fixDelegated})
 	}
-	if !o.Expires.IsZero() && !o.Expires.After(o.CheckedAt) {
+	if o.Expires.IsZero() {
+		// The simulator refuses such a token as Exchange Online does.
+		out = append(out, Finding{"token-no-expiry", SevError,
+			"the token has no expiry (exp) claim",
+			"request a new access token from the Microsoft identity platform: a token without exp is not an Entra ID access token"})
+	} else if !o.Expires.After(o.CheckedAt) {
 		out = append(out, Finding{"token-expired", SevError,
 			fmt.Sprintf("the token expired at %s, %s before the probe", o.Expires.UTC().Format(time.RFC3339), o.CheckedAt.Sub(o.Expires).Round(time.Second)),
 			"get a fresh token (access tokens live about an hour); with oauth { client_id, client_secret } smtpspec requests a new one on every run"})

@@ -233,6 +233,23 @@ func TestPollStatusesAndWaiting(t *testing.T) {
 	}
 }
 
+// TestPollShortWait: a wait shorter than the poll interval looks once at
+// the start and once when the wait ends.
+func TestPollShortWait(t *testing.T) {
+	e := newEnv(t)
+	statuses, _, err := e.poll(t, []string{"frontdesk@contoso.com"}, 5*time.Second)
+	if err != nil || len(statuses) != 0 {
+		t.Fatalf("statuses %v, error %v, want none", statuses, err)
+	}
+	if got := e.clock.sleeps(); len(got) != 1 || got[0] != 5*time.Second {
+		t.Errorf("slept %v, want [5s]", got)
+	}
+	reqs := e.graph.Requests()
+	if len(reqs) != 2 || !strings.Contains(reqs[0].Filter, "le 2026-03-04T10:00:00Z") || !strings.Contains(reqs[1].Filter, "le 2026-03-04T10:00:05Z") {
+		t.Errorf("requests %+v, want a lookup at 10:00:00 and one at 10:00:05", reqs)
+	}
+}
+
 func TestRetryAfterIsHonoured(t *testing.T) {
 	for _, ra := range []struct{ header string }{{"7"}, {"date"}} {
 		t.Run(ra.header, func(t *testing.T) {

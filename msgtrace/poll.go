@@ -50,11 +50,14 @@ func (c *Client) Poll(ctx context.Context, q Query, recipients []string, wait, i
 		if complete(traces, recipients) {
 			break
 		}
-		next := c.clock.Now().Add(interval)
-		if !next.Before(deadline) || ctx.Err() != nil {
+		// The next poll is an interval on, or at the deadline when that
+		// comes first: a wait shorter than the interval still looks
+		// again when it ends.
+		now := c.clock.Now()
+		if !now.Before(deadline) || ctx.Err() != nil {
 			break
 		}
-		if err := c.clock.Sleep(ctx, interval); err != nil {
+		if err := c.clock.Sleep(ctx, min(interval, deadline.Sub(now))); err != nil {
 			break
 		}
 	}

@@ -61,7 +61,10 @@ type page[T any] struct {
 }
 
 // Filter is the $filter of q over [from, to]: the receivedDateTime range
-// Graph requires, the sender, and the token in the subject.
+// Graph requires, the sender, and the token in the subject. The v1.0
+// exchangeMessageTrace resource documents these operators: receivedDateTime
+// (ge, le), senderAddress (eq), subject (contains, startsWith, endsWith).
+// The token is matched again in the client (matching, in poll.go).
 func Filter(q Query, from, to time.Time) string {
 	parts := []string{
 		"receivedDateTime ge " + odataTime(from),

@@ -39,9 +39,13 @@ func (ss *session) refuseToken(user, token string) string {
 	return ""
 }
 
+// exchangeAudience reports an aud Exchange Online accepts: its app-only
+// and delegated resource URLs, or the application ID of Office 365
+// Exchange Online itself (00000002-0000-0ff1-ce00-000000000000), which
+// names the same resource.
 func exchangeAudience(aud string) bool {
 	a := strings.TrimSuffix(strings.ToLower(aud), "/")
-	return a == oauth.Audience || a == "https://outlook.office.com"
+	return a == oauth.Audience || a == "https://outlook.office.com" || a == "00000002-0000-0ff1-ce00-000000000000"
 }
 
 // xoauth2Error is the SASL XOAUTH2 error continuation's JSON status.

@@ -59,18 +59,29 @@ func TestWithControl(t *testing.T) {
 		in      Input
 		want    string
 		wantCat Category
+		wantNot string // in neither the summary nor next
 	}{
-		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", Network},
-		{"both-early", primary, Verdict{Category: Network, Stage: Connect}, in, "the network blocks more than port 25", Network},
-		{"both-auth", Verdict{Category: AuthCat, Stage: Auth}, Verdict{Category: AuthCat, Stage: Auth}, subIn, "the tenant's settings", AuthCat},
-		{"auth-control-passed", Verdict{Category: AuthCat, Stage: Auth}, ok, subIn, "not the tenant", AuthCat},
-		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: Auth}, in, "the control (submission on 587) failed at auth", OK},
-		{"ok-both", ok, ok, in, "also passed", OK},
+		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", Network, ""},
+		{"port25-reputation-control-passed", Verdict{Category: Reputation, Stage: Rcpt}, ok, in, "almost certainly the site's IP or port 25", Reputation, ""},
+		{"port25-recipient-control-passed", Verdict{Category: Recipient, Stage: Rcpt, Next: "check the address"}, ok, in,
+			"rules out the network and the tenant's SMTP service; the refusal is specific to this path (the recipient", Recipient, "almost certainly"},
+		{"port25-recipient-no-587-advice", Verdict{Category: Recipient, Stage: Rcpt, Next: "check the address"}, ok, in, "specific to this path", Recipient, "meanwhile"},
+		{"port25-policy-control-passed", Verdict{Category: Policy, Stage: Mail}, ok, in, "specific to this path (a policy", Policy, "port 25"},
+		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", Network, "almost certainly"},
+		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: Rcpt}, ok, Input{Plan: Plan{Method: Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
+		{"both-early", primary, Verdict{Category: Network, Stage: Connect}, in, "the network blocks more than port 25", Network, ""},
+		{"both-auth", Verdict{Category: AuthCat, Stage: Auth}, Verdict{Category: AuthCat, Stage: Auth}, subIn, "the tenant's settings", AuthCat, ""},
+		{"auth-control-passed", Verdict{Category: AuthCat, Stage: Auth}, ok, subIn, "not the tenant", AuthCat, ""},
+		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: Auth}, in, "the control (submission on 587) failed at auth", OK, ""},
+		{"ok-both", ok, ok, in, "also passed", OK, ""},
 	}
 	for _, tc := range cases {
 		got := WithControl(tc.v, tc.in, tc.ctl, ct)
 		if got.Category != tc.wantCat || !strings.Contains(got.Summary, tc.want) {
 			t.Errorf("%s: %s %q, want %s containing %q", tc.name, got.Category, got.Summary, tc.wantCat, tc.want)
+		}
+		if tc.wantNot != "" && strings.Contains(got.Summary+" "+got.Next, tc.wantNot) {
+			t.Errorf("%s: %q / next %q contains %q", tc.name, got.Summary, got.Next, tc.wantNot)
 		}
 	}
 }

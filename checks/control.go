@@ -9,9 +9,12 @@ import (
 // never changes what failed or where; it says which side of the problem
 // the failure is on:
 //
-//   - the primary path on port 25 failed and the control passed: the
-//     problem is almost certainly the site's IP or port 25, not the
-//     tenant or the mailbox;
+//   - the primary path on port 25 failed on the network, a firewall or
+//     reputation and the control passed: the problem is almost certainly
+//     the site's IP or port 25, not the tenant or the mailbox;
+//   - the primary was refused on policy or a recipient and the control
+//     passed: the network and the tenant's SMTP service are ruled out, the
+//     refusal is specific to this path;
 //   - both failed at AUTH: the tenant's settings, not the device;
 //   - the primary failed at AUTH and the control passed: this mailbox or
 //     its credentials, since the tenant accepts SMTP AUTH;
@@ -32,13 +35,19 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 		return withNotes(v, []string{"the control (submission on 587) failed at " + failedAt + " (" + string(ctl.Category) + "), see its stages"})
 	case v.Category == Config && v.Stage == "":
 		return v // nothing was probed; the control cannot say more
-	case passed && (in.Port == 25 || in.Plan.Method != Submission):
+	case passed && in.Port == 25 && (v.Category == Network || v.Category == Firewall || v.Category == Reputation):
 		v = withNotes(v, []string{"the control (submission on 587) passed at once: the problem is almost certainly the site's IP or port 25, not the tenant or the mailbox"})
 		v.Next += "; meanwhile the device can send by SMTP AUTH submission on 587 (checklist step 8)"
 		return tag(v, v.Rule+"+control-passed-port25", srcChecklist)
 	case passed && v.Stage == Auth:
 		v = withNotes(v, []string{"the control mailbox authenticates on the same tenant: the problem is this mailbox's settings or credentials, not the tenant"})
 		return tag(v, v.Rule+"+control-passed-auth", srcAuthSettings)
+	case passed && (v.Category == Recipient || v.Category == Policy):
+		what := "the recipient"
+		if v.Category == Policy {
+			what = "a policy"
+		}
+		return withNotes(v, []string{"the control (submission on 587) passed: it rules out the network and the tenant's SMTP service; the refusal is specific to this path (" + what + ", as the verdict says)"})
 	case passed:
 		return withNotes(v, []string{"the control (submission on 587) passed: the tenant and the network accept mail; the problem is specific to this path"})
 	case v.Stage == Auth && failedAt == Auth:

@@ -13,7 +13,8 @@ import (
 //
 //	<NAME>       the name the probe resolves (host, or "contoso.com (MX)")
 //	<ENDPOINT>   where it connects ("smtp.office365.com:587")
-//	<PORT>       the port
+//	<PORT>       the port ("the port" when unknown: "TCP <PORT>" then
+//	             reads "TCP", "port <PORT>" reads "the port")
 //	<STAGE>      the failing stage
 //	<CMD>        what the probe sent at that stage ("RCPT TO")
 //	<WHAT>       what happened to the connection, from the error kind
@@ -22,14 +23,17 @@ func (sc *scene) expand(s string, f transcript.StageResult) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
-	return strings.NewReplacer(
+	port := []string{"<PORT>", strconv.Itoa(sc.in.Port)}
+	if sc.in.Port <= 0 { // unknown (explain of a capture that names none): never "0"
+		port = []string{"TCP <PORT>", "TCP", "port <PORT>", "the port", "<PORT>", "the port"}
+	}
+	return strings.NewReplacer(append(port,
 		"<NAME>", sc.name(),
 		"<ENDPOINT>", sc.endpoint(),
-		"<PORT>", strconv.Itoa(sc.in.Port),
 		"<STAGE>", f.Stage,
 		"<CMD>", command(f.Stage),
 		"<WHAT>", sc.what(f),
-		"<DEVICE_TLS>", deviceTLS(sc.in.TLSMin, sc.in.TLSMax),
+		"<DEVICE_TLS>", deviceTLS(sc.in.TLSMin, sc.in.TLSMax))...,
 	).Replace(s)
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -20,7 +21,11 @@ var (
 	dnInnerRE    = lazyCompile(`(?:--->|^\s*)\s*System\.(?:Net\.(?:WebException|Sockets\.SocketException)|IO\.IOException|Security\.Authentication\.AuthenticationException|ComponentModel\.Win32Exception)(?: \(0x[0-9A-Fa-f]+\))?:\s*(.*)$`)
 	dnMailKitRE  = lazyCompile(`MailKit\.(?:Net\.Smtp\.SmtpCommandException|Security\.AuthenticationException|Net\.Smtp\.SmtpProtocolException):\s*(?:([2-5]\d\d):\s*)?(.*)$`)
 	dnCtorRE     = lazyCompile(`SmtpClient::\.ctor\(host=([^,\s)]+), port=(\d+)\)`)
-	dnSockRE     = lazyCompile(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
+	// SmtpConnection.GetConnection opens the connection and reads the
+	// greeting (SmtpReplyReaderFactory.ReadLine under it); ReadLine alone
+	// reads the reply to any command.
+	dnFrameRE = lazyCompile(`^\s*at System\.Net\.Mail\.Smtp(?:Connection|Transport|Client)\.GetConnection\(`)
+	dnSockRE  = lazyCompile(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
 )
 
 // dnStatus maps SmtpStatusCode messages (System.Net.Mail SR strings) to
@@ -47,7 +52,11 @@ func parseDotNet(lines []string) ([]event, int) {
 	var evs []event
 	n := 0
 	var sock dnSocket
+	greeting := false // the stack shows SmtpClient reading the server's greeting
 	for _, l := range lines {
+		if dnFrameRE.MatchString(l) {
+			greeting = true
+		}
 		switch {
 		case dnCtorRE.MatchString(l):
 			n++
@@ -72,7 +81,30 @@ func parseDotNet(lines []string) ([]event, int) {
 			evs = append(evs, dotnetPlain(dnPlainRE.FindStringSubmatch(l)[1])...)
 		}
 	}
-	return append(evs, sock.flush()...), n
+	evs = append(evs, sock.flush()...)
+	if !sock.seen {
+		unstagedErrors(evs, greeting)
+	}
+	return evs, n
+}
+
+// unstagedErrors places the errors of an exception without socket trace
+// ("The operation has timed out.", net_io_connectionclosed): the
+// exception names no stage, so it is unknown, unless the stack shows
+// SmtpClient opening the connection and reading the greeting
+// (SmtpConnection.GetConnection, SmtpReplyReaderFactory.ReadLine): the
+// banner. The timeout of SmtpClient.Send covers the whole session; it is
+// never guessed to be the connect.
+func unstagedErrors(evs []event, greeting bool) {
+	for i := range evs {
+		if evs[i].kind != evError || evs[i].stage != "" {
+			continue
+		}
+		evs[i].stage = checks.Unstaged
+		if greeting {
+			evs[i].stage = checks.Banner
+		}
+	}
 }
 
 // dotnetResponse reads "<status message> The server response was: <text>".

@@ -66,7 +66,10 @@ func Reply(line string) (*Result, error) {
 // failure gets an ok verdict that says how far it went, never the probe's
 // "stopped without recording a failure".
 func verdict(b *builder, in checks.Input) checks.Verdict {
-	if _, failed := b.t.Failed(); failed {
+	if f, failed := b.t.Failed(); failed {
+		if f.Stage == checks.Unstaged && f.Reply == nil && f.Err != nil {
+			return unstagedError(f, in)
+		}
 		return checks.Diagnose(b.t, in)
 	}
 	last := b.lastStage()
@@ -90,4 +93,37 @@ func splitLines(text string) []string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	return strings.Split(text, "\n")
+}
+
+// unstagedError is the verdict on an error the capture places at no stage
+// (a .NET "The operation has timed out." without socket trace): the
+// diagnosis by stage would claim a stage nobody saw, so only what holds at
+// any stage is said. A misfit of the endpoint (port 465 on Microsoft 365)
+// holds whatever the stage; otherwise the network is the likeliest side.
+func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
+	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
+	v := checks.Verdict{Category: checks.Network, Stage: checks.Unstaged, Step: 2, Rule: "explain:unstaged-error",
+		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
+		Summary:  what + ": the connection, the server's greeting or any later command may have failed",
+		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",
+		Source:   "the field troubleshooting checklist (smtpspec DESIGN.md): DNS and TCP, banner and EHLO, STARTTLS, envelope, control, record before changing"}
+	if in.Port > 0 {
+		v.Next += " " + itoa(in.Port)
+	}
+	if in.Host != "" {
+		v.Next += " to " + in.Host
+	}
+	// Only misfits of the endpoint itself: the method and auth are
+	// inferred, and a capture without protocol lines shows neither.
+	s := checks.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
+	for _, m := range checks.Misfits(s) {
+		if m.ID == "port-465" || m.ID == "ip-address" {
+			v.Category, v.Step, v.Rule, v.Source = checks.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
+			v.Summary = what + ": " + m.Finding
+			v.Next = m.Next
+			break
+		}
+	}
+	v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
+	return v
 }

@@ -31,15 +31,20 @@ var fixtureCases = []struct {
 	{"postfix-greeting-timeout", "postfix", checks.Firewall, "banner"},
 	{"postfix-tenant-attribution", "postfix", checks.Policy, "rcpt"},
 	{"dotnet-not-authenticated", "dotnet", checks.AuthCat, "mail"},
-	{"dotnet-timeout-465", "dotnet", checks.Config, "connect"},
+	{"dotnet-timeout-465", "dotnet", checks.Config, checks.Unstaged}, // the exception does not say where it timed out
+	{"dotnet-timeout-no-context", "dotnet", checks.Network, checks.Unstaged},
+	{"dotnet-connectionclosed-getconnection", "dotnet", checks.Firewall, "banner"},       // the stack reads the greeting
+	{"dotnet-connectionclosed-readline-mail", "dotnet", checks.Network, checks.Unstaged}, // ReadLine without GetConnection: any command
 	{"dotnet-sendas-denied", "dotnet", checks.Policy, "mail"},
 	{"nodemailer-basic-auth-disabled", "nodemailer", checks.AuthCat, "auth"},
 	{"nodemailer-recipients-rejected", "nodemailer", checks.Recipient, "rcpt"},
 	{"nodemailer-wrong-version", "nodemailer", checks.Config, "tls"},
 	{"phpmailer-auth-failed", "phpmailer", checks.AuthCat, "auth"},
 	{"phpmailer-connect-timeout", "phpmailer", checks.Network, "connect"},
+	{"phpmailer-error-only-mail-from", "phpmailer", checks.AuthCat, "mail"},
 	{"telnet-helo-only", "telnet", checks.Config, "mail"},
 	{"telnet-mx-stops-before-rcpt", "telnet", checks.OK, ""},
+	{"telnet-windows-connect-failed", "telnet", checks.Network, "connect"},
 }
 
 func TestFixtures(t *testing.T) {

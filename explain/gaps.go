@@ -35,7 +35,12 @@ func notShown(b *builder, res *Result) []string {
 	if !b.has("data") && (!failed || f.Stage == checks.Data) {
 		out = append(out, "no message was sent in the capture: there is nothing to look up in message trace (checklist step 6)")
 	}
-	if f.Stage == checks.Unstaged {
+	if f.Stage == checks.Connect && f.Err != nil && strings.HasSuffix(strings.TrimSpace(f.Err.Text), ": Connect failed") {
+		out = append(out, "Windows telnet's \"Connect failed\" does not say whether the connection timed out or was refused (read here as timed out)")
+	}
+	if f.Stage == checks.Unstaged && f.Reply == nil {
+		out = append(out, "the capture does not say which stage failed: the error names no command and no protocol lines show where the session was")
+	} else if f.Stage == checks.Unstaged {
 		out = append(out, "the capture does not say which command the reply answered")
 	}
 	return out
@@ -69,7 +74,7 @@ func envelopeGap(rest []string) string {
 func reachedPast(t *transcript.Transcript, stage string) bool {
 	seen := false
 	for _, s := range t.Stages {
-		if seen && s.Status != transcript.Skip {
+		if seen && s.Status != transcript.Skip && s.Stage != checks.Unstaged {
 			return true
 		}
 		if s.Stage == stage {

@@ -18,16 +18,39 @@ var (
 	pmFailRE    = lazyCompile(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
 	pmTLSFailRE = lazyCompile(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
 	pmErrorRE   = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmCmdFailRE = lazyCompile(`^(.+?) command failed:\s*(.*)$`)
 )
+
+// pmStage is the stage of the command a "... command failed" error names.
+func pmStage(cmd string) string {
+	switch c := strings.ToUpper(strings.TrimSpace(cmd)); {
+	case c == "MAIL FROM":
+		return "mail"
+	case c == "RCPT TO":
+		return "rcpt"
+	case strings.HasPrefix(c, "DATA"):
+		return "data"
+	case c == "EHLO", c == "HELO":
+		return "ehlo"
+	case strings.HasPrefix(c, "AUTH"), c == "USERNAME", c == "PASSWORD":
+		return "auth"
+	case c == "QUIT":
+		return "quit"
+	}
+	return ""
+}
 
 func parsePHPMailer(lines []string) ([]event, int) {
 	var evs []event
 	n := 0
 	inServer := false // PHPMailer indents the further lines of a reply
+	servers := 0
+	var errReplies []event // "SMTP ERROR: MAIL FROM command failed: 530 ...", for output without the conversation
 	for _, raw := range lines {
 		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
 		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
 			n++
+			servers++
 			evs = append(evs, event{kind: evServer, text: l})
 			continue
 		}
@@ -35,6 +58,7 @@ func parsePHPMailer(lines []string) ([]event, int) {
 		switch {
 		case inServer:
 			n++
+			servers++
 			text := pmServerRE.FindStringSubmatch(l)[1]
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
 		case pmClientRE.MatchString(l):
@@ -60,7 +84,15 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evError, stage: "connect", err: errKind(msg), text: l})
 		case pmErrorRE.MatchString(l):
 			n++ // "SMTP ERROR: Password command failed: 535 ..." repeats the reply above
+			if m := pmCmdFailRE.FindStringSubmatch(pmErrorRE.FindStringSubmatch(l)[1]); m != nil {
+				if rep, ok := parseReplyLine(strings.TrimSpace(m[2])); ok {
+					errReplies = append(errReplies, event{kind: evReply, stage: pmStage(m[1]), reply: rep})
+				}
+			}
 		}
+	}
+	if servers == 0 { // error-only output (SMTPDebug 0 or 1): the errors carry the replies
+		evs = append(evs, errReplies...)
 	}
 	return evs, n
 }

@@ -2,6 +2,8 @@ package explain
 
 import (
 	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // A telnet session pasted as is: server lines start with a reply code,
@@ -15,12 +17,15 @@ var (
 	telnetPromptRE = lazyCompile(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
 	telnetFailRE   = lazyCompile(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
 	telnetClosedRE = lazyCompile(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
-	base64RE       = lazyCompile(`^[A-Za-z0-9+/]+=*$`)
+	// Windows telnet writes "Connecting To host..." and its failure on
+	// one line.
+	telnetWinRE = lazyCompile(`(?i)^Connecting To (\S+?)\.\.\.\s*(Could not open connection to the host, on port (\d+): .*)$`)
+	base64RE    = lazyCompile(`^[A-Za-z0-9+/]+=*$`)
 )
 
 func parseTelnet(lines []string) ([]event, int) {
 	var evs []event
-	n, replies := 0, 0
+	n, replies, failed := 0, 0, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
@@ -30,6 +35,12 @@ func parseTelnet(lines []string) ([]event, int) {
 			m := telnetPromptRE.FindStringSubmatch(t)
 			n++
 			evs = append(evs, event{kind: evTarget, host: m[1], port: atoi(m[2])})
+		case telnetWinRE.MatchString(t):
+			m := telnetWinRE.FindStringSubmatch(t)
+			n++
+			failed = true
+			evs = append(evs, event{kind: evTarget, host: m[1], port: atoi(m[3])},
+				event{kind: evError, stage: "connect", err: winConnectKind(m[2]), text: m[2]})
 		case telnetTryRE.MatchString(t):
 			n++
 		case telnetConnRE.MatchString(t):
@@ -37,7 +48,11 @@ func parseTelnet(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evTarget, host: telnetConnRE.FindStringSubmatch(t)[1]}, event{kind: evConnected})
 		case telnetFailRE.MatchString(t):
 			n++
-			evs = append(evs, event{kind: evError, stage: "connect", err: errKind(t), text: t})
+			failed = true
+			if m := telnetFailRE.FindStringSubmatch(t); m[2] != "" {
+				evs = append(evs, event{kind: evTarget, port: atoi(m[2])})
+			}
+			evs = append(evs, event{kind: evError, stage: "connect", err: winConnectKind(t), text: t})
 		case telnetClosedRE.MatchString(t):
 			n++
 			evs = append(evs, event{kind: evError, err: "closed", text: t})
@@ -53,8 +68,18 @@ func parseTelnet(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evClient, text: t})
 		}
 	}
-	if replies == 0 {
+	if replies == 0 && !failed {
 		return nil, 0
 	}
 	return evs, n
+}
+
+// winConnectKind: Windows telnet says only "Connect failed", which is a
+// timeout (the SYN went unanswered) or a refusal; either is the network
+// at connect.
+func winConnectKind(s string) transcript.Kind {
+	if k := errKind(s); k != transcript.KindProtocol {
+		return k
+	}
+	return transcript.KindTimeout
 }

@@ -224,8 +224,12 @@ func TestControlProbe(t *testing.T) {
 		category, stage                  string
 		summary                          []string
 	}{
+		// The simulator listens on a loopback port, not 25: the port-25
+		// note would blame a port the site does not use.
 		{"port25-fails-control-passes", "banned-ip", "submission-ok", "direct_send", "", "reputation", "rcpt",
-			[]string{"almost certainly the site's IP or port 25, not the tenant or the mailbox"}},
+			[]string{"the control (submission on 587) passed", "the problem is specific to this path"}},
+		{"recipient-refused-control-passes", "recipient-unknown", "submission-ok", "direct_send", "", "recipient", "rcpt",
+			[]string{"rules out the network and the tenant's SMTP service", "specific to this path (the recipient"}},
 		{"both-fail-at-auth", "submission-auth-disabled", "submission-auth-disabled", "submission", loginAuth, "auth", "auth",
 			[]string{"the tenant's settings are the likely cause"}},
 		{"auth-fails-control-passes", "submission-bad-credentials", "submission-ok", "submission", loginAuth, "auth", "auth",
@@ -240,6 +244,9 @@ func TestControlProbe(t *testing.T) {
 			spec := writeSpec(t, dir, tc.name, tc.method, addr, ca, "starttls", tc.body+control(caddr, cca))
 			s := runSpec(t, dir, spec)
 			checkVerdict(t, s, tc.category, tc.stage, tc.summary, nil)
+			if v := s.Verdict.Summary + s.Verdict.Next; strings.Contains(v, "almost certainly") || strings.Contains(v, "meanwhile") {
+				t.Errorf("port-25 advice for a site not on port 25: %s\nnext: %s", s.Verdict.Summary, s.Verdict.Next)
+			}
 			if s.Control == nil || len(s.Control.Stages) == 0 || s.Control.Name != tc.name+".control" {
 				t.Fatalf("the JSON report lacks the control's stages: %+v", s.Control)
 			}

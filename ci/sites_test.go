@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -18,6 +15,7 @@ import (
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -120,21 +118,9 @@ func serveScenarios(t *testing.T, sites []*specs.Site) *sim.CA {
 		if err != nil {
 			t.Fatalf("site %s names no simulator scenario: %v", site.Name, err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca})
 		site.Endpoint.Host, site.Endpoint.MXDomain, site.Endpoint.ServerName = "127.0.0.1", "", "localhost"
-		if site.Endpoint.Port, err = strconv.Atoi(port); err != nil {
-			t.Fatal(fmt.Errorf("port %q: %w", port, err))
-		}
+		site.Endpoint.Port = addr.Port
 	}
 	return ca
 }

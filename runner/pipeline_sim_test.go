@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -35,18 +35,9 @@ func TestPipeliningGoldensAgainstSimulator(t *testing.T) {
 		if err != nil {
 			continue // sim's own tests pair every example with a scenario
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
+		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca})
 		s.Endpoint.Host, s.Endpoint.MXDomain, s.Endpoint.ServerName = "127.0.0.1", "", "localhost"
-		s.Endpoint.Port = ln.Addr().(*net.TCPAddr).Port
+		s.Endpoint.Port = addr.Port
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -17,6 +17,7 @@ import (
 	"github.com/smtpspec/smtpspec/dnsq/dnstest"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -56,17 +57,8 @@ func newReachEnv(t *testing.T, scenario string) *reachEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sim.NewServer(sc, sim.Options{CA: ca})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return &reachEnv{dns: d, port: ln.Addr().(*net.TCPAddr).Port, ca: ca}
+	_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca})
+	return &reachEnv{dns: d, port: addr.Port, ca: ca}
 }
 
 // site loads one site from HCL; {{DNS}} and {{PORT}} are replaced by the

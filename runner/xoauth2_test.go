@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -27,17 +27,8 @@ const (
 // startSim serves sc on loopback for the test and returns its port and CA.
 func startSim(t *testing.T, sc *sim.Scenario, opts sim.Options) (int, *sim.CA) {
 	t.Helper()
-	srv, err := sim.NewServer(sc, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().(*net.TCPAddr).Port, srv.CA()
+	srv, addr := simtest.StartScenario(t, sc, opts)
+	return addr.Port, srv.CA()
 }
 
 func scenario(t *testing.T, name string) *sim.Scenario {

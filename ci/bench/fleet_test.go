@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 )
 
 // The fleet benchmark (run by fleet.sh): N generated site specs against
@@ -219,17 +220,8 @@ func fleetSimulators(t *testing.T, dir string) (map[string]string, string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca, MaxSessions: *parallelFlag + 16})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		addrs[k.scenario] = ln.Addr().String()
+		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca, MaxSessions: *parallelFlag + 16})
+		addrs[k.scenario] = addr.String()
 	}
 	return addrs, caFile
 }

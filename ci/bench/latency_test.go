@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 )
 
 // The latency benchmark (run by latency.sh): for each method, smtpspec and
@@ -231,17 +232,8 @@ func simServers(t *testing.T, dir string) server {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		addrs[name] = ln.Addr().String()
+		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca})
+		addrs[name] = addr.String()
 	}
 	return server{name: "sim", caFile: caFile, addr: func(m method) string {
 		switch {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -141,22 +139,15 @@ func startSimulators(ca *sim.CA, sites []*specs.Site) (stop func(), err error) {
 			stop()
 			return nil, fmt.Errorf("example %q has no simulator scenario: %v", site.Name, err)
 		}
-		srv, err := sim.NewServer(sc, sim.Options{CA: ca})
-		if err != nil {
-			stop()
-			return nil, err
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		srv, addr, err := sim.Listen(sc, sim.Options{CA: ca})
 		if err != nil {
 			stop()
 			return nil, err
 		}
 		servers = append(servers, srv)
-		go srv.Serve(ln)
-		_, port, _ := net.SplitHostPort(ln.Addr().String())
 		site.Endpoint.Host = "127.0.0.1"
 		site.Endpoint.MXDomain = ""
-		site.Endpoint.Port, _ = strconv.Atoi(port)
+		site.Endpoint.Port = addr.Port
 		site.Endpoint.ServerName = "localhost"
 	}
 	return stop, nil

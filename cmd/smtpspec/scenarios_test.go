@@ -13,36 +13,19 @@ import (
 
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/sim/simtest"
 )
 
-// simSite starts scenario on loopback and returns a spec for it, written
-// in the spec language as a user would, with the simulator's CA as ca_file.
-type simSite struct {
-	name, method string
-	body         string // extra blocks (auth, client, envelope, expect, timeouts)
-}
-
+// startScenario serves scenario on loopback for the test and returns its
+// address and a file holding the CA that signed its certificate.
 func startScenario(t *testing.T, scenario string) (addr string, caFile string) {
 	t.Helper()
-	sc, err := sim.Find(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sim.NewServer(sc, sim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	srv, a := simtest.Start(t, scenario, sim.Options{})
 	caFile = filepath.Join(t.TempDir(), "sim-ca.pem")
 	if err := os.WriteFile(caFile, srv.CA().CertPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return ln.Addr().String(), caFile
+	return a.String(), caFile
 }
 
 func writeSpec(t *testing.T, dir, scenario, method, addr, caFile, tlsMode, body string) string {

@@ -28,17 +28,27 @@ import (
 // and diff as `smtpspec run`; -update or GOLDIE_UPDATE=1 rewrites them). A
 // subtest fails when the site fails its expectations or drifts.
 //
-// Without SMTPSPEC_SPECS it runs testdata/specs (sites named after
-// simulator scenarios) against the built-in Microsoft 365 simulator on
-// loopback, with goldens in testdata/sites: that is how this repository's
-// own CI exercises it, and nothing leaves the machine.
+// Without SMTPSPEC_SPECS it runs ownSites (sites named after simulator
+// scenarios) against the built-in Microsoft 365 simulator on loopback,
+// with goldens in testdata/sites: that is how this repository's own CI
+// exercises it, and nothing leaves the machine.
+// ownSites are three of the project's example specs, used as they are,
+// and one spec of this package's own that adds a file-level defaults
+// block (codes detail, a redact rule) to the relay example.
+var ownSites = []string{
+	filepath.Join("..", "specs", "examples", "submission-ok.hcl"),
+	filepath.Join("..", "specs", "examples", "directsend-ok.hcl"),
+	filepath.Join("..", "specs", "examples", "banned-ip.hcl"),
+	filepath.Join("testdata", "specs", "relay-ok.hcl"),
+}
+
 func TestSites(t *testing.T) {
 	ctx := context.Background()
 	paths, dir := os.Getenv("SMTPSPEC_SPECS"), os.Getenv("SMTPSPEC_GOLDEN")
 	var sites []*specs.Site
 	var opts runner.ProbeOptions
 	if paths == "" {
-		sites = loadSites(t, []string{filepath.Join("testdata", "specs")}, func(k string) string {
+		sites = loadSites(t, ownSites, func(k string) string {
 			if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
 				return "demo-password-not-a-secret" // the simulator accepts any credentials
 			}

@@ -63,27 +63,8 @@ func badServer(t *testing.T, pki *testPKI, k badCert) *tls.Config {
 // newTrustedCA makes a CA and adds it to pki's trusted pool.
 func newTrustedCA(t *testing.T, pki *testPKI) (*x509.Certificate, *ecdsa.PrivateKey) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(99),
-		Subject:               pkix.Name{CommonName: "smtpspec hostile test CA"},
-		NotBefore:             time.Now().Add(-96 * time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Valid from four days back, so expired leaves can still chain to it.
+	ca, key := newCA(t, "smtpspec hostile test CA", time.Now().Add(-96*time.Hour))
 	pki.pool.AddCert(ca)
 	return ca, key
 }

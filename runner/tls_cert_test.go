@@ -23,31 +23,38 @@ type testPKI struct {
 	leaf  tls.Certificate
 }
 
-// newPKI issues a certificate for names (DNS names or IP addresses).
-func newPKI(t *testing.T, names ...string) *testPKI {
+// newCA makes a self-signed test CA valid from notBefore for a day from now.
+func newCA(t *testing.T, cn string, notBefore time.Time) (*x509.Certificate, *ecdsa.PrivateKey) {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
+	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "smtpspec test CA"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             notBefore,
+		NotAfter:              time.Now().Add(24 * time.Hour),
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, err := x509.ParseCertificate(caDER)
+	ca, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ca, key
+}
+
+// newPKI issues a certificate for names (DNS names or IP addresses).
+func newPKI(t *testing.T, names ...string) *testPKI {
+	t.Helper()
+	now := time.Now()
+	ca, caKey := newCA(t, "smtpspec test CA", now.Add(-time.Hour))
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +82,8 @@ func newPKI(t *testing.T, names ...string) *testPKI {
 	pool.AddCert(ca)
 	return &testPKI{
 		pool:  pool,
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		leaf:  tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key},
+		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}),
+		leaf:  tls.Certificate{Certificate: [][]byte{der, ca.Raw}, PrivateKey: key},
 	}
 }
 

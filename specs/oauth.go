@@ -72,22 +72,9 @@ func (d *decoder) oauth(sd *siteDecode, b *hcl.Block, token *hcl.Attribute) {
 
 // oauthClient reads the client credentials and the token request.
 func (d *decoder) oauthClient(o *OAuth, b *hcl.Block, attrs hcl.Attributes) {
-	if attr := attrs["client_id"]; attr != nil {
-		o.ClientID, _ = d.word(attr, "00000000-0000-0000-0000-000000000000")
-	} else {
-		d.errorAt(b.DefRange, "Missing client_id",
-			"oauth needs client_id = \"...\": the Application (client) ID of the Entra ID app registration that holds "+
-				"the SMTP.SendAsApp permission (or give a token obtained elsewhere with auth.token = env(\"NAME\")).")
-	}
-	if attr := attrs["client_secret"]; attr != nil {
-		if name, call, ok := d.secretRef(attr); ok {
-			o.ClientSecret, _ = d.readSecret(name, call)
-		}
-	} else {
-		d.errorAt(b.DefRange, "Missing client_secret",
-			"oauth needs client_secret = env(\"NAME\"), naming the environment variable that holds the app "+
-				"registration's client secret value (not its secret ID).")
-	}
+	o.ClientID, o.ClientSecret = d.clientCredentials(b, attrs, "oauth",
+		"the Entra ID app registration that holds the SMTP.SendAsApp permission "+
+			"(or give a token obtained elsewhere with auth.token = env(\"NAME\")).")
 	if attr := attrs["scope"]; attr != nil {
 		if s, ok := d.word(attr, DefaultOAuthScope); ok {
 			o.Scope = s
@@ -137,4 +124,27 @@ func loopbackHost(h string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// clientCredentials reads client_id and client_secret = env(...) of an
+// app registration (oauth and trace blocks). block names the block in
+// messages; idPurpose says what the app registration needs, after
+// "client_id = \"...\": the Application (client) ID of ".
+func (d *decoder) clientCredentials(b *hcl.Block, attrs hcl.Attributes, block, idPurpose string) (id string, secret Secret) {
+	if attr := attrs["client_id"]; attr != nil {
+		id, _ = d.word(attr, "00000000-0000-0000-0000-000000000000")
+	} else {
+		d.errorAt(b.DefRange, "Missing client_id",
+			"%s needs client_id = \"...\": the Application (client) ID of %s", block, idPurpose)
+	}
+	if attr := attrs["client_secret"]; attr != nil {
+		if name, call, ok := d.secretRef(attr); ok {
+			secret, _ = d.readSecret(name, call)
+		}
+	} else {
+		d.errorAt(b.DefRange, "Missing client_secret",
+			"%s needs client_secret = env(\"NAME\"), naming the environment variable that holds the app "+
+				"registration's client secret value (not its secret ID).", block)
+	}
+	return id, secret
 }

@@ -53,22 +53,8 @@ func (d *decoder) trace(sd *siteDecode, b *hcl.Block) {
 			"trace needs tenant_id = \"...\" (the Directory (tenant) ID, or a verified domain such as "+
 				"contoso.onmicrosoft.com): message trace is queried per tenant.")
 	}
-	if attr := attrs["client_id"]; attr != nil {
-		tr.ClientID, _ = d.word(attr, "00000000-0000-0000-0000-000000000000")
-	} else {
-		d.errorAt(b.DefRange, "Missing client_id",
-			"trace needs client_id = \"...\": the Application (client) ID of an app registration with the application "+
-				"permission ExchangeMessageTrace.Read.All (admin consent granted).")
-	}
-	if attr := attrs["client_secret"]; attr != nil {
-		if name, call, ok := d.secretRef(attr); ok {
-			tr.ClientSecret, _ = d.readSecret(name, call)
-		}
-	} else {
-		d.errorAt(b.DefRange, "Missing client_secret",
-			"trace needs client_secret = env(\"NAME\"), naming the environment variable that holds the app "+
-				"registration's client secret value (not its secret ID).")
-	}
+	tr.ClientID, tr.ClientSecret = d.clientCredentials(b, attrs, "trace",
+		"an app registration with the application permission ExchangeMessageTrace.Read.All (admin consent granted).")
 	if attr := attrs["wait"]; attr != nil {
 		tr.Wait = d.traceWait(attr)
 	}

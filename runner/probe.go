@@ -79,8 +79,11 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
-	if opts.RootCAs == nil && checks.Reaches(s.Plan(), checks.TLS) {
-		PreloadSystemRoots() // roots.go: the load overlaps the round trips before the handshake
+	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && checks.Reaches(s.Plan(), checks.TLS) {
+		// roots.go: the load overlaps the round trips before the handshake.
+		// With a ca_file the chain is verified against it first (trust in
+		// tls.go), and the system's roots are read only if that fails.
+		PreloadSystemRoots()
 	}
 	if s.Timeouts.Total > 0 {
 		var cancel context.CancelFunc

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"crypto/x509"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -27,7 +28,12 @@ func TestSystemRootsShared(t *testing.T) {
 			if i%2 == 0 {
 				file = caFile
 			}
-			pool, err := rootPool(nil, file)
+			tr, err := newTrust(nil, file)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			pool, err := tr.full()
 			if err != nil {
 				t.Error(err)
 				return
@@ -44,5 +50,56 @@ func TestSystemRootsShared(t *testing.T) {
 	}
 	if !systemRootPool().Equal(systemRootPool()) {
 		t.Error("two copies of the system roots differ")
+	}
+}
+
+// TestTrustAnchorsFirst: a chain that ends at the ca_file's certificate is
+// verified without building the full trust (the system's roots are never
+// read for it); one that does not is verified against the full trust, and
+// its error is the full trust's.
+func TestTrustAnchorsFirst(t *testing.T) {
+	pki := newPKI(t, "localhost")
+	other := newPKI(t, "localhost")
+	leaf, err := x509.ParseCertificate(pki.leaf.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		caFile   string
+		pool     *x509.CertPool // ProbeOptions.RootCAs; nil: the system's
+		wantFull bool           // the full trust must be consulted
+		wantErr  string
+	}{
+		{"ca_file signs the chain", pki.caFile(t), nil, false, ""},
+		{"ca_file signs the chain, wrong name", pki.caFile(t), nil, true, "certificate is valid for localhost, not mx.example"},
+		{"another ca_file, roots sign it", other.caFile(t), pki.pool, true, ""},
+		{"another ca_file, nothing signs it", other.caFile(t), x509.NewCertPool(), true, "certificate signed by unknown authority"},
+		{"no ca_file", "", pki.pool, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := newTrust(tt.pool, tt.caFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := tr.full
+			usedFull := false
+			tr.full = func() (*x509.CertPool, error) { usedFull = true; return full() }
+			name := "localhost"
+			if strings.Contains(tt.name, "wrong name") {
+				name = "mx.example"
+			}
+			err = tr.verify(leaf, x509.NewCertPool(), name)
+			if usedFull != tt.wantFull {
+				t.Errorf("full trust consulted: %t, want %t", usedFull, tt.wantFull)
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("verify: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("verify: %v, want %q", err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -24,12 +24,12 @@ func (s *session) starttls() transcript.StageResult {
 // transcript's lines: a handshake has no protocol lines.
 func (s *session) handshake() transcript.StageResult {
 	ep, cl := s.site.Endpoint, s.site.Client
-	roots, err := rootPool(s.opts.RootCAs, ep.CAFile)
+	trust, err := newTrust(s.opts.RootCAs, ep.CAFile)
 	if err != nil {
 		return transcript.StageResult{Status: transcript.Fail,
 			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Err: err}}
 	}
-	tc := &tlsCheck{name: ep.ServerName, roots: roots, skip: ep.InsecureSkipVerify}
+	tc := &tlsCheck{name: ep.ServerName, trust: trust, skip: ep.InsecureSkipVerify}
 	if tc.name == "" {
 		tc.name = s.host
 	}

@@ -1,9 +1,9 @@
 package checks
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -23,7 +23,7 @@ type Entry struct {
 	// Pattern matches the reply text loosely (texts vary over time, see
 	// FACTS.md README: match codes and enhanced codes first, text loosely).
 	// nil means code and enhanced code alone identify the reply.
-	Pattern   *regexp.Regexp
+	Pattern   *lazyre.Regexp
 	Stage     string // the stage where it is seen
 	Category  Category
 	Step      int // checklist step (DESIGN.md)

@@ -1,9 +1,9 @@
 package checks
 
 import (
-	"regexp"
 	"slices"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -58,17 +58,17 @@ var (
 	timedOut = []transcript.Kind{transcript.KindTimeout}
 
 	// Go's crypto/tls words for "no TLS version in common".
-	versionRE = regexp.MustCompile(`(?i)protocol version|no supported versions|unsupported (protocol )?version|version not supported|wrong version number`)
+	versionRE = lazyre.New(`(?i)protocol version|no supported versions|unsupported (protocol )?version|version not supported|wrong version number`)
 	// A TLS client talking to a plaintext (STARTTLS) port.
-	notTLSRE = regexp.MustCompile(`(?i)first record does not look like a TLS handshake|unknown protocol|wrong version number|unexpected packet format`)
-	certRE   = regexp.MustCompile(`(?i)x509|certificate`)
-	caFileRE = regexp.MustCompile(`ca_file`)
+	notTLSRE = lazyre.New(`(?i)first record does not look like a TLS handshake|unknown protocol|wrong version number|unexpected packet format`)
+	certRE   = lazyre.New(`(?i)x509|certificate`)
+	caFileRE = lazyre.New(`ca_file`)
 	// The probe words a connection lost mid-handshake as a tls error
 	// ("connection reset by ... during the TLS handshake").
-	cutRE       = regexp.MustCompile(`(?i)connection (reset|closed)|\bEOF\b|broken pipe`)
-	authorityRE = regexp.MustCompile(`(?i)unknown authority|self[- ]signed|local issuer|not trusted`)
-	nameRE      = regexp.MustCompile(`(?i)valid for .*, not |not valid for|doesn't contain|does not match|hostname mismatch`)
-	expiredRE   = regexp.MustCompile(`(?i)expired|not yet valid`)
+	cutRE       = lazyre.New(`(?i)connection (reset|closed)|\bEOF\b|broken pipe`)
+	authorityRE = lazyre.New(`(?i)unknown authority|self[- ]signed|local issuer|not trusted`)
+	nameRE      = lazyre.New(`(?i)valid for .*, not |not valid for|doesn't contain|does not match|hostname mismatch`)
+	expiredRE   = lazyre.New(`(?i)expired|not yet valid`)
 )
 
 var errRules = []errRule{
@@ -195,7 +195,7 @@ func cutDuringTLS(sc *scene, f transcript.StageResult) bool {
 	return f.Err != nil && (slices.Contains(cut, f.Err.Kind) || cutRE.MatchString(f.Err.Text))
 }
 
-func matches(re *regexp.Regexp) func(*scene, transcript.StageResult) bool {
+func matches(re *lazyre.Regexp) func(*scene, transcript.StageResult) bool {
 	return func(_ *scene, f transcript.StageResult) bool { return re.MatchString(errText(f)) }
 }
 
@@ -205,7 +205,7 @@ func versionFailure(sc *scene, f transcript.StageResult) bool {
 
 // certFailure matches a certificate that did not verify, and whose reason
 // matches re (nil: any reason).
-func certFailure(re *regexp.Regexp) func(*scene, transcript.StageResult) bool {
+func certFailure(re *lazyre.Regexp) func(*scene, transcript.StageResult) bool {
 	return func(sc *scene, f transcript.StageResult) bool {
 		if !unverified(sc.t.TLS) && !certRE.MatchString(errText(f)) {
 			return false

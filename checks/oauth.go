@@ -2,11 +2,11 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -115,7 +115,7 @@ const (
 
 // guidRE is a directory (tenant) id; a tenant_id written as a domain
 // cannot be compared with the token's tid.
-var guidRE = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var guidRE = lazyre.New(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // tokenFindings is the token self-check: what commonly makes Exchange
 // Online refuse an XOAUTH2 token (FACTS.md 4.2).

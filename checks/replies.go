@@ -1,9 +1,9 @@
 package checks
 
 import (
-	"regexp"
 	"slices"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -65,21 +65,21 @@ type replyRule struct {
 	stages []string       // nil: any stage
 	class  int            // reply class (4, 5), 0: any
 	code   int            // exact code, 0: any
-	text   *regexp.Regexp // must match the reply text, nil: any
+	text   *lazyre.Regexp // must match the reply text, nil: any
 	id     string         // stable rule name (Verdict.Rule)
 	src    string         // the public source it rests on
 	finding
 }
 
 // blockWords marks a session refusal that is about who is connecting.
-var blockWords = regexp.MustCompile(`(?i)block|black ?list|listed|spam|reputation|banned|denied|not allowed|poor`)
+var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned|denied|not allowed|poor`)
 
 // relayWords marks a refusal to relay: the server will not take mail for
 // that domain from this client (not authenticated, IP or certificate not
 // allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
 // "Relaying denied", Exchange "Unable to relay", Exim "relay not
 // permitted", qmail "not in my list of allowed rcpthosts".
-var relayWords = regexp.MustCompile(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
+var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
 
 var replyRules = []replyRule{
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{Service, 10,
@@ -125,13 +125,13 @@ var replyRules = []replyRule{
 	// A reply whose command is unknown: by the enhanced code's subject
 	// (RFC 3463 section 3: 1 addressing, 2 mailbox, 5 protocol, 7 security
 	// or policy).
-	{id: "unstaged-address", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.[12]\.`), finding: finding{Recipient, 5,
+	{id: "unstaged-address", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.[12]\.`), finding: finding{Recipient, 5,
 		"the server refused an address or mailbox (5.1.x/5.2.x)",
 		"check the addresses the device uses (MAIL FROM and the recipients)"}},
-	{id: "unstaged-protocol", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.5\.`), finding: finding{Config, 3,
+	{id: "unstaged-protocol", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.5\.`), finding: finding{Config, 3,
 		"the server refused a command as malformed or out of sequence (5.5.x)",
 		"check the device's SMTP settings (EHLO, STARTTLS, AUTH mechanism) against Microsoft 365's"}},
-	{id: "unstaged-policy", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: regexp.MustCompile(`^5\.7\.`), finding: finding{Policy, 5,
+	{id: "unstaged-policy", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{Policy, 5,
 		"the server refused the mail by security or policy (5.7.x)",
 		"look the enhanced code up in Microsoft's NDR table (https://aka.ms/PillarEmailNDR) and record the full reply (checklist step 10)"}},
 	{id: "unstaged-refused", src: srcRFC5321, stages: []string{Unstaged}, class: 5, finding: finding{Service, 10,

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/transcript"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // event is one thing a parser read in a capture, in the capture's order.
@@ -33,10 +35,10 @@ const (
 )
 
 // replyLineRE is one reply line: code, separator, text.
-var replyLineRE = lazyCompile(`^([2-5]\d\d)([ -]|$)(.*)$`)
+var replyLineRE = lazyre.New(`^([2-5]\d\d)([ -]|$)(.*)$`)
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.
-var enhancedOnlyRE = lazyCompile(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
+var enhancedOnlyRE = lazyre.New(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
 
 // parseReplyLine reads "550 5.7.606 text" as a one-line reply; a text
 // that starts with an enhanced code and no reply code ("5.7.57 Client not

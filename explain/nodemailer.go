@@ -2,6 +2,8 @@ package explain
 
 import (
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // nodemailer's logger (logger: true, debug: true) writes
@@ -9,12 +11,12 @@ import (
 // send prints the Error object: "Error: Invalid login: 535 ...", then
 // code: 'EAUTH', response: '535 ...', responseCode: 535, command: 'AUTH LOGIN'.
 var (
-	nmLogRE     = lazyCompile(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
-	nmFieldRE   = lazyCompile(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
-	nmErrorRE   = lazyCompile(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
-	nmEstRE     = lazyCompile(`^Connection established to (\S+)`)
-	nmResolveRE = lazyCompile(`^Resolved (\S+) as (\S+)`)
-	nmComment   = lazyCompile(`\s*/\*.*\*/\s*$`)
+	nmLogRE     = lazyre.New(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
+	nmFieldRE   = lazyre.New(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
+	nmErrorRE   = lazyre.New(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
+	nmEstRE     = lazyre.New(`^Connection established to (\S+)`)
+	nmResolveRE = lazyre.New(`^Resolved (\S+) as (\S+)`)
+	nmComment   = lazyre.New(`\s*/\*.*\*/\s*$`)
 )
 
 func parseNodemailer(lines []string) ([]event, int) {

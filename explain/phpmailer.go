@@ -3,6 +3,8 @@ package explain
 import (
 	"html"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // PHPMailer's SMTP debug output (SMTPDebug 2 or more): "[date] SERVER ->
@@ -12,13 +14,13 @@ import (
 // the final "SMTP Error: Could not authenticate." Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
-	pmOpenRE    = lazyCompile(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
-	pmFailRE    = lazyCompile(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
-	pmTLSFailRE = lazyCompile(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = lazyCompile(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
-	pmCmdFailRE = lazyCompile(`^(.+?) command failed:\s*(.*)$`)
+	pmServerRE  = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmOpenRE    = lazyre.New(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
+	pmFailRE    = lazyre.New(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
+	pmTLSFailRE = lazyre.New(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
+	pmErrorRE   = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmCmdFailRE = lazyre.New(`^(.+?) command failed:\s*(.*)$`)
 )
 
 // pmStage is the stage of the command a "... command failed" error names.

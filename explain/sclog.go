@@ -2,12 +2,14 @@ package explain
 
 import (
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
 // RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
-var scLineRE = lazyCompile(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
+var scLineRE = lazyre.New(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {

@@ -2,16 +2,18 @@ package explain
 
 import (
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // swaks prefixes (swaks(1), "OUTPUT"): "<-" and " ->" plaintext, "<~" and
 // " ~>" inside TLS; "<**"/"<~*" mark an error reply; "===" informational
 // lines, "***" errors.
 var (
-	swaksServerRE = lazyCompile(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
-	swaksClientRE = lazyCompile(`^\s*(?:-|~|\*)>\s?(.*)$`)
-	swaksTryRE    = lazyCompile(`^=== Trying (\S+?)(?:\.\.\.)?$`)
-	swaksTLSRE    = lazyCompile(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
+	swaksServerRE = lazyre.New(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
+	swaksClientRE = lazyre.New(`^\s*(?:-|~|\*)>\s?(.*)$`)
+	swaksTryRE    = lazyre.New(`^=== Trying (\S+?)(?:\.\.\.)?$`)
+	swaksTLSRE    = lazyre.New(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
 )
 
 func parseSwaks(lines []string) ([]event, int) {

@@ -10,14 +10,13 @@
 package golden
 
 import (
-	"regexp"
-
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // scrubber replaces one kind of volatile text.
 type scrubber struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	repl string
 }
 
@@ -29,31 +28,31 @@ var scrubbers = []scrubber{
 	// every connection), with the regional suffixes error replies carry:
 	// BY1PR10CA0041.outlook.office365.com, MN2PR05CA0004.namprd05.prod.outlook.com,
 	// SN1NAM02FT0049.mail.protection.outlook.com, <HOST>.eop-nam02.prod.protection.outlook.com.
-	{regexp.MustCompile(`(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:outlook\.office365\.com|outlook\.com|outlook\.cn)\b`), "<HOST>"},
+	{lazyre.New(`(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:outlook\.office365\.com|outlook\.com|outlook\.cn)\b`), "<HOST>"},
 	// RFC 1123 dates in banners: "Mon, 1 Jun 2015 12:00:00 +0000".
-	{regexp.MustCompile(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}(?: \([A-Z]+\))?`), "<DATE>"},
+	{lazyre.New(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}(?: \([A-Z]+\))?`), "<DATE>"},
 	// ISO 8601 timestamps in error replies: 2023-09-12T20:59:57.214Z.
-	{regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b`), "<TS>"},
+	{lazyre.New(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b`), "<TS>"},
 	// 16-hex session tokens, alone in brackets or after host and time.
-	{regexp.MustCompile(`\b[0-9A-F]{16}\b`), "<TOKEN>"},
+	{lazyre.New(`\b[0-9A-F]{16}\b`), "<TOKEN>"},
 	// The run token smtpspec puts in Subject and Message-ID.
-	{regexp.MustCompile(`\bsmtpspec-[0-9a-f]{16}\b`), "<RUN-TOKEN>"},
+	{lazyre.New(`\bsmtpspec-[0-9a-f]{16}\b`), "<RUN-TOKEN>"},
 	// Exchange's end-of-data reply: "<msgid> [InternalId=123, Hostname=...]".
-	{regexp.MustCompile(`InternalId=\d+`), "InternalId=<ID>"},
+	{lazyre.New(`InternalId=\d+`), "InternalId=<ID>"},
 	// Postfix-style queue ids: "queued as 4Xm3Yk0Jq5z1".
-	{regexp.MustCompile(`(?i)\bqueued as [0-9A-Za-z]+\b`), "queued as <QUEUE-ID>"},
+	{lazyre.New(`(?i)\bqueued as [0-9A-Za-z]+\b`), "queued as <QUEUE-ID>"},
 	// IPv6 address literals ("Hello [::1]", "[IPv6:2001:db8::1]").
-	{regexp.MustCompile(`\[(?:IPv6:)?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*\]`), "[<IP>]"},
+	{lazyre.New(`\[(?:IPv6:)?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*\]`), "[<IP>]"},
 	// IPv4 addresses anywhere ("Hello [203.0.113.7]", "banned sending IP [..]").
-	{regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`), "<IP>"},
+	{lazyre.New(`\b(?:\d{1,3}\.){3}\d{1,3}\b`), "<IP>"},
 }
 
 // The greeting and the first EHLO line name the server's host: scrub it
 // for any server, not only Microsoft's, so a relay that rotates host
 // names does not churn goldens.
 var (
-	bannerHost = regexp.MustCompile(`^(220[ -])(\S+)`)
-	ehloHost   = regexp.MustCompile(`^(250[ -])(\S+)( Hello\b.*)?$`)
+	bannerHost = lazyre.New(`^(220[ -])(\S+)`)
+	ehloHost   = lazyre.New(`^(250[ -])(\S+)( Hello\b.*)?$`)
 )
 
 // Normalize returns a copy of lines with volatile parts replaced by stable
@@ -83,7 +82,7 @@ func Normalize(lines []transcript.Line) []transcript.Line {
 
 // replyPrefix is the "250-" / "550 " that starts a reply line; it is kept
 // apart so that a host name right after it is not read as "250-host".
-var replyPrefix = regexp.MustCompile(`^\d{3}[ -]`)
+var replyPrefix = lazyre.New(`^\d{3}[ -]`)
 
 // NormalizeText applies the built-in scrubbers to one line.
 func NormalizeText(s string) string {

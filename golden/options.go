@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -68,7 +69,7 @@ func codes(l transcript.Line, capability bool) string {
 }
 
 // enhancedCode is an RFC 3463 code at the start of a reply's text.
-var enhancedCode = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}\b`)
+var enhancedCode = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}\b`)
 
 // isEHLOStage says whether stage's replies list capabilities.
 func isEHLOStage(stage string) bool { return stage == "ehlo" || stage == "ehlo_tls" }

@@ -3,11 +3,11 @@ package reputation
 import (
 	"context"
 	"net"
-	"regexp"
 	"strings"
 
 	"github.com/miekg/dns"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -42,7 +42,7 @@ func checkPTR(ctx context.Context, q Querier, ip net.IP) *transcript.PTRResult {
 }
 
 // genericWords are labels ISPs use for dynamic and residential ranges.
-var genericWords = regexp.MustCompile(`(?i)(^|[.\-_\d])(dyn|dynamic|dhcp|pool|dsl|adsl|xdsl|vdsl|cable|cpe|ppp|pppoe|dial|dialup|client|cust|customer|residential|broadband|home|user|fibre|fiber|ftth|fios|mobile|wireless|lte|unassigned|nat)([.\-_\d]|$)`)
+var genericWords = lazyre.New(`(?i)(^|[.\-_\d])(dyn|dynamic|dhcp|pool|dsl|adsl|xdsl|vdsl|cable|cpe|ppp|pppoe|dial|dialup|client|cust|customer|residential|broadband|home|user|fibre|fiber|ftth|fios|mobile|wireless|lte|unassigned|nat)([.\-_\d]|$)`)
 
 // GenericName reports whether name looks like an ISP's generic name for
 // ip rather than a mail server's: it spells the address, or carries a

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/miekg/dns"
 
 	"github.com/smtpspec/smtpspec/dnsq"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -180,7 +180,7 @@ func firstIP(s string) string {
 
 // helloRE finds the address in an EHLO reply's first line: Microsoft
 // writes "Hello [203.0.113.7]" (FACTS.md 2.1, 2.2).
-var helloRE = regexp.MustCompile(`(?i)\bHello \[(?:IPv6:)?([0-9A-Fa-f:.]+)\]`)
+var helloRE = lazyre.New(`(?i)\bHello \[(?:IPv6:)?([0-9A-Fa-f:.]+)\]`)
 
 // EHLOAddress returns the client address an EHLO reply names, or "".
 func EHLOAddress(line string) string {

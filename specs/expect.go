@@ -7,12 +7,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // enhancedRE is an RFC 3463 enhanced status code as Microsoft 365 writes
 // them (5.7.606 has a three-digit detail).
-var enhancedRE = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}$`)
+var enhancedRE = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}$`)
 
 // noReply are the stages that end without an SMTP reply: a code can never
 // match there, only an error kind.

@@ -1,11 +1,12 @@
 package specs
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // Limits of envelope.message_size. Sizes are binary, as Exchange counts
@@ -17,7 +18,7 @@ const (
 	maxMessageSize = 1 << 30
 )
 
-var sizeRE = regexp.MustCompile(`^(?i)\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$`)
+var sizeRE = lazyre.New(`^(?i)\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$`)
 
 var sizeUnits = map[string]int64{"": 1, "B": 1, "KB": 1 << 10, "KIB": 1 << 10, "MB": 1 << 20, "MIB": 1 << 20, "GB": 1 << 30, "GIB": 1 << 30}
 

@@ -1,12 +1,12 @@
 package specs
 
 import (
-	"regexp"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // siteDecode is one site being decoded: the Site and what the cross-checks
@@ -34,7 +34,7 @@ type stageRef struct {
 
 // siteNameRE: site names become golden file names (<name>.golden), so no
 // separators, spaces or leading dot.
-var siteNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var siteNameRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // site decodes one site block. The Site is complete only when no error was
 // added; file() drops it otherwise.

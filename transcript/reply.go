@@ -1,9 +1,10 @@
 package transcript
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // Reply is one SMTP reply, possibly multi-line (RFC 5321 section 4.2).
@@ -15,7 +16,7 @@ type Reply struct {
 
 // enhancedRE matches an RFC 3463 code at the start of a reply text. Some
 // middleboxes (Cisco ESA) write "#5.5.1"; the hash is accepted.
-var enhancedRE = regexp.MustCompile(`^#?([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)`)
+var enhancedRE = lazyre.New(`^#?([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)`)
 
 // ParseEnhanced returns the RFC 3463 code that starts text, or "".
 func ParseEnhanced(text string) string {

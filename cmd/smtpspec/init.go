@@ -9,13 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/template"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -30,7 +30,7 @@ type initData struct {
 	Site, Domain, MXHost, Secret string
 }
 
-var siteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var siteName = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // cmdInit writes a commented starting spec for one site: Microsoft's
 // recommended settings for the method, secrets as env(...) placeholders.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -33,7 +34,12 @@ type runFlags struct {
 }
 
 func cmdRun(ctx context.Context, e env, args []string) int {
-	runner.PreloadSystemRoots() // off the critical path: overlaps reading specs and the first round trips
+	// The reply catalog's, rules' and normaliser's expressions
+	// (internal/lazyre), compiled while the first round trips are on the
+	// wire instead of before main or after the last reply. The system's
+	// roots are read the same way, by the probes that need them
+	// (runner.PreloadSystemRoots).
+	go lazyre.CompileAll()
 	var f runFlags
 	fs := newFlags("run", "[flags] [PATH...]   (default PATH: specs/)", e)
 	fs.StringVar(&f.golden, "golden", "golden", "folder of golden transcripts (`DIR`)")

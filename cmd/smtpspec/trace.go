@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -17,7 +17,7 @@ import (
 )
 
 // tokenRE is a run token as runner.NewToken makes them.
-var tokenRE = regexp.MustCompile(`^smtpspec-[0-9a-f]{16}$`)
+var tokenRE = lazyre.New(`^smtpspec-[0-9a-f]{16}$`)
 
 // cmdTrace looks a run's message up in message trace later, with the
 // site's trace block: `smtpspec trace --site NAME --token TOKEN`. Exit 0

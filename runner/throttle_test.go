@@ -85,6 +85,36 @@ func TestThrottleSuccessClears(t *testing.T) {
 	}
 }
 
+// TestThrottlePassWritesNothingNew: an accepted AUTH with no failure to
+// clear leaves the state as it is (no file created, none rewritten), so a
+// passing submission probe ends without an fsync'd write.
+func TestThrottlePassWritesNothingNew(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	dir := t.TempDir()
+	th := &Throttle{Path: filepath.Join(dir, "state", ThrottleFile), Now: func() time.Time { return now }}
+	site, other := testSite(587), testSite(2525)
+	mustRecord(t, th, site, authResult(transcript.Pass, 0))
+	if _, err := os.Stat(th.Path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("state written after a plain pass: %v", err)
+	}
+	mustRecord(t, th, other, authResult(transcript.Fail, 535))
+	before, err := os.Stat(th.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRecord(t, th, site, authResult(transcript.Pass, 0)) // another mailbox: nothing to clear
+	after, err := os.Stat(th.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("state rewritten by a pass that had nothing to clear")
+	}
+	if err := th.Check(other); err == nil {
+		t.Error("the other mailbox's failure was lost")
+	}
+}
+
 func TestThrottleDamagedState(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ThrottleFile)
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {

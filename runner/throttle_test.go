@@ -115,6 +115,26 @@ func TestThrottlePassWritesNothingNew(t *testing.T) {
 	}
 }
 
+// TestThrottleSeesOtherWriters: the state a Throttle keeps in memory is
+// re-read when another process (another Throttle on the same file) has
+// replaced the file since.
+func TestThrottleSeesOtherWriters(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), ThrottleFile)
+	clock := func() time.Time { return now }
+	a, b := &Throttle{Path: path, Now: clock}, &Throttle{Path: path, Now: clock}
+	site := testSite(587)
+	mustRecord(t, a, site, authResult(transcript.Fail, 535))
+	if err := b.Check(site); err == nil {
+		t.Fatal("the other process does not see the failure")
+	}
+	b.Force = true
+	mustRecord(t, b, site, authResult(transcript.Pass, 0)) // fixed and forced elsewhere
+	if err := a.Check(site); err != nil {
+		t.Errorf("still throttled after another process cleared the mailbox: %v", err)
+	}
+}
+
 func TestThrottleDamagedState(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ThrottleFile)
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {

@@ -15,7 +15,8 @@ import (
 var dottedQuad = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
 
 // FuzzNormalize feeds arbitrary server lines (banner, EHLO reply, any
-// reply) through Normalize and Render. They must not panic, must be pure
+// reply) through Normalize and Render. No scrubber's prefilter may reject
+// a line its expression matches. They must not panic, must be pure
 // (same input, same output), keep every line's direction and stage, leave
 // no IPv4 address and no line break that was not there, and render one
 // golden line per protocol line. Seeds: testdata/fuzz-normalize, three
@@ -43,6 +44,9 @@ func FuzzNormalize(f *testing.F) {
 			{Dir: transcript.Server, Stage: "ehlo", Text: ehlo},
 			{Dir: transcript.Client, Stage: "rcpt", Text: "RCPT TO:<a@contoso.com>"},
 			{Dir: transcript.Server, Stage: "rcpt", Text: reply},
+		}
+		for _, text := range []string{banner, ehlo, reply} {
+			checkPrefilters(t, text)
 		}
 		out := Normalize(in)
 		if again := Normalize(in); !reflect.DeepEqual(out, again) {
@@ -79,4 +83,49 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkPrefilters fails when a scrubber's prefilter (scrubber.may) turns
+// away a line its expression matches, at any step of NormalizeText.
+func checkPrefilters(t *testing.T, s string) {
+	t.Helper()
+	s = s[len(replyPrefix.FindString(s)):]
+	for i, sc := range scrubbers {
+		if sc.re.MatchString(s) && !sc.may(s) {
+			t.Errorf("scrubber %d (%s): prefilter rejects %q, which it matches", i, sc.re, s)
+		}
+		s = sc.re.ReplaceAllString(s, sc.repl)
+	}
+}
+
+// TestScrubberPrefilters: every line of the stored goldens' sources and a
+// set of edge cases pass each prefilter whenever the expression matches,
+// and the prefilters do turn lines away (they are not all "true").
+func TestScrubberPrefilters(t *testing.T) {
+	lines := []string{
+		"250-BY1PR10CA0041.outlook.office365.com Hello [203.0.113.7]",
+		"220 SN1NAM02FT0049.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Mon, 1 Jun 2015 12:00:00 +0000",
+		"550 5.7.1 Service unavailable; Client host [198.51.100.9] blocked using Spamhaus",
+		"421 4.3.2 Service not available [MN2PR05CA0004.namprd05.prod.OUTLOOK.COM 2023-09-12T20:59:57.214Z 08DBB2A1F8C7B5D3]",
+		"250 2.0.0 OK <smtpspec-0123456789abcdef@contoso.com> [InternalId=123, Hostname=X]",
+		"250 2.0.0 Ok: QUEUED AS 4Xm3Yk0Jq5z1",
+		"250-mx.contoso.test Hello [IPv6:2001:db8::1]",
+		"250 mx.example Hello [::1]",
+		"220 mx.outloo\u212a.com ESMTP", // Kelvin sign: (?i) folds it to k
+		"250 ſmtp OK",
+		"250 2.1.5 Recipient OK",
+		"",
+	}
+	for _, l := range lines {
+		checkPrefilters(t, l)
+	}
+	rejected := 0
+	for _, sc := range scrubbers {
+		if !sc.may("250 2.1.5 Recipient OK") {
+			rejected++
+		}
+	}
+	if rejected < len(scrubbers)-1 {
+		t.Errorf("only %d of %d prefilters turn away a plain reply", rejected, len(scrubbers))
+	}
 }

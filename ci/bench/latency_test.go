@@ -37,10 +37,17 @@ type method struct {
 	method   string // the spec's method
 	auth     string // "" (none), LOGIN, PLAIN or XOAUTH2
 	from, to string
+	// systemRoots: the spec names no ca_file, as a spec for Microsoft 365
+	// does, and the server's CA is added to a copy of the system's roots
+	// (SSL_CERT_FILE): smtpspec then reads and parses the system's ~300
+	// roots as it does against Microsoft 365, which with a ca_file it
+	// does not (runner/tls.go).
+	systemRoots bool
 }
 
 var methods = []method{
 	{name: "direct_send", floor: 7, method: "direct_send", from: "scanner@contoso.com", to: "frontdesk@contoso.com"},
+	{name: "direct_send, sys roots", floor: 7, method: "direct_send", from: "scanner@contoso.com", to: "frontdesk@contoso.com", systemRoots: true},
 	{name: "relay", floor: 7, method: "relay", from: "scanner@contoso.com", to: "orders@fabrikam.example"},
 	{name: "submission XOAUTH2", floor: 8, method: "submission", auth: "XOAUTH2", from: "scanner@contoso.com", to: "frontdesk@contoso.com"},
 	{name: "submission PLAIN", floor: 8, method: "submission", auth: "PLAIN", from: "scanner@contoso.com", to: "frontdesk@contoso.com"},
@@ -83,7 +90,7 @@ func TestLatency(t *testing.T) {
 	}
 	fmt.Fprintf(&out, "round trips = wall time of the whole process / RTT, best / median of %d runs;\n"+
 		"floor per issue 8; no-pipe: client { pipelining = false }; swaks-pipe: swaks --pipeline\n\n", *runsFlag)
-	fmt.Fprintf(&out, "%-8s %-6s %-19s %5s | %-13s %-15s | %7s | %-13s | %10s\n", "server", "RTT", "method", "floor",
+	fmt.Fprintf(&out, "%-8s %-6s %-22s %5s | %-13s %-15s | %7s | %-13s | %10s\n", "server", "RTT", "method", "floor",
 		"smtpspec", "vs floor", "no-pipe", "swaks", "swaks-pipe")
 	for _, rtt := range rtts {
 		for _, srv := range servers {
@@ -98,7 +105,7 @@ func TestLatency(t *testing.T) {
 				}
 				row := measure(t, dir, srv, m, p.Addr(), swaks)
 				p.Close()
-				fmt.Fprintf(&out, "%-8s %-6s %-19s %5d | %-13s %-15s | %7s | %-13s | %10s\n", srv.name, rtt, m.name, m.floor,
+				fmt.Fprintf(&out, "%-8s %-6s %-22s %5d | %-13s %-15s | %7s | %-13s | %10s\n", srv.name, rtt, m.name, m.floor,
 					bestMedian(row.smtpspec, rtt), vsFloor(slices.Min(orZero(row.smtpspec)), rtt, m.floor)+" / "+vsFloor(median(row.smtpspec), rtt, m.floor),
 					ratio(median(row.noPipe), rtt), bestMedian(row.swaks, rtt), ratio(median(row.swaksPipe), rtt))
 			}
@@ -142,9 +149,13 @@ func measure(t *testing.T, dir string, srv server, m method, addr, swaks string)
 		if update {
 			args = append(args, "--update")
 		}
+		env := benchEnv(dir)
+		if m.systemRoots {
+			env = append(env, "SSL_CERT_FILE="+systemRootsWith(t, dir, srv.caFile))
+		}
 		return func() error {
 			cmd := exec.Command(*binFlag, args...)
-			cmd.Env = benchEnv(dir)
+			cmd.Env = env
 			if b, err := cmd.CombinedOutput(); err != nil {
 				return fmt.Errorf("smtpspec %s: %v\n%s", strings.Join(args, " "), err, b)
 			}
@@ -180,7 +191,11 @@ func measure(t *testing.T, dir string, srv server, m method, addr, swaks string)
 func writeSpec(t *testing.T, path, site string, m method, host, port, caFile string, pipelining bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "site %q {\n  method = %q\n", site, m.method)
-	fmt.Fprintf(&b, "  endpoint {\n    host = %q\n    port = %s\n    server_name = \"localhost\"\n    ca_file = %q\n  }\n", host, port, caFile)
+	if m.systemRoots {
+		fmt.Fprintf(&b, "  endpoint {\n    host = %q\n    port = %s\n    server_name = \"localhost\"\n  }\n", host, port)
+	} else {
+		fmt.Fprintf(&b, "  endpoint {\n    host = %q\n    port = %s\n    server_name = \"localhost\"\n    ca_file = %q\n  }\n", host, port, caFile)
+	}
 	fmt.Fprintf(&b, "  client {\n    helo = \"mfp.contoso.test\"\n    pipelining = %t\n  }\n", pipelining)
 	switch m.auth {
 	case "":
@@ -286,4 +301,31 @@ func vsFloor(d, rtt time.Duration, floor int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%+.1f%%", (float64(d)/float64(rtt)/float64(floor)-1)*100)
+}
+
+// systemBundles are the files crypto/x509 reads the system's roots from
+// first (Debian/Ubuntu, Fedora/RHEL, ...); the directory /etc/ssl/certs is
+// read as well, whatever SSL_CERT_FILE says.
+var systemBundles = []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"}
+
+// systemRootsWith writes the system's root bundle plus caFile to dir and
+// returns its path, for SSL_CERT_FILE. Without a system bundle the file
+// holds caFile alone, and the row measures less than a real system would.
+func systemRootsWith(t *testing.T, dir, caFile string) string {
+	out := filepath.Join(dir, "system-roots+"+filepath.Base(caFile))
+	var b []byte
+	for _, f := range systemBundles {
+		if sys, err := os.ReadFile(f); err == nil {
+			b = append(sys, '\n')
+			break
+		}
+	}
+	ca, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, append(b, ca...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -204,7 +204,7 @@ func (b *builder) judge(stage string, rep *transcript.Reply) {
 	}
 	if stage == "ehlo" || stage == "ehlo_tls" {
 		if rep.Code == 250 && len(rep.Lines) > 1 {
-			caps := capabilities(rep)
+			caps := rep.Capabilities()
 			if stage == "ehlo" {
 				b.t.Capabilities = caps
 			} else {

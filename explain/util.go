@@ -15,21 +15,6 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func isIP(h string) bool { return net.ParseIP(strings.Trim(h, "[]")) != nil }
 
-// capabilities are the EHLO lines after the greeting, keyword upper case,
-// as the probe records them.
-func capabilities(r *transcript.Reply) []string {
-	var caps []string
-	for _, l := range r.Lines[1:] {
-		kw, params, ok := strings.Cut(l, " ")
-		c := strings.ToUpper(kw)
-		if ok {
-			c += " " + params
-		}
-		caps = append(caps, c)
-	}
-	return caps
-}
-
 // catalogStage is the stage where the catalog sees reply rep ("" when the
 // catalog does not know it).
 func catalogStage(rep *transcript.Reply) string {

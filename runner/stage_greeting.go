@@ -53,25 +53,7 @@ func (s *session) sayEHLO() (transcript.StageResult, []string) {
 	if r.Status != transcript.Pass || verb == "HELO" {
 		return r, nil
 	}
-	return r, capabilities(reply)
-}
-
-// capabilities are the EHLO reply lines after the greeting, keyword upper
-// case and parameters as sent ("AUTH LOGIN XOAUTH2", "SIZE 157286400").
-func capabilities(r *transcript.Reply) []string {
-	if len(r.Lines) < 2 {
-		return nil
-	}
-	caps := make([]string, 0, len(r.Lines)-1)
-	for _, l := range r.Lines[1:] {
-		kw, params, ok := strings.Cut(l, " ")
-		c := strings.ToUpper(kw)
-		if ok {
-			c += " " + params
-		}
-		caps = append(caps, c)
-	}
-	return caps
+	return r, reply.Capabilities()
 }
 
 // advertised reports whether caps carry keyword kw (upper case).

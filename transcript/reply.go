@@ -43,6 +43,26 @@ func (r *Reply) Line() string {
 // 4 transient failure, 5 permanent failure.
 func (r *Reply) Class() int { return r.Code / 100 }
 
+// Capabilities are the lines of an EHLO reply after the greeting, keyword
+// upper case and parameters as sent ("AUTH LOGIN XOAUTH2", "SIZE
+// 157286400"): what the probe records, and what explain rebuilds from a
+// captured conversation. nil when the reply has no line after the first.
+func (r *Reply) Capabilities() []string {
+	if len(r.Lines) < 2 {
+		return nil
+	}
+	caps := make([]string, 0, len(r.Lines)-1)
+	for _, l := range r.Lines[1:] {
+		kw, params, ok := strings.Cut(l, " ")
+		c := strings.ToUpper(kw)
+		if ok {
+			c += " " + params
+		}
+		caps = append(caps, c)
+	}
+	return caps
+}
+
 // Positive reports a 2xx or 3xx reply.
 func (r *Reply) Positive() bool { return r.Class() == 2 || r.Class() == 3 }
 

@@ -64,53 +64,59 @@ func (s Store) Remove(name string) error {
 
 // Names returns the sites that have a golden, sorted. A missing folder
 // holds none.
-func (s Store) Names() ([]string, error) { return s.list(Ext) }
+func (s Store) Names() ([]string, error) {
+	names, _, err := s.scan()
+	return names, err
+}
 
 // Pending returns the sites that have a pending golden, sorted.
-func (s Store) Pending() ([]string, error) { return s.list(PendingExt) }
+func (s Store) Pending() ([]string, error) {
+	_, pending, err := s.scan()
+	return pending, err
+}
 
-// list returns the names of files in the folder ending in ext (and not a
-// longer known extension), sorted. Temporary files (".x.golden.tmp-*")
-// and hidden files are ignored.
-func (s Store) list(ext string) ([]string, error) {
+// scan lists the folder once: the names of the goldens and of the pending
+// goldens, each sorted. Temporary files (".x.golden.tmp-*"), hidden files
+// and folders are ignored; a missing folder holds none.
+func (s Store) scan() (names, pending []string, err error) {
 	entries, err := os.ReadDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("golden folder: %w", err)
+		return nil, nil, fmt.Errorf("golden folder: %w", err)
 	}
-	var names []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || strings.HasPrefix(n, ".") || !strings.HasSuffix(n, ext) {
-			continue
+		switch {
+		case e.IsDir() || strings.HasPrefix(n, "."):
+		case strings.HasSuffix(n, PendingExt):
+			pending = append(pending, strings.TrimSuffix(n, PendingExt))
+		case strings.HasSuffix(n, Ext):
+			names = append(names, strings.TrimSuffix(n, Ext))
 		}
-		names = append(names, strings.TrimSuffix(n, ext))
 	}
 	sort.Strings(names)
-	return names, nil
+	sort.Strings(pending)
+	return names, pending, nil
 }
 
 // Orphans returns the sites with a golden or a pending golden that are not
 // among known: goldens of sites that no longer exist in the specs.
 func (s Store) Orphans(known []string) ([]string, error) {
+	names, pending, err := s.scan()
+	if err != nil {
+		return nil, err
+	}
 	have := map[string]bool{}
 	for _, n := range known {
 		have[n] = true
 	}
-	seen := map[string]bool{}
 	var out []string
-	for _, list := range []func() ([]string, error){s.Names, s.Pending} {
-		names, err := list()
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range names {
-			if !have[n] && !seen[n] {
-				seen[n] = true
-				out = append(out, n)
-			}
+	for _, n := range append(names, pending...) {
+		if !have[n] {
+			have[n] = true // once, when it has both
+			out = append(out, n)
 		}
 	}
 	sort.Strings(out)

@@ -1,31 +1,19 @@
 package runner
 
-import (
-	"errors"
-	"io/fs"
-)
-
 // settlePending keeps the site's pending golden (<name>.golden.new) in
 // step with this run. With Update the golden itself was written, so a
 // pending one is stale. Otherwise, when the run's golden differs from the
 // stored one or none is stored, it is written as pending for review
 // (opts.Pending), whatever the status: the reviewer decides. A run that
-// matches its golden removes a stale pending file.
-func settlePending(r *Result, opts Options) {
+// matches its golden removes a stale pending file. stored is judge's: a
+// golden was there to compare with.
+func settlePending(r *Result, opts Options, stored bool) {
 	if r.Err != nil || r.Golden == nil {
-		return
+		return // nothing rendered, or judge already reported the golden's failure
 	}
 	store, name := opts.Golden, r.Site.Name
-	if r.Updated {
-		keepErr(r, store.RemovePending(name))
-		return
-	}
-	_, err := store.Read(name)
-	missing := errors.Is(err, fs.ErrNotExist)
 	switch {
-	case err != nil && !missing:
-		return // judge already reported it
-	case r.Drift == nil && !missing:
+	case r.Updated, stored && r.Drift == nil:
 		keepErr(r, store.RemovePending(name))
 	case opts.Pending:
 		if err := store.WritePending(name, r.Golden); err != nil {

@@ -147,14 +147,17 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	})
 	r.Verdict = checks.WithMisfits(r.Verdict, checks.Misfits(s.Setup())) // config.go: a documented misconfiguration
 	r.Golden = golden.RenderWith(t, s.Golden)
-	r.Status = judge(r, opts)
-	settlePending(r, opts)
+	var stored bool
+	r.Status, stored = judge(r, opts)
+	settlePending(r, opts, stored)
 	withControl(ctx, r, s, opts) // control.go
 	return r
 }
 
-// judge compares or updates the golden and decides the status.
-func judge(r *Result, opts Options) Status {
+// judge compares or updates the golden and decides the status; stored
+// says whether a golden was there to compare with (settlePending needs it
+// and must not read the file again).
+func judge(r *Result, opts Options) (status Status, stored bool) {
 	failed := false
 	for _, o := range r.Outcomes {
 		if o.Status == transcript.Fail {
@@ -165,33 +168,33 @@ func judge(r *Result, opts Options) Status {
 	if opts.Update {
 		if err := opts.Golden.Write(name, r.Golden); err != nil {
 			r.Err = err
-			return StatusError
+			return StatusError, false
 		}
 		r.Updated = true
 		if failed {
-			return StatusFail
+			return StatusFail, false
 		}
-		return StatusPass
+		return StatusPass, false
 	}
-	stored, err := opts.Golden.Read(name)
+	want, err := opts.Golden.Read(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if failed {
-			return StatusFail
+			return StatusFail, false
 		}
-		return StatusNew
+		return StatusNew, false
 	case err != nil:
 		r.Err = err
-		return StatusError
+		return StatusError, false
 	}
-	r.Drift = golden.Compare(stored, r.Golden)
+	r.Drift = golden.Compare(want, r.Golden)
 	switch {
 	case failed:
-		return StatusFail
+		return StatusFail, true
 	case r.Drift != nil:
-		return StatusDrift
+		return StatusDrift, true
 	}
-	return StatusPass
+	return StatusPass, true
 }
 
 // NewToken returns a run token: unique per run, recognisable in message

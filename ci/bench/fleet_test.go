@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/sim"
-	"github.com/smtpspec/smtpspec/sim/simtest"
 )
 
 // The fleet benchmark (run by fleet.sh): N generated site specs against
@@ -203,25 +202,9 @@ func runMeasured(dir, bin string, args ...string) (measured, error) {
 // fleetSimulators starts one simulator per scenario of fleetKinds, each
 // allowed as many sessions as the run opens at once.
 func fleetSimulators(t *testing.T, dir string) (map[string]string, string) {
-	ca, err := sim.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile := filepath.Join(dir, "sim-ca.pem")
-	if err := os.WriteFile(caFile, ca.CertPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	addrs := map[string]string{}
+	var scenarios []string
 	for _, k := range fleetKinds {
-		if addrs[k.scenario] != "" {
-			continue
-		}
-		sc, err := sim.Find(k.scenario)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca, MaxSessions: *parallelFlag + 16})
-		addrs[k.scenario] = addr.String()
+		scenarios = append(scenarios, k.scenario)
 	}
-	return addrs, caFile
+	return startSimulators(t, dir, scenarios, sim.Options{MaxSessions: *parallelFlag + 16})
 }

@@ -13,18 +13,7 @@ import (
 // the harness's, not the tool's (the median of 15 one-byte round trips on
 // an open connection, so the emulated TCP handshake is left out).
 func proxyExcess(t *testing.T, rtt time.Duration) time.Duration {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(time.Minute))
+	target := serveOnce(t, time.Minute, func(c net.Conn) {
 		b := make([]byte, 1)
 		for {
 			if _, err := c.Read(b); err != nil {
@@ -34,8 +23,8 @@ func proxyExcess(t *testing.T, rtt time.Duration) time.Duration {
 				return
 			}
 		}
-	}()
-	p, err := NewProxy(ln.Addr().String(), rtt)
+	})
+	p, err := NewProxy(target, rtt)
 	if err != nil {
 		t.Fatal(err)
 	}

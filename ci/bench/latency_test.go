@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/sim"
-	"github.com/smtpspec/smtpspec/sim/simtest"
 )
 
 // The latency benchmark (run by latency.sh): for each method, smtpspec and
@@ -233,23 +232,7 @@ func command(bin string, args ...string) func() error {
 // simServers starts one simulator per scenario the methods need, all
 // signed by one CA written to dir.
 func simServers(t *testing.T, dir string) server {
-	ca, err := sim.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	caFile := filepath.Join(dir, "sim-ca.pem")
-	if err := os.WriteFile(caFile, ca.CertPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	addrs := map[string]string{}
-	for _, name := range []string{"directsend-ok", "relay-ok", "submission-ok"} {
-		sc, err := sim.Find(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, addr := simtest.StartScenario(t, sc, sim.Options{CA: ca})
-		addrs[name] = addr.String()
-	}
+	addrs, caFile := startSimulators(t, dir, []string{"directsend-ok", "relay-ok", "submission-ok"}, sim.Options{})
 	return server{name: "sim", caFile: caFile, addr: func(m method) string {
 		switch {
 		case m.auth == "PLAIN":

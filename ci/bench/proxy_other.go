@@ -12,5 +12,5 @@ import (
 // to ~1 ms late per hop, as README's "Performance" section says.
 func preciseSleep(d time.Duration) { time.Sleep(d) }
 
-// quickAck does nothing off Linux (no TCP_QUICKACK): see proxy_sleep_linux.go.
+// quickAck does nothing off Linux (no TCP_QUICKACK): see proxy_linux.go.
 func quickAck(net.Conn) {}

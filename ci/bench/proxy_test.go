@@ -12,18 +12,7 @@ import (
 // at least two (the emulated handshake), and a half-close crosses it.
 // Lower bounds only: a slow machine can add time, never remove it.
 func TestProxySmoke(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
+	target := serveOnce(t, 5*time.Second, func(c net.Conn) {
 		c.Write([]byte("220 hello\r\n"))
 		r := bufio.NewReader(c)
 		for {
@@ -33,9 +22,9 @@ func TestProxySmoke(t *testing.T) {
 			}
 			c.Write([]byte("250 " + l))
 		}
-	}()
+	})
 	const rtt = 40 * time.Millisecond
-	p, err := NewProxy(ln.Addr().String(), rtt)
+	p, err := NewProxy(target, rtt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,4 +57,26 @@ func TestProxySmoke(t *testing.T) {
 	if _, err := r.ReadString('\n'); err == nil {
 		t.Error("the server's close did not reach the client")
 	}
+}
+
+// serveOnce listens on a free loopback port, hands the first connection
+// to handle (with a deadline of d, and closed when handle returns) and
+// returns the address; the listener closes when the test ends.
+func serveOnce(t *testing.T, d time.Duration, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(d))
+		handle(c)
+	}()
+	return ln.Addr().String()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -217,7 +218,7 @@ func TestProgressPlain(t *testing.T) {
 }
 
 func TestProgressLive(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	p := NewProgress(&buf, 1, true)
 	p.Stage("hq-ok", "ehlo")
 	deadline := time.Now().Add(5 * time.Second)

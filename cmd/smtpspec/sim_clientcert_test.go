@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -10,39 +9,21 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/report"
 )
-
-// syncBuffer is a bytes.Buffer the running command and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var simAddrRE = regexp.MustCompile(`on (127\.0\.0\.1:\d+); Ctrl-C stops`)
 
 // startSimCLI runs `smtpspec sim ARGS --listen 127.0.0.1:0` in-process
 // until the test ends and returns the address it serves and its output.
-func startSimCLI(t *testing.T, args ...string) (addr string, stdout, stderr *syncBuffer) {
+func startSimCLI(t *testing.T, args ...string) (addr string, stdout, stderr *syncbuf.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append(args, "--listen", "127.0.0.1:0"), testGetenv(nil), strings.NewReader(""), stdout, stderr)

@@ -16,9 +16,9 @@ import (
 //
 // Sharing the load across the sites of a process proves nothing less:
 // the system's roots are the same for every site (crypto/x509 caches them
-// for the process too), each handshake gets its own copy, and everything
-// a site's probe establishes (its connection, session, certificate chain
-// and verification) is still its own.
+// for the process too), a site adds its ca_file to its own copy, and
+// everything a site's probe establishes (its connection, session,
+// certificate chain and verification) is still its own.
 var systemRoots struct {
 	once sync.Once
 	done chan struct{} // closed when pool is set
@@ -45,11 +45,12 @@ func PreloadSystemRoots() {
 	})
 }
 
-// systemRootPool returns a copy of the system's trusted roots, which the
-// caller may extend, waiting for the load PreloadSystemRoots started. The
-// wait is for local files only, as the synchronous load it replaces was.
+// systemRootPool returns the system's trusted roots, waiting for the load
+// PreloadSystemRoots started (local files only, as the synchronous load it
+// replaces was). The pool is the process's one copy: verify against it,
+// and Clone it before adding anything (trust.full does, for ca_file).
 func systemRootPool() *x509.CertPool {
 	PreloadSystemRoots()
 	<-systemRoots.done
-	return systemRoots.pool.Clone()
+	return systemRoots.pool
 }

@@ -110,8 +110,8 @@ func (tc *tlsCheck) verify(cs tls.ConnectionState) error {
 // included, is then the one recorded: the verdict is the same as
 // verifying against the full trust at once.
 type trust struct {
-	anchors *x509.CertPool                 // ca_file's certificates alone; nil without ca_file
-	full    func() (*x509.CertPool, error) // built on first use; never modifies the caller's pool
+	anchors *x509.CertPool        // ca_file's certificates alone; nil without ca_file
+	full    func() *x509.CertPool // built on first use; never modifies the caller's or the system's pool
 }
 
 // newTrust reads caFile (if named) at once, so a missing or empty file is
@@ -129,20 +129,17 @@ func newTrust(pool *x509.CertPool, caFile string) (*trust, error) {
 			return nil, fmt.Errorf("ca_file %s holds no PEM certificate", caFile)
 		}
 	}
-	t.full = sync.OnceValues(func() (*x509.CertPool, error) {
-		if caFile == "" && pool != nil {
-			return pool, nil
-		}
+	t.full = sync.OnceValue(func() *x509.CertPool {
 		full := pool
 		if full == nil {
-			full = systemRootPool() // roots.go: a copy, loaded while the probe waited for the network
-		} else {
-			full = full.Clone()
+			full = systemRootPool() // roots.go: shared, loaded while the probe waited for the network
 		}
-		if pem != nil {
-			full.AppendCertsFromPEM(pem)
+		if pem == nil {
+			return full
 		}
-		return full, nil
+		full = full.Clone() // this site's ca_file is trusted by this site only
+		full.AppendCertsFromPEM(pem)
+		return full
 	})
 	return t, nil
 }
@@ -162,11 +159,7 @@ func (t *trust) verify(leaf *x509.Certificate, inter *x509.CertPool, name string
 			return nil
 		}
 	}
-	roots, err := t.full()
-	if err != nil {
-		return err
-	}
-	opts.Roots = roots
-	_, err = leaf.Verify(opts)
+	opts.Roots = t.full()
+	_, err := leaf.Verify(opts)
 	return err
 }

@@ -143,14 +143,14 @@ func measure(t *testing.T, dir string, srv server, m method, addr, swaks string)
 	}
 	writeSpec(t, filepath.Join(specDir, "pipe.hcl"), "pipe", m, host, port, srv.caFile, true)
 	writeSpec(t, filepath.Join(specDir, "nopipe.hcl"), "nopipe", m, host, port, srv.caFile, false)
+	env := benchEnv(dir)
+	if m.systemRoots {
+		env = append(env, "SSL_CERT_FILE="+systemRootsWith(t, dir, srv.caFile))
+	}
 	run := func(site string, update bool) func() error {
 		args := []string{"run", "--golden", golden, "--site", site, specDir}
 		if update {
 			args = append(args, "--update")
-		}
-		env := benchEnv(dir)
-		if m.systemRoots {
-			env = append(env, "SSL_CERT_FILE="+systemRootsWith(t, dir, srv.caFile))
 		}
 		return func() error {
 			cmd := exec.Command(*binFlag, args...)

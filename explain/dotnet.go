@@ -18,16 +18,16 @@ import (
 // write. MailKit's exceptions ("SmtpCommandException: 5.7.606 ...",
 // "AuthenticationException: 535: 5.7.139 ...") are read too.
 var (
-	dnResponseRE = lazyre.New(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?|SmtpFailedRecipientException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*?)\s*The server response was:\s*(.*)$`)
-	dnPlainRE    = lazyre.New(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*)$`)
-	dnInnerRE    = lazyre.New(`(?:--->|^\s*)\s*System\.(?:Net\.(?:WebException|Sockets\.SocketException)|IO\.IOException|Security\.Authentication\.AuthenticationException|ComponentModel\.Win32Exception)(?: \(0x[0-9A-Fa-f]+\))?:\s*(.*)$`)
-	dnMailKitRE  = lazyre.New(`MailKit\.(?:Net\.Smtp\.SmtpCommandException|Security\.AuthenticationException|Net\.Smtp\.SmtpProtocolException):\s*(?:([2-5]\d\d):\s*)?(.*)$`)
-	dnCtorRE     = lazyre.New(`SmtpClient::\.ctor\(host=([^,\s)]+), port=(\d+)\)`)
+	dnResponseRE = lazyre.OnDemand(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?|SmtpFailedRecipientException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*?)\s*The server response was:\s*(.*)$`)
+	dnPlainRE    = lazyre.OnDemand(`(?:SmtpException(?: \(0x[0-9A-Fa-f]+\))?):\s*(.*)$`)
+	dnInnerRE    = lazyre.OnDemand(`(?:--->|^\s*)\s*System\.(?:Net\.(?:WebException|Sockets\.SocketException)|IO\.IOException|Security\.Authentication\.AuthenticationException|ComponentModel\.Win32Exception)(?: \(0x[0-9A-Fa-f]+\))?:\s*(.*)$`)
+	dnMailKitRE  = lazyre.OnDemand(`MailKit\.(?:Net\.Smtp\.SmtpCommandException|Security\.AuthenticationException|Net\.Smtp\.SmtpProtocolException):\s*(?:([2-5]\d\d):\s*)?(.*)$`)
+	dnCtorRE     = lazyre.OnDemand(`SmtpClient::\.ctor\(host=([^,\s)]+), port=(\d+)\)`)
 	// SmtpConnection.GetConnection opens the connection and reads the
 	// greeting (SmtpReplyReaderFactory.ReadLine under it); ReadLine alone
 	// reads the reply to any command.
-	dnFrameRE = lazyre.New(`^\s*at System\.Net\.Mail\.Smtp(?:Connection|Transport|Client)\.GetConnection\(`)
-	dnSockRE  = lazyre.New(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
+	dnFrameRE = lazyre.OnDemand(`^\s*at System\.Net\.Mail\.Smtp(?:Connection|Transport|Client)\.GetConnection\(`)
+	dnSockRE  = lazyre.OnDemand(`System\.Net\.Sockets (?:Verbose|Information): \d+ : \[\d+\] (?:Data from Socket#\d+::(Receive|Send)|[0-9A-F]{8} : ((?:[0-9A-F]{2} ?)+?)\s*: )`)
 )
 
 // dnStatus maps SmtpStatusCode messages (System.Net.Mail SR strings) to

@@ -35,10 +35,10 @@ const (
 )
 
 // replyLineRE is one reply line: code, separator, text.
-var replyLineRE = lazyre.New(`^([2-5]\d\d)([ -]|$)(.*)$`)
+var replyLineRE = lazyre.OnDemand(`^([2-5]\d\d)([ -]|$)(.*)$`)
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.
-var enhancedOnlyRE = lazyre.New(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
+var enhancedOnlyRE = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
 
 // parseReplyLine reads "550 5.7.606 text" as a one-line reply; a text
 // that starts with an enhanced code and no reply code ("5.7.57 Client not

@@ -11,12 +11,12 @@ import (
 // send prints the Error object: "Error: Invalid login: 535 ...", then
 // code: 'EAUTH', response: '535 ...', responseCode: 535, command: 'AUTH LOGIN'.
 var (
-	nmLogRE     = lazyre.New(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
-	nmFieldRE   = lazyre.New(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
-	nmErrorRE   = lazyre.New(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
-	nmEstRE     = lazyre.New(`^Connection established to (\S+)`)
-	nmResolveRE = lazyre.New(`^Resolved (\S+) as (\S+)`)
-	nmComment   = lazyre.New(`\s*/\*.*\*/\s*$`)
+	nmLogRE     = lazyre.OnDemand(`^\s*(?:\[[^\]]+\]\s+)?(?:DEBUG|INFO|WARN|ERROR|TRACE|FATAL)\s+\[[^\]]*\]\s+(.*)$`)
+	nmFieldRE   = lazyre.OnDemand(`^\s*(code|response|responseCode|command|errno|address|port|reason)\s*:\s*['"]?(.*?)['"]?,?\s*$`)
+	nmErrorRE   = lazyre.OnDemand(`^\s*(?:\{\s*)?(?:\[?Error(?: \[\w+\])?\]?:\s*)(.*)$`)
+	nmEstRE     = lazyre.OnDemand(`^Connection established to (\S+)`)
+	nmResolveRE = lazyre.OnDemand(`^Resolved (\S+) as (\S+)`)
+	nmComment   = lazyre.OnDemand(`\s*/\*.*\*/\s*$`)
 )
 
 func parseNodemailer(lines []string) ([]event, int) {

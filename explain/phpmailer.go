@@ -14,13 +14,13 @@ import (
 // the final "SMTP Error: Could not authenticate." Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
-	pmOpenRE    = lazyre.New(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
-	pmFailRE    = lazyre.New(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
-	pmTLSFailRE = lazyre.New(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = lazyre.New(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
-	pmCmdFailRE = lazyre.New(`^(.+?) command failed:\s*(.*)$`)
+	pmServerRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmOpenRE    = lazyre.OnDemand(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
+	pmFailRE    = lazyre.OnDemand(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
+	pmTLSFailRE = lazyre.OnDemand(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
+	pmErrorRE   = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmCmdFailRE = lazyre.OnDemand(`^(.+?) command failed:\s*(.*)$`)
 )
 
 // pmStage is the stage of the command a "... command failed" error names.

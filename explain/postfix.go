@@ -10,18 +10,18 @@ import (
 // with "relay=" and the reason in parentheses, "said: ... (in reply to X
 // command)", TLS and SASL lines, and the debug_peer "<"/">" protocol lines.
 var (
-	postfixRE    = lazyre.New(`postfix(?:-[\w.-]+)?/(?:smtp|lmtp|error|qmgr|cleanup|pickup|bounce|smtpd|local|postlog)\[\d+\]:\s*(.*)$`)
-	queueIDRE    = lazyre.New(`^(?:[0-9A-F]{6,}|[0-9A-Za-z]{10,}):\s+`)
-	relayRE      = lazyre.New(`\brelay=([^,\s]+)`)
-	statusRE     = lazyre.New(`\bstatus=(\w+)\s*\((.*)\)\s*$`)
-	saidRE       = lazyre.New(`(?:host|server) (\S+) said: ([2-5]\d\d)[ -](.*?)(?:\s*\(in reply to (.+?)(?: command)?\))?\s*$`)
-	refusedRE    = lazyre.New(`host (\S+) refused to talk to me: ([2-5]\d\d)[ -](.*)$`)
-	connectToRE  = lazyre.New(`connect to (\S+?): (.+)$`)
-	whileRE      = lazyre.New(`(?:lost connection with|conversation with) (\S+) (?:timed out )?while (.+)$`)
-	tlsEstRE     = lazyre.New(`(?:\w+ )?TLS connection established to (\S+?): (TLSv[\d.]+)`)
-	peerLineRE   = lazyre.New(`^([<>]) (\S+?): (.*)$`)
-	inReplyRE    = lazyre.New(`\(in reply to (.+?)(?: command)?\)`)
-	tlsProblemRE = lazyre.New(`(?i)Cannot start TLS|TLS library problem|SSL_connect error|certificate verification failed|TLS is required, but`)
+	postfixRE    = lazyre.OnDemand(`postfix(?:-[\w.-]+)?/(?:smtp|lmtp|error|qmgr|cleanup|pickup|bounce|smtpd|local|postlog)\[\d+\]:\s*(.*)$`)
+	queueIDRE    = lazyre.OnDemand(`^(?:[0-9A-F]{6,}|[0-9A-Za-z]{10,}):\s+`)
+	relayRE      = lazyre.OnDemand(`\brelay=([^,\s]+)`)
+	statusRE     = lazyre.OnDemand(`\bstatus=(\w+)\s*\((.*)\)\s*$`)
+	saidRE       = lazyre.OnDemand(`(?:host|server) (\S+) said: ([2-5]\d\d)[ -](.*?)(?:\s*\(in reply to (.+?)(?: command)?\))?\s*$`)
+	refusedRE    = lazyre.OnDemand(`host (\S+) refused to talk to me: ([2-5]\d\d)[ -](.*)$`)
+	connectToRE  = lazyre.OnDemand(`connect to (\S+?): (.+)$`)
+	whileRE      = lazyre.OnDemand(`(?:lost connection with|conversation with) (\S+) (?:timed out )?while (.+)$`)
+	tlsEstRE     = lazyre.OnDemand(`(?:\w+ )?TLS connection established to (\S+?): (TLSv[\d.]+)`)
+	peerLineRE   = lazyre.OnDemand(`^([<>]) (\S+?): (.*)$`)
+	inReplyRE    = lazyre.OnDemand(`\(in reply to (.+?)(?: command)?\)`)
+	tlsProblemRE = lazyre.OnDemand(`(?i)Cannot start TLS|TLS library problem|SSL_connect error|certificate verification failed|TLS is required, but`)
 )
 
 func parsePostfix(lines []string) ([]event, int) {

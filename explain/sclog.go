@@ -9,7 +9,7 @@ import (
 // scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
 // RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
-var scLineRE = lazyre.New(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
+var scLineRE = lazyre.OnDemand(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {

@@ -10,10 +10,10 @@ import (
 // " ~>" inside TLS; "<**"/"<~*" mark an error reply; "===" informational
 // lines, "***" errors.
 var (
-	swaksServerRE = lazyre.New(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
-	swaksClientRE = lazyre.New(`^\s*(?:-|~|\*)>\s?(.*)$`)
-	swaksTryRE    = lazyre.New(`^=== Trying (\S+?)(?:\.\.\.)?$`)
-	swaksTLSRE    = lazyre.New(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
+	swaksServerRE = lazyre.OnDemand(`^\s*<(?:\*\*|-\*|~\*|-|~)\s?\s?(.*)$`)
+	swaksClientRE = lazyre.OnDemand(`^\s*(?:-|~|\*)>\s?(.*)$`)
+	swaksTryRE    = lazyre.OnDemand(`^=== Trying (\S+?)(?:\.\.\.)?$`)
+	swaksTLSRE    = lazyre.OnDemand(`^=== TLS started with cipher (TLSv[\d.]+|SSLv\d)`)
 )
 
 func parseSwaks(lines []string) ([]event, int) {

@@ -13,16 +13,16 @@ import (
 // "Connected to ...", "Escape character is '^]'.", "Connection closed by
 // foreign host.") and its errors are recognised.
 var (
-	telnetTryRE    = lazyre.New(`^Trying (\S+?)\.\.\.$`)
-	telnetConnRE   = lazyre.New(`^Connected to (\S+?)\.?$`)
-	telnetCmdRE    = lazyre.New(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
-	telnetPromptRE = lazyre.New(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
-	telnetFailRE   = lazyre.New(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
-	telnetClosedRE = lazyre.New(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
+	telnetTryRE    = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
+	telnetConnRE   = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
+	telnetCmdRE    = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
+	telnetPromptRE = lazyre.OnDemand(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
+	telnetFailRE   = lazyre.OnDemand(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
+	telnetClosedRE = lazyre.OnDemand(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
 	// Windows telnet writes "Connecting To host..." and its failure on
 	// one line.
-	telnetWinRE = lazyre.New(`(?i)^Connecting To (\S+?)\.\.\.\s*(Could not open connection to the host, on port (\d+): .*)$`)
-	base64RE    = lazyre.New(`^[A-Za-z0-9+/]+=*$`)
+	telnetWinRE = lazyre.OnDemand(`(?i)^Connecting To (\S+?)\.\.\.\s*(Could not open connection to the host, on port (\d+): .*)$`)
+	base64RE    = lazyre.OnDemand(`^[A-Za-z0-9+/]+=*$`)
 )
 
 func parseTelnet(lines []string) ([]event, int) {

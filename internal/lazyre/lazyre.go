@@ -3,12 +3,13 @@
 //
 // Every smtpspec process, `smtpspec run` included, runs the
 // initialisation of every package it links before main. Compiled there,
-// the ~90 expressions of the reply catalog, the diagnosis rules, the
+// the ~110 expressions of the reply catalog, the diagnosis rules, the
 // normaliser and the log parsers cost 1.5-2 ms of start-up: at 25 ms RTT,
 // a visible share of a probe's fixed cost (README, "Performance").
 // Declared with New, they cost nothing until used, and `smtpspec run`
-// compiles them all in the background (CompileAll) while its first round
-// trips are on the wire.
+// compiles them in the background (CompileAll) while its first round trips
+// are on the wire. Those only another command needs (explain's log
+// parsers) are declared with OnDemand: CompileAll leaves them alone.
 package lazyre
 
 import (
@@ -23,6 +24,7 @@ import (
 type Regexp struct {
 	expr string
 	re   func() *regexp.Regexp
+	warm bool // compiled by CompileAll
 }
 
 var (
@@ -30,27 +32,35 @@ var (
 	all []*Regexp
 )
 
-// New declares expr, to be compiled (regexp.MustCompile) on first use.
-func New(expr string) *Regexp {
-	l := &Regexp{expr: expr, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+// New declares expr, to be compiled (regexp.MustCompile) on first use or
+// by CompileAll, whichever comes first.
+func New(expr string) *Regexp { return declare(expr, true) }
+
+// OnDemand declares expr, to be compiled on first use only.
+func OnDemand(expr string) *Regexp { return declare(expr, false) }
+
+func declare(expr string, warm bool) *Regexp {
+	l := &Regexp{expr: expr, warm: warm, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
 	mu.Lock()
 	all = append(all, l)
 	mu.Unlock()
 	return l
 }
 
-// All returns every expression declared so far.
+// All returns every expression declared so far, New's and OnDemand's.
 func All() []*Regexp {
 	mu.Lock()
 	defer mu.Unlock()
 	return append([]*Regexp(nil), all...)
 }
 
-// CompileAll compiles every expression declared so far. Safe to call
-// concurrently with their use: each compiles once.
+// CompileAll compiles every expression declared so far with New. Safe
+// to call concurrently with their use: each compiles once.
 func CompileAll() {
 	for _, l := range All() {
-		l.re()
+		if l.warm {
+			l.re()
+		}
 	}
 }
 

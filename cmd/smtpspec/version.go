@@ -3,28 +3,58 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version or VCS revision is reported.
-var version = ""
+// version and commit are stamped by the release build
+// (-ldflags "-X main.version=v1.2.3 -X main.commit=<sha>"); otherwise they
+// come from the module version and VCS revision Go records in the binary.
+var (
+	version = ""
+	commit  = ""
+)
 
-func cmdVersion(_ context.Context, e env, _ []string) int {
-	v := version
-	if v == "" {
-		v = "(devel)"
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-				v = bi.Main.Version
-			}
-			for _, s := range bi.Settings {
-				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-					v += " " + s.Value[:12]
-				}
+// buildInfo is what `smtpspec version` prints and every report records.
+type buildInfo struct {
+	Version string // v1.2.3, or "devel" for a build outside a release
+	Commit  string // VCS revision (12 hex digits), "" when unknown
+	Go      string // the Go toolchain that built the binary
+}
+
+// String is the one-line form: "v1.2.3 (commit 0123456789ab, go1.26.8)".
+func (b buildInfo) String() string {
+	s := b.Version + " ("
+	if b.Commit != "" {
+		s += "commit " + b.Commit + ", "
+	}
+	return s + b.Go + ")"
+}
+
+// readBuildInfo reads the stamped values, falling back to what the Go
+// toolchain recorded (go install of a tagged module, or a VCS checkout).
+func readBuildInfo() buildInfo {
+	b := buildInfo{Version: version, Commit: commit, Go: runtime.Version()}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			b.Version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && b.Commit == "" {
+				b.Commit = s.Value
 			}
 		}
 	}
-	fmt.Fprintf(e.stdout, "smtpspec %s\n", v)
+	if b.Version == "" {
+		b.Version = "devel"
+	}
+	if len(b.Commit) > 12 {
+		b.Commit = b.Commit[:12]
+	}
+	return b
+}
+
+func cmdVersion(_ context.Context, e env, _ []string) int {
+	fmt.Fprintf(e.stdout, "smtpspec %s %s/%s\n", readBuildInfo(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
 }

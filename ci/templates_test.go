@@ -29,6 +29,16 @@ func load(t *testing.T, path string) map[string]any {
 	return doc
 }
 
+// loadText parses a template's text (one a test changed).
+func loadText(t *testing.T, text string) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		t.Fatalf("not valid YAML: %v\n%s", err, text)
+	}
+	return doc
+}
+
 // get walks doc by keys (map keys or list indexes as ints).
 func get(t *testing.T, doc any, keys ...any) any {
 	t.Helper()

@@ -16,7 +16,7 @@
 #   DIR/bin/<os>_<arch>/smtpspec[.exe]       the same binaries, unpacked (image, smoke tests)
 #
 # Reproducible: the same commit and Go toolchain give the same bytes
-# (-trimpath, an empty build id, fixed GOAMD64/GOARM64, no cgo, archive
+# (-trimpath, -buildvcs=false, an empty build id, fixed GOAMD64/GOARM64, no cgo, archive
 # entries with SOURCE_DATE_EPOCH, the commit time by default, as their
 # time and 0:0 as owner). A tree with uncommitted changes still builds,
 # with "+dirty" in the version, and says it is not a release.
@@ -51,7 +51,7 @@ for p in $platforms; do
 	[ "$os" = windows ] && exe=smtpspec.exe
 	bin="$out/bin/${os}_${arch}/$exe"
 	CGO_ENABLED=0 GOOS=$os GOARCH=$arch GOAMD64=v1 GOARM64=v8.0 GOFLAGS=-mod=readonly \
-		go build -trimpath -o "$bin" \
+		go build -trimpath -buildvcs=false -o "$bin" \
 		-ldflags "-s -w -buildid= -X main.version=$version -X main.commit=$commit" ./cmd/smtpspec
 	name="smtpspec_${ver}_${os}_${arch}"
 	if [ "$os" = windows ]; then archive="$name.zip"; else archive="$name.tar.gz"; fi

@@ -5,16 +5,6 @@ import (
 	"github.com/smtpspec/smtpspec/specs"
 )
 
-// inCI says whether the run is a CI job (CI is set by GitHub Actions,
-// GitLab CI, Azure Pipelines via the template, Jenkins and most others).
-// In CI no golden is written without an explicit --update: an
-// environment variable such as GOLDIE_UPDATE must not accept changes
-// silently.
-func inCI(getenv func(string) string) bool {
-	v := getenv("CI")
-	return v != "" && v != "0" && v != "false"
-}
-
 // orphans lists the goldens of sites no loaded spec declares and, with
 // prune, removes them. It reports on stderr; the run's result is not
 // affected. The list is against every site loaded (not only those

@@ -388,7 +388,7 @@ func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok 
 func (b *builder) method() checks.Method {
 	h := strings.ToLower(b.host)
 	switch {
-	case strings.HasSuffix(h, ".mail.protection.outlook.com"):
+	case checks.MicrosoftMX(h):
 		return checks.DirectSend
 	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
 		return checks.Submission

@@ -28,7 +28,7 @@ func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
 	// problem and new credentials would not help. Category tls rather
 	// than auth: the fix is turning on STARTTLS, and the auth checklist
 	// (step 9) would send the technician the wrong way.
-	if f.Stage == Auth && !sc.tlsDone && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
+	if f.Stage == Auth && !sc.tlsDone && !sc.in.Partial && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
 		return tag(sc.verdict(finding{TLSCat, 4,
 			"AUTH was refused before TLS was negotiated: the device is likely authenticating before STARTTLS (Microsoft 365 offers AUTH only inside TLS)",
 			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev),

@@ -8,9 +8,9 @@ import (
 // message, not a mail spool. Past these, the rest of the text is not read
 // for evidence (the known formats still see every line).
 const (
-	maxLogicalLines = 50000  // logical lines read for evidence
+	maxLogicalLines = 50000    // logical lines read for evidence
 	maxLineScan     = 16 << 10 // bytes of one logical line searched
-	maxJoin         = 8      // physical lines folded into one logical line
+	maxJoin         = 8        // physical lines folded into one logical line
 )
 
 // logical is one logical line of a paste: physical lines a log wrapped or

@@ -58,7 +58,7 @@ var (
 	// enhancedRE: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
-	enhancedRE = lazyre.OnDemand(`(?:^|[\s'"(\[:>;,]|b')#?([245])\.(\d{1,3})\.(\d{1,3})\s+[A-Za-z\[]`)
+	enhancedRE = lazyre.OnDemand(`(?:^|[\s'"(\[:>;,` + "`" + `]|b')#?([245])\.(\d{1,3})\.(\d{1,3})\s+[A-Za-z\[]`)
 	// bareCodeRE: a reply code without an enhanced code, where a reply
 	// stands: at the start of a line, or after words that introduce one.
 	bareCodeRE = lazyre.OnDemand(`(?i)(?:^[\s>*|` + "`" + `'"]*|(?:\bsaid:|response was:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:)\s*["']?|\(\s*)([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
@@ -105,7 +105,7 @@ func lineClues(at int, l string) []clue {
 		out = append(out, replyClue(at, l, m[2], code))
 	}
 	for _, m := range bareCodeRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
-		if !taken(m[2]) {
+		if !taken(m[2]) && !prefixNumber(l, m[2]) {
 			out = append(out, replyClue(at, l, m[2], atoi(l[m[2]:m[3]])))
 		}
 	}
@@ -124,6 +124,26 @@ func lineClues(at int, l string) []clue {
 	out = append(out, errorClues(at, l)...)
 	sortClues(out)
 	return nestClues(out)
+}
+
+// prefixNumber: the number at pos is a log's prefix (a process id, a
+// line number: "510   SMTP<< 220 ..."), not a reply: another reply code
+// follows within a few words, or no reply word does.
+func prefixNumber(l string, pos int) bool {
+	rest := l[pos+3:]
+	if len(rest) > 24 {
+		rest = rest[:24]
+	}
+	for i := 0; i+3 <= len(rest); i++ {
+		if startsReply(rest[i:]) && (i == 0 || !isDigit(rest[i-1])) {
+			return true
+		}
+	}
+	text := l[pos+3:]
+	if len(text) > 200 {
+		text = text[:200]
+	}
+	return strings.TrimSpace(text) != "" && !replyWords.MatchString(text) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
 func hasReply(cs []clue) bool {

@@ -52,8 +52,11 @@ var errSigns = []errSign{
 	// Authentication refused, in the client's words only (a printer's
 	// web page, msmtp, PHPMailer's summary): the server's reply, when the
 	// paste has it, is the better evidence.
-	{re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed`), kind: transcript.KindProtocol, stage: checks.Auth},
+	{re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException`), kind: transcript.KindProtocol, stage: checks.Auth},
 }
+
+// codeFieldRE: a line that is a library's error code field.
+var codeFieldRE = lazyre.OnDemand(`^\s*['"]?(?:code|errno|syscall)['"]?\s*:`)
 
 // errorClues finds the error signs of one line (one per line: the most
 // specific).
@@ -68,8 +71,8 @@ func errorClues(at int, l string) []clue {
 		}
 		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimSpace(l),
 			errStage: s.stage, client: s.client}
-		if s.strong {
-			c.weight = 1
+		if s.strong && !codeFieldRE.MatchString(l) {
+			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}
 		return []clue{c}
 	}

@@ -85,8 +85,8 @@ const maxClues = 400
 
 // lineClues finds the replies and errors of one logical line.
 func lineClues(at int, l string) []clue {
-	if !strings.ContainsAny(l, "0123456789") && !errWordRE.MatchString(l) {
-		return nil
+	if !strings.ContainsAny(l, "0123456789") {
+		return append(phraseClues(at, l), errorClues(at, l)...)
 	}
 	var out []clue
 	taken := func(pos int) bool {
@@ -146,6 +146,13 @@ func prefixNumber(l string, pos int) bool {
 	return strings.TrimSpace(text) != "" && !replyWords.MatchString(text) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
+func phraseClues(at int, l string) []clue {
+	if c, ok := phraseClue(at, l); ok {
+		return []clue{c}
+	}
+	return nil
+}
+
 func hasReply(cs []clue) bool {
 	for _, c := range cs {
 		if c.reply != nil {
@@ -160,6 +167,9 @@ func hasReply(cs []clue) bool {
 // meet the criteria ..."): the catalog rows marked Telling are known by
 // their words alone.
 func phraseClue(at int, l string) (clue, bool) {
+	if !containsAny(strings.ToLower(l), tellingKeys...) {
+		return clue{}, false
+	}
 	for i := range checks.Catalog {
 		e := &checks.Catalog[i]
 		if !e.Telling || e.Pattern == nil {
@@ -181,6 +191,12 @@ func phraseClue(at int, l string) (clue, bool) {
 	}
 	return clue{}, false
 }
+
+// tellingKeys pre-filter lines for phraseClue: every Telling row's
+// pattern contains one of them (TestTellingKeys).
+var tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
+	"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
+	"forwarding", "send as", "toolarge", "too large", "sendsizelimit"}
 
 // phraseStart is where the reply text around a phrase at pos starts: after
 // the last ": " before it (an application's prefix), else at the phrase.

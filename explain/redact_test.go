@@ -20,12 +20,12 @@ func TestOutputCarriesNoCredentials(t *testing.T) {
 	secrets := []string{pass, b64([]byte(pass)), b64([]byte(user)), plain, xoauth, token}
 	pastes := map[string]string{
 		"telnet-login": "220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO mfp\n250-BY1PR10CA0041.outlook.office365.com Hello\n250 AUTH LOGIN XOAUTH2\nAUTH LOGIN\n334 VXNlcm5hbWU6\n" + b64([]byte(user)) + "\n334 UGFzc3dvcmQ6\n" + b64([]byte(pass)) + "\n535 5.7.3 Authentication unsuccessful [BY1PR10CA0041.outlook.office365.com]\n",
-		"plain-inline":  "C: AUTH PLAIN " + plain + "\nS: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n",
-		"xoauth2":       "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n  command: 'AUTH XOAUTH2 " + xoauth + "'\n",
-		"bearer":        "smtplib.SMTPAuthenticationError: (535, b'5.7.3 Authentication unsuccessful') Authorization: Bearer " + token + "\n",
-		"config-dump":   "auth: { user: '" + user + "', pass: '" + pass + "' }\nError: Invalid login: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
-		"json":          `{"password":"` + pass + `","error":"535 5.7.3 Authentication unsuccessful ` + plain + `"}`,
-		"lone-base64":   "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n" + b64([]byte(pass)) + "\n" + xoauth + "\n",
+		"plain-inline": "C: AUTH PLAIN " + plain + "\nS: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n",
+		"xoauth2":      "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n  command: 'AUTH XOAUTH2 " + xoauth + "'\n",
+		"bearer":       "smtplib.SMTPAuthenticationError: (535, b'5.7.3 Authentication unsuccessful') Authorization: Bearer " + token + "\n",
+		"config-dump":  "auth: { user: '" + user + "', pass: '" + pass + "' }\nError: Invalid login: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
+		"json":         `{"password":"` + pass + `","error":"535 5.7.3 Authentication unsuccessful ` + plain + `"}`,
+		"lone-base64":  "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n" + b64([]byte(pass)) + "\n" + xoauth + "\n",
 	}
 	for name, paste := range pastes {
 		t.Run(name, func(t *testing.T) {

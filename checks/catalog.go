@@ -31,6 +31,15 @@ type Entry struct {
 	Next      string
 	Source    string
 	Confirmed bool
+	// Learn is the Microsoft documentation for the row's finding, shown to
+	// readers as "learn more" ("" takes the page for the row's category,
+	// learn.go). Source keeps the evidence, forum threads included.
+	Learn string
+	// Telling: Pattern alone identifies the reply, so explain may read the
+	// row from an application's message that dropped the reply code
+	// ("Invalid login: Authentication unsuccessful, the request did not
+	// meet the criteria ...").
+	Telling bool
 }
 
 // Render fills the placeholders of e.Text with the given values (missing

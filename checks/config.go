@@ -148,14 +148,12 @@ func describeSetup(s Setup) string {
 // submissionHost: smtp.office365.com and its variants (legacy TLS, HVE).
 func submissionHost(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	return h == "smtp.office365.com" || h == "smtp-legacy.office365.com" || h == "smtp-hve.office365.com"
+	return h == "smtp.office365.com" || h == "smtp-legacy.office365.com" || h == "smtp-hve.office365.com" || h == hveHost
 }
 
-// mxHost: a tenant MX, <tenant>.mail.protection.outlook.com.
-func tenantMXHost(host string) bool {
-	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	return strings.HasSuffix(h, ".mail.protection.outlook.com")
-}
+// tenantMXHost: a tenant MX, <tenant>.mail.protection.outlook.com or,
+// for domains added after 1 July 2026, a host under mx.microsoft.
+func tenantMXHost(host string) bool { return MicrosoftMX(host) }
 
 // microsoftEndpoint: the spec names a Microsoft 365 endpoint.
 func microsoftEndpoint(s Setup) bool {

@@ -21,6 +21,11 @@ type Input struct {
 	TLSMin, TLSMax uint16
 	// Creds is what the site authenticates with (oauth.go).
 	Creds Credentials
+	// Partial: the transcript shows only part of the session (smtpspec
+	// explain of an error message or a bounce). A stage it does not show
+	// is unknown, not absent: rules that read the absence of TLS or of a
+	// greeting as a fact do not apply.
+	Partial bool
 }
 
 // Diagnose returns one verdict for the site: what happened, where, the
@@ -35,6 +40,7 @@ type Input struct {
 // over the server's own verdict on the envelope (reputation, policy,
 // recipient), which it only notes. Cross-stage notes go into the summary.
 func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
+	defer func() { out.Learn = LearnFor(out) }()          // learn.go
 	defer func() { out = withFindings(out, t, in) }()     // oauth.go
 	defer func() { out = withReachability(out, t, in) }() // reachability.go
 	defer func() { out = withTrace(out, t) }()            // trace.go

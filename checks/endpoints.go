@@ -21,17 +21,13 @@ type endpoint struct {
 	replies map[string]finding
 }
 
+// hveHost is High Volume Email's endpoint under mx.microsoft; FACTS.md 0
+// calls smtp-hve.office365.com deprecated (UNCONFIRMED), so both are known.
+const hveHost = "smtp.hve.mx.microsoft"
+
 var endpoints = []endpoint{
-	{host: "smtp-hve.office365.com", name: "hve", exchange: true,
-		about: "Microsoft 365 High Volume Email: HVE accounts (mail users, no licence) send to internal recipients only, port 587 with STARTTLS, LOGIN or XOAUTH2",
-		replies: map[string]finding{
-			"501 5.5.124": {AuthCat, 9, "High Volume Email refused the XOAUTH2 data (seen when the token does not belong to the HVE account named in user=)",
-				"get the token for the HVE account and put the HVE account's address in username; the app needs the Office 365 Exchange Online permission the HVE OAuth page names"},
-			"535": {AuthCat, 9, "High Volume Email refused the credentials",
-				"check the HVE account (Exchange admin center > Mail flow > High volume email): its address as username and its password, or an OAuth token issued for it"},
-			"550 5.4.1": {Recipient, 5, "High Volume Email refused the recipient: HVE delivers to the tenant's own recipients only",
-				"send to internal recipients only; for external recipients use Azure Communication Services Email or a relay connector"},
-		}},
+	hveEndpoint(hveHost),
+	hveEndpoint("smtp-hve.office365.com"),
 	{host: "smtp.azurecomm.net", name: "acs", exchange: false,
 		about: "Azure Communication Services Email SMTP: username is an SMTP username resource tied to an Entra ID app with access to the ACS resource, password is that app's client secret; the sender domain must be verified",
 		replies: map[string]finding{
@@ -86,4 +82,18 @@ func endpointVerdict(v Verdict, f transcript.StageResult, in Input) Verdict {
 	v.Summary = fd.text
 	v.Rule = "endpoint:" + ep.name
 	return withEvidence(v)
+}
+
+// hveEndpoint is High Volume Email at host.
+func hveEndpoint(host string) endpoint {
+	return endpoint{host: host, name: "hve", exchange: true,
+		about: "Microsoft 365 High Volume Email: HVE accounts (mail users, no licence) send to internal recipients only, port 587 with STARTTLS, LOGIN or XOAUTH2",
+		replies: map[string]finding{
+			"501 5.5.124": {AuthCat, 9, "High Volume Email refused the XOAUTH2 data (seen when the token does not belong to the HVE account named in user=)",
+				"get the token for the HVE account and put the HVE account's address in username; the app needs the Office 365 Exchange Online permission the HVE OAuth page names"},
+			"535": {AuthCat, 9, "High Volume Email refused the credentials",
+				"check the HVE account (Exchange admin center > Mail flow > High volume email): its address as username and its password, or an OAuth token issued for it"},
+			"550 5.4.1": {Recipient, 5, "High Volume Email refused the recipient: HVE delivers to the tenant's own recipients only",
+				"send to internal recipients only; for external recipients use Azure Communication Services Email or a relay connector"},
+		}}
 }

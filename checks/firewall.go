@@ -132,11 +132,12 @@ func (sc *scene) signVerdict(s sign, fd finding) Verdict {
 }
 
 // microsoftHost reports a Microsoft 365 SMTP host name: the submission
-// endpoints (*.office365.com, FACTS.md 1.1, 1.5) or a tenant MX
-// (*.mail.protection.outlook.com, FACTS.md 1.2).
+// endpoints (*.office365.com, FACTS.md 1.1, 1.5), a tenant MX
+// (*.mail.protection.outlook.com, FACTS.md 1.2) or a host under
+// mx.microsoft (new domains' MX and the HVE endpoint, FACTS.md 0).
 func microsoftHost(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	for _, d := range []string{"office365.com", "mail.protection.outlook.com"} {
+	for _, d := range []string{"office365.com", "mail.protection.outlook.com", "mx.microsoft"} {
 		if h == d || strings.HasSuffix(h, "."+d) {
 			return true
 		}

@@ -56,6 +56,7 @@ var (
 	dropped  = []transcript.Kind{transcript.KindRefused, transcript.KindTimeout, transcript.KindUnreachable}
 	cut      = []transcript.Kind{transcript.KindClosed, transcript.KindReset}
 	timedOut = []transcript.Kind{transcript.KindTimeout}
+	protocol = []transcript.Kind{transcript.KindProtocol}
 
 	// Go's crypto/tls words for "no TLS version in common".
 	versionRE = lazyre.New(`(?i)protocol version|no supported versions|unsupported (protocol )?version|version not supported|wrong version number`)
@@ -69,6 +70,9 @@ var (
 	authorityRE = lazyre.New(`(?i)unknown authority|self[- ]signed|local issuer|not trusted`)
 	nameRE      = lazyre.New(`(?i)valid for .*, not |not valid for|doesn't contain|does not match|hostname mismatch`)
 	expiredRE   = lazyre.New(`(?i)expired|not yet valid`)
+	// A client told that the server offers no AUTH (Python smtplib, Go
+	// net/smtp, MailKit, PHPMailer).
+	authNotOfferedRE = lazyre.New(`(?i)AUTH extension not supported|doesn't support AUTH|does not support authentication|unencrypted connection|No suitable authentication method`)
 )
 
 var errRules = []errRule{
@@ -139,6 +143,17 @@ var errRules = []errRule{
 		"the TLS handshake failed",
 		"check that the device supports TLS 1.2 with ECDHE cipher suites (Microsoft 365's preference) and that nothing in the path inspects TLS"}},
 
+	// AUTH failed without a reply in the capture: the client reports it in
+	// its own words, or gave up before the server judged (a blank
+	// username, no mechanism in common). Microsoft 365 offers AUTH only
+	// after STARTTLS (FACTS.md 2.1), so "AUTH not supported" is TLS.
+	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []string{Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
+		"the server offered no AUTH: Microsoft 365 offers AUTH only after STARTTLS, so the client likely skipped STARTTLS (or talks to an MX endpoint, which offers no AUTH at all)",
+		"enable STARTTLS (TLS 1.2 or later) before AUTH on port 587 with smtp.office365.com; a Direct Send device on the MX endpoint must not authenticate"}},
+	{id: "auth-client-failed", src: srcFixIssues, stages: []string{Auth}, kinds: protocol, when: partial, finding: finding{AuthCat, 9,
+		"authentication failed, in the client's words (no server reply in the capture): wrong or blank credentials, SMTP AUTH disabled, or a mechanism the server does not take",
+		"check the username (the mailbox's full UPN) and password on the device, that SMTP AUTH is enabled for the mailbox, and that it uses AUTH LOGIN or XOAUTH2 after STARTTLS (checklist step 9)"}},
+
 	// Everything before QUIT worked; a dropped QUIT changes nothing.
 	{id: "quit-dropped", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
@@ -146,6 +161,12 @@ var errRules = []errRule{
 
 	// Any later stage: by whether the session was still readable by a
 	// middlebox (plaintext) or already inside TLS.
+	{id: "cut-partial", src: srcChecklist, kinds: cut, when: partial, finding: finding{Network, 2,
+		"<WHAT> at <STAGE>: the path or the server dropped the session",
+		"capture the whole session (swaks, or the device's SMTP log) from the device's network and compare from another network (checklist step 10)"}},
+	{id: "stall-partial", src: srcChecklist, kinds: timedOut, when: partial, finding: finding{Network, 2,
+		"<CMD> got no reply in time",
+		"capture the whole session from the device's network to see where it stalls; check the firewall for SMTP inspection (checklist steps 2 and 3)"}},
 	{id: "cut-in-clear", src: srcCiscoESA, kinds: cut, when: inClear, finding: finding{Firewall, 3,
 		"<WHAT> at <STAGE>, before TLS: a firewall or proxy cutting the SMTP conversation", nextCut}},
 	{id: "cut-in-tls", src: srcChecklist, kinds: cut, finding: finding{Network, 2,
@@ -174,10 +195,19 @@ func port465(sc *scene, _ transcript.StageResult) bool {
 }
 
 // inClear reports a stage that ran outside TLS, where an inspecting
-// middlebox can read and alter the conversation.
+// middlebox can read and alter the conversation. In a partial capture
+// whether TLS ran is unknown, so no stage is known to be in clear.
 func inClear(sc *scene, f transcript.StageResult) bool {
-	return !(sc.tlsDone && afterTLS(sc.t, f.Stage))
+	return !(sc.tlsDone && afterTLS(sc.t, f.Stage)) && !sc.in.Partial
 }
+
+// both holds when a and b hold.
+func both(a, b func(*scene, transcript.StageResult) bool) func(*scene, transcript.StageResult) bool {
+	return func(sc *scene, f transcript.StageResult) bool { return a(sc, f) && b(sc, f) }
+}
+
+// partial: the capture shows only part of the session.
+func partial(sc *scene, _ transcript.StageResult) bool { return sc.in.Partial }
 
 func errText(f transcript.StageResult) string {
 	if f.Err == nil {

@@ -28,7 +28,7 @@ func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
 	// problem and new credentials would not help. Category tls rather
 	// than auth: the fix is turning on STARTTLS, and the auth checklist
 	// (step 9) would send the technician the wrong way.
-	if f.Stage == Auth && !sc.tlsDone && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
+	if f.Stage == Auth && !sc.tlsDone && !sc.in.Partial && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
 		return tag(sc.verdict(finding{TLSCat, 4,
 			"AUTH was refused before TLS was negotiated: the device is likely authenticating before STARTTLS (Microsoft 365 offers AUTH only inside TLS)",
 			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev),
@@ -79,6 +79,12 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 // allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
 // "Relaying denied", Exchange "Unable to relay", Exim "relay not
 // permitted", qmail "not in my list of allowed rcpthosts".
+var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication`)
+
+// listedWords marks a refusal for what the sending IP is: a DNS block
+// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL").
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation`)
+
 var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
 
 var replyRules = []replyRule{
@@ -92,6 +98,15 @@ var replyRules = []replyRule{
 	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []string{Rcpt, Unstaged}, text: relayWords, finding: finding{Policy, 5,
 		"the server refused to relay to this recipient's domain: this session is not allowed to relay (not authenticated, or the site's IP or certificate is not permitted), a policy refusal and not an unknown mailbox",
 		"authenticate (SMTP AUTH after STARTTLS) or have the server allow the site's IP or certificate to relay (for Microsoft 365: an inbound connector); Direct Send reaches only the tenant's own domains"}},
+	// The server wants authentication before it takes mail: RFC 4954
+	// section 6's 530, and the texts servers give it ("Client was not
+	// authenticated", "Authentication required", "you must authenticate").
+	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + srcFixIssues, stages: []string{Mail, Rcpt, Data, Unstaged}, class: 5, text: notAuthWords, finding: finding{AuthCat, 9,
+		"the server refused mail from a client that did not authenticate: the device sent no credentials (or AUTH failed and it carried on)",
+		"configure SMTP AUTH on the device (the mailbox's UPN and password or OAuth, after STARTTLS), or send through Direct Send or a relay connector if it cannot authenticate"}},
+	{id: "ip-listed", src: srcDelist, stages: []string{Banner, Mail, Rcpt, Data, Unstaged}, class: 0, text: listedWords, finding: finding{Reputation, 7,
+		"the server refused the site's IP: it is on a block list or has a poor reputation",
+		"check the site's public IP on the list the reply names and request removal (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
 	{id: "banner-refused-blocked", src: srcDelist, stages: []string{Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
 		"the server refused the session at the banner: the site's public IP is likely blocked",
 		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},

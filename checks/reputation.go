@@ -17,7 +17,7 @@ func reachFindings(t *transcript.Transcript, in Input) []Finding {
 	}
 	if r.MX != "" && !MicrosoftMX(r.MX) && (in.Plan.Method == DirectSend || in.Plan.Method == Relay) {
 		fs = append(fs, Finding{ID: "mx-not-microsoft", Severity: SevWarning,
-			Text: fmt.Sprintf("the MX of %s is %s, not Microsoft 365 (*.mail.protection.outlook.com)", in.MXDomain, r.MX),
+			Text: fmt.Sprintf("the MX of %s is %s, not Microsoft 365 ("+mxPatterns+")", in.MXDomain, r.MX),
 			Fix:  "Direct Send and relay reach the tenant's MX host; if a gateway sits in front of Microsoft 365, point the device at the tenant's MX host instead"})
 	}
 	rep := r.Reputation

@@ -13,7 +13,8 @@ import (
 // resolveCheck judges the name lookup (the endpoint host, or the MX of
 // mx_domain). Besides the protocol status it holds direct_send and relay
 // to their contract: the MX must be Microsoft 365's
-// (*.mail.protection.outlook.com, FACTS.md 1.2, 1.3) unless the spec
+// (*.mail.protection.outlook.com or *.mx.microsoft, FACTS.md 0, 1.2,
+// 1.3) unless the spec
 // pins another with expect "resolve" { mx = "..." }; and it compares
 // the answers with the addresses the spec pins.
 type resolveCheck struct{}
@@ -30,7 +31,7 @@ func (resolveCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e 
 			miss = append(miss, fmt.Sprintf("expected MX %s, got %s", e.MX, noneIfEmpty(mx)))
 		}
 	case mx != "" && !MicrosoftMX(mx) && (t.Method == string(DirectSend) || t.Method == string(Relay)):
-		miss = append(miss, fmt.Sprintf("the MX is %s, not Microsoft 365 (*.mail.protection.outlook.com): %s reaches the tenant's MX; "+
+		miss = append(miss, fmt.Sprintf("the MX is %s, not Microsoft 365 ("+mxPatterns+"): %s reaches the tenant's MX; "+
 			"pin a gateway in front of Microsoft 365 with expect \"resolve\" { mx = %q }", mx, t.Method, mx))
 	}
 	if e != nil && len(e.Addresses) > 0 && r.Status == transcript.Pass && t.Reach != nil {
@@ -53,16 +54,25 @@ func (resolveCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e 
 }
 
 // MicrosoftMX reports a Microsoft 365 MX host: worldwide, 21Vianet,
-// GCC High and DoD (mail.protection.outlook.com and its sovereign twins).
+// GCC High and DoD (mail.protection.outlook.com and its sovereign twins),
+// and *.mx.microsoft, the MX hosts of domains added after 1 July 2026
+// (FACTS.md section 0, MC1048624). The High Volume Email submission host
+// under mx.microsoft is not an MX.
 func MicrosoftMX(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, suffix := range []string{".mail.protection.outlook.com", ".mail.protection.partner.outlook.cn", ".mail.protection.office365.us", ".mail.protection.outlook.de"} {
+	h := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
+	if h == hveHost {
+		return false
+	}
+	for _, suffix := range []string{".mail.protection.outlook.com", ".mail.protection.partner.outlook.cn", ".mail.protection.office365.us", ".mail.protection.outlook.de", ".mx.microsoft"} {
 		if strings.HasSuffix(h, suffix) {
 			return true
 		}
 	}
 	return false
 }
+
+// mxPatterns names the Microsoft 365 MX hosts for messages.
+const mxPatterns = "*.mail.protection.outlook.com or *.mx.microsoft"
 
 // compareAddresses: every answer inside a pinned address or prefix, and
 // every pinned single address among the answers.

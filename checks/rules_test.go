@@ -26,6 +26,27 @@ var ruleCases = []diagnoseCase{
 	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: Recipient, stage: Unstaged},
 	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: Policy, stage: Unstaged},
 	{name: "relay-refused", t: session(directPlan, at(Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: Policy, stage: Rcpt},
+	// Partial captures (explain of an error message): what is not shown
+	// is unknown, not absent.
+	{name: "auth-not-offered", t: partialAt(Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server."), in: partialIn, category: TLSCat, stage: Auth},
+	{name: "auth-client-failed", t: partialAt(Auth, transcript.KindProtocol, "warning: SASL authentication failure: All-whitespace username."), in: partialIn, category: AuthCat, stage: Auth},
+	{name: "cut-partial", t: partialAt(Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: Data},
+	{name: "stall-partial", t: partialAt(Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: Mail},
+	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: Unstaged},
+	{name: "ip-listed", t: session(directPlan, at(Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: Rcpt},
+	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
+}
+
+// partialIn is the input explain gives a capture of one failure.
+var partialIn = Input{Plan: Plan{Method: Submission, TLS: StartTLS, Auth: true}, Partial: true}
+
+// partialAt is a capture that shows only one stage's failure.
+func partialAt(stage string, kind transcript.Kind, text string) *transcript.Transcript {
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Err: &transcript.Error{Kind: kind, Text: text}}}}
+}
+
+func partialReply(stage, line string) *transcript.Transcript {
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Reply: parse(line)}}}
 }
 
 // unstaged is a capture of one reply whose command is not known

@@ -40,6 +40,10 @@ type Verdict struct {
 	// above stays as DESIGN.md fixes it.
 	Rule   string `json:"-"`
 	Source string `json:"-"`
+	// Learn is the Microsoft documentation a reader follows for the
+	// finding ("learn more", learn.go); Source may name forum threads,
+	// Learn never does.
+	Learn string `json:"-"`
 	// Notes are the cross-stage inferences also written into Summary
 	// (for the checklist report, which lists them on their own).
 	Notes []string `json:"-"`

@@ -28,10 +28,33 @@ type builder struct {
 	port    int
 	saw     map[string]bool // commands and events seen: "auth", "starttls", "data"
 	implied []string
+	// basis says how each stage was placed: seen (its command is shown or
+	// the format names it), inferred (the catalog's stage, the command
+	// before it), unknown.
+	basis map[string]StageBasis
 }
 
 func newBuilder() *builder {
-	return &builder{t: &transcript.Transcript{Site: "explain"}, results: map[string]*transcript.StageResult{}, saw: map[string]bool{}}
+	return &builder{t: &transcript.Transcript{Site: "explain"}, results: map[string]*transcript.StageResult{}, saw: map[string]bool{},
+		basis: map[string]StageBasis{}}
+}
+
+// placed records how stage was placed, keeping the first (strongest) word.
+func (b *builder) placed(stage string, basis Basis, from string) {
+	if _, ok := b.basis[stage]; !ok {
+		b.basis[stage] = StageBasis{Basis: basis, From: from}
+	}
+}
+
+// basisOf is how the verdict's stage is known.
+func (b *builder) basisOf(stage string) StageBasis {
+	if stage == "" || stage == checks.Unstaged {
+		return StageBasis{Basis: Unknown}
+	}
+	if bs, ok := b.basis[stage]; ok {
+		return bs
+	}
+	return StageBasis{Basis: Seen, From: "the capture shows the " + stage + " stage"}
 }
 
 // build runs every event and returns the finished builder.
@@ -148,39 +171,55 @@ func (b *builder) flush() {
 		code = atoi(m[1])
 		texts = append(texts, strings.TrimSpace(m[3]))
 	}
-	stage := b.nextStage()
+	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
+	stage := b.nextStage(rep)
 	for _, l := range lines {
 		b.addLine(transcript.Server, stage, l)
 	}
-	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
 	b.judge(stage, rep)
 }
 
-// nextStage is the stage the next reply answers: the oldest command
-// waiting, else the banner, else the current stage.
-func (b *builder) nextStage() string {
+// nextStage is the stage reply rep answers: the oldest command waiting;
+// else a 220 before anything is the banner; else the catalog's stage for
+// the reply, the current stage, or no stage at all. A reply the capture
+// shows no command for is never put at the banner by default.
+func (b *builder) nextStage(rep *transcript.Reply) string {
 	if len(b.pending) > 0 {
 		st := b.pending[0]
 		b.pending = b.pending[1:]
+		b.placed(st, Seen, "the capture shows the command")
 		return st
 	}
-	if _, ok := b.results["banner"]; !ok && !b.tls {
-		return "banner"
+	if _, ok := b.results["banner"]; !ok && !b.tls && rep.Code == 220 {
+		b.placed(checks.Banner, Seen, "the server's greeting")
+		return checks.Banner
 	}
-	if b.cur == "" {
-		return "banner"
+	if st := catalogStage(rep); st != "" {
+		b.placed(st, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
+		return st
 	}
-	return b.cur
+	if b.cur != "" {
+		b.placed(b.cur, Inferred, "the command before it")
+		return b.cur
+	}
+	return checks.Unstaged
 }
 
 // reply records a whole reply at stage ("" when the capture does not say:
 // the catalog's stage for it, else the current stage).
 func (b *builder) reply(rep *transcript.Reply, stage string) {
-	if stage == "" {
-		stage = catalogStage(rep)
+	if stage != "" {
+		b.placed(stage, Seen, "the capture names the command")
 	}
 	if stage == "" {
+		stage = catalogStage(rep)
+		if stage != "" {
+			b.placed(stage, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
+		}
+	}
+	if stage == "" && b.cur != "" {
 		stage = b.cur
+		b.placed(stage, Inferred, "the command before it")
 	}
 	if stage == "" {
 		stage = checks.Unstaged
@@ -251,12 +290,17 @@ func (b *builder) failure(e event) {
 		}
 	}
 	stage := e.stage
+	if stage != "" {
+		b.placed(stage, Seen, "the capture names the step")
+	}
 	if stage == "" && len(b.pending) > 0 {
 		stage = b.pending[0]
 		b.pending = b.pending[1:]
+		b.placed(stage, Seen, "the capture shows the command")
 	}
 	if stage == "" {
 		stage = b.after()
+		b.placed(stage, Inferred, "the step after the last one the capture shows")
 	}
 	if e.err == transcript.KindTLS && (stage == "starttls" || stage == "ehlo_tls" || stage == "") {
 		stage = "tls"
@@ -388,7 +432,7 @@ func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok 
 func (b *builder) method() checks.Method {
 	h := strings.ToLower(b.host)
 	switch {
-	case strings.HasSuffix(h, ".mail.protection.outlook.com"):
+	case checks.MicrosoftMX(h):
 		return checks.DirectSend
 	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
 		return checks.Submission

@@ -48,6 +48,7 @@ var dnStatus = []struct {
 	{"Mailbox name not allowed", 553},
 	{"Insufficient system storage", 452},
 	{"Exceeded storage allocation", 552},
+	{"Error in processing", 451},
 }
 
 func parseDotNet(lines []string) ([]event, int) {
@@ -70,7 +71,7 @@ func parseDotNet(lines []string) ([]event, int) {
 		case dnResponseRE.MatchString(l):
 			n++
 			m := dnResponseRE.FindStringSubmatch(l)
-			evs = append(evs, dotnetResponse(m[1], m[2], sock.seen)...)
+			evs = append(evs, dotnetResponse(m[1], m[2], sock.seen, dotnetFrameStage(lines))...)
 		case dnMailKitRE.MatchString(l):
 			n++
 			m := dnMailKitRE.FindStringSubmatch(l)
@@ -110,7 +111,7 @@ func unstagedErrors(evs []event, greeting bool) {
 }
 
 // dotnetResponse reads "<status message> The server response was: <text>".
-func dotnetResponse(status, text string, traced bool) []event {
+func dotnetResponse(status, text string, traced bool, frameStage string) []event {
 	text = strings.TrimSpace(text)
 	if traced {
 		return nil // the traced socket data already holds the reply
@@ -124,10 +125,20 @@ func dotnetResponse(status, text string, traced bool) []event {
 	if !ok {
 		rep = replyFrom(statusCode(status), text)
 	}
-	if rep.Enhanced == "" {
-		rep.Code = statusCode(status)
+	if rep.Enhanced == "" || knownStatus(status) {
+		rep.Code = statusCode(status) // the status message names the code (SmtpStatusCode)
 	}
-	return []event{{kind: evReply, reply: rep}}
+	return []event{{kind: evReply, reply: rep, stage: frameStage}}
+}
+
+// knownStatus: status is one of SmtpStatusCode's messages.
+func knownStatus(status string) bool {
+	for _, s := range dnStatus {
+		if strings.Contains(status, s.msg) {
+			return true
+		}
+	}
+	return false
 }
 
 func statusCode(status string) int {
@@ -229,4 +240,32 @@ func (s *dnSocket) flush() []event {
 	}
 	s.buf = nil
 	return evs
+}
+
+// dnCommandRE: the System.Net.Mail command class in a stack frame names
+// the command the reply answered.
+var dnCommandRE = lazyre.OnDemand(`at System\.Net\.Mail\.(MailCommand|RecipientCommand|DataStopCommand|DataCommand|StartTlsCommand|EHelloCommand|HelloCommand|AuthCommand)\.`)
+
+// dotnetFrameStage is the stage the stack's command frame names ("" when
+// none does).
+func dotnetFrameStage(lines []string) string {
+	for _, l := range lines {
+		if m := dnCommandRE.FindStringSubmatch(l); m != nil {
+			switch m[1] {
+			case "MailCommand":
+				return "mail"
+			case "RecipientCommand":
+				return "rcpt"
+			case "DataStopCommand", "DataCommand":
+				return "data"
+			case "StartTlsCommand":
+				return "starttls"
+			case "EHelloCommand", "HelloCommand":
+				return "ehlo"
+			case "AuthCommand":
+				return "auth"
+			}
+		}
+	}
+	return ""
 }

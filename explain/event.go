@@ -52,7 +52,7 @@ func parseReplyLine(s string) (*transcript.Reply, bool) {
 	}
 	if enhancedOnlyRE.MatchString(s) {
 		enh := transcript.ParseEnhanced(s)
-		return &transcript.Reply{Code: codeFor(enh), Enhanced: enh, Lines: []string{s}}, true
+		return &transcript.Reply{Code: codeFor(enh, s), Enhanced: enh, Lines: []string{s}}, true
 	}
 	return nil, false
 }

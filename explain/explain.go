@@ -1,10 +1,16 @@
-// Package explain diagnoses an SMTP conversation captured elsewhere: a
-// swaks run, a plain S:/C: log, Postfix smtp log lines, .NET
-// System.Net.Mail, nodemailer or PHPMailer debug output, or a telnet
-// session pasted as is. It reconstructs the stages the capture shows,
-// runs the same diagnosis as `smtpspec run` (package checks), and says
-// what the capture does not show. It never guesses: input that no parser
-// recognises is an error, not a verdict. It does not touch the network.
+// Package explain diagnoses whatever a technician pastes about an SMTP
+// failure: a conversation captured elsewhere (a swaks run, a plain S:/C:
+// log, Postfix smtp log lines, .NET System.Net.Mail, nodemailer,
+// PHPMailer or JavaMail debug output, curl -v, a telnet or openssl
+// session), and, when no known format claims the text, any text that
+// holds SMTP evidence: reply lines inside exceptions, JSON, bounces, DSNs
+// and NDRs, socket and TLS errors (the generic reader, generic.go). It
+// reconstructs the stages the capture shows, picks the root cause among
+// several failures, runs the same diagnosis as `smtpspec run` (package
+// checks), says whether the stage was seen or inferred and what the
+// capture does not show, and redacts credentials from everything it
+// returns. It never guesses: a text without SMTP evidence gets "not
+// enough evidence" and what to capture. It does not touch the network.
 package explain
 
 import (
@@ -27,38 +33,86 @@ type Result struct {
 	Implied []string
 	// NotShown says what the capture cannot tell, in checklist order.
 	NotShown []string
+	// Basis says how the verdict's stage is known; Method how the method
+	// is (checks.Input.Plan.Method).
+	Basis  StageBasis
+	Method MethodBasis
+	// SetAside lists the evidence that did not decide, and why.
+	SetAside []SetAside
+	// Capture says what to capture when the text has no SMTP evidence
+	// (Verdict is then NoEvidence).
+	Capture []string
 }
 
-// ErrUnrecognised is returned for input that no parser recognises.
+// StageBasis is how the verdict's stage is known, and from which words.
+type StageBasis struct {
+	Basis Basis
+	From  string
+}
+
+// MethodBasis is how the sending method is known.
+type MethodBasis struct {
+	Method checks.Method
+	Basis  Basis
+	From   string
+}
+
+// ErrUnrecognised is returned for input without SMTP evidence: a Result
+// comes with it that says so and what to capture.
 var ErrUnrecognised = errors.New("no SMTP conversation recognised")
 
-// Transcript explains a captured conversation. The format is detected:
-// the parser that recognises the most lines wins.
+// NoEvidence is the category of a text without SMTP evidence; it is none
+// of the diagnosis categories, on purpose.
+const NoEvidence checks.Category = "unknown"
+
+// Transcript explains a captured conversation or any pasted text. The
+// format is detected (the parser that recognises the most lines wins);
+// the generic reader decides when no format claims the text, and when
+// the format's failure is one the text shows a root cause for.
 func Transcript(text string) (*Result, error) {
 	lines := splitLines(text)
+	ev := readEvidence(lines)
 	p, evs := detect(lines)
-	if p == nil {
-		return nil, fmt.Errorf("%w: expected one of %s (see smtpspec explain -h)", ErrUnrecognised, strings.Join(formatNames(), ", "))
+	var res *Result
+	switch {
+	case p != nil:
+		res = formatResult(p.name, evs)
+		if wantsGeneric(res, ev) {
+			res = ev.result()
+		}
+	case ev.found():
+		res = ev.result()
+	default:
+		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
-	b := build(evs)
-	res := &Result{Format: p.name, Transcript: b.t, Input: b.input(), Implied: b.implied}
-	res.Verdict = verdict(b, res.Input)
-	res.NotShown = notShown(b, res)
+	res.Method = methodOf(res)
+	sanitise(res)
 	return res, nil
 }
 
-// Reply explains one reply line ("550 5.7.606 Access denied, ..."), or
-// its text without the code as .NET and some logs show it. The stage is
-// the catalog's for that reply when the line does not say.
-func Reply(line string) (*Result, error) {
-	rep, ok := parseReplyLine(strings.TrimSpace(line))
-	if !ok {
-		return nil, fmt.Errorf("%w: %q is not an SMTP reply (a code like 550, or an enhanced code like 5.7.606, then the text)", ErrUnrecognised, line)
-	}
-	b := newBuilder()
-	b.reply(rep, "")
-	res := &Result{Format: "reply", Transcript: b.finish(), Input: b.input()}
+// formatResult diagnoses the events a known format's parser read.
+func formatResult(name string, evs []event) *Result {
+	b := build(evs)
+	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied}
 	res.Verdict = verdict(b, res.Input)
+	res.NotShown = notShown(b, res)
+	res.Basis = b.basisOf(res.Verdict.Stage)
+	return res
+}
+
+// Reply explains one reply line ("550 5.7.606 Access denied, ..."), or
+// its text without the code as .NET and some logs show it, the way
+// Transcript reads the same line: the stage is the one the line names,
+// else the catalog's for that reply.
+func Reply(line string) (*Result, error) {
+	ev := readEvidence([]string{strings.TrimSpace(line)})
+	if ev.d.root == nil && ev.d.last == nil || (ev.d.root != nil && ev.d.root.reply == nil) {
+		return notEnough(), fmt.Errorf("%w: %q is not an SMTP reply (a code like 550, or an enhanced code like 5.7.606, then the text)", ErrUnrecognised, line)
+	}
+	res := ev.result()
+	res.Format = "reply"
+	res.Method = methodOf(res)
+	sanitise(res)
 	return res, nil
 }
 
@@ -125,5 +179,6 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 		}
 	}
 	v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
+	v.Learn = checks.LearnFor(v)
 	return v
 }

@@ -33,8 +33,8 @@ var fixtureCases = []struct {
 	{"dotnet-not-authenticated", "dotnet", checks.AuthCat, "mail"},
 	{"dotnet-timeout-465", "dotnet", checks.Config, checks.Unstaged}, // the exception does not say where it timed out
 	{"dotnet-timeout-no-context", "dotnet", checks.Network, checks.Unstaged},
-	{"dotnet-connectionclosed-getconnection", "dotnet", checks.Firewall, "banner"},       // the stack reads the greeting
-	{"dotnet-connectionclosed-readline-mail", "dotnet", checks.Network, checks.Unstaged}, // ReadLine without GetConnection: any command
+	{"dotnet-connectionclosed-getconnection", "dotnet", checks.Firewall, "banner"}, // the stack reads the greeting
+	{"dotnet-connectionclosed-readline-mail", "text", checks.Network, "mail"},      // the stack names MailCommand.Send: the connection closed at MAIL FROM
 	{"dotnet-sendas-denied", "dotnet", checks.Policy, "mail"},
 	{"nodemailer-basic-auth-disabled", "nodemailer", checks.AuthCat, "auth"},
 	{"nodemailer-recipients-rejected", "nodemailer", checks.Recipient, "rcpt"},

@@ -13,6 +13,8 @@ import (
 // seeds adds every capture in testdata as a seed.
 func seeds(f *testing.F) {
 	files, err := filepath.Glob("testdata/*.txt")
+	more, _ := filepath.Glob("testdata/*/*.txt") // the corpora: real pastes
+	files = append(files, more...)
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no seed captures in testdata: %v", err)
 	}

@@ -24,8 +24,9 @@ func parseNodemailer(lines []string) ([]event, int) {
 	n := 0
 	fields := map[string]string{}
 	errMsg := ""
-	sawServer := false
+	sawServer, greeting := false, false
 	for _, l := range lines {
+		greeting = greeting || strings.Contains(l, "Greeting never received")
 		if m := nmLogRE.FindStringSubmatch(l); m != nil {
 			n++
 			ev := nodemailerLog(m[1])
@@ -48,6 +49,9 @@ func parseNodemailer(lines []string) ([]event, int) {
 		}
 	}
 	if errMsg != "" || len(fields) > 0 {
+		if greeting {
+			fields["greeting"] = "true" // the error is the greeting timeout, wherever its fields are
+		}
 		evs = append(evs, nodemailerError(errMsg, fields, sawServer)...)
 	}
 	return evs, n
@@ -87,9 +91,9 @@ func nodemailerError(msg string, f map[string]string, sawServer bool) []event {
 	stage := stageOfPhrase(f["command"])
 	if f["command"] == "CONN" {
 		stage = "connect"
-		if strings.Contains(msg, "Greeting never received") {
-			stage = "banner"
-		}
+	}
+	if strings.Contains(msg, "Greeting never received") || f["greeting"] != "" {
+		stage = "banner" // the TCP connection was made; the server never spoke
 	}
 	if f["code"] == "EAUTH" && stage == "" {
 		stage = "auth"

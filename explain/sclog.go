@@ -9,7 +9,9 @@ import (
 // scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
 // RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
-var scLineRE = lazyre.OnDemand(`^\s*(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>))\s?(.*)$`)
+// Exim's debug output ("510   SMTP<< 220 ...", "SMTP>> EHLO", with the
+// process id first) and Claws Mail's log ("SMTP< 530 ...") are read too.
+var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {
@@ -35,7 +37,7 @@ func parseSCLog(lines []string) ([]event, int) {
 		}
 		n++
 		switch m[1] + m[2] {
-		case "S", "SERVER", "<<<":
+		case "S", "SERVER", "<<<", "SMTP<<", "SMTP<":
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(m[3], " ")})
 		default:
 			evs = append(evs, clientOrTLS(m[3])...)

@@ -23,15 +23,42 @@ var (
 	// one line.
 	telnetWinRE = lazyre.OnDemand(`(?i)^Connecting To (\S+?)\.\.\.\s*(Could not open connection to the host, on port (\d+): .*)$`)
 	base64RE    = lazyre.OnDemand(`^[A-Za-z0-9+/]+=*$`)
+	// JavaMail's debug notes: "DEBUG SMTP: trying to connect to host
+	// "smtp.office365.com", port 587, isSSL false", "DEBUG: JavaMail
+	// version 1.6.2".
+	javaMailDebugRE   = lazyre.OnDemand(`^DEBUG(?: SMTP)?: `)
+	javaMailConnectRE = lazyre.OnDemand(`^DEBUG SMTP: (?:trying to connect to|connected to) host "([^"]+)", port:? (\d+)`)
 )
 
+// javaMailNote reads the debug notes that say where the client connected.
+func javaMailNote(t string) []event {
+	m := javaMailConnectRE.FindStringSubmatch(t)
+	if m == nil {
+		return nil
+	}
+	evs := []event{{kind: evTarget, host: m[1], port: atoi(m[2])}}
+	if strings.HasPrefix(t, "DEBUG SMTP: connected") {
+		evs = append(evs, event{kind: evConnected})
+	}
+	return evs
+}
+
+// parseTelnet claims a text only when it shows a session: telnet's own
+// lines, a command typed, or a server greeting. Reply lines alone (an
+// error message, a bounce) are the generic reader's: read as a session
+// they would be put at the banner. JavaMail's debug output (mail.debug)
+// is a raw session with "DEBUG SMTP:" notes between the lines.
 func parseTelnet(lines []string) ([]event, int) {
 	var evs []event
-	n, replies, failed := 0, 0, false
+	n, replies, failed, session, body := 0, 0, false, false, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "", t == "Escape character is '^]'.":
+			continue
+		case javaMailDebugRE.MatchString(t):
+			n++
+			evs = append(evs, javaMailNote(t)...)
 			continue
 		case telnetPromptRE.MatchString(t):
 			m := telnetPromptRE.FindStringSubmatch(t)
@@ -58,19 +85,22 @@ func parseTelnet(lines []string) ([]event, int) {
 		case telnetClosedRE.MatchString(t):
 			n++
 			evs = append(evs, event{kind: evError, err: "closed", text: t})
-		case replyLineRE.MatchString(t):
+		case replyLineRE.MatchString(t) && !body:
 			n++
 			replies++
+			session = session || strings.HasPrefix(t, "220")
+			body = strings.HasPrefix(t, "354")
 			evs = append(evs, event{kind: evServer, text: t})
-		case telnetCmdRE.MatchString(t), t == ".", base64RE.MatchString(t):
+		case !body && (telnetCmdRE.MatchString(t) || base64RE.MatchString(t)), body && t == ".":
 			n++
+			session = session || telnetCmdRE.MatchString(t)
+			body = body && t != "."
 			evs = append(evs, event{kind: evClient, text: t})
-		default:
-			// Message body lines typed after DATA, or noise.
-			evs = append(evs, event{kind: evClient, text: t})
+		case body:
+			evs = append(evs, event{kind: evClient, text: t}) // message body lines typed after DATA
 		}
 	}
-	if replies == 0 && !failed {
+	if replies == 0 && !failed || !session && !failed {
 		return nil, 0
 	}
 	return evs, n

@@ -24,13 +24,12 @@ func catalogStage(rep *transcript.Reply) string {
 	return ""
 }
 
-// codeFor is the reply code that goes with an enhanced code: the
-// catalog's, else the class's usual code.
-func codeFor(enh string) int {
-	for _, e := range checks.Catalog {
-		if e.Enhanced == enh {
-			return e.Code
-		}
+// codeFor is the reply code that goes with an enhanced code and its
+// text: the catalog row's that the text matches, else the class's usual
+// code.
+func codeFor(enh, text string) int {
+	if e := catalogFor(enh, text); e != nil {
+		return e.Code
 	}
 	switch enh[0] {
 	case '2':
@@ -39,4 +38,24 @@ func codeFor(enh string) int {
 		return 451
 	}
 	return 550
+}
+
+// catalogFor is the catalog row for a reply text without its code: the
+// row of that enhanced code whose pattern matches the text, else the
+// first row of that enhanced code.
+func catalogFor(enh, text string) *checks.Entry {
+	var first *checks.Entry
+	for i := range checks.Catalog {
+		e := &checks.Catalog[i]
+		if e.Enhanced != enh {
+			continue
+		}
+		if e.Pattern != nil && e.Pattern.MatchString(text) {
+			return e
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	return first
 }

@@ -18,10 +18,12 @@ const maxCapture = 8 << 20
 func cmdExplain(_ context.Context, e env, args []string) int {
 	fs := newFlags("explain", `[--format human|json] "REPLY" | --transcript FILE|-
 
-Explains one Microsoft 365 reply, or diagnoses a captured conversation:
-swaks output, plain S:/C: logs, Postfix smtp log lines, .NET
-System.Net.Mail exceptions and tracing, nodemailer or PHPMailer debug
-output, or a telnet session pasted as is. The format is detected.`, e)
+Explains one Microsoft 365 reply, or diagnoses whatever was pasted from a
+ticket: swaks output, plain S:/C: logs, Postfix logs and bounces, .NET,
+MailKit, JavaMail, Python, Ruby, PHP and Node.js errors and debug output,
+DSNs and NDRs, telnet or openssl sessions, socket and TLS errors. Known
+formats are detected; any other text is searched for SMTP evidence. A
+text without any exits 2 and says what to capture.`, e)
 	file := fs.String("transcript", "", "diagnose the conversation in `FILE` (- reads stdin)")
 	format := fs.String("format", "human", "output format: human or json")
 	pos, err := parse(fs, args)
@@ -51,7 +53,16 @@ output, or a telnet session pasted as is. The format is detected.`, e)
 		return exitUsage
 	}
 	if errors.Is(err, explain.ErrUnrecognised) {
+		// Not enough evidence: say so and what to capture, in the
+		// requested format, and exit 2 (no verdict was possible).
 		errorf(e.stderr, "explain: %v", err)
+		if res != nil {
+			if *format == "json" {
+				_ = explain.WriteJSON(e.stdout, res)
+			} else {
+				_ = explain.WriteText(e.stdout, res)
+			}
+		}
 		return exitUsage
 	}
 	if err != nil {

@@ -1,0 +1,312 @@
+package explain
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// clue is one piece of SMTP evidence the generic reader found in a paste:
+// a server reply (with or without its code), or a failure without a reply
+// (a socket, DNS or TLS error), with the stage the text names for it.
+type clue struct {
+	at    int    // logical line index
+	start int    // byte offset of the clue in its line
+	end   int    // end of the clue's own text in its line
+	line  string // the logical line, for set-aside reporting
+	reply *transcript.Reply
+	err   transcript.Kind // a failure without a reply
+	text  string          // the reply line or the error text, as evidence
+	// stage is where the text places the clue ("" when it does not) and
+	// from the words that say so; inferred: the stage is read from the
+	// library's structure (an exception class, a stack frame) rather than
+	// a named command.
+	stage, from string
+	// errStage is the stage an error's own words imply (a DNS error at
+	// resolve), weaker than a named stage.
+	errStage string
+	// inner: the clue sits inside another clue's text (a reply a relay or
+	// a library quotes); outer is that clue's index.
+	inner bool
+	outer int
+	// client: a failure the client reports before the server judged (a
+	// blank username, no common mechanism, no AUTH offered).
+	client bool
+	// weight orders clues of the same kind (rootcause.go).
+	weight int
+}
+
+func (c *clue) failed() bool {
+	if c.reply == nil {
+		return c.err != ""
+	}
+	return c.reply.Code >= 400 && c.reply.Code != 0
+}
+
+// positive: a reply that says something worked (250 queued, 235
+// authenticated).
+func (c *clue) positive() bool { return c.reply != nil && c.reply.Code < 400 }
+
+var (
+	// replyCodeRE: a reply code followed by an enhanced status code of the
+	// same class ("550 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139",
+	// Python's "(535, b'5.7.139").
+	replyCodeRE = lazyre.OnDemand(`(?:^|[^\w.@/=+-])([245][0-5]\d)(?:[ -]|: |, b?['"])#?([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	// enhancedRE: an enhanced status code that starts a reply text whose
+	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
+	// System.Net.Mail and Magento show it).
+	enhancedRE = lazyre.OnDemand(`(?:^|[\s'"(\[:>;,` + "`" + `]|b')#?([245])\.(\d{1,3})\.(\d{1,3})\s+[A-Za-z\[]`)
+	// bareCodeRE: a reply code without an enhanced code, where a reply
+	// stands: at the start of a line, or after words that introduce one.
+	bareCodeRE = lazyre.OnDemand(`(?i)(?:^[\s>*|` + "`" + `'"]*|(?:\bsaid:|response was:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:)\s*["']?|\(\s*)([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
+)
+
+// findClues reads every logical line for SMTP evidence, in order.
+func findClues(ls []logical) []clue {
+	var out []clue
+	for i, l := range ls {
+		if len(out) >= maxClues {
+			break
+		}
+		text := l.text
+		if len(text) > maxLineScan {
+			text = text[:maxLineScan]
+		}
+		out = append(out, lineClues(i, text)...)
+	}
+	return mergeMultiline(out)
+}
+
+// maxClues bounds the evidence kept from one paste.
+const maxClues = 400
+
+// lineClues finds the replies and errors of one logical line.
+func lineClues(at int, l string) []clue {
+	if !strings.ContainsAny(l, "0123456789") {
+		return append(phraseClues(at, l), errorClues(at, l)...)
+	}
+	var out []clue
+	taken := func(pos int) bool {
+		for _, c := range out {
+			if pos >= c.start && pos < c.start+8 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range replyCodeRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
+		code := atoi(l[m[2]:m[3]])
+		if l[m[2]] != l[m[4]] {
+			continue // the classes differ: not a reply ("250 4.7.0" never is)
+		}
+		out = append(out, replyClue(at, l, m[2], code))
+	}
+	for _, m := range bareCodeRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
+		if !taken(m[2]) && !prefixNumber(l, m[2]) {
+			out = append(out, replyClue(at, l, m[2], atoi(l[m[2]:m[3]])))
+		}
+	}
+	for _, m := range enhancedRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
+		if !taken(m[2]) && !taken(m[2]-4) {
+			if c, ok := enhancedClue(at, l, m[2]); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	if !hasReply(out) {
+		if c, ok := phraseClue(at, l); ok {
+			out = append(out, c)
+		}
+	}
+	out = append(out, errorClues(at, l)...)
+	sortClues(out)
+	return nestClues(out)
+}
+
+// prefixNumber: the number at pos is a log's prefix (a process id, a
+// line number: "510   SMTP<< 220 ..."), not a reply: another reply code
+// follows within a few words, or no reply word does.
+func prefixNumber(l string, pos int) bool {
+	rest := l[pos+3:]
+	if len(rest) > 24 {
+		rest = rest[:24]
+	}
+	for i := 0; i+3 <= len(rest); i++ {
+		if startsReply(rest[i:]) && (i == 0 || !isDigit(rest[i-1])) {
+			return true
+		}
+	}
+	text := l[pos+3:]
+	if len(text) > 200 {
+		text = text[:200]
+	}
+	return strings.TrimSpace(text) != "" && !replyWords.MatchString(text) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
+}
+
+func phraseClues(at int, l string) []clue {
+	if c, ok := phraseClue(at, l); ok {
+		return []clue{c}
+	}
+	return nil
+}
+
+func hasReply(cs []clue) bool {
+	for _, c := range cs {
+		if c.reply != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseClue reads a Microsoft reply whose code the application dropped
+// ("Error: Invalid login: Authentication unsuccessful, the request did not
+// meet the criteria ..."): the catalog rows marked Telling are known by
+// their words alone.
+func phraseClue(at int, l string) (clue, bool) {
+	if !containsAny(strings.ToLower(l), tellingKeys...) {
+		return clue{}, false
+	}
+	for i := range checks.Catalog {
+		e := &checks.Catalog[i]
+		if !e.Telling || e.Pattern == nil {
+			continue
+		}
+		loc := e.Pattern.Regexp().FindStringIndex(l)
+		if loc == nil {
+			continue
+		}
+		start := phraseStart(l, loc[0])
+		text, end := replyText(l, start, l[start:])
+		rep := &transcript.Reply{Code: e.Code, Enhanced: e.Enhanced, Lines: []string{text}}
+		line := text
+		if e.Enhanced != "" {
+			line = e.Enhanced + " " + text
+			rep.Lines = []string{line}
+		}
+		return clue{at: at, start: start, end: end, line: l, reply: rep, text: line}, true
+	}
+	return clue{}, false
+}
+
+// tellingKeys pre-filter lines for phraseClue: every Telling row's
+// pattern contains one of them (TestTellingKeys).
+var tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
+	"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
+	"forwarding", "send as", "toolarge", "too large", "sendsizelimit"}
+
+// phraseStart is where the reply text around a phrase at pos starts: after
+// the last ": " before it (an application's prefix), else at the phrase.
+func phraseStart(l string, pos int) int {
+	if i := strings.LastIndex(l[:pos], ": "); i >= 0 {
+		return i + 2
+	}
+	return pos
+}
+
+// replyClue reads the reply that starts at byte pos of l with code.
+func replyClue(at int, l string, pos, code int) clue {
+	rest := l[pos+3:]
+	rest = strings.TrimLeft(rest, " -:,")
+	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "b'"), `b"`)
+	text, end := replyText(l, pos, rest)
+	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
+	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
+}
+
+// enhancedClue reads a reply text that starts with an enhanced code at pos
+// and has no reply code: the code is the catalog's for that reply, or the
+// class's usual one. A text that reads like no reply (a version number
+// followed by prose) is not one.
+func enhancedClue(at int, l string, pos int) (clue, bool) {
+	if l[pos] == '#' {
+		pos++
+	}
+	text, end := replyText(l, pos, l[pos:])
+	enh := transcript.ParseEnhanced(text)
+	if enh == "" || !replyWords.MatchString(text) && catalogFor(enh, text) == nil {
+		return clue{}, false
+	}
+	rep := &transcript.Reply{Code: codeFor(enh, text), Enhanced: enh, Lines: []string{text}}
+	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: text}, true
+}
+
+// replyWords are words of server replies; an enhanced code followed by
+// none of them and unknown to the catalog is likely a version number.
+var replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
+
+// replyText cuts the reply text that starts at rest (offset pos in l): at
+// the quote that closes one opened just before the code, at a Postfix
+// "(in reply to ... command)", and at the end of the line. end is the
+// offset where the text ends in l.
+func replyText(l string, pos int, rest string) (string, int) {
+	restAt := len(l) - len(rest)
+	cut := len(rest)
+	if pos > 0 {
+		if q := l[pos-1]; q == '\'' || q == '"' || q == '`' {
+			if i := strings.IndexByte(rest, q); i >= 0 {
+				cut = i
+			}
+		} else if pos > 1 && (l[pos-2:pos] == "'b" || strings.HasSuffix(l[:pos], "b'")) {
+			if i := strings.IndexByte(rest, '\''); i >= 0 {
+				cut = i
+			}
+		}
+	}
+	if i := strings.Index(strings.ToLower(rest[:cut]), "(in reply to"); i >= 0 {
+		cut = i
+	}
+	text := strings.TrimSpace(rest[:cut])
+	text = strings.TrimRight(text, `'",;)`)
+	return strings.TrimSpace(text), restAt + cut
+}
+
+// nestClues marks clues that sit inside an earlier clue's text on the
+// same line: the reply a relay, a DSN or a library quotes ("5.7.57 ...
+// Error: 535 5.7.139 ...", "4.4.0 ... responded with: \"421 4.7.66\"").
+func nestClues(cs []clue) []clue {
+	for i := range cs {
+		for j := 0; j < i; j++ {
+			if cs[j].reply != nil && cs[i].start > cs[j].start && cs[i].start < cs[j].end {
+				cs[i].inner, cs[i].outer = true, j
+			}
+		}
+	}
+	return cs
+}
+
+// sortClues orders one line's clues by position (a handful: insertion).
+func sortClues(cs []clue) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].start < cs[j-1].start; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// mergeMultiline joins the lines of one multi-line reply ("550-5.7.1 a" on
+// one line, "550 5.7.1 b" on the next) into one clue.
+func mergeMultiline(cs []clue) []clue {
+	var out []clue
+	for _, c := range cs {
+		if n := len(out); n > 0 && c.reply != nil && out[n-1].reply != nil && c.at == out[n-1].at+1 &&
+			c.reply.Code == out[n-1].reply.Code && dashed(out[n-1]) && !c.inner && !out[n-1].inner {
+			p := &out[n-1]
+			p.reply.Lines = append(p.reply.Lines, c.reply.Lines...)
+			p.text += " " + strings.Join(c.reply.Lines, " ")
+			p.at = c.at
+			p.line, p.start, p.end = c.line, c.start, c.end
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// dashed: the clue's reply line had "-" after its code (more lines follow).
+func dashed(c clue) bool {
+	return c.start+3 < len(c.line) && c.line[c.start+3] == '-'
+}

@@ -1,0 +1,78 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// errSign is one way client libraries and operating systems word a
+// failure without a server reply: a socket, DNS or TLS error, or a client
+// giving up on AUTH. stage is the stage the words themselves imply ("" when
+// they fit any stage); strong signs are not set aside for a reply.
+type errSign struct {
+	keys   []string // lower-case words one of which every match contains (a cheap pre-filter)
+	re     *lazyre.Regexp
+	kind   transcript.Kind
+	stage  string
+	strong bool
+	client bool // the client gave up before the server judged
+}
+
+// errSigns, most specific first; the first that matches a line wins.
+// Sources: the texts of Go's net and crypto/tls, OpenSSL, Node.js,
+// Python, Java, .NET (Winsock error codes 10060/10061/11001) and Postfix,
+// as pasted in the issue threads FACTS.md cites (mattermost#954,
+// wiggin77/mailrelay#4, emersion/go-sasl#12, nodemailer#1219, PHPMailer#776).
+var errSigns = []errSign{
+	// A TLS client that met a plaintext (STARTTLS) server: implicit TLS on
+	// port 587 or 25 (FACTS.md 1.1).
+	{keys: []string{"first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request"}, re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: []string{"self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "certificatevalidation"}, re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|CertificateValidationException`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: []string{"no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed"}, re: lazyre.OnDemand(`(?i)no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	// DNS.
+	{keys: []string{"getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"}, re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: checks.Resolve, strong: true},
+	// TCP.
+	{keys: []string{"econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"}, re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: checks.Connect, strong: true},
+	{keys: []string{"ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"}, re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: checks.Connect, strong: true},
+	{keys: []string{"greeting"}, re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
+	{keys: []string{"etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"}, re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
+	// The client gives up on AUTH before the server judged credentials.
+	{keys: []string{"whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "no mechanism", "login denied"}, re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|no mechanism available|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	// The connection went away, or a read timed out: the stage is the
+	// command the text names, if any.
+	{keys: []string{"econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"}, re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
+	{keys: []string{"socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"}, re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
+	{keys: []string{"timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"}, re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// Authentication refused, in the client's words only (a printer's
+	// web page, msmtp, PHPMailer's summary): the server's reply, when the
+	// paste has it, is the better evidence.
+	{keys: []string{"authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception"}, re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException`), kind: transcript.KindProtocol, stage: checks.Auth},
+}
+
+// codeFieldRE: a line that is a library's error code field.
+var codeFieldRE = lazyre.OnDemand(`^\s*['"]?(?:code|errno|syscall)['"]?\s*:`)
+
+// errorClues finds the error signs of one line (one per line: the most
+// specific).
+func errorClues(at int, l string) []clue {
+	lower := strings.ToLower(l)
+	for _, s := range errSigns {
+		if !containsAny(lower, s.keys...) {
+			continue
+		}
+		loc := s.re.Regexp().FindStringIndex(l)
+		if loc == nil {
+			continue
+		}
+		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimSpace(l),
+			errStage: s.stage, client: s.client}
+		if s.strong && !codeFieldRE.MatchString(l) {
+			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
+		}
+		return []clue{c}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+)
+
+// A hint is words in a paste that name the SMTP command a reply answered:
+// a log's "(in reply to RCPT TO command)", PHPMailer's "MAIL FROM command
+// failed", nodemailer's command: 'AUTH LOGIN', an exception class
+// (SMTPSenderRefused, AuthenticationFailedException), a stack frame
+// (MailCommand.CheckResponse). The stage they name is seen, not guessed.
+type hint struct {
+	re *lazyre.Regexp
+	// stage maps the match to a stage ("" when it names none); nil: the
+	// fixed stage of the hint.
+	stage func(m string) string
+	fixed string
+	// after: the words follow the reply they qualify ("(in reply to ...)");
+	// otherwise they precede it on the line, or frame it in its block.
+	after bool
+}
+
+func (h hint) stageOf(m string) string {
+	if h.stage != nil {
+		return h.stage(m)
+	}
+	return h.fixed
+}
+
+// lineHints name the command on the reply's own line.
+var lineHints = []hint{
+	{re: lazyre.OnDemand(`(?i)in\s+reply\s+to\s+(?:the\s+)?(?:end\s+of\s+)?(?:DATA|RCPT\s+TO|MAIL\s+FROM|AUTH\w*|EHLO|HELO|STARTTLS|QUIT|RSET|BDAT)[^)]{0,40}?\s*command`), stage: inReplyStage, after: true},
+	{re: lazyre.OnDemand(`(?i)(?:remote (?:mail )?server|error from [\w. -]{0,40}) after (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|initial connection|AUTH|EHLO|HELO|STARTTLS|DATA|sending data block)`), stage: afterStage},
+	{re: lazyre.OnDemand(`(?i)\b(?:MAIL FROM|RCPT TO|DATA END|DATA|AUTH|EHLO|HELO|STARTTLS|Username|Password|QUIT|RSET)\s+command failed`), stage: stageOfPhrase},
+	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: checks.Auth},
+	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: checks.Rcpt},
+	{re: lazyre.OnDemand(`(?i)\bData command failed|\bMessage failed|did not accept the mail`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`(?i)envelope from address \S+ not accepted`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`(?i)\bduring (?:MAIL FROM|RCPT TO|DATA)\b`), stage: stageOfPhrase},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?(?:235|334)\b`), fixed: checks.Auth},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?354\b`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: checks.Rcpt},
+}
+
+// blockHints name the command from the structure around the reply: an
+// exception class, an error code field, a stack frame, a debug note.
+var blockHints = []hint{
+	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
+	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: checks.Auth},
+	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
+	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionDATA|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: checks.EHLO},
+	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: checks.STARTTLS},
+	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: checks.Banner},
+}
+
+// inReplyStage maps Postfix's "in reply to end of DATA command" and the
+// like (whitespace may come from a folded line).
+func inReplyStage(m string) string {
+	m = strings.Join(strings.Fields(m), " ")
+	return stageOfPhrase(strings.TrimPrefix(strings.ToUpper(m), "IN REPLY TO "))
+}
+
+// afterStage maps Exim's "SMTP error from remote mail server after RCPT
+// TO:<x>" and the like.
+func afterStage(m string) string {
+	u := strings.ToUpper(m)
+	i := strings.LastIndex(u, " AFTER ")
+	u = u[i+len(" AFTER "):]
+	switch {
+	case strings.Contains(u, "INITIAL CONNECTION"):
+		return checks.Banner
+	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA BLOCK"):
+		return checks.Data
+	}
+	return stageOfPhrase(u)
+}
+
+// lineHint returns the stage the clue's own line names for it, and the
+// words; hints are looked for before the clue (not past an earlier clue)
+// and, for "in reply to", right after its text.
+func lineHint(c *clue, from int) (string, string) {
+	for _, h := range lineHints {
+		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
+			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
+				!h.after && loc[1] <= c.start+1 && loc[0] >= from ||
+				!h.after && loc[0] >= c.start && loc[1] <= c.end // words inside the reply ("during MAIL FROM")
+			if !ok {
+				continue
+			}
+			if st := h.stageOf(c.line[loc[0]:loc[1]]); st != "" {
+				return st, strings.TrimSpace(c.line[loc[0]:loc[1]])
+			}
+		}
+	}
+	return "", ""
+}
+
+// blockHint returns the stage the clue's block names: the nearest hint in
+// the lines around it up to a blank line (a stack trace, an error
+// object's fields), within a bounded window.
+func blockHint(ls []logical, at int) (string, string) {
+	const back, fwd = 12, 40
+	best, words, dist := "", "", 1<<30
+	try := func(i int) bool {
+		if i < 0 || i >= len(ls) || strings.TrimSpace(ls[i].text) == "" {
+			return false
+		}
+		t := ls[i].text
+		if len(t) > maxLineScan {
+			t = t[:maxLineScan]
+		}
+		for _, h := range blockHints {
+			if m := h.re.FindString(t); m != "" {
+				if st := h.stageOf(m); st != "" && abs(i-at) < dist {
+					best, words, dist = st, strings.TrimSpace(m), abs(i-at)
+				}
+			}
+		}
+		return true
+	}
+	try(at)
+	for i := at - 1; i >= at-back && try(i); i-- {
+	}
+	for i := at + 1; i <= at+fwd && try(i); i++ {
+	}
+	return best, words
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,173 @@
+package explain
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// explain's output is pasted into tickets, so nothing that was a
+// credential in the paste may reach it: AUTH payloads, base64 that
+// decodes to PLAIN's "\0user\0pass" or an XOAUTH2/OAUTHBEARER string,
+// LOGIN's lone base64 username and password lines, bearer tokens and JWTs,
+// and password=, secret: and token fields. `smtpspec run` never records
+// them (transcript/redact.go); explain does not know the secrets, so it
+// recognises their shapes.
+var (
+	authPayloadRE = lazyre.OnDemand(`(?i)\b(AUTH\s+(?:PLAIN|LOGIN|XOAUTH2|OAUTHBEARER|CRAM-MD5|NTLM|GSSAPI))\s+([^\s'"]+)`)
+	bearerRE      = lazyre.OnDemand(`(?i)\b(Bearer|auth=Bearer)\s+([A-Za-z0-9._~+/=-]{8,})`)
+	jwtRE         = lazyre.OnDemand(`\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`)
+	secretKVRE    = lazyre.OnDemand(`(?i)\b((?:smtp_?|mail_?|auth_?|relay_?|client_?|app_?)?(?:pass(?:word|wd)?|pwd|secret|token|access_token|refresh_token|api_?key))(["']?\s*(?:[:=]|=>)\s*["']?)([^"'\s,;}&)]+)`)
+	base64TokRE   = lazyre.OnDemand(`[A-Za-z0-9+/]{8,}={0,2}`)
+	replyBefore   = lazyre.OnDemand(`\b[2-5]\d\d[ -]\s*$`)
+)
+
+// redactText removes every credential shape from s.
+func redactText(s string) string {
+	if s == "" {
+		return s
+	}
+	s = authPayloadRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
+	s = bearerRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
+	s = jwtRE.ReplaceAllString(s, transcript.Redacted)
+	s = secretKVRE.ReplaceAllStringFunc(s, redactKV)
+	return redactBase64(s)
+}
+
+// redactKV keeps a key=value field's key and drops its value, unless the
+// value is a placeholder already ("<redacted>", "***").
+func redactKV(m string) string {
+	sub := secretKVRE.FindStringSubmatch(m)
+	if sub == nil || strings.Trim(sub[3], "*<>x") == "" || strings.HasPrefix(sub[3], "env(") {
+		return m
+	}
+	return sub[1] + sub[2] + transcript.Redacted
+}
+
+// redactBase64 replaces base64 tokens that decode to credentials: PLAIN
+// and XOAUTH2 blobs anywhere, and a token that stands alone on its line
+// (LOGIN's username and password answers), except the server's own
+// prompts ("Username:", "Password:").
+func redactBase64(s string) string {
+	locs := base64TokRE.Regexp().FindAllStringIndex(s, 64)
+	for i := len(locs) - 1; i >= 0; i-- {
+		a, b := locs[i][0], locs[i][1]
+		tok := s[a:b]
+		dec, ok := decode64(tok)
+		if !ok {
+			continue
+		}
+		if credentialBlob(dec) || alone(s, a, b) && printable(dec) && !prompt(dec) {
+			s = s[:a] + transcript.Redacted + s[b:]
+		}
+	}
+	return s
+}
+
+func decode64(tok string) (string, bool) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(tok); err == nil {
+			return string(b), true
+		}
+	}
+	return "", false
+}
+
+// credentialBlob: PLAIN ("authzid\0user\0pass"), XOAUTH2 ("user=...\x01auth=
+// Bearer ...") or OAUTHBEARER ("n,a=...").
+func credentialBlob(d string) bool {
+	return strings.Count(d, "\x00") >= 1 && printable(strings.ReplaceAll(d, "\x00", "")) ||
+		strings.HasPrefix(d, "user=") && strings.Contains(d, "auth=") ||
+		strings.HasPrefix(d, "n,a=") || strings.HasPrefix(d, "n,,")
+}
+
+func printable(d string) bool {
+	if len(d) < 3 {
+		return false
+	}
+	for _, r := range d {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func prompt(d string) bool {
+	switch strings.ToLower(strings.TrimSpace(d)) {
+	case "username:", "password:", "user name:":
+		return true
+	}
+	return false
+}
+
+// aloneWords are the words a log puts before a client line ("C:",
+// "CLIENT -> SERVER:", "send:", "DEBUG SMTP:").
+var aloneWords = map[string]bool{"c": true, "s": true, "client": true, "server": true, "send": true, "smtp": true, "debug": true, "info": true, "trace": true, "b": true, "r": true, "n": true}
+
+// alone: the token at s[a:b] is the only word of its line but for a
+// log's prefix, timestamps and quoting.
+func alone(s string, a, b int) bool {
+	start := strings.LastIndexByte(s[:a], '\n') + 1
+	end := len(s)
+	if i := strings.IndexByte(s[b:], '\n'); i >= 0 {
+		end = b + i
+	}
+	if replyBefore.MatchString(s[start:a]) {
+		return false // the token is a reply's text ("250-PIPELINING")
+	}
+	rest := s[start:a] + " " + s[b:end]
+	for _, w := range strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if !aloneWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// sanitise redacts every text of res that came from the paste.
+func sanitise(res *Result) {
+	v := &res.Verdict
+	v.Summary, v.Evidence = redactText(v.Summary), redactText(v.Evidence)
+	for i := range v.Notes {
+		v.Notes[i] = redactText(v.Notes[i])
+	}
+	for i := range res.NotShown {
+		res.NotShown[i] = redactText(res.NotShown[i])
+	}
+	for i := range res.SetAside {
+		res.SetAside[i].Line = redactText(res.SetAside[i].Line)
+		res.SetAside[i].Why = redactText(res.SetAside[i].Why)
+	}
+	res.Basis.From = redactText(res.Basis.From)
+	t := res.Transcript
+	if t == nil {
+		return
+	}
+	for i := range t.Lines {
+		t.Lines[i].Text = redactText(t.Lines[i].Text)
+	}
+	for i := range t.Stages {
+		sanitiseStage(&t.Stages[i])
+	}
+}
+
+func sanitiseStage(s *transcript.StageResult) {
+	if s.Reply != nil {
+		r := *s.Reply
+		r.Lines = append([]string(nil), r.Lines...)
+		for j := range r.Lines {
+			r.Lines[j] = redactText(r.Lines[j])
+		}
+		s.Reply = &r
+	}
+	if s.Err != nil {
+		e := *s.Err
+		e.Text = redactText(e.Text)
+		s.Err = &e
+	}
+	s.Note = redactText(s.Note)
+}

@@ -1,0 +1,75 @@
+package explain
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// TestOutputCarriesNoCredentials: explain's output is pasted into tickets;
+// a credential in the paste never reaches it, in plain, base64 and AUTH
+// blob forms, whichever reader decides.
+func TestOutputCarriesNoCredentials(t *testing.T) {
+	const user, pass, token = "scanner@contoso.com", "Hunter2-Pa55!", "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.c2lnbmF0dXJl"
+	b64 := base64.StdEncoding.EncodeToString
+	plain := b64([]byte("\x00" + user + "\x00" + pass))
+	xoauth := b64([]byte("user=" + user + "\x01auth=Bearer " + token + "\x01\x01"))
+	secrets := []string{pass, b64([]byte(pass)), b64([]byte(user)), plain, xoauth, token}
+	pastes := map[string]string{
+		"telnet-login": "220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO mfp\n250-BY1PR10CA0041.outlook.office365.com Hello\n250 AUTH LOGIN XOAUTH2\nAUTH LOGIN\n334 VXNlcm5hbWU6\n" + b64([]byte(user)) + "\n334 UGFzc3dvcmQ6\n" + b64([]byte(pass)) + "\n535 5.7.3 Authentication unsuccessful [BY1PR10CA0041.outlook.office365.com]\n",
+		"plain-inline": "C: AUTH PLAIN " + plain + "\nS: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n",
+		"xoauth2":      "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n  command: 'AUTH XOAUTH2 " + xoauth + "'\n",
+		"bearer":       "smtplib.SMTPAuthenticationError: (535, b'5.7.3 Authentication unsuccessful') Authorization: Bearer " + token + "\n",
+		"config-dump":  "auth: { user: '" + user + "', pass: '" + pass + "' }\nError: Invalid login: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
+		"json":         `{"password":"` + pass + `","error":"535 5.7.3 Authentication unsuccessful ` + plain + `"}`,
+		"lone-base64":  "Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n" + b64([]byte(pass)) + "\n" + xoauth + "\n",
+	}
+	for name, paste := range pastes {
+		t.Run(name, func(t *testing.T) {
+			res, err := Transcript(paste)
+			if err != nil {
+				t.Fatalf("Transcript: %v", err)
+			}
+			var out bytes.Buffer
+			if err := WriteText(&out, res); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&out, res); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range secrets {
+				if strings.Contains(out.String(), s) {
+					t.Errorf("the output holds a credential form %q:\n%s", s, out.String())
+				}
+			}
+		})
+	}
+}
+
+// TestRedactKeepsEvidence: redaction leaves reply texts and AUTH LOGIN's
+// prompts alone.
+func TestRedactKeepsEvidence(t *testing.T) {
+	for _, s := range []string{
+		"334 VXNlcm5hbWU6",
+		"250-PIPELINING",
+		"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]",
+		"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",
+	} {
+		if got := redactText(s); got != s {
+			t.Errorf("redactText(%q) = %q", s, got)
+		}
+	}
+}
+
+// TestTellingKeys: the pre-filter of phraseClue lets every Telling row's
+// own text through.
+func TestTellingKeys(t *testing.T) {
+	for _, e := range checks.Catalog {
+		if e.Telling && !containsAny(strings.ToLower(e.Text), tellingKeys...) {
+			t.Errorf("catalog row %s is Telling but its text has none of tellingKeys: %q", e.ID, e.Text)
+		}
+	}
+}

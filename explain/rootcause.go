@@ -1,0 +1,251 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+)
+
+// Basis says how explain knows a stage or a method.
+type Basis string
+
+const (
+	Seen     Basis = "seen"     // the capture shows it or names it
+	Inferred Basis = "inferred" // read from the reply catalog, the error's kind or the endpoint
+	Unknown  Basis = "unknown"  // nothing in the capture says
+)
+
+// SetAside is a line of the paste that was evidence but did not decide
+// the verdict, and why.
+type SetAside struct {
+	Line string `json:"line"`
+	Why  string `json:"why"`
+	// root: set aside for a root cause (a wrapper, a consequence), not
+	// merely for a later or better reply; a format's verdict on such a
+	// line yields to the generic reader's.
+	root bool
+}
+
+// decision is what the generic reader concluded from a paste's clues.
+type decision struct {
+	root  *clue // the clue that decides; nil when none failed
+	last  *clue // the last positive reply, for a paste without failure
+	stage string
+	from  string
+	basis Basis
+	aside []SetAside
+}
+
+// place sets every clue's stage from the text: the command its own line
+// names, else the structure of its block (not for a quoted inner reply:
+// the structure around it belongs to the reply that quotes it).
+func place(ls []logical, cs []clue) {
+	for i := range cs {
+		c := &cs[i]
+		from := 0
+		if i > 0 && cs[i-1].at == c.at {
+			from = cs[i-1].end
+		}
+		c.stage, c.from = lineHint(c, from)
+		if c.stage == "" && !c.inner {
+			c.stage, c.from = blockHint(ls, c.at)
+		}
+		// An error's own kind names its stage better than a library's
+		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
+		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != checks.Auth {
+			if c.stage == "" || c.stage == checks.Connect || c.stage == checks.Banner {
+				c.stage, c.from = c.errStage, ""
+			}
+		}
+	}
+}
+
+// decide picks the clue that decides the verdict (the root cause, not the
+// last symptom) and says why every other failure was set aside.
+func decide(ls []logical, cs []clue) decision {
+	place(ls, cs)
+	var d decision
+	alive := map[int]bool{}
+	for i := range cs {
+		if cs[i].failed() {
+			alive[i] = true
+		} else if cs[i].positive() {
+			d.last = &cs[i]
+		}
+	}
+	if len(alive) == 0 {
+		return d
+	}
+	setAside := func(i int, why string) {
+		if alive[i] {
+			delete(alive, i)
+			root := strings.HasPrefix(why, "a wrapper") || strings.HasPrefix(why, "a consequence")
+			d.aside = append(d.aside, SetAside{Line: cs[i].text, Why: why, root: root && cs[i].reply != nil})
+		}
+	}
+	wrappers(cs, alive, setAside)
+	consequences(cs, alive, setAside)
+	weakErrors(cs, alive, setAside)
+	best := -1
+	for i := range cs {
+		if alive[i] && (best < 0 || score(&cs[i]) >= score(&cs[best])) {
+			best = i
+		}
+	}
+	for i := range cs {
+		if alive[i] && i != best {
+			setAside(i, otherWhy(&cs[i], &cs[best]))
+		}
+	}
+	d.root = &cs[best]
+	d.stage, d.from, d.basis = stageOf(d.root)
+	return d
+}
+
+// wrappers sets aside a reply that quotes another failure: a relay's
+// "451 4.4.0 ... responded with: 421 4.7.66", .NET's "5.7.57 ... Error:
+// 535 5.7.139", a local relay's "554 Error: dial error: tls: ...". The
+// quoted one is the server (or hop) that refused.
+func wrappers(cs []clue, alive map[int]bool, setAside func(int, string)) {
+	for i := range cs {
+		if cs[i].inner && alive[i] && alive[cs[i].outer] {
+			setAside(cs[i].outer, "a wrapper: it quotes the failure that decided (\""+short(cs[i].text)+"\")")
+		}
+	}
+}
+
+// notAuthRE: the replies a server gives MAIL FROM when the client did not
+// authenticate, or did not start TLS first; they follow from an AUTH or
+// TLS failure earlier in the same paste.
+var (
+	notAuthRE  = lazyre.OnDemand(`(?i)not authenticated|authentication required|must authenticate|5\.7\.57`)
+	notTLSTxRE = lazyre.OnDemand(`(?i)STARTTLS is required|Must issue a STARTTLS|STARTTLS first`)
+)
+
+// consequences sets aside failures that an earlier-stage failure in the
+// paste explains: MAIL FROM refused as unauthenticated after AUTH failed,
+// or for want of TLS after the TLS handshake failed.
+func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
+	authFailed, tlsFailed := false, false
+	for i := range cs {
+		if !alive[i] {
+			continue
+		}
+		st, _, _ := stageOf(&cs[i])
+		authFailed = authFailed || st == checks.Auth
+		tlsFailed = tlsFailed || st == checks.TLS || st == checks.STARTTLS
+	}
+	for i := range cs {
+		if !alive[i] || cs[i].reply == nil {
+			continue
+		}
+		st, _, _ := stageOf(&cs[i])
+		t := cs[i].reply.Text()
+		switch {
+		case authFailed && st != checks.Auth && notAuthRE.MatchString(t):
+			setAside(i, "a consequence: the server refused unauthenticated mail because AUTH had failed")
+		case tlsFailed && st != checks.TLS && notTLSTxRE.MatchString(t):
+			setAside(i, "a consequence: the server required STARTTLS because the TLS handshake had failed")
+		}
+	}
+}
+
+// weakErrors sets aside a dropped connection or a client's own summary
+// when the paste holds the server's refusal or a definite network error:
+// the connection closes after a refusal, "Could not authenticate" sums up
+// a 535.
+func weakErrors(cs []clue, alive map[int]bool, setAside func(int, string)) {
+	strong := false
+	for i := range cs {
+		if alive[i] && (cs[i].reply != nil || cs[i].weight > 0) {
+			strong = true
+		}
+	}
+	if !strong {
+		return
+	}
+	for i := range cs {
+		if alive[i] && cs[i].reply == nil && cs[i].weight == 0 {
+			setAside(i, "the client's account of the failure: the server's reply or a definite error above says why")
+		}
+	}
+}
+
+// score ranks the failures left: a reply the catalog knows by its text
+// over one known by its codes over an unknown one; a Microsoft 365 reply
+// over another hop's; a permanent refusal over a temporary one (the final
+// refusal after retries). Ties go to the later clue.
+func score(c *clue) int {
+	s := 0
+	if c.reply == nil {
+		return 4 + c.weight*2
+	}
+	if e := checks.Match(c.stage, c.reply); e != nil && e.Category != checks.OK {
+		s += 4
+		if e.Pattern != nil {
+			s += 2
+		}
+	}
+	if microsoftText(c.reply.Text()) {
+		s += 2
+	}
+	if c.reply.Code >= 500 {
+		s++
+	}
+	return s
+}
+
+// microsoftRE: a Microsoft 365 front end or protection host in a reply.
+var microsoftRE = lazyre.OnDemand(`(?i)\.outlook\.(?:com|cn)\b|\.office365\.com|\.protection\.outlook|\.mx\.microsoft|\bEOP\b|STOREDRV|aka\.ms/`)
+
+func microsoftText(s string) bool { return microsoftRE.MatchString(s) }
+
+// otherWhy says why failure c lost to the root r.
+func otherWhy(c, r *clue) string {
+	switch {
+	case c.reply != nil && r.reply != nil && c.reply.Code < 500 && r.reply.Code >= 500:
+		return "a temporary refusal (4xx); the permanent refusal decides"
+	case c.reply != nil && !microsoftText(c.reply.Text()) && r.reply != nil && microsoftText(r.reply.Text()):
+		return "another hop's reply; the Microsoft 365 reply decides"
+	case score(c) < score(r):
+		return "less specific than the reply that decides"
+	}
+	return "an earlier failure of the same paste; the last one decides"
+}
+
+// stageOf is the clue's stage and how it is known: named by the text,
+// else the catalog's stage for the reply, else the error's own kind,
+// else unknown.
+func stageOf(c *clue) (string, string, Basis) {
+	if c.stage != "" {
+		return c.stage, c.from, Seen
+	}
+	if c.reply != nil {
+		if st := catalogStage(c.reply); st != "" {
+			return st, "the reply catalog's stage for " + codesOf(c.reply.Code, c.reply.Enhanced), Inferred
+		}
+		return checks.Unstaged, "", Unknown
+	}
+	if c.errStage != "" {
+		return c.errStage, "the kind of error (" + string(c.err) + ")", Inferred
+	}
+	return checks.Unstaged, "", Unknown
+}
+
+func codesOf(code int, enh string) string {
+	s := itoa(code)
+	if enh != "" {
+		s += " " + enh
+	}
+	return s
+}
+
+// short cuts a line for a note.
+func short(s string) string {
+	const max = 120
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}

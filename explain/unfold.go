@@ -1,0 +1,104 @@
+package explain
+
+import (
+	"strings"
+)
+
+// Bounds of the generic reader: a paste is a conversation or an error
+// message, not a mail spool. Past these, the rest of the text is not read
+// for evidence (the known formats still see every line).
+const (
+	maxLogicalLines = 50000    // logical lines read for evidence
+	maxLineScan     = 16 << 10 // bytes of one logical line searched
+	maxJoin         = 8        // physical lines folded into one logical line
+)
+
+// logical is one logical line of a paste: physical lines a log wrapped or
+// folded joined again, JSON string escapes undone.
+type logical struct {
+	text  string
+	first int // index of the first physical line
+}
+
+// unfold turns physical lines into logical lines for the generic reader:
+//   - JSON- and JavaScript-escaped text ("...\n    at ...", \"quotes\")
+//     is split at its escaped newlines and unescaped, as nodemailer's and
+//     Magento's JSON logs write an error;
+//   - a line that continues the one before is joined to it: indented
+//     continuation lines of a Postfix bounce or a DSN field (RFC 5322
+//     folding), and lines that close a bracket or parenthesis the line
+//     before left open (a host name wrapped inside "[...]", a Python
+//     tuple wrapped over lines).
+func unfold(lines []string) []logical {
+	var out []logical
+	for i := 0; i < len(lines) && len(out) < maxLogicalLines; i++ {
+		for _, part := range unescapeJSON(lines[i]) {
+			out = appendLogical(out, part, i)
+		}
+	}
+	return out
+}
+
+// appendLogical adds part as a new logical line or folds it into the last.
+func appendLogical(out []logical, part string, at int) []logical {
+	if n := len(out); n > 0 && continues(out[n-1].text, part) && at-out[n-1].first < maxJoin && len(out[n-1].text) < maxLineScan {
+		out[n-1].text = strings.TrimRight(out[n-1].text, " \t") + " " + strings.TrimSpace(part)
+		return out
+	}
+	return append(out, logical{text: part, first: at})
+}
+
+// continues reports whether next continues prev rather than starting a
+// new line: prev leaves a bracket or parenthesis open, or next is an
+// indented continuation of a reply (folding) that is not a stack frame.
+func continues(prev, next string) bool {
+	t := strings.TrimSpace(next)
+	if t == "" || strings.TrimSpace(prev) == "" || stackFrame(t) {
+		return false
+	}
+	if open(prev, '[', ']') || open(prev, '(', ')') {
+		return true
+	}
+	indented := next != strings.TrimLeft(next, " \t")
+	return indented && hasReplyShape(prev) && !startsReply(t)
+}
+
+// open: s has more opening than closing c1/c2 (bounded by the scan size).
+func open(s string, c1, c2 byte) bool {
+	if len(s) > maxLineScan {
+		s = s[:maxLineScan]
+	}
+	return strings.Count(s, string(c1)) > strings.Count(s, string(c2))
+}
+
+// stackFrame: a frame of a Java, .NET, Node.js or Python stack trace.
+func stackFrame(t string) bool {
+	return strings.HasPrefix(t, "at ") || strings.HasPrefix(t, "File \"") || strings.HasPrefix(t, "#") && len(t) > 1 && t[1] >= '0' && t[1] <= '9'
+}
+
+// hasReplyShape: the line holds something like an SMTP reply (a reply
+// code or an enhanced status code), so an indented next line may be its
+// folded continuation.
+func hasReplyShape(s string) bool {
+	if len(s) > maxLineScan {
+		s = s[:maxLineScan]
+	}
+	return replyCodeRE.MatchString(s) || enhancedRE.MatchString(s)
+}
+
+// startsReply: the line starts with its own reply code.
+func startsReply(t string) bool {
+	return len(t) >= 3 && t[0] >= '2' && t[0] <= '5' && isDigit(t[1]) && isDigit(t[2]) && (len(t) == 3 || t[3] == ' ' || t[3] == '-')
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// unescapeJSON splits a line at JSON/JS escaped newlines and undoes the
+// common escapes, when the line has them; otherwise it is returned as is.
+func unescapeJSON(l string) []string {
+	if !strings.Contains(l, `\n`) && !strings.Contains(l, `\"`) && !strings.Contains(l, `\\`) && !strings.Contains(l, `\t`) {
+		return []string{l}
+	}
+	r := strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\t`, "\t", `\"`, `"`, `\'`, "'", `\\`, `\`, `\/`, "/")
+	return strings.Split(r.Replace(l), "\n")
+}

@@ -9,7 +9,8 @@ import (
 )
 
 // statusOrder is the order counts are listed in every report.
-var statusOrder = []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError}
+var statusOrder = []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError,
+	runner.StatusInterrupted}
 
 // Counts returns "2 pass, 1 fail" for results, in statusOrder.
 func Counts(results []*runner.Result) string {
@@ -63,7 +64,7 @@ func Problem(r *runner.Result) string {
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(&b, "\nevidence: %s", r.Verdict.Evidence)
 	}
-	if r.Verdict.Next != "" && r.Status == runner.StatusFail {
+	if r.Verdict.Next != "" && (r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted) {
 		fmt.Fprintf(&b, "\nnext: %s", r.Verdict.Next)
 	}
 	if r.Pending != "" {

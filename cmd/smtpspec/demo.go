@@ -25,7 +25,7 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 	quiet := flags.Bool("quiet", false, "do not print the transcripts")
 	format := flags.String("format", "human", "report format: human or json")
 	if _, err := parse(flags, args); err != nil {
-		return exitUsage
+		return flagExit(e, flags, err)
 	}
 	// One CA signs every simulator's certificate and the relay-certificate
 	// example's client certificate (demo_cert.go); the probe trusts it and

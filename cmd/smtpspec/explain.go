@@ -26,7 +26,7 @@ output, or a telnet session pasted as is. The format is detected.`, e)
 	format := fs.String("format", "human", "output format: human or json")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if *format != "human" && *format != "json" {
 		errorf(e.stderr, "unknown --format %q (human or json)", *format)

@@ -36,27 +36,35 @@ func parseReports(vals []string) ([]reportTarget, error) {
 	return out, nil
 }
 
-// writeFormat writes the reports that CI systems read (human and json are
-// written by writeReport itself). now stamps the report.
-func writeFormat(w io.Writer, format string, results []*runner.Result, now time.Time) error {
+// writeFormat writes the reports that CI systems read (human is written
+// by writeReport itself). meta describes the run.
+func writeFormat(w io.Writer, format string, results []*runner.Result, meta report.Run) error {
 	switch format {
+	case "json":
+		return report.JSON{Run: meta}.Write(w, results)
 	case "junit":
-		host, _ := os.Hostname()
-		return report.JUnit{Now: now, Hostname: host}.Write(w, results)
+		return report.JUnit{Run: meta}.Write(w, results)
 	case "markdown":
-		return report.MarkdownSummary{Now: now}.Write(w, results)
+		return report.MarkdownSummary{Run: meta}.Write(w, results)
 	case "html":
-		return report.HTML{Now: now}.Write(w, results)
+		return report.HTML{Run: meta}.Write(w, results)
 	}
 	return fmt.Errorf("unknown report format %q", format)
 }
 
+// runMeta describes a run starting now, for every report: start time,
+// host name, smtpspec build.
+func runMeta(now time.Time) report.Run {
+	host, _ := os.Hostname()
+	return report.Run{Started: now, Host: host, Build: readBuildInfo()}
+}
+
 // writeExtraReports writes each --report target; all are attempted, the
 // first error is returned.
-func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result) error {
+func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result, meta report.Run) error {
 	var first error
 	for _, t := range targets {
-		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results); err != nil && first == nil {
+		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results, meta); err != nil && first == nil {
 			first = err
 		}
 	}

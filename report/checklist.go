@@ -43,6 +43,10 @@ var stepTitles = [10]string{
 	"Record the errors and transcripts before changing anything",
 }
 
+// StepTitles are the ten checklist steps' titles, step 1 first: the
+// numbers verdicts cite ("reputation at rcpt (step 7)").
+func StepTitles() []string { return stepTitles[:] }
+
 // Checklist walks the ten steps for one site's result.
 func Checklist(r *runner.Result) []ChecklistStep {
 	steps := []func(*runner.Result) (StepStatus, string){

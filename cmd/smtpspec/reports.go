@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,16 +60,16 @@ func runMeta(now time.Time) report.Run {
 	return report.Run{Started: now, Host: host, Build: readBuildInfo()}
 }
 
-// writeExtraReports writes each --report target; all are attempted, the
-// first error is returned.
+// writeExtraReports writes each --report target; all are attempted, and
+// every failure is returned (joined).
 func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result, meta report.Run) error {
-	var first error
+	var errs []error
 	for _, t := range targets {
-		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results, meta); err != nil && first == nil {
-			first = err
+		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results, meta); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return first
+	return errors.Join(errs...)
 }
 
 // annotate writes GitHub Actions annotations when running in GitHub

@@ -117,21 +117,25 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	if goldenFlag == "golden" {
 		goldenFlag = ""
 	}
-	if err := writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results, meta); err != nil {
-		errorf(e.stderr, "%v", err)
-		return exitUsage
-	}
-	if err := writeExtraReports(e, targets, goldenFlag, results, meta); err != nil {
-		errorf(e.stderr, "%v", err)
-		return exitUsage
-	}
-	if err := writeRaw(f.raw, results, meta); err != nil { // raw.go
-		errorf(e.stderr, "%v", err)
-		return exitUsage
+	// Every output is attempted: one that cannot be written (a full disk)
+	// costs only itself, and each failure is named.
+	failed := false
+	for _, err := range []error{
+		writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results, meta),
+		writeExtraReports(e, targets, goldenFlag, results, meta),
+		writeRaw(f.raw, results, meta), // raw.go
+	} {
+		if err != nil {
+			errorf(e.stderr, "%v", err)
+			failed = true
+		}
 	}
 	annotate(e, results)
 	if interrupted {
 		noteInterrupted(e, sig, results) // signal.go
+	}
+	if failed {
+		return exitUsage
 	}
 	return exitCode(results)
 }

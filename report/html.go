@@ -80,6 +80,9 @@ func newWaterfall(r *runner.Result) waterfall {
 		switch {
 		case r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted:
 			b.Skipped = "interrupted here"
+			if row.MS > 0 {
+				b.Skipped += fmt.Sprintf(", after %.1f ms", row.MS)
+			}
 		case r.Status == runner.StatusInterrupted:
 			b.Skipped = "not run (interrupted)"
 		}

@@ -97,11 +97,13 @@ func interruptedOutcomes(t *transcript.Transcript, seq []string, expects map[str
 	out := checks.Evaluate(t, seq, expects, now)
 	cut := t.Interrupted == ""
 	for i := range out {
+		reason := "not run: the run was interrupted"
 		if out[i].Stage == t.Interrupted {
 			cut = true
+			reason = t.Stage(t.Interrupted).Note + ": cut short, not judged" // "interrupted (SIGINT): ..."
 		}
 		if cut {
-			out[i] = checks.Outcome{Stage: out[i].Stage, Status: transcript.Skip, Reason: "not run: the run was interrupted"}
+			out[i] = checks.Outcome{Stage: out[i].Stage, Status: transcript.Skip, Reason: reason}
 		}
 	}
 	return out

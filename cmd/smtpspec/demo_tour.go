@@ -50,6 +50,10 @@ func (d demo) human(ctx context.Context) int {
 	writeLegend(w)
 	recorded := d.record(ctx)
 	fmt.Fprintf(w, "\n1. record   %d of %d goldens recorded in a temporary folder (what `smtpspec run --update` does)\n", recorded, len(d.sites))
+	if ctx.Err() != nil {
+		fmt.Fprintln(w, "\nThe demo was interrupted while recording: nothing more was run.")
+		return exitFail // run() turns it into 130 or 143
+	}
 	results := d.compare(ctx)
 	matched := count(results, runner.StatusPass)
 	fmt.Fprintf(w, "2. compare  %d of %d sites had their documented outcome and matched their golden, although the simulator\n"+

@@ -101,12 +101,7 @@ func withSignals(parent context.Context, use signalUse, stderr io.Writer, exit f
 // noteInterrupted tells, after the reports, what an interrupted run did
 // and did not do, and its exit code.
 func noteInterrupted(e env, sig interrupt, results []*runner.Result) {
-	n := 0
-	for _, r := range results {
-		if r.Status == runner.StatusInterrupted {
-			n++
-		}
-	}
+	n := count(results, runner.StatusInterrupted) // demo_tour.go
 	errorf(e.stderr, "interrupted by %s: %d of %d site(s) not judged (status interrupted), no golden written for them; "+
 		"the sites that finished keep their results; reports written; exit %d", sig, n, len(results), sig.exitCode())
 }

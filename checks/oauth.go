@@ -43,6 +43,18 @@ type Credentials struct {
 	CertDaysMin int    // expect "tls" cert_days_min, 0 when unset
 }
 
+// Findings returns the facts about a site's credentials and endpoint
+// that hold whatever the verdict: the token self-check, the basic-auth
+// retirement, what the endpoint is, the client certificate. Diagnose adds
+// them to its verdict; a site whose probe was interrupted carries them
+// without one.
+func Findings(t *transcript.Transcript, in Input) []Finding {
+	fs := tokenFindings(t.OAuth, in.Creds)
+	fs = append(fs, basicAuthFindings(t, in)...)
+	fs = append(fs, endpointFindings(in)...)
+	return append(fs, clientCertFindings(t, in.Creds)...)
+}
+
 // withFindings adds the findings of t to v and, when the site's
 // authentication failed, lets the decisive token finding explain it: a
 // 535 5.7.3 says only "unsuccessful", the token's claims say why.
@@ -50,10 +62,7 @@ func withFindings(v Verdict, t *transcript.Transcript, in Input) Verdict {
 	if t == nil {
 		return v
 	}
-	fs := tokenFindings(t.OAuth, in.Creds)
-	fs = append(fs, basicAuthFindings(t, in)...)
-	fs = append(fs, endpointFindings(in)...)
-	fs = append(fs, clientCertFindings(t, in.Creds)...)
+	fs := Findings(t, in)
 	v.Findings = append(v.Findings, fs...)
 	f, failed := t.Failed()
 	if !failed || f.Stage != v.Stage {

@@ -61,8 +61,11 @@ func (v Verdict) Line() string {
 	if v.Evidence != "" {
 		summary = strings.TrimSuffix(summary, ": "+fmt.Sprintf("%q", v.Evidence))
 	}
-	if v.Category == OK {
+	switch v.Category {
+	case OK:
 		return "ok: " + summary
+	case "":
+		return summary // not diagnosed (an interrupted probe): no category to claim
 	}
 	where := string(v.Category)
 	if v.Stage != "" {

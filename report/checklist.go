@@ -43,6 +43,10 @@ var stepTitles = [10]string{
 	"Record the errors and transcripts before changing anything",
 }
 
+// StepTitles are the ten checklist steps' titles, step 1 first: the
+// numbers verdicts cite ("reputation at rcpt (step 7)").
+func StepTitles() []string { return stepTitles[:] }
+
 // Checklist walks the ten steps for one site's result.
 func Checklist(r *runner.Result) []ChecklistStep {
 	steps := []func(*runner.Result) (StepStatus, string){
@@ -78,6 +82,12 @@ func byStages(r *runner.Result, names ...string) (StepStatus, string) {
 }
 
 func stoppedAt(r *runner.Result) string {
+	if r.Status == runner.StatusInterrupted {
+		if at := r.Transcript.Interrupted; at != "" {
+			return "the run was interrupted during " + at
+		}
+		return "the run was interrupted before this site was probed"
+	}
 	if f, ok := r.Transcript.Failed(); ok {
 		return "the probe stopped at " + f.Stage
 	}
@@ -253,6 +263,9 @@ func stepAuth(r *runner.Result) (StepStatus, string) {
 }
 
 func stepRecord(r *runner.Result) (StepStatus, string) {
+	if r.Status == runner.StatusInterrupted {
+		return StepNotReached, "the run was interrupted: this report holds the transcript up to then, no verdict and no golden; run the site again"
+	}
 	f := "this report holds the verdict, the exact evidence and the transcript"
 	if r.GoldenPath != "" {
 		f += "; golden: " + r.GoldenPath

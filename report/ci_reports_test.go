@@ -15,10 +15,14 @@ import (
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // runAt is the injected clock of every CI report golden.
 var runAt = time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
+
+// testRun is the run every CI report golden describes.
+var testRun = Run{Started: runAt, Host: "runner-1", Build: Build{Version: "v1.4.0", Commit: "0123456789ab", Go: "go1.26.0"}}
 
 // ciResults is sampleResults with what the CI reports also read: where
 // each site is declared, an expectation's line, a pending golden, a
@@ -53,13 +57,45 @@ func ciResults() []*runner.Result {
 	rs[2].Pending = "golden/branch-banned.golden.new"
 	rs[3].Pending = "golden/new-site.golden.new"
 	rs[1].Warnings = []string{"basic authentication for SMTP AUTH stops working by default at the end of December 2026"}
+	// A site that passes today and stops working this month: the finding
+	// must be in every report although nothing failed.
+	rs[0].Verdict.Findings = []checks.Finding{{ID: checks.BasicAuthRetirement, Severity: checks.SevWarning,
+		Text: "this site authenticates to Exchange Online with a password (AUTH LOGIN): basic authentication becomes disabled by default at the end of December 2026",
+		Fix:  "move the device to OAuth (XOAUTH2)"}}
+	rs[0].Transcript.Lines = append(rs[0].Transcript.Lines[:1:1], append([]transcript.Line{
+		{Dir: transcript.Server, Stage: "ehlo", Text: "250-BY1PR10CA0041.outlook.office365.com Hello [203.0.113.7]"}},
+		rs[0].Transcript.Lines[1:]...)...)
 	broken := *rs[0]
 	site := *rs[0].Site
 	site.Name = "io-error"
 	broken.Site = &site
 	broken.Status = runner.StatusError
+	broken.Verdict.Findings = nil
 	broken.Err = errors.New("golden io-error: permission denied")
-	return append(rs, &broken)
+	return append(rs, &broken, interruptedResult())
+}
+
+// interruptedResult is a site the run's SIGTERM stopped during EHLO, as
+// runner builds it.
+func interruptedResult() *runner.Result {
+	r := result("branch-stopped", checks.DirectSend, runner.StatusInterrupted, []transcript.StageResult{
+		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""),
+		{Stage: "ehlo", Status: transcript.Skip, Note: "interrupted (SIGTERM)"},
+		{Stage: "mail", Status: transcript.Skip}, {Stage: "rcpt", Status: transcript.Skip}, {Stage: "quit", Status: transcript.Skip},
+	}, []transcript.Line{
+		{Dir: transcript.Server, Stage: "banner", Text: "220 SN1NAM02FT049.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready"},
+		{Dir: transcript.Client, Stage: "ehlo", Text: "EHLO mfp.contoso.com"},
+	}, nil)
+	r.Site.DeclRange = hcl.Range{Filename: "specs/sites.hcl", Start: hcl.Pos{Line: 101, Column: 1}}
+	r.Transcript.Interrupted = "ehlo"
+	for i := 3; i < len(r.Outcomes); i++ { // as runner marks them
+		r.Outcomes[i].Reason = "not run: the run was interrupted"
+	}
+	err := &runner.InterruptedError{Stage: "ehlo", Cause: errors.New("SIGTERM")}
+	r.Err = err
+	r.Verdict = checks.Verdict{Stage: "ehlo", Summary: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
+	r.Warnings = []string{"TLS certificate verification is OFF for this site (endpoint insecure_skip_verify = true)"}
+	return r
 }
 
 // TestJUnitStructure checks every element and attribute the JUnit readers
@@ -69,7 +105,7 @@ func ciResults() []*runner.Result {
 // the golden, failure messages with the evidence and the next action.
 func TestJUnitStructure(t *testing.T) {
 	var buf bytes.Buffer
-	if err := (JUnit{Now: runAt, Hostname: "runner-1"}).Write(&buf, ciResults()); err != nil {
+	if err := (JUnit{Run: testRun}).Write(&buf, ciResults()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(buf.String(), `<?xml version="1.0" encoding="UTF-8"?>`) {
@@ -92,8 +128,19 @@ func TestJUnitStructure(t *testing.T) {
 		if _, err := strconv.ParseFloat(s.Time, 64); err != nil {
 			t.Errorf("suite %s time %q", s.Name, s.Time)
 		}
-		if len(s.Cases) != len(r.Outcomes)+1 || s.Cases[len(s.Cases)-1].Name != "golden" {
-			t.Errorf("suite %s: %d testcases, want one per stage (%d) and golden", s.Name, len(s.Cases), len(r.Outcomes))
+		warned := len(alarming(r)) > 0
+		want := len(r.Outcomes) + 1
+		if warned {
+			want++
+		}
+		if len(s.Cases) != want || s.Cases[len(s.Cases)-1].Name != "golden" {
+			t.Errorf("suite %s: %d testcases, want one per stage (%d), warnings (%v) and golden", s.Name, len(s.Cases), len(r.Outcomes), warned)
+		}
+		if warned {
+			w := s.Cases[len(s.Cases)-2]
+			if w.Name != "warnings" || w.Skipped == nil || w.Skipped.Message == "" || !strings.Contains(s.SystemErr, w.Skipped.Body) {
+				t.Errorf("suite %s: warnings testcase %+v, system-err %q", s.Name, w, s.SystemErr)
+			}
 		}
 		var f, e, sk int
 		for _, c := range s.Cases {
@@ -151,6 +198,33 @@ func TestJUnitStructure(t *testing.T) {
 	if e := doc.Suites[4].Cases[len(doc.Suites[4].Cases)-1]; e.Error == nil || !strings.Contains(e.Error.Message, "permission denied") {
 		t.Errorf("error testcase = %+v", e)
 	}
+	// A passing site's basic-auth finding shows as a skipped testcase, in
+	// system-err with its fix, and as a property.
+	hq := doc.Suites[0]
+	if w := hq.Cases[len(hq.Cases)-2]; w.Skipped == nil || !strings.HasPrefix(w.Skipped.Message, "warning: this site authenticates to Exchange Online with a password") {
+		t.Errorf("hq-ok warnings testcase = %+v", w)
+	}
+	if !strings.Contains(hq.SystemErr, "  fix: move the device to OAuth") {
+		t.Errorf("hq-ok system-err = %q", hq.SystemErr)
+	}
+	props := map[string]string{}
+	for _, p := range hq.Properties {
+		props[p.Name] = p.Value
+	}
+	if props["egress_ip"] != "203.0.113.7" || props["smtpspec"] != "v1.4.0 (commit 0123456789ab, go1.26.0)" || !strings.Contains(props["warning"], "December 2026") {
+		t.Errorf("hq-ok properties = %v", props)
+	}
+	// The interrupted site: its golden testcase is an error naming the
+	// signal, the stage it stopped in and later ones are skipped as such,
+	// nothing is a failure.
+	stopped := doc.Suites[len(doc.Suites)-1]
+	if g := stopped.Cases[len(stopped.Cases)-1]; g.Error == nil || g.Error.Type != "interrupted" ||
+		g.Error.Message != "interrupted during ehlo (SIGTERM): not judged" || !strings.Contains(g.Error.Body, "next: run the site again") {
+		t.Errorf("interrupted golden testcase = %+v", g)
+	}
+	if stopped.Failures != 0 || stopped.Cases[3].Skipped == nil || stopped.Cases[3].Name != "ehlo" {
+		t.Errorf("interrupted suite: %d failures, ehlo %+v", stopped.Failures, stopped.Cases[3])
+	}
 	// The expected rcpt failure of branch-banned is not a failure.
 	if c := doc.Suites[2].Cases[5]; c.Name != "rcpt" || c.Failure != nil {
 		t.Errorf("expected failure reported as failure: %+v", c)
@@ -160,11 +234,11 @@ func TestJUnitStructure(t *testing.T) {
 func TestMarkdownAndHTMLGoldens(t *testing.T) {
 	g := goldie.New(t)
 	var md, page bytes.Buffer
-	if err := (MarkdownSummary{Now: runAt}).Write(&md, ciResults()); err != nil {
+	if err := (MarkdownSummary{Run: testRun}).Write(&md, ciResults()); err != nil {
 		t.Fatal(err)
 	}
 	g.Assert(t, "summary-markdown", md.Bytes())
-	if err := (HTML{Now: runAt}).Write(&page, ciResults()); err != nil {
+	if err := (HTML{Run: testRun}).Write(&page, ciResults()); err != nil {
 		t.Fatal(err)
 	}
 	g.Assert(t, "report-html", page.Bytes())
@@ -181,17 +255,21 @@ func TestGitHubAnnotations(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	if len(lines) != 4 { // every site but the pass
+	if len(lines) != 8 { // every site but the pass, and each warning
 		t.Fatalf("%d annotations:\n%s", len(lines), buf.String())
 	}
 	tests := []struct {
 		i           int
 		prefix, has string
 	}{
-		{0, "::error file=specs/sites.hcl,line=34,title=smtpspec%3A site branch-auth fail::auth at auth", "%0Aevidence: 535 5.7.139"},
-		{1, "::error file=specs/sites.hcl,line=41,title=smtpspec%3A site branch-banned drift::transcript drifted", "pending golden: golden/branch-banned.golden.new"},
-		{2, "::error file=specs/sites.hcl,line=61,title=smtpspec%3A site new-site new::no golden yet", "smtpspec review"},
-		{3, "::error file=specs/sites.hcl,line=1,title=smtpspec%3A site io-error error::could not be judged", "permission denied"},
+		{0, "::warning file=specs/sites.hcl,line=1,title=smtpspec%3A site hq-ok warning::this site authenticates to Exchange Online with a password", "%0Afix: move the device to OAuth"},
+		{1, "::error file=specs/sites.hcl,line=34,title=smtpspec%3A site branch-auth fail::auth at auth", "%0Aevidence: 535 5.7.139"},
+		{2, "::warning file=specs/sites.hcl,line=34,title=smtpspec%3A site branch-auth warning::basic authentication for SMTP AUTH", "December 2026"},
+		{3, "::error file=specs/sites.hcl,line=41,title=smtpspec%3A site branch-banned drift::transcript drifted", "pending golden: golden/branch-banned.golden.new"},
+		{4, "::error file=specs/sites.hcl,line=61,title=smtpspec%3A site new-site new::no golden yet", "smtpspec review"},
+		{5, "::error file=specs/sites.hcl,line=1,title=smtpspec%3A site io-error error::could not be judged", "permission denied"},
+		{6, "::warning file=specs/sites.hcl,line=101,title=smtpspec%3A site branch-stopped interrupted::interrupted during ehlo (SIGTERM): not judged", "%0Anext: run the site again"},
+		{7, "::warning file=specs/sites.hcl,line=101,title=smtpspec%3A site branch-stopped warning::TLS certificate verification is OFF", ""},
 	}
 	for _, tt := range tests {
 		if l := lines[tt.i]; !strings.HasPrefix(l, tt.prefix) || !strings.Contains(l, tt.has) {

@@ -39,3 +39,28 @@ func (h Human) findings(w io.Writer, r *runner.Result, indent string) {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "  fix:    "), f.Fix)
 	}
 }
+
+// notices are the site's run warnings (insecure_skip_verify, a pending
+// golden that could not be written, an AUTH state not recorded) and its
+// verdict's findings (basic-auth retirement, token checks, reputation,
+// client certificate), in one list for the CI-facing reports: each of
+// them shows every one, for every site, passing or not.
+func notices(r *runner.Result) []checks.Finding {
+	out := make([]checks.Finding, 0, len(r.Warnings)+len(r.Verdict.Findings))
+	for _, w := range r.Warnings {
+		out = append(out, checks.Finding{ID: "warning", Severity: checks.SevWarning, Text: w})
+	}
+	return append(out, r.Verdict.Findings...)
+}
+
+// alarming are the notices a reader must act on: warnings and errors,
+// not the facts recorded as info.
+func alarming(r *runner.Result) []checks.Finding {
+	var out []checks.Finding
+	for _, n := range notices(r) {
+		if n.Severity != checks.SevInfo {
+			out = append(out, n)
+		}
+	}
+	return out
+}

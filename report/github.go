@@ -13,18 +13,40 @@ import (
 // pointing at the spec line: the failing stage's expect block, or the
 // site header. GitHub shows them on the run summary and on the pull
 // request's changed files. Drift and new sites are errors too (they fail
-// the job); nothing is written for a pass.
+// the job); an interrupted site is a warning (it was not judged, and the
+// job's own exit code says it was stopped). Every site's warnings and
+// findings that need action (basic-auth retirement, insecure TLS, a
+// listed IP) are warnings, passing sites' too.
 func WriteGitHubAnnotations(w io.Writer, results []*runner.Result) error {
 	for _, r := range results {
-		if r.Status == runner.StatusPass {
-			continue
-		}
 		file, line := SpecLine(r)
-		title := fmt.Sprintf("smtpspec: site %s %s", r.Site.Name, r.Status)
-		if _, err := fmt.Fprintf(w, "::error file=%s,line=%d,title=%s::%s\n",
-			escapeProperty(file), line, escapeProperty(title), escapeData(Problem(r))); err != nil {
-			return fmt.Errorf("github annotations: %w", err)
+		if r.Status != runner.StatusPass {
+			level := "error"
+			if r.Status == runner.StatusInterrupted {
+				level = "warning"
+			}
+			if err := annotation(w, level, file, line, fmt.Sprintf("smtpspec: site %s %s", r.Site.Name, r.Status), Problem(r)); err != nil {
+				return err
+			}
 		}
+		for _, n := range alarming(r) {
+			msg := n.Text
+			if n.Fix != "" {
+				msg += "\nfix: " + n.Fix
+			}
+			if err := annotation(w, "warning", file, line, fmt.Sprintf("smtpspec: site %s %s", r.Site.Name, n.Severity), msg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// annotation writes one workflow command.
+func annotation(w io.Writer, level, file string, line int, title, msg string) error {
+	if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,title=%s::%s\n",
+		level, escapeProperty(file), line, escapeProperty(title), escapeData(msg)); err != nil {
+		return fmt.Errorf("github annotations: %w", err)
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
@@ -17,7 +16,7 @@ import (
 // from a CI artifact, offline) with, per site, the verdict, a waterfall of
 // stage durations, the transcript and the diff against the golden.
 type HTML struct {
-	Now time.Time // the run's time (injected for tests)
+	Run Run // the run's start, host and build, and whether it was interrupted
 }
 
 //go:embed html.tmpl
@@ -35,7 +34,8 @@ var htmlPage = sync.OnceValue(func() *template.Template {
 // htmlSite is one site as the template sees it.
 type htmlSite struct {
 	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Error string
-	Warnings                                                                        []string
+	EgressIP                                                                        string
+	Notices                                                                         []checks.Finding // warnings and findings (findings.go)
 	Waterfall                                                                       waterfall
 	Transcript                                                                      string
 	DriftStages                                                                     string
@@ -53,6 +53,7 @@ type waterfall struct {
 
 type bar struct {
 	Stage, Status, Label string
+	Skipped              string // why a skipped stage has no bar
 	Y, TextY             int
 	X, W                 string // float coordinates, formatted
 }
@@ -75,7 +76,16 @@ func newWaterfall(r *runner.Result) waterfall {
 	}
 	wf := waterfall{Width: wfLabel + wfPlot + 90, Height: len(rows)*wfRow + 4, TotalMS: fmt.Sprintf("%.1f ms", total)}
 	for i, row := range rows {
-		b := bar{Stage: row.Name, Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16}
+		b := bar{Stage: row.Name, Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16, Skipped: "not reached"}
+		switch {
+		case r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted:
+			b.Skipped = "interrupted here"
+			if row.MS > 0 {
+				b.Skipped += fmt.Sprintf(", after %.1f ms", row.MS)
+			}
+		case r.Status == runner.StatusInterrupted:
+			b.Skipped = "not run (interrupted)"
+		}
 		if row.Status != "skip" {
 			w := max(row.MS*scale, 2) // a 0 ms stage still shows
 			b.X = fmt.Sprintf("%.1f", wfLabel+row.StartMS*scale)
@@ -92,13 +102,13 @@ func newHTMLSite(r *runner.Result) htmlSite {
 	s := htmlSite{
 		Name: r.Site.Name, Method: string(r.Site.Method), Status: string(r.Status),
 		Verdict: r.Verdict.Line(), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
-		GoldenPath: r.GoldenPath, Pending: r.Pending, Warnings: r.Warnings,
+		GoldenPath: r.GoldenPath, Pending: r.Pending, Notices: notices(r), EgressIP: runner.EgressIP(r.Transcript),
 		Waterfall: newWaterfall(r), Transcript: string(r.Golden),
 	}
-	if r.Status == runner.StatusFail {
+	if r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted {
 		s.Next = r.Verdict.Next
 	}
-	if r.Err != nil {
+	if r.Err != nil && r.Status != runner.StatusInterrupted { // its verdict says it already
 		s.Error = r.Err.Error()
 	}
 	if r.Drift != nil {
@@ -122,10 +132,11 @@ func newHTMLSite(r *runner.Result) htmlSite {
 // Write writes the page.
 func (h HTML) Write(w io.Writer, results []*runner.Result) error {
 	data := struct {
-		When, Counts string
-		Statuses     []string
-		Sites        []htmlSite
-	}{When: h.Now.UTC().Format(time.RFC3339), Counts: Counts(results)}
+		About, Counts, Interrupted string
+		Unjudged                   int
+		Statuses                   []string
+		Sites                      []htmlSite
+	}{About: h.Run.about(), Counts: Counts(results), Interrupted: h.Run.Interrupted, Unjudged: interruptedSites(results)}
 	seen := map[runner.Status]bool{}
 	for _, r := range results {
 		data.Sites = append(data.Sites, newHTMLSite(r))

@@ -87,7 +87,7 @@ func TestHTMLInChromium(t *testing.T) {
 	bin := chromium(t)
 	results := ciResults()
 	var page bytes.Buffer
-	if err := (HTML{Now: runAt}).Write(&page, results); err != nil {
+	if err := (HTML{Run: testRun}).Write(&page, results); err != nil {
 		t.Fatal(err)
 	}
 	dom, errs := loadPage(t, bin, page.Bytes())
@@ -133,6 +133,70 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Fatalf("no screenshot at %s: %v", shot, err)
 	}
 	t.Logf("screenshot: %s", shot)
+}
+
+// filterProbe runs after the page's own script: it reads which notices
+// are rendered visibly, clicks the "interrupted" filter, and records what
+// is shown then, in attributes --dump-dom keeps.
+const filterProbe = `<script>
+(function () {
+  var root = document.documentElement;
+  var shown = [];
+  document.querySelectorAll("dd.notice").forEach(function (d) {
+    var st = getComputedStyle(d);
+    if (st.display !== "none" && st.visibility !== "hidden" && d.getBoundingClientRect().height > 0) {
+      shown.push(d.closest("section").id + "=" + d.getAttribute("data-severity"));
+    }
+  });
+  root.setAttribute("data-notices", shown.join(" "));
+  document.querySelector('nav button[data-filter="interrupted"]').click();
+  var visible = [];
+  document.querySelectorAll("section.site").forEach(function (s) {
+    if (getComputedStyle(s).display !== "none") { visible.push(s.id); }
+  });
+  root.setAttribute("data-visible", visible.join(" "));
+  var badge = document.querySelector("#site-branch-stopped .badge");
+  root.setAttribute("data-badge", getComputedStyle(badge).backgroundColor);
+})();
+</script>`
+
+// TestHTMLInterruptedAndNotices: in Chromium, every site's warnings and
+// findings are on the page (the passing site's basic-auth warning too),
+// the interrupted site has its own badge colour, and the status filter
+// shows only it.
+func TestHTMLInterruptedAndNotices(t *testing.T) {
+	bin := chromium(t)
+	var page bytes.Buffer
+	if err := (HTML{Run: testRun}).Write(&page, ciResults()); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(page.String(), "</body>", filterProbe+"\n</body>", 1)
+	dom, errs := loadPage(t, bin, []byte(src))
+	if len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+	attr := func(name string) string {
+		m := regexp.MustCompile(name + `="([^"]*)"`).FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("the probe did not run: no %s in the DOM", name)
+		}
+		return m[1]
+	}
+	want := "site-hq-ok=warning site-branch-auth=warning site-branch-stopped=warning"
+	if got := attr("data-notices"); got != want {
+		t.Errorf("visible notices %q, want %q", got, want)
+	}
+	if got := attr("data-visible"); got != "site-branch-stopped" {
+		t.Errorf("the interrupted filter shows %q, want only site-branch-stopped", got)
+	}
+	if got := attr("data-badge"); got != "rgb(89, 99, 110)" {
+		t.Errorf("interrupted badge colour %q, want the grey of an unjudged site", got)
+	}
+	for _, want := range []string{"The run was interrupted", "interrupted here", "not written or compared"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
 }
 
 // TestChromiumCatchesErrors is the control: a page with a broken script

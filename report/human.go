@@ -22,6 +22,7 @@ type Human struct {
 	// printed and for which site, so repeats say "same as for X".
 	fixShownFor map[string]string
 	Explain     bool // print the ten-step troubleshooting checklist of every site (checklist.go)
+	labelWidth  int  // the longest status of the run ("interrupted"), for aligned labels
 }
 
 const (
@@ -38,32 +39,28 @@ func (h Human) paint(code, s string) string {
 // Write prints results and a closing count.
 func (h Human) Write(w io.Writer, results []*runner.Result) error {
 	h.fixShownFor = map[string]string{}
+	h.labelWidth = 5
 	width := 4
 	for _, r := range results {
 		width = max(width, len(r.Site.Name))
+		h.labelWidth = max(h.labelWidth, len(r.Status))
 	}
-	counts := map[runner.Status]int{}
 	for _, r := range results {
-		counts[r.Status]++
 		h.site(w, r, width)
 	}
-	var parts []string
-	for _, s := range []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-	}
-	_, err := fmt.Fprintf(w, "\n%d site(s): %s\n", len(results), strings.Join(parts, ", "))
+	_, err := fmt.Fprintf(w, "\n%d site(s): %s\n", len(results), Counts(results))
 	return err
 }
 
 func (h Human) statusLabel(s runner.Status) string {
-	label := fmt.Sprintf("%-5s", strings.ToUpper(string(s)))
+	label := fmt.Sprintf("%-*s", max(h.labelWidth, 5), strings.ToUpper(string(s)))
 	switch s {
 	case runner.StatusPass:
 		return h.paint(green, label)
 	case runner.StatusDrift, runner.StatusNew:
 		return h.paint(yellow, label)
+	case runner.StatusInterrupted:
+		return h.paint(dim+bold, label) // not judged: neither red nor green
 	}
 	return h.paint(red, label)
 }
@@ -71,7 +68,7 @@ func (h Human) statusLabel(s runner.Status) string {
 func (h Human) site(w io.Writer, r *runner.Result, width int) {
 	v := r.Verdict
 	fmt.Fprintf(w, "%s %-*s  %s\n", h.statusLabel(r.Status), width, r.Site.Name, v.Line())
-	indent := strings.Repeat(" ", 6)
+	indent := strings.Repeat(" ", max(h.labelWidth, 5)+1)
 	if v.Evidence != "" {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "evidence:"), v.Evidence)
 	}
@@ -106,6 +103,8 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 			indent, h.paint(dim, "golden:  "), r.GoldenPath, indent, h.goldenArg(), r.Site.Name)
 	case runner.StatusError:
 		fmt.Fprintf(w, "%s%s %v\n", indent, h.paint(dim, "error:   "), r.Err)
+	case runner.StatusInterrupted:
+		fmt.Fprintf(w, "%s%s none written or compared for this site\n", indent, h.paint(dim, "golden:  "))
 	}
 	if r.Pending != "" {
 		fmt.Fprintf(w, "%s%s this run's golden is in %s; accept or reject it with: smtpspec review%s\n",
@@ -145,6 +144,12 @@ func (h Human) stages(r *runner.Result) string {
 			parts = append(parts, o.Stage+" "+h.paint(green, "as expected"))
 		case "fail":
 			parts = append(parts, o.Stage+" "+h.paint(red+bold, "FAIL"))
+		case "skip":
+			if r.Status == runner.StatusInterrupted && o.Stage == r.Transcript.Interrupted {
+				parts = append(parts, o.Stage+" "+h.paint(bold, "interrupted"))
+				continue
+			}
+			parts = append(parts, o.Stage+" "+h.paint(dim, "-"))
 		default:
 			parts = append(parts, o.Stage+" "+h.paint(dim, "-"))
 		}

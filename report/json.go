@@ -5,6 +5,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -16,16 +17,35 @@ import (
 // field names are a public interface (DESIGN.md): add, never rename.
 type JSONReport struct {
 	Sites []JSONSite `json:"sites"`
+	// Run describes the run (start, host, smtpspec build); absent when
+	// the writer was given none. After the sites: reports began with
+	// "sites", and readers may rely on it.
+	Run *JSONRun `json:"run,omitempty"`
+}
+
+// JSONRun is the run's metadata in the JSON report.
+type JSONRun struct {
+	Started  string `json:"started"` // RFC 3339, UTC
+	Host     string `json:"host"`    // the runner's host name
+	Smtpspec Build  `json:"smtpspec"`
+	// Interrupted is the signal that stopped the run early ("SIGINT");
+	// absent when the run finished.
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // JSONSite is one site of the JSON report.
 type JSONSite struct {
-	Name    string         `json:"name"`
-	Method  string         `json:"method"`
-	Status  string         `json:"status"` // pass, fail, drift, new, error
+	Name   string `json:"name"`
+	Method string `json:"method"`
+	Status string `json:"status"` // pass, fail, drift, new, error, interrupted
+	// Verdict has category "" for an interrupted site: nothing was
+	// diagnosed; its summary says where the run was interrupted.
 	Verdict checks.Verdict `json:"verdict"`
 	Stages  []JSONStage    `json:"stages"`
 	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+	// EgressIP is the site's address as the server saw it (its EHLO reply's
+	// "Hello [ip]"), "" when the server did not say.
+	EgressIP string `json:"egress_ip"`
 	// Warnings are what a reader must see even when the site passed
 	// (e.g. TLS verification turned off); absent when there are none.
 	Warnings []string `json:"warnings,omitempty"`
@@ -47,9 +67,19 @@ type JSONStage struct {
 	DurationMS int64  `json:"duration_ms"`
 }
 
-// NewJSON builds the JSON report of results.
-func NewJSON(results []*runner.Result) JSONReport {
+// JSON writes the JSON report; Run, when set, fills its "run" object.
+type JSON struct {
+	Run Run
+}
+
+// NewJSON builds the JSON report of results, without run metadata.
+func NewJSON(results []*runner.Result) JSONReport { return JSON{}.build(results) }
+
+func (j JSON) build(results []*runner.Result) JSONReport {
 	rep := JSONReport{Sites: []JSONSite{}}
+	if !j.Run.Started.IsZero() {
+		rep.Run = &JSONRun{Started: j.Run.stamp(), Host: j.Run.Host, Smtpspec: j.Run.Build, Interrupted: j.Run.Interrupted}
+	}
 	for _, r := range results {
 		js := JSONSite{
 			Name:     r.Site.Name,
@@ -57,6 +87,7 @@ func NewJSON(results []*runner.Result) JSONReport {
 			Status:   string(r.Status),
 			Verdict:  r.Verdict,
 			Stages:   []JSONStage{},
+			EgressIP: runner.EgressIP(r.Transcript),
 			Warnings: r.Warnings,
 		}
 		js.Reachability = NewJSONReach(r.Transcript)
@@ -87,10 +118,16 @@ func StageStatus(o checks.Outcome, st transcript.StageResult) string {
 	return string(o.Status)
 }
 
-// WriteJSON writes the JSON report, indented, with a final newline.
-func WriteJSON(w io.Writer, results []*runner.Result) error {
+// WriteJSON writes the JSON report without run metadata.
+func WriteJSON(w io.Writer, results []*runner.Result) error { return JSON{}.Write(w, results) }
+
+// Write writes the JSON report, indented, with a final newline.
+func (j JSON) Write(w io.Writer, results []*runner.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewJSON(results))
+	if err := enc.Encode(j.build(results)); err != nil {
+		return fmt.Errorf("json report: %w", err)
+	}
+	return nil
 }

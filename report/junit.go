@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -18,9 +19,15 @@ import (
 // reached) that GitLab, Azure DevOps, Jenkins and the GitHub test-report
 // actions all read; testcase carries GitLab's file attribute so a failure
 // links to the spec.
+//
+// Warnings and findings are in each site's system-err and, because most
+// CI pages show only testcases that did not pass, in a "warnings"
+// testcase marked skipped whose message is the first of them: visible on
+// a passing site without failing it. An interrupted site's golden
+// testcase is an error (the site was not judged) and its stages from the
+// interrupted one on are skipped.
 type JUnit struct {
-	Now      time.Time // the run's timestamp (injected for tests)
-	Hostname string    // the runner's host name, "" = "smtpspec"
+	Run Run // the run's start (the timestamp), host ("" = "smtpspec") and build
 }
 
 type junitSuites struct {
@@ -74,6 +81,7 @@ type junitProblem struct {
 
 type junitSkipped struct {
 	Message string `xml:"message,attr"`
+	Body    string `xml:",chardata"`
 }
 
 // Write writes the JUnit XML document for results.
@@ -92,7 +100,7 @@ func (j JUnit) Write(w io.Writer, results []*runner.Result) error {
 }
 
 func (j JUnit) build(results []*runner.Result) junitSuites {
-	host := j.Hostname
+	host := j.Run.Host
 	if host == "" {
 		host = "smtpspec"
 	}
@@ -117,16 +125,10 @@ func (j JUnit) suite(r *runner.Result, id int, host string) junitSuite {
 	file, _ := SpecLine(r)
 	s := junitSuite{
 		Name: r.Site.Name, Time: seconds(r.Transcript.Duration), ID: id, Package: "smtpspec",
-		Timestamp: j.Now.UTC().Format("2006-01-02T15:04:05"), Hostname: host,
-		Properties: []junitProperty{
-			{"method", string(r.Site.Method)},
-			{"status", string(r.Status)},
-			{"category", string(r.Verdict.Category)},
-			{"spec", fmt.Sprintf("%s:%d", r.Site.DeclRange.Filename, r.Site.DeclRange.Start.Line)},
-			{"golden", r.GoldenPath},
-		},
-		SystemOut: string(r.Golden),
-		SystemErr: strings.Join(r.Warnings, "\n"),
+		Timestamp: j.Run.Started.UTC().Format("2006-01-02T15:04:05"), Hostname: host,
+		Properties: j.properties(r),
+		SystemOut:  string(r.Golden),
+		SystemErr:  noticeText(notices(r)),
 	}
 	for _, row := range stageRows(r) {
 		c := junitCase{Name: row.Name, Classname: r.Site.Name, Time: fmt.Sprintf("%.3f", row.MS/1000), File: file}
@@ -136,14 +138,71 @@ func (j JUnit) suite(r *runner.Result, id int, host string) junitSuite {
 				Body: stageFailure(r, row)}
 			s.Failures++
 		case string(transcript.Skip):
-			c.Skipped = &junitSkipped{Message: "not reached: an earlier stage ended the session"}
+			msg := row.Reason
+			if msg == "" {
+				msg = "not reached: an earlier stage ended the session"
+			}
+			c.Skipped = &junitSkipped{Message: msg}
 			s.Skipped++
 		}
 		s.Cases = append(s.Cases, c)
 	}
+	if c, ok := warningsCase(r, file); ok {
+		s.Cases = append(s.Cases, c)
+		s.Skipped++
+	}
 	s.Cases = append(s.Cases, goldenCase(r, file, &s))
 	s.Tests = len(s.Cases)
 	return s
+}
+
+// properties are the site's facts as testsuite properties.
+func (j JUnit) properties(r *runner.Result) []junitProperty {
+	ps := []junitProperty{
+		{"method", string(r.Site.Method)},
+		{"status", string(r.Status)},
+		{"category", string(r.Verdict.Category)},
+		{"spec", fmt.Sprintf("%s:%d", r.Site.DeclRange.Filename, r.Site.DeclRange.Start.Line)},
+		{"golden", r.GoldenPath},
+	}
+	if ip := runner.EgressIP(r.Transcript); ip != "" {
+		ps = append(ps, junitProperty{"egress_ip", ip})
+	}
+	if b := j.Run.Build.String(); b != "" {
+		ps = append(ps, junitProperty{"smtpspec", b})
+	}
+	for _, n := range alarming(r) {
+		ps = append(ps, junitProperty{string(n.Severity), n.Text})
+	}
+	return ps
+}
+
+// warningsCase is the testcase that carries the site's warnings and
+// findings that need action, skipped so that it shows without failing;
+// false when there are none.
+func warningsCase(r *runner.Result, file string) (junitCase, bool) {
+	ns := alarming(r)
+	if len(ns) == 0 {
+		return junitCase{}, false
+	}
+	msg := string(ns[0].Severity) + ": " + ns[0].Text
+	if len(ns) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(ns)-1)
+	}
+	return junitCase{Name: "warnings", Classname: r.Site.Name, Time: "0.000", File: file,
+		Skipped: &junitSkipped{Message: msg, Body: noticeText(ns)}}, true
+}
+
+// noticeText lists notices one per line, each fix indented below it.
+func noticeText(ns []checks.Finding) string {
+	var b strings.Builder
+	for _, n := range ns {
+		fmt.Fprintf(&b, "%s: %s\n", n.Severity, n.Text)
+		if n.Fix != "" {
+			fmt.Fprintf(&b, "  fix: %s\n", n.Fix)
+		}
+	}
+	return b.String()
 }
 
 // stageFailure is a failed stage's message body: the evidence line, the
@@ -170,6 +229,9 @@ func goldenCase(r *runner.Result, file string, s *junitSuite) junitCase {
 		review = fmt.Sprintf("\npending golden written to %s; review with: smtpspec review", r.Pending)
 	}
 	switch {
+	case r.Status == runner.StatusInterrupted:
+		c.Error = &junitProblem{Message: fmt.Sprint(r.Err), Type: "interrupted", Body: Problem(r)}
+		s.Errors++
 	case r.Status == runner.StatusError:
 		c.Error = &junitProblem{Message: fmt.Sprint(r.Err), Type: "error", Body: fmt.Sprint(r.Err)}
 		s.Errors++

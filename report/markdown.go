@@ -31,12 +31,11 @@ func WriteChecklists(b *strings.Builder, results []*runner.Result) {
 		if r.Verdict.Evidence != "" {
 			fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
 		}
-		// Warnings of sites that did not pass are in the summary's section
-		// of the site already; a passing site has only this one.
-		for _, w := range r.Warnings {
-			if r.Status == runner.StatusPass {
-				fmt.Fprintf(b, "- **Warning:** %s\n", inline(w))
-			}
+		// Warnings and findings of sites that did not pass are in the
+		// summary's section of the site already; a passing site has only
+		// this one.
+		if r.Status == runner.StatusPass {
+			noticeItems(b, r)
 		}
 		if r.Verdict.Next != "" {
 			fmt.Fprintf(b, "- **Next:** %s\n", inline(r.Verdict.Next))

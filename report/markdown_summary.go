@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -14,23 +13,35 @@ import (
 // then a section per site that did not pass with the verdict, evidence,
 // next action, stages and the golden diff (folded).
 type MarkdownSummary struct {
-	Now time.Time // the run's time (injected for tests)
+	Run Run // the run's start, host and build, and whether it was interrupted
 }
 
 var statusIcon = map[runner.Status]string{
 	runner.StatusPass: "✅", runner.StatusFail: "❌", runner.StatusDrift: "⚠️",
-	runner.StatusNew: "🆕", runner.StatusError: "💥",
+	runner.StatusNew: "🆕", runner.StatusError: "💥", runner.StatusInterrupted: "⏹️",
 }
 
 // Write writes the report.
 func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## smtpspec: %d site(s), %s\n\n", len(results), Counts(results))
-	fmt.Fprintf(&b, "Run at %s.\n\n", m.Now.UTC().Format(time.RFC3339))
-	b.WriteString("| | site | method | status | verdict |\n|---|---|---|---|---|\n")
+	about := m.Run.about()
+	fmt.Fprintf(&b, "%s.\n\n", strings.ToUpper(about[:1])+about[1:])
+	if n := interruptedSites(results); n > 0 {
+		by := ""
+		if m.Run.Interrupted != "" {
+			by = " by " + m.Run.Interrupted
+		}
+		fmt.Fprintf(&b, "> [!WARNING]\n> The run was interrupted%s: %d site(s) were not judged (status interrupted) and no golden was written for them. Run them again.\n\n", by, n)
+	}
+	b.WriteString("| | site | method | status | verdict | warnings |\n|---|---|---|---|---|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
-			r.Site.Method, r.Status, cell(r.Verdict.Line()))
+		warn := ""
+		if n := len(alarming(r)); n > 0 {
+			warn = fmt.Sprintf("⚠️ %d", n)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
+			r.Site.Method, r.Status, cell(r.Verdict.Line()), warn)
 	}
 	for _, r := range results {
 		if r.Status != runner.StatusPass {
@@ -53,19 +64,23 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
 	}
-	if r.Verdict.Next != "" && r.Status == runner.StatusFail {
+	if r.Verdict.Next != "" && (r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted) {
 		fmt.Fprintf(b, "- **Next:** %s\n", inline(r.Verdict.Next))
 	}
 	fmt.Fprintf(b, "- **Spec:** %s\n", code(fmt.Sprintf("%s:%d", file, line)))
+	if ip := runner.EgressIP(r.Transcript); ip != "" {
+		fmt.Fprintf(b, "- **Egress IP** (as the server saw it): %s\n", code(ip))
+	}
 	var stages []string
 	for _, row := range stageRows(r) {
 		mark := map[string]string{"pass": "✓", "expected": "✓ (as expected)", "fail": "**✗**", "skip": "–"}[row.Status]
+		if r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted {
+			mark = "**⏹️ interrupted**"
+		}
 		stages = append(stages, row.Name+" "+mark)
 	}
 	fmt.Fprintf(b, "- **Stages:** %s\n", strings.Join(stages, ", "))
-	for _, w := range r.Warnings {
-		fmt.Fprintf(b, "- **Warning:** %s\n", inline(w))
-	}
+	noticeItems(b, r)
 	switch {
 	case r.Status == runner.StatusError:
 		fmt.Fprintf(b, "- **Error:** %s\n", code(fmt.Sprint(r.Err)))
@@ -84,6 +99,17 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	fmt.Fprintf(b, "\n<details><summary>Transcript</summary>\n\n")
 	fence(b, "text", string(r.Golden))
 	b.WriteString("\n</details>\n")
+}
+
+// noticeItems lists r's warnings and findings, each with its fix.
+func noticeItems(b *strings.Builder, r *runner.Result) {
+	for _, n := range notices(r) {
+		label := strings.ToUpper(string(n.Severity[:1])) + string(n.Severity[1:])
+		fmt.Fprintf(b, "- **%s:** %s\n", label, inline(n.Text))
+		if n.Fix != "" {
+			fmt.Fprintf(b, "  - fix: %s\n", inline(n.Fix))
+		}
+	}
 }
 
 // fence writes s as a fenced code block, with a fence longer than any

@@ -99,7 +99,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	sites := doc["sites"].([]any)
 	site := sites[1]
-	if d := cmp.Diff([]string{"drift", "method", "name", "stages", "status", "verdict"}, keys(site)); d != "" {
+	if d := cmp.Diff([]string{"drift", "egress_ip", "method", "name", "stages", "status", "verdict"}, keys(site)); d != "" {
 		t.Errorf("site keys (-want +got):\n%s", d)
 	}
 	v := site.(map[string]any)["verdict"]
@@ -118,6 +118,9 @@ func TestJSONShape(t *testing.T) {
 		}
 	}
 	rep := NewJSON(sampleResults())
+	if rep.Run != nil {
+		t.Errorf("run = %+v from a writer given no run", rep.Run)
+	}
 	if got := rep.Sites[1].Verdict; got.Category != "auth" || got.Code != 535 || got.Enhanced != "5.7.139" || got.Stage != "auth" ||
 		!strings.Contains(got.Summary, "SmtpClientAuthentication is disabled") {
 		t.Errorf("auth verdict = %+v", got)
@@ -130,6 +133,45 @@ func TestJSONShape(t *testing.T) {
 	}
 }
 
+// TestJSONRunMetadata pins the run object and the per-site egress IP,
+// and that an interrupted site's verdict claims no diagnosis.
+func TestJSONRunMetadata(t *testing.T) {
+	var buf bytes.Buffer
+	run := testRun
+	run.Interrupted = "SIGTERM"
+	if err := (JSON{Run: run}).Write(&buf, ciResults()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Run   map[string]any   `json:"run"`
+		Sites []map[string]any `json:"sites"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"started": "2026-11-28T09:30:00Z", "host": "runner-1", "interrupted": "SIGTERM",
+		"smtpspec": map[string]any{"version": "v1.4.0", "commit": "0123456789ab", "go": "go1.26.0"}}
+	if d := cmp.Diff(want, doc.Run); d != "" {
+		t.Errorf("run (-want +got):\n%s", d)
+	}
+	if ip := doc.Sites[0]["egress_ip"]; ip != "203.0.113.7" {
+		t.Errorf("egress_ip = %v, want the address the EHLO reply names", ip)
+	}
+	if ip, ok := doc.Sites[1]["egress_ip"]; !ok || ip != "" {
+		t.Errorf("egress_ip = %v (present %v), want \"\" when the server did not say", ip, ok)
+	}
+	stopped := doc.Sites[len(doc.Sites)-1]
+	v := stopped["verdict"].(map[string]any)
+	if stopped["status"] != "interrupted" || v["category"] != "" || v["code"] != 0.0 || v["step"] != 0.0 ||
+		v["summary"] != "interrupted during ehlo (SIGTERM): not judged" {
+		t.Errorf("interrupted site = %v", stopped)
+	}
+	f := doc.Sites[0]["verdict"].(map[string]any)["findings"].([]any)[0].(map[string]any)
+	if f["id"] != "basic-auth-retirement" || f["severity"] != "warning" || f["fix"] == "" {
+		t.Errorf("finding = %v", f)
+	}
+}
+
 func TestHumanReport(t *testing.T) {
 	var buf bytes.Buffer
 	if err := (Human{}).Write(&buf, sampleResults()); err != nil {
@@ -139,6 +181,14 @@ func TestHumanReport(t *testing.T) {
 		t.Error("colour written when Color is false")
 	}
 	goldie.New(t).Assert(t, "human", buf.Bytes())
+
+	// The CI sample has a passing site with a finding and an interrupted
+	// one: labels stay aligned, the interrupted stage is named.
+	buf.Reset()
+	if err := (Human{}).Write(&buf, ciResults()); err != nil {
+		t.Fatal(err)
+	}
+	goldie.New(t).Assert(t, "human-ci", buf.Bytes())
 
 	buf.Reset()
 	(Human{Color: true, Verbose: true, GoldenFlag: "site-goldens"}).Write(&buf, sampleResults()[:2])

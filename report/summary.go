@@ -9,7 +9,33 @@ import (
 )
 
 // statusOrder is the order counts are listed in every report.
-var statusOrder = []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError}
+var statusOrder = []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError,
+	runner.StatusInterrupted}
+
+// statusMeaning is each status in a few words, for legends (the demo).
+var statusMeaning = map[runner.Status]string{
+	runner.StatusPass:        "as the spec expects, and the transcript matched its golden",
+	runner.StatusFail:        "a stage failed or an expectation was not met",
+	runner.StatusDrift:       "as expected, but the transcript differs from its golden",
+	runner.StatusNew:         "no golden yet: review the transcript, then record it",
+	runner.StatusError:       "could not be judged (a golden could not be read or written, or not probed)",
+	runner.StatusInterrupted: "the run was stopped (Ctrl-C, a cancelled CI job) before the site finished",
+}
+
+// Statuses lists every site status in report order with its meaning.
+func Statuses() []StatusDoc {
+	out := make([]StatusDoc, len(statusOrder))
+	for i, s := range statusOrder {
+		out[i] = StatusDoc{s, statusMeaning[s]}
+	}
+	return out
+}
+
+// StatusDoc is one status and what it means.
+type StatusDoc struct {
+	Status  runner.Status
+	Meaning string
+}
 
 // Counts returns "2 pass, 1 fail" for results, in statusOrder.
 func Counts(results []*runner.Result) string {
@@ -63,7 +89,7 @@ func Problem(r *runner.Result) string {
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(&b, "\nevidence: %s", r.Verdict.Evidence)
 	}
-	if r.Verdict.Next != "" && r.Status == runner.StatusFail {
+	if r.Verdict.Next != "" && (r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted) {
 		fmt.Fprintf(&b, "\nnext: %s", r.Verdict.Next)
 	}
 	if r.Pending != "" {

@@ -14,11 +14,14 @@ import (
 // its golden does: a control that drifts, is new or errs shows in the
 // site's status.
 func withControl(ctx context.Context, r *Result, s *specs.Site, opts Options) {
-	if s.Control == nil {
+	if s.Control == nil || r.Status == StatusInterrupted {
 		return
 	}
 	c := RunSite(ctx, s.Control, opts)
 	r.Control = c
+	if c.Status == StatusInterrupted {
+		return // the site's own result stands; the control proves nothing
+	}
 	r.Verdict = checks.WithControl(r.Verdict, diagnoseInput(s), c.Verdict, c.Transcript)
 	if r.Status == StatusPass {
 		switch c.Status {

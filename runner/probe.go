@@ -85,12 +85,14 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 		// tls.go), and the system's roots are read only if that fails.
 		PreloadSystemRoots()
 	}
+	outer := ctx // the run's: its end is an interruption (interrupt.go), not a deadline
 	if s.Timeouts.Total > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
 		defer cancel()
 	}
 	ss := newSession(ctx, s, opts)
+	ss.outer = outer
 	for _, name := range checks.Sequence(s.Plan()) {
 		if opts.OnStage != nil {
 			opts.OnStage(name)
@@ -107,11 +109,12 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 
 // session is one probe's state between stages.
 type session struct {
-	ctx  context.Context
-	site *specs.Site
-	opts ProbeOptions
-	t    *transcript.Transcript
-	rec  *recorder
+	ctx   context.Context // the site's: timeouts.total
+	outer context.Context // the run's (interrupt.go)
+	site  *specs.Site
+	opts  ProbeOptions
+	t     *transcript.Transcript
+	rec   *recorder
 
 	port     int
 	host     string   // the name connected to: endpoint.host or the MX host
@@ -148,7 +151,7 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 		Target:  net.JoinHostPort(name, strconv.Itoa(port)),
 		Started: start,
 	}
-	return &session{ctx: ctx, site: s, opts: opts, t: t, port: port, host: s.Endpoint.Host,
+	return &session{ctx: ctx, outer: ctx, site: s, opts: opts, t: t, port: port, host: s.Endpoint.Host,
 		rec: &recorder{start: start, now: opts.Now}, reach: &transcript.Reachability{}}
 }
 
@@ -156,6 +159,9 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 func (s *session) run(name string) transcript.StageResult {
 	if s.ended || (s.failed && name != checks.Quit) {
 		return transcript.StageResult{Stage: name, Status: transcript.Skip}
+	}
+	if s.stopped() {
+		return s.interrupt(name, 0)
 	}
 	s.rec.stage = name
 	if s.c != nil {
@@ -167,6 +173,9 @@ func (s *session) run(name string) transcript.StageResult {
 	r.Duration = s.opts.Now().Sub(start)
 	if s.c != nil {
 		r.Note = joinNotes(append(s.c.takeNotes(), r.Note)...)
+	}
+	if r.Status != transcript.Pass && s.stopped() {
+		return s.interrupt(name, r.Duration) // the cancellation, not the server, ended it
 	}
 	if r.Status == transcript.Fail {
 		s.failed = true

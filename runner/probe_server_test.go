@@ -148,6 +148,11 @@ type smtpd struct {
 	tls     *tls.Config       // nil: STARTTLS refused
 	reply   map[string]string // verb -> reply line(s), "\r\n"-separated; "": close without a reply
 	rcpt    func(addr string) string
+	// stallOn is a verb the server never answers: when it arrives,
+	// stalled is closed (if set) and the connection goes silent.
+	stallOn   string
+	stalled   chan struct{}
+	stallOnce sync.Once
 
 	mu   sync.Mutex
 	auth []string // decoded AUTH payloads, in order
@@ -182,6 +187,13 @@ func (d *smtpd) dialogue(p *peer) {
 		}
 		verb, arg, _ := strings.Cut(l, " ")
 		verb = strings.ToUpper(verb)
+		if d.stallOn != "" && verb == d.stallOn {
+			if d.stalled != nil {
+				d.stallOnce.Do(func() { close(d.stalled) })
+			}
+			p.stall()
+			return
+		}
 		if r, ok := d.reply[verb]; ok {
 			if r == "" {
 				return

@@ -72,8 +72,16 @@ func (s *session) resolverTimedOut() bool {
 
 // ehloAddress is the client address in the first EHLO reply ("Hello
 // [203.0.113.7]"): the address the server saw.
-func (s *session) ehloAddress() string {
-	for _, l := range s.rec.lines {
+func (s *session) ehloAddress() string { return ehloAddress(s.rec.lines) }
+
+// EgressIP is the site's egress address as the server saw it: what its
+// EHLO reply names ("250 ... Hello [203.0.113.7]": Exchange Online writes
+// it, FACTS.md 2.1 and 2.2, and so does the simulator), "" when the
+// server did not say or the probe never got that far.
+func EgressIP(t *transcript.Transcript) string { return ehloAddress(t.Lines) }
+
+func ehloAddress(lines []transcript.Line) string {
+	for _, l := range lines {
 		if l.Dir == transcript.Server && (l.Stage == checks.EHLO || l.Stage == checks.EHLOTLS) {
 			if ip := reputation.EHLOAddress(l.Text); ip != "" {
 				return ip

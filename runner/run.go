@@ -27,6 +27,10 @@ const (
 	StatusDrift Status = "drift" // expectations met, transcript differs from the golden
 	StatusNew   Status = "new"   // expectations met, no golden stored yet
 	StatusError Status = "error" // the run itself could not complete (golden I/O)
+	// StatusInterrupted: the run was cancelled (SIGINT, SIGTERM) before
+	// the site's probe ended, or before it started; nothing was judged
+	// and no golden was written (interrupt.go).
+	StatusInterrupted Status = "interrupted"
 )
 
 // Options configures Run.
@@ -65,33 +69,43 @@ type Result struct {
 	Drift      *golden.Drift // nil unless the stored golden differs
 	Updated    bool          // the golden was written by this run
 	Pending    string        // the .golden.new this run wrote, "" when none (pending.go)
-	Err        error         // golden I/O failure, or not probed (ThrottledError) (Status error)
+	Err        error         // golden I/O failure, or not probed (ThrottledError) (Status error); *InterruptedError (Status interrupted)
 	Warnings   []string      // what every report must show, even for a pass (warnings.go)
 	Control    *Result       // the control probe (checklist step 8), nil without one (control.go)
 }
 
 // Run probes every site, at most opts.Parallel at once, and returns one
 // Result per site in the order of sites. A site that stalls costs at most
-// its own timeouts.total; other sites go on meanwhile.
+// its own timeouts.total; other sites go on meanwhile. When ctx ends, the
+// running probes stop at once and every site not finished, started or
+// not, has StatusInterrupted (interrupt.go); those that finished keep
+// their results.
 func Run(ctx context.Context, sites []*specs.Site, opts Options) []*Result {
 	n := opts.Parallel
 	if n <= 0 {
 		n = 8
 	}
 	results := make([]*Result, len(sites))
+	done := func(i int, r *Result) {
+		results[i] = r
+		if opts.OnResult != nil {
+			opts.OnResult(r)
+		}
+	}
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for i, s := range sites {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done(): // no slot will matter: RunSite reports it not probed
+			done(i, RunSite(ctx, s, opts))
+			continue
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			r := RunSite(ctx, s, opts)
-			results[i] = r
-			if opts.OnResult != nil {
-				opts.OnResult(r)
-			}
+			done(i, RunSite(ctx, s, opts))
 		}()
 	}
 	wg.Wait()
@@ -125,6 +139,10 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 			return throttledResult(s, opts, err) // warnings.go
 		}
 	}
+	if ctx.Err() != nil { // before the probe, or while waiting for the mailbox
+		release()
+		return notProbed(ctx, s, opts, now())
+	}
 	t := Probe(ctx, s, po)
 	traceMessage(ctx, s, t, opts) // trace.go: message trace, after the session
 	// Probe already redacts at its recording seam; this second pass keeps
@@ -139,12 +157,15 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		}
 	}
 	release() // before the control probe, which may share the mailbox
+	if t.Interrupted != "" {
+		// Record above kept only what the server really answered at AUTH:
+		// a stage the cancellation cut short has no reply to record.
+		return interrupted(ctx, r, now())
+	}
 	r.Outcomes = checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now())
-	r.Verdict = checks.Diagnose(t, checks.Input{
-		Plan: s.Plan(), Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain, Port: s.Endpoint.Port,
-		TLSMin: s.Client.TLSMin, TLSMax: s.Client.TLSMax,
-		Creds: authInput(s),
-	})
+	in := diagnoseInput(s)
+	in.Creds = authInput(s)
+	r.Verdict = checks.Diagnose(t, in)
 	r.Verdict = checks.WithMisfits(r.Verdict, checks.Misfits(s.Setup())) // config.go: a documented misconfiguration
 	r.Golden = golden.RenderWith(t, s.Golden)
 	var stored bool

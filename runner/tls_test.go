@@ -212,7 +212,12 @@ func TestProbeCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tr := Probe(ctx, testSite(refusedPort(t)), ProbeOptions{Now: testClock})
-	if st := tr.Stage(checks.Connect); st.Err == nil || st.Err.Text != "probe cancelled" {
-		t.Errorf("connect = %s %s, want cancelled", st.Status, st.Evidence())
+	if tr.Interrupted != checks.Resolve || len(tr.Lines) > 0 {
+		t.Errorf("interrupted at %q with %d lines, want at the first stage with none", tr.Interrupted, len(tr.Lines))
+	}
+	for _, st := range tr.Stages {
+		if st.Status != transcript.Skip {
+			t.Errorf("%s = %s %s, want skip: nothing runs in a cancelled probe", st.Stage, st.Status, st.Evidence())
+		}
 	}
 }

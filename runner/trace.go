@@ -35,7 +35,7 @@ func (s *session) traceLater() transcript.StageResult {
 // records the result in t.Trace and the trace stage.
 func traceMessage(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts Options) {
 	i := stageIndex(t, checks.Trace)
-	if i < 0 || s.Trace == nil {
+	if i < 0 || s.Trace == nil || t.Interrupted != "" {
 		return
 	}
 	if d := t.Stage(checks.Data); d.Status != transcript.Pass {
@@ -43,7 +43,15 @@ func traceMessage(ctx context.Context, s *specs.Site, t *transcript.Transcript, 
 			Note: "not looked up: the message was not accepted (data " + string(d.Status) + "), and message trace holds only accepted messages"}
 		return
 	}
-	t.Stages[i] = lookUp(ctx, s, t, opts)
+	if ctx.Err() != nil {
+		t.Stages[i] = interruptAt(ctx, t, checks.Trace, 0) // interrupt.go
+		return
+	}
+	r := lookUp(ctx, s, t, opts)
+	if r.Status != transcript.Pass && ctx.Err() != nil {
+		r = interruptAt(ctx, t, checks.Trace, r.Duration) // the poll was cut short, not refused
+	}
+	t.Stages[i] = r
 }
 
 // lookUp polls message trace and judges what it found.

@@ -42,7 +42,7 @@ func (ss *session) connectorMatches(st tls.ConnectionState) bool {
 	leaf := st.VerifiedChains[0][0]
 	names := append([]string{leaf.Subject.CommonName}, leaf.DNSNames...)
 	for _, n := range names {
-		if accepted("x@" + strings.TrimPrefix(n, "*.")) {
+		if accepted("x@"+strings.TrimPrefix(n, "*."), ss.srv.opts.Domain) {
 			ss.logf("client certificate CN=%s matches the connector", leaf.Subject.CommonName)
 			return true
 		}

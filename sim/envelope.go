@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// tenantDomain is the simulated tenant's accepted domain; its subdomains
-// are accepted too.
-const tenantDomain = "contoso.com"
+// DefaultDomain is the simulated tenant's accepted domain unless
+// Options.Domain names another; its subdomains are accepted too.
+const DefaultDomain = "contoso.com"
 
 // errTooBig is a message over the advertised SIZE.
 var errTooBig = errors.New("message too big")
@@ -59,13 +59,13 @@ func (ss *session) rcpt(arg string) bool {
 
 // rcptRow is the scenario's answer to addr; "" accepts it.
 func (ss *session) rcptRow(addr string) string {
-	if !accepted(addr) {
+	if !accepted(addr, ss.srv.opts.Domain) {
 		if ss.certAttributed {
 			return "" // the connector matched the client certificate (clientcert.go)
 		}
 		return ss.sc.RcptExternal
 	}
-	if ss.sc.TenantSenderOnly && !accepted(ss.from) {
+	if ss.sc.TenantSenderOnly && !accepted(ss.from, ss.srv.opts.Domain) {
 		return ""
 	}
 	return ss.sc.RcptTenant
@@ -211,12 +211,31 @@ func declaredSize(params string) int64 {
 	return 0
 }
 
-// accepted reports whether addr is in the tenant's accepted domains.
-func accepted(addr string) bool {
+// accepted reports whether addr is in the tenant's accepted domains:
+// domain and its subdomains.
+func accepted(addr, domain string) bool {
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
 		return false
 	}
 	d := strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
-	return d == tenantDomain || strings.HasSuffix(d, "."+tenantDomain)
+	return d == domain || strings.HasSuffix(d, "."+domain)
+}
+
+// ValidDomain returns domain in the form the simulator compares with
+// (lower case, no final dot), or an error when it is not a DNS domain
+// name of at least two labels: letters, digits and hyphens, no label
+// starting or ending with a hyphen, 253 characters at most.
+func ValidDomain(domain string) (string, error) {
+	d := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
+	labels := strings.Split(d, ".")
+	bad := len(d) > 253 || len(labels) < 2
+	for _, l := range labels {
+		bad = bad || len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.IndexFunc(l, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) >= 0
+	}
+	if bad {
+		return "", fmt.Errorf("sim: %q is not a mail domain (like contoso.com or mail.example.org)", domain)
+	}
+	return d, nil
 }

@@ -47,7 +47,7 @@ func TestAcceptedDomains(t *testing.T) {
 		"a@contoso.com": true, "a@CONTOSO.COM": true, "a@sales.contoso.com": true, "a@contoso.com.": true,
 		"a@fabrikam.com": false, "a@notcontoso.com": false, "a@contoso.com.evil.net": false, "": false, "contoso.com": false,
 	} {
-		if got := accepted(addr); got != want {
+		if got := accepted(addr, DefaultDomain); got != want {
 			t.Errorf("accepted(%q) = %v", addr, got)
 		}
 	}

@@ -32,6 +32,12 @@ type Options struct {
 	// ClientCAs are the roots a ClientCert scenario verifies client
 	// certificates against; nil: the simulator's CA (CA.IssueClient).
 	ClientCAs *x509.CertPool
+	// Domain is the tenant's accepted domain (with its subdomains): the
+	// recipients a Direct Send MX takes, the senders RejectDirectSend
+	// refuses, the names a certificate connector matches. "" is
+	// DefaultDomain, contoso.com. NewServer rejects what is not a domain
+	// name (ValidDomain).
+	Domain string
 }
 
 // Defaults for Options.
@@ -86,6 +92,14 @@ func NewServer(sc *Scenario, opts Options) (*Server, error) {
 	if opts.MaxSessions <= 0 {
 		opts.MaxSessions = DefaultMaxSessions
 	}
+	if opts.Domain == "" {
+		opts.Domain = DefaultDomain
+	}
+	d, err := ValidDomain(opts.Domain)
+	if err != nil {
+		return nil, err
+	}
+	opts.Domain = d
 	return &Server{
 		sc:         sc,
 		opts:       opts,

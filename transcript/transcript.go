@@ -90,6 +90,12 @@ type Transcript struct {
 	// Trace is what Microsoft 365 message trace said about the sent
 	// message, nil when the site has no trace block (trace.go).
 	Trace *TraceInfo
+	// Interrupted names the stage during (or before) which the run was
+	// cancelled (SIGINT, SIGTERM, a CI job stopped): that stage has status
+	// Skip with a note, every later one Skip. "" when the probe ran to its
+	// end. An interrupted transcript is evidence of what happened before
+	// the cancellation, never a finding about the path.
+	Interrupted string
 }
 
 // Stage returns the result recorded for name, or a zero result with

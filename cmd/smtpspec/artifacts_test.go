@@ -68,7 +68,8 @@ func TestNoSecretInAnyArtifact(t *testing.T) {
 					{"validate", spec},
 					{"run", "--golden", gdir, "--update", "-v", "--force", spec},
 					{"run", "--golden", gdir, "-v", "--force", spec},
-					{"run", "--golden", gdir, "--force", spec}, // a refused mailbox: throttled without --force below
+					{"run", "--golden", gdir, "--force", "--raw", filepath.Join(dir, "raw"), spec}, // unnormalised, for support
+					{"run", "--golden", gdir, "--force", spec},                                     // a refused mailbox: throttled without --force below
 					{"run", "--golden", gdir, spec},
 				}
 				for _, f := range reportFormats {
@@ -99,7 +100,10 @@ func TestNoSecretInAnyArtifact(t *testing.T) {
 					searchAll(t, forms, p, string(b))
 					return nil
 				})
-				if files < 4+len(reportFormats) {
+				if _, err := os.Stat(filepath.Join(dir, "raw", scenario+".raw.txt")); err != nil {
+					t.Errorf("--raw wrote nothing to search: %v", err)
+				}
+				if files < 5+len(reportFormats) {
 					t.Errorf("searched only %d files: the runs produced less than expected", files)
 				}
 				if scenario == "submission-bad-credentials" && !strings.Contains(out.String(), "not probed") {

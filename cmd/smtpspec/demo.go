@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
@@ -25,8 +24,13 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 	quiet := flags.Bool("quiet", false, "do not print the transcripts")
 	format := flags.String("format", "human", "report format: human or json")
 	if _, err := parse(flags, args); err != nil {
+		return flagExit(e, flags, err)
+	}
+	if *format != "human" && *format != "json" {
+		errorf(e.stderr, "demo: unknown --format %q (human or json)", *format)
 		return exitUsage
 	}
+	meta := runMeta(time.Now())
 	// One CA signs every simulator's certificate and the relay-certificate
 	// example's client certificate (demo_cert.go); the probe trusts it and
 	// nothing else, and it is gone when the demo ends.
@@ -40,19 +44,7 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 		errorf(e.stderr, "demo: %v", err)
 		return exitFail
 	}
-	getenv := func(k string) string {
-		if k == demoClientKeyVar {
-			return string(client.keyPEM) // only this demo's CA trusts it
-		}
-		if v := e.getenv(k); v != "" {
-			return v
-		}
-		if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
-			return demoPassword
-		}
-		return ""
-	}
-	sites, ok := loadExamples(e, getenv, client.readExample)
+	sites, ok := loadExamples(e, demoGetenv(e, client), client.readExample)
 	if !ok {
 		return exitUsage
 	}
@@ -71,27 +63,34 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 	if !*keep {
 		defer os.RemoveAll(dir)
 	}
-	opts := runner.Options{Parallel: len(sites), Golden: golden.Store{Dir: dir}, Probe: runner.ProbeOptions{RootCAs: ca.Pool()}}
-	// First pass records the goldens, second pass compares against them:
-	// the demo shows the whole cycle, and that goldens are deterministic
-	// although the simulator changes host names, tokens and dates on
-	// every connection.
-	opts.Update = true
-	runner.Run(ctx, sites, opts)
-	opts.Update = false
-	results := runner.Run(ctx, sites, opts)
-
+	d := demo{e: e, sites: sites, quiet: *quiet, opts: runner.Options{Parallel: len(sites),
+		Golden: golden.Store{Dir: dir}, Probe: runner.ProbeOptions{RootCAs: ca.Pool()}}}
 	if *format == "json" {
-		report.WriteJSON(e.stdout, results)
-	} else {
-		fmt.Fprintf(e.stdout, "smtpspec demo: %d example sites against the built-in Microsoft 365 simulator on loopback\n\n", len(sites))
-		h := report.Human{Color: isTerminal(e.stdout, e.getenv), Verbose: !*quiet}
-		h.Write(e.stdout, results)
-		if *keep {
-			fmt.Fprintf(e.stdout, "goldens kept in %s\n", dir)
-		}
+		return d.json(ctx, meta)
 	}
-	return exitCode(results)
+	code := d.human(ctx)
+	if *keep {
+		fmt.Fprintf(e.stdout, "goldens kept in %s\n", dir)
+	}
+	return code
+}
+
+// demoGetenv stands in for the secrets the examples name: the simulator
+// accepts any credentials, and the relay-certificate example's key is the
+// one this demo's CA issued.
+func demoGetenv(e env, client *demoClient) func(string) string {
+	return func(k string) string {
+		if k == demoClientKeyVar {
+			return string(client.keyPEM) // only this demo's CA trusts it
+		}
+		if v := e.getenv(k); v != "" {
+			return v
+		}
+		if strings.HasPrefix(k, "SMTPSPEC_DEMO_") {
+			return demoPassword
+		}
+		return ""
+	}
 }
 
 // loadExamples loads the embedded example specs.

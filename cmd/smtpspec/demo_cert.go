@@ -28,7 +28,7 @@ type demoClient struct {
 // accepted domain (CN and SAN relay.contoso.com), valid well past the
 // example's cert_days_min.
 func newDemoClient(ca *sim.CA, now time.Time) (*demoClient, error) {
-	cert, key, err := ca.IssueClient(simClientName, now.Add(simClientValidity))
+	cert, key, err := ca.IssueClient(simClientHost+"."+sim.DefaultDomain, now.Add(simClientValidity))
 	if err != nil {
 		return nil, err
 	}

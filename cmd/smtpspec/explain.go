@@ -28,7 +28,7 @@ text without any exits 2 and says what to capture.`, e)
 	format := fs.String("format", "human", "output format: human or json")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if *format != "human" && *format != "json" {
 		errorf(e.stderr, "unknown --format %q (human or json)", *format)

@@ -27,7 +27,7 @@ func cmdFmt(_ context.Context, e env, args []string) int {
 	check := flags.Bool("check", false, "do not write; list files that are not formatted and exit 1 if any")
 	paths, err := parse(flags, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, flags, err)
 	}
 	if len(paths) == 0 {
 		paths = []string{"specs"}

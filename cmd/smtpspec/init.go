@@ -44,7 +44,10 @@ func cmdInit(_ context.Context, e env, args []string) int {
 	out := flags.String("out", "", "where to write (`FILE`, or - for stdout); default specs/NAME.hcl")
 	force := flags.Bool("force", false, "overwrite an existing file")
 	if rest, err := parse(flags, args); err != nil || len(rest) > 0 {
-		return exitUsage
+		if err == nil {
+			errorf(e.stderr, "init takes no arguments (got %q): name the site with --site", rest)
+		}
+		return flagExit(e, flags, err)
 	}
 	switch {
 	case !contains(initMethods, *method):

@@ -7,12 +7,15 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.Background(), func() {}
+	if len(os.Args) > 1 {
+		if use := commands[os.Args[1]].signals; use != signalsDefault {
+			ctx, stop = withSignals(ctx, use, os.Stderr, os.Exit) // signal.go
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -34,20 +37,22 @@ type env struct {
 }
 
 // commands lists the subcommands; one explicit map, no init magic.
+// signals says how a command meets SIGINT and SIGTERM (signal.go).
 var commands = map[string]struct {
 	run     func(ctx context.Context, e env, args []string) int
 	summary string
+	signals signalUse
 }{
-	"run":      {cmdRun, "probe sites and compare with goldens"},
-	"validate": {cmdValidate, "check spec files without probing"},
-	"explain":  {cmdExplain, "explain a Microsoft 365 reply or a captured SMTP conversation"},
-	"sim":      {cmdSim, "serve a Microsoft 365 simulator scenario on loopback"},
-	"demo":     {cmdDemo, "run the example specs against the built-in simulator"},
-	"version":  {cmdVersion, "print the version"},
-	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)"},
-	"init":     {cmdInit, "write a commented starting spec for a site"},
-	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)"},
-	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)"},
+	"run":      {cmdRun, "probe sites and compare with goldens", signalsInterrupt},
+	"validate": {cmdValidate, "check spec files without probing", signalsDefault},
+	"explain":  {cmdExplain, "explain a Microsoft 365 reply or a captured SMTP conversation", signalsDefault},
+	"sim":      {cmdSim, "serve a Microsoft 365 simulator scenario on loopback", signalsStop},
+	"demo":     {cmdDemo, "run the example specs against the built-in simulator", signalsInterrupt},
+	"version":  {cmdVersion, "print the version", signalsDefault},
+	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)", signalsDefault},
+	"init":     {cmdInit, "write a commented starting spec for a site", signalsDefault},
+	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)", signalsDefault},
+	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)", signalsInterrupt},
 }
 
 // run is main without the process: everything is testable in-process.
@@ -59,7 +64,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	name := args[0]
 	switch name {
-	case "help", "-h", "-help", "--help":
+	case "help":
+		return help(ctx, e, args[1:]) // usage.go
+	case "-h", "-help", "--help":
 		usage(e.stdout)
 		return exitOK
 	case "-version", "--version":
@@ -71,5 +78,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		usage(e.stderr)
 		return exitUsage
 	}
-	return c.run(ctx, e, args[1:])
+	code := c.run(ctx, e, args[1:])
+	if i, ok := interruptedBy(ctx); ok && c.signals == signalsInterrupt {
+		return i.exitCode() // 130 or 143: the shell's code for a signal, reports written
+	}
+	return code
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -36,31 +37,39 @@ func parseReports(vals []string) ([]reportTarget, error) {
 	return out, nil
 }
 
-// writeFormat writes the reports that CI systems read (human and json are
-// written by writeReport itself). now stamps the report.
-func writeFormat(w io.Writer, format string, results []*runner.Result, now time.Time) error {
+// writeFormat writes the reports that CI systems read (human is written
+// by writeReport itself). meta describes the run.
+func writeFormat(w io.Writer, format string, results []*runner.Result, meta report.Run) error {
 	switch format {
+	case "json":
+		return report.JSON{Run: meta}.Write(w, results)
 	case "junit":
-		host, _ := os.Hostname()
-		return report.JUnit{Now: now, Hostname: host}.Write(w, results)
+		return report.JUnit{Run: meta}.Write(w, results)
 	case "markdown":
-		return report.MarkdownSummary{Now: now}.Write(w, results)
+		return report.MarkdownSummary{Run: meta}.Write(w, results)
 	case "html":
-		return report.HTML{Now: now}.Write(w, results)
+		return report.HTML{Run: meta}.Write(w, results)
 	}
 	return fmt.Errorf("unknown report format %q", format)
 }
 
-// writeExtraReports writes each --report target; all are attempted, the
-// first error is returned.
-func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result) error {
-	var first error
+// runMeta describes a run starting now, for every report: start time,
+// host name, smtpspec build.
+func runMeta(now time.Time) report.Run {
+	host, _ := os.Hostname()
+	return report.Run{Started: now, Host: host, Build: readBuildInfo()}
+}
+
+// writeExtraReports writes each --report target; all are attempted, and
+// every failure is returned (joined).
+func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result, meta report.Run) error {
+	var errs []error
 	for _, t := range targets {
-		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results); err != nil && first == nil {
-			first = err
+		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results, meta); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return first
+	return errors.Join(errs...)
 }
 
 // annotate writes GitHub Actions annotations when running in GitHub

@@ -35,7 +35,7 @@ func cmdReview(_ context.Context, e env, args []string) int {
 	fs.Var(&f.sites, "site", "only sites whose name matches `GLOB` (repeatable)")
 	rest, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if len(rest) > 0 || (f.acceptAll && f.rejectAll) {
 		errorf(e.stderr, "review takes no arguments, and at most one of --accept-all and --reject-all")

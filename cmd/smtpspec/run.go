@@ -31,6 +31,7 @@ type runFlags struct {
 	force    bool
 	reports  multiFlag // --report FORMAT=FILE (reports.go)
 	prune    bool      // remove goldens of sites no spec declares (goldens.go)
+	raw      string    // --raw DIR: unnormalised transcripts for Microsoft support (raw.go)
 }
 
 func cmdRun(ctx context.Context, e env, args []string) int {
@@ -40,6 +41,7 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	// roots are read the same way, by the probes that need them
 	// (runner.PreloadSystemRoots).
 	go lazyre.CompileAll()
+	meta := runMeta(time.Now()) // reports.go: the run's start, host and build
 	var f runFlags
 	fs := newFlags("run", "[flags] [PATH...]   (default PATH: specs/)", e)
 	fs.StringVar(&f.golden, "golden", "golden", "folder of golden transcripts (`DIR`)")
@@ -53,9 +55,10 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	fs.BoolVar(&f.verbose, "v", false, "human format: print every site's transcript")
 	fs.BoolVar(&f.explain, "explain", false, "human format: print the ten troubleshooting checklist steps of every site")
 	fs.BoolVar(&f.force, "force", false, "probe a mailbox even if it failed AUTH less than 15 minutes ago")
+	fs.StringVar(&f.raw, "raw", "", "also save each site's unnormalised transcript as `DIR`/<site>.raw.txt (secrets redacted), for Microsoft support")
 	paths, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if !knownFormat(f.format) {
 		errorf(e.stderr, "unknown --format %q (human, json, junit, markdown or html)", f.format)
@@ -90,6 +93,10 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 		errorf(e.stderr, "%v", err)
 		return exitUsage
 	}
+	if err := prepareRaw(f.raw); err != nil { // raw.go: before any probe
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
 	prog := newProgress(e, len(sites))
 	results := runner.Run(ctx, sites, runner.Options{
 		Parallel: f.parallel,
@@ -101,20 +108,35 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 		OnResult: prog.Done,
 	})
 	prog.Finish()
-	orphans(e, golden.Store{Dir: f.golden}, all, f.prune)
+	sig, interrupted := interruptedBy(ctx) // signal.go
+	if interrupted {
+		meta.Interrupted = sig.Error()
+	}
+	orphans(e, golden.Store{Dir: f.golden}, all, f.prune && !interrupted) // an interrupted run removes nothing
 	goldenFlag := f.golden
 	if goldenFlag == "golden" {
 		goldenFlag = ""
 	}
-	if err := writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results); err != nil {
-		errorf(e.stderr, "%v", err)
-		return exitUsage
-	}
-	if err := writeExtraReports(e, targets, goldenFlag, results); err != nil {
-		errorf(e.stderr, "%v", err)
-		return exitUsage
+	// Every output is attempted: one that cannot be written (a full disk)
+	// costs only itself, and each failure is named.
+	failed := false
+	for _, err := range []error{
+		writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results, meta),
+		writeExtraReports(e, targets, goldenFlag, results, meta),
+		writeRaw(f.raw, results, meta), // raw.go
+	} {
+		if err != nil {
+			errorf(e.stderr, "%v", err)
+			failed = true
+		}
 	}
 	annotate(e, results)
+	if interrupted {
+		noteInterrupted(e, sig, results) // signal.go
+	}
+	if failed {
+		return exitUsage
+	}
 	return exitCode(results)
 }
 
@@ -164,7 +186,7 @@ func selectSites(sites []*specs.Site, globs []string) ([]*specs.Site, error) {
 
 // writeReport writes results in format to out ("" = stdout). A file is
 // written atomically so a CI artifact is never half a report.
-func writeReport(e env, format, out string, verbose, explain bool, goldenFlag string, results []*runner.Result) error {
+func writeReport(e env, format, out string, verbose, explain bool, goldenFlag string, results []*runner.Result, meta report.Run) error {
 	var buf bytes.Buffer
 	var w io.Writer = e.stdout
 	if out != "" {
@@ -172,10 +194,8 @@ func writeReport(e env, format, out string, verbose, explain bool, goldenFlag st
 	}
 	var err error
 	switch format {
-	case "json":
-		err = report.WriteJSON(w, results)
-	case "junit", "markdown", "html":
-		err = writeFormat(w, format, results, time.Now()) // reports.go
+	case "json", "junit", "markdown", "html":
+		err = writeFormat(w, format, results, meta) // reports.go
 	default:
 		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose, Explain: explain}
 		err = h.Write(w, results)

@@ -11,14 +11,15 @@ import (
 )
 
 func cmdSim(ctx context.Context, e env, args []string) int {
-	fs := newFlags("sim", "--scenario NAME [--listen ADDR] [--ca-out FILE] [--client-cert-out FILE --client-key-out FILE] | --list", e)
+	fs := newFlags("sim", "--scenario NAME [--listen ADDR] [--domain DOMAIN] [--ca-out FILE] [--client-cert-out FILE --client-key-out FILE] | --list", e)
 	listen := fs.String("listen", "127.0.0.1:2525", "loopback `ADDR` to listen on")
 	name := fs.String("scenario", "", "scenario to serve (see --list)")
+	domain := fs.String("domain", sim.DefaultDomain, "the simulated tenant's accepted `DOMAIN` (and its subdomains): use your own to point your spec at the simulator")
 	caOut := fs.String("ca-out", "", "write the CA certificate (PEM) that signed the server's certificate to `FILE`")
 	list := fs.Bool("list", false, "list the scenarios")
 	client := addSimClientCertFlags(fs) // sim_clientcert.go
 	if _, err := parse(fs, args); err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if err := client.check(); err != nil {
 		errorf(e.stderr, "sim: %v", err)
@@ -43,7 +44,12 @@ func cmdSim(ctx context.Context, e env, args []string) int {
 		errorf(e.stderr, "sim: %v", err)
 		return exitUsage
 	}
-	srv, err := sim.NewServer(sc, sim.Options{})
+	tenant, err := sim.ValidDomain(*domain)
+	if err != nil {
+		errorf(e.stderr, "--domain: %v", err)
+		return exitUsage
+	}
+	srv, err := sim.NewServer(sc, sim.Options{Domain: tenant})
 	if err != nil {
 		errorf(e.stderr, "sim: %v", err)
 		return exitFail
@@ -61,18 +67,20 @@ func cmdSim(ctx context.Context, e env, args []string) int {
 		}
 	}
 	if client.wanted() {
-		notAfter, err := client.write(srv.CA(), time.Now())
+		certName := client.certName(tenant)
+		notAfter, err := client.write(srv.CA(), certName, time.Now())
 		if err != nil {
 			ln.Close()
 			errorf(e.stderr, "sim: %v", err)
 			return exitFail
 		}
 		fmt.Fprintf(e.stdout, "smtpspec sim: client certificate for %s (valid until %s, from this run's CA) in %s, its key in %s\n",
-			*client.name, notAfter.UTC().Format(time.DateOnly), *client.certOut, *client.keyOut)
+			certName, notAfter.UTC().Format(time.DateOnly), *client.certOut, *client.keyOut)
 		if !sc.ClientCert {
 			fmt.Fprintf(e.stderr, "smtpspec sim: note: scenario %s does not ask for a client certificate (relay-certificate does)\n", sc.Name)
 		}
 	}
+	simHint(e, tenant, ln.Addr(), *caOut)
 	fmt.Fprintf(e.stdout, "smtpspec sim: scenario %s (%s) on %s; Ctrl-C stops\n", sc.Name, sc.Summary, ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -106,4 +114,17 @@ func checkLoopback(addr string) error {
 		return fmt.Errorf("--listen %q: the simulator serves loopback addresses only (127.0.0.0/8, ::1, localhost)", addr)
 	}
 	return nil
+}
+
+// simHint says whose tenant the simulator plays and how to point a spec
+// at it: what a user needs to try their own spec before Microsoft 365.
+func simHint(e env, tenant string, addr net.Addr, caOut string) {
+	fmt.Fprintf(e.stdout, "smtpspec sim: tenant domain %s (its addresses and subdomains are the tenant's own; the scenario summaries say contoso.com)\n", tenant)
+	host, port, _ := net.SplitHostPort(addr.String())
+	ca := caOut
+	if ca == "" {
+		ca = "<the file --ca-out writes>"
+	}
+	fmt.Fprintf(e.stdout, "smtpspec sim: point a site at it with endpoint { host = %q  port = %s  server_name = \"localhost\"  ca_file = %q }\n",
+		host, port, ca)
 }

@@ -13,10 +13,11 @@ import (
 	"github.com/smtpspec/smtpspec/sim"
 )
 
-// simClientName is the client certificate's subject and DNS SAN by
-// default: a subdomain of the simulator's accepted domain (contoso.com),
-// which the relay-certificate scenario's connector matches.
-const simClientName = "relay.contoso.com"
+// simClientHost is the client certificate's subject and DNS SAN by
+// default, under the simulator's accepted domain (relay.contoso.com, or
+// relay.<--domain>): a name the relay-certificate scenario's connector
+// matches.
+const simClientHost = "relay"
 
 // simClientValidity is how long an issued client certificate is valid:
 // well past the examples' cert_days_min (30), so it draws no warning.
@@ -34,7 +35,7 @@ func addSimClientCertFlags(fs *flag.FlagSet) simClientCert {
 	return simClientCert{
 		certOut: fs.String("client-cert-out", "", "issue a client certificate from the simulator's CA and write it (PEM) to `FILE`"),
 		keyOut:  fs.String("client-key-out", "", "write the client certificate's private key (PEM, mode 0600) to `FILE`"),
-		name:    fs.String("client-cert-name", simClientName, "the client certificate's subject and DNS `NAME`"),
+		name:    fs.String("client-cert-name", "", "the client certificate's subject and DNS `NAME` (default relay.<the tenant domain>, relay.contoso.com)"),
 	}
 }
 
@@ -51,18 +52,25 @@ func (f simClientCert) check() error {
 		return errors.New("--client-cert-out and --client-key-out go together: the certificate and its private key")
 	case filepath.Clean(*f.certOut) == filepath.Clean(*f.keyOut):
 		return errors.New("--client-cert-out and --client-key-out name the same file")
-	case *f.name == "":
-		return errors.New("--client-cert-name is empty")
 	}
 	return nil
+}
+
+// certName is the name the certificate is issued for: --client-cert-name,
+// or relay.<domain>.
+func (f simClientCert) certName(domain string) string {
+	if *f.name != "" {
+		return *f.name
+	}
+	return simClientHost + "." + domain
 }
 
 // write issues the certificate from ca and writes the key, then the
 // certificate, each atomically with mode 0600. A certificate is public,
 // but a user's folder may be shared, and the pair belongs together.
-func (f simClientCert) write(ca *sim.CA, now time.Time) (notAfter time.Time, err error) {
+func (f simClientCert) write(ca *sim.CA, name string, now time.Time) (notAfter time.Time, err error) {
 	notAfter = now.Add(simClientValidity)
-	certPEM, keyPEM, err := ca.IssueClient(*f.name, notAfter)
+	certPEM, keyPEM, err := ca.IssueClient(name, notAfter)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -33,7 +33,7 @@ func cmdTrace(ctx context.Context, e env, args []string) int {
 	format := fs.String("format", "human", "output format: human or json")
 	paths, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	switch {
 	case *site == "" || *token == "":

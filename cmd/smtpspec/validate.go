@@ -11,7 +11,7 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 	fs := newFlags("validate", "[PATH...]   (default PATH: specs/)", e)
 	paths, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(e, fs, err)
 	}
 	if len(paths) == 0 {
 		paths = []string{"specs"}

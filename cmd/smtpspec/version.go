@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/smtpspec/smtpspec/report"
 )
 
 // version and commit are stamped by the release build
@@ -15,21 +17,10 @@ var (
 	commit  = ""
 )
 
-// buildInfo is what `smtpspec version` prints and every report records.
-type buildInfo struct {
-	Version string // v1.2.3, or "devel" for a build outside a release
-	Commit  string // VCS revision (12 hex digits), "" when unknown
-	Go      string // the Go toolchain that built the binary
-}
-
-// String is the one-line form: "v1.2.3 (commit 0123456789ab, go1.26.8)".
-func (b buildInfo) String() string {
-	s := b.Version + " ("
-	if b.Commit != "" {
-		s += "commit " + b.Commit + ", "
-	}
-	return s + b.Go + ")"
-}
+// buildInfo is what `smtpspec version` prints and every report records
+// (report.Build: Version, Commit, Go; String "v1.2.3 (commit
+// 0123456789ab, go1.26.8)").
+type buildInfo = report.Build
 
 // readBuildInfo reads the stamped values, falling back to what the Go
 // toolchain recorded (go install of a tagged module, or a VCS checkout).
@@ -54,7 +45,14 @@ func readBuildInfo() buildInfo {
 	return b
 }
 
-func cmdVersion(_ context.Context, e env, _ []string) int {
+func cmdVersion(_ context.Context, e env, args []string) int {
+	fs := newFlags("version", "", e)
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		if err == nil {
+			errorf(e.stderr, "version takes no arguments")
+		}
+		return flagExit(e, fs, err)
+	}
 	fmt.Fprintf(e.stdout, "smtpspec %s %s/%s\n", readBuildInfo(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
 }

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/specs"
 )
 
 // TestGoldenWorkflow walks a user's cycle: a new site fails with status
@@ -109,9 +115,44 @@ func TestDemo(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(out, "site(s):") || strings.Contains(out, "FAIL") {
+	if !strings.Contains(out, "site(s):") || strings.Contains(out, "\nFAIL ") {
 		t.Errorf("demo output:\n%s", out)
 	}
+	n := len(exampleNames(t))
+	// The demo explains itself: how to read a passing refusal, every
+	// status, the checklist steps, the record and compare counts, one
+	// deliberate drift with its diff, and the first command of a real site.
+	for _, want := range []string{
+		"PASSES when the refusal is exactly the one its spec",
+		"INTERRUPTED", "DRIFT       as expected, but the transcript differs",
+		" 7 IP reputation (port-25 methods)", "10 Record the errors and transcripts",
+		fmt.Sprintf("1. record   %d of %d goldens recorded", n, n),
+		fmt.Sprintf("2. compare  %d of %d sites had their documented outcome", n, n),
+		"3. drift", "DRIFT directsend-ok", "+C: RCPT TO:<receiving@contoso.com>",
+		"next: smtpspec init --method submission --site my-printer",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "# smtpspec transcript") {
+		t.Error("--quiet printed transcripts")
+	}
+	code, out, _ = runCLI(t, testGetenv(nil), "demo", "--format", "json")
+	var rep report.JSONReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || len(rep.Sites) != n || rep.Run == nil || rep.Run.Smtpspec.Go == "" {
+		t.Errorf("demo --format json: exit %d, %v, %d sites, run %+v", code, err, len(rep.Sites), rep.Run)
+	}
+}
+
+// exampleNames are the embedded example specs' file names.
+func exampleNames(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(specs.Examples, "examples/*.hcl")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	return names
 }
 
 func TestSimList(t *testing.T) {

@@ -17,7 +17,7 @@ var dottedQuad = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
 // FuzzNormalize feeds arbitrary server lines (banner, EHLO reply, any
 // reply) through Normalize and Render. No scrubber's prefilter may reject
 // a line its expression matches. They must not panic, must be pure
-// (same input, same output), keep every line's direction and stage, leave
+// (same input, same output) and idempotent, keep every line's direction and stage, leave
 // no IPv4 address and no line break that was not there, and render one
 // golden line per protocol line. Seeds: testdata/fuzz-normalize, three
 // lines per file.
@@ -51,6 +51,9 @@ func FuzzNormalize(f *testing.F) {
 		out := Normalize(in)
 		if again := Normalize(in); !reflect.DeepEqual(out, again) {
 			t.Fatalf("Normalize is not deterministic: %q vs %q", out, again)
+		}
+		if twice := Normalize(out); !reflect.DeepEqual(out, twice) {
+			t.Fatalf("Normalize is not idempotent:\n once  %q\n twice %q", out, twice)
 		}
 		if len(out) != len(in) {
 			t.Fatalf("Normalize returned %d lines for %d", len(out), len(in))
@@ -114,6 +117,13 @@ func TestScrubberPrefilters(t *testing.T) {
 		"220 mx.outloo\u212a.com ESMTP", // Kelvin sign: (?i) folds it to k
 		"250 ſmtp OK",
 		"250 2.1.5 Recipient OK",
+		"250 2.6.0 <39ae3efa-2283-44e5-8733-80226f6fea73@mtasv.net> [InternalId=7619272024915, Hostname=SY4P282MB1257.AUSP282.PROD.OUTLOOK.COM] 48435 bytes in 0.160, 294.858 KB/sec Queued mail for delivery",
+		"554 5.2.0 STOREDRV; Cannot submit message. 16.55847:69000000, 17.43559:0000000020010000000000000000000000000000",
+		"554 5.2.0 x 1.2:0123456789ABCDEF, 3.4:<TOKEN>", // a counter that is a token
+		"550 5.7.509 [mx.relay.example 2025-06-23T20:38:28.040Z 08DDB2564DE36667]",
+		"220 contoso-com.o-v1.MX.MICROSOFT ESMTP",
+		"250 OK id=1rKJ8x-0003Xy-2V",
+		"250 2.6.0 <20230910203057.5BBB918C6@host.example> queued",
 		"",
 	}
 	for _, l := range lines {

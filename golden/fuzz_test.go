@@ -122,7 +122,6 @@ func TestScrubberPrefilters(t *testing.T) {
 		"554 5.2.0 x 1.2:0123456789ABCDEF, 3.4:<TOKEN>", // a counter that is a token
 		"550 5.7.509 [mx.relay.example 2025-06-23T20:38:28.040Z 08DDB2564DE36667]",
 		"220 contoso-com.o-v1.MX.MICROSOFT ESMTP",
-		"250 OK id=1rKJ8x-0003Xy-2V",
 		"250 2.6.0 <20230910203057.5BBB918C6@host.example> queued",
 		"",
 	}

@@ -46,7 +46,6 @@ func TestNormalizeText(t *testing.T) {
 			"550 5.7.509 Access denied. [<HOST> <TS> <TOKEN>] [<HOST> <TS> <TOKEN>]"},
 		{"250-contoso-com.o-v1.mx.microsoft Hello [203.0.113.7]", "250-<HOST> Hello [<IP>]"},
 		{"S: 250-BN8NAM11FT066.mail.protection.outlook.com Hello [203.0.113.7]", "S: 250-<HOST> Hello [<IP>]"},
-		{"250 OK id=1rKJ8x-0003Xy-2V", "250 OK id=<QUEUE-ID>"},
 		{"550 5.7.1 Unfortunately, messages from [62.210.82.129] weren't sent. (S3140).", "550 5.7.1 Unfortunately, messages from [<IP>] weren't sent. (S3140)."},
 		{"connect to 203.0.113.7:25 timed out", "connect to <IP>:25 timed out"},
 	}

@@ -138,3 +138,51 @@ func TestScrubberPrefilters(t *testing.T) {
 		t.Errorf("only %d of %d prefilters turn away a plain reply", rejected, len(scrubbers))
 	}
 }
+
+// FuzzCompare compares two goldens made of the fuzzer's lines: Compare
+// must not panic, Diff must be Lines as text, every pair must point back,
+// join a '-' with a '+', and its marks lie in its text, in order, on word
+// boundaries.
+func FuzzCompare(f *testing.F) {
+	f.Add("S: 554 5.2.0 x\n= data fail 554 5.2.0", "S: 554 5.2.252 x\nS: extra\n= data fail 554 5.2.252")
+	f.Add("a\nb\nc", "a\nB\nc\nd")
+	f.Add("", "x")
+	f.Add("one two three\nfour", "zero\none two 3\nfour five")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		d := Compare([]byte(a), []byte(b))
+		if d == nil {
+			if a != b {
+				t.Fatalf("no drift for %q vs %q", a, b)
+			}
+			return
+		}
+		if d.Diff != formatDiff(d.Lines) {
+			t.Fatalf("Diff is not Lines as text")
+		}
+		for i, l := range d.Lines {
+			if l.Pair < 0 {
+				if len(l.Marks) > 0 {
+					t.Errorf("line %d has marks but no pair", i)
+				}
+				continue
+			}
+			p := d.Lines[l.Pair]
+			if p.Pair != i || l.Op == p.Op || (l.Op != '-' && l.Op != '+') {
+				t.Fatalf("line %d (%c) pairs with %d (%c), which pairs with %d", i, l.Op, l.Pair, p.Op, p.Pair)
+			}
+			at := 0
+			for _, m := range l.Marks {
+				if m.Start < at || m.End <= m.Start || m.End > len(l.Text) {
+					t.Fatalf("line %d: mark %v out of order or bounds in %q", i, m, l.Text)
+				}
+				if (m.Start > 0 && l.Text[m.Start-1] != ' ') || (m.End < len(l.Text) && l.Text[m.End] != ' ') {
+					t.Fatalf("line %d: mark %v is not on word boundaries in %q", i, m, l.Text)
+				}
+				at = m.End
+			}
+		}
+		for _, c := range d.Changes() {
+			c.WordDiff(8) // must not panic
+		}
+	})
+}

@@ -123,6 +123,10 @@ func TestScrubberPrefilters(t *testing.T) {
 		"550 5.7.509 [mx.relay.example 2025-06-23T20:38:28.040Z 08DDB2564DE36667]",
 		"220 contoso-com.o-v1.MX.MICROSOFT ESMTP",
 		"250 2.6.0 <20230910203057.5BBB918C6@host.example> queued",
+		"ip 1.2.3.4 a1.2.3.4 1.2.3.4.5 1..2.3.4 .1.2.3.4. 255.255.255.255:25",
+		"Sun, 13 Oct 2024 16:12:02 +0000 and XMon, 1 Jun 2015 12:00:00 GMT",
+		"2023-09-12T20:59:57.214Z x2023-09-12T20:59:57Z 2023-9-12T20:59:57Z",
+		"_08DBB276B7E699C4 08DBB276B7E699C4_ 08DBB276B7E699C4A 08dbb276b7e699c4 [08DBB276B7E699C4]",
 		"",
 	}
 	for _, l := range lines {

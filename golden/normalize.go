@@ -63,9 +63,9 @@ var scrubbers = []scrubber{
 	// *.mail.protection.outlook.com name above, a host, not behaviour.
 	{"mx-microsoft-host", containsFold(".mx.microsoft"), lazyre.New(`(?i)\b(\d{3}-)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.mx\.microsoft\b`), "${1}<HOST>"},
 	// RFC 1123 dates in banners: "Mon, 1 Jun 2015 12:00:00 +0000" (FACTS.md 2.1).
-	{"date", contains(", "), lazyre.New(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC)(?: \([A-Z]+\))?`), "<DATE>"},
+	{"date", weekdayComma, lazyre.New(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC)(?: \([A-Z]+\))?`), "<DATE>"},
 	// ISO 8601 timestamps in error replies: 2023-09-12T20:59:57.214Z (FACTS.md 2.1).
-	{"timestamp", contains(":"), lazyre.New(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b`), "<TS>"},
+	{"timestamp", isoDate, lazyre.New(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b`), "<TS>"},
 	// 16-hex session tokens, alone in brackets ("ready at <DATE>
 	// [08DCEB746BAC29D2]") or after host and time (FACTS.md 2.1).
 	{"session-token", hexRun16, lazyre.New(`\b[0-9A-F]{16}\b`), "<TOKEN>"},
@@ -97,7 +97,7 @@ var scrubbers = []scrubber{
 	// IPv6 address literals ("Hello [::1]", "[IPv6:2001:db8::1]").
 	{"ipv6", contains("["), lazyre.New(`\[(?:IPv6:)?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*\]`), "[<IP>]"},
 	// IPv4 addresses anywhere ("Hello [203.0.113.7]", "banned sending IP [..]").
-	{"ipv4", threeDots, lazyre.New(`\b(?:\d{1,3}\.){3}\d{1,3}\b`), "<IP>"},
+	{"ipv4", fourGroups, lazyre.New(`\b(?:\d{1,3}\.){3}\d{1,3}\b`), "<IP>"},
 	// The store driver's diagnostic counters in refusals, per message, in
 	// both forms: "[BeginDiagnosticData]Cannot submit message. 0.35250:1F009983,
 	// 1.36674:0A000000, ...[EndDiagnosticData]" (github.com/gophish/gophish/issues/2900)

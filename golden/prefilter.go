@@ -32,23 +32,89 @@ func containsFold(lit string) func(string) bool {
 	}
 }
 
-// hexRun16 reports whether s holds 16 upper-case hex digits in a row.
+// hexRun16 reports whether s holds a word of exactly 16 upper-case hex
+// digits (a word: a maximal run of letters, digits and '_', as \b sees
+// it); a store diagnostic's 40-digit counter is not one.
 func hexRun16(s string) bool {
-	run := 0
+	for i := 0; i < len(s); {
+		if !isWord(s[i]) {
+			i++
+			continue
+		}
+		j, hex := i, true
+		for j < len(s) && isWord(s[j]) {
+			hex = hex && isUpperHex(s[j])
+			j++
+		}
+		if hex && j-i == 16 {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// fourGroups reports whether s holds four groups of digits joined by
+// single dots (in a run of digits and dots), as every IPv4 address does.
+func fourGroups(s string) bool {
+	groups := 0 // non-empty digit groups in a row, each after a single dot
 	for i := 0; i < len(s); i++ {
-		if isUpperHex(s[i]) {
-			if run++; run >= 16 {
-				return true
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if i == 0 || s[i-1] < '0' || s[i-1] > '9' {
+				if i == 0 || s[i-1] != '.' {
+					groups = 0
+				}
+				if groups++; groups == 4 {
+					return true
+				}
 			}
-		} else {
-			run = 0
+		case c == '.' && i > 0 && s[i-1] >= '0' && s[i-1] <= '9':
+		default:
+			groups = 0
 		}
 	}
 	return false
 }
 
-// threeDots reports whether s holds at least three dots (a dotted quad's).
-func threeDots(s string) bool { return strings.Count(s, ".") >= 3 }
+// weekdayComma reports whether s holds "Mon, " or another weekday's, as
+// an RFC 1123 date starts.
+func weekdayComma(s string) bool {
+	for i := 3; i+1 < len(s); i++ {
+		if s[i] != ',' || s[i+1] != ' ' {
+			continue
+		}
+		switch s[i-3 : i] {
+		case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+			return true
+		}
+	}
+	return false
+}
+
+// isoDate reports whether s holds "dddd-dd-ddT", as an ISO 8601
+// timestamp starts.
+func isoDate(s string) bool {
+	for i := 10; i < len(s); i++ {
+		if s[i] == 'T' && s[i-3] == '-' && s[i-6] == '-' && isDigits(s[i-10:i-6]) && isDigits(s[i-5:i-3]) && isDigits(s[i-2:i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isWord(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_'
+}
 
 // diagItem reports whether s holds "<digit>:" and then 8 upper-case hex
 // digits or "<TOKEN>": the middle of a store diagnostic counter such as

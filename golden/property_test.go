@@ -157,8 +157,10 @@ func TestVolatilePartsDoNotDrift(t *testing.T) {
 		if again := NormalizeText(want); again != want {
 			t.Errorf("%s: not idempotent:\n once  %q\n twice %q", name, want, again)
 		}
+		checkPrefilters(t, line)
 		for range 20 {
 			m := mutateVolatile(r, line)
+			checkPrefilters(t, m)
 			if got := NormalizeText(m); got != want {
 				t.Errorf("%s: volatile parts changed the normalised line:\n line    %q\n mutated %q\n want %q\n got  %q", name, line, m, want, got)
 				break

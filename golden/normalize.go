@@ -41,12 +41,14 @@ type scrubber struct {
 // store diagnostics (an "a.b:port" tail would look like one).
 var scrubbers = []scrubber{
 	// Message-IDs the server or a relay made up for the message, echoed in
-	// end-of-data replies and relayed logs: a GUID (Postmark's
-	// <39ae3efa-2283-44e5-8733-80226f6fea73@mtasv.net> in Exchange Online's
-	// 250 2.6.0), Postfix's and sendmail's date and queue id
-	// (<20230910203057.5BBB918C6@host>, <201602182047.u1IKlbP8004282@host>)
-	// and Exchange's own (<SN1PR12MB0864A1B2C3D4E5F6A7B8C9D0E1F2A3B4@...>).
-	// smtpspec's own Message-ID carries the run token instead (below).
+	// end-of-data replies and relayed logs: a GUID (an ESP's, as in the
+	// 250 2.6.0 <39ae3efa-2283-44e5-8733-80226f6fea73@mtasv.net> [InternalId=...]
+	// a Postmark delivery webhook quotes), Postfix's and sendmail's date and
+	// queue id (<20230910203057.5BBB918C6@host> in the Postfix log FACTS.md
+	// section 0 quotes, <201602182047.u1IKlbP8004282@host>), and the long
+	// upper-case form Exchange gives messages it creates (<mailbox server
+	// name and hex>@<mailbox server>). smtpspec's own Message-ID carries the
+	// run token instead (below), and stays.
 	{"message-id", contains("@"), lazyre.New(`<(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|\d{12,14}\.[0-9A-Za-z]+|[A-Z0-9]{24,})@[^<>\s]+>`), "<MSGID>"},
 	// Microsoft front-end host names (FACTS.md section 2: they change on
 	// every connection), with the regional suffixes error replies carry:

@@ -187,10 +187,13 @@ var (
 	anyReplyCode    = regexp.MustCompile(`\b([2-5])(\d\d)([ -])`)
 	anyEnhancedCode = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
 	plainWord       = regexp.MustCompile(`\b[A-Za-z]{3,}\b`)
+	// Exchange's block ids: (S3140), (AS16012609), AS(201806281), (S77719).
+	blockID = regexp.MustCompile(`\(A?S(\d+)\)|AS\((\d+)\)`)
 )
 
 // stableChanges are versions of line with its reply code, its enhanced
-// code and each of its words (outside the volatile parts) changed.
+// code, its block id and each of its words (outside the volatile parts)
+// changed.
 func stableChanges(r *rand.Rand, line string) []stableChange {
 	var out []stableChange
 	if m := anyReplyCode.FindStringSubmatchIndex(line); m != nil && !inVolatile(line, m[0]) {
@@ -200,6 +203,14 @@ func stableChanges(r *rand.Rand, line string) []stableChange {
 	}
 	if m := anyEnhancedCode.FindStringSubmatchIndex(line); m != nil && !inVolatile(line, m[0]) {
 		out = append(out, stableChange{"enhanced code", line[:m[6]] + bump(line[m[6]:m[7]]) + line[m[7]:]})
+	}
+	if m := blockID.FindStringSubmatchIndex(line); m != nil {
+		g := m[2:4] // the digits: (S3140) or AS(201806281)
+		if g[0] < 0 {
+			g = m[4:6]
+		}
+		i := g[0] + r.IntN(g[1]-g[0])
+		out = append(out, stableChange{"block id " + line[m[0]:m[1]], line[:i] + string('0'+(line[i]-'0'+1)%10) + line[i+1:]})
 	}
 	for _, w := range plainWord.FindAllStringIndex(line, -1) {
 		if inVolatile(line, w[0]) || inVolatile(line, w[1]-1) {

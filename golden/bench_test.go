@@ -50,6 +50,45 @@ func benchTranscript() *transcript.Transcript {
 		TLS: &transcript.TLSInfo{Version: "TLS 1.3", CipherSuite: "TLS_AES_256_GCM_SHA384"}}
 }
 
+// benchMessageTranscript is benchTranscript for a site that sends its
+// message, as Exchange Online answers: the envelope, the message and, at
+// the end of DATA, queued with InternalId, Hostname, size and rate
+// ("queued"), or the SendAs refusal with its store diagnostics ("sendas").
+func benchMessageTranscript(end string) *transcript.Transcript {
+	t := benchTranscript()
+	l := func(stage string, dir transcript.Direction, text string) transcript.Line {
+		return transcript.Line{Stage: stage, Dir: dir, Text: text}
+	}
+	t.Lines = append(t.Lines[:len(t.Lines)-3],
+		l("auth", transcript.Server, "235 2.7.0 Authentication successful"),
+		l("mail", transcript.Client, "MAIL FROM:<scanner@contoso.com> SIZE=522"), l("mail", transcript.Server, "250 2.1.0 Sender OK"),
+		l("rcpt", transcript.Client, "RCPT TO:<frontdesk@contoso.com>"), l("rcpt", transcript.Server, "250 2.1.5 Recipient OK"),
+		l("data", transcript.Client, "DATA"), l("data", transcript.Server, "354 Start mail input; end with <CRLF>.<CRLF>"),
+		l("data", transcript.Client, "<message 522 bytes, Subject: smtpspec test contoso-hq-mfp smtpspec-0123456789abcdef>"),
+		l("data", transcript.Server, end),
+		l("quit", transcript.Client, "QUIT"), l("quit", transcript.Server, "221 2.0.0 Service closing transmission channel"))
+	return t
+}
+
+var benchEnds = []struct{ name, line string }{
+	{"queued", "250 2.6.0 <smtpspec-0123456789abcdef.contoso-hq-mfp@contoso.com> [InternalId=7619272024915, Hostname=SY4P282MB1257.AUSP282.PROD.OUTLOOK.COM] 48435 bytes in 0.160, 294.858 KB/sec Queued mail for delivery"},
+	{"sendas", "554 5.2.252 SendAsDenied; scanner@contoso.com not allowed to send as reception@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. 0.35250:1F009983, 1.36674:0A000000, 1.61250:00000000, 1.45378:02000000, 1.44866:3C7C0000, 1.36674:0E000000, 1.61250:00000000, 1.45378:417C0000, 1.44866:26010000, 16.55847:E70F0000, 17.43559:0000000024020000000000000000000000000000, 20.52176:140F7999190010100C000000, 20.50032:140F79998917001000000000[EndDiagnosticData]"},
+}
+
+// BenchmarkNormalizeMessage is BenchmarkNormalize for a site that sends
+// its message (about 37 lines, one end-of-DATA reply).
+func BenchmarkNormalizeMessage(b *testing.B) {
+	for _, e := range benchEnds {
+		lines := benchMessageTranscript(e.line).Lines
+		b.Run(e.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Normalize(lines)
+			}
+		})
+	}
+}
+
 // BenchmarkNormalize scrubs one probe's lines (about 30, each through
 // every scrubber): the normaliser's cost per site.
 func BenchmarkNormalize(b *testing.B) {

@@ -14,6 +14,9 @@ type Drift struct {
 	Stages []string
 	// Diff is a unified line diff: "-" the stored golden, "+" this run.
 	Diff string
+	// Lines is Diff as data, with the changed words of each changed line
+	// marked (drift.go), for reports that show them.
+	Lines []DiffLine
 }
 
 // block is one stage's part of a golden: its lines and its result line.
@@ -57,7 +60,9 @@ func Compare(want, got []byte) *Drift {
 	for _, b := range wb {
 		wm[b.Stage] = b.Lines
 	}
-	d := &Drift{Diff: UnifiedDiff(splitLines(want), splitLines(got), 2)}
+	d := &Drift{Lines: diffLines(splitLines(want), splitLines(got), 2)}
+	pairLines(d.Lines)
+	d.Diff = formatDiff(d.Lines)
 	seen := map[string]bool{}
 	for _, b := range gb {
 		seen[b.Stage] = true

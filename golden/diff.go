@@ -11,8 +11,30 @@ import (
 // inputs (hundreds of lines). Unlike go-cmp's reporter its output is
 // stable, so it can itself be golden-tested.
 func UnifiedDiff(a, b []string, ctx int) string {
-	ops := diffOps(a, b)
+	return formatDiff(diffLines(a, b, ctx))
+}
+
+// formatDiff writes lines as unified diff text, one per line.
+func formatDiff(lines []DiffLine) string {
 	var sb strings.Builder
+	for _, l := range lines {
+		if l.Op == '@' {
+			sb.WriteString(l.Text)
+		} else {
+			sb.WriteByte(l.Op)
+			sb.WriteString(l.Text)
+		}
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+// diffLines is the unified diff of a and b as data: hunk headers ('@'),
+// context (' '), removals ('-', with their line in a) and additions ('+',
+// with their line in b). Pair and Marks are left for pairLines.
+func diffLines(a, b []string, ctx int) []DiffLine {
+	ops := diffOps(a, b)
+	var out []DiffLine
 	for i := 0; i < len(ops); {
 		if ops[i].kind == ' ' {
 			i++
@@ -46,15 +68,22 @@ func UnifiedDiff(a, b []string, ctx int) string {
 				bLen++
 			}
 		}
-		fmt.Fprintf(&sb, "@@ -%d,%d +%d,%d @@\n", aStart+1, aLen, bStart+1, bLen)
+		out = append(out, DiffLine{Op: '@', Text: fmt.Sprintf("@@ -%d,%d +%d,%d @@", aStart+1, aLen, bStart+1, bLen), Pair: -1})
 		for _, op := range ops[start:end] {
-			sb.WriteByte(op.kind)
-			sb.WriteString(op.text)
-			sb.WriteByte('\n')
+			l := DiffLine{Op: op.kind, Text: op.text, Pair: -1}
+			switch op.kind {
+			case '-':
+				l.Line = op.ai + 1
+			case '+':
+				l.Line = op.bi + 1
+			default:
+				l.Line = op.ai + 1
+			}
+			out = append(out, l)
 		}
 		i = end
 	}
-	return sb.String()
+	return out
 }
 
 type diffOp struct {

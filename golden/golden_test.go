@@ -34,12 +34,48 @@ func TestNormalizeText(t *testing.T) {
 		{"250 2.0.0 Ok: queued as 4Xm3Yk0Jq5z1", "250 2.0.0 Ok: queued as <QUEUE-ID>"},
 		{"C: <message 412 bytes, Subject: smtpspec test x smtpspec-0123456789abcdef>", "C: <message 412 bytes, Subject: smtpspec test x <RUN-TOKEN>>"},
 		{"250 2.1.5 Recipient OK", "250 2.1.5 Recipient OK"}, // enhanced codes are not addresses
+		{"250 2.6.0 <smtpspec-0123456789abcdef.hq@contoso.com> [InternalId=7619272024915, Hostname=SY4P282MB1257.AUSP282.PROD.OUTLOOK.COM] 48435 bytes in 0.160, 294.858 KB/sec Queued mail for delivery",
+			"250 2.6.0 <<RUN-TOKEN>.hq@contoso.com> [InternalId=<ID>, Hostname=<HOST>] <SIZE> bytes in <TIME>, <RATE> KB/sec Queued mail for delivery"},
+		{"250 2.6.0 <39ae3efa-2283-44e5-8733-80226f6fea73@mtasv.net> [InternalId=abc, Hostname=E6PEDG06.idir.BCGOV] 4596 bytes in 0.105, 42.525 KB/sec Queued mail for delivery",
+			"250 2.6.0 <MSGID> [InternalId=<ID>, Hostname=<HOST>] <SIZE> bytes in <TIME>, <RATE> KB/sec Queued mail for delivery"},
+		{"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message. 16.55847:69000000, 17.43559:0000000020010000000000000000000000000000",
+			"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message. <DIAG>"},
+		{"554 5.2.252 SendAsDenied; a@contoso.com not allowed to send as b@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. 0.35250:1F009983, 1.36674:0A000000, 5.33852:00000000534D5450[EndDiagnosticData]",
+			"554 5.2.252 SendAsDenied; a@contoso.com not allowed to send as b@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. <DIAG>[EndDiagnosticData]"},
+		{"550 5.7.509 Access denied. [A.EURP195.PROD.OUTLOOK.COM 2025-06-23T20:38:28.040Z 08DDB2564DE36667] [mx1.relay.example 2025-06-23T20:38:28.060Z 08DDB2063B7A7D58]",
+			"550 5.7.509 Access denied. [<HOST> <TS> <TOKEN>] [<HOST> <TS> <TOKEN>]"},
+		{"250-contoso-com.o-v1.mx.microsoft Hello [203.0.113.7]", "250-<HOST> Hello [<IP>]"},
+		{"S: 250-BN8NAM11FT066.mail.protection.outlook.com Hello [203.0.113.7]", "S: 250-<HOST> Hello [<IP>]"},
+		{"550 5.7.1 Unfortunately, messages from [62.210.82.129] weren't sent. (S3140).", "550 5.7.1 Unfortunately, messages from [<IP>] weren't sent. (S3140)."},
+		{"connect to 203.0.113.7:25 timed out", "connect to <IP>:25 timed out"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeText(tt.in); got != tt.want {
 			t.Errorf("NormalizeText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
+		if again := NormalizeText(tt.want); again != tt.want {
+			t.Errorf("NormalizeText is not idempotent on %q: %q", tt.want, again)
+		}
 	}
+}
+
+// TestNormalizeVolatileLines normalises the real lines of
+// testdata/volatile-lines.txt (each with its source) into
+// volatile-lines.golden, so a reviewer sees what every scrubber keeps.
+func TestNormalizeVolatileLines(t *testing.T) {
+	b, err := os.ReadFile("testdata/volatile-lines.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "" || strings.HasPrefix(l, "# Source:") {
+			out.WriteString(l + "\n")
+		} else if !strings.HasPrefix(l, "#") {
+			out.WriteString(NormalizeText(l) + "\n")
+		}
+	}
+	goldie.New(t).Assert(t, "volatile-lines", out.Bytes())
 }
 
 func sampleTranscript(host, ip string) *transcript.Transcript {

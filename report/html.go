@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -42,7 +43,14 @@ type htmlSite struct {
 	Diff                                                                            []diffLine
 }
 
-type diffLine struct{ Class, Text string }
+// diffLine is one line of the diff, in parts so the template can mark
+// the words its counterpart does not have (<mark>); the page wraps diff
+// lines (pre-wrap), so a mark far into a long line stays in view.
+type diffLine struct {
+	Class string
+	Op    string
+	Parts []textPart
+}
 
 // waterfall is a site's stage timeline, laid out in SVG units.
 type waterfall struct {
@@ -113,20 +121,23 @@ func newHTMLSite(r *runner.Result) htmlSite {
 	}
 	if r.Drift != nil {
 		s.DriftStages = strings.Join(r.Drift.Stages, ", ")
-		for _, l := range strings.Split(strings.TrimSuffix(r.Drift.Diff, "\n"), "\n") {
-			class := "ctx"
-			switch {
-			case strings.HasPrefix(l, "@@"):
-				class = "hunk"
-			case strings.HasPrefix(l, "-"):
-				class = "del"
-			case strings.HasPrefix(l, "+"):
-				class = "add"
-			}
-			s.Diff = append(s.Diff, diffLine{class, l})
+		for _, l := range r.Drift.Lines {
+			s.Diff = append(s.Diff, newDiffLine(l))
 		}
 	}
 	return s
+}
+
+func newDiffLine(l golden.DiffLine) diffLine {
+	switch l.Op {
+	case '@':
+		return diffLine{Class: "hunk", Parts: []textPart{{Text: l.Text}}}
+	case '-':
+		return diffLine{Class: "del", Op: "-", Parts: parts(l)}
+	case '+':
+		return diffLine{Class: "add", Op: "+", Parts: parts(l)}
+	}
+	return diffLine{Class: "ctx", Op: " ", Parts: parts(l)}
 }
 
 // Write writes the page.

@@ -27,6 +27,7 @@ type Human struct {
 
 const (
 	red, green, yellow, dim, bold, reset = "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
+	reverse, noReverse                   = "\x1b[7m", "\x1b[27m" // a drift line's changed words
 )
 
 func (h Human) paint(code, s string) string {
@@ -111,19 +112,34 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 			indent, h.paint(dim, "pending: "), r.Pending, h.goldenArg())
 	}
 	if r.Drift != nil {
-		fmt.Fprintf(w, "%s%s %s changed (- golden %s, + this run):\n", indent, h.paint(dim, "drift:   "),
-			strings.Join(r.Drift.Stages, ", "), r.GoldenPath)
-		for _, l := range strings.Split(strings.TrimSuffix(r.Drift.Diff, "\n"), "\n") {
-			switch {
-			case strings.HasPrefix(l, "-"):
-				l = h.paint(red, l)
-			case strings.HasPrefix(l, "+"):
-				l = h.paint(green, l)
-			}
-			fmt.Fprintf(w, "%s  %s\n", indent, l)
-		}
-		fmt.Fprintf(w, "%s  accept with: smtpspec run%s --update --site %s\n", indent, h.goldenArg(), r.Site.Name)
+		h.drift(w, r, indent)
 	}
+}
+
+// drift prints the changed stages, each changed line's difference in
+// words (drift.go), then the unified diff, its marks in reverse video on
+// a terminal.
+func (h Human) drift(w io.Writer, r *runner.Result, indent string) {
+	fmt.Fprintf(w, "%s%s %s changed (- golden %s, + this run):\n", indent, h.paint(dim, "drift:   "),
+		strings.Join(r.Drift.Stages, ", "), r.GoldenPath)
+	for _, c := range changeLines(r.Drift) {
+		fmt.Fprintf(w, "%s  %s\n", indent, c)
+	}
+	on, off := "", ""
+	if h.Color {
+		on, off = reverse, noReverse
+	}
+	for _, l := range r.Drift.Lines {
+		text := diffLineText(l, on, off)
+		switch l.Op {
+		case '-':
+			text = h.paint(red, text)
+		case '+':
+			text = h.paint(green, text)
+		}
+		fmt.Fprintf(w, "%s  %s\n", indent, text)
+	}
+	fmt.Fprintf(w, "%s  accept with: smtpspec run%s --update --site %s\n", indent, h.goldenArg(), r.Site.Name)
 }
 
 func (h Human) goldenArg() string {

@@ -236,10 +236,17 @@ func goldenCase(r *runner.Result, file string, s *junitSuite) junitCase {
 		c.Error = &junitProblem{Message: fmt.Sprint(r.Err), Type: "error", Body: fmt.Sprint(r.Err)}
 		s.Errors++
 	case r.Drift != nil:
-		c.Failure = &junitProblem{
-			Message: "transcript differs from " + r.GoldenPath + ": " + strings.Join(r.Drift.Stages, ", ") + " changed",
-			Type:    "drift", Body: r.Drift.Diff + review,
+		// The message names the first changed line's difference (CI pages
+		// list messages, cut); the body has every one, then the diff.
+		msg := "transcript differs from " + r.GoldenPath + ": " + strings.Join(r.Drift.Stages, ", ") + " changed"
+		if first := firstChange(r.Drift); first != "" {
+			msg += "; " + first
 		}
+		body := ""
+		if cs := changeLines(r.Drift); len(cs) > 0 {
+			body = strings.Join(cs, "\n") + "\n\n"
+		}
+		c.Failure = &junitProblem{Message: msg, Type: "drift", Body: body + r.Drift.Diff + review}
 		s.Failures++
 	case r.Status == runner.StatusNew:
 		c.Failure = &junitProblem{Message: "no golden at " + r.GoldenPath, Type: "new",

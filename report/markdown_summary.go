@@ -93,6 +93,15 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	}
 	if r.Drift != nil {
 		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", strings.Join(r.Drift.Stages, ", "))
+		// Each changed line's difference in words first: a fenced diff
+		// scrolls sideways, and the change may be far to the right.
+		for _, c := range changeLines(r.Drift) {
+			before, after, _ := strings.Cut(c, ": ")
+			fmt.Fprintf(b, "- %s: %s\n", before, code(after))
+		}
+		if len(r.Drift.Changes()) > 0 {
+			b.WriteString("\n")
+		}
 		fence(b, "diff", r.Drift.Diff)
 		b.WriteString("\n</details>\n")
 	}

@@ -57,7 +57,7 @@ func (ss *session) authLogin(initial string) bool {
 	if !ok {
 		return alive
 	}
-	return ss.authResult(ss.sc.AuthBasic, len(user) > 0 && len(pass) > 0)
+	return ss.authResult(ss.sc.AuthBasic, string(user), len(user) > 0 && len(pass) > 0)
 }
 
 // authXOAUTH2 takes the SASL XOAUTH2 string as an initial response or
@@ -80,7 +80,7 @@ func (ss *session) authXOAUTH2(initial string) bool {
 			return ss.tokenRefused()
 		}
 	}
-	return ss.authResult(ss.sc.AuthOAuth, true)
+	return ss.authResult(ss.sc.AuthOAuth, user, true)
 }
 
 // authPlain is only reached in scenarios that treat PLAIN as basic auth.
@@ -92,13 +92,17 @@ func (ss *session) authPlain(initial string) bool {
 	// RFC 4616: authzid NUL authcid NUL passwd.
 	parts := bytes.Split(msg, []byte{0})
 	creds := len(parts) == 3 && len(parts[1]) > 0 && len(parts[2]) > 0
-	return ss.authResult(ss.sc.AuthBasic, creds)
+	user := ""
+	if creds {
+		user = string(parts[1])
+	}
+	return ss.authResult(ss.sc.AuthBasic, user, creds)
 }
 
 // authResult answers the credentials: the scenario's row when it names
 // one, 535 5.7.3 for empty credentials (row auth-unsuccessful), else
 // "235 2.7.0 Authentication successful" (row auth-ok).
-func (ss *session) authResult(row string, creds bool) bool {
+func (ss *session) authResult(row, user string, creds bool) bool {
 	switch {
 	case row != "":
 		return ss.reply(row, nil)
@@ -106,7 +110,32 @@ func (ss *session) authResult(row string, creds bool) bool {
 		return ss.reply("auth-unsuccessful", nil)
 	}
 	ss.authed = true
+	ss.user = shownUser(user)
 	return ss.reply("auth-ok", nil)
+}
+
+// shownUser is the user name as a reply may name it ("<USER> not allowed
+// to send as <FROM>", gophish/gophish#2900): a plain address only, so no
+// client text can add lines or placeholders to a reply; "" otherwise.
+// The password and the token are never kept.
+func shownUser(user string) string {
+	if len(user) > 254 || !strings.Contains(user, "@") {
+		return ""
+	}
+	for _, r := range user {
+		if r <= ' ' || r > '~' || r == '<' || r == '>' {
+			return ""
+		}
+	}
+	return user
+}
+
+// userOr is the authenticated user's name, or def.
+func (ss *session) userOr(def string) string {
+	if ss.user == "" {
+		return def
+	}
+	return ss.user
 }
 
 // initialOrChallenge returns the initial response, or sends the empty

@@ -74,7 +74,8 @@ func (ss *session) rcptRow(addr string) string {
 // data answers DATA with RFC 5321's 354 text (section 4.3.2 example,
 // also what Exchange sends), reads the message and answers its end with
 // the scenario's row, by default "250 2.6.0 <msgid> [InternalId=...,
-// Hostname=...] Queued mail for delivery" (row data-queued).
+// Hostname=...] ... Queued mail for delivery" (row data-queued), with the
+// parts the service varies per message (volatile.go).
 func (ss *session) data(string) bool {
 	if !ss.inMail || ss.rcpts == 0 {
 		return ss.badSequence()
@@ -82,7 +83,8 @@ func (ss *session) data(string) bool {
 	if !ss.send(354, "Start mail input; end with <CRLF>.<CRLF>") {
 		return false
 	}
-	msgID, err := ss.readMessage()
+	start := time.Now()
+	msgID, size, err := ss.readMessage()
 	switch {
 	case errors.Is(err, errTooBig):
 		ss.tooBig()
@@ -101,8 +103,16 @@ func (ss *session) data(string) bool {
 	if row == "" {
 		row = "data-queued"
 	}
+	// The queued reply's InternalId and Hostname are the message's, not the
+	// session's; the SendAs refusal names the user and the From.
+	extra := map[string]string{"MSGID": msgID, "TOKEN": internalID(), "HOST": mailboxServer(), "USER": ss.userOr("unknown"), "FROM": ss.from}
+	if row != "data-queued" {
+		delete(extra, "TOKEN")
+		delete(extra, "HOST")
+	}
+	clause := transferClause(size, time.Since(start))
 	ss.resetMail()
-	return ss.reply(row, map[string]string{"MSGID": msgID})
+	return ss.replyDecorated(row, extra, func(text string) string { return withDiagnostics(withTransfer(text, clause)) })
 }
 
 // tooBig answers with RFC 1870 section 6's text for a message over SIZE.
@@ -111,27 +121,27 @@ func (ss *session) tooBig() bool {
 }
 
 // readMessage reads the message up to CRLF "." CRLF and discards it,
-// keeping only a well-formed Message-ID header. Lines of any length are
-// read in buffer-sized pieces; the total is bounded by maxMessage.
-func (ss *session) readMessage() (msgID string, err error) {
-	var size int64
+// keeping only a well-formed Message-ID header and the number of bytes.
+// Lines of any length are read in buffer-sized pieces; the total is
+// bounded by maxMessage.
+func (ss *session) readMessage() (msgID string, size int64, err error) {
 	atStart, inHeader := true, true
 	for {
 		ss.conn.SetReadDeadline(time.Now().Add(ss.srv.opts.IdleTimeout))
 		chunk, err := ss.r.ReadSlice('\n')
 		whole := err == nil
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return "", err
+			return "", size, err
 		}
 		size += int64(len(chunk))
 		if size > ss.srv.maxMessage {
-			return "", errTooBig
+			return "", size, errTooBig
 		}
 		if atStart && whole {
 			line := strings.TrimRight(string(chunk), "\r\n")
 			switch {
 			case string(chunk) == ".\r\n":
-				return msgID, nil
+				return msgID, size - 3, nil
 			case line == "":
 				inHeader = false
 			case inHeader && msgID == "":

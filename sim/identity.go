@@ -26,9 +26,9 @@ var (
 	mxSites         = []string{"SN", "CY", "DM", "BN", "BL", "CO"}
 )
 
-// newIdentity makes up a host and token for one connection at now.
-func newIdentity(m checks.Method, now time.Time) identity {
-	if m == checks.Submission {
+// newIdentity makes up a host and token for one connection of sc at now.
+func newIdentity(sc *Scenario, now time.Time) identity {
+	if sc.Method == checks.Submission {
 		// <2 letters><digit>PR<2 digits>CA<4 digits>, e.g. BY1PR10CA0041; error
 		// replies name <short>.namprd<NN>.prod.outlook.com (email-oauth2-proxy #193).
 		pr := rand.IntN(90) + 10
@@ -43,6 +43,13 @@ func newIdentity(m checks.Method, now time.Time) identity {
 	// <2 letters><digit>NAM02FT<3 digits>, e.g. SN1NAM02FT049. The region is
 	// fixed at NAM02 because catalog rows spell ".eop-nam02" literally.
 	short := fmt.Sprintf("%s%dNAM02FT%03d", pick(mxSites), rand.IntN(9)+1, rand.IntN(1000))
+	if sc.MXMicrosoft {
+		// <zone>.mx.microsoft: the zone is "a random string" in the
+		// (secondary) descriptions of MC1048624; "o-v1" is a guess at its
+		// shape. What these front ends call themselves is UNCONFIRMED.
+		host := fmt.Sprintf("%s.%c-v1.mx.microsoft", short, 'a'+rand.IntN(26))
+		return identity{host: host, short: short, errHost: host, token: sessionToken(now)}
+	}
 	return identity{
 		host:    short + ".mail.protection.outlook.com",
 		short:   short,

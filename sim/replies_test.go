@@ -26,6 +26,9 @@ const (
 	subErrHost = subHost + `\.namprd\d{2}\.prod\.outlook\.com`
 	mxErrHost  = mxHost + `\.eop-nam02\.prod\.protection\.outlook\.com`
 	subTrailer = `\[` + subErrHost + ` \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z [0-9A-F]{16}\]$`
+	// The end-of-data reply's per-message parts (FACTS.md section 0).
+	queuedTail = ` \[InternalId=\d{13,14}, Hostname=(?:[A-Z]{2}\dP\d{3}MB\d{4}\.[A-Z]{3}P\d{3}\.PROD\.OUTLOOK\.COM|[A-Z]{2}\dPR\d{2}MB\d{4}\.[a-z]{3}prd\d{2}\.prod\.outlook\.com)\] \d+ bytes in \d+\.\d{3}, \d+\.\d{3} KB/sec Queued mail for delivery$`
+	diagList   = `\d{1,3}\.\d{4,5}:[0-9A-F]{8,40}(?:, \d{1,3}\.\d{4,5}:[0-9A-F]{8,40}){3,}`
 )
 
 var (
@@ -87,7 +90,7 @@ func TestScenarioReplies(t *testing.T) {
 		steps    []step
 	}{
 		{"submission happy path with LOGIN and DATA", "submission-ok", cat(subTLS, login("pw", 235, authOK), mailOK, rcptOK, extRcptOK, dataGo,
-			step{send: message, code: 250, text: `^2\.6\.0 <scan-0042@mfp-3f\.contoso\.local> \[InternalId=[0-9A-F]{16}, Hostname=` + subErrHost + `\] Queued mail for delivery$`},
+			step{send: message, code: 250, text: `^2\.6\.0 <scan-0042@mfp-3f\.contoso\.local>` + queuedTail},
 			step{send: "RSET", code: 250, text: `^2\.0\.0 Resetting$`},
 			step{send: "NOOP", code: 250, text: `^2\.0\.0 OK$`}, quit)},
 		{"message without Message-ID gets one", "submission-ok", cat(subTLS, login("pw", 235, authOK), mailOK, rcptOK, dataGo,
@@ -159,7 +162,10 @@ func TestScenarioReplies(t *testing.T) {
 			step{send: "AUTH LOGIN", code: 504, text: `^5\.7\.4 Unrecognized authentication type \[` + subErrHost + `\]$`}, quit)},
 		{"SendAs denied at end of data", "submission-sendas-denied", cat(subTLS, login("pw", 235, authOK),
 			step{send: "MAIL FROM:<frontdesk@contoso.com>", code: 250, text: `^2\.1\.0 Sender OK$`}, rcptOK, dataGo,
-			step{send: message, code: 554, text: `^5\.2\.0 STOREDRV\.Submission\.Exception:SendAsDeniedException\.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message\.$`})},
+			step{send: message, code: 554, text: `^5\.2\.0 STOREDRV\.Submission\.Exception:SendAsDeniedException\.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message\. ` + diagList + `$`})},
+		{"SendAs denied, newer text", "submission-sendas-denied-252", cat(subTLS, login("pw", 235, authOK),
+			step{send: "MAIL FROM:<frontdesk@contoso.com>", code: 250, text: `^2\.1\.0 Sender OK$`}, rcptOK, dataGo,
+			step{send: message, code: 554, text: `^5\.2\.252 SendAsDenied; scanner@contoso\.com not allowed to send as frontdesk@contoso\.com; STOREDRV\.Submission\.Exception:SendAsDeniedException\.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message \[BeginDiagnosticData\]Cannot submit message\. ` + diagList + `\[EndDiagnosticData\]$`})},
 		{"service not active", "service-not-active", cat(subTLS,
 			login("pw", 421, `^4\.3\.2 Service not active \[`+subErrHost+`\]$`), step{closed: true})},
 		{"legacy TLS scenario passes TLS 1.2", "legacy-tls-refused", cat(subTLS, login("pw", 235, authOK), mailOK)},
@@ -170,7 +176,7 @@ func TestScenarioReplies(t *testing.T) {
 			step{send: "RSET", code: 250, text: `^2\.0\.0 Resetting$`},
 			step{send: "AUTH LOGIN", code: 504, text: `^5\.7\.4 Unrecognized authentication type \[` + mxErrHost + `\]$`},
 			mailOK, rcptOK, dataGo,
-			step{send: message, code: 250, text: `^2\.6\.0 <scan-0042@mfp-3f\.contoso\.local> \[InternalId=[0-9A-F]{16}, Hostname=` + mxErrHost + `\] Queued mail for delivery$`})},
+			step{send: message, code: 250, text: `^2\.6\.0 <scan-0042@mfp-3f\.contoso\.local>` + queuedTail})},
 		{"direct send without TLS", "directsend-ok", cat(mxBanner, ehlo, mailOK, rcptOK, quit)},
 		{"Direct Send rejected", "directsend-rejected", cat(mxTLS, mailOK,
 			step{send: "RCPT TO:<frontdesk@contoso.com>", code: 550, text: `^5\.7\.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources$`},

@@ -244,7 +244,7 @@ func TestDataBounds(t *testing.T) {
 	}
 	send("MAIL FROM:<scanner@contoso.com>", "RCPT TO:<frontdesk@contoso.com>", "DATA")
 	body := "Subject: x\r\n\r\n.\n..\r\n" + strings.Repeat("x", 10000) + "\r\n.."
-	c.expect(c.cmd(body+"\r\n."), 250, `^2\.6\.0 <.*> \[InternalId=.*\] Queued mail for delivery$`)
+	c.expect(c.cmd(body+"\r\n."), 250, `^2\.6\.0 <.*> \[InternalId=.*\] \d+ bytes in .* KB/sec Queued mail for delivery$`)
 
 	send("MAIL FROM:<scanner@contoso.com>", "RCPT TO:<frontdesk@contoso.com>", "DATA")
 	go c.tp.PrintfLine("%s\r\n.", strings.Repeat("y\r\n", 40000))

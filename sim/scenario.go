@@ -68,6 +68,13 @@ type Scenario struct {
 	// XOAUTH2 error continuation first (334 and a base64 JSON status),
 	// then 535 5.7.3 after the client's empty response (auth.go).
 	OAuthErrorChallenge bool
+	// MXMicrosoft is a tenant whose domain was added after 1 July 2026:
+	// its MX is under mx.microsoft, not mail.protection.outlook.com
+	// (FACTS.md section 0, MC1048624), and the simulator names its front
+	// ends there too. How those front ends name themselves in the banner,
+	// EHLO and error replies is UNCONFIRMED: no public transcript shows it,
+	// so only a scenario marked as such sets this.
+	MXMicrosoft bool
 	// ClientCert is a relay connector that accepts by certificate: the
 	// handshake asks for a client certificate, and one that verifies and
 	// names an accepted domain (contoso.com or a host under it, in the

@@ -13,7 +13,8 @@ import (
 // and relay), then the network-level ones. The names are a public
 // interface: specs/examples/<name>.hcl and the demo use them. Every
 // scenario rests on facts FACTS.md confirms; UNCONFIRMED ones are left
-// out. Each call returns fresh values, so callers may modify them.
+// out, except where a scenario's summary says UNCONFIRMED. Each call returns
+// fresh values, so callers may modify them.
 func Scenarios() []*Scenario {
 	return []*Scenario{
 		submissionScenario("submission-ok",
@@ -53,6 +54,12 @@ func Scenarios() []*Scenario {
 		with(submissionScenario("submission-sendas-denied",
 			"From not allowed for the mailbox: envelope accepted, end of DATA refused with 554 5.2.0 SendAsDenied"),
 			func(sc *Scenario) { sc.Data = "sendas-denied-storedrv" }),
+		// The newer text of the same refusal, naming the user and the From,
+		// its store diagnostics between [BeginDiagnosticData] and
+		// [EndDiagnosticData] (gophish/gophish#2900).
+		with(submissionScenario("submission-sendas-denied-252",
+			"From not allowed for the mailbox (newer text): end of DATA refused with 554 5.2.252 SendAsDenied; <user> not allowed to send as <from>"),
+			func(sc *Scenario) { sc.Data = "sendas-denied-252" }),
 		with(submissionScenario("service-not-active",
 			"front end not serving: AUTH answered 421 4.3.2 Service not active, then the connection closes"),
 			func(sc *Scenario) { sc.AuthBasic, sc.AuthOAuth = "service-not-active", "service-not-active" }),
@@ -62,6 +69,10 @@ func Scenarios() []*Scenario {
 
 		mxScenario("directsend-ok", checks.DirectSend,
 			"tenant MX: anonymous mail to contoso.com accepted, other domains 550 5.4.1 Relay Access Denied"),
+		// UNCONFIRMED (FACTS.md section 0): the banner of these hosts.
+		with(mxScenario("directsend-mx-microsoft", checks.DirectSend,
+			"tenant MX under mx.microsoft (domain added after 1 July 2026), front ends named <host>.<zone>.mx.microsoft (UNCONFIRMED: no public transcript shows them)"),
+			func(sc *Scenario) { sc.MXMicrosoft = true }),
 		with(mxScenario("directsend-rejected", checks.DirectSend,
 			"RejectDirectSend on: RCPT from an own-domain sender refused with 550 5.7.68 TenantInboundAttribution"),
 			func(sc *Scenario) { sc.RcptTenant, sc.TenantSenderOnly = "direct-send-rejected", true }),

@@ -14,8 +14,9 @@ func TestScenarioNames(t *testing.T) {
 		"submission-ok", "submission-anonymous", "submission-auth-disabled", "submission-basic-auth-retired",
 		"submission-basic-auth-disabled", "submission-signin-blocked",
 		"submission-bad-credentials", "submission-no-starttls-auth", "submission-helo-only", "submission-sendas-denied",
+		"submission-sendas-denied-252",
 		"service-not-active", "legacy-tls-refused",
-		"directsend-ok", "directsend-rejected", "recipient-unknown", "banned-ip",
+		"directsend-ok", "directsend-mx-microsoft", "directsend-rejected", "recipient-unknown", "banned-ip",
 		"relay-ok", "relay-certificate", "relay-tenant-attribution", "firewall-inspection", "ehlo-stall", "starttls-stripped", "tls-stall", "no-banner",
 	}
 	var got []string

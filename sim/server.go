@@ -17,7 +17,8 @@ type Options struct {
 	Now func() time.Time // nil: time.Now; dates and tokens in replies
 	// Logf receives one line per command, reply and connection event, from
 	// many sessions at once (it must be safe for concurrent use). It never
-	// receives credentials: AUTH payloads and unrecognized lines are not shown.
+	// receives passwords or tokens: AUTH payloads and unrecognized lines are
+	// not shown (a SendAs refusal it shows names the user, not the password).
 	Logf func(format string, args ...any) // nil: silent
 
 	// IdleTimeout bounds every read and write of a session (default 60s);

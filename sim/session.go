@@ -39,6 +39,7 @@ type session struct {
 	secure    bool // TLS negotiated
 	legacyTLS bool // TLS 1.0/1.1 negotiated in a RefuseLegacyTLS scenario
 	authed    bool
+	user      string // the authenticated user, as the SendAs refusal names it; "" if not shown
 	// certAttributed: the client presented a certificate the
 	// ClientCert connector accepts (clientcert.go).
 	certAttributed bool
@@ -50,7 +51,7 @@ type session struct {
 
 func newSession(srv *Server, c net.Conn, cfg *tls.Config, n uint64) *session {
 	ss := &session{srv: srv, sc: srv.sc, n: n, cfg: cfg, ip: clientIP(c.RemoteAddr())}
-	ss.id = newIdentity(srv.sc.Method, srv.opts.Now())
+	ss.id = newIdentity(srv.sc, srv.opts.Now())
 	ss.setConn(c)
 	return ss
 }
@@ -158,6 +159,12 @@ func (ss *session) render(e *checks.Entry, extra map[string]string) string {
 // reply sends catalog row id. Rows with code 421 close the session (RFC
 // 5321 section 3.8), so reply then returns false.
 func (ss *session) reply(id string, extra map[string]string) bool {
+	return ss.replyDecorated(id, extra, nil)
+}
+
+// replyDecorated is reply with decorate (if not nil) applied to the
+// rendered text: the volatile parts the service adds to a row (volatile.go).
+func (ss *session) replyDecorated(id string, extra map[string]string, decorate func(string) string) bool {
 	e := checks.Lookup(id)
 	if e == nil {
 		// Scenario.Validate and the tests check every ID: this is a bug, but
@@ -165,7 +172,11 @@ func (ss *session) reply(id string, extra map[string]string) bool {
 		ss.logf("BUG: catalog row %q missing", id)
 		return false
 	}
-	if !ss.send(e.Code, ss.render(e, extra)) {
+	text := ss.render(e, extra)
+	if decorate != nil {
+		text = decorate(text)
+	}
+	if !ss.send(e.Code, text) {
 		return false
 	}
 	return e.Code != 421

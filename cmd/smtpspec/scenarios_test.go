@@ -81,7 +81,9 @@ var scenarioCases = []struct {
 	{"submission-no-starttls-auth", "submission", "none", loginAuth, "tls", "auth"},
 	{"submission-helo-only", "submission", "starttls", loginAuth + heloClient, "config", "mail"},
 	{"submission-sendas-denied", "submission", "starttls", loginAuth + "  envelope {\n    from = \"someone.else@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n", "policy", "data"},
+	{"submission-sendas-denied-252", "submission", "starttls", loginAuth + "  envelope {\n    from = \"someone.else@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n", "policy", "data"},
 	{"directsend-ok", "direct_send", "starttls", "", "ok", ""},
+	{"directsend-mx-microsoft", "direct_send", "starttls", "", "ok", ""},
 	{"directsend-rejected", "direct_send", "starttls", "", "policy", "rcpt"},
 	{"relay-tenant-attribution", "relay", "starttls", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n  }\n", "policy", "rcpt"},
 	// Without a client certificate the certificate connector does not match (with one: runner's TestClientCertificate, the demo).
@@ -165,31 +167,94 @@ func mustRead(t *testing.T, p string) string {
 	return string(b)
 }
 
+// sendMessage is an envelope that sends the test message, so the end of
+// DATA (InternalId, Hostname, size, time and rate) reaches the golden.
+const sendMessage = "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n"
+
+// determinismCases are every row of the scenario table, and the working
+// scenarios again with a message sent.
+func determinismCases() []struct{ name, scenario, method, tls, body string } {
+	var out []struct{ name, scenario, method, tls, body string }
+	for _, c := range scenarioCases {
+		out = append(out, struct{ name, scenario, method, tls, body string }{c.scenario, c.scenario, c.method, c.tls, c.body})
+	}
+	for _, c := range []struct{ scenario, method, body string }{
+		{"submission-ok", "submission", loginAuth + sendMessage},
+		{"directsend-ok", "direct_send", sendMessage},
+		{"directsend-mx-microsoft", "direct_send", sendMessage},
+		{"relay-ok", "relay", "  envelope {\n    from = \"scanner@contoso.com\"\n    to = [\"orders@fabrikam.com\"]\n    send_message = true\n  }\n"},
+	} {
+		out = append(out, struct{ name, scenario, method, tls, body string }{c.scenario + "-message", c.scenario, c.method, "starttls", c.body})
+	}
+	return out
+}
+
 // TestGoldenDeterminism: two runs against the same scenario give
-// byte-identical goldens, although the simulator changes host names,
-// tokens and dates on every connection; the second run passes.
+// byte-identical goldens, for every scenario and for the working ones
+// with a message sent, although the simulator changes host names, tokens,
+// dates, InternalIds, mailbox servers, sizes, rates and store diagnostics
+// on every connection and message; the second run matches the first's
+// golden.
 func TestGoldenDeterminism(t *testing.T) {
-	for _, scenario := range []string{"submission-ok", "banned-ip", "submission-sendas-denied"} {
-		t.Run(scenario, func(t *testing.T) {
-			var tc = scenarioCases[0]
-			for _, c := range scenarioCases {
-				if c.scenario == scenario {
-					tc = c
-				}
-			}
+	for _, tc := range determinismCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
-			addr, ca := startScenario(t, scenario)
-			spec := writeSpec(t, dir, scenario, tc.method, addr, ca, tc.tls, tc.body)
+			addr, ca := startScenario(t, tc.scenario)
+			spec := writeSpec(t, dir, tc.scenario, tc.method, addr, ca, tc.tls, tc.body)
 			getenv := testGetenv(map[string]string{"SCANNER_PASSWORD": "correct horse battery"})
 			g1, g2 := filepath.Join(dir, "g1"), filepath.Join(dir, "g2")
 			runCLI(t, getenv, "run", "--golden", g1, "--update", spec)
 			runCLI(t, getenv, "run", "--golden", g2, "--update", spec)
-			a, b := mustRead(t, filepath.Join(g1, scenario+".golden")), mustRead(t, filepath.Join(g2, scenario+".golden"))
+			a, b := mustRead(t, filepath.Join(g1, tc.scenario+".golden")), mustRead(t, filepath.Join(g2, tc.scenario+".golden"))
 			if a != b {
 				t.Fatalf("goldens differ between two runs:\n--- run 1\n%s\n--- run 2\n%s", a, b)
 			}
-			if code, out, _ := runCLI(t, getenv, "run", "--golden", g1, spec); tc.category == "ok" && code != 0 {
-				t.Errorf("re-run against its own golden: exit %d\n%s", code, out)
+			code, out, _ := runCLI(t, getenv, "run", "--golden", g1, "--format", "json", spec)
+			var rep report.JSONReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Sites) != 1 {
+				t.Fatalf("exit %d, report: %v\n%s", code, err, out)
+			}
+			if rep.Sites[0].Drift != "" {
+				t.Errorf("a third run drifted from the first's golden:\n%s", rep.Sites[0].Drift)
+			}
+			if strings.HasSuffix(tc.name, "-message") && !strings.Contains(a, "<SIZE> bytes in <TIME>, <RATE> KB/sec Queued mail for delivery") {
+				t.Errorf("the golden lacks the end-of-data reply:\n%s", a)
+			}
+		})
+	}
+}
+
+// TestExpectedSendAsRefusalPassesRunAfterRun: a site that documents a
+// known SendAs refusal (expect "data" { code = 554 }) passes every run,
+// golden included, although every refusal carries other store
+// diagnostics, and the queued control case likewise.
+func TestExpectedSendAsRefusalPassesRunAfterRun(t *testing.T) {
+	for _, tc := range []struct{ scenario, expect string }{
+		{"submission-sendas-denied", "  expect \"data\" {\n    code = 554\n    enhanced = \"5.2.0\"\n    text = \"SendAsDenied\"\n  }\n"},
+		{"submission-sendas-denied-252", "  expect \"data\" {\n    code = 554\n  }\n"},
+		{"submission-ok", "  expect \"data\" {\n    code = 250\n    enhanced = \"2.6.0\"\n  }\n"},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			addr, ca := startScenario(t, tc.scenario)
+			envelope := "  envelope {\n    from = \"reception@contoso.com\"\n    to = [\"frontdesk@contoso.com\"]\n    send_message = true\n  }\n"
+			spec := writeSpec(t, dir, tc.scenario, "submission", addr, ca, "starttls", loginAuth+envelope+tc.expect)
+			getenv := testGetenv(map[string]string{"SCANNER_PASSWORD": "correct horse battery"})
+			g := filepath.Join(dir, "golden")
+			if code, out, errs := runCLI(t, getenv, "run", "--golden", g, "--update", spec); code != 0 {
+				t.Fatalf("recording run: exit %d\n%s\n%s", code, out, errs)
+			}
+			for i := range 5 {
+				code, out, _ := runCLI(t, getenv, "run", "--golden", g, "--format", "json", spec)
+				var rep report.JSONReport
+				if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Sites) != 1 {
+					t.Fatalf("run %d: exit %d, report: %v\n%s", i+2, code, err, out)
+				}
+				if s := rep.Sites[0]; code != 0 || s.Status != "pass" {
+					t.Fatalf("run %d: exit %d, status %s\n%s", i+2, code, s.Status, s.Drift)
+				}
 			}
 		})
 	}

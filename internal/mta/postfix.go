@@ -44,6 +44,11 @@ type PostfixConfig struct {
 	// as a certificate connector does. Others get Postfix's own
 	// "554 5.7.1 <x>: Relay access denied".
 	RelayCerts map[string]string
+	// Policy is a policy server (Postfix's SMTPD_POLICY_README protocol,
+	// "inet:127.0.0.1:port") asked at RCPT TO and at the end of DATA
+	// (check_policy_service): the test's server answers with actions whose
+	// texts it makes up per request. "": none.
+	Policy string
 }
 
 // Postfix is a running private instance.
@@ -153,7 +158,12 @@ func mainCF(cfg PostfixConfig, conf, queue, data string) string {
 	}
 	set("smtpd_relay_restrictions", "permit_sasl_authenticated, "+ccert+"check_recipient_access texthash:"+
 		filepath.Join(conf, "relay")+", reject_unauth_destination")
-	set("smtpd_recipient_restrictions", "check_recipient_access texthash:"+filepath.Join(conf, "recipients")+", permit")
+	policy := ""
+	if cfg.Policy != "" {
+		policy = "check_policy_service " + cfg.Policy + ", "
+		set("smtpd_end_of_data_restrictions", "check_policy_service "+cfg.Policy)
+	}
+	set("smtpd_recipient_restrictions", "check_recipient_access texthash:"+filepath.Join(conf, "recipients")+", "+policy+"permit")
 	if cfg.Certs != nil {
 		set("smtpd_tls_security_level", "may")
 		set("smtpd_tls_chain_files", cfg.Certs.KeyFile+", "+cfg.Certs.CertFile)

@@ -34,12 +34,12 @@ var htmlPage = sync.OnceValue(func() *template.Template {
 
 // htmlSite is one site as the template sees it.
 type htmlSite struct {
-	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Error string
-	Warnings                                                                        []string
-	Waterfall                                                                       waterfall
-	Transcript                                                                      string
-	DriftStages                                                                     string
-	Diff                                                                            []diffLine
+	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Accept, Error string
+	Warnings                                                                                []string
+	Waterfall                                                                               waterfall
+	Transcript                                                                              string
+	DriftStages                                                                             string
+	Diff                                                                                    []diffLine
 }
 
 type diffLine struct{ Class, Text string }
@@ -92,7 +92,7 @@ func newHTMLSite(r *runner.Result) htmlSite {
 	s := htmlSite{
 		Name: r.Site.Name, Method: string(r.Site.Method), Status: string(r.Status),
 		Verdict: r.Verdict.Line(), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
-		GoldenPath: r.GoldenPath, Pending: r.Pending, Warnings: r.Warnings,
+		GoldenPath: r.GoldenPath, Pending: r.Pending, Accept: AcceptCommand(r), Warnings: r.Warnings,
 		Waterfall: newWaterfall(r), Transcript: string(r.Golden),
 	}
 	if r.Status == runner.StatusFail {

@@ -26,6 +26,9 @@ type JSONSite struct {
 	Verdict checks.Verdict `json:"verdict"`
 	Stages  []JSONStage    `json:"stages"`
 	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+	// Accept is the command that accepts this run's pending golden
+	// (AcceptCommand); absent when the run left none.
+	Accept string `json:"accept,omitempty"`
 	// Warnings are what a reader must see even when the site passed
 	// (e.g. TLS verification turned off); absent when there are none.
 	Warnings []string `json:"warnings,omitempty"`
@@ -58,6 +61,7 @@ func NewJSON(results []*runner.Result) JSONReport {
 			Verdict:  r.Verdict,
 			Stages:   []JSONStage{},
 			Warnings: r.Warnings,
+			Accept:   AcceptCommand(r), // accept.go
 		}
 		js.Reachability = NewJSONReach(r.Transcript)
 		js.Trace = NewJSONTrace(r.Transcript) // trace.go

@@ -2,6 +2,7 @@ package specs
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -43,32 +44,93 @@ func (l *Loader) readsFor(name string) Reads {
 	return l.reads
 }
 
-// needs reports what the site read from the environment but was not set,
-// once per env() call, as its Reads says: an error (Require), a warning
-// (Need) or nothing (Quiet). Files are reported where they are read
-// (missingFile).
-func (d *decoder) needs(site string) {
+// needs reports what the site reads from the environment but is not set,
+// as its Reads says: an error at each env() call (Require), one warning
+// at the site listing them all (Need: validate, where a repository of
+// many sites would otherwise print a page per site), or nothing (Quiet).
+// Files are reported where they are read (missingFile).
+func (d *decoder) needs(site string, decl hcl.Range) {
+	var unset []EnvVar
 	for _, v := range d.env {
-		if v.Set || d.reported[v.Range] || d.mode == Quiet {
-			continue
-		}
-		d.reported[v.Range] = true
-		switch d.mode {
-		case Require:
-			summary, detail := envUnsetMessage(v, site)
-			d.errorAt(v.Range, summary, "%s", detail)
-		case Need:
-			kind := "a setting"
-			if v.Secret {
-				kind = "a secret"
-			}
-			d.warningAt(v.Range, "Environment variable "+v.Name+" is not set here",
-				"Site %q reads %s (%s, %s) when it runs. It is not set in this environment, which validate does "+
-					"not need; the site's job does: set it there, as a secret or pipeline variable. "+
-					"`smtpspec validate --strict` makes this an error; `smtpspec validate --list-env` lists what "+
-					"every site reads.", site, v.Name, v.Where(), kind)
+		if !v.Set {
+			unset = append(unset, v)
 		}
 	}
+	switch {
+	case len(unset) == 0:
+	case d.mode == Require:
+		for _, v := range unset {
+			if d.reported[v.Range] {
+				continue // the file defaults', read by an earlier site
+			}
+			d.reported[v.Range] = true
+			summary, detail := envUnsetMessage(v, site)
+			d.errorAt(v.Range, summary, "%s", detail)
+		}
+	case d.mode == Need:
+		d.warningAt(decl, "Environment variables not set here",
+			"Site %q reads %s that %s not set in this environment. validate does not need %s; the site's job "+
+				"does: set %s there, as secrets or pipeline variables.\n%s"+
+				"`smtpspec validate --strict` makes this an error; `smtpspec validate --list-env` lists what every "+
+				"site reads.", site, plural(unset), isAre(unset), themIt(unset), themIt(unset), unsetTable(unset))
+	}
+}
+
+// unsetTable lists each variable once with every place it is read:
+//
+//	HQ_USER      auth.username (line 17), envelope.from (line 21)
+//	HQ_PASSWORD  auth.password (line 18), a secret
+func unsetTable(unset []EnvVar) string {
+	var order []string
+	uses := map[string][]string{}
+	secret := map[string]bool{}
+	width := 0
+	for _, v := range unset {
+		if _, seen := uses[v.Name]; !seen {
+			order = append(order, v.Name)
+			width = max(width, len(v.Name))
+		}
+		uses[v.Name] = append(uses[v.Name], fmt.Sprintf("%s (line %d)", v.Where(), v.Range.Start.Line))
+		secret[v.Name] = secret[v.Name] || v.Secret
+	}
+	var b strings.Builder
+	for _, name := range order {
+		fmt.Fprintf(&b, "  %-*s  %s", width, name, strings.Join(uses[name], ", "))
+		if secret[name] {
+			b.WriteString(", a secret")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func plural(unset []EnvVar) string {
+	if distinct(unset) == 1 {
+		return "an environment variable"
+	}
+	return fmt.Sprintf("%d environment variables", distinct(unset))
+}
+
+func isAre(unset []EnvVar) string {
+	if distinct(unset) == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func themIt(unset []EnvVar) string {
+	if distinct(unset) == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+func distinct(vars []EnvVar) int {
+	seen := map[string]bool{}
+	for _, v := range vars {
+		seen[v.Name] = true
+	}
+	return len(seen)
 }
 
 func envUnsetMessage(v EnvVar, site string) (summary, detail string) {

@@ -72,7 +72,7 @@ func (d *decoder) site(b *hcl.Block) *Site {
 	d.methodFit(sd, c)                             // method_fit.go
 	d.control(sd, d.oneBlock(c.Blocks, "control")) // control.go
 	sd.site.Env = d.env
-	d.needs(sd.site.Name) // reads.go
+	d.needs(sd.site.Name, b.DefRange) // reads.go
 	return sd.site
 }
 

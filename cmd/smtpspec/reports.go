@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -37,7 +40,7 @@ func parseReports(vals []string) ([]reportTarget, error) {
 }
 
 // writeFormat writes the reports that CI systems read (human and json are
-// written by writeReport itself). now stamps the report.
+// written by renderReport itself). now stamps the report.
 func writeFormat(w io.Writer, format string, results []*runner.Result, now time.Time) error {
 	switch format {
 	case "junit":
@@ -51,16 +54,73 @@ func writeFormat(w io.Writer, format string, results []*runner.Result, now time.
 	return fmt.Errorf("unknown report format %q", format)
 }
 
-// writeExtraReports writes each --report target; all are attempted, the
-// first error is returned.
-func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result) error {
-	var first error
+// writeReports writes the run's report (--format, to --out or stdout) and
+// every --report target. All are attempted; each failure is printed, and
+// false means one was not written (exit 2).
+func writeReports(e env, f runFlags, targets []reportTarget, results []*runner.Result) bool {
+	ok := true
+	if err := writeReport(e, f.format, f.out, f.verbose, f.explain, results); err != nil {
+		errorf(e.stderr, "%v", err)
+		ok = false
+	}
 	for _, t := range targets {
-		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results); err != nil && first == nil {
-			first = err
+		var buf bytes.Buffer
+		err := renderReport(e, &buf, t.format, false, false, false, results)
+		if err == nil {
+			err = golden.WriteFileAtomic(t.file, buf.Bytes())
+		}
+		if err != nil {
+			errorf(e.stderr, "report %s not written (any previous one is unchanged): %v", t.file, err)
+			ok = false
 		}
 	}
-	return first
+	return ok
+}
+
+// prepareReportFiles checks, before anything is probed, that every report
+// the run will write can be: a missing folder is created, and a report
+// that could not be written (a folder in its place, a folder that does
+// not take files, two reports to one file) is an error now rather than
+// after every site was probed, AUTH attempts included.
+func prepareReportFiles(out string, targets []reportTarget) error {
+	files := make([]string, 0, len(targets)+1)
+	if out != "" {
+		files = append(files, out)
+	}
+	for _, t := range targets {
+		files = append(files, t.file)
+	}
+	seen := map[string]bool{}
+	for _, file := range files {
+		key := filepath.Clean(file)
+		if seen[key] {
+			return fmt.Errorf("two reports would be written to %s: give each its own file", file)
+		}
+		seen[key] = true
+		if err := writable(file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writable creates file's folder if needed and proves a file can be
+// created in it, as golden.WriteFileAtomic will (a temporary file and a
+// rename), leaving nothing behind.
+func writable(file string) error {
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return fmt.Errorf("report %s is a folder: give a file name, like %s", file, filepath.Join(file, "report.xml"))
+	}
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the folder of report %s: %w", file, err)
+	}
+	probe, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write report %s: %w", file, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // annotate writes GitHub Actions annotations when running in GitHub

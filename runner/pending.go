@@ -43,6 +43,6 @@ func settlePending(r *Result, opts Options, stored bool) {
 // review, that nothing else changed, and how to get it.
 func pendingWarning(dir string, err error) string {
 	return fmt.Sprintf("this run's golden was not saved for review (%v); the stored golden is unchanged. "+
-		"Make the golden folder %s writable, or free space on it, and run again to review the change",
-		err, filepath.Clean(dir))
+		"Make the folder %s writable, or free space on it, and run again to review the change",
+		err, filepath.Clean(dir)+string(filepath.Separator))
 }

@@ -42,8 +42,14 @@ func fileGoldenNames(path string) ([]string, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s does not parse (%s)", path, diags.Errs()[0])
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			at := path
+			if d.Subject != nil {
+				at = fmt.Sprintf("%s line %d", path, d.Subject.Start.Line)
+			}
+			return nil, fmt.Errorf("%s does not parse: %s", at, d.Summary)
+		}
 	}
 	var names []string
 	for _, b := range f.Body.(*hclsyntax.Body).Blocks {

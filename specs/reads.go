@@ -68,13 +68,20 @@ func (d *decoder) needs(site string, decl hcl.Range) {
 			d.errorAt(v.Range, summary, "%s", detail)
 		}
 	case d.mode == Need:
-		d.warningAt(decl, "Environment variables not set here",
+		w := words{"Environment variable", "an environment variable", "is", "it", "a secret or pipeline variable"}
+		if n := distinct(unset); n > 1 {
+			w = words{"Environment variables", fmt.Sprintf("%d environment variables", n), "are", "them", "secrets or pipeline variables"}
+		}
+		d.warningAt(decl, w.title+" not set here",
 			"Site %q reads %s that %s not set in this environment. validate does not need %s; the site's job "+
-				"does: set %s there, as secrets or pipeline variables.\n%s"+
+				"does: set %s there, as %s.\n%s"+
 				"`smtpspec validate --strict` makes this an error; `smtpspec validate --list-env` lists what every "+
-				"site reads.", site, plural(unset), isAre(unset), themIt(unset), themIt(unset), unsetTable(unset))
+				"site reads.", site, w.count, w.is, w.it, w.it, w.as, unsetTable(unset))
 	}
 }
+
+// words are the singular or plural of the Need warning.
+type words struct{ title, count, is, it, as string }
 
 // unsetTable lists each variable once with every place it is read:
 //
@@ -102,27 +109,6 @@ func unsetTable(unset []EnvVar) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-func plural(unset []EnvVar) string {
-	if distinct(unset) == 1 {
-		return "an environment variable"
-	}
-	return fmt.Sprintf("%d environment variables", distinct(unset))
-}
-
-func isAre(unset []EnvVar) string {
-	if distinct(unset) == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func themIt(unset []EnvVar) string {
-	if distinct(unset) == 1 {
-		return "it"
-	}
-	return "them"
 }
 
 func distinct(vars []EnvVar) int {

@@ -33,7 +33,7 @@ func inCI(getenv func(string) string) bool {
 func orphans(e env, store golden.Store, sites []*specs.Site, paths []string, prune bool) bool {
 	known, folders, err := knownGoldens(sites, paths)
 	if err != nil {
-		errorf(e.stderr, "cannot tell which goldens in %s have no site (%v): none listed or pruned", store.Dir, err)
+		errorf(e.stderr, "cannot tell which goldens in %s have no site, so none are listed or pruned: %v", store.Dir, err)
 		return false
 	}
 	gone, err := store.Orphans(known)
@@ -48,12 +48,13 @@ func orphans(e env, store golden.Store, sites []*specs.Site, paths []string, pru
 			errorf(e.stderr, "golden %s has no site in %s (remove with --prune)", orphanFiles(store, n), where)
 			continue
 		}
+		files := orphanFiles(store, n)
 		if err := store.Remove(n); err != nil {
 			errorf(e.stderr, "%v", err)
 			ok = false
 			continue
 		}
-		errorf(e.stderr, "pruned golden %s (no site %q in %s)", orphanFiles(store, n), n, where)
+		errorf(e.stderr, "pruned golden %s (no site %q in %s)", files, n, where)
 	}
 	return ok
 }

@@ -71,6 +71,7 @@ func listEnv(e env, sites []*specs.Site, f validateFlags) int {
 		return exitUsage
 	}
 	if unset := unsetVars(sites); f.strict && len(unset) > 0 {
+		slices.Sort(unset)
 		errorf(e.stderr, "--strict: not set in this environment: %s", strings.Join(unset, ", "))
 		return exitUsage
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,4 +276,44 @@ func TestReportPathsCheckedFirst(t *testing.T) {
 	if strings.Join(names, " ") != "junit.xml r.json report.html" {
 		t.Errorf("report folder holds %q, want the three reports and nothing else", names)
 	}
+}
+
+// TestControlGoldenGoesWithItsSite: a new site with a control gets two
+// pending goldens and one accept command, which takes both; its job reads
+// the control mailbox's password too, and validate --list-env says so.
+func TestControlGoldenGoesWithItsSite(t *testing.T) {
+	dir := t.TempDir()
+	addr, ca := startScenario(t, "directsend-ok")
+	caddr, cca := startScenario(t, "submission-ok")
+	host, port, _ := net.SplitHostPort(caddr)
+	spec := writeSpec(t, dir, "branch", "direct_send", addr, ca, "starttls", fmt.Sprintf(`  control {
+    endpoint {
+      host        = %q
+      port        = %s
+      server_name = "localhost"
+      ca_file     = %q
+    }
+    auth {
+      username = "control@contoso.com"
+      password = env("BRANCH_CONTROL_PASSWORD")
+    }
+  }
+`, host, port, cca))
+	gdir := filepath.Join(dir, "golden")
+	job := testGetenv(map[string]string{"BRANCH_CONTROL_PASSWORD": "control-pw", "SMTPSPEC_CACHE_DIR": t.TempDir()})
+	code, out, errs := runCLI(t, job, "run", "--golden", gdir, spec)
+	if code != exitFail || strings.Count(out, "smtpspec review") != 1 {
+		t.Fatalf("first run: exit %d, want 1 with one accept command\n%s%s", code, out, errs)
+	}
+	mustContain(t, "report", out, "pending:  this run's golden is in "+filepath.Join(gdir, "branch.golden.new"),
+		"pending:  this run's golden is in "+filepath.Join(gdir, "branch.control.golden.new"))
+	if code, out, _ = runCLI(t, job, "review", "--golden", gdir, "--site", "branch", "--accept"); code != exitOK ||
+		!strings.Contains(out, "2 accepted") {
+		t.Fatalf("review: exit %d\n%s", code, out)
+	}
+	if code, out, errs = runCLI(t, job, "run", "--golden", gdir, spec); code != exitOK {
+		t.Errorf("after accepting: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = runCLI(t, testGetenv(nil), "validate", "--list-env", spec)
+	mustContain(t, "list-env", out, "BRANCH_CONTROL_PASSWORD", "control.auth.password")
 }

@@ -100,6 +100,9 @@ func envCalls(expr hcl.Expression) []envCall {
 // in evaluation order) into EnvVars of the site, each with the range of
 // its env() call (the attribute's expression when the name is computed).
 func (d *decoder) recordReads(attr *hcl.Attribute, reads []envRead) {
+	if len(reads) == 0 {
+		return // the common case: no env() in the attribute, nothing to walk
+	}
 	calls := envCalls(attr.Expr)
 	used := make([]bool, len(calls))
 	for _, rd := range reads {

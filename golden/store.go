@@ -61,6 +61,9 @@ func WriteFileAtomic(path string, data []byte) error {
 // The temporary file is created 0600 (os.CreateTemp) and gets perm only
 // after its data is written, so a private file (0600: a key) is never
 // readable by others, not even for a moment.
+//
+// Errors name path and the cause ("write golden/x.golden: no space left
+// on device"), not the temporary file, whose random name says nothing.
 func WriteFileAtomicMode(path string, data []byte, perm os.FileMode) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -68,7 +71,7 @@ func WriteFileAtomicMode(path string, data []byte, perm os.FileMode) (err error)
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -78,22 +81,36 @@ func WriteFileAtomicMode(path string, data []byte, perm os.FileMode) (err error)
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeError(path, err)
 	}
 	syncDir(dir)
 	return nil
+}
+
+// writeError is "write PATH: CAUSE", without the *PathError's own copy of
+// the temporary file's name; errors.Is still sees the cause (ENOSPC).
+func writeError(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("write %s: %w", path, err)
 }
 
 // syncDir makes the rename durable: without it a crash right after the

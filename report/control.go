@@ -14,6 +14,7 @@ func jsonControl(r *runner.Result) *JSONSite {
 		return nil
 	}
 	c := NewJSON([]*runner.Result{r.Control}).Sites[0]
+	c.Accept = "" // the site's own accept takes the control's pending golden too
 	return &c
 }
 

@@ -34,13 +34,13 @@ var htmlPage = sync.OnceValue(func() *template.Template {
 
 // htmlSite is one site as the template sees it.
 type htmlSite struct {
-	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Error string
-	EgressIP                                                                        string
-	Notices                                                                         []checks.Finding // warnings and findings (findings.go)
-	Waterfall                                                                       waterfall
-	Transcript                                                                      string
-	DriftStages                                                                     string
-	Diff                                                                            []diffLine
+	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Accept, Error string
+	EgressIP                                                                                string
+	Notices                                                                                 []checks.Finding // warnings and findings (findings.go)
+	Waterfall                                                                               waterfall
+	Transcript                                                                              string
+	DriftStages                                                                             string
+	Diff                                                                                    []diffLine
 }
 
 // diffLine is one line of the diff, in parts so the template can mark
@@ -110,7 +110,7 @@ func newHTMLSite(r *runner.Result) htmlSite {
 	s := htmlSite{
 		Name: r.Site.Name, Method: string(r.Site.Method), Status: string(r.Status),
 		Verdict: r.Verdict.Line(), Evidence: r.Verdict.Evidence, Spec: fmt.Sprintf("%s:%d", file, line),
-		GoldenPath: r.GoldenPath, Pending: r.Pending, Notices: notices(r), EgressIP: runner.EgressIP(r.Transcript),
+		GoldenPath: r.GoldenPath, Pending: r.Pending, Accept: AcceptCommand(r), Notices: notices(r), EgressIP: runner.EgressIP(r.Transcript),
 		Waterfall: newWaterfall(r), Transcript: string(r.Golden),
 	}
 	if r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted {

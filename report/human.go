@@ -14,9 +14,8 @@ import (
 // verdict, evidence) and, for sites that did not pass, the stages, what
 // failed, the next action and the golden drift.
 type Human struct {
-	Color      bool   // ANSI colour (only when writing to a terminal)
-	GoldenFlag string // the --golden value to repeat in suggested commands ("" = default)
-	Verbose    bool   // print every site's transcript
+	Color   bool // ANSI colour (only when writing to a terminal)
+	Verbose bool // print every site's transcript
 
 	// fixShownFor remembers, during one Write, which finding's fix was
 	// printed and for which site, so repeats say "same as for X".
@@ -100,19 +99,21 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 	}
 	switch r.Status {
 	case runner.StatusNew:
-		fmt.Fprintf(w, "%s%s no golden at %s; review the transcript, then create it with:\n%s  smtpspec run%s --update --site %s\n",
-			indent, h.paint(dim, "golden:  "), r.GoldenPath, indent, h.goldenArg(), r.Site.Name)
+		fmt.Fprintf(w, "%s%s no golden at %s yet: review this run's transcript (-v) before accepting it\n",
+			indent, h.paint(dim, "golden:  "), r.GoldenPath)
 	case runner.StatusError:
 		fmt.Fprintf(w, "%s%s %v\n", indent, h.paint(dim, "error:   "), r.Err)
 	case runner.StatusInterrupted:
 		fmt.Fprintf(w, "%s%s none written or compared for this site\n", indent, h.paint(dim, "golden:  "))
 	}
-	if r.Pending != "" {
-		fmt.Fprintf(w, "%s%s this run's golden is in %s; accept or reject it with: smtpspec review%s\n",
-			indent, h.paint(dim, "pending: "), r.Pending, h.goldenArg())
+	for _, p := range pendingFiles(r) {
+		fmt.Fprintf(w, "%s%s this run's golden is in %s\n", indent, h.paint(dim, "pending: "), p)
 	}
 	if r.Drift != nil {
 		h.drift(w, r, indent)
+	}
+	if cmd := AcceptCommand(r); cmd != "" {
+		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "accept:  "), cmd)
 	}
 }
 
@@ -139,14 +140,6 @@ func (h Human) drift(w io.Writer, r *runner.Result, indent string) {
 		}
 		fmt.Fprintf(w, "%s  %s\n", indent, text)
 	}
-	fmt.Fprintf(w, "%s  accept with: smtpspec run%s --update --site %s\n", indent, h.goldenArg(), r.Site.Name)
-}
-
-func (h Human) goldenArg() string {
-	if h.GoldenFlag == "" {
-		return ""
-	}
-	return " --golden " + h.GoldenFlag
 }
 
 // stages renders "resolve ok, connect ok, banner FAIL, ehlo -" compactly.

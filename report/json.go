@@ -46,6 +46,9 @@ type JSONSite struct {
 	// EgressIP is the site's address as the server saw it (its EHLO reply's
 	// "Hello [ip]"), "" when the server did not say.
 	EgressIP string `json:"egress_ip"`
+	// Accept is the command that accepts this run's pending golden
+	// (AcceptCommand); absent when the run left none.
+	Accept string `json:"accept,omitempty"`
 	// Warnings are what a reader must see even when the site passed
 	// (e.g. TLS verification turned off); absent when there are none.
 	Warnings []string `json:"warnings,omitempty"`
@@ -89,6 +92,7 @@ func (j JSON) build(results []*runner.Result) JSONReport {
 			Stages:   []JSONStage{},
 			EgressIP: runner.EgressIP(r.Transcript),
 			Warnings: r.Warnings,
+			Accept:   AcceptCommand(r), // accept.go
 		}
 		js.Reachability = NewJSONReach(r.Transcript)
 		js.Trace = NewJSONTrace(r.Transcript) // trace.go

@@ -225,8 +225,8 @@ func stageFailure(r *runner.Result, row stageRow) string {
 func goldenCase(r *runner.Result, file string, s *junitSuite) junitCase {
 	c := junitCase{Name: "golden", Classname: r.Site.Name, Time: "0.000", File: file}
 	review := ""
-	if r.Pending != "" {
-		review = fmt.Sprintf("\npending golden written to %s; review with: smtpspec review", r.Pending)
+	if cmd := AcceptCommand(r); cmd != "" {
+		review = fmt.Sprintf("\npending golden: %s\naccept with: %s", r.Pending, cmd)
 	}
 	switch {
 	case r.Status == runner.StatusInterrupted:
@@ -250,7 +250,7 @@ func goldenCase(r *runner.Result, file string, s *junitSuite) junitCase {
 		s.Failures++
 	case r.Status == runner.StatusNew:
 		c.Failure = &junitProblem{Message: "no golden at " + r.GoldenPath, Type: "new",
-			Body: "create it after review with: smtpspec run --update --site " + r.Site.Name + review}
+			Body: "no golden yet: review this run's transcript (system-out) before accepting it" + review}
 		s.Failures++
 	}
 	return c

@@ -85,11 +85,13 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	case r.Status == runner.StatusError:
 		fmt.Fprintf(b, "- **Error:** %s\n", code(fmt.Sprint(r.Err)))
 	case r.Status == runner.StatusNew:
-		fmt.Fprintf(b, "- **Golden:** none at %s; create it after review with `smtpspec run --update --site %s`\n",
-			code(r.GoldenPath), r.Site.Name)
+		fmt.Fprintf(b, "- **Golden:** none at %s yet; review the transcript below before accepting it\n", code(r.GoldenPath))
 	}
-	if r.Pending != "" {
-		fmt.Fprintf(b, "- **Pending golden:** %s (accept or reject with `smtpspec review`)\n", code(r.Pending))
+	for _, p := range pendingFiles(r) {
+		fmt.Fprintf(b, "- **Pending golden:** %s\n", code(p))
+	}
+	if cmd := AcceptCommand(r); cmd != "" {
+		fmt.Fprintf(b, "- **Accept:** %s\n", code(cmd))
 	}
 	if r.Drift != nil {
 		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", strings.Join(r.Drift.Stages, ", "))

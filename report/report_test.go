@@ -191,7 +191,7 @@ func TestHumanReport(t *testing.T) {
 	goldie.New(t).Assert(t, "human-ci", buf.Bytes())
 
 	buf.Reset()
-	(Human{Color: true, Verbose: true, GoldenFlag: "site-goldens"}).Write(&buf, sampleResults()[:2])
+	(Human{Color: true, Verbose: true}).Write(&buf, sampleResults()[:2])
 	out := buf.String()
 	for _, want := range []string{"\x1b[32mPASS", "# smtpspec transcript", "AUTH LOGIN"} {
 		if !strings.Contains(out, want) {

@@ -92,8 +92,8 @@ func Problem(r *runner.Result) string {
 	if r.Verdict.Next != "" && (r.Status == runner.StatusFail || r.Status == runner.StatusInterrupted) {
 		fmt.Fprintf(&b, "\nnext: %s", r.Verdict.Next)
 	}
-	if r.Pending != "" {
-		fmt.Fprintf(&b, "\npending golden: %s (review with: smtpspec review)", r.Pending)
+	if cmd := AcceptCommand(r); cmd != "" {
+		fmt.Fprintf(&b, "\npending golden: %s\naccept with: %s", strings.Join(pendingFiles(r), ", "), cmd)
 	}
 	return b.String()
 }

@@ -19,6 +19,9 @@ func withControl(ctx context.Context, r *Result, s *specs.Site, opts Options) {
 	}
 	c := RunSite(ctx, s.Control, opts)
 	r.Control = c
+	for _, w := range c.Warnings { // the reports show the site's warnings
+		r.Warnings = append(r.Warnings, "control: "+w)
+	}
 	if c.Status == StatusInterrupted {
 		return // the site's own result stands; the control proves nothing
 	}

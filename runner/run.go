@@ -26,7 +26,7 @@ const (
 	StatusFail  Status = "fail"  // a stage failed or an expectation was not met
 	StatusDrift Status = "drift" // expectations met, transcript differs from the golden
 	StatusNew   Status = "new"   // expectations met, no golden stored yet
-	StatusError Status = "error" // the run itself could not complete (golden I/O)
+	StatusError Status = "error" // the run itself could not complete (golden unreadable, not probed)
 	// StatusInterrupted: the run was cancelled (SIGINT, SIGTERM) before
 	// the site's probe ended, or before it started; nothing was judged
 	// and no golden was written (interrupt.go).
@@ -69,7 +69,7 @@ type Result struct {
 	Drift      *golden.Drift // nil unless the stored golden differs
 	Updated    bool          // the golden was written by this run
 	Pending    string        // the .golden.new this run wrote, "" when none (pending.go)
-	Err        error         // golden I/O failure, or not probed (ThrottledError) (Status error); *InterruptedError (Status interrupted)
+	Err        error         // golden unreadable, or not probed (ThrottledError) (Status error); *InterruptedError (Status interrupted)
 	Warnings   []string      // what every report must show, even for a pass (warnings.go)
 	Control    *Result       // the control probe (checklist step 8), nil without one (control.go)
 }
@@ -187,15 +187,17 @@ func judge(r *Result, opts Options) (status Status, stored bool) {
 	}
 	name := r.Site.Name
 	if opts.Update {
-		if err := opts.Golden.Write(name, r.Golden); err != nil {
-			r.Err = err
-			return StatusError, false
+		err := opts.Golden.Write(name, r.Golden)
+		if err == nil {
+			r.Updated = true
+			if failed {
+				return StatusFail, false
+			}
+			return StatusPass, false
 		}
-		r.Updated = true
-		if failed {
-			return StatusFail, false
-		}
-		return StatusPass, false
+		// Read-only or full: what the run measured still stands, judged
+		// against the stored golden as without --update (pending.go).
+		r.Warnings = append(r.Warnings, err.Error()+"; this run was compared with the stored golden instead")
 	}
 	want, err := opts.Golden.Read(name)
 	switch {

@@ -75,7 +75,7 @@ func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes
 	if !ok {
 		return
 	}
-	sec, ok := d.readSecret(name, call)
+	sec, ok := d.readSecret(attr, name, call)
 	if !ok {
 		return
 	}

@@ -40,8 +40,12 @@ func (d *decoder) clientCert(c *Client, b *hcl.Block, attrs hcl.Attributes) {
 	if !ok {
 		return
 	}
-	key, ok := d.readSecret(name, call)
+	key, ok := d.readSecret(keyAttr, name, call)
 	if !ok || !certOK {
+		return
+	}
+	if !key.IsSet() { // a reference (reads.go): the fit is checked when the site is required
+		c.Certificate, c.Key = certPEM, key
 		return
 	}
 	if _, err := tls.X509KeyPair(certPEM, []byte(key.Reveal())); err != nil {

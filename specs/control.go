@@ -34,8 +34,9 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 			Client:   Client{Helo: parent.Client.Helo}, // the probe's TLS range, not the device's: the control tests the path
 			Timeouts: parent.Timeouts,
 		},
-		methodOK: true,
-		planOK:   true,
+		methodOK:       true,
+		planOK:         true,
+		unknownsBefore: d.unknowns,
 	}
 	c := d.content(b.Body, "control", controlSchema)
 	s := csd.site
@@ -66,8 +67,17 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 			"envelope.send_message is ignored in a control block: the control stops after RCPT TO.")
 		s.Envelope.SendMessage = false
 	}
-	for _, m := range checks.Misfits(s.Setup()) {
+	for _, m := range misfitsIfKnown(d, csd) {
 		d.warningAt(b.DefRange, "Control setup disagrees with submission", "%s.\nNext: %s.", upperFirst(m.Finding), m.Next)
 	}
 	parent.Control = s
+}
+
+// misfitsIfKnown is checks.Misfits of a site whose every value is known:
+// a default standing in for an unset variable would be judged otherwise.
+func misfitsIfKnown(d *decoder, sd *siteDecode) []checks.Misfit {
+	if !sd.complete(d) {
+		return nil
+	}
+	return checks.Misfits(sd.site.Setup())
 }

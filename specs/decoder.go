@@ -12,32 +12,41 @@ import (
 type decoder struct {
 	ctx      *hcl.EvalContext
 	getenv   func(string) string
-	dir      string               // the spec file's directory, for ca_file
-	names    map[string]hcl.Range // shared with the Loader: names across files
+	readFile func(string) ([]byte, error) // what file() reads (Loader.SetReadFile)
+	readsFor func(site string) Reads      // the Loader's selection (reads.go)
+	dir      string                       // the spec file's directory, for ca_file
+	names    map[string]hcl.Range         // shared with the Loader: names across files
+	body     *hclsyntax.Body              // the file's, for blockPath
 	diags    hcl.Diagnostics
 	masks    []hcl.Range  // literal secrets to hide from snippets
 	secrets  []string     // values read for password/token, and every env() value
 	defaults fileDefaults // the file's defaults block (golden.go, defaults.go)
+
+	// What the site being decoded reads from its machine (env.go, reads.go).
+	mode       Reads              // how this site is loaded
+	env        []EnvVar           // every variable it reads, in order
+	fileEnv    []EnvVar           // the defaults block's, which every site of the file reads
+	reported   map[hcl.Range]bool // env() calls already reported unset
+	reads      []envRead          // env() calls of the evaluation in progress
+	unreadable []error            // file() failures of the evaluation in progress
+	unknowns   int                // values left unknown: an unset variable or unreadable file
 }
 
-func newDecoder(getenv func(string) string, dir string, names map[string]hcl.Range) *decoder {
-	d := &decoder{getenv: getenv, dir: dir, names: names}
-	// Every value env() returns is redacted from diagnostics, not only
-	// password and token: a variable meant as a secret may be named by
-	// mistake in another attribute (from = env("SCANNER_PASSWORD")) whose
-	// message would quote it. Found by FuzzLoadSource.
-	d.ctx = evalContext(func(name string) string {
-		v := getenv(name)
-		if v != "" {
-			d.secrets = append(d.secrets, v)
-		}
-		return v
-	}, dir)
+func newDecoder(l *Loader, dir string) *decoder {
+	d := &decoder{
+		getenv: l.getenv, readFile: l.readFile, readsFor: l.readsFor, dir: dir, names: l.names,
+		reported: map[hcl.Range]bool{},
+	}
+	if d.readFile == nil {
+		d.readFile = readLimited
+	}
+	d.ctx = evalContext(d.envFunc(), d.fileFunc())
 	return d
 }
 
 // file decodes every site block of f and returns the sites without errors.
 func (d *decoder) file(f *hcl.File) []*Site {
+	d.body, _ = f.Body.(*hclsyntax.Body)
 	before := len(d.diags)
 	content := d.content(f.Body, "", fileSchema)
 	if len(content.Blocks) == 0 && len(d.diags) == before {
@@ -45,7 +54,9 @@ func (d *decoder) file(f *hcl.File) []*Site {
 			"This file declares no site block, so it checks nothing. A site looks like:\n"+
 				"  site \"NAME\" { method = \"submission\" ... }")
 	}
+	d.mode = d.fileMode(content.Blocks)
 	d.defaultsBlock(content.Blocks)
+	d.fileEnv, d.env = d.env, nil
 	var sites []*Site
 	for _, b := range content.Blocks {
 		if b.Type != "site" {
@@ -58,6 +69,19 @@ func (d *decoder) file(f *hcl.File) []*Site {
 		}
 	}
 	return sites
+}
+
+// fileMode is how the file's defaults block is read: as its most
+// demanding site (Require before Need before Quiet), since every site of
+// the file reads it.
+func (d *decoder) fileMode(blocks hcl.Blocks) Reads {
+	mode := Quiet
+	for _, b := range blocks {
+		if b.Type == "site" && len(b.Labels) == 1 {
+			mode = min(mode, d.readsFor(b.Labels[0]))
+		}
+	}
+	return mode
 }
 
 // content decodes a block's body against schema, keeping hclsyntax's own

@@ -3,6 +3,7 @@ package specs
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"path/filepath"
@@ -117,13 +118,17 @@ func (d *decoder) caFile(attr *hcl.Attribute) string {
 		full = filepath.Join(d.dir, p)
 	}
 	pem, err := readLimited(full) // bounded: ca_file = "/dev/zero" must not hang validate
+	// A CA file may be where the site runs and not here: only a site the
+	// command uses must have it (reads.go).
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		d.errorAt(attr.Expr.Range(), "CA file not found",
-			"%s does not exist. A relative ca_file is found from the directory of the spec file.", full)
+		d.unknowns++
+		d.missingFile(attr.Expr.Range(), "CA file not found",
+			full+" does not exist. A relative ca_file is found from the directory of the spec file.")
 		return ""
 	case err != nil:
-		d.errorAt(attr.Expr.Range(), "Cannot read CA file", "Reading ca_file: %v.", err)
+		d.unknowns++
+		d.missingFile(attr.Expr.Range(), "Cannot read CA file", fmt.Sprintf("Reading ca_file: %v.", err))
 		return ""
 	case !x509.NewCertPool().AppendCertsFromPEM(pem):
 		d.errorAt(attr.Expr.Range(), "No certificates in CA file",

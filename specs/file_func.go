@@ -14,15 +14,16 @@ import (
 // and a mistyped path to a disk image must not exhaust memory.
 const maxFileSize = 1 << 20
 
-// fileFunc reads a file, relative to dir (the spec's directory) unless the
+// fileFunc reads a file, relative to the spec's directory unless the
 // path is absolute, as a string. It is for public material such as a
 // client certificate; secrets are named with env(), never read from files
 // the spec names (a spec's paths are committed to git, so are its files
-// often). Its errors name the path, never the content.
-func fileFunc(dir string, read func(string) ([]byte, error)) function.Function {
-	if read == nil {
-		read = readLimited
-	}
+// often). A file that cannot be read gives an unknown value, not an
+// error: the file may be where the site runs and not here, and only the
+// sites a command uses must have it (reads.go); the decoder reports it
+// after the evaluation (values.go). Its errors name the path, never the
+// content.
+func (d *decoder) fileFunc() function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the content of a file, relative to the spec's directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
@@ -30,11 +31,12 @@ func fileFunc(dir string, read func(string) ([]byte, error)) function.Function {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
 			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
+				p = filepath.Join(d.dir, p)
 			}
-			b, err := read(p)
+			b, err := d.readFile(p)
 			if err != nil {
-				return cty.UnknownVal(cty.String), err
+				d.unreadable = append(d.unreadable, err)
+				return cty.UnknownVal(cty.String), nil
 			}
 			return cty.StringVal(string(b)), nil
 		},
@@ -70,10 +72,3 @@ func unwrapPath(err error) error {
 // the demo reads the embedded examples' certificates this way. Paths are
 // joined with the spec's directory as usual.
 func (l *Loader) SetReadFile(read func(string) ([]byte, error)) { l.readFile = read }
-
-// useReadFile installs the Loader's reader in this file's eval context.
-func (d *decoder) useReadFile(read func(string) ([]byte, error)) {
-	if read != nil {
-		d.ctx.Functions["file"] = fileFunc(d.dir, read)
-	}
-}

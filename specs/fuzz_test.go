@@ -15,7 +15,8 @@ import (
 // FuzzLoadSource feeds arbitrary bytes to the spec loader: it must not
 // panic or hang, every site it returns without errors must be complete,
 // and no diagnostic may show a secret's value that the source itself
-// does not hold (the environment gives every env() the same secret).
+// does not hold (the environment gives every env() the same secret), and
+// loaded with Need (validate) no site holds a secret value.
 // Seeds: every spec in testdata/valid, testdata/invalid and examples.
 func FuzzLoadSource(f *testing.F) {
 	var seeds []string
@@ -47,6 +48,15 @@ func FuzzLoadSource(f *testing.F) {
 		WriteDiagnostics(&out, l.Files(), diags, 100, false)
 		if !bytes.Contains(src, []byte(testPassword)) && strings.Contains(out.String(), testPassword) {
 			t.Fatalf("diagnostics show the secret:\n%s", out.String())
+		}
+		// validate's mode reads no secret, whatever the source says.
+		need := NewLoader(getenv)
+		need.SetReads(Need)
+		needSites, _ := need.LoadSource("testdata/valid/fuzz.hcl", src)
+		for _, s := range needSites {
+			if len(s.Secrets()) > 0 {
+				t.Fatalf("site %q loaded with Need holds a secret value", s.Name)
+			}
 		}
 		if diags.HasErrors() {
 			return

@@ -22,6 +22,10 @@ type Loader struct {
 	secrets []string             // values read for password/token and by env(), for redaction
 	// readFile reads what file() names; nil: the file system (SetReadFile).
 	readFile func(string) ([]byte, error)
+	// match selects the sites resolved as reads says; the others are
+	// loaded Quiet (reads.go). nil: every site.
+	match func(site string) bool
+	reads Reads
 }
 
 // NewLoader returns a Loader whose env() reads variables through getenv.
@@ -108,8 +112,7 @@ func (l *Loader) load(filename string, src []byte) ([]*Site, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	d := newDecoder(l.getenv, filepath.Dir(filename), l.names)
-	d.useReadFile(l.readFile) // file_func.go
+	d := newDecoder(l, filepath.Dir(filename))
 	sites := d.file(file)
 	l.secrets = append(l.secrets, d.secrets...)
 	if len(d.masks) > 0 {

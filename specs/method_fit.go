@@ -24,9 +24,10 @@ func (s *Site) Setup() checks.Setup {
 // failure (runner/config.go).
 //
 // A site with errors gets no such warning (it is not probed, and its
-// errors come first), nor does one that expects the failure.
+// errors come first), nor does one that expects the failure, nor one with
+// a value not known here (an unset variable: reads.go).
 func (d *decoder) methodFit(sd *siteDecode, c *hcl.BodyContent) {
-	if !sd.methodOK || !sd.planOK || sd.site.ExpectsFailure() || d.errorsIn(sd.block) {
+	if !sd.methodOK || !sd.planOK || !sd.complete(d) || sd.site.ExpectsFailure() || d.errorsIn(sd.block) {
 		return
 	}
 	for _, m := range checks.Misfits(sd.site.Setup()) {

@@ -139,7 +139,7 @@ func (d *decoder) clientCredentials(b *hcl.Block, attrs hcl.Attributes, block, i
 	}
 	if attr := attrs["client_secret"]; attr != nil {
 		if name, call, ok := d.secretRef(attr); ok {
-			secret, _ = d.readSecret(name, call)
+			secret, _ = d.readSecret(attr, name, call)
 		}
 	} else {
 		d.errorAt(b.DefRange, "Missing client_secret",

@@ -40,13 +40,19 @@ func (d *decoder) secretRef(attr *hcl.Attribute) (name string, call hcl.Range, o
 	return v.AsString(), expr.Range(), true
 }
 
-// readSecret reads the variable a secretRef named. Its value goes into
-// the Secret and the Loader's redaction list, nowhere else.
-func (d *decoder) readSecret(name string, call hcl.Range) (Secret, bool) {
+// readSecret reads the variable a secretRef named for attr, when the
+// site is required (reads.go): its value goes into the Secret and the
+// Loader's redaction list, nowhere else. Otherwise the Secret is only a
+// reference (IsSet false) and the value is not kept; either way the
+// read is recorded, and an unset one reported with the site's other needs.
+// ok is false when the site needs the value and it is unset.
+func (d *decoder) readSecret(attr *hcl.Attribute, name string, call hcl.Range) (Secret, bool) {
 	v := d.getenv(name)
-	if v == "" {
-		summary, detail := envUnsetMessage(name)
-		d.errorAt(call, summary, "%s", detail)
+	d.addEnv(EnvVar{Name: name, Use: attr.Name, Block: d.blockPath(call), Secret: true, Set: v != "", Range: call})
+	switch {
+	case d.mode != Require:
+		return Secret{Env: name}, true
+	case v == "":
 		return Secret{}, false
 	}
 	d.secrets = append(d.secrets, v)

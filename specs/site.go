@@ -36,6 +36,9 @@ type Site struct {
 	Control *Site
 	// DeclRange is the `site "NAME"` header, for messages and annotations.
 	DeclRange hcl.Range
+	// Env is every env() read of the site (its control's and the file
+	// defaults' included), in source order: EnvVars lists each once.
+	Env []EnvVar
 }
 
 // Endpoint is where the device connects.

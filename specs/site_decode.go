@@ -25,7 +25,14 @@ type siteDecode struct {
 	mechOK    bool
 	mechsOK   bool
 	expects   []stageRef // in source order, for the reachability check
+	// unknownsBefore is the decoder's unknowns when the site began: a
+	// value left unknown (an unset variable, an unreadable file) means
+	// the cross-checks would judge a default, so they are skipped.
+	unknownsBefore int
 }
+
+// complete says every value of the site is known.
+func (sd *siteDecode) complete(d *decoder) bool { return d.unknowns == sd.unknownsBefore }
 
 type stageRef struct {
 	stage string
@@ -40,10 +47,13 @@ var siteNameRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // added; file() drops it otherwise.
 func (d *decoder) site(b *hcl.Block) *Site {
 	sd := &siteDecode{
-		block:  b,
-		site:   &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[string]*checks.Expect{}},
-		planOK: true,
+		block:          b,
+		site:           &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[string]*checks.Expect{}},
+		planOK:         true,
+		unknownsBefore: d.unknowns,
 	}
+	d.mode = d.readsFor(sd.site.Name) // reads.go
+	d.env = slices.Clone(d.fileEnv)
 	d.siteName(b)
 	c := d.content(b.Body, b.Type, siteSchema)
 	d.method(sd, c.Attributes["method"])
@@ -61,6 +71,8 @@ func (d *decoder) site(b *hcl.Block) *Site {
 	d.reachability(sd)
 	d.methodFit(sd, c)                             // method_fit.go
 	d.control(sd, d.oneBlock(c.Blocks, "control")) // control.go
+	sd.site.Env = d.env
+	d.needs(sd.site.Name, b.DefRange) // reads.go
 	return sd.site
 }
 

@@ -13,10 +13,21 @@ import (
 
 // value evaluates attr and converts it to ty. want describes the expected
 // value in a technician's words ("a string", "a whole number").
+//
+// A value that depends on an unset variable or an unreadable file is not
+// known here: it is recorded (and reported as the site's Reads says) and
+// value returns false without a diagnostic of its own.
 func (d *decoder) value(attr *hcl.Attribute, ty cty.Type, want string) (cty.Value, bool) {
+	d.reads, d.unreadable = nil, nil
 	v, diags := attr.Expr.Value(d.ctx)
-	d.diags = append(d.diags, unquotedDiags(envDiags(diags), attr.Expr)...)
+	d.recordReads(attr, d.reads) // env.go
+	missing := d.reportUnreadable(attr) || !allSet(d.reads)
+	d.diags = append(d.diags, unquotedDiags(diags, attr.Expr)...)
 	if diags.HasErrors() {
+		return cty.NilVal, false
+	}
+	if missing && !v.IsWhollyKnown() {
+		d.unknowns++
 		return cty.NilVal, false
 	}
 	if v.IsNull() || !v.IsWhollyKnown() {
@@ -30,6 +41,25 @@ func (d *decoder) value(attr *hcl.Attribute, ty cty.Type, want string) (cty.Valu
 		return cty.NilVal, false
 	}
 	return cv, true
+}
+
+// allSet says every variable read was set.
+func allSet(reads []envRead) bool {
+	for _, r := range reads {
+		if !r.set {
+			return false
+		}
+	}
+	return true
+}
+
+// reportUnreadable reports the files file() could not read in attr's
+// evaluation (reads.go says whether as an error) and says whether any.
+func (d *decoder) reportUnreadable(attr *hcl.Attribute) bool {
+	for _, err := range d.unreadable {
+		d.missingFile(attr.Expr.Range(), "Cannot read file", upperFirst(err.Error())+".")
+	}
+	return len(d.unreadable) > 0
 }
 
 // str reads a string attribute.

@@ -89,7 +89,8 @@ func cmdInit(_ context.Context, e env, args []string) int {
 	if *method == "submission" {
 		fmt.Fprintf(e.stdout, "  export %s='...'   # the mailbox password, from your secret store\n", secretName(*site))
 	}
-	fmt.Fprintf(e.stdout, "  smtpspec validate %s\n  smtpspec run --site %s   # then review the transcript and record it with --update\n", path, *site)
+	fmt.Fprintf(e.stdout, "  smtpspec validate %s\n  smtpspec run -v --site %s   # review the transcript it prints, then record it:\n"+
+		"  smtpspec review --site %s --accept\n", path, *site, *site)
 	return exitOK
 }
 

@@ -1,14 +1,16 @@
 package main
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -38,7 +40,7 @@ func parseReports(vals []string) ([]reportTarget, error) {
 }
 
 // writeFormat writes the reports that CI systems read (human is written
-// by writeReport itself). meta describes the run.
+// by renderReport itself). meta describes the run.
 func writeFormat(w io.Writer, format string, results []*runner.Result, meta report.Run) error {
 	switch format {
 	case "json":
@@ -60,16 +62,73 @@ func runMeta(now time.Time) report.Run {
 	return report.Run{Started: now, Host: host, Build: readBuildInfo()}
 }
 
-// writeExtraReports writes each --report target; all are attempted, and
-// every failure is returned (joined).
-func writeExtraReports(e env, targets []reportTarget, goldenFlag string, results []*runner.Result, meta report.Run) error {
-	var errs []error
+// writeReports writes the run's report (--format, to --out or stdout) and
+// every --report target. All are attempted; each failure is printed, and
+// false means one was not written (exit 2).
+func writeReports(e env, f runFlags, targets []reportTarget, results []*runner.Result, meta report.Run) bool {
+	ok := true
+	if err := writeReport(e, f.format, f.out, f.verbose, f.explain, results, meta); err != nil {
+		errorf(e.stderr, "%v", err)
+		ok = false
+	}
 	for _, t := range targets {
-		if err := writeReport(e, t.format, t.file, false, false, goldenFlag, results, meta); err != nil {
-			errs = append(errs, err)
+		var buf bytes.Buffer
+		err := renderReport(e, &buf, t.format, false, false, false, results, meta)
+		if err == nil {
+			err = golden.WriteFileAtomic(t.file, buf.Bytes())
+		}
+		if err != nil {
+			errorf(e.stderr, "report %s not written (any previous one is unchanged): %v", t.file, err)
+			ok = false
 		}
 	}
-	return errors.Join(errs...)
+	return ok
+}
+
+// prepareReportFiles checks, before anything is probed, that every report
+// the run will write can be: a missing folder is created, and a report
+// that could not be written (a folder in its place, a folder that does
+// not take files, two reports to one file) is an error now rather than
+// after every site was probed, AUTH attempts included.
+func prepareReportFiles(out string, targets []reportTarget) error {
+	files := make([]string, 0, len(targets)+1)
+	if out != "" {
+		files = append(files, out)
+	}
+	for _, t := range targets {
+		files = append(files, t.file)
+	}
+	seen := map[string]bool{}
+	for _, file := range files {
+		key := filepath.Clean(file)
+		if seen[key] {
+			return fmt.Errorf("two reports would be written to %s: give each its own file", file)
+		}
+		seen[key] = true
+		if err := writable(file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writable creates file's folder if needed and proves a file can be
+// created in it, as golden.WriteFileAtomic will (a temporary file and a
+// rename), leaving nothing behind.
+func writable(file string) error {
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return fmt.Errorf("report %s is a folder: give a file name, like %s", file, filepath.Join(file, "report.xml"))
+	}
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the folder of report %s: %w", file, err)
+	}
+	probe, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write report %s: %w", file, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // annotate writes GitHub Actions annotations when running in GitHub

@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/specs"
 )
 
 // reviewFlags are the flags of `smtpspec review`.
@@ -16,19 +16,25 @@ type reviewFlags struct {
 	golden      string
 	acceptAll   bool
 	rejectAll   bool
+	accept      bool // the sites --site names
+	reject      bool
 	interactive bool
 	sites       multiFlag
 }
 
 // cmdReview shows each pending golden (<name>.golden.new, written by a run
 // that drifted or met a new site) as a diff and accepts or rejects it:
-// interactively on a terminal, with --accept-all / --reject-all otherwise.
-// Without either, off a terminal, it only lists and exits 1 while changes
-// are pending, like `git diff --exit-code`.
+// interactively on a terminal, with --site GLOB --accept / --reject or
+// --accept-all / --reject-all otherwise. Nothing is probed: accepting a
+// drift needs no second AUTH attempt. Without a decision, off a terminal,
+// it only lists and exits 1 while changes are pending, like `git diff
+// --exit-code`.
 func cmdReview(_ context.Context, e env, args []string) int {
 	var f reviewFlags
-	fs := newFlags("review", "[--golden DIR] [--accept-all | --reject-all] [--site GLOB]", e)
+	fs := newFlags("review", "[--golden DIR] [--site GLOB [--accept | --reject]] [--accept-all | --reject-all]", e)
 	fs.StringVar(&f.golden, "golden", "golden", "folder of golden transcripts (`DIR`), as given to run")
+	fs.BoolVar(&f.accept, "accept", false, "accept the pending goldens of the sites --site names")
+	fs.BoolVar(&f.reject, "reject", false, "reject (delete) the pending goldens of the sites --site names")
 	fs.BoolVar(&f.acceptAll, "accept-all", false, "accept every pending golden")
 	fs.BoolVar(&f.rejectAll, "reject-all", false, "reject (delete) every pending golden")
 	fs.BoolVar(&f.interactive, "interactive", false, "ask for each change even when stdin is not a terminal")
@@ -37,59 +43,103 @@ func cmdReview(_ context.Context, e env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(rest) > 0 || (f.acceptAll && f.rejectAll) {
-		errorf(e.stderr, "review takes no arguments, and at most one of --accept-all and --reject-all")
+	d, err := f.decision()
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("review takes no arguments (got %q); name sites with --site", rest)
+	}
+	var globs siteGlobs
+	if err == nil {
+		globs, err = parseSiteGlobs(f.sites)
+	}
+	if err != nil {
+		errorf(e.stderr, "%v", err)
 		return exitUsage
 	}
-	for _, g := range f.sites {
-		if _, err := path.Match(g, ""); err != nil {
-			errorf(e.stderr, "bad --site pattern %q: %v", g, err)
-			return exitUsage
-		}
-	}
 	store := golden.Store{Dir: f.golden}
-	changes, err := store.Changes()
+	all, err := store.Changes()
 	if err != nil {
 		errorf(e.stderr, "%v", err)
 		return exitFail
 	}
-	changes = matching(changes, f.sites)
+	changes := matching(all, globs)
 	if len(changes) == 0 {
-		fmt.Fprintf(e.stdout, "no pending goldens in %s\n", f.golden)
-		return exitOK
+		return nothingPending(e, f, all, d)
 	}
 	rv := reviewer{e: e, store: store, color: isTerminal(e.stdout, e.getenv)}
 	switch {
-	case f.acceptAll:
-		rv.all(changes, accept)
-	case f.rejectAll:
-		rv.all(changes, reject)
+	case d != skip:
+		rv.all(changes, d)
 	case f.interactive || readsTerminal(e.stdin):
 		rv.ask(changes)
 	default:
 		for _, c := range changes {
 			rv.show(c)
 		}
-		fmt.Fprintf(e.stdout, "\n%d pending golden(s) in %s. Accept with: smtpspec review%s --accept-all, "+
-			"or reject with --reject-all (or run review on a terminal to decide one by one).\n",
-			len(changes), f.golden, goldenArg(f.golden))
+		fmt.Fprintf(e.stdout, "\n%d pending golden(s) in %s. Accept with: smtpspec review%s --site NAME --accept "+
+			"(or --accept-all), reject with --reject (or --reject-all), or run review on a terminal to decide "+
+			"one by one.\n", len(changes), f.golden, goldenArg(f.golden))
 		return exitFail
 	}
 	return rv.summary(f.golden)
 }
 
-// matching keeps the changes whose site matches a glob (all when none).
-func matching(changes []golden.Change, globs []string) []golden.Change {
-	if len(globs) == 0 {
-		return changes
+// decision is what the flags decide without asking: accept, reject, or
+// skip (ask, or only list). --accept and --reject decide for the sites
+// --site names, so that a report's "accept with" line never accepts more.
+func (f reviewFlags) decision() (decision, error) {
+	n := 0
+	for _, set := range []bool{f.accept, f.reject, f.acceptAll, f.rejectAll} {
+		if set {
+			n++
+		}
 	}
+	switch {
+	case n > 1:
+		return skip, fmt.Errorf("give at most one of --accept, --reject, --accept-all and --reject-all")
+	case (f.accept || f.reject) && len(f.sites) == 0:
+		return skip, fmt.Errorf("--accept and --reject decide for the sites --site names " +
+			"(smtpspec review --site NAME --accept); for every pending golden use --accept-all or --reject-all")
+	case f.accept || f.acceptAll:
+		return accept, nil
+	case f.reject || f.rejectAll:
+		return reject, nil
+	}
+	return skip, nil
+}
+
+// nothingPending explains an empty selection. Asked to accept or reject a
+// site that has no pending golden, it fails: the pending file is perhaps
+// in a CI artifact not downloaded yet, or in another golden folder.
+func nothingPending(e env, f reviewFlags, all []golden.Change, d decision) int {
+	if len(f.sites) == 0 || len(all) == 0 {
+		fmt.Fprintf(e.stdout, "no pending goldens in %s\n", f.golden)
+	} else {
+		names := make([]string, len(all))
+		for i, c := range all {
+			names[i] = c.Name
+		}
+		fmt.Fprintf(e.stdout, "no pending golden in %s matches --site %s (pending: %s)\n",
+			f.golden, strings.Join(f.sites, " --site "), strings.Join(names, ", "))
+	}
+	if d == skip {
+		return exitOK
+	}
+	verb := "accept"
+	if d == reject {
+		verb = "reject"
+	}
+	errorf(e.stderr, "nothing to %s: a run writes <site>.golden.new when it drifts or meets a new site "+
+		"(in CI, download it from the job's artifacts into %s first)", verb, f.golden)
+	return exitFail
+}
+
+// matching keeps the changes whose site globs selects; a control's
+// golden (<site>.control) goes with its site, as AcceptCommand promises.
+func matching(changes []golden.Change, globs siteGlobs) []golden.Change {
 	var out []golden.Change
 	for _, c := range changes {
-		for _, g := range globs {
-			if ok, _ := path.Match(g, c.Name); ok {
-				out = append(out, c)
-				break
-			}
+		if globs.Match(c.Name) || globs.Match(strings.TrimSuffix(c.Name, specs.ControlSuffix)) {
+			out = append(out, c)
 		}
 	}
 	return out

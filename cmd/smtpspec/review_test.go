@@ -18,8 +18,6 @@ func runCLIInput(t *testing.T, getenv func(string) string, stdin string, args ..
 	return code, out.String(), errb.String()
 }
 
-func exists(p string) bool { _, err := os.Stat(p); return err == nil }
-
 // TestReviewFlow walks the CI cycle end to end: in CI a new site writes
 // only <name>.golden.new; review accepts it; the next run is clean; the
 // server changes, the run drifts, writes the pending golden (not the
@@ -136,7 +134,7 @@ func TestPruneAndUpdateSite(t *testing.T) {
 	os.WriteFile(filepath.Join(gdir, "gone.golden"), []byte("x\n"), 0o644)
 	os.WriteFile(filepath.Join(gdir, "gone.golden.new"), []byte("x\n"), 0o644)
 	_, _, errs := runCLI(t, none, "run", dir, "--golden", gdir, "--site", "alpha")
-	if !strings.Contains(errs, "gone.golden has no site in the specs (remove with --prune)") || !exists(filepath.Join(gdir, "gone.golden")) {
+	if !strings.Contains(errs, "gone.golden (and gone.golden.new) has no site in "+dir+" (remove with --prune)") || !exists(filepath.Join(gdir, "gone.golden")) {
 		t.Fatalf("orphan not listed or removed without --prune: %q", errs)
 	}
 	_, _, errs = runCLI(t, none, "run", dir, "--golden", gdir, "--site", "alpha", "--prune")

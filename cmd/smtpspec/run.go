@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"time"
 
 	"golang.org/x/term"
@@ -15,7 +14,6 @@ import (
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
-	"github.com/smtpspec/smtpspec/specs"
 )
 
 // runFlags are the flags of `smtpspec run` (DESIGN.md: keep stable).
@@ -83,14 +81,22 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	if len(paths) == 0 {
 		paths = []string{"specs"}
 	}
-	sites, ok := loadSpecs(e, paths)
+	globs, err := parseSiteGlobs(f.sites)
+	if err != nil {
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	all, ok := loadSpecs(e, paths, globs.Match) // sites.go
 	if !ok {
 		return exitUsage
 	}
-	all := sites
-	sites, err = selectSites(sites, f.sites)
+	sites, err := selectSites(all, globs)
 	if err != nil {
 		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	if err := prepareReportFiles(f.out, targets); err != nil { // reports.go
+		errorf(e.stderr, "%v: nothing was probed", err)
 		return exitUsage
 	}
 	if err := prepareRaw(f.raw); err != nil { // raw.go: before any probe
@@ -112,98 +118,58 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	if interrupted {
 		meta.Interrupted = sig.Error()
 	}
-	orphans(e, golden.Store{Dir: f.golden}, all, f.prune && !interrupted) // an interrupted run removes nothing
-	goldenFlag := f.golden
-	if goldenFlag == "golden" {
-		goldenFlag = ""
-	}
-	// Every output is attempted: one that cannot be written (a full disk)
-	// costs only itself, and each failure is named.
-	failed := false
-	for _, err := range []error{
-		writeReport(e, f.format, f.out, f.verbose, f.explain, goldenFlag, results, meta),
-		writeExtraReports(e, targets, goldenFlag, results, meta),
-		writeRaw(f.raw, results, meta), // raw.go
-	} {
-		if err != nil {
-			errorf(e.stderr, "%v", err)
-			failed = true
-		}
+	// An interrupted run removes nothing.
+	orphans(e, golden.Store{Dir: f.golden}, all, paths, f.prune && !interrupted) // goldens.go
+	written := writeReports(e, f, targets, results, meta)                        // reports.go
+	if err := writeRaw(f.raw, results, meta); err != nil {                       // raw.go
+		errorf(e.stderr, "%v", err)
+		written = false
 	}
 	annotate(e, results)
 	if interrupted {
 		noteInterrupted(e, sig, results) // signal.go
 	}
-	if failed {
+	if !written {
 		return exitUsage
 	}
 	return exitCode(results)
 }
 
-// loadSpecs loads and validates every spec before anything is probed
-// (STYLE lesson 5), printing all diagnostics. ok is false on any error.
-func loadSpecs(e env, paths []string) ([]*specs.Site, bool) {
-	l := specs.NewLoader(e.getenv)
-	sites, diags := l.LoadPaths(paths...)
-	if len(diags) > 0 {
-		specs.WriteDiagnostics(e.stderr, l.Files(), diags, 100, isTerminal(e.stderr, e.getenv))
-	}
-	if diags.HasErrors() {
-		errorf(e.stderr, "specs have errors: nothing was probed")
-		return nil, false
-	}
-	if len(sites) == 0 {
-		errorf(e.stderr, "no site blocks found in %v", paths)
-		return nil, false
-	}
-	return sites, true
-}
-
-// selectSites keeps the sites whose names match any glob (all when none).
-func selectSites(sites []*specs.Site, globs []string) ([]*specs.Site, error) {
-	if len(globs) == 0 {
-		return sites, nil
-	}
-	for _, g := range globs {
-		if _, err := path.Match(g, ""); err != nil {
-			return nil, fmt.Errorf("bad --site pattern %q: %v", g, err)
-		}
-	}
-	var out []*specs.Site
-	for _, s := range sites {
-		for _, g := range globs {
-			if ok, _ := path.Match(g, s.Name); ok {
-				out = append(out, s)
-				break
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no site matches --site %v", globs)
-	}
-	return out, nil
-}
-
 // writeReport writes results in format to out ("" = stdout). A file is
-// written atomically so a CI artifact is never half a report.
-func writeReport(e env, format, out string, verbose, explain bool, goldenFlag string, results []*runner.Result, meta report.Run) error {
+// written atomically so a CI artifact is never half a report; when it
+// cannot be (a full disk), the report goes to stdout instead, so the
+// run's findings are not lost, and the error says so.
+func writeReport(e env, format, out string, verbose, explain bool, results []*runner.Result, meta report.Run) error {
 	var buf bytes.Buffer
 	var w io.Writer = e.stdout
 	if out != "" {
 		w = &buf
 	}
+	if err := renderReport(e, w, format, out == "", verbose, explain, results, meta); err != nil || out == "" {
+		return err
+	}
+	err := golden.WriteFileAtomic(out, buf.Bytes())
+	if err == nil {
+		return nil
+	}
+	if _, werr := e.stdout.Write(buf.Bytes()); werr != nil {
+		return fmt.Errorf("report %s not written (any previous one is unchanged): %v; nor to stdout: %v", out, err, werr)
+	}
+	return fmt.Errorf("report %s not written (any previous one is unchanged): %v; it is on stdout instead", out, err)
+}
+
+// renderReport renders results in format; tty says w is stdout (colour
+// only on a terminal).
+func renderReport(e env, w io.Writer, format string, tty, verbose, explain bool, results []*runner.Result, meta report.Run) error {
 	var err error
 	switch format {
 	case "json", "junit", "markdown", "html":
 		err = writeFormat(w, format, results, meta) // reports.go
 	default:
-		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose, Explain: explain}
+		h := report.Human{Color: tty && isTerminal(e.stdout, e.getenv), Verbose: verbose, Explain: explain}
 		err = h.Write(w, results)
 	}
-	if err != nil || out == "" {
-		return err
-	}
-	return golden.WriteFileAtomic(out, buf.Bytes())
+	return err
 }
 
 func exitCode(results []*runner.Result) int {

@@ -30,12 +30,22 @@ func startScenario(t *testing.T, scenario string) (addr string, caFile string) {
 
 func writeSpec(t *testing.T, dir, scenario, method, addr, caFile, tlsMode, body string) string {
 	t.Helper()
+	p := filepath.Join(dir, scenario+".hcl")
+	if err := os.WriteFile(p, []byte(siteSpec(scenario, method, addr, caFile, tlsMode, body)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// siteSpec is the site block writeSpec writes: a site named name against
+// the simulator at addr.
+func siteSpec(name, method, addr, caFile, tlsMode, body string) string {
 	host, port, _ := net.SplitHostPort(addr)
 	envelope := "  envelope {\n    from = \"scanner@contoso.com\"\n    to   = [\"frontdesk@contoso.com\"]\n  }\n"
 	if strings.Contains(body, "envelope {") {
 		envelope = "" // the case brings its own
 	}
-	spec := fmt.Sprintf(`site %q {
+	return fmt.Sprintf(`site %q {
   method = %q
   endpoint {
     host        = %q
@@ -50,12 +60,7 @@ func writeSpec(t *testing.T, dir, scenario, method, addr, caFile, tlsMode, body 
     total   = "10s"
   }
 %s}
-`, scenario, method, host, port, tlsMode, caFile, envelope, body)
-	p := filepath.Join(dir, scenario+".hcl")
-	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+`, name, method, host, port, tlsMode, caFile, envelope, body)
 }
 
 const loginAuth = `  auth {

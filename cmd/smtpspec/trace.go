@@ -55,7 +55,7 @@ func cmdTrace(ctx context.Context, e env, args []string) int {
 	if len(paths) == 0 {
 		paths = []string{"specs"}
 	}
-	sites, ok := loadSpecs(e, paths)
+	sites, ok := loadSpecs(e, paths, exactly(*site)) // only this site's secrets are read
 	if !ok {
 		return exitUsage
 	}

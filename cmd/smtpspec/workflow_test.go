@@ -14,9 +14,10 @@ import (
 )
 
 // TestGoldenWorkflow walks a user's cycle: a new site fails with status
-// new and the command that creates its golden; --update writes it; the
-// next run passes; the same site against a changed server drifts, shows a
-// diff and exits 1; GOLDIE_UPDATE=1 accepts it.
+// new and the one command that accepts its golden (review, no probe);
+// --update writes it too; the next run passes; the same site against a
+// changed server drifts, shows a diff and the same accept command, exits
+// 1; GOLDIE_UPDATE=1 accepts it.
 func TestGoldenWorkflow(t *testing.T) {
 	dir := t.TempDir()
 	gdir := filepath.Join(dir, "golden")
@@ -25,8 +26,9 @@ func TestGoldenWorkflow(t *testing.T) {
 	none := testGetenv(nil)
 
 	code, out, _ := runCLI(t, none, "run", "--golden", gdir, spec)
-	if code != exitFail || !strings.Contains(out, "NEW") || !strings.Contains(out, "smtpspec run --golden "+gdir+" --update --site branch") {
-		t.Fatalf("first run: exit %d, want 1 with status new and the update command:\n%s", code, out)
+	accept := "accept:   smtpspec review --golden " + gdir + " --site branch --accept"
+	if code != exitFail || !strings.Contains(out, "NEW") || !strings.Contains(out, accept) || strings.Contains(out, "--update") {
+		t.Fatalf("first run: exit %d, want 1 with status new and only the review command:\n%s", code, out)
 	}
 	if _, err := os.Stat(filepath.Join(gdir, "branch.golden")); err == nil {
 		t.Fatal("a run without --update wrote a golden")
@@ -45,10 +47,13 @@ func TestGoldenWorkflow(t *testing.T) {
 	if code != exitFail || !strings.Contains(out, "DRIFT") {
 		t.Fatalf("changed server: exit %d, want 1 with drift:\n%s", code, out)
 	}
-	for _, want := range []string{"rcpt, quit changed", "-S: 250 2.1.5 Recipient OK", "+S: 550 5.7.606", "--update --site branch"} {
+	for _, want := range []string{"rcpt, quit changed", "-S: 250 2.1.5 Recipient OK", "+S: 550 5.7.606", accept} {
 		if !strings.Contains(out, want) {
 			t.Errorf("drift report lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Count(out, "smtpspec ") != 1 {
+		t.Errorf("drift report gives more than one command:\n%s", out)
 	}
 	if code, _, _ = runCLI(t, testGetenv(map[string]string{"GOLDIE_UPDATE": "1"}), "run", "--golden", gdir, spec); code != exitOK {
 		t.Fatalf("GOLDIE_UPDATE=1: exit %d", code)

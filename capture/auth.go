@@ -45,7 +45,7 @@ func (ss *session) auth(arg string) bool {
 	}
 	a.UsernameFormat = usernameFormat(a.Username)
 	a.Outcome = "accepted (the capture accepts any credentials)"
-	ss.logf("AUTH %s as %q (%s)", a.Mechanism, a.Username, a.UsernameFormat)
+	ss.logf("AUTH %s as \"%s\" (%s)", a.Mechanism, a.Username, a.UsernameFormat)
 	return ss.reply("auth-ok", nil)
 }
 

@@ -83,7 +83,7 @@ func usernameFormatRule(d *device) []Finding {
 			continue
 		}
 		return finding("username-not-upn", checks.SevError,
-			fmt.Sprintf("the device sends the username %q %s: Microsoft 365 signs SMTP AUTH in with the mailbox's full user principal name (user@domain) and refuses the rest with 535 5.7.139 or 535 5.7.3", a.Username, what),
+			fmt.Sprintf("the device sends the username \"%s\" %s: Microsoft 365 signs SMTP AUTH in with the mailbox's full user principal name (user@domain) and refuses the rest with 535 5.7.139 or 535 5.7.3", a.Username, what),
 			"enter the mailbox's full sign-in address (its UPN, e.g. scanner@contoso.com) as the device's SMTP username", learnSMTPAuth)
 	}
 	return nil

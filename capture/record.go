@@ -83,7 +83,10 @@ type TLS struct {
 
 // Hello is the device's TLS ClientHello, with IANA names.
 type Hello struct {
-	Versions         []string `json:"versions"`
+	Versions []string `json:"versions"`
+	// HighestOnly: the hello has no supported_versions extension, so it
+	// names only the highest version the device accepts, not the lowest.
+	HighestOnly      bool     `json:"highest_version_only"`
 	CipherSuites     []string `json:"cipher_suites"`
 	Groups           []string `json:"groups"`
 	SignatureSchemes []string `json:"signature_schemes"`

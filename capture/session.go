@@ -39,8 +39,8 @@ type session struct {
 	shown    []string // the extensions the device was shown (EHLO in force)
 	tx       *Transaction
 	chunks   *analyzer // the BDAT message being received
-	sentLine bool // a command arrived after the last handshake
-	ahead    bool // the reply being written has the next command already waiting
+	sentLine bool      // a command arrived after the last handshake
+	ahead    bool      // the reply being written has the next command already waiting
 }
 
 func newSession(srv *Server, c net.Conn, n int) *session {

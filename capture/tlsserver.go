@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"reflect"
+	"slices"
 	"syscall"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -76,9 +77,19 @@ func (srv *Server) certificates(sni string, local net.Addr) ([]tls.Certificate, 
 	return srv.ca.leaf(name, srv.opts.Now())
 }
 
+// helloOf records chi. Without the supported_versions extension (a hello
+// of TLS 1.2 or older) the hello names only the highest version the device
+// accepts; crypto/tls fills in every version below it, which the device
+// never said, so only the highest is kept.
 func helloOf(chi *tls.ClientHelloInfo) *Hello {
+	versions := chi.SupportedVersions
+	explicit := slices.Contains(chi.Extensions, 43)
+	if !explicit && len(versions) > 0 {
+		versions = []uint16{slices.Max(versions)}
+	}
 	return &Hello{
-		Versions:         names(chi.SupportedVersions, versionName),
+		Versions:         names(versions, versionName),
+		HighestOnly:      !explicit,
 		CipherSuites:     names(chi.CipherSuites, suiteName),
 		Groups:           names(chi.SupportedCurves, groupName),
 		SignatureSchemes: names(chi.SignatureSchemes, schemeName),
@@ -86,7 +97,7 @@ func helloOf(chi *tls.ClientHelloInfo) *Hello {
 		SNI:              chi.ServerName,
 		ALPN:             chi.SupportedProtos,
 		Extensions:       names(chi.Extensions, extensionName),
-		versions:         chi.SupportedVersions,
+		versions:         versions,
 		suites:           chi.CipherSuites,
 	}
 }
@@ -110,7 +121,7 @@ func (ss *session) handshake(mode checks.TLSMode) bool {
 	st := tc.ConnectionState()
 	rec.Completed = true
 	rec.Version, rec.CipherSuite = versionName(st.Version), suiteName(st.CipherSuite)
-	ss.logf("TLS %s %s", rec.Version, rec.CipherSuite)
+	ss.logf("%s %s", rec.Version, rec.CipherSuite)
 	ss.setConn(tc)
 	// RFC 3207 section 4.2: the client starts over with EHLO.
 	ss.secure, ss.greeted, ss.shown, ss.sentLine = true, false, nil, false

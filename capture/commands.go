@@ -126,6 +126,7 @@ func (ss *session) starttls(string) bool {
 // rset answers "250 2.0.0 Resetting" (row rset-ok).
 func (ss *session) rset(string) bool {
 	ss.tx = nil
+	ss.lookAhead()
 	return ss.reply("rset-ok", nil)
 }
 

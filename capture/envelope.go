@@ -40,6 +40,7 @@ func (ss *session) mail(arg string) bool {
 	}
 	ss.tx = tx
 	ss.rec.Transactions = append(ss.rec.Transactions, tx)
+	ss.lookAhead()
 	return ss.reply("mail-ok", nil)
 }
 
@@ -57,6 +58,7 @@ func (ss *session) rcpt(arg string) bool {
 		return ss.reply("too-many-recipients", nil)
 	}
 	ss.tx.RcptTo = append(ss.tx.RcptTo, printable(addr, 320))
+	ss.lookAhead()
 	return ss.reply("rcpt-ok", nil)
 }
 

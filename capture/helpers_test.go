@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -97,3 +98,5 @@ func dump(t *testing.T, rep *Report) string {
 	b, _ := json.MarshalIndent(rep, "", "  ")
 	return string(b)
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -220,6 +220,26 @@ func (ss *session) sendLines(code int, lines []string) bool {
 	return true
 }
 
+// pipelineWait is how long the capture looks for a command sent ahead
+// before it answers MAIL, RCPT or RSET, the commands RFC 2920 lets a
+// client group. A device that pipelines writes its group in one burst, so
+// what is not in the buffer yet is already on its way; over TLS each
+// command may be a record of its own, which bufio does not hold yet. A
+// device that does not pipeline can never be counted as one: it sends
+// nothing before the reply, however long the capture looks.
+const pipelineWait = 50 * time.Millisecond
+
+// lookAhead waits up to pipelineWait for the next command, so that
+// sendLines sees it if the device sent it ahead.
+func (ss *session) lookAhead() {
+	if ss.r.Buffered() > 0 {
+		return
+	}
+	ss.conn.SetReadDeadline(time.Now().Add(pipelineWait))
+	ss.r.Peek(1) // a timeout only ends the look; other errors come back on the next read
+	ss.setDeadline()
+}
+
 // mode is the capture's TLS mode.
 func (ss *session) mode() checks.TLSMode { return ss.srv.opts.TLSMode }
 

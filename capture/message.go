@@ -104,7 +104,7 @@ func (a *analyzer) header(h mail.Header) {
 func (a *analyzer) parts(mr *multipart.Reader, depth int) {
 	for n := 0; ; n++ {
 		if n == maxParts {
-			a.m.Problem = "over 500 MIME parts: the rest was not counted"
+			a.problem("over 500 MIME parts: the rest was not counted")
 			return
 		}
 		p, err := mr.NextPart()
@@ -112,7 +112,7 @@ func (a *analyzer) parts(mr *multipart.Reader, depth int) {
 			return
 		}
 		if err != nil {
-			a.m.Problem = "MIME structure: " + err.Error()
+			a.problem("MIME structure: " + err.Error())
 			return
 		}
 		mt, params, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
@@ -120,10 +120,17 @@ func (a *analyzer) parts(mr *multipart.Reader, depth int) {
 		case strings.HasPrefix(mt, "multipart/") && depth < maxDepth:
 			a.parts(multipart.NewReader(p, params["boundary"]), depth+1)
 		case strings.HasPrefix(mt, "multipart/"):
-			a.m.Problem = "MIME nesting deeper than 4: not followed"
+			a.problem("MIME nesting deeper than 4: not followed")
 		case isAttachment(mt, p.Header.Get("Content-Disposition")) || p.FileName() != "":
 			a.attachment(mt)
 		}
+	}
+}
+
+// problem keeps the first thing the analysis could not read.
+func (a *analyzer) problem(p string) {
+	if a.m.Problem == "" {
+		a.m.Problem = p
 	}
 }
 

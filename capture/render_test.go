@@ -33,7 +33,7 @@ func fixtures() map[string]*Report {
 				Commands: []string{"EHLO", "STARTTLS", "EHLO", "AUTH LOGIN", "MAIL", "RCPT", "DATA", "QUIT"},
 				Auth: []*AuthAttempt{{Mechanism: "LOGIN", Offered: true, Username: `CONTOSO\scanner`, UsernameFormat: UsernameDownLevel,
 					Password: &Password{Length: 13, Bytes: 13, TrailingSpace: true, MangleProne: []string{"&"}, Match: "no: the device adds or drops whitespace at the start or end"},
-					Outcome: "accepted (the capture accepts any credentials)"}},
+					Outcome:  "accepted (the capture accepts any credentials)"}},
 				Transactions: []*Transaction{{MailFrom: "jane.doe@contoso.com", RcptTo: []string{"jane.doe@contoso.com"},
 					Message: &Message{Via: "DATA", Size: 48213, From: "Jane Doe <jane.doe@contoso.com>", FromAddress: "jane.doe@contoso.com",
 						Subject: "Scanned from RICOH MP C3004", Attachments: 1, AttachmentTypes: []string{"application/pdf"}}}},

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -112,9 +113,13 @@ func checkCaptureFlags(cf *captureFlags) error {
 	case cf.timeout <= 0 || cf.grace < 0 || cf.connections <= 0:
 		return errors.New("--timeout and --connections must be positive, --grace not negative")
 	}
-	if cf.out != "" && !cf.force {
-		if _, err := os.Stat(cf.out); err == nil {
-			return fmt.Errorf("--out %s exists; use --force to overwrite it (checked now, so a capture is never lost at the end)", cf.out)
+	// --out is checked now, so that a capture is not lost at the end.
+	if cf.out != "" {
+		if _, err := os.Stat(cf.out); err == nil && !cf.force {
+			return fmt.Errorf("--out %s exists; use --force to overwrite it", cf.out)
+		}
+		if info, err := os.Stat(filepath.Dir(cf.out)); err != nil || !info.IsDir() {
+			return fmt.Errorf("--out %s: its folder %s does not exist", cf.out, filepath.Dir(cf.out))
 		}
 	}
 	if cf.listen == "" {

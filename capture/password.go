@@ -93,7 +93,7 @@ func compare(got, expected []byte) string {
 		want []byte
 	}{
 		{MatchYes, bytes.Clone(expected)},
-		{"no: the device adds or drops whitespace at the start or end", []byte(strings.TrimSpace(string(expected)))},
+		{"no: they differ only in whitespace at the start or end (an extra space in the device's entry, or in the expected value pasted into the variable)", []byte(strings.TrimSpace(string(expected)))},
 		{"no: the device sends it HTML-escaped (&amp; for &): its web form mangles special characters", []byte(html.EscapeString(string(expected)))},
 		{"no: the device sends it URL-encoded (%26 for &, + for space): its web form mangles special characters", []byte(url.QueryEscape(string(expected)))},
 		{"no: the device sends its non-ASCII characters in Latin-1, not UTF-8", latin1(expected)},

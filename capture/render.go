@@ -70,8 +70,10 @@ func writeMarkdown(w io.Writer, rep *Report) error {
 
 // md escapes a table cell: pipes, and characters Markdown would read as
 // markup (a device-chosen name must not become a link or HTML).
+// Underscores stay: GitHub's Markdown does not read TLS_AES_128 as
+// emphasis, and a cipher suite name must stay copyable.
 func md(s string) string {
-	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "\n", " ")
+	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "`", "\\`", "[", `\[`, "]", `\]`, "\n", " ")
 	return r.Replace(s)
 }
 

@@ -133,8 +133,8 @@ func (d *device) setup() checks.Setup {
 	}
 	if d.implicit() {
 		s.TLS = checks.Implicit
-	} else if d.main != nil && d.main.TLS == nil && d.opts.TLSMode != checks.NoTLS && !d.saidHELO() {
-		s.TLS = checks.NoTLS
+	} else if c := d.main; c != nil && c.TLS == nil && d.opts.TLSMode != checks.NoTLS && !d.saidHELO() && (len(c.Auth) > 0 || len(c.Transactions) > 0) {
+		s.TLS = checks.NoTLS // it went on without STARTTLS, offered or not
 	}
 	return s
 }

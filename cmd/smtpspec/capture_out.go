@@ -76,11 +76,13 @@ func writeCapturedSpec(e env, cf captureFlags, rep *capture.Report) int {
 		so.PasswordEnv = cf.expectEnv
 	}
 	src, err := capture.Spec(rep, so)
-	if err == nil {
-		err = golden.WriteFileAtomic(cf.out, src)
-	}
 	if err != nil {
 		errorf(e.stderr, "capture: %s: %v", cf.out, err)
+		return exitFail
+	}
+	if err := golden.WriteFileAtomic(cf.out, src); err != nil {
+		// The device was captured once: the spec must not be lost with the file.
+		errorf(e.stderr, "capture: %s not written: %v; the spec follows, to save by hand:\n%s", cf.out, err, src)
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "smtpspec capture: wrote %s (site %q); next:\n  smtpspec validate %s\n  smtpspec run %s --site %s   # with the secret in $%s\n",

@@ -336,3 +336,44 @@ func init() {
 			}},
 	)
 }
+
+func init() {
+	clientCases = append(clientCases,
+		clientCase{name: "curl-smtps-to-implicit-capture", prog: "curl", opts: Options{TLSMode: "implicit"}, user: tUser, secret: tSecret,
+			run: func(ctx context.Context, s *started, dir string) ([]byte, error) {
+				msg := filepath.Join(dir, "msg.eml")
+				os.WriteFile(msg, []byte("From: scanner@contoso.com\r\nSubject: s\r\n\r\nx\r\n"), 0o600)
+				return exec.CommandContext(ctx, "curl", "-sS", "--max-time", "15", "smtps://127.0.0.1:"+s.Port+"/mfp-465.local", "-k",
+					"--user", tUser+":"+tSecret, "--mail-from", tUser, "--mail-rcpt", "frontdesk@contoso.com", "--upload-file", msg).CombinedOutput()
+			},
+			check: func(t *testing.T, rep *Report) {
+				c := mainConn(t, rep)
+				want(t, c.TLS != nil && c.TLS.Mode == "implicit" && c.TLS.Completed && c.Early == "", "implicit TLS from the start, got %q %+v", c.Early, c.TLS)
+				hasFinding(t, rep, "implicit-tls")
+			}},
+		clientCase{name: "swaks-starttls-to-implicit-capture", prog: "swaks", opts: Options{TLSMode: "implicit"}, user: tUser, secret: tSecret,
+			run: func(ctx context.Context, s *started, dir string) ([]byte, error) {
+				return exec.CommandContext(ctx, "swaks", "--server", "127.0.0.1", "--port", s.Port, "--helo", "mfp-587.local", "--tls",
+					"--auth", "LOGIN", "--auth-user", tUser, "--auth-password", tSecret, "--from", tUser, "--to", "frontdesk@contoso.com").CombinedOutput()
+			},
+			check: func(t *testing.T, rep *Report) {
+				c := mainConn(t, rep)
+				want(t, len(c.Problems) == 1 && strings.Contains(c.Problems[0], "not implicit TLS"), "the missing ClientHello recorded, got %v", c.Problems)
+				want(t, c.TLS != nil && c.TLS.Mode == "starttls" && c.TLS.Completed, "the session went on with STARTTLS, got %+v", c.TLS)
+				lacksFinding(t, rep, "implicit-tls")
+			}},
+		clientCase{name: "swaks-direct-send-to-mx", prog: "swaks", opts: Options{Persona: MX},
+			run: func(ctx context.Context, s *started, dir string) ([]byte, error) {
+				return exec.CommandContext(ctx, "swaks", "--server", "127.0.0.1", "--port", s.Port, "--helo", "copier-dock.fabrikam.local", "--tls",
+					"--from", "copier@fabrikam.com", "--to", "orders@northwind.example").CombinedOutput()
+			},
+			check: func(t *testing.T, rep *Report) {
+				c := mainConn(t, rep)
+				want(t, c.TLS != nil && c.TLS.Completed && len(c.Auth) == 0, "STARTTLS and no AUTH on the MX, got %+v", c)
+				hasFinding(t, rep, "direct-send-external")
+				src, err := Spec(rep, SpecOptions{Site: "dock", PasswordEnv: "P", TokenEnv: "T"})
+				want(t, err == nil && strings.Contains(string(src), `method = "relay"`) && strings.Contains(string(src), `mx_domain = "fabrikam.com"`),
+					"a relay spec for the sender's domain, got %v\n%s", err, src)
+			}},
+	)
+}

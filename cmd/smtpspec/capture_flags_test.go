@@ -1,11 +1,21 @@
 package main
 
 import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCaptureUsage: bad flags are refused before anything listens, each
@@ -80,5 +90,52 @@ func TestCaptureKeepsItsCA(t *testing.T) {
 	b, _ := os.ReadFile(out2)
 	if len(a) == 0 || string(a) != string(b) || strings.Contains(string(a), "PRIVATE KEY") {
 		t.Errorf("--ca-out differs between runs, is empty or holds the key")
+	}
+}
+
+// TestCaptureOwnCertificate: --cert/--key present the customer's own
+// certificate, so a device that trusts it completes its handshake.
+func TestCaptureOwnCertificate(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "relay.pem"), filepath.Join(dir, "relay.key")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "smtp.contoso.com"}, DNSNames: []string{"smtp.contoso.com"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	kder, _ := x509.MarshalPKCS8PrivateKey(key)
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
+	lc := startCapture(t, "--format", "json", "--cert", certFile, "--key", keyFile)
+	c, err := net.DialTimeout("tcp", "127.0.0.1:"+lc.port, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	readReply := func() {
+		for i := 0; i < 20; i++ {
+			if l, err := r.ReadString('\n'); err != nil || len(l) < 4 || l[3] != '-' {
+				return
+			}
+		}
+	}
+	readReply()
+	c.Write([]byte("EHLO trusting-mfp\r\n"))
+	readReply()
+	c.Write([]byte("STARTTLS\r\n"))
+	readReply()
+	roots := x509.NewCertPool()
+	cert, _ := x509.ParseCertificate(der)
+	roots.AddCert(cert)
+	tc := tls.Client(c, &tls.Config{ServerName: "smtp.contoso.com", RootCAs: roots})
+	if err := tc.Handshake(); err != nil {
+		t.Fatalf("a device trusting the given certificate could not complete: %v", err)
+	}
+	tc.Write([]byte("QUIT\r\n")) // a device that leaves without a command looks like one that refused the certificate
+	bufio.NewReader(tc).ReadString('\n')
+	tc.Close()
+	_, rep := lc.wait(t)
+	if tls := rep.Connections[0].TLS; tls == nil || !tls.Completed || tls.CertRejected {
+		t.Errorf("want a completed handshake, got %+v", tls)
 	}
 }

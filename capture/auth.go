@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/oauth"
@@ -52,16 +53,7 @@ func (ss *session) auth(arg string) bool {
 func (ss *session) offeredMech(mech string) bool {
 	for _, l := range ss.shown {
 		f := strings.Fields(strings.ToUpper(strings.ReplaceAll(l, "=", " ")))
-		if len(f) > 1 && f[0] == "AUTH" && contains(f[1:], strings.ToUpper(mech)) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
+		if len(f) > 1 && f[0] == "AUTH" && slices.Contains(f[1:], strings.ToUpper(mech)) {
 			return true
 		}
 	}

@@ -35,8 +35,8 @@ func (ss *session) handle(line string) bool {
 	ss.sentLine = true
 	if !known {
 		// Never echo the line: it may be a credential sent out of turn.
-		ss.note(verb, "?")
-		ss.problem("unrecognized command %s", describeBytes([]byte(line)))
+		ss.note("(unrecognized)")
+		ss.problem("unrecognized command: %s", describeBytes([]byte(line)))
 		return ss.reply("unrecognized-command", nil)
 	}
 	shown := verb
@@ -44,16 +44,13 @@ func (ss *session) handle(line string) bool {
 		mech, _, _ := strings.Cut(strings.TrimSpace(arg), " ")
 		shown += " " + strings.ToUpper(mech)
 	}
-	ss.note(shown, "")
+	ss.note(shown)
 	return cmd(ss, strings.TrimSpace(arg))
 }
 
 // note records a command, and that it was pipelined when it was already
 // waiting while the previous reply was written.
-func (ss *session) note(shown, unknown string) {
-	if unknown != "" {
-		shown = "(unrecognized)"
-	}
+func (ss *session) note(shown string) {
 	ss.rec.Commands = append(ss.rec.Commands, shown)
 	if ss.ahead {
 		ss.rec.Pipelined = append(ss.rec.Pipelined, shown)

@@ -77,10 +77,16 @@ func noDevice(d *device) []Finding {
 // 5.3.3 (catalog row unrecognized-command, email-oauth2-proxy #232/#234).
 func earlyBytes(d *device) []Finding {
 	for _, c := range d.conns {
-		if c.Early != "" && !strings.Contains(c.Early, "ClientHello") {
+		switch {
+		case c.Early == "" || strings.Contains(c.Early, "ClientHello"): // implicitTLS says it
+		case strings.Contains(c.Early, "PROXY"):
 			return finding("sent-before-banner", checks.SevWarning,
-				fmt.Sprintf("connection %d sent %s before the server's banner: Exchange Online answers bytes that are not SMTP with 500 5.3.3 Unrecognized command", c.N, c.Early),
+				fmt.Sprintf("connection %d sent %s before the server's banner: Exchange Online answers it with 500 5.3.3 Unrecognized command", c.N, c.Early),
 				checks.Lookup("unrecognized-command").Next, "")
+		default:
+			return finding("sent-before-banner", checks.SevWarning,
+				fmt.Sprintf("connection %d sent %s before the server's banner (pre-greet traffic): Exchange Online likely reads it as a command, out of turn", c.N, c.Early),
+				"look for a device setting that waits for the server's greeting, or for a proxy in the path", "")
 		}
 	}
 	return nil
@@ -121,7 +127,7 @@ func implicitTLS(d *device) []Finding {
 // submission; MC229914 on the MX, FACTS.md 1.2).
 func legacyTLS(d *device) []Finding {
 	for _, t := range d.tlss() {
-		if t.Hello == nil || t.Microsoft365.OK || t.Microsoft365.CipherSuite != "" || !strings.Contains(t.Microsoft365.Why, "at most") {
+		if t.Hello == nil || t.Microsoft365.Reason != LegacyVersion {
 			continue
 		}
 		if d.opts.Persona == MX {
@@ -140,8 +146,8 @@ func cipherSuites(d *device) []Finding {
 	for _, t := range d.tlss() {
 		n := t.Microsoft365
 		switch {
-		case t.Hello == nil || strings.Contains(n.Why, "at most"):
-		case !n.OK:
+		case t.Hello == nil:
+		case n.Reason == NoCommonSuite:
 			return finding("tls-cipher-suites", checks.SevError, n.Why+"; the device offers "+strings.Join(t.Hello.CipherSuites, ", "),
 				"update the printer's firmware so it offers ECDHE suites (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or similar) with TLS 1.2; otherwise use Direct Send or a relay connector without TLS", learnCiphers)
 		case n.Likely && n.Version == "TLS 1.2":

@@ -135,16 +135,20 @@ func pipelining(d *device) []Finding {
 	return finding("pipelining", checks.SevInfo, "the device does not pipeline: it waits for every reply (the spec says client { pipelining = false })", "", "")
 }
 
-// connectionProblems are the bounded failures the capture met.
+// connectionProblems are the bounded failures the capture met, in one
+// finding.
 func connectionProblems(d *device) []Finding {
-	var out []Finding
+	var ps []string
 	for _, c := range d.conns {
 		for _, p := range c.Problems {
-			out = append(out, finding(fmt.Sprintf("connection-%d-problem-%d", c.N, len(out)+1), checks.SevWarning,
-				fmt.Sprintf("connection %d: %s", c.N, p), "", "")...)
+			ps = append(ps, fmt.Sprintf("connection %d: %s", c.N, p))
 		}
 	}
-	return out
+	if len(ps) == 0 {
+		return nil
+	}
+	return finding("connection-problems", checks.SevWarning, strings.Join(ps, "; "),
+		"a device that sends this is broken or misconfigured, or something else on the network talks to the capture", "")
 }
 
 func refusedConnections(d *device) []Finding {

@@ -28,6 +28,13 @@ var m365Suites = []m365Suite{
 	{tls.TLS_RSA_WITH_AES_128_GCM_SHA256, "TLS_RSA_WITH_AES_128_GCM_SHA256", false},
 }
 
+// Reasons of a Negotiation.
+const (
+	NegotiatedOK  = "ok"
+	LegacyVersion = "legacy-version"  // nothing above TLS 1.1
+	NoCommonSuite = "no-common-suite" // TLS 1.2+, but no suite Microsoft 365 offers
+)
+
 // tls13Suites are the TLS 1.3 suites Schannel implements (AES-GCM).
 var tls13Suites = []uint16{tls.TLS_AES_256_GCM_SHA384, tls.TLS_AES_128_GCM_SHA256}
 
@@ -42,7 +49,7 @@ func predict(h *Hello, p Persona) Negotiation {
 			if !slices.Contains(h.suites, s.id) {
 				continue
 			}
-			n := Negotiation{Version: "TLS 1.2", CipherSuite: s.name, OK: true, Likely: !s.confirmed,
+			n := Negotiation{Version: "TLS 1.2", CipherSuite: s.name, OK: true, Reason: NegotiatedOK, Likely: !s.confirmed,
 				Why: "the device offers TLS 1.2 and " + s.name + ", the first suite in Microsoft 365's order it also offers"}
 			if !s.confirmed {
 				n.Why = "the device's only suites Microsoft 365 lists are TLS_RSA ones (no ECDHE): Microsoft has not confirmed that SMTP still offers them, and MFPs broke in February 2025 when they were reportedly removed"
@@ -54,10 +61,10 @@ func predict(h *Hello, p Persona) Negotiation {
 		}
 	}
 	if offers(tls.VersionTLS13) && slices.ContainsFunc(tls13Suites, func(id uint16) bool { return slices.Contains(h.suites, id) }) {
-		return Negotiation{Version: "TLS 1.3", OK: true, Likely: true,
+		return Negotiation{Version: "TLS 1.3", OK: true, Reason: NegotiatedOK, Likely: true,
 			Why: "the device offers TLS 1.3 and no TLS 1.2 suite Microsoft 365 lists: TLS 1.3 is supported by some Microsoft 365 services, on SMTP unconfirmed"}
 	}
-	return Negotiation{Why: "none of the device's cipher suites is one Microsoft 365 offers (" + strings.Join(m365SuiteNames(), ", ") +
+	return Negotiation{Reason: NoCommonSuite, Why: "none of the device's cipher suites is one Microsoft 365 offers (" + strings.Join(m365SuiteNames(), ", ") +
 		"; 3DES has been disabled since 2019): the handshake fails"}
 }
 
@@ -68,9 +75,9 @@ func legacyOnly(h *Hello, p Persona) Negotiation {
 		top = versionName(slices.Max(h.versions))
 	}
 	if p == MX {
-		return Negotiation{Version: top, Why: "the device offers " + top + " at most: the tenant MX disabled TLS 1.0/1.1 in January 2021, so the handshake fails (the MX still takes mail without TLS if the device falls back to plain text)"}
+		return Negotiation{Version: top, Reason: LegacyVersion, Why: "the device offers " + top + " at most: the tenant MX disabled TLS 1.0/1.1 in January 2021, so the handshake fails (the MX still takes mail without TLS if the device falls back to plain text)"}
 	}
-	return Negotiation{Version: top, Why: "the device offers " + top + " at most: smtp.office365.com answers the first command after a TLS 1.0/1.1 handshake with 421 4.7.66 TLS 1.0 and 1.1 are not supported"}
+	return Negotiation{Version: top, Reason: LegacyVersion, Why: "the device offers " + top + " at most: smtp.office365.com answers the first command after a TLS 1.0/1.1 handshake with 421 4.7.66 TLS 1.0 and 1.1 are not supported"}
 }
 
 type m365Suite struct {

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"slices"
 	"strings"
 )
 
@@ -139,7 +140,7 @@ func (a *analyzer) attachment(mt string) {
 	if mt == "" {
 		mt = "application/octet-stream"
 	}
-	if len(a.m.AttachmentTypes) < maxTypesSeen && !contains(a.m.AttachmentTypes, mt) {
+	if len(a.m.AttachmentTypes) < maxTypesSeen && !slices.Contains(a.m.AttachmentTypes, mt) {
 		a.m.AttachmentTypes = append(a.m.AttachmentTypes, printable(mt, 80))
 	}
 }

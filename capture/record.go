@@ -104,6 +104,8 @@ type Negotiation struct {
 	Version     string `json:"version,omitempty"`
 	CipherSuite string `json:"cipher_suite,omitempty"`
 	OK          bool   `json:"ok"`
+	// Reason is NegotiatedOK, LegacyVersion or NoCommonSuite.
+	Reason string `json:"reason"`
 	// Likely marks a prediction that rests on an UNCONFIRMED fact.
 	Likely bool   `json:"likely"`
 	Why    string `json:"why"`

@@ -139,7 +139,7 @@ func (srv *Server) serve(c net.Conn, n int) {
 	if ss.tls != nil && ss.conn != c {
 		ss.conn.Close()
 	}
-	ss.rec.DurationMS = time.Since(ss.end.Add(-srv.opts.Session)).Milliseconds()
+	ss.rec.DurationMS = time.Since(ss.began).Milliseconds()
 	srv.mu.Lock()
 	delete(srv.conns, c)
 	srv.records = append(srv.records, ss.rec)

@@ -27,11 +27,12 @@ type session struct {
 	rec *Connection
 	fe  *sim.FrontEnd
 
-	raw  net.Conn // the TCP connection
-	conn net.Conn // the current transport: raw, then *tls.Conn
-	r    *bufio.Reader
-	w    *bufio.Writer
-	end  time.Time // Options.Session after accept
+	raw   net.Conn // the TCP connection
+	conn  net.Conn // the current transport: raw, then *tls.Conn
+	r     *bufio.Reader
+	w     *bufio.Writer
+	began time.Time // accepted
+	end   time.Time // Options.Session after accept
 
 	secure   bool     // TLS is up
 	tls      *TLS     // the handshake in force, nil without TLS
@@ -46,7 +47,7 @@ type session struct {
 func newSession(srv *Server, c net.Conn, n int) *session {
 	now := srv.opts.Now()
 	rec := &Connection{N: n, Source: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Started: now, Commands: []string{}}
-	ss := &session{srv: srv, rec: rec, raw: c, end: time.Now().Add(srv.opts.Session)}
+	ss := &session{srv: srv, rec: rec, raw: c, began: time.Now(), end: time.Now().Add(srv.opts.Session)}
 	ss.fe = sim.NewFrontEnd(srv.opts.Persona.method(), hostOf(c.RemoteAddr()), srv.opts.Now)
 	ss.setConn(c)
 	return ss

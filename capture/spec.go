@@ -58,7 +58,7 @@ func header(d *device) []string {
 	if c := d.main; c != nil {
 		lines = append(lines, fmt.Sprintf("From connection %d of %d, from %s (%s %s).", c.N, len(d.conns), hostOnly(c.Source), c.Greeting, c.HeloName))
 	}
-	for _, f := range findings(d.rep, d.opts) {
+	for _, f := range d.rep.Findings {
 		if f.Severity != checks.SevInfo {
 			lines = append(lines, string(f.Severity)+" "+f.ID)
 		}

@@ -44,6 +44,9 @@ func (ss *session) auth(arg string) bool {
 	if !ok {
 		return alive
 	}
+	if want := ss.srv.opts.ExpectedPassword; want != nil && a.Username != "" && equal([]byte(a.Username), want) {
+		a.Username, a.UsernameIsPassword = "(the expected password: not shown)", true
+	}
 	a.UsernameFormat = usernameFormat(a.Username)
 	a.Outcome = "accepted (the capture accepts any credentials)"
 	ss.logf("AUTH %s as \"%s\" (%s)", a.Mechanism, a.Username, a.UsernameFormat)

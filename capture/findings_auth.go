@@ -69,6 +69,11 @@ func authOnMX(d *device) []Finding {
 // 8; catalog row auth-bad-credentials).
 func usernameFormatRule(d *device) []Finding {
 	for _, a := range d.auths() {
+		if a.UsernameIsPassword {
+			return finding("username-is-password", checks.SevError,
+				"the device sends the mailbox password (the one in $"+d.opts.ExpectedEnv+") as the username: the username and password fields are swapped on the device (the username is not shown here)",
+				"put the mailbox's full address (UPN) in the device's username field and the password in its password field", learnSMTPAuth)
+		}
 		var what string
 		switch a.UsernameFormat {
 		case UsernameDownLevel:

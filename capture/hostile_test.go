@@ -293,3 +293,23 @@ func TestLeafNamesAreBounded(t *testing.T) {
 		t.Errorf("%d leaves signed, want at most %d", len(ca.leaves), maxLeaves)
 	}
 }
+
+// TestSwappedFields: a device that sends the password as the username is
+// told so, and the password is shown nowhere, the spec included.
+func TestSwappedFields(t *testing.T) {
+	opts := Options{ExpectedPassword: []byte(tSecret), ExpectedEnv: "SCANNER_PASSWORD"}
+	log := logs(&opts)
+	s := start(t, opts)
+	rc := dial(t, s)
+	rc.reply()
+	rc.say("EHLO mfp")
+	b64 := base64.StdEncoding.EncodeToString
+	rc.say("AUTH LOGIN " + b64([]byte(tSecret)))
+	rc.say(b64([]byte(tUser)))
+	rc.say("MAIL FROM:<" + tUser + ">")
+	rc.say("RCPT TO:<frontdesk@contoso.com>")
+	rc.say("QUIT")
+	rep := s.report(t)
+	hasFinding(t, rep, "username-is-password")
+	noSecret(t, everyOutput(t, rep, log.String()), tUser, tSecret)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,17 +84,30 @@ func describeBytes(b []byte) string {
 	case string(b[:min(len(b), 12)]) == "\r\n\r\n\x00\r\nQUIT\n":
 		return "a PROXY protocol v2 header (a load balancer or proxy in the path)"
 	}
-	if word := firstWord(b); word != "" {
+	if word := knownWord(b); word != "" {
 		return fmt.Sprintf("text starting %q (%d bytes so far)", word, len(b))
+	}
+	if b[0] >= ' ' && b[0] < 0x7f {
+		return fmt.Sprintf("%d bytes of text that are not a known command", len(b))
 	}
 	return fmt.Sprintf("%d bytes of binary data starting 0x%02X", len(b), b[0])
 }
 
-// firstWord is b's leading run of letters (at most 12), "" if none.
-func firstWord(b []byte) string {
+// knownWords are the first words worth naming: SMTP verbs sent out of turn
+// and other protocols' (HTTP, POP3, IMAP tags). Any other word is not
+// shown: it may be the start of a password sent out of turn.
+var knownWords = []string{"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT",
+	"VRFY", "EXPN", "HELP", "ETRN", "TURN", "XCLIENT", "XFORWARD", "GET", "POST", "HEAD", "CONNECT", "USER", "PASS", "CAPA", "LOGIN"}
+
+// knownWord is b's first word when it is one of knownWords.
+func knownWord(b []byte) string {
 	n := 0
 	for n < len(b) && n < 12 && (b[n] >= 'A' && b[n] <= 'Z' || b[n] >= 'a' && b[n] <= 'z') {
 		n++
 	}
-	return string(b[:n])
+	w := strings.ToUpper(string(b[:n]))
+	if slices.Contains(knownWords, w) {
+		return w
+	}
+	return ""
 }

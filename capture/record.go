@@ -119,11 +119,14 @@ type AuthAttempt struct {
 	BeforeTLS bool   `json:"before_tls"` // sent in plain text
 	Username  string `json:"username,omitempty"`
 	// UsernameFormat is UsernameUPN, UsernameDownLevel, UsernameBare or UsernameEmpty.
-	UsernameFormat string                `json:"username_format,omitempty"`
-	Password       *Password             `json:"password,omitempty"`
-	Token          *transcript.OAuthInfo `json:"token,omitempty"` // XOAUTH2: the token's claims only
-	TokenError     string                `json:"token_error,omitempty"`
-	Outcome        string                `json:"outcome"`
+	UsernameFormat string `json:"username_format,omitempty"`
+	// UsernameIsPassword: the device sent the expected password as the
+	// username (fields swapped); Username then holds a placeholder.
+	UsernameIsPassword bool                  `json:"username_is_password,omitempty"`
+	Password           *Password             `json:"password,omitempty"`
+	Token              *transcript.OAuthInfo `json:"token,omitempty"` // XOAUTH2: the token's claims only
+	TokenError         string                `json:"token_error,omitempty"`
+	Outcome            string                `json:"outcome"`
 }
 
 // Transaction is one MAIL FROM and what followed it.

@@ -144,7 +144,7 @@ func writeEnvelope(b *hclwrite.Body, d *device) {
 func (d *device) replayAuth() *AuthAttempt {
 	as := d.main.authsOrNil()
 	for i := len(as) - 1; i >= 0; i-- {
-		if slices.Contains(specs.Mechanisms, as[i].Mechanism) && as[i].Username != "" {
+		if slices.Contains(specs.Mechanisms, as[i].Mechanism) && as[i].Username != "" && !as[i].UsernameIsPassword {
 			return as[i]
 		}
 	}

@@ -45,6 +45,9 @@ func (ss *session) handle(line string) bool {
 		shown += " " + strings.ToUpper(mech)
 	}
 	ss.note(shown)
+	if verb == "EHLO" || verb == "HELO" || verb == "MAIL" || verb == "RCPT" {
+		ss.logf("C: %s", printable(line, 200)) // names and addresses: nothing secret
+	}
 	return cmd(ss, strings.TrimSpace(arg))
 }
 
@@ -55,7 +58,9 @@ func (ss *session) note(shown string) {
 	if ss.ahead {
 		ss.rec.Pipelined = append(ss.rec.Pipelined, shown)
 	}
-	ss.logf("C: %s", shown)
+	if shown != "EHLO" && shown != "HELO" && shown != "MAIL" && shown != "RCPT" {
+		ss.logf("C: %s", shown)
+	}
 }
 
 // ehlo answers with the persona's EHLO list for the current state: before

@@ -4,6 +4,7 @@ package mta
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -49,6 +50,16 @@ type PostfixConfig struct {
 	// (check_policy_service): the test's server answers with actions whose
 	// texts it makes up per request. "": none.
 	Policy string
+	// RelayHost ("host:port") makes Postfix's own SMTP client send every
+	// accepted message on to it instead of discarding it: Postfix plays a
+	// device (or an on-premises relay) in front of the server under test.
+	// ClientSettings tune that client (smtp_tls_protocols,
+	// smtp_tls_ciphers, smtp_sasl_mechanism_filter, ...), and
+	// ClientPasswords is its smtp_sasl_password_maps ("[host]:port" to
+	// "user:password").
+	RelayHost       string
+	ClientSettings  map[string]string
+	ClientPasswords map[string]string
 }
 
 // Postfix is a running private instance.
@@ -82,7 +93,7 @@ func StartPostfix(t testing.TB, dir string, cfg PostfixConfig) *Postfix {
 	must(t, os.Chown(data, uid, gid)) // master's lock file lives here
 
 	maps := map[string]map[string]string{"recipients": cfg.RecipientAccess, "clients": cfg.ClientAccess, "relay": cfg.RelayAccess,
-		"ccerts": cfg.RelayCerts}
+		"ccerts": cfg.RelayCerts, "clientpasswords": cfg.ClientPasswords}
 	for name, m := range maps {
 		must(t, writeFile(filepath.Join(conf, name), []byte(accessMap(m)), 0o644))
 	}
@@ -146,9 +157,15 @@ func mainCF(cfg PostfixConfig, conf, queue, data string) string {
 	// measured by ci/bench as +20 RTT at 50 ms for smtpspec and swaks alike.
 	set("in_flow_delay", "0")
 	set("relay_domains", strings.Join(cfg.Domains, ", "))
-	// Nothing is ever delivered: every transport is discard.
-	set("default_transport", "discard:smtpspec test")
-	set("relay_transport", "discard:smtpspec test")
+	// Nothing is ever delivered: every transport is discard, unless
+	// RelayHost sends it on.
+	next := "discard:smtpspec test"
+	if cfg.RelayHost != "" {
+		host, port, _ := net.SplitHostPort(cfg.RelayHost)
+		next = "smtp:[" + host + "]:" + port
+	}
+	set("default_transport", next)
+	set("relay_transport", next)
 	set("local_transport", "discard:smtpspec test")
 	set("smtpd_client_restrictions", "check_client_access texthash:"+filepath.Join(conf, "clients"))
 	ccert := ""
@@ -173,6 +190,17 @@ func mainCF(cfg PostfixConfig, conf, queue, data string) string {
 			set("smtpd_tls_CAfile", cfg.ClientCAFile)
 			set("smtpd_tls_fingerprint_digest", "sha256")
 			set("smtpd_tls_loglevel", "1") // logs the client certificate's verification
+		}
+	}
+	if cfg.RelayHost != "" {
+		set("smtp_sasl_password_maps", "texthash:"+filepath.Join(conf, "clientpasswords"))
+		keys := make([]string, 0, len(cfg.ClientSettings))
+		for k := range cfg.ClientSettings {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			set(k, cfg.ClientSettings[k])
 		}
 	}
 	if cfg.SASL != "" {
@@ -200,6 +228,7 @@ showq     unix n - n - - showq
 error     unix - - n - - error
 retry     unix - - n - - error
 discard   unix - - n - - discard
+smtp      unix - - n - - smtp
 anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd

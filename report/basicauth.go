@@ -49,7 +49,7 @@ func WriteBasicAuthSection(w io.Writer, results []*runner.Result) error {
 			mech, cell(user), r.Status)
 	}
 	b.WriteString("\nAlternatives: OAuth (`auth { mechanism = \"XOAUTH2\" oauth { ... } }` proves the path now), " +
-		"High Volume Email (`smtp-hve.office365.com`, internal recipients), Azure Communication Services Email " +
+		"High Volume Email (`smtp.hve.mx.microsoft`, formerly `smtp-hve.office365.com`; internal recipients only), Azure Communication Services Email " +
 		"(`smtp.azurecomm.net`), or a relay connector by certificate or static IP (`method = \"relay\"`).\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("basic-auth section: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/smtpspec/smtpspec/golden"
@@ -121,9 +122,13 @@ func checkLoopback(addr string) error {
 func simHint(e env, tenant string, addr net.Addr, caOut string) {
 	fmt.Fprintf(e.stdout, "smtpspec sim: tenant domain %s (its addresses and subdomains are the tenant's own; the scenario summaries say contoso.com)\n", tenant)
 	host, port, _ := net.SplitHostPort(addr.String())
+	// ca_file is relative to the spec's folder, not to where sim runs:
+	// an absolute path works from any spec.
 	ca := caOut
 	if ca == "" {
 		ca = "<the file --ca-out writes>"
+	} else if abs, err := filepath.Abs(ca); err == nil {
+		ca = abs
 	}
 	fmt.Fprintf(e.stdout, "smtpspec sim: point a site at it with endpoint { host = %q  port = %s  server_name = \"localhost\"  ca_file = %q }\n",
 		host, port, ca)

@@ -8,8 +8,8 @@ package runner
 // matches its golden removes a stale pending file. stored is judge's: a
 // golden was there to compare with.
 func settlePending(r *Result, opts Options, stored bool) {
-	if r.Err != nil || r.Golden == nil {
-		return // nothing rendered, or judge already reported the golden's failure
+	if r.Err != nil || r.Golden == nil || opts.ReadOnly {
+		return // nothing rendered, judge already reported the golden's failure, or hands off the folder
 	}
 	store, name := opts.Golden, r.Site.Name
 	switch {

@@ -48,6 +48,8 @@ var commands = map[string]struct {
 	"init":     {cmdInit, "write a commented starting spec for a site"},
 	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)"},
 	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)"},
+	"serve":    {cmdServe, "serve the sites as a Prometheus multi-target exporter (/probe?target=SITE)"},
+	"check":    {cmdCheck, "probe one site as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)"},
 }
 
 // run is main without the process: everything is testable in-process.

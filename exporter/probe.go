@@ -1,0 +1,162 @@
+package exporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// outcome is one probe of a site as a scrape answers it.
+type outcome struct {
+	result   *runner.Result
+	duration time.Duration           // RunSite's wall time: probe_duration_seconds
+	guard    *runner.ThrottledError  // non-nil: answered from the AUTH-failure record
+	at       time.Time               // when the probe started
+}
+
+// Why a probe request got no metrics (503): the scraper records up = 0
+// for that scrape rather than a site failure that did not happen.
+var (
+	errBusy     = errors.New("too many probes in flight: no slot freed within half the scrape timeout")
+	errStopping = errors.New("the exporter is shutting down")
+)
+
+// serveProbe is GET /probe?target=SITE[&debug=true].
+func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	name := r.URL.Query().Get("target")
+	set := e.current()
+	site := set.byName[name]
+	if site == nil {
+		e.self.rejected.WithLabelValues("unknown_target").Inc()
+		http.Error(w, unknownTarget(name, set), http.StatusBadRequest)
+		return
+	}
+	b, err := budget(r.Header)
+	if err != nil {
+		e.self.rejected.WithLabelValues("bad_request").Inc()
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	out, err := e.probe(site, start.Add(b))
+	if err != nil {
+		reason := "busy"
+		if errors.Is(err, errStopping) {
+			reason = "shutting_down"
+		}
+		e.self.rejected.WithLabelValues(reason).Inc()
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	reg := probeRegistry(out)
+	if r.URL.Query().Get("debug") == "true" {
+		writeDebug(w, out, reg)
+	} else {
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}).ServeHTTP(w, r)
+	}
+	// What the scrape cost beyond the probe itself: lookup, queue,
+	// building and encoding the metrics.
+	e.self.overhead.Observe((time.Since(start) - out.duration).Seconds())
+}
+
+// unknownTarget is the 400 answer: what was asked and what is served.
+func unknownTarget(name string, set *siteSet) string {
+	if name == "" {
+		return "missing ?target=SITE; sites: " + strings.Join(set.names(), ", ")
+	}
+	return fmt.Sprintf("unknown target %q; sites: %s", name, strings.Join(set.names(), ", "))
+}
+
+// probe runs site's probe by deadline, or joins the one already running
+// for it (flights.go).
+func (e *Exporter) probe(site *specs.Site, deadline time.Time) (*outcome, error) {
+	fl, leader := e.flights.join(site.Name)
+	if !leader {
+		e.self.shared.Inc()
+		t := time.NewTimer(time.Until(deadline))
+		defer t.Stop()
+		select {
+		case <-fl.done:
+			return fl.out, fl.err
+		case <-t.C:
+			return nil, errBusy
+		case <-e.base.Done():
+			return nil, errStopping
+		}
+	}
+	out, err := e.run(site, deadline)
+	e.flights.land(site.Name, fl, out, err)
+	return out, err
+}
+
+// run waits for a slot (at most half the budget: the probe keeps the
+// other half at least), then probes with runner.RunSite.
+func (e *Exporter) run(site *specs.Site, deadline time.Time) (*outcome, error) {
+	ctx, cancel := context.WithDeadline(e.base, deadline)
+	defer cancel()
+	if err := e.acquire(ctx, time.Until(deadline)/2); err != nil {
+		return nil, err
+	}
+	defer e.release()
+	out := &outcome{at: e.cfg.Now()}
+	t0 := time.Now()
+	out.result = runner.RunSite(ctx, site, runner.Options{
+		Golden:   e.cfg.Golden,
+		ReadOnly: true, // serve never writes goldens, nor pending ones
+		Throttle: e.cfg.Throttle,
+		Probe:    e.cfg.Probe,
+		Now:      e.cfg.Now,
+	})
+	out.duration = time.Since(t0)
+	if e.base.Err() != nil {
+		return nil, errStopping // cut short by shutdown: no verdict to report
+	}
+	errors.As(out.result.Err, &out.guard)
+	e.record(site, out)
+	return out, nil
+}
+
+// acquire takes a probe slot, waiting at most wait.
+func (e *Exporter) acquire(ctx context.Context, wait time.Duration) error {
+	e.self.waiting.Inc()
+	defer e.self.waiting.Dec()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case e.slots <- struct{}{}:
+		e.self.inFlight.Inc()
+		return nil
+	case <-t.C:
+		return errBusy
+	case <-ctx.Done():
+		if e.base.Err() != nil {
+			return errStopping
+		}
+		return errBusy
+	}
+}
+
+func (e *Exporter) release() {
+	e.self.inFlight.Dec()
+	<-e.slots
+}
+
+// record keeps the outcome for the landing page and /metrics.
+func (e *Exporter) record(site *specs.Site, out *outcome) {
+	r := out.result
+	e.self.probes.WithLabelValues(string(r.Status)).Inc()
+	e.self.duration.Observe(out.duration.Seconds())
+	if out.guard != nil {
+		e.self.guard.Inc()
+	}
+	e.last.put(site.Name, summary{Status: r.Status, Verdict: r.Verdict.Line(), At: out.at, Duration: out.duration, Guard: out.guard != nil})
+}

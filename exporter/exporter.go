@@ -23,8 +23,8 @@ type Config struct {
 	// text) is shown on the landing page and in the log, and the last
 	// good set of sites stays in service.
 	Load      func() ([]*specs.Site, error)
-	Golden    golden.Store       // read and compared, never written
-	Throttle  *runner.Throttle   // the AUTH-failure guard; nil: none
+	Golden    golden.Store        // read and compared, never written
+	Throttle  *runner.Throttle    // the AUTH-failure guard; nil: none
 	Probe     runner.ProbeOptions // the probe's seams (tests: RootCAs)
 	MaxProbes int                 // probes in flight; <= 0: DefaultMaxProbes
 	Version   string              // smtpspec_exporter_build_info

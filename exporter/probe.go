@@ -17,9 +17,9 @@ import (
 // outcome is one probe of a site as a scrape answers it.
 type outcome struct {
 	result   *runner.Result
-	duration time.Duration           // RunSite's wall time: probe_duration_seconds
-	guard    *runner.ThrottledError  // non-nil: answered from the AUTH-failure record
-	at       time.Time               // when the probe started
+	duration time.Duration          // RunSite's wall time: probe_duration_seconds
+	guard    *runner.ThrottledError // non-nil: answered from the AUTH-failure record
+	at       time.Time              // when the probe started
 }
 
 // Why a probe request got no metrics (503): the scraper records up = 0

@@ -138,4 +138,3 @@ func reloadOnSignal(ex *exporter.Exporter, logf func(string, ...any)) (stop func
 	}()
 	return func() { signal.Stop(ch); close(done) }
 }
-

@@ -29,7 +29,7 @@ func budget(h http.Header) (time.Duration, error) {
 		return noHeaderBudget, nil
 	}
 	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs <= 0 || secs > 24*3600 {
+	if err != nil || !(secs > 0 && secs <= 24*3600) { // also NaN
 		return 0, fmt.Errorf("%s: %q is not a number of seconds", ScrapeTimeoutHeader, v)
 	}
 	d := time.Duration(secs * float64(time.Second))

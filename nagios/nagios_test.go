@@ -53,7 +53,9 @@ func TestJudge(t *testing.T) {
 	}{
 		{"pass", result(), DefaultThresholds, OK, "hq: ok: Microsoft 365 accepted the envelope"},
 		{"new has no golden: still OK", result(func(r *runner.Result) { r.Status = runner.StatusNew }), DefaultThresholds, OK, "hq: ok:"},
-		{"drift", result(func(r *runner.Result) { r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []string{"ehlo"}} }), DefaultThresholds, Warning, "hq: drift; ok:"},
+		{"drift", result(func(r *runner.Result) {
+			r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []string{"ehlo"}}
+		}), DefaultThresholds, Warning, "hq: drift; ok:"},
 		{"fail", result(func(r *runner.Result) {
 			r.Status = runner.StatusFail
 			r.Verdict = checks.Verdict{Category: checks.Reputation, Stage: "rcpt", Step: 7, Summary: "banned"}

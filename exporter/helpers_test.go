@@ -57,7 +57,7 @@ const directSend = `  method = "direct_send"
 // fixture is an exporter over simulators on loopback, its specs in a
 // temporary folder, served by an httptest server.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	specs    string // the specs folder
 	golden   golden.Store
 	ca       *sim.CA
@@ -92,7 +92,7 @@ func (l *simLog) count(sub string) int {
 	return n
 }
 
-func newFixture(t *testing.T, maxProbes int, sites ...site) *fixture {
+func newFixture(t testing.TB, maxProbes int, sites ...site) *fixture {
 	t.Helper()
 	ca, err := sim.NewCA()
 	if err != nil {

@@ -17,46 +17,71 @@ import (
 var Phases = []string{checks.Connect, checks.Banner, checks.EHLO, checks.STARTTLS, checks.TLS,
 	checks.EHLOTLS, checks.Auth, checks.Mail, checks.Rcpt, checks.Data}
 
-// Help texts that carry a promise (tests read them).
-const (
-	helpGuard = "1 when this scrape did not probe: the site's mailbox failed AUTH less than the guard's interval ago " +
-		"(Microsoft 365 throttles a mailbox after continuous AUTH failures), so every metric of this scrape answers " +
-		"the recorded failure, not a new probe."
-	helpInfo = "The site's verdict (value 1). status: pass, fail, drift, new (no golden stored), error; category, stage, " +
-		"code, enhanced and step (checklist 1-10) as in the JSON report; source: probe, or guard when the scrape answers " +
-		"the AUTH-failure record instead of probing."
-	helpBasicAuth = "1 when the site authenticates to Exchange Online with a password (AUTH LOGIN/PLAIN): basic " +
-		"authentication becomes disabled by default for existing tenants at the end of December 2026 " +
-		"(exact day unconfirmed by Microsoft). Not exported when the scrape was answered by the guard."
-)
-
-// probeRegistry is a fresh registry holding one probe's metrics: gauges
-// set once from the outcome, never counters carried across scrapes.
+// probeRegistry is a fresh registry holding one probe's metrics, made at
+// scrape time from the outcome as the "Writing exporters" guide asks
+// (const metrics from a collector): gauges of this probe, never counters
+// carried across scrapes.
 func probeRegistry(out *outcome) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	m := metricSet{reg}
-	r := out.result
-	m.gauge("probe_success", "1 when the site passed and matched its golden (or has none yet), 0 when it failed, drifted or was not probed.", b2f(success(r.Status)))
-	m.gauge("probe_duration_seconds", "How long the probe took, in seconds (0 when the guard answered).", out.duration.Seconds())
-	m.info(r, out.guard)
-	m.gauge("probe_smtp_guard_answered", helpGuard, b2f(out.guard != nil))
-	if out.guard != nil {
-		m.guard(out.guard)
-		return reg
+	reg.MustRegister(probeCollector{out})
+	return reg
+}
+
+// probeCollector turns one outcome into metrics (descs.go).
+type probeCollector struct{ out *outcome }
+
+func (c probeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range allDescs() {
+		ch <- d
+	}
+}
+
+func (c probeCollector) Collect(ch chan<- prometheus.Metric) {
+	d := descs()
+	r, guard := c.out.result, c.out.guard
+	emit := func(desc *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, labels...)
+	}
+	emit(d.success, b2f(success(r.Status)))
+	emit(d.duration, c.out.duration.Seconds())
+	emit(d.info, 1, infoLabels(r, guard)...)
+	emit(d.guard, b2f(guard != nil))
+	if guard != nil {
+		code, _ := recordedReply(guard.Last.Reply)
+		emit(d.statusCode, float64(code))
+		emit(d.guardLast, float64(guard.Last.At.Unix()))
+		emit(d.guardNext, float64(guard.Next.Unix()))
+		return
 	}
 	t := r.Transcript
-	m.stages(t)
-	m.gauge("probe_smtp_status_code", "The SMTP reply code that decided the verdict: the failing stage's reply, or the last "+
-		"envelope reply when every stage passed; 0 when no reply decided it (timeout, refused connection, TLS failure).", float64(statusCode(r)))
-	if t.TLS != nil {
-		m.tls(t.TLS)
+	if res := t.Stage(checks.Resolve); res.Status != transcript.Skip {
+		emit(d.dns, res.Duration.Seconds())
+	}
+	emit(d.ipProtocol, float64(ipProtocol(t.Stage(checks.Connect).Addr)))
+	for _, p := range Phases {
+		if res := t.Stage(p); res.Status != transcript.Skip {
+			emit(d.phase, res.Duration.Seconds(), p)
+		}
+	}
+	emit(d.statusCode, float64(statusCode(r)))
+	if i := t.TLS; i != nil {
+		if !i.EarliestNotAfter.IsZero() {
+			emit(d.certExpiry, float64(i.EarliestNotAfter.Unix()))
+		}
+		if v := tlsVersion(i.Version); v != "" {
+			emit(d.tlsVersion, 1, v)
+		}
+		emit(d.tlsVerified, b2f(i.Verified))
 	}
 	if r.Drift != nil || r.Status == runner.StatusPass {
-		m.gauge("probe_smtp_golden_match", "1 when the normalised transcript matched the stored golden, 0 when it drifted "+
-			"(not exported when the site has no golden).", b2f(r.Drift == nil))
+		emit(d.goldenMatch, b2f(r.Drift == nil))
 	}
-	m.findings(r.Verdict.Findings)
-	return reg
+	exposed := false
+	for _, f := range r.Verdict.Findings {
+		exposed = exposed || f.ID == checks.BasicAuthRetirement
+		emit(d.finding, 1, findingID(f.ID), severity(f.Severity))
+	}
+	emit(d.basicAuth, b2f(exposed))
 }
 
 // success is probe_success: a site without a golden yet still works.
@@ -78,23 +103,9 @@ func statusCode(r *runner.Result) int {
 	return 0
 }
 
-// metricSet registers gauges on one probe's registry.
-type metricSet struct{ reg *prometheus.Registry }
-
-func (m metricSet) gauge(name, help string, v float64) {
-	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
-	g.Set(v)
-	m.reg.MustRegister(g)
-}
-
-func (m metricSet) vec(name, help string, labels ...string) *prometheus.GaugeVec {
-	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
-	m.reg.MustRegister(g)
-	return g
-}
-
-// info is probe_smtp_info: the verdict in bounded labels only (labels.go).
-func (m metricSet) info(r *runner.Result, guard *runner.ThrottledError) {
+// infoLabels are probe_smtp_info's label values (labels.go bounds each):
+// the verdict, or with the guard the recorded reply's codes.
+func infoLabels(r *runner.Result, guard *runner.ThrottledError) []string {
 	v := r.Verdict
 	codeN, enhanced, source := v.Code, v.Enhanced, "probe"
 	if guard != nil {
@@ -108,56 +119,7 @@ func (m metricSet) info(r *runner.Result, guard *runner.ThrottledError) {
 	if v.Step > 0 && v.Step <= 10 {
 		step = strconv.Itoa(v.Step)
 	}
-	m.vec("probe_smtp_info", helpInfo, "status", "category", "stage", "code", "enhanced", "step", "source").
-		WithLabelValues(status(r.Status), category(v.Category), stageLabel(v.Stage), codeLabel(code), enhancedLabel(enhanced), step, source).Set(1)
-}
-
-// guard answers the AUTH-failure record: its reply code and times.
-func (m metricSet) guard(g *runner.ThrottledError) {
-	code, _ := recordedReply(g.Last.Reply)
-	m.gauge("probe_smtp_status_code", "The SMTP reply code that decided the verdict; with probe_smtp_guard_answered 1, the "+
-		"code of the recorded AUTH failure.", float64(code))
-	m.gauge("probe_smtp_guard_last_failure_timestamp_seconds", "When the recorded AUTH failure happened (Unix time).", float64(g.Last.At.Unix()))
-	m.gauge("probe_smtp_guard_next_probe_timestamp_seconds", "When the guard lets the mailbox be probed again (Unix time).", float64(g.Next.Unix()))
-}
-
-// stages exports the time of each stage the probe reached.
-func (m metricSet) stages(t *transcript.Transcript) {
-	if res := t.Stage(checks.Resolve); res.Status != transcript.Skip {
-		m.gauge("probe_dns_lookup_time_seconds", "How long resolving the endpoint (or its MX) took, in seconds.", res.Duration.Seconds())
-	}
-	m.gauge("probe_ip_protocol", "The IP protocol of the connection (4 or 6; 0 when none was made).", float64(ipProtocol(t.Stage(checks.Connect).Addr)))
-	phases := m.vec("probe_smtp_duration_seconds", "How long each stage of the SMTP conversation took, in seconds "+
-		"(stages the probe did not reach are absent).", "phase")
-	for _, p := range Phases {
-		if res := t.Stage(p); res.Status != transcript.Skip {
-			phases.WithLabelValues(p).Set(res.Duration.Seconds())
-		}
-	}
-}
-
-// tls exports the handshake's facts, as blackbox_exporter names them.
-func (m metricSet) tls(i *transcript.TLSInfo) {
-	if !i.EarliestNotAfter.IsZero() {
-		m.gauge("probe_ssl_earliest_cert_expiry", "When the first certificate the server presented expires (Unix time).", float64(i.EarliestNotAfter.Unix()))
-	}
-	if v := tlsVersion(i.Version); v != "" {
-		m.vec("probe_tls_version_info", "The TLS version the handshake negotiated (value 1).", "version").WithLabelValues(v).Set(1)
-	}
-	m.gauge("probe_smtp_tls_verified", "1 when the server's certificate verified, 0 when it did not "+
-		"(the handshake went on only because the spec sets insecure_skip_verify).", b2f(i.Verified))
-}
-
-// findings exports the verdict's findings and the basic-auth exposure.
-func (m metricSet) findings(fs []checks.Finding) {
-	exposed := false
-	vec := m.vec("probe_smtp_finding", "A fact about the site's credentials or endpoint that every report shows (value 1): "+
-		"id as in the JSON report, severity error, warning or info.", "id", "severity")
-	for _, f := range fs {
-		exposed = exposed || f.ID == checks.BasicAuthRetirement
-		vec.WithLabelValues(findingID(f.ID), severity(f.Severity)).Set(1)
-	}
-	m.gauge("probe_smtp_basic_auth_exposed", helpBasicAuth, b2f(exposed))
+	return []string{status(r.Status), category(v.Category), stageLabel(v.Stage), codeLabel(code), enhancedLabel(enhanced), step, source}
 }
 
 // ipProtocol is 4 or 6 for a connected address, 0 otherwise.

@@ -68,8 +68,9 @@ func FreeAddr(t testing.TB) string {
 }
 
 // Start runs bin with args until the test ends, its output in a log file
-// kept for failures, and waits until GET ready (a URL) answers 200.
-func Start(t testing.TB, bin string, ready string, args ...string) {
+// kept for failures, waits until GET ready (a URL) answers 200 and returns
+// the process id (benchmarks read its CPU time and memory).
+func Start(t testing.TB, bin string, ready string, args ...string) int {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log, err := os.Create(filepath.Join(t.TempDir(), filepath.Base(bin)+".log"))
@@ -96,13 +97,14 @@ func Start(t testing.TB, bin string, ready string, args ...string) {
 		if resp, err := http.Get(ready); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return
+				return cmd.Process.Pid
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	b, _ := os.ReadFile(log.Name())
 	t.Fatalf("%s did not become ready at %s:\n%s", bin, ready, tail(string(b), 4000))
+	return 0
 }
 
 // StartPrometheus runs Prometheus with the configuration file given (its

@@ -212,3 +212,46 @@ func Eventually(t testing.TB, base, expr string, wait time.Duration, ok func([]S
 	t.Fatalf("%s: not as expected within %s: %v %v", expr, wait, last, err)
 	return nil
 }
+
+// Point is one stored sample.
+type Point struct {
+	T int64 // milliseconds since the epoch, as Prometheus stamps a scrape
+	V float64
+}
+
+// Series returns the raw samples of a range selector ("name{...}[10m]"),
+// keyed by the instance label.
+func Series(base, selector string) (map[string][]Point, error) {
+	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(selector))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			Result []struct {
+				Metric map[string]string `json:"metric"`
+				Values [][2]any          `json:"values"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, fmt.Errorf("query %q: %w", selector, err)
+	}
+	if out.Status != "success" {
+		return nil, fmt.Errorf("query %q: %s", selector, out.Error)
+	}
+	m := map[string][]Point{}
+	for _, s := range out.Data.Result {
+		for _, v := range s.Values {
+			ts, _ := v[0].(float64)
+			var f float64
+			str, _ := v[1].(string)
+			fmt.Sscan(str, &f)
+			m[s.Metric["instance"]] = append(m[s.Metric["instance"]], Point{T: int64(ts*1000 + 0.5), V: f})
+		}
+	}
+	return m, nil
+}

@@ -111,38 +111,12 @@ func startBlackbox(t *testing.T, bin string, f *simFleet, dir string) string {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "blackbox.yml")
-	if err := os.WriteFile(cfg, []byte(blackboxModule(ca)), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("modules:\n"+promtest.BlackboxSMTPModule("smtp_starttls", ca)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	addr := promtest.FreeAddr(t)
 	promtest.Start(t, bin, "http://"+addr+"/-/healthy", "--config.file="+cfg, "--web.listen-address="+addr)
 	return addr
-}
-
-// blackboxModule is blackbox_exporter's documented smtp_starttls module
-// (its example.yml), with the banner expectation loosened for Microsoft's
-// banner ("220 HOST Microsoft ESMTP MAIL Service ready ...") and the
-// simulators' CA trusted.
-func blackboxModule(ca string) string {
-	return `modules:
-  smtp_starttls:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      query_response:
-        - expect: "^220 "
-        - send: "EHLO prober\r"
-        - expect: "^250-STARTTLS"
-        - send: "STARTTLS\r"
-        - expect: "^220"
-        - starttls: true
-        - send: "EHLO prober\r"
-        - expect: "^250 "
-        - send: "QUIT\r"
-      tls_config:
-        ca_file: ` + ca + `
-        server_name: localhost
-`
 }
 
 // writeConfig writes the shipped prometheus.yml with the test's intervals,

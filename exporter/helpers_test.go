@@ -14,10 +14,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/promtest"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
@@ -202,39 +201,12 @@ func (f *fixture) scrape(name string, timeout time.Duration) (map[string]*dto.Me
 	if code != http.StatusOK {
 		f.t.Fatalf("probe %s: HTTP %d: %s", name, code, body)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(strings.NewReader(body))
+	mfs, err := promtest.Parse(body)
 	if err != nil {
 		f.t.Fatalf("probe %s: not Prometheus text: %v\n%s", name, err, body)
 	}
 	return mfs, body
 }
 
-// value is the gauge value of the family's series with the labels given
-// ("k=v" pairs); ok is false when there is none.
-func value(mfs map[string]*dto.MetricFamily, name string, labels ...string) (float64, bool) {
-	mf := mfs[name]
-	if mf == nil {
-		return 0, false
-	}
-	for _, m := range mf.Metric {
-		if hasLabels(m, labels) {
-			return m.GetGauge().GetValue(), true
-		}
-	}
-	return 0, false
-}
-
-func hasLabels(m *dto.Metric, want []string) bool {
-	have := map[string]string{}
-	for _, l := range m.Label {
-		have[l.GetName()] = l.GetValue()
-	}
-	for _, kv := range want {
-		k, v, _ := strings.Cut(kv, "=")
-		if have[k] != v {
-			return false
-		}
-	}
-	return true
-}
+// value is promtest.Value.
+var value = promtest.Value

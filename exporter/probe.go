@@ -26,35 +26,20 @@ type outcome struct {
 // for that scrape rather than a site failure that did not happen.
 var (
 	errBusy     = errors.New("too many probes in flight: no slot freed within half the scrape timeout")
+	errShared   = errors.New("the probe of this site another scrape started is still running at this scrape's deadline")
 	errStopping = errors.New("the exporter is shutting down")
 )
 
 // serveProbe is GET /probe?target=SITE[&debug=true].
 func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	name := r.URL.Query().Get("target")
-	set := e.current()
-	site := set.byName[name]
-	if site == nil {
-		e.self.rejected.WithLabelValues("unknown_target").Inc()
-		http.Error(w, unknownTarget(name, set), http.StatusBadRequest)
+	site, deadline, ok := e.parseProbe(w, r, start)
+	if !ok {
 		return
 	}
-	b, err := budget(r.Header)
+	out, err := e.probe(site, deadline)
 	if err != nil {
-		e.self.rejected.WithLabelValues("bad_request").Inc()
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	out, err := e.probe(site, start.Add(b))
-	if err != nil {
-		reason := "busy"
-		if errors.Is(err, errStopping) {
-			reason = "shutting_down"
-		}
-		e.self.rejected.WithLabelValues(reason).Inc()
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		e.unavailable(w, err)
 		return
 	}
 	reg := probeRegistry(out)
@@ -62,12 +47,44 @@ func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 		writeDebug(w, out, reg)
 	} else {
 		// Uncompressed: a probe's answer is ~4 KB, and gzip's per-request
-		// set-up cost more CPU than the bytes it saves on a LAN.
+		// set-up costs more CPU than the bytes it saves on a LAN.
 		promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, DisableCompression: true}).ServeHTTP(w, r)
 	}
 	// What the scrape cost beyond the probe itself: lookup, queue,
 	// building and encoding the metrics.
 	e.self.overhead.Observe((time.Since(start) - out.duration).Seconds())
+}
+
+// parseProbe finds the site and the deadline of a probe request, or
+// answers 400 (unknown target, bad scrape-timeout header).
+func (e *Exporter) parseProbe(w http.ResponseWriter, r *http.Request, start time.Time) (*specs.Site, time.Time, bool) {
+	name := r.URL.Query().Get("target")
+	set := e.current()
+	site := set.byName[name]
+	if site == nil {
+		e.self.rejected.WithLabelValues("unknown_target").Inc()
+		http.Error(w, unknownTarget(name, set), http.StatusBadRequest)
+		return nil, time.Time{}, false
+	}
+	b, err := budget(r.Header)
+	if err != nil {
+		e.self.rejected.WithLabelValues("bad_request").Inc()
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, time.Time{}, false
+	}
+	return site, start.Add(b), true
+}
+
+// unavailable answers 503 for a probe that got no result: busy, or the
+// exporter is shutting down.
+func (e *Exporter) unavailable(w http.ResponseWriter, err error) {
+	reason := "busy"
+	if errors.Is(err, errStopping) {
+		reason = "shutting_down"
+	}
+	e.self.rejected.WithLabelValues(reason).Inc()
+	w.Header().Set("Retry-After", "5")
+	http.Error(w, err.Error(), http.StatusServiceUnavailable)
 }
 
 // unknownTarget is the 400 answer: what was asked and what is served.
@@ -90,7 +107,7 @@ func (e *Exporter) probe(site *specs.Site, deadline time.Time) (*outcome, error)
 		case <-fl.done:
 			return fl.out, fl.err
 		case <-t.C:
-			return nil, errBusy
+			return nil, errShared
 		case <-e.base.Done():
 			return nil, errStopping
 		}
@@ -152,13 +169,15 @@ func (e *Exporter) release() {
 	<-e.slots
 }
 
-// record keeps the outcome for the landing page and /metrics.
+// record keeps the outcome for the landing page and /metrics. An answer
+// of the guard is no probe: it is counted on its own.
 func (e *Exporter) record(site *specs.Site, out *outcome) {
 	r := out.result
-	e.self.probes.WithLabelValues(string(r.Status)).Inc()
-	e.self.duration.Observe(out.duration.Seconds())
 	if out.guard != nil {
 		e.self.guard.Inc()
+	} else {
+		e.self.probes.WithLabelValues(status(r.Status)).Inc()
+		e.self.duration.Observe(out.duration.Seconds())
 	}
 	e.last.put(site.Name, summary{Status: r.Status, Verdict: r.Verdict.Line(), At: out.at, Duration: out.duration, Guard: out.guard != nil})
 }

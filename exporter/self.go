@@ -36,7 +36,7 @@ func newSelfMetrics(version string, maxProbes int) *selfMetrics {
 	m := &selfMetrics{
 		reg: prometheus.NewRegistry(),
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: ns + "probes_total",
-			Help: "Probes run, by the site's status (pass, fail, drift, new, error)."}, []string{"status"}),
+			Help: "Probes run, by the site's status (pass, fail, drift, new, error); the guard's answers are not probes (guard_answers_total)."}, []string{"status"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: ns + "probe_duration_seconds",
 			Help:    "How long probes took, in seconds.",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),

@@ -16,15 +16,7 @@ import (
 // that matches its golden keeps a stale pending golden, and one that
 // drifts or has no golden writes none, in a folder it may not write to.
 func TestReadOnlyLeavesTheGoldenFolder(t *testing.T) {
-	ca, err := sim.NewCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, addr := simtest.Start(t, "directsend-ok", sim.Options{CA: ca})
-	site := testSite(addr.Port, func(s *specs.Site) {
-		s.Method, s.Auth = "direct_send", nil
-		s.Envelope.From, s.Envelope.To = "scanner@contoso.com", []string{"frontdesk@contoso.com"}
-	})
+	site, ca := directSendSim(t)
 	opts := Options{Golden: golden.Store{Dir: t.TempDir()}, Probe: ProbeOptions{RootCAs: ca.Pool()}}
 	first := RunSite(context.Background(), site, Options{Golden: opts.Golden, Update: true, Probe: opts.Probe})
 	if first.Status != StatusPass {
@@ -51,9 +43,10 @@ func TestReadOnlyLeavesTheGoldenFolder(t *testing.T) {
 	}
 }
 
-// TestEarliestNotAfter: the TLS facts carry the chain's earliest expiry
-// (blackbox_exporter's probe_ssl_earliest_cert_expiry), the leaf's here.
-func TestEarliestNotAfter(t *testing.T) {
+// directSendSim is a Direct Send site at a directsend-ok simulator, and
+// the simulator's CA.
+func directSendSim(t *testing.T) (*specs.Site, *sim.CA) {
+	t.Helper()
 	ca, err := sim.NewCA()
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +56,13 @@ func TestEarliestNotAfter(t *testing.T) {
 		s.Method, s.Auth = "direct_send", nil
 		s.Envelope.From, s.Envelope.To = "scanner@contoso.com", []string{"frontdesk@contoso.com"}
 	})
+	return site, ca
+}
+
+// TestEarliestNotAfter: the TLS facts carry the chain's earliest expiry
+// (blackbox_exporter's probe_ssl_earliest_cert_expiry), the leaf's here.
+func TestEarliestNotAfter(t *testing.T) {
+	site, ca := directSendSim(t)
 	tr := Probe(context.Background(), site, ProbeOptions{RootCAs: ca.Pool()})
 	if tr.TLS == nil || tr.TLS.EarliestNotAfter.IsZero() {
 		t.Fatalf("no earliest expiry recorded: %+v", tr.TLS)

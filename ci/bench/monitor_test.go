@@ -14,8 +14,6 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/smtpspec/smtpspec/internal/promtest"
 )
@@ -111,52 +109,12 @@ func get(t *testing.T, url string, timeout time.Duration) (string, time.Duration
 
 // families parses a Prometheus text answer.
 func families(t *testing.T, body string) map[string]*dto.MetricFamily {
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(strings.NewReader(body))
+	mfs, err := promtest.Parse(body)
 	if err != nil {
 		t.Fatalf("not Prometheus text: %v\n%s", err, body)
 	}
 	return mfs
 }
 
-// gauge is the value of the family's series with the labels given.
-func gauge(mfs map[string]*dto.MetricFamily, name string, labels ...string) (float64, bool) {
-	mf := mfs[name]
-	if mf == nil {
-		return 0, false
-	}
-next:
-	for _, m := range mf.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for _, kv := range labels {
-			k, v, _ := strings.Cut(kv, "=")
-			if have[k] != v {
-				continue next
-			}
-		}
-		switch {
-		case m.Gauge != nil:
-			return m.Gauge.GetValue(), true
-		case m.Counter != nil:
-			return m.Counter.GetValue(), true
-		}
-	}
-	return 0, false
-}
-
-// labelOf returns the label's value on the family's first series.
-func labelOf(mfs map[string]*dto.MetricFamily, name, label string) string {
-	mf := mfs[name]
-	if mf == nil || len(mf.Metric) == 0 {
-		return ""
-	}
-	for _, l := range mf.Metric[0].Label {
-		if l.GetName() == label {
-			return l.GetValue()
-		}
-	}
-	return ""
-}
+// gauge is promtest.Value.
+var gauge = promtest.Value

@@ -95,8 +95,8 @@ func TestSideBySide(t *testing.T) {
 		body, _ = get(t, fmt.Sprintf("http://%s/probe?target=detect-%d", serve, i), 10*time.Second)
 		sm := families(t, body)
 		ok, _ := gauge(sm, "probe_success")
-		verdict := fmt.Sprintf("probe_success %v: %s at %s, %s %s (step %s)", ok, labelOf(sm, "probe_smtp_info", "category"),
-			labelOf(sm, "probe_smtp_info", "stage"), labelOf(sm, "probe_smtp_info", "code"), labelOf(sm, "probe_smtp_info", "enhanced"), labelOf(sm, "probe_smtp_info", "step"))
+		verdict := fmt.Sprintf("probe_success %v: %s at %s, %s %s (step %s)", ok, promtest.Label(sm, "probe_smtp_info", "category"),
+			promtest.Label(sm, "probe_smtp_info", "stage"), promtest.Label(sm, "probe_smtp_info", "code"), promtest.Label(sm, "probe_smtp_info", "enhanced"), promtest.Label(sm, "probe_smtp_info", "step"))
 		fmt.Fprintf(&report, "| %s | probe_success %v (failed_due_to_regex %v) | %s |\n", d.name, bbOK, regex, verdict)
 	}
 	fmt.Println(report.String())
@@ -163,31 +163,11 @@ func writeBenchSpec(t *testing.T, dir, name, body, addr, caFile string) {
 }
 
 // startBlackboxFor runs blackbox_exporter with its documented
-// smtp_starttls module (example.yml; the banner expectation loosened for
-// Microsoft's "220 HOST Microsoft ESMTP ..."), and the same module as a
-// TLS 1.0/1.1 device would negotiate.
+// smtp_starttls module, and the same module as a TLS 1.0/1.1 device
+// would negotiate.
 func startBlackboxFor(t *testing.T, bin, dir, caFile string) (string, int) {
-	module := func(name, tlsExtra string) string {
-		return "  " + name + `:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      query_response:
-        - expect: "^220 "
-        - send: "EHLO prober\r"
-        - expect: "^250-STARTTLS"
-        - send: "STARTTLS\r"
-        - expect: "^220"
-        - starttls: true
-        - send: "EHLO prober\r"
-        - expect: "^250 "
-        - send: "QUIT\r"
-      tls_config:
-        ca_file: ` + caFile + `
-        server_name: localhost
-` + tlsExtra
-	}
-	cfg := "modules:\n" + module("smtp_starttls", "") + module("smtp_starttls_legacy", "        min_version: TLS10\n        max_version: TLS11\n")
+	cfg := "modules:\n" + promtest.BlackboxSMTPModule("smtp_starttls", caFile) +
+		promtest.BlackboxSMTPModule("smtp_starttls_legacy", caFile, "min_version: TLS10", "max_version: TLS11")
 	p := filepath.Join(dir, "blackbox.yml")
 	if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)

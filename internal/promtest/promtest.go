@@ -138,26 +138,35 @@ type Sample struct {
 // Query runs an instant PromQL query and returns its samples (vector or
 // scalar answers), or the API's error.
 func Query(base, expr string) ([]Sample, error) {
-	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(expr))
-	if err != nil {
+	var data struct {
+		ResultType string          `json:"resultType"`
+		Result     json.RawMessage `json:"result"`
+	}
+	if err := api(base, expr, &data); err != nil {
 		return nil, err
 	}
+	return decode(data.ResultType, data.Result)
+}
+
+// api runs expr through /api/v1/query and decodes the answer's data.
+func api(base, expr string, data any) error {
+	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(expr))
+	if err != nil {
+		return err
+	}
 	defer resp.Body.Close()
-	var out struct {
+	out := struct {
 		Status string `json:"status"`
 		Error  string `json:"error"`
-		Data   struct {
-			ResultType string          `json:"resultType"`
-			Result     json.RawMessage `json:"result"`
-		} `json:"data"`
-	}
+		Data   any    `json:"data"`
+	}{Data: data}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("query %q: %w", expr, err)
+		return fmt.Errorf("query %q: %w", expr, err)
 	}
 	if out.Status != "success" {
-		return nil, fmt.Errorf("query %q: %s", expr, out.Error)
+		return fmt.Errorf("query %q: %s", expr, out.Error)
 	}
-	return decode(out.Data.ResultType, out.Data.Result)
+	return nil
 }
 
 func decode(kind string, raw json.RawMessage) ([]Sample, error) {
@@ -222,33 +231,21 @@ type Point struct {
 // Series returns the raw samples of a range selector ("name{...}[10m]"),
 // keyed by the instance label.
 func Series(base, selector string) (map[string][]Point, error) {
-	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(selector))
-	if err != nil {
+	var data struct {
+		Result []struct {
+			Metric map[string]string `json:"metric"`
+			Values [][2]any          `json:"values"`
+		} `json:"result"`
+	}
+	if err := api(base, selector, &data); err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			Result []struct {
-				Metric map[string]string `json:"metric"`
-				Values [][2]any          `json:"values"`
-			} `json:"result"`
-		} `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("query %q: %w", selector, err)
-	}
-	if out.Status != "success" {
-		return nil, fmt.Errorf("query %q: %s", selector, out.Error)
-	}
 	m := map[string][]Point{}
-	for _, s := range out.Data.Result {
+	for _, s := range data.Result {
 		for _, v := range s.Values {
 			ts, _ := v[0].(float64)
-			var f float64
 			str, _ := v[1].(string)
+			var f float64
 			fmt.Sscan(str, &f)
 			m[s.Metric["instance"]] = append(m[s.Metric["instance"]], Point{T: int64(ts*1000 + 0.5), V: f})
 		}

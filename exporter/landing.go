@@ -24,7 +24,7 @@ type landingSite struct {
 	Seen                 bool
 	Class                string // pass, new or fail (the status cell's colour)
 	Last                 summary
-	Ago                  string
+	Ago, Took            string
 }
 
 // landingPage is what landing.html renders.
@@ -55,6 +55,7 @@ func (e *Exporter) serveLanding(w http.ResponseWriter, _ *http.Request) {
 		if row.Seen {
 			row.Ago = now.Sub(row.Last.At).Round(time.Second).String()
 			row.Class = statusClass(row.Last.Status)
+			row.Took = row.Last.Duration.Round(time.Millisecond).String()
 		}
 		p.Sites = append(p.Sites, row)
 	}

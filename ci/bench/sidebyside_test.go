@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/smtpspec/smtpspec/exporter"
 	"github.com/smtpspec/smtpspec/internal/promtest"
 	"github.com/smtpspec/smtpspec/sim"
@@ -95,8 +97,7 @@ func TestSideBySide(t *testing.T) {
 		body, _ = get(t, fmt.Sprintf("http://%s/probe?target=detect-%d", serve, i), 10*time.Second)
 		sm := families(t, body)
 		ok, _ := gauge(sm, "probe_success")
-		verdict := fmt.Sprintf("probe_success %v: %s at %s, %s %s (step %s)", ok, promtest.Label(sm, "probe_smtp_info", "category"),
-			promtest.Label(sm, "probe_smtp_info", "stage"), promtest.Label(sm, "probe_smtp_info", "code"), promtest.Label(sm, "probe_smtp_info", "enhanced"), promtest.Label(sm, "probe_smtp_info", "step"))
+		verdict := fmt.Sprintf("probe_success %v: %s", ok, infoText(sm))
 		fmt.Fprintf(&report, "| %s | probe_success %v (failed_due_to_regex %v) | %s |\n", d.name, bbOK, regex, verdict)
 	}
 	fmt.Println(report.String())
@@ -139,6 +140,23 @@ func measureExporter(t *testing.T, name, path, stages, url string, pid int, smtp
 		earlyCell = spread(early)
 	}
 	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |\n", name, path, stages, spread(walls), spread(probes), earlyCell, cpu.Round(10*time.Microsecond))
+}
+
+// infoText is probe_smtp_info's verdict as "category at stage (step N),
+// code enhanced".
+func infoText(mfs map[string]*dto.MetricFamily) string {
+	l := func(name string) string { return promtest.Label(mfs, "probe_smtp_info", name) }
+	s := l("category")
+	if l("stage") != "" {
+		s += " at " + l("stage")
+	}
+	if l("step") != "" {
+		s += " (step " + l("step") + ")"
+	}
+	if c := strings.TrimSpace(l("code") + " " + l("enhanced")); c != "" {
+		s += ", " + c
+	}
+	return s
 }
 
 func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }

@@ -228,8 +228,20 @@ func soakReport(t *testing.T, samples []soakSample_, overheads []time.Duration, 
 		fmt.Fprintf(&b, "probes run %.0f, answered by the guard %.0f, rejected busy %.0f; exporter CPU %s in all, %s per probe\n",
 			probes, guard, busy, cpu.Round(time.Millisecond), (cpu / time.Duration(probes)).Round(time.Microsecond))
 	}
-	lastG, firstG := after[len(after)-1].goroutines, after[0].goroutines
-	lastF, firstF := after[len(after)-1].fds, after[0].fds
-	fmt.Fprintf(&b, "growth from the end of warm-up to the end: goroutines %+.0f, open files %+d\n", lastG-firstG, lastF-firstF)
+	// Goroutines and files move with the probes in flight at the sample;
+	// growth shows in the floor: the least of each half of the window.
+	half := len(after) / 2
+	floor := func(ss []soakSample_, f func(soakSample_) float64) float64 {
+		m := f(ss[0])
+		for _, s := range ss {
+			m = min(m, f(s))
+		}
+		return m
+	}
+	if half > 0 {
+		fmt.Fprintf(&b, "floor (least sample) in the first / second half after warm-up: goroutines %.0f / %.0f, open files %.0f / %.0f, RSS %.1f / %.1f MB\n",
+			floor(after[:half], gor), floor(after[half:], gor), floor(after[:half], fds), floor(after[half:], fds),
+			floor(after[:half], rss)/(1<<20), floor(after[half:], rss)/(1<<20))
+	}
 	return b.String()
 }

@@ -216,19 +216,25 @@ func checkRules(t *testing.T, base string) {
 			} `json:"groups"`
 		} `json:"data"`
 	}
-	getJSON(t, base+"/api/v1/rules", &rules)
+	// Rules are evaluated every second: wait (bounded) until each has been.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		getJSON(t, base+"/api/v1/rules", &rules)
+		unknown := false
+		for _, g := range rules.Data.Groups {
+			for _, r := range g.Rules {
+				unknown = unknown || r.Health == "unknown"
+			}
+		}
+		if !unknown || time.Now().After(deadline) {
+			break
+		}
+	}
 	n := 0
 	for _, g := range rules.Data.Groups {
 		for _, r := range g.Rules {
 			n++
-			deadline := time.Now().Add(10 * time.Second)
-			for r.Health == "unknown" && time.Now().Before(deadline) { // not evaluated yet
-				time.Sleep(time.Second)
-				getJSON(t, base+"/api/v1/rules", &rules)
-				break
-			}
-			if r.Health == "err" {
-				t.Errorf("rule %s: %s", r.Name, r.LastError)
+			if r.Health != "ok" {
+				t.Errorf("rule %s: health %s %s", r.Name, r.Health, r.LastError)
 			}
 			if _, err := promtest.Query(base, r.Query); err != nil {
 				t.Errorf("rule %s: %v", r.Name, err)

@@ -17,8 +17,8 @@ import (
 // nothing about what the run measured: the status stands and the result
 // gets a warning saying what was not written and what to do.
 func settlePending(r *Result, opts Options, stored bool) {
-	if r.Err != nil || r.Golden == nil {
-		return // nothing rendered, or judge already reported the golden's failure
+	if r.Err != nil || r.Golden == nil || opts.ReadOnly {
+		return // nothing rendered, judge already reported the golden's failure, or hands off the folder
 	}
 	store, name := opts.Golden, r.Site.Name
 	switch {

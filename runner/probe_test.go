@@ -170,7 +170,7 @@ func TestProbeSubmissionStartTLSLogin(t *testing.T) {
 	}
 	wantTLS := transcript.TLSInfo{Version: "TLS1.3", CipherSuite: tr.TLS.CipherSuite, ServerName: "localhost",
 		Verified: true, Subject: "localhost", Issuer: "smtpspec test CA",
-		SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t)}
+		SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t), EarliestNotAfter: pki.notAfter(t)}
 	if diff := cmp.Diff(wantTLS, *tr.TLS); diff != "" {
 		t.Errorf("TLS (-want +got):\n%s", diff)
 	}

@@ -50,6 +50,11 @@ type Options struct {
 	// golden differs or the site has none, for `smtpspec review`
 	// (pending.go). Update wins: it writes the golden itself.
 	Pending bool
+	// ReadOnly leaves the golden folder as it is: goldens are read and
+	// compared, nothing is written or removed there (not even a stale
+	// pending golden). For `smtpspec serve` and `check`, which run from a
+	// checkout they must not change. Update must be false with it.
+	ReadOnly bool
 	// Throttle, if set, keeps a mailbox that failed AUTH from being probed
 	// again too soon (throttle.go); nil for the simulator and tests.
 	Throttle *Throttle

@@ -134,6 +134,10 @@ func throttleKey(s *specs.Site) string {
 	return endpointOf(s) + "\x00" + strings.ToLower(s.Auth.Username)
 }
 
+// Target is the site's endpoint as host:port, as its transcript names it
+// (the MX domain for a site that resolves one).
+func Target(s *specs.Site) string { return endpointOf(s) }
+
 // endpointOf is the site's target as host:port, as the transcript names it.
 func endpointOf(s *specs.Site) string {
 	name := s.Endpoint.Host

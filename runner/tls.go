@@ -83,9 +83,13 @@ func (tc *tlsCheck) verify(cs tls.ConnectionState) error {
 		tc.info.SANs = append(tc.info.SANs, ip.String())
 	}
 	tc.info.NotAfter = leaf.NotAfter
+	tc.info.EarliestNotAfter = leaf.NotAfter
 	inter := x509.NewCertPool()
 	for _, c := range cs.PeerCertificates[1:] {
 		inter.AddCert(c)
+		if c.NotAfter.Before(tc.info.EarliestNotAfter) {
+			tc.info.EarliestNotAfter = c.NotAfter
+		}
 	}
 	if err := tc.trust.verify(leaf, inter, tc.name); err != nil {
 		tc.info.VerifyError = err.Error()

@@ -112,7 +112,7 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 			}
 			want := transcript.TLSInfo{Version: "TLS1.3", CipherSuite: tr.TLS.CipherSuite, ServerName: tt.serverName,
 				VerifyError: strings.TrimPrefix(tt.wantErr, "tls: "), Subject: "localhost", Issuer: "smtpspec test CA",
-				SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t)}
+				SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t), EarliestNotAfter: pki.notAfter(t)}
 			if diff := cmp.Diff(want, *tr.TLS); diff != "" {
 				t.Errorf("TLS facts (-want +got):\n%s", diff)
 			}

@@ -18,6 +18,11 @@ type TLSInfo struct {
 	Issuer        string
 	SANs          []string
 	NotAfter      time.Time
+	// EarliestNotAfter is the earliest NotAfter of the certificates the
+	// server presented (leaf and intermediates), as blackbox_exporter's
+	// probe_ssl_earliest_cert_expiry reads it: an expiring intermediate
+	// breaks the path as surely as an expiring leaf.
+	EarliestNotAfter time.Time
 	// Client is the certificate the probe presented (client { certificate
 	// }), nil when it presented none (oauth.go).
 	Client *ClientCert

@@ -1,4 +1,4 @@
-//go:build latency || fleet
+//go:build latency || fleet || monitor
 
 package bench
 

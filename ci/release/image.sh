@@ -44,7 +44,9 @@ install -m 0644 ci/release/rootfs/passwd ci/release/rootfs/group "$ctx/rootfs/et
 install -m 0644 "$bundle" "$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
 for a in $archs; do install -D -m 0755 "$dist/bin/linux_$a/smtpspec" "$ctx/bin/linux_$a/smtpspec"; done
 
-buildah rmi -f "$name:$tag" >/dev/null 2>&1 || true
+# A rebuild of the same version replaces its manifest list (rmi does not
+# remove a list; manifest rm does).
+buildah manifest rm "$name:$tag" >/dev/null 2>&1 || buildah rmi -f "$name:$tag" >/dev/null 2>&1 || true
 buildah manifest create "$name:$tag" >/dev/null
 for a in $archs; do
 	echo "image.sh: building $name:$tag-$a"

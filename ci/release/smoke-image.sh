@@ -51,4 +51,26 @@ install -d -o 65532 -g 65532 "$mnt/work/specs"
 in_image init --method submission --site smoke-mfp --domain contoso.com --out /work/specs/smoke.hcl >/dev/null
 extra=(SMOKE_MFP_SMTP_PASSWORD=not-a-secret)
 in_image validate /work/specs >/dev/null
-echo "smoke: $image ($arch): $got; demo, init and validate ran as $user in the image"
+
+# serve, the image's exporter entry: it must start as the image's user,
+# answer its landing page and /metrics on loopback, and stop on SIGTERM.
+port=$(( 20000 + RANDOM % 20000 ))
+# exec: $! must be smtpspec itself (a backgrounded function would be a
+# subshell, and SIGTERM would end the subshell, not the exporter).
+(exec env -i "${envs[@]}" "${extra[@]}" "$chroot" --userspec="$user" "$mnt" "${prefix[@]}" "$entry" \
+	serve --listen "127.0.0.1:$port" /work/specs) >/tmp/smoke-serve.$$ 2>&1 &
+serve=$!
+up=
+for _ in $(seq 1 100); do # at most ~20 s (the arm64 binary runs under qemu)
+	if curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^smtpspec_exporter_'; then up=1; break; fi
+	sleep 0.2
+done
+if [ -z "$up" ] || ! curl -fsS "http://127.0.0.1:$port/" | grep -q smoke-mfp; then
+	kill "$serve" 2>/dev/null || true
+	cat /tmp/smoke-serve.$$ >&2; rm -f /tmp/smoke-serve.$$
+	echo "smoke: $image: serve did not answer on 127.0.0.1:$port" >&2; exit 1
+fi
+kill -TERM "$serve"
+wait "$serve" || { cat /tmp/smoke-serve.$$ >&2; rm -f /tmp/smoke-serve.$$; echo "smoke: $image: serve did not stop cleanly on SIGTERM" >&2; exit 1; }
+rm -f /tmp/smoke-serve.$$
+echo "smoke: $image ($arch): $got; demo, init, validate and serve ran as $user in the image"

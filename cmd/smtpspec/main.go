@@ -54,6 +54,8 @@ var commands = map[string]struct {
 	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)", signalsDefault},
 	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)", signalsInterrupt},
 	"capture":  {cmdCapture, "play Exchange Online to a device, record what it does, write its spec", signalsStop},
+	"serve":    {cmdServe, "serve the sites as a Prometheus multi-target exporter (/probe?target=SITE)", signalsStop},
+	"check":    {cmdCheck, "probe one site as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)", signalsStop},
 }
 
 // run is main without the process: everything is testable in-process.

@@ -87,6 +87,13 @@ var exitCodes = map[string][]exitDoc{
 	"capture": {{exitOK, "a device was recorded and nothing it does will fail against Microsoft 365 (Ctrl-C ends the capture and reports what was seen)"},
 		{exitFail, "a finding of severity error, or no device connected before the timeout"},
 		{exitUsage, "bad usage, or the address could not be listened on"}},
+	"serve": {{exitOK, "stopped by SIGINT or SIGTERM after in-flight probes finished or the grace ran out"},
+		{exitFail, "the exporter could not listen or serve"},
+		{exitUsage, "bad specs at start (a bad spec on reload keeps the last good set), or bad usage"}},
+	"check": {{0, "OK: the site passed and matched its golden (or has none yet)"},
+		{1, "WARNING: drift, a warning finding (e.g. basic-auth retirement), a certificate within --cert-warn-days, or slower than --warn-time"},
+		{2, "CRITICAL: the site failed, its mailbox is held by the AUTH-failure guard, or a certificate within --cert-crit-days"},
+		{3, "UNKNOWN: bad usage or specs, no single matching site, or the check could not run or was stopped (Nagios plugin convention)"}},
 	"trace": append([]exitDoc{{exitOK, "every recipient has the expected status (Delivered by default)"},
 		{exitFail, "a recipient has another status, or the lookup failed"}, {exitUsage, "bad specs or usage"}}, interrupted...),
 }

@@ -1,0 +1,11 @@
+//go:build !windows
+
+package main
+
+import (
+	"os"
+	"syscall"
+)
+
+// reloadSignals make `smtpspec serve` load its specs again.
+var reloadSignals = []os.Signal{syscall.SIGHUP}

@@ -33,6 +33,8 @@ func TestNormalizeText(t *testing.T) {
 		{"250 Hello [::1]", "250 Hello [<IP>]"},
 		{"250 2.0.0 Ok: queued as 4Xm3Yk0Jq5z1", "250 2.0.0 Ok: queued as <QUEUE-ID>"},
 		{"C: <message 412 bytes, Subject: smtpspec test x smtpspec-0123456789abcdef>", "C: <message 412 bytes, Subject: smtpspec test x <RUN-TOKEN>>"},
+		// A run token of digits only is still the run token, not a session token.
+		{"C: <message 412 bytes, Subject: smtpspec test x smtpspec-6122923764343276>", "C: <message 412 bytes, Subject: smtpspec test x <RUN-TOKEN>>"},
 		{"250 2.1.5 Recipient OK", "250 2.1.5 Recipient OK"}, // enhanced codes are not addresses
 		{"250 2.6.0 <smtpspec-0123456789abcdef.hq@contoso.com> [InternalId=7619272024915, Hostname=SY4P282MB1257.AUSP282.PROD.OUTLOOK.COM] 48435 bytes in 0.160, 294.858 KB/sec Queued mail for delivery",
 			"250 2.6.0 <<RUN-TOKEN>.hq@contoso.com> [InternalId=<ID>, Hostname=<HOST>] <SIZE> bytes in <TIME>, <RATE> KB/sec Queued mail for delivery"},

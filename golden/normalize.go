@@ -68,6 +68,10 @@ var scrubbers = []scrubber{
 	{"date", weekdayComma, lazyre.New(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UTC)(?: \([A-Z]+\))?`), "<DATE>"},
 	// ISO 8601 timestamps in error replies: 2023-09-12T20:59:57.214Z (FACTS.md 2.1).
 	{"timestamp", isoDate, lazyre.New(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b`), "<TS>"},
+	// The run token smtpspec puts in Subject and Message-ID; before the
+	// session tokens, whose upper-case hex pattern also matches a run
+	// token that happens to be all digits (1 in ~2,000 runs).
+	{"run-token", contains("smtpspec-"), lazyre.New(`\bsmtpspec-[0-9a-f]{16}\b`), "<RUN-TOKEN>"},
 	// 16-hex session tokens, alone in brackets ("ready at <DATE>
 	// [08DCEB746BAC29D2]") or after host and time (FACTS.md 2.1).
 	{"session-token", hexRun16, lazyre.New(`\b[0-9A-F]{16}\b`), "<TOKEN>"},
@@ -78,8 +82,6 @@ var scrubbers = []scrubber{
 	// github.com/sympa-community/sympa/issues/1843), and a host under a
 	// domain not listed above is still a front end in that position.
 	{"triple-host", contains(" <TS> <TOKEN>]"), lazyre.New(`\[[^\s\[\]<>]+ <TS> <TOKEN>\]`), "[<HOST> <TS> <TOKEN>]"},
-	// The run token smtpspec puts in Subject and Message-ID.
-	{"run-token", contains("smtpspec-"), lazyre.New(`\bsmtpspec-[0-9a-f]{16}\b`), "<RUN-TOKEN>"},
 	// Exchange's end-of-data reply: "250 2.6.0 <id> [InternalId=7619272024915,
 	// Hostname=SY4P282MB1257.AUSP282.PROD.OUTLOOK.COM] 48435 bytes in 0.160,
 	// 294.858 KB/sec Queued mail for delivery" (FACTS.md section 0). The

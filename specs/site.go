@@ -36,6 +36,8 @@ type Site struct {
 	Control *Site
 	// DeclRange is the `site "NAME"` header, for messages and annotations.
 	DeclRange hcl.Range
+	// Labels group sites in fleet reports (labels.go).
+	Labels Labels
 }
 
 // Endpoint is where the device connects.

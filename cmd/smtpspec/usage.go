@@ -83,6 +83,9 @@ var exitCodes = map[string][]exitDoc{
 		{exitUsage, "bad flags, or the file exists (use --force)"}},
 	"fmt": {{exitOK, "every spec is formatted (or was rewritten)"}, {exitFail, "--check: a spec is not formatted"},
 		{exitUsage, "a spec has a syntax error, or bad usage"}},
+	"forecast": append([]exitDoc{{exitOK, "no site breaks at the changes forecast, nor is any broken today"},
+		{exitFail, "a site breaks at a change forecast, or is broken today (unknowns alone do not count)"},
+		{exitUsage, "bad specs, flags (an unknown --change lists the IDs) or fact: tags, or the forecast could not be written"}}, interrupted...),
 	"trace": append([]exitDoc{{exitOK, "every recipient has the expected status (Delivered by default)"},
 		{exitFail, "a recipient has another status, or the lookup failed"}, {exitUsage, "bad specs or usage"}}, interrupted...),
 }

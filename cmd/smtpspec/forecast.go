@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/smtpspec/smtpspec/forecast"
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/report"
+	"github.com/smtpspec/smtpspec/specs"
+)
+
+// forecastFormats are the values of forecast --format.
+var forecastFormats = []string{"human", "json", "markdown", "html"}
+
+// cmdForecast runs every site against the simulator today and under each
+// announced Microsoft 365 change (forecast/), offline, without secrets.
+func cmdForecast(ctx context.Context, e env, args []string) int {
+	meta := runMeta(time.Now())
+	fs := newFlags("forecast", "[--change ID ...] [--assume FACT=VALUE ...] [--format human|json|markdown|html] [--out FILE] [PATH...]   (default PATH: specs/)", e)
+	var changes, assume multiFlag
+	fs.Var(&changes, "change", "forecast only change `ID` (repeatable; default: every announced change)")
+	fs.Var(&assume, "assume", "take `FACT=VALUE` as known for every site without its own fact: tag (repeatable)")
+	format := fs.String("format", "human", "output format: human, json, markdown or html")
+	out := fs.String("out", "", "write the forecast to `FILE` (atomically) instead of stdout")
+	parallel := fs.Int("parallel", 8, "forecast up to `N` sites at once")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return flagExit(e, fs, err)
+	}
+	opts, ok := forecastOptions(e, changes, assume, *format, *parallel)
+	if !ok {
+		return exitUsage
+	}
+	if len(paths) == 0 {
+		paths = []string{"specs"}
+	}
+	opts.Roots, opts.Getenv = paths, e.getenv
+	f, err := forecast.New(opts)
+	if err != nil {
+		errorf(e.stderr, "forecast: %v", err)
+		return exitFail
+	}
+	defer f.Close()
+	sites, diags, files := f.Load(paths...)
+	if len(diags) > 0 {
+		specs.WriteDiagnostics(e.stderr, files, diags, 100, isTerminal(e.stderr, e.getenv))
+	}
+	switch {
+	case diags.HasErrors():
+		errorf(e.stderr, "specs have errors: nothing was forecast")
+		return exitUsage
+	case len(sites) == 0:
+		errorf(e.stderr, "no site blocks found in %v", paths)
+		return exitUsage
+	}
+	fc, err := f.Run(ctx, sites)
+	if err != nil {
+		errorf(e.stderr, "forecast: %v", err)
+		return exitUsage
+	}
+	if sig, interrupted := interruptedBy(ctx); interrupted {
+		meta.Interrupted = sig.Error()
+	}
+	if err := writeForecast(e, *format, *out, fc, meta); err != nil {
+		errorf(e.stderr, "%v", err)
+		return exitUsage
+	}
+	if fc.Breaking() {
+		return exitFail
+	}
+	return exitOK
+}
+
+// forecastOptions checks the flags that need no spec.
+func forecastOptions(e env, changes, assume []string, format string, parallel int) (forecast.Options, bool) {
+	var opts forecast.Options
+	if !slices.Contains(forecastFormats, format) {
+		errorf(e.stderr, "unknown --format %q (%s)", format, strings.Join(forecastFormats, ", "))
+		return opts, false
+	}
+	if parallel < 1 {
+		errorf(e.stderr, "--parallel must be at least 1")
+		return opts, false
+	}
+	sel, err := forecast.Select(changes)
+	if err != nil {
+		errorf(e.stderr, "--change: %v", err)
+		return opts, false
+	}
+	opts.Changes, opts.Parallel, opts.Assume = sel, parallel, forecast.Facts{}
+	for _, a := range assume {
+		fact, val, err := forecast.ParseFact(a)
+		if err != nil {
+			errorf(e.stderr, "--assume %v", err)
+			return opts, false
+		}
+		opts.Assume[fact] = val
+	}
+	return opts, true
+}
+
+// writeForecast writes fc in format to out ("" = stdout); a file is
+// written atomically, so a dashboard never reads half a forecast.
+func writeForecast(e env, format, out string, fc *forecast.Forecast, meta report.Run) error {
+	var buf bytes.Buffer
+	var w io.Writer = e.stdout
+	if out != "" {
+		w = &buf
+	}
+	var err error
+	switch format {
+	case "json":
+		err = forecast.WriteJSON(w, fc, meta)
+	case "markdown":
+		err = forecast.WriteMarkdown(w, fc, meta)
+	case "html":
+		err = forecast.WriteHTML(w, fc, meta)
+	default:
+		err = forecast.WriteHuman(w, fc, meta)
+	}
+	if err != nil || out == "" {
+		return err
+	}
+	if err := golden.WriteFileAtomic(out, buf.Bytes()); err != nil {
+		return fmt.Errorf("forecast not written: %w", err)
+	}
+	return nil
+}

@@ -53,6 +53,10 @@ func (f *Forecaster) notes(r *siteRun) []string {
 		out = append(out, "the device looks up the MX of "+p.tenant+": the forecast answers it as Microsoft 365 names it "+
 			"("+mxHost(p.tenant)+"; under mx.microsoft for a domain added after 1 July 2026)")
 	}
+	if !p.microsoft {
+		out = append(out, "the device sends to "+p.host+", which is not Exchange Online: today shows how Exchange Online "+
+			"would answer this device, not how "+p.host+" does")
+	}
 	if r.orig.Trace != nil {
 		out = append(out, "message trace is not looked up (the forecast is offline)")
 	}

@@ -19,7 +19,8 @@ import (
 
 // Options configure a Forecaster. Zero values mean the defaults.
 type Options struct {
-	// Changes are the changes forecast (Select); nil: all of them.
+	// Changes are the changes forecast (Select); nil: all of them, empty:
+	// none (today only).
 	Changes []*Change
 	// Assume holds facts for every site (--assume); a site's own fact:
 	// tags win.
@@ -178,6 +179,10 @@ func (f *Forecaster) Run(ctx context.Context, sites []*specs.Site) (*Forecast, e
 type siteRun struct {
 	orig *specs.Site
 	p    *profile
+	// fixOnce and todayFix: what the site needs to work today, if it does
+	// not (fix.go), chosen once for all its cells.
+	fixOnce  sync.Once
+	todayFix *step
 }
 
 // tokenServer is the forecast's token endpoint for an app registration

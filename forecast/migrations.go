@@ -16,6 +16,7 @@ const (
 	fixRelayIP       = "relay-connector-ip"
 	fixDirectSend    = "direct-send"
 	fixOnPremRelay   = "on-premises-relay"
+	fixACS           = "azure-communication-services"
 	fixPartner       = "partner-connector"
 	fixFollowMX      = "follow-mx"
 	fixFirmwareTLS   = "firmware-tls12"
@@ -45,14 +46,14 @@ var migrations = map[string]migration{
 		},
 		rewrite: func(p *profile, c *Change) *specs.Site {
 			host := "smtp.office365.com"
-			if c.ID == "hve-basic-auth-removed" {
+			if changeID(c) == "hve-basic-auth-removed" {
 				host = p.host // OAuth on High Volume Email itself
 			}
 			return submission(p, host, "XOAUTH2")
 		},
 		text: func(p *profile, c *Change) string {
 			where := "smtp.office365.com"
-			if c.ID == "hve-basic-auth-removed" {
+			if changeID(c) == "hve-basic-auth-removed" {
 				where = p.host + " (add the app to the HVE account's Allowed Apps: Add-HVEAppAccess, at most 10 apps)"
 			}
 			return "move the device to OAuth 2.0 (XOAUTH2) on " + where + ": " + checks.XOAUTH2AppSetup +
@@ -61,12 +62,11 @@ var migrations = map[string]migration{
 		}},
 	fixHVE: {title: "High Volume Email",
 		fits: func(p *profile, _ *Change) bool {
-			return p.internal && p.site.Client.Greeting != specs.GreetingHELO &&
-				(p.site.Auth != nil || p.supports("LOGIN") || p.supports("XOAUTH2"))
+			return p.internal && p.site.Client.Greeting != specs.GreetingHELO && (p.can("LOGIN") || p.can("XOAUTH2"))
 		},
 		rewrite: func(p *profile, _ *Change) *specs.Site {
 			mech := "LOGIN"
-			if p.site.Auth != nil && p.site.Auth.Mechanism == "XOAUTH2" || !p.supports("LOGIN") && p.supports("XOAUTH2") {
+			if p.can("XOAUTH2") && (!p.can("LOGIN") || p.site.Auth != nil && p.site.Auth.Mechanism == "XOAUTH2") {
 				mech = "XOAUTH2"
 			}
 			return submission(p, checks.HVEHost, mech)
@@ -102,8 +102,16 @@ var migrations = map[string]migration{
 				"and not shared); point the device at %s, port 25%s with no SMTP AUTH; it reaches external recipients too",
 				mxAdvice(p), tlsAdvice(p, c))
 		}},
+	fixACS: {title: "Azure Communication Services Email",
+		fits: func(p *profile, _ *Change) bool { return p.can("LOGIN") && p.canTLS12() },
+		text: func(*profile, *Change) string {
+			return "send through Azure Communication Services Email: smtp.azurecomm.net port 587 with STARTTLS and AUTH LOGIN, " +
+				"the username an SMTP username resource of the Communication Services resource (tied to an Entra ID app with " +
+				"access to it), the password that app's client secret, the sender's domain verified in Communication Services; " +
+				"it is not Exchange Online, so these changes do not reach it (the simulator cannot play it)"
+		}},
 	fixDirectSend: {title: "Direct Send",
-		fits: func(p *profile, c *Change) bool { return p.internal && c.ID != "reject-direct-send" },
+		fits: func(p *profile, c *Change) bool { return p.internal && changeID(c) != "reject-direct-send" },
 		rewrite: func(p *profile, c *Change) *specs.Site {
 			s := relay(p, checks.DirectSend, relayTLS(p, c))
 			s.Client.Certificate, s.Client.Key = nil, specs.Secret{}
@@ -234,14 +242,22 @@ func withEndpoint(p *profile, e specs.Endpoint) *specs.Site {
 // when it can do TLS 1.2 and TLS is not what the change breaks, else
 // without TLS, which the MX accepts (FACTS.md 1.2, 1.3: TLS optional).
 func relayTLS(p *profile, c *Change) checks.TLSMode {
-	switch c.ID {
+	switch changeID(c) {
 	case "digicert-global-root-g2", "tls-rsa-suites-removed", "legacy-tls-removed":
 		return checks.NoTLS
 	}
-	if !p.canTLS12() {
+	if !p.canTLS12() || p.facts.no(FactTrustsG2) {
 		return checks.NoTLS
 	}
 	return checks.StartTLS
+}
+
+// changeID is c's id, "" for today.
+func changeID(c *Change) string {
+	if c == nil {
+		return ""
+	}
+	return c.ID
 }
 
 // mxAdvice names the host a device sends port-25 mail to.

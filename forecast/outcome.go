@@ -19,7 +19,7 @@ func (f *Forecaster) forecastSite(ctx context.Context, r *siteRun, changes []*Ch
 	}
 	sf.Today = Today{Status: judged(today.Status), Verdict: today.Verdict}
 	for _, c := range changes {
-		cell := f.cell(ctx, p, c, sf.Today)
+		cell := f.cell(ctx, r, c, sf.Today)
 		if cell == nil {
 			return interruptedSite(sf, changes)
 		}
@@ -29,7 +29,8 @@ func (f *Forecaster) forecastSite(ctx context.Context, r *siteRun, changes []*Ch
 }
 
 // cell is the site under change c; nil when the forecast was interrupted.
-func (f *Forecaster) cell(ctx context.Context, p *profile, c *Change, today Today) *Cell {
+func (f *Forecaster) cell(ctx context.Context, sr *siteRun, c *Change, today Today) *Cell {
+	p := sr.p
 	cell := &Cell{Change: c}
 	rc, outside := microsoftOnly(p)
 	if !outside {
@@ -45,7 +46,7 @@ func (f *Forecaster) cell(ctx context.Context, p *profile, c *Change, today Toda
 		cell.Outcome, cell.Already = Survives, !today.Works()
 		if cell.Already {
 			cell.Outcome = Breaks
-			cell.Fix = f.advise(ctx, p, c, true)
+			cell.Fix = f.advise(ctx, sr, c, true)
 		}
 		return cell
 	}
@@ -70,7 +71,7 @@ func (f *Forecaster) cell(ctx context.Context, p *profile, c *Change, today Toda
 	default:
 		cell.Outcome = Breaks
 	}
-	cell.Fix = f.advise(ctx, p, c, cell.Already)
+	cell.Fix = f.advise(ctx, sr, c, cell.Already)
 	return cell
 }
 

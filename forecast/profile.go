@@ -37,6 +37,8 @@ type profile struct {
 	// default lists every mechanism the probe knows, which says nothing
 	// about the device.
 	mechsStated bool
+	// migrated: the site as a fix rewrites it, not one of the fleet's.
+	migrated bool
 }
 
 func newProfile(s *specs.Site, facts Facts) *profile {
@@ -135,6 +137,12 @@ func (p *profile) canTLS12() bool {
 // a list the spec states counts: the default says nothing).
 func (p *profile) supports(mech string) bool {
 	return p.mechsStated && slices.Contains(p.site.Client.AuthMechanisms, mech)
+}
+
+// can reports the device can authenticate with mech: it lists it, or
+// lists nothing and uses it now.
+func (p *profile) can(mech string) bool {
+	return p.supports(mech) || !p.mechsStated && p.site.Auth != nil && p.site.Auth.Mechanism == mech
 }
 
 // basicAuth reports a site that sends a password (AUTH LOGIN or PLAIN).

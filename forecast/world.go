@@ -6,7 +6,6 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/sim"
-	"github.com/smtpspec/smtpspec/specs"
 )
 
 // alteration is what changes reach outside the endpoint for one site.
@@ -37,10 +36,11 @@ type setup struct {
 var dnsChanges = []string{"mx-microsoft-host", "hve-endpoint-renamed"}
 
 // today returns the scenario of the site's endpoint today: sim.Today, or
-// what the caller substituted (Options.Today).
-func (f *Forecaster) today(s *specs.Site, p *profile) sim.Scenario {
-	if f.opts.Today != nil {
-		if sc := f.opts.Today(s); sc != nil {
+// what the caller substituted for a site of the fleet (Options.Today; a
+// migrated site has moved to an endpoint of Microsoft's defaults).
+func (f *Forecaster) today(p *profile) sim.Scenario {
+	if f.opts.Today != nil && !p.migrated {
+		if sc := f.opts.Today(p.site); sc != nil {
 			return *sc
 		}
 	}
@@ -52,7 +52,7 @@ func (f *Forecaster) today(s *specs.Site, p *profile) sim.Scenario {
 // meet (a domain known to be added after 1 July 2026 has its MX under
 // mx.microsoft today).
 func (f *Forecaster) setupFor(p *profile, changes ...*Change) setup {
-	st := setup{endpoint: f.today(p.site, p), tenant: p.tenant}
+	st := setup{endpoint: f.today(p), tenant: p.tenant}
 	if p.facts.yes(FactPlainAccepted) {
 		st.endpoint.PlainAsBasic = true // AUTH PLAIN taken like LOGIN (FACTS.md 1.1: UNCONFIRMED)
 	}

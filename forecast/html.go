@@ -25,7 +25,7 @@ var boardPage = sync.OnceValue(func() *template.Template {
 		"class":    cellClass,
 		"title":    cellTitle,
 		"show":     func(s *SiteForecast) bool { return worst(s) != Survives || !s.Today.Works() },
-		"firstFix": func(s *SiteForecast) *Fix { return fixOf(firstFixed(s)) },
+		"later":    laterSteps,
 		"join":     strings.Join,
 	}).Parse(boardSource))
 })
@@ -76,11 +76,4 @@ func cellTitle(c *Cell) string {
 		return c.Verdict.Line()
 	}
 	return string(c.Outcome)
-}
-
-func fixOf(c *Cell) *Fix {
-	if c == nil {
-		return nil
-	}
-	return c.Fix
 }

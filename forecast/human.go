@@ -67,8 +67,9 @@ func humanSite(b *strings.Builder, s *SiteForecast) {
 	}
 	if !s.Today.Works() {
 		fmt.Fprintf(b, "  BROKEN TODAY (%s): %s\n", s.Today.Status, s.Today.Verdict.Line())
-		if c := firstFixed(s); c != nil {
-			writeFix(b, c.Fix, "    ")
+		writeFix(b, s.TodayFix, "    ")
+		for _, c := range laterSteps(s) {
+			fmt.Fprintf(b, "    and for %s (%s): %s\n", c.Change.ID, c.Change.Date, c.Fix.Title)
 		}
 		return
 	}
@@ -117,14 +118,16 @@ func writeLegend(b *strings.Builder) {
 		"the project's sourced facts describe them, never as certain.\n")
 }
 
-// firstFixed is the first cell of a broken site with advice.
-func firstFixed(s *SiteForecast) *Cell {
+// laterSteps are the cells of a site broken today whose fix needs more
+// than today's: the change still breaks the site once today's fix is done.
+func laterSteps(s *SiteForecast) []*Cell {
+	var out []*Cell
 	for _, c := range s.Cells {
-		if c.Fix != nil {
-			return c
+		if c.Fix != nil && s.TodayFix != nil && c.Fix.Path != s.TodayFix.Path {
+			out = append(out, c)
 		}
 	}
-	return nil
+	return out
 }
 
 func verdictLine(c *Cell) string {

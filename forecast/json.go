@@ -40,6 +40,9 @@ type JSONSite struct {
 type JSONToday struct {
 	Status  string         `json:"status"`
 	Verdict checks.Verdict `json:"verdict"`
+	// Fix is what a site broken today needs to work now; absent for one
+	// that works.
+	Fix *Fix `json:"fix,omitempty"`
 }
 
 // JSONCell is the site under one change.
@@ -111,7 +114,7 @@ func NewJSON(fc *Forecast, meta report.Run) JSONForecast {
 	out := JSONForecast{Changes: fc.Changes, Sites: []JSONSite{}}
 	for _, s := range fc.Sites {
 		js := JSONSite{Name: s.Name, Method: string(s.Method), Customer: s.Customer, Tags: s.Tags, File: s.File,
-			Endpoint: s.Endpoint, Today: JSONToday{Status: string(s.Today.Status), Verdict: s.Today.Verdict},
+			Endpoint: s.Endpoint, Today: JSONToday{Status: string(s.Today.Status), Verdict: s.Today.Verdict, Fix: s.TodayFix},
 			Changes: map[string]JSONCell{}, Notes: s.Notes}
 		for _, c := range s.Cells {
 			jc := JSONCell{Outcome: c.Outcome, Verdict: c.Verdict, AlreadyBroken: c.Already, Needs: c.Needs, Why: c.Why, Migration: c.Fix}

@@ -82,8 +82,9 @@ func markdownSite(b *strings.Builder, s *SiteForecast) {
 	}
 	if !s.Today.Works() {
 		fmt.Fprintf(b, "- **broken today** (%s): %s\n", s.Today.Status, md(s.Today.Verdict.Line()))
-		if c := firstFixed(s); c != nil {
-			markdownFix(b, c.Fix)
+		markdownFix(b, s.TodayFix)
+		for _, c := range laterSteps(s) {
+			fmt.Fprintf(b, "  - and for %s (%s): %s\n", c.Change.ID, md(c.Change.Date), md(c.Fix.Title))
 		}
 		return
 	}

@@ -13,6 +13,9 @@ func (f *Forecaster) forecastSite(ctx context.Context, r *siteRun, changes []*Ch
 	p := r.p
 	sf := &SiteForecast{Name: r.orig.Name, Method: r.orig.Method, Customer: customerOf(r.orig, f.opts.Roots),
 		Tags: r.orig.Labels.Tags, File: r.orig.DeclRange.Filename, Endpoint: endpointName(r.orig), Notes: f.notes(r)}
+	if ctx.Err() != nil {
+		return interruptedSite(sf, changes)
+	}
 	today := f.run(ctx, p.site, f.setupFor(p))
 	if today.Status == runner.StatusInterrupted {
 		return interruptedSite(sf, changes)
@@ -20,10 +23,15 @@ func (f *Forecaster) forecastSite(ctx context.Context, r *siteRun, changes []*Ch
 	sf.Today = Today{Status: judged(today.Status), Verdict: today.Verdict}
 	for _, c := range changes {
 		cell := f.cell(ctx, r, c, sf.Today)
-		if cell == nil {
+		if cell == nil || ctx.Err() != nil {
 			return interruptedSite(sf, changes)
 		}
 		sf.Cells = append(sf.Cells, cell)
+	}
+	if !sf.Today.Works() {
+		if st := f.todayFix(ctx, r); st != nil {
+			sf.TodayFix = st.fix
+		}
 	}
 	return sf
 }

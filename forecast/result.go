@@ -41,6 +41,9 @@ type SiteForecast struct {
 	File     string // the spec file
 	Endpoint string // the host the device names, or "MX of <domain>"
 	Today    Today
+	// TodayFix is what a site broken today needs to work today (verified
+	// in the simulator when it can be played); nil for a working site.
+	TodayFix *Fix
 	Cells    []*Cell // one per Forecast.Changes, in that order
 	// Notes are what the reader must know to trust the row: stand-ins
 	// for unset variables, what today assumes, an endpoint the forecast

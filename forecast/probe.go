@@ -25,7 +25,8 @@ type runKey struct {
 }
 
 // memo runs each distinct run once; callers asking for one that is
-// running wait for it.
+// running wait for it. It keeps a run's judgement, not its transcript: a
+// fleet's thousands of runs stay small.
 type memo struct {
 	mu   sync.Mutex
 	runs map[runKey]*memoEntry
@@ -34,10 +35,17 @@ type memo struct {
 
 type memoEntry struct {
 	done chan struct{}
-	r    *runner.Result
+	r    *judgement
 }
 
-func (m *memo) do(k runKey, run func() *runner.Result) *runner.Result {
+// judgement is what the forecast keeps of a run: its status and verdict,
+// as `smtpspec run` reports them.
+type judgement struct {
+	Status  runner.Status
+	Verdict checks.Verdict
+}
+
+func (m *memo) do(k runKey, run func() *judgement) *judgement {
 	m.mu.Lock()
 	if m.runs == nil {
 		m.runs = map[runKey]*memoEntry{}
@@ -65,9 +73,12 @@ func (m *memo) counts() (runs, hits int) {
 
 // run is the result of s (prepared) in st, probed once per distinct
 // (site, setup). An interrupted run is not kept: it says nothing.
-func (f *Forecaster) run(ctx context.Context, s *specs.Site, st setup) *runner.Result {
+func (f *Forecaster) run(ctx context.Context, s *specs.Site, st setup) *judgement {
 	k := runKey{siteKey(s), st}
-	r := f.memo.do(k, func() *runner.Result { return f.probe(ctx, s, st) })
+	r := f.memo.do(k, func() *judgement {
+		res := f.probe(ctx, s, st)
+		return &judgement{Status: res.Status, Verdict: res.Verdict}
+	})
 	if r.Status == runner.StatusInterrupted {
 		f.memo.mu.Lock()
 		delete(f.memo.runs, k)

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/miekg/dns"
+
+	"github.com/smtpspec/smtpspec/dnsq/dnstest"
 )
 
 // names hands every host name the probes ask about its own loopback
@@ -52,51 +54,21 @@ type view struct {
 	gone  map[string]bool // lower-case names that no longer exist
 	moved map[string]bool // domains whose MX is under mx.microsoft
 	Addr  string          // 127.0.0.1:port
-	udp   *dns.Server
-	tcp   *dns.Server
+	stop  func()
 }
 
 // startView serves a view on a free loopback port.
 func startView(n *names, gone, moved map[string]bool) (*view, error) {
 	v := &view{names: n, gone: gone, moved: moved}
-	var lastErr error
-	for range 20 { // the TCP port of a free UDP port may be taken
-		if lastErr = v.listen(); lastErr == nil {
-			return v, nil
-		}
+	var err error
+	if v.Addr, v.stop, err = dnstest.ServeLoopback(dns.HandlerFunc(v.serve)); err != nil {
+		return nil, fmt.Errorf("forecast: DNS on loopback: %w", err)
 	}
-	return nil, fmt.Errorf("forecast: DNS on loopback: %w", lastErr)
-}
-
-func (v *view) listen() error {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
-		return err
-	}
-	v.Addr = pc.LocalAddr().String()
-	h := dns.HandlerFunc(v.serve)
-	v.udp = &dns.Server{PacketConn: pc, Handler: h}
-	v.tcp = &dns.Server{Listener: ln, Handler: h}
-	started := make(chan struct{}, 2)
-	v.udp.NotifyStartedFunc = func() { started <- struct{}{} }
-	v.tcp.NotifyStartedFunc = func() { started <- struct{}{} }
-	go v.udp.ActivateAndServe()
-	go v.tcp.ActivateAndServe()
-	<-started
-	<-started
-	return nil
+	return v, nil
 }
 
 // Close stops the view's servers.
-func (v *view) Close() {
-	v.udp.Shutdown()
-	v.tcp.Shutdown()
-}
+func (v *view) Close() { v.stop() }
 
 // serve answers one question: A with the name's address, MX with the
 // domain's tenant MX, nothing (NOERROR) for other types, NXDOMAIN for a

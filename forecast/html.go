@@ -22,7 +22,7 @@ var boardPage = sync.OnceValue(func() *template.Template {
 		"customer": customerName,
 		"anchor":   anchor,
 		"word":     func(c *Cell) string { return strings.Trim(outcomeWord(c), "*") },
-		"class":    cellClass,
+		"class":    (*Cell).Kind,
 		"title":    cellTitle,
 		"show":     func(s *SiteForecast) bool { return worst(s) != Survives || !s.Today.Works() },
 		"later":    laterSteps,
@@ -52,18 +52,6 @@ func WriteHTML(w io.Writer, fc *Forecast, meta report.Run) error {
 		return fmt.Errorf("forecast html: %w", err)
 	}
 	return nil
-}
-
-func cellClass(c *Cell) string {
-	switch {
-	case c.Outcome == Breaks && c.Already:
-		return "already"
-	case c.Outcome == Breaks:
-		return "breaks"
-	case c.Outcome == Unknown:
-		return "unknown"
-	}
-	return "survives"
 }
 
 // cellTitle is the matrix cell's tooltip: what the device gets, or what

@@ -83,21 +83,7 @@ func TestBoardInChromium(t *testing.T) {
 			t.Errorf("%s = %s, want %s", name, got, want)
 		}
 	}
-	dir := os.Getenv("SMTPSPEC_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "smtpspec-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "forecast-board.png")
-	os.Remove(shot)
-	plain := filepath.Join(t.TempDir(), "plain.html")
-	os.WriteFile(plain, page.Bytes(), 0o644)
-	chromium.Browse(t, bin, plain, "--screenshot="+shot, "--window-size=1400,2600", "--hide-scrollbars")
-	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
-		t.Fatalf("no screenshot at %s: %v", shot, err)
-	}
+	shot := chromium.Screenshot(t, bin, page.Bytes(), "forecast-board.png", "1400,2600")
 	t.Logf("screenshot: %s", shot)
 }
 

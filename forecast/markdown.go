@@ -121,18 +121,11 @@ func markdownFix(b *strings.Builder, f *Fix) {
 	}
 }
 
+// cellWords are the matrix cells in words, by Cell.Kind.
+var cellWords = map[string]string{"already": "broken", "breaks": "**BREAKS**", "unknown": "unknown", "survives": "ok"}
+
 // outcomeWord is a matrix cell in words.
-func outcomeWord(c *Cell) string {
-	switch {
-	case c.Outcome == Breaks && c.Already:
-		return "broken"
-	case c.Outcome == Breaks:
-		return "**BREAKS**"
-	case c.Outcome == Unknown:
-		return "unknown"
-	}
-	return "ok"
-}
+func outcomeWord(c *Cell) string { return cellWords[c.Kind()] }
 
 func countCell(n Count) string {
 	s := fmt.Sprintf("%d", n.Breaks)

@@ -80,6 +80,20 @@ type Cell struct {
 	Fix        *Fix // for Breaks and Unknown: the migration that fits the device
 }
 
+// Kind names the cell for a matrix: "breaks" (works today, not under
+// the change), "already" (broken today), "unknown" or "survives".
+func (c *Cell) Kind() string {
+	switch {
+	case c.Outcome == Breaks && c.Already:
+		return "already"
+	case c.Outcome == Breaks:
+		return "breaks"
+	case c.Outcome == Unknown:
+		return "unknown"
+	}
+	return "survives"
+}
+
 // Cell returns the site's cell for change id, nil if it was not forecast.
 func (s *SiteForecast) Cell(id string) *Cell {
 	if i := slices.IndexFunc(s.Cells, func(c *Cell) bool { return c.Change.ID == id }); i >= 0 {

@@ -87,23 +87,7 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 	}
 
-	dir := os.Getenv("SMTPSPEC_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "smtpspec-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "report-html.png")
-	os.Remove(shot)
-	pagePath := filepath.Join(t.TempDir(), "report.html")
-	if err := os.WriteFile(pagePath, page.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	browse(t, bin, pagePath, "--screenshot="+shot, "--window-size=1280,2400", "--hide-scrollbars")
-	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
-		t.Fatalf("no screenshot at %s: %v", shot, err)
-	}
+	shot := chromiumpkg.Screenshot(t, bin, page.Bytes(), "report-html.png", "1280,2400")
 	t.Logf("screenshot: %s", shot)
 }
 

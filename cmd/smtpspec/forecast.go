@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/forecast"
-	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/specs"
 )
@@ -108,26 +106,18 @@ func forecastOptions(e env, changes, assume []string, format string, parallel in
 // writeForecast writes fc in format to out ("" = stdout); a file is
 // written atomically, so a dashboard never reads half a forecast.
 func writeForecast(e env, format, out string, fc *forecast.Forecast, meta report.Run) error {
-	var buf bytes.Buffer
-	var w io.Writer = e.stdout
-	if out != "" {
-		w = &buf
-	}
-	var err error
-	switch format {
-	case "json":
-		err = forecast.WriteJSON(w, fc, meta)
-	case "markdown":
-		err = forecast.WriteMarkdown(w, fc, meta)
-	case "html":
-		err = forecast.WriteHTML(w, fc, meta)
-	default:
-		err = forecast.WriteHuman(w, fc, meta)
-	}
-	if err != nil || out == "" {
-		return err
-	}
-	if err := golden.WriteFileAtomic(out, buf.Bytes()); err != nil {
+	err := writeOutput(e, out, func(w io.Writer) error {
+		switch format {
+		case "json":
+			return forecast.WriteJSON(w, fc, meta)
+		case "markdown":
+			return forecast.WriteMarkdown(w, fc, meta)
+		case "html":
+			return forecast.WriteHTML(w, fc, meta)
+		}
+		return forecast.WriteHuman(w, fc, meta)
+	})
+	if err != nil {
 		return fmt.Errorf("forecast not written: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -46,4 +47,29 @@ func Browse(t testing.TB, bin, page string, extra ...string) (stdout, stderr str
 		t.Fatalf("chromium %v: %v\n%s", extra, err, errb.String())
 	}
 	return out.String(), errb.String()
+}
+
+// Screenshot renders page in Chromium bin at size ("1280,2400") and keeps
+// the picture as a test artifact, name in $SMTPSPEC_ARTIFACTS (default
+// $TMPDIR/smtpspec-artifacts); it returns the picture's path.
+func Screenshot(t testing.TB, bin string, page []byte, name, size string) string {
+	t.Helper()
+	dir := os.Getenv("SMTPSPEC_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "smtpspec-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, name)
+	os.Remove(shot)
+	path := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(path, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	Browse(t, bin, path, "--screenshot="+shot, "--window-size="+size, "--hide-scrollbars")
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
+		t.Fatalf("no screenshot at %s: %v", shot, err)
+	}
+	return shot
 }

@@ -143,6 +143,7 @@ func TestSiteKeyDecidesEveryField(t *testing.T) {
 		"DNS": "cleared by prepare", "Reputation": "cleared by prepare", "Trace": "cleared by prepare",
 		"Expect": "keyed", "Golden": "goldens are not compared", "Control": "keyed", "DeclRange": "position only",
 		"Labels": "facts are in the setup, customers in the report",
+		"Env":    "the record of env() reads (validate --list-env): not read by the probe",
 	}
 	typ := reflect.TypeFor[specs.Site]()
 	for i := range typ.NumField() {

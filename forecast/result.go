@@ -102,6 +102,10 @@ func (s *SiteForecast) Cell(id string) *Cell {
 	return nil
 }
 
+// ByDate orders changes by the earliest day they can reach a site, ties
+// in the table's order (the boards' order).
+func ByDate(cs []*Change) []*Change { return sortedChanges(cs) }
+
 // sortedChanges orders changes by the earliest day they can reach a site,
 // ties in the table's order.
 func sortedChanges(cs []*Change) []*Change {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/smtpspec/smtpspec/forecast"
@@ -27,9 +28,14 @@ func cmdForecast(ctx context.Context, e env, args []string) int {
 	format := fs.String("format", "human", "output format: human, json, markdown or html")
 	out := fs.String("out", "", "write the forecast to `FILE` (atomically) instead of stdout")
 	parallel := fs.Int("parallel", 8, "forecast up to `N` sites at once")
+	list := fs.Bool("list", false, "list the announced changes (id, date, whether Microsoft confirmed it, source) and exit")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
+	}
+	if *list {
+		listChanges(e.stdout)
+		return exitOK
 	}
 	opts, ok := forecastOptions(e, changes, assume, *format, *parallel)
 	if !ok {
@@ -73,6 +79,21 @@ func cmdForecast(ctx context.Context, e env, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// listChanges prints the change table, by date.
+func listChanges(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tCONFIRMED\tTITLE")
+	for _, c := range forecast.ByDate(forecast.Changes()) {
+		confirmed := "yes"
+		if !c.Confirmed {
+			confirmed = "no"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Date, confirmed, c.Title)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nsources and what is UNCONFIRMED: smtpspec forecast --format json (its \"changes\"), or README \"Forecast\"")
 }
 
 // forecastOptions checks the flags that need no spec.

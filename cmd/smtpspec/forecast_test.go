@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,7 +68,11 @@ func TestForecastUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
-	code, stdout, _ := forecastCmd(t, ctx, nil, "-h")
+	code, stdout, _ := forecastCmd(t, ctx, nil, "--list")
+	if code != exitOK || !regexp.MustCompile(`basic-auth-default-off +end of December 2026 +yes`).MatchString(stdout) {
+		t.Errorf("--list: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = forecastCmd(t, ctx, nil, "-h")
 	if code != exitOK || !strings.Contains(stdout, "--change") || !strings.Contains(stdout, "exit codes:") {
 		t.Errorf("-h: exit %d\n%s", code, stdout)
 	}

@@ -53,6 +53,14 @@ func (f *Forecaster) notes(r *siteRun) []string {
 		out = append(out, "the device looks up the MX of "+p.tenant+": the forecast answers it as Microsoft 365 names it "+
 			"("+mxHost(p.tenant)+"; under mx.microsoft for a domain added after 1 July 2026)")
 	}
+	switch {
+	case p.site.Method == checks.Relay && len(p.site.Client.Certificate) == 0:
+		out = append(out, "today assumes the inbound connector matches the site's static public IP (only `smtpspec run` from "+
+			"the site can tell: 550 5.7.64 TenantAttribution when it does not)")
+	case p.site.Method == checks.DirectSend:
+		out = append(out, "today assumes the tenant's default, RejectDirectSend off; reaching the MX proves nothing about "+
+			"the tenant's settings (MS blog 4439865)")
+	}
 	if !p.microsoft {
 		out = append(out, "the device sends to "+p.host+", which is not Exchange Online: today shows how Exchange Online "+
 			"would answer this device, not how "+p.host+" does")

@@ -91,6 +91,10 @@ var expertCases = []expertCase{
 			"reject-direct-send":      {Unknown, "policy 5.7.68", fixPartner, "RejectDirectSend covers the tenant's accepted domains only: whether printvendor.example is one decides"},
 			"digicert-global-root-g2": g2Unknown,
 		}},
+	{site: "fabrikam-directsend-external", today: "policy 5.4.1", why: "Direct Send reaches the tenant's own mailboxes only: an external recipient gets 550 5.4.1 Relay Access Denied (MS MFP article, 5.4.1 NDR page)",
+		changes: map[string]expect{
+			"reject-direct-send": {Breaks, "policy 5.7.68", fixRelayIP, "broken today; once RejectDirectSend is on the own-domain sender is refused at the first (internal) recipient; a relay connector reaches both"},
+		}},
 	{site: "fabrikam-directsend-partner", today: "works", why: "fact:partner-connector=yes: exempt from RejectDirectSend",
 		changes: map[string]expect{"digicert-global-root-g2": g2Unknown}},
 	{site: "fabrikam-helo-directsend", today: "works", why: "Direct Send does not require TLS (MS MFP article); the HELO device is not touched by the certificate change",

@@ -155,7 +155,7 @@ func TestBoardOrder(t *testing.T) {
 			t.Errorf("customer %q: %+v", r.Customer, r)
 		}
 	}
-	if names["Contoso"] != 10 || names["fabrikam"] != 8 || names["northwind"] != 5 {
+	if names["Contoso"] != 10 || names["fabrikam"] != 9 || names["northwind"] != 5 {
 		t.Errorf("customers (attribute, else folder): %v", names)
 	}
 }

@@ -84,3 +84,13 @@ site "fabrikam-new-domain-mx" {
     to   = ["office@fabrikam-eu.com"]
   }
 }
+
+site "fabrikam-directsend-external" {
+  method = "direct_send"
+  endpoint { mx_domain = "fabrikam.com" }
+  tags   = ["fact:trusts-digicert-g2=yes"]
+  envelope {
+    from = "scans@fabrikam.com"
+    to   = ["office@fabrikam.com", "accountant@contoso.com"]
+  }
+}

@@ -31,9 +31,11 @@ type Change struct {
 	// when it changes only the world around it (names, trust).
 	Future string `json:"-"`
 	// reach says whether the change meets the site; alter is what it
-	// changes outside the endpoint for a site it meets (world.go).
+	// changes outside the endpoint for a site it meets (world.go), dns
+	// what it changes in the names every such site resolves (views.go).
 	reach func(p *profile) reach
 	alter func(a *alteration, p *profile)
+	dns   *dnsRule
 	// fixes are the migrations to try for a site it breaks, best first
 	// (fix.go).
 	fixes []string

@@ -39,7 +39,7 @@ func Changes() []*Change {
 			Source:      "MS: MC1048624 (updated 2 Feb 2026); the Graph serviceConfigurationRecords API gives a domain's MX",
 			Confirmed:   true,
 			Unconfirmed: "the banner and EHLO of the mx.microsoft front ends; whether <domain>.mail.protection.outlook.com also resolves for such a domain (played as: it does not)",
-			reach:       reachMXMicrosoft, alter: alterMXMicrosoft,
+			reach:       reachMXMicrosoft, dns: &dnsRule{goneSuffix: ".mail.protection.outlook.com", mxMoved: true},
 			fixes: []string{fixFollowMX}},
 		{ID: "legacy-tls-removed", Title: "TLS 1.0/1.1 refused on smtp-legacy.office365.com, as on smtp.office365.com",
 			Date: "UNCONFIRMED for SMTP (POP3/IMAP4: 1 July - 31 December 2026)", Effective: "2026-12-31", Future: "legacy-tls-removed",
@@ -69,7 +69,7 @@ func Changes() []*Change {
 		{ID: "hve-endpoint-renamed", Title: "High Volume Email's old name smtp-hve.office365.com stops resolving (smtp.hve.mx.microsoft instead)",
 			Date: "not announced", Source: "third-party (FACTS.md section 0): endpoint smtp.hve.mx.microsoft:587, smtp-hve.office365.com deprecated",
 			Unconfirmed: "all of it: Microsoft text naming either endpoint was not found",
-			reach:       reachHVEOldName, alter: func(a *alteration, _ *profile) { a.gone = append(a.gone, checks.HVEHostOld) },
+			reach:       reachHVEOldName, dns: &dnsRule{gone: []string{checks.HVEHostOld}},
 			fixes: []string{fixHVENewName}},
 	}
 }

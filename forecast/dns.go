@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 
@@ -51,15 +52,14 @@ func (n *names) name(ip string) string {
 // on loopback (UDP and TCP), so the probe resolves as it does live.
 type view struct {
 	names *names
-	gone  map[string]bool // lower-case names that no longer exist
-	moved map[string]bool // domains whose MX is under mx.microsoft
-	Addr  string          // 127.0.0.1:port
+	rules []dnsRule
+	Addr  string // 127.0.0.1:port
 	stop  func()
 }
 
 // startView serves a view on a free loopback port.
-func startView(n *names, gone, moved map[string]bool) (*view, error) {
-	v := &view{names: n, gone: gone, moved: moved}
+func startView(n *names, rules []dnsRule) (*view, error) {
+	v := &view{names: n, rules: rules}
 	var err error
 	if v.Addr, v.stop, err = dnstest.ServeLoopback(dns.HandlerFunc(v.serve)); err != nil {
 		return nil, fmt.Errorf("forecast: DNS on loopback: %w", err)
@@ -86,18 +86,33 @@ func (v *view) serve(w dns.ResponseWriter, q *dns.Msg) {
 	name := strings.TrimSuffix(strings.ToLower(question.Name), ".")
 	hdr := dns.RR_Header{Name: question.Name, Class: dns.ClassINET, Ttl: 300}
 	switch {
-	case v.gone[name]:
+	case v.gone(name):
 		r.Rcode = dns.RcodeNameError
 	case question.Qtype == dns.TypeA:
 		hdr.Rrtype = dns.TypeA
 		r.Answer = append(r.Answer, &dns.A{Hdr: hdr, A: net.ParseIP(v.names.ip(name))})
 	case question.Qtype == dns.TypeMX:
 		target := mxHost(name)
-		if v.moved[name] {
+		if v.mxMoved() {
 			target = mxMicrosoftHost(name)
 		}
 		hdr.Rrtype = dns.TypeMX
 		r.Answer = append(r.Answer, &dns.MX{Hdr: hdr, Preference: 0, Mx: dns.Fqdn(target)})
 	}
 	w.WriteMsg(r)
+}
+
+// gone reports a name the view's changes removed.
+func (v *view) gone(name string) bool {
+	for _, r := range v.rules {
+		if slices.Contains(r.gone, name) || r.goneSuffix != "" && strings.HasSuffix(name, r.goneSuffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// mxMoved reports whether the view names tenant MX hosts under mx.microsoft.
+func (v *view) mxMoved() bool {
+	return slices.ContainsFunc(v.rules, func(r dnsRule) bool { return r.mxMoved })
 }

@@ -151,8 +151,10 @@ func (f *Forecaster) dialer(routes map[string]string, endpoint string) func(ctx 
 			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 		}
 		target := endpoint
-		if t, ok := routes[f.names.name(host)]; ok {
-			target = t
+		if name := f.names.name(host); name != "" {
+			if t, ok := routes[name]; ok {
+				target = t
+			}
 		}
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", target)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
@@ -111,7 +112,7 @@ func (st *standIns) scanAttr(attr *hclsyntax.Attribute, block, site, dir string)
 			return nil
 		}
 		v, diags := call.Args[0].Value(nil)
-		if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type().FriendlyName() != "string" {
+		if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
 			return nil
 		}
 		arg := v.AsString()

@@ -12,8 +12,6 @@ import (
 type alteration struct {
 	distrust bool     // the device does not trust the server's root (DigiCert G2)
 	rsaOnly  bool     // the device offers RSA key exchange only (no ECDHE)
-	gone     []string // names that no longer resolve
-	mxMoved  bool     // the tenant's MX is under mx.microsoft
 	domains  []string // the tenant's other accepted domains the site needs (the sender's)
 }
 
@@ -30,10 +28,6 @@ type setup struct {
 	distrust bool
 	rsaOnly  bool
 }
-
-// dnsChanges are the changes that alter what names resolve; a view is
-// named by those applied, in this order.
-var dnsChanges = []string{"mx-microsoft-host", "hve-endpoint-renamed"}
 
 // today returns the scenario of the site's endpoint today: sim.Today, or
 // what the caller substituted for a site of the fleet (Options.Today; a
@@ -74,7 +68,7 @@ func (f *Forecaster) setupFor(p *profile, changes ...*Change) setup {
 		if c.alter != nil {
 			c.alter(&a, p)
 		}
-		if slices.Contains(dnsChanges, c.ID) && !slices.Contains(views, c.ID) {
+		if c.dns != nil && !slices.Contains(views, c.ID) {
 			views = append(views, c.ID)
 		}
 	}
@@ -86,23 +80,12 @@ func (f *Forecaster) setupFor(p *profile, changes ...*Change) setup {
 	for _, c := range changes {
 		apply(c)
 	}
-	slices.SortFunc(views, func(x, y string) int { return slices.Index(dnsChanges, x) - slices.Index(dnsChanges, y) })
+	slices.Sort(views) // a view's name does not depend on the order the changes came in
 	st.view = strings.Join(views, "+")
 	st.distrust, st.rsaOnly = a.distrust, a.rsaOnly
 	slices.Sort(a.domains)
 	st.domains = strings.Join(slices.Compact(a.domains), ",")
 	return st
-}
-
-// alterMXMicrosoft: the tenant's domain was added after 1 July 2026, so
-// its MX is under mx.microsoft, and a tenant MX name written in the spec
-// (<domain>.mail.protection.outlook.com) is not the domain's (views.go
-// plays it as not resolving).
-func alterMXMicrosoft(a *alteration, p *profile) {
-	a.mxMoved = true
-	if p.host != "" {
-		a.gone = append(a.gone, p.host)
-	}
 }
 
 // alterSenderDomain: RejectDirectSend refuses senders in any of the

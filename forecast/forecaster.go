@@ -57,7 +57,9 @@ type Forecaster struct {
 	noGolden golden.Store
 	http     *http.Client
 	memo     memo
-	profiles []*profile // every site of the fleet, for the DNS views
+	// profiles are the fleet as Run runs it: prepared sites holding the
+	// stand-in secrets (tokens minted for it) that no output may show.
+	profiles []*profile
 
 	viewMu sync.Mutex
 	views  map[string]*view

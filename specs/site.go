@@ -18,6 +18,7 @@ import (
 type Site struct {
 	Name       string
 	Method     checks.Method
+	Labels     Labels // labels.go: customer and tags, for fleet reports
 	Endpoint   Endpoint
 	Client     Client
 	Auth       *Auth // nil when the spec has no auth block
@@ -36,8 +37,6 @@ type Site struct {
 	Control *Site
 	// DeclRange is the `site "NAME"` header, for messages and annotations.
 	DeclRange hcl.Range
-	// Labels group sites in fleet reports (labels.go).
-	Labels Labels
 }
 
 // Endpoint is where the device connects.

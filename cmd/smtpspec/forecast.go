@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/forecast"
+	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/specs"
 )
@@ -124,10 +126,12 @@ func forecastOptions(e env, changes, assume []string, format string, parallel in
 	return opts, true
 }
 
-// writeForecast writes fc in format to out ("" = stdout); a file is
-// written atomically, so a dashboard never reads half a forecast.
+// writeForecast writes fc in format to out ("" = stdout). A file is
+// written atomically, so a dashboard never reads half a forecast; when it
+// cannot be (a full disk, a folder that is not one), the forecast goes to
+// stdout instead, so it is not lost, and the error says so.
 func writeForecast(e env, format, out string, fc *forecast.Forecast, meta report.Run) error {
-	err := writeOutput(e, out, func(w io.Writer) error {
+	render := func(w io.Writer) error {
 		switch format {
 		case "json":
 			return forecast.WriteJSON(w, fc, meta)
@@ -137,9 +141,20 @@ func writeForecast(e env, format, out string, fc *forecast.Forecast, meta report
 			return forecast.WriteHTML(w, fc, meta)
 		}
 		return forecast.WriteHuman(w, fc, meta)
-	})
-	if err != nil {
-		return fmt.Errorf("forecast not written: %w", err)
 	}
-	return nil
+	if out == "" {
+		return render(e.stdout)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	err := golden.WriteFileAtomic(out, buf.Bytes())
+	if err == nil {
+		return nil
+	}
+	if _, werr := e.stdout.Write(buf.Bytes()); werr != nil {
+		return fmt.Errorf("forecast %s not written (any previous one is unchanged): %v; nor to stdout: %v", out, err, werr)
+	}
+	return fmt.Errorf("forecast %s not written (any previous one is unchanged): %v; it is on stdout instead", out, err)
 }

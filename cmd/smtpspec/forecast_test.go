@@ -140,15 +140,17 @@ func TestForecastExitOK(t *testing.T) {
 }
 
 // TestForecastOutUnwritable: a forecast that cannot be written is a
-// clear error, exit 2, and leaves no partial file.
+// clear error, exit 2, leaves no partial file, and is not lost: it is on
+// stdout instead.
 func TestForecastOutUnwritable(t *testing.T) {
 	dir := t.TempDir()
 	notDir := filepath.Join(dir, "board") // a file where --out wants a folder: fails as root too
 	os.WriteFile(notDir, []byte("x"), 0o644)
-	code, _, stderr := forecastCmd(t, context.Background(), nil, "--change", "reject-direct-send", "--format", "markdown",
+	code, stdout, stderr := forecastCmd(t, context.Background(), nil, "--change", "reject-direct-send", "--format", "markdown",
 		"--out", filepath.Join(notDir, "board.md"), fleetDir(t))
 	entries, _ := os.ReadDir(dir)
-	if code != exitUsage || !strings.Contains(stderr, "forecast not written") || len(entries) != 1 {
+	if code != exitUsage || !strings.Contains(stderr, "not written (any previous one is unchanged)") ||
+		!strings.Contains(stderr, "it is on stdout instead") || !strings.HasPrefix(stdout, "# Microsoft 365 change forecast") || len(entries) != 1 {
 		t.Errorf("exit %d, %d entries left\n%s", code, len(entries), stderr)
 	}
 }

@@ -187,25 +187,20 @@ func selectSites(sites []*specs.Site, globs []string) ([]*specs.Site, error) {
 // writeReport writes results in format to out ("" = stdout). A file is
 // written atomically so a CI artifact is never half a report.
 func writeReport(e env, format, out string, verbose, explain bool, goldenFlag string, results []*runner.Result, meta report.Run) error {
-	return writeOutput(e, out, func(w io.Writer) error {
-		switch format {
-		case "json", "junit", "markdown", "html":
-			return writeFormat(w, format, results, meta) // reports.go
-		}
-		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose, Explain: explain}
-		return h.Write(w, results)
-	})
-}
-
-// writeOutput runs write on stdout when out is "", else into out, written
-// atomically (temporary file and rename) once write has succeeded, so a
-// CI artifact or a dashboard's file is never half a report.
-func writeOutput(e env, out string, write func(io.Writer) error) error {
-	if out == "" {
-		return write(e.stdout)
-	}
 	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
+	var w io.Writer = e.stdout
+	if out != "" {
+		w = &buf
+	}
+	var err error
+	switch format {
+	case "json", "junit", "markdown", "html":
+		err = writeFormat(w, format, results, meta) // reports.go
+	default:
+		h := report.Human{Color: out == "" && isTerminal(e.stdout, e.getenv), GoldenFlag: goldenFlag, Verbose: verbose, Explain: explain}
+		err = h.Write(w, results)
+	}
+	if err != nil || out == "" {
 		return err
 	}
 	return golden.WriteFileAtomic(out, buf.Bytes())

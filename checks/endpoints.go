@@ -27,7 +27,7 @@ const hveHost = "smtp.hve.mx.microsoft"
 
 var endpoints = []endpoint{
 	hveEndpoint(hveHost),
-	hveEndpoint("smtp-hve.office365.com"),
+	hveEndpoint(HVEHostOld),
 	{host: "smtp.azurecomm.net", name: "acs", exchange: false,
 		about: "Azure Communication Services Email SMTP: username is an SMTP username resource tied to an Entra ID app with access to the ACS resource, password is that app's client secret; the sender domain must be verified",
 		replies: map[string]finding{
@@ -97,3 +97,31 @@ func hveEndpoint(host string) endpoint {
 				"send to internal recipients only; for external recipients use Azure Communication Services Email or a relay connector"},
 		}}
 }
+
+// Endpoint kinds EndpointKind returns: the short names of endpoints.
+const (
+	EndpointHVE    = "hve"
+	EndpointACS    = "acs"
+	EndpointLegacy = "legacy"
+)
+
+// HVEHost is High Volume Email's current endpoint name; HVEHostOld the
+// one FACTS.md section 0 calls deprecated (third-party, UNCONFIRMED).
+const (
+	HVEHost    = hveHost
+	HVEHostOld = "smtp-hve.office365.com"
+)
+
+// EndpointKind names the special Microsoft endpoint host is (EndpointHVE,
+// EndpointACS, EndpointLegacy), or "" for smtp.office365.com, a tenant MX
+// and any other host.
+func EndpointKind(host string) string {
+	if ep := knownEndpoint(host); ep != nil {
+		return ep.name
+	}
+	return ""
+}
+
+// MicrosoftHost reports a host name under Microsoft 365's SMTP domains
+// (office365.com, mail.protection.outlook.com, mx.microsoft).
+func MicrosoftHost(host string) bool { return microsoftHost(host) }

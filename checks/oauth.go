@@ -113,6 +113,11 @@ var exchangeAudiences = []string{"https://outlook.office365.com", "https://outlo
 // Exchange Online.
 const exchangeOnlineAppID = "00000002-0000-0ff1-ce00-000000000000"
 
+// XOAUTH2AppSetup is what an app needs in Entra ID and Exchange Online to
+// send with XOAUTH2 as a mailbox (FACTS.md 4.2): the step a device's move
+// to OAuth takes (the forecast's advice names it too).
+const XOAUTH2AppSetup = fixAppPermission
+
 const (
 	fixAppPermission = "in Entra ID > App registrations > (the app) > API permissions, add Office 365 Exchange Online > Application permissions > SMTP.SendAsApp and grant admin consent; " +
 		"then in Exchange Online PowerShell register the service principal (New-ServicePrincipal -AppId <client_id> -ServiceId <object ID of the Enterprise application, not of the app registration>) " +

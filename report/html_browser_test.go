@@ -2,50 +2,22 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	chromiumpkg "github.com/smtpspec/smtpspec/internal/chromium"
 )
 
-// chromium returns Debian's chromium, skipping the test without it
-// locally and failing in CI (.ci/run installs it).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed: .ci/run installs the Debian package chromium")
-	}
-	t.Skip("chromium not installed (apt-get install chromium); CI runs this test")
-	return ""
-}
+// chromium and browse are internal/chromium's, under the names the
+// tests here use.
+func chromium(t *testing.T) string { return chromiumpkg.Need(t) }
 
-// browse runs headless chromium on page with extra flags and returns its
-// stdout and stderr. Bounded by a minute; the flags keep it off the
-// network and out of the user's profile.
 func browse(t *testing.T, bin, page string, extra ...string) (stdout, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}, extra...)
-	cmd := exec.CommandContext(ctx, bin, append(args, "file://"+page)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", extra, err, errb.String())
-	}
-	return out.String(), errb.String()
+	return chromiumpkg.Browse(t, bin, page, extra...)
 }
 
 // errorProbe is put first in the page under test: it records uncaught
@@ -115,23 +87,7 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 	}
 
-	dir := os.Getenv("SMTPSPEC_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "smtpspec-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "report-html.png")
-	os.Remove(shot)
-	pagePath := filepath.Join(t.TempDir(), "report.html")
-	if err := os.WriteFile(pagePath, page.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	browse(t, bin, pagePath, "--screenshot="+shot, "--window-size=1280,2400", "--hide-scrollbars")
-	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
-		t.Fatalf("no screenshot at %s: %v", shot, err)
-	}
+	shot := chromiumpkg.Screenshot(t, bin, page.Bytes(), "report-html.png", "1280,2400")
 	t.Logf("screenshot: %s", shot)
 }
 

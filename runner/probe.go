@@ -42,6 +42,10 @@ type ProbeOptions struct {
 	// HTTPClient carries OAuth token requests (oauth.go); nil: a client
 	// with the connect timeout and the system's proxy settings.
 	HTTPClient *http.Client
+	// RSAKeyExchangeOnly makes the handshake offer only RSA key exchange
+	// (TLS_RSA_* suites, TLS 1.2 at most): a device without elliptic-curve
+	// support, as the forecast plays one (tls.go).
+	RSAKeyExchangeOnly bool
 }
 
 // stageFunc runs one stage of a session.

@@ -36,7 +36,11 @@ func (s *session) handshake() transcript.StageResult {
 	if e := tc.presentClientCert(&cl); e != nil {
 		return transcript.StageResult{Status: transcript.Fail, Err: e}
 	}
-	conn := tls.Client(s.c.conn, tc.config(cl.TLSMin, cl.TLSMax))
+	cfg := tc.config(cl.TLSMin, cl.TLSMax)
+	if s.opts.RSAKeyExchangeOnly {
+		rsaKeyExchangeOnly(cfg)
+	}
+	conn := tls.Client(s.c.conn, cfg)
 	var r transcript.StageResult
 	if n := s.c.upgrade(conn); n > 0 {
 		r.Note = fmt.Sprintf("server sent %d bytes after its STARTTLS reply, before TLS; discarded", n)

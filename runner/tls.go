@@ -25,6 +25,28 @@ var legacyCipherSuites = []uint16{
 	tls.TLS_RSA_WITH_AES_256_CBC_SHA,
 }
 
+// rsaKeyExchangeSuites are what a device without elliptic-curve support
+// can offer: RSA key exchange, GCM (Microsoft's published list, FACTS.md
+// 1.1) and CBC.
+var rsaKeyExchangeSuites = []uint16{
+	tls.TLS_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_RSA_WITH_AES_256_CBC_SHA,
+	tls.TLS_RSA_WITH_AES_128_CBC_SHA,
+}
+
+// rsaKeyExchangeOnly limits cfg to RSA key exchange. TLS 1.3 has none
+// (its key exchange is always ephemeral), so it is not offered.
+func rsaKeyExchangeOnly(cfg *tls.Config) {
+	cfg.CipherSuites = rsaKeyExchangeSuites
+	if cfg.MaxVersion == 0 || cfg.MaxVersion > tls.VersionTLS12 {
+		cfg.MaxVersion = tls.VersionTLS12
+	}
+	if cfg.MinVersion > cfg.MaxVersion {
+		cfg.MinVersion = cfg.MaxVersion
+	}
+}
+
 // tlsCheck is one handshake's configuration and what it established. The
 // chain is verified by verify, not by crypto/tls, so that the facts are
 // recorded even when verification fails.

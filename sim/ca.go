@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -89,11 +90,11 @@ var leafNames = []string{
 }
 
 // issueLeaf signs a server certificate for addr's IP (when it is a
-// specific address), 127.0.0.1, ::1 and leafNames. The key is RSA because
+// specific address), 127.0.0.1, ::1, leafNames and extra. The key is RSA because
 // Microsoft's suites are ECDHE_RSA (FACTS.md 1.1) and legacy TLS 1.0/1.1
 // clients offer RSA suites. The subject mimics Microsoft's: outlook.com
 // on submission, mail.protection.outlook.com on the MX.
-func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time) (tls.Certificate, error) {
+func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []string) (tls.Certificate, error) {
 	ca.leafOnce.Do(func() { ca.leafKey, ca.leafErr = rsa.GenerateKey(rand.Reader, 2048) })
 	if ca.leafErr != nil {
 		return tls.Certificate{}, fmt.Errorf("sim: leaf key: %w", ca.leafErr)
@@ -123,7 +124,7 @@ func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time) (tls.Cert
 		NotAfter:     to.AddDate(1, 0, 0),
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     leafNames,
+		DNSNames:     append(slices.Clone(leafNames), extra...),
 		IPAddresses:  ips,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, ca.leafKey.Public(), ca.key)

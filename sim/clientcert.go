@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -42,7 +43,7 @@ func (ss *session) connectorMatches(st tls.ConnectionState) bool {
 	leaf := st.VerifiedChains[0][0]
 	names := append([]string{leaf.Subject.CommonName}, leaf.DNSNames...)
 	for _, n := range names {
-		if accepted("x@"+strings.TrimPrefix(n, "*."), ss.srv.opts.Domain) {
+		if ss.srv.accepts("x@" + strings.TrimPrefix(n, "*.")) {
 			ss.logf("client certificate CN=%s matches the connector", leaf.Subject.CommonName)
 			return true
 		}
@@ -83,4 +84,31 @@ func (ca *CA) IssueClient(cn string, notAfter time.Time) (certPEM, keyPEM []byte
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
+}
+
+// IssueLike signs, for key, a client certificate with like's subject, DNS
+// SANs and validity period, and returns it as PEM: a stand-in for a
+// device's own certificate, whose private key the caller does not have
+// (the forecast reads specs without their secrets). A connector that
+// matches by name treats the stand-in as it would the original; only
+// clients of this CA trust it.
+func (ca *CA) IssueLike(like *x509.Certificate, key crypto.Signer) ([]byte, error) {
+	serial, err := newSerial()
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      like.Subject,
+		DNSNames:     like.DNSNames,
+		NotBefore:    like.NotBefore,
+		NotAfter:     like.NotAfter,
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.key)
+	if err != nil {
+		return nil, fmt.Errorf("sim: stand-in client certificate: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }

@@ -59,13 +59,13 @@ func (ss *session) rcpt(arg string) bool {
 
 // rcptRow is the scenario's answer to addr; "" accepts it.
 func (ss *session) rcptRow(addr string) string {
-	if !accepted(addr, ss.srv.opts.Domain) {
+	if !ss.srv.accepts(addr) {
 		if ss.certAttributed {
 			return "" // the connector matched the client certificate (clientcert.go)
 		}
 		return ss.sc.RcptExternal
 	}
-	if ss.sc.TenantSenderOnly && !accepted(ss.from, ss.srv.opts.Domain) {
+	if ss.sc.TenantSenderOnly && !ss.srv.accepts(ss.from) {
 		return ""
 	}
 	return ss.sc.RcptTenant
@@ -221,8 +221,21 @@ func declaredSize(params string) int64 {
 	return 0
 }
 
-// accepted reports whether addr is in the tenant's accepted domains:
-// domain and its subdomains.
+// accepts reports whether addr is in one of the tenant's accepted
+// domains (Options.Domain and MoreDomains, with their subdomains).
+func (s *Server) accepts(addr string) bool {
+	if accepted(addr, s.opts.Domain) {
+		return true
+	}
+	for _, d := range s.opts.MoreDomains {
+		if accepted(addr, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// accepted reports whether addr is in domain or one of its subdomains.
 func accepted(addr, domain string) bool {
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {

@@ -28,7 +28,7 @@ func FuzzSession(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	leaf, err := ca.issueLeaf(nil, checks.Submission, time.Now())
+	leaf, err := ca.issueLeaf(nil, checks.Submission, time.Now(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -81,6 +81,18 @@ type Scenario struct {
 	// subject CN or a DNS SAN) attributes the session to the tenant, so
 	// external recipients are accepted (clientcert.go).
 	ClientCert bool
+	// HVE is Microsoft 365 High Volume Email (smtp.hve.mx.microsoft,
+	// smtp-hve.office365.com): a submission endpoint for internal
+	// recipients only (FACTS.md section 0), which keeps basic auth after
+	// smtp.office365.com loses it (secondary: until September 2028), so
+	// the basic-auth futures leave it alone (future.go).
+	HVE bool
+	// TLSRSA also offers the non-ECDHE suites of Microsoft's published
+	// list (TLS_RSA_WITH_AES_256/128_GCM, FACTS.md 1.1), for a device
+	// without elliptic-curve key exchange. Whether Exchange Online still
+	// offers them on SMTP is UNCONFIRMED (FACTS.md section 0 and 8), so
+	// no named scenario sets it; the forecast's today does (today.go).
+	TLSRSA bool
 }
 
 // submission reports whether the scenario models smtp.office365.com.

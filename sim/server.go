@@ -39,6 +39,16 @@ type Options struct {
 	// DefaultDomain, contoso.com. NewServer rejects what is not a domain
 	// name (ValidDomain).
 	Domain string
+	// MoreDomains are further accepted domains of the same tenant (a
+	// tenant may have several; the forecast asks "what if the sender's
+	// domain is one of them"), each with its subdomains. NewServer checks
+	// them like Domain.
+	MoreDomains []string
+	// ServerNames are DNS names the leaf certificate carries besides
+	// leafNames, for a client that reaches the simulator under another
+	// Microsoft name (the forecast: smtp.hve.mx.microsoft, a tenant's
+	// host under mx.microsoft). Only clients that trust the CA accept them.
+	ServerNames []string
 }
 
 // Defaults for Options.
@@ -101,6 +111,13 @@ func NewServer(sc *Scenario, opts Options) (*Server, error) {
 		return nil, err
 	}
 	opts.Domain = d
+	more := make([]string, len(opts.MoreDomains))
+	for i, m := range opts.MoreDomains {
+		if more[i], err = ValidDomain(m); err != nil {
+			return nil, err
+		}
+	}
+	opts.MoreDomains = more
 	return &Server{
 		sc:         sc,
 		opts:       opts,
@@ -117,7 +134,7 @@ func (s *Server) CA() *CA { return s.opts.CA }
 // address (IP SAN), "localhost", 127.0.0.1 and ::1 and is signed by the
 // CA. It returns nil when Close ended it, otherwise the accept error.
 func (s *Server) Serve(ln net.Listener) error {
-	leaf, err := s.opts.CA.issueLeaf(ln.Addr(), s.sc.Method, s.opts.Now())
+	leaf, err := s.opts.CA.issueLeaf(ln.Addr(), s.sc.Method, s.opts.Now(), s.opts.ServerNames)
 	if err != nil {
 		return err
 	}
@@ -247,14 +264,19 @@ func (s *Server) serveConn(c net.Conn, cfg *tls.Config) {
 // the CBC_SHA384/SHA256 ones Go does not offer. The CBC_SHA suites are what
 // TLS 1.0/1.1 clients can use. TLS 1.3 suites are not configurable in Go.
 func tlsConfig(sc *Scenario, leaf tls.Certificate) *tls.Config {
+	suites := []uint16{
+		tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+	}
+	if sc.TLSRSA {
+		// Last in Microsoft's order, as in its list (FACTS.md 1.1).
+		suites = append(suites, tls.TLS_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_RSA_WITH_AES_128_GCM_SHA256)
+	}
 	return &tls.Config{
 		Certificates: []tls.Certificate{leaf},
 		MinVersion:   sc.tlsMin(),
-		CipherSuites: []uint16{
-			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-			tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-			tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-		},
+		CipherSuites: suites,
 	}
 }

@@ -72,7 +72,7 @@ func TestCertificateCoversListenerIP(t *testing.T) {
 		{&net.TCPAddr{IP: net.IPv6loopback, Port: 25}, "::1"},
 		{&net.TCPAddr{IP: net.IPv4zero, Port: 25}, "127.0.0.1"},
 	} {
-		leaf, err := ca.issueLeaf(tt.addr, "submission", time.Now())
+		leaf, err := ca.issueLeaf(tt.addr, "submission", time.Now(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestCertificateCoversListenerIP(t *testing.T) {
 func TestCertificateValidAroundInjectedClock(t *testing.T) {
 	ca := testCA(t)
 	past := time.Date(2024, 10, 13, 16, 12, 2, 0, time.UTC)
-	leaf, err := ca.issueLeaf(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, "direct_send", past)
+	leaf, err := ca.issueLeaf(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, "direct_send", past, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

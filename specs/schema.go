@@ -12,7 +12,7 @@ var fileSchema = &hcl.BodySchema{
 }
 
 var siteSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "method"}},
+	Attributes: []hcl.AttributeSchema{{Name: "method"}, {Name: "customer"}, {Name: "tags"}}, // labels.go: customer, tags
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "endpoint"},
 		{Type: "client"},

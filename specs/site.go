@@ -18,6 +18,7 @@ import (
 type Site struct {
 	Name       string
 	Method     checks.Method
+	Labels     Labels // labels.go: customer and tags, for fleet reports
 	Endpoint   Endpoint
 	Client     Client
 	Auth       *Auth // nil when the spec has no auth block

@@ -57,6 +57,7 @@ func (d *decoder) site(b *hcl.Block) *Site {
 	d.siteName(b)
 	c := d.content(b.Body, b.Type, siteSchema)
 	d.method(sd, c.Attributes["method"])
+	d.labels(sd, c.Attributes) // labels.go
 	d.endpoint(sd, d.oneBlock(c.Blocks, "endpoint"))
 	d.client(sd, d.oneBlock(c.Blocks, "client"))
 	d.auth(sd, d.oneBlock(c.Blocks, "auth"))

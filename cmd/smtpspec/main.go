@@ -52,6 +52,7 @@ var commands = map[string]struct {
 	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)", signalsDefault},
 	"init":     {cmdInit, "write a commented starting spec for a site", signalsDefault},
 	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)", signalsDefault},
+	"forecast": {cmdForecast, "which sites break at each announced Microsoft 365 change, and the fix (offline)", signalsInterrupt},
 	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)", signalsInterrupt},
 	"capture":  {cmdCapture, "play Exchange Online to a device, record what it does, write its spec", signalsStop},
 	"serve":    {cmdServe, "serve the sites as a Prometheus multi-target exporter (/probe?target=SITE)", signalsStop},

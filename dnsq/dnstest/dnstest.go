@@ -49,27 +49,48 @@ func Start(zone string) (*Server, error) {
 }
 
 func (s *Server) listen() error {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	addr, udp, tcp, err := listenPair(dns.HandlerFunc(s.serve))
 	if err != nil {
 		return err
+	}
+	s.Addr, s.udp, s.tcp = addr, udp, tcp
+	return nil
+}
+
+// ServeLoopback serves h on a free port of 127.0.0.1, UDP and TCP on the
+// same port, until stop; it returns once both are serving. Other
+// packages' own DNS servers on loopback (the forecast's) use it.
+func ServeLoopback(h dns.Handler) (addr string, stop func(), err error) {
+	for range 20 { // the TCP port of a free UDP port may be taken
+		var udp, tcp *dns.Server
+		if addr, udp, tcp, err = listenPair(h); err == nil {
+			return addr, func() { udp.Shutdown(); tcp.Shutdown() }, nil
+		}
+	}
+	return "", nil, err
+}
+
+// listenPair starts h on a free UDP port and the same TCP port.
+func listenPair(h dns.Handler) (addr string, udp, tcp *dns.Server, err error) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, nil, err
 	}
 	ln, err := net.Listen("tcp", pc.LocalAddr().String())
 	if err != nil {
 		pc.Close()
-		return err
+		return "", nil, nil, err
 	}
-	s.Addr = pc.LocalAddr().String()
-	h := dns.HandlerFunc(s.serve)
-	s.udp = &dns.Server{PacketConn: pc, Handler: h}
-	s.tcp = &dns.Server{Listener: ln, Handler: h}
+	udp = &dns.Server{PacketConn: pc, Handler: h}
+	tcp = &dns.Server{Listener: ln, Handler: h}
 	started := make(chan struct{}, 2)
-	s.udp.NotifyStartedFunc = func() { started <- struct{}{} }
-	s.tcp.NotifyStartedFunc = func() { started <- struct{}{} }
-	go s.udp.ActivateAndServe()
-	go s.tcp.ActivateAndServe()
+	udp.NotifyStartedFunc = func() { started <- struct{}{} }
+	tcp.NotifyStartedFunc = func() { started <- struct{}{} }
+	go udp.ActivateAndServe()
+	go tcp.ActivateAndServe()
 	<-started
 	<-started
-	return nil
+	return pc.LocalAddr().String(), udp, tcp, nil
 }
 
 // Close stops the server; answers still waiting on a delay are dropped.

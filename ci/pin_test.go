@@ -40,7 +40,7 @@ func TestPinScriptPinsEveryTemplate(t *testing.T) {
 		before, _ := os.ReadFile(templates[i])
 		after, _ := os.ReadFile(c)
 		if !regexp.MustCompile(`(?m)^  SMTPSPEC_VERSION: "1\.2\.3"`).Match(after) ||
-			!regexp.MustCompile(`(?m)^  SMTPSPEC_SUMS_SHA256: "` + want + `"`).Match(after) {
+			!regexp.MustCompile(`(?m)^  SMTPSPEC_SUMS_SHA256: "`+want+`"`).Match(after) {
 			t.Errorf("%s: not pinned to 1.2.3 / %s", templates[i], want)
 		}
 		if d := changedLines(string(before), string(after)); d != 2 {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,12 +22,15 @@ import (
 
 // TestSites is the `go test` entry point for Go-centred pipelines:
 //
-//	SMTPSPEC_SPECS=specs SMTPSPEC_GOLDEN=golden go test ./ci -run Sites [-update]
+//	SMTPSPEC_SPECS=specs SMTPSPEC_GOLDEN=golden [SMTPSPEC_SITE=GLOB] go test ./ci -run Sites [-update]
 //
 // loads the specs, probes each site as a subtest and checks its golden
 // with goldie (the same <dir>/<name>.golden files and the same comparison
 // and diff as `smtpspec run`; -update or GOLDIE_UPDATE=1 rewrites them). A
 // subtest fails when the site fails its expectations or drifts.
+// SMTPSPEC_SITE (a glob, like run's --site; several separated by commas)
+// probes only the matching sites and reads only their secrets, so a
+// per-site job holds just its own.
 //
 // Without SMTPSPEC_SPECS it runs ownSites (sites named after simulator
 // scenarios) against the built-in Microsoft 365 simulator on loopback,
@@ -59,6 +63,7 @@ func TestSites(t *testing.T) {
 		dir = filepath.Join("testdata", "sites")
 	} else {
 		sites = loadSites(t, strings.Fields(strings.ReplaceAll(paths, ",", " ")), os.Getenv)
+		sites = selected(t, sites)
 		if dir == "" {
 			dir = "golden"
 		}
@@ -106,6 +111,7 @@ func checkGolden(t *testing.T, g *goldie.Goldie, store golden.Store, r *runner.R
 func loadSites(t *testing.T, paths []string, getenv func(string) string) []*specs.Site {
 	t.Helper()
 	l := specs.NewLoader(getenv)
+	l.Select(siteMatch(t))
 	sites, diags := l.LoadPaths(paths...)
 	if diags.HasErrors() {
 		var b strings.Builder
@@ -113,6 +119,48 @@ func loadSites(t *testing.T, paths []string, getenv func(string) string) []*spec
 		t.Fatalf("specs have errors: nothing was probed\n%s", b.String())
 	}
 	return sites
+}
+
+// siteMatch is SMTPSPEC_SITE's selection: every site when it is unset.
+func siteMatch(t *testing.T) func(string) bool {
+	t.Helper()
+	var globs []string
+	for _, g := range strings.Split(os.Getenv("SMTPSPEC_SITE"), ",") {
+		if g = strings.TrimSpace(g); g == "" {
+			continue
+		}
+		if _, err := path.Match(g, ""); err != nil {
+			t.Fatalf("SMTPSPEC_SITE: bad pattern %q: %v", g, err)
+		}
+		globs = append(globs, g)
+	}
+	return func(name string) bool {
+		if len(globs) == 0 {
+			return true
+		}
+		for _, g := range globs {
+			if ok, _ := path.Match(g, name); ok {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// selected keeps the sites SMTPSPEC_SITE selects; none is an error.
+func selected(t *testing.T, sites []*specs.Site) []*specs.Site {
+	t.Helper()
+	match := siteMatch(t)
+	var out []*specs.Site
+	for _, s := range sites {
+		if match(s.Name) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no site matches SMTPSPEC_SITE=%q", os.Getenv("SMTPSPEC_SITE"))
+	}
+	return out
 }
 
 // serveScenarios serves, for each site, the simulator scenario of the same

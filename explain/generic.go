@@ -71,19 +71,19 @@ func (ev *evidence) result() *Result {
 // hosts, "host:port", and a port given on its own.
 var (
 	hostRE = lazyre.OnDemand(`(?i)\b((?:smtp(?:-mail)?|smtp-legacy|smtp-hve|outlook)\.(?:office365|outlook)\.com|smtp\.hve\.mx\.microsoft|[a-z0-9-]+\.mail\.protection\.outlook\.com|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.mx\.microsoft|smtp\.partner\.outlook\.cn)\b(?:\]?[:,]\s*(?:port[:=]?\s*)?(\d{2,5})\b)?`)
-	portRE = lazyre.OnDemand(`(?i)\bport\b["']?\s*[:=]?\s*["']?(25|465|587|2525)\b`)
+	portRE = lazyre.OnDemand(`(?i)^port\b["']?\s*[:=]?\s*["']?(25|465|587|2525)\b`)
+	// hostWords and portWords are in every match of hostRE and portRE.
+	hostWords = lex.add("office365", "outlook", "microsoft")
+	portWords = lex.add("port")
 )
 
 // endpointOf returns the first endpoint host the paste names and a port
 // next to it or named alone (0 when none).
 func endpointOf(ls []logical) (string, int) {
 	host, port := "", 0
-	for _, l := range ls {
-		t := l.text
-		if len(t) > maxLineScan {
-			t = t[:maxLineScan]
-		}
-		if host == "" {
+	for i := range ls {
+		t := ls[i].scanned()
+		if host == "" && ls[i].words.any(hostWords) {
 			if m := hostRE.FindStringSubmatch(t); m != nil {
 				host = strings.ToLower(m[1])
 				if m[2] != "" && port == 0 {
@@ -91,16 +91,39 @@ func endpointOf(ls []logical) (string, int) {
 				}
 			}
 		}
-		if port == 0 {
-			if m := portRE.FindStringSubmatch(t); m != nil {
-				port = atoi(m[1])
-			}
+		if port == 0 && ls[i].words.any(portWords) {
+			port = portOf(t)
 		}
 		if host != "" && port != 0 {
 			break
 		}
 	}
 	return host, port
+}
+
+// portOf is the port a line names after the word "port" (0 when none):
+// portRE read at each "port" that starts a word.
+func portOf(t string) int {
+	for i := indexFold(t, "port", 0); i >= 0; i = indexFold(t, "port", i+4) {
+		if i > 0 && isWordByte(t[i-1]) {
+			continue
+		}
+		if m := portRE.FindStringSubmatch(window(t, i, 24)); m != nil {
+			return atoi(m[1])
+		}
+	}
+	return 0
+}
+
+// indexFold is the index of the lower-case word w in s at or after from,
+// ignoring ASCII case; -1 when there is none.
+func indexFold(s, w string, from int) int {
+	for i := from; i+len(w) <= len(s); i++ {
+		if lower(s[i]) == w[0] && equalFoldASCII(s[i:i+len(w)], w) {
+			return i
+		}
+	}
+	return -1
 }
 
 // wantsGeneric reports whether the generic reader should decide instead

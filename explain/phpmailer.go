@@ -49,6 +49,10 @@ func parsePHPMailer(lines []string) ([]event, int) {
 	servers := 0
 	var errReplies []event // "SMTP ERROR: MAIL FROM command failed: 530 ...", for output without the conversation
 	for _, raw := range lines {
+		if !pmMay(raw) && !(inServer && startsIndentedDigit(raw)) {
+			inServer = false
+			continue
+		}
 		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
 		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
 			n++
@@ -97,4 +101,20 @@ func parsePHPMailer(lines []string) ([]event, int) {
 		evs = append(evs, errReplies...)
 	}
 	return evs, n
+}
+
+// pmWords are in every line a PHPMailer expression above matches, in
+// some case; pmMay tests them before any expression runs.
+var pmWords = lex.add("server", "client", "smtp", "connection", "ssl operation failed", "certificate verify failed", "unable to set up tls", "failed to enable crypto")
+
+func pmMay(raw string) bool {
+	ws := lex.scan(raw)
+	return ws.any(pmWords)
+}
+
+// startsIndentedDigit: an indented line that starts with a digit (a
+// further line of a multi-line reply).
+func startsIndentedDigit(raw string) bool {
+	t := strings.TrimLeft(raw, " \t")
+	return len(t) < len(raw) && t != "" && isDigit(t[0])
 }

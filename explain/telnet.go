@@ -53,6 +53,14 @@ func parseTelnet(lines []string) ([]event, int) {
 	n, replies, failed, session, body := 0, 0, false, false, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
+		if !body && !telnetMay(t) {
+			continue
+		}
+		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !replyLineRE.MatchString(t) {
+			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
+			evs = append(evs, event{kind: evClient, text: t})
+			continue
+		}
 		switch {
 		case t == "", t == "Escape character is '^]'.":
 			continue
@@ -114,4 +122,42 @@ func winConnectKind(s string) transcript.Kind {
 		return k
 	}
 	return transcript.KindTimeout
+}
+
+// telnetPrefixes start every line of telnet's own and JavaMail's notes
+// the expressions above read.
+var telnetPrefixes = []string{"DEBUG", "Trying ", "Connected to", "Connecting To", "Could not open", "Connection ", "telnet", "Escape"}
+
+// telnetMay: t may be a line of a session (a reply, a command, a base64
+// credential, one of telnet's own lines); only then do the expressions
+// run.
+func telnetMay(t string) bool {
+	switch {
+	case t == "":
+		return false
+	case isDigit(t[0]), !strings.ContainsAny(t, " \t"), strings.Contains(t, "telnet"):
+		return true
+	}
+	for _, p := range telnetPrefixes {
+		if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+			return true
+		}
+	}
+	verb, _, _ := strings.Cut(t, " ")
+	return stageOfCommand(verb, false) != ""
+}
+
+// isBase64Word: t is one word of base64 characters (what base64RE reads).
+func isBase64Word(t string) bool {
+	i := 0
+	for i < len(t) && (isLetter(t[i]) || isDigit(t[i]) || t[i] == '+' || t[i] == '/') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(t) && t[i] == '=' {
+		i++
+	}
+	return i == len(t)
 }

@@ -17,7 +17,17 @@ const (
 // folded joined again, JSON string escapes undone.
 type logical struct {
 	text  string
-	first int // index of the first physical line
+	first int     // index of the first physical line
+	words wordSet // the lexicon's words in its first maxLineScan bytes
+}
+
+// scanned returns the text of l the reader searches: its first
+// maxLineScan bytes.
+func (l *logical) scanned() string {
+	if len(l.text) > maxLineScan {
+		return l.text[:maxLineScan]
+	}
+	return l.text
 }
 
 // unfold turns physical lines into logical lines for the generic reader:
@@ -35,6 +45,9 @@ func unfold(lines []string) []logical {
 		for _, part := range unescapeJSON(lines[i]) {
 			out = appendLogical(out, part, i)
 		}
+	}
+	for i := range out {
+		out[i].words = lex.scan(out[i].scanned())
 	}
 	return out
 }
@@ -83,7 +96,12 @@ func hasReplyShape(s string) bool {
 	if len(s) > maxLineScan {
 		s = s[:maxLineScan]
 	}
-	return replyCodeRE.MatchString(s) || enhancedRE.MatchString(s)
+	for _, pos := range replyCandidates(s) {
+		if replyCodeAt(s, pos) || enhancedCodeAt(s, pos) {
+			return true
+		}
+	}
+	return false
 }
 
 // startsReply: the line starts with its own reply code.

@@ -257,14 +257,18 @@ func (b *builder) judge(stage string, rep *transcript.Reply) {
 		return
 	}
 	st := transcript.Fail
-	if passes(stage, rep.Code) {
+	if passes(stage, rep) {
 		st = transcript.Pass
 	}
 	b.set(stage, st, rep, nil)
 }
 
 // passes: the reply a working path gives at stage.
-func passes(stage string, code int) bool {
+func passes(stage string, rep *transcript.Reply) bool {
+	code := rep.Code
+	if code == 0 {
+		return rep.Class() == 2 // only the class is known
+	}
 	switch stage {
 	case "banner", "starttls":
 		return code == 220

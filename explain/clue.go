@@ -43,12 +43,12 @@ func (c *clue) failed() bool {
 	if c.reply == nil {
 		return c.err != ""
 	}
-	return c.reply.Code >= 400 && c.reply.Code != 0
+	return c.reply.Class() >= 4
 }
 
 // positive: a reply that says something worked (250 queued, 235
 // authenticated).
-func (c *clue) positive() bool { return c.reply != nil && c.reply.Code < 400 }
+func (c *clue) positive() bool { return c.reply != nil && c.reply.Class() > 0 && c.reply.Class() < 4 }
 
 // findClues reads every logical line for SMTP evidence, in order.
 func findClues(ls []logical) []clue {

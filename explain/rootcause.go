@@ -190,7 +190,7 @@ func score(c *clue) int {
 	if microsoftText(c.reply.Text()) {
 		s += 2
 	}
-	if c.reply.Code >= 500 {
+	if c.reply.Class() == 5 {
 		s++
 	}
 	return s
@@ -204,7 +204,7 @@ func microsoftText(s string) bool { return microsoftRE.MatchString(s) }
 // otherWhy says why failure c lost to the root r.
 func otherWhy(c, r *clue) string {
 	switch {
-	case c.reply != nil && r.reply != nil && c.reply.Code < 500 && r.reply.Code >= 500:
+	case c.reply != nil && r.reply != nil && c.reply.Class() < 5 && r.reply.Class() == 5:
 		return "a temporary refusal (4xx); the permanent refusal decides"
 	case c.reply != nil && !microsoftText(c.reply.Text()) && r.reply != nil && microsoftText(r.reply.Text()):
 		return "another hop's reply; the Microsoft 365 reply decides"
@@ -234,11 +234,13 @@ func stageOf(c *clue) (string, string, Basis) {
 }
 
 func codesOf(code int, enh string) string {
-	s := itoa(code)
-	if enh != "" {
-		s += " " + enh
+	switch {
+	case code == 0:
+		return enh
+	case enh == "":
+		return itoa(code)
 	}
-	return s
+	return itoa(code) + " " + enh
 }
 
 // short cuts a line for a note.

@@ -25,19 +25,15 @@ func catalogStage(rep *transcript.Reply) string {
 }
 
 // codeFor is the reply code that goes with an enhanced code and its
-// text: the catalog row's that the text matches, else the class's usual
-// code.
+// text when the capture dropped the code: the code of the catalog row
+// that text and enhanced code identify, else 0 (not shown, never the
+// class's usual code: "5.7.3 Authentication unsuccessful" is 535, not
+// 451, and an unknown reply has no code to give).
 func codeFor(enh, text string) int {
-	if e := catalogFor(enh, text); e != nil {
+	if e := checks.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
 		return e.Code
 	}
-	switch enh[0] {
-	case '2':
-		return 250
-	case '4':
-		return 451
-	}
-	return 550
+	return 0
 }
 
 // catalogFor is the catalog row for a reply text without its code: the

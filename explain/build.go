@@ -228,6 +228,13 @@ func (b *builder) reply(rep *transcript.Reply, stage string) {
 	b.judge(stage, rep)
 }
 
+// greeting records the server's greeting the generic reader found.
+func (b *builder) greeting(rep *transcript.Reply) {
+	b.placed(checks.Banner, Seen, "the server's greeting")
+	b.addLine(transcript.Server, checks.Banner, rep.Line())
+	b.judge(checks.Banner, rep)
+}
+
 // judge decides a stage from its reply.
 func (b *builder) judge(stage string, rep *transcript.Reply) {
 	b.cur = stage

@@ -76,7 +76,7 @@ func Transcript(text string) (*Result, error) {
 	var res *Result
 	switch {
 	case p != nil:
-		res = formatResult(p.name, evs)
+		res = formatResult(p.name, evs, ev)
 		if wantsGeneric(res, ev) {
 			res = ev.result()
 		}
@@ -90,8 +90,13 @@ func Transcript(text string) (*Result, error) {
 	return res, nil
 }
 
-// formatResult diagnoses the events a known format's parser read.
-func formatResult(name string, evs []event) *Result {
+// formatResult diagnoses the events a known format's parser read. When
+// the capture does not say where the client connected, the endpoint the
+// rest of the text names (a configuration, the prose) stands in for it.
+func formatResult(name string, evs []event, ev *evidence) *Result {
+	if ev.host != "" || ev.port != 0 {
+		evs = append([]event{{kind: evTarget, host: ev.host, port: ev.port}}, evs...)
+	}
 	b := build(evs)
 	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied}
 	res.Verdict = verdict(b, res.Input)
@@ -125,6 +130,9 @@ func verdict(b *builder, in checks.Input) checks.Verdict {
 			return unstagedError(f, in)
 		}
 		return checks.Diagnose(b.t, in)
+	}
+	if v, ok := checks.Intercepted(b.t, in); ok {
+		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
 	v := checks.Verdict{Category: checks.OK, Rule: "explain:no-failure"}

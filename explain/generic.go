@@ -38,11 +38,17 @@ func (ev *evidence) result() *Result {
 	b := newBuilder()
 	b.host, b.port = ev.host, ev.port
 	d := ev.d
+	if g := d.greeting; g != nil && (d.root == nil || before(g, d.root)) {
+		b.greeting(g.reply)
+	}
 	switch {
 	case d.root != nil && d.root.reply != nil:
 		b.reply(d.root.reply, d.stage)
 	case d.root != nil:
 		b.failure(event{kind: evError, stage: d.stage, err: d.root.err, text: d.root.text})
+	case d.greeting != nil && isGreeting(d.last.reply):
+		// The greeting (recorded above) is the evidence; a later 220 is
+		// another line of it or of another session's.
 	default:
 		st, _, _ := stageOf(d.last)
 		b.reply(d.last.reply, st)
@@ -61,11 +67,17 @@ func (ev *evidence) result() *Result {
 			res.Basis.Basis = Unknown
 		}
 	}
+	if bs, ok := b.basis[res.Verdict.Stage]; ok && (d.root == nil || res.Verdict.Stage != d.stage) {
+		res.Basis = bs // the verdict is not the root clue's (the greeting decided)
+	}
 	if res.Verdict.Stage == checks.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
 	}
 	return res
 }
+
+// before: clue a comes before clue b in the paste.
+func before(a, b *clue) bool { return a.at < b.at || a.at == b.at && a.start < b.start }
 
 // hostRE finds the endpoint a paste names: Microsoft's submission and MX
 // hosts, "host:port", and a port given on its own.
@@ -84,11 +96,9 @@ func endpointOf(ls []logical) (string, int) {
 	for i := range ls {
 		t := ls[i].scanned()
 		if host == "" && ls[i].words.any(hostWords) {
-			if m := hostRE.FindStringSubmatch(t); m != nil {
-				host = strings.ToLower(m[1])
-				if m[2] != "" && port == 0 {
-					port = atoi(m[2])
-				}
+			var p int
+			if host, p = endpointIn(t); p != 0 && port == 0 {
+				port = p
 			}
 		}
 		if port == 0 && ls[i].words.any(portWords) {
@@ -99,6 +109,31 @@ func endpointOf(ls []logical) (string, int) {
 		}
 	}
 	return host, port
+}
+
+// endpointIn is the first Microsoft endpoint line t names as one, and
+// the port next to it (0 when none). A host name that is part of a longer
+// name ("outlook.office365.com.office.example.net", a front end's
+// "PR3P191CA0021.outlook.office365.com"), or that a reply gives as its
+// own (after the reply code, inside its brackets) is not the endpoint the
+// client was set to.
+func endpointIn(t string) (string, int) {
+	for _, m := range hostRE.Regexp().FindAllStringSubmatchIndex(t, 8) {
+		a, b := m[2], m[3]
+		if a > 0 && (isWordByte(t[a-1]) || t[a-1] == '.' || t[a-1] == '-') ||
+			b < len(t) && (isWordByte(t[b]) || t[b] == '-' || t[b] == '.' && b+1 < len(t) && isWordByte(t[b+1])) {
+			continue
+		}
+		if strings.Count(t[:a], "[") > strings.Count(t[:a], "]") || replyBefore.MatchString(t[:a]) || startsReply(t[a:b]) {
+			continue
+		}
+		port := 0
+		if m[4] >= 0 {
+			port = atoi(t[m[4]:m[5]])
+		}
+		return strings.ToLower(t[a:b]), port
+	}
+	return "", 0
 }
 
 // portOf is the port a line names after the word "port" (0 when none):

@@ -5,6 +5,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Basis says how explain knows a stage or a method.
@@ -29,12 +30,15 @@ type SetAside struct {
 
 // decision is what the generic reader concluded from a paste's clues.
 type decision struct {
-	root  *clue // the clue that decides; nil when none failed
-	last  *clue // the last positive reply, for a paste without failure
-	stage string
-	from  string
-	basis Basis
-	aside []SetAside
+	root *clue // the clue that decides; nil when none failed
+	last *clue // the last positive reply, for a paste without failure
+	// greeting is the first server greeting in the paste (a 220 that
+	// does not answer STARTTLS): whose server the client reached.
+	greeting *clue
+	stage    string
+	from     string
+	basis    Basis
+	aside    []SetAside
 }
 
 // place sets every clue's stage from the text: the command its own line
@@ -72,6 +76,9 @@ func decide(ls []logical, cs []clue) decision {
 			alive[i] = true
 		} else if cs[i].positive() {
 			d.last = &cs[i]
+			if d.greeting == nil && isGreeting(cs[i].reply) {
+				d.greeting = &cs[i]
+			}
 		}
 	}
 	if len(alive) == 0 {
@@ -101,6 +108,16 @@ func decide(ls []logical, cs []clue) decision {
 	d.root = &cs[best]
 	d.stage, d.from, d.basis = stageOf(d.root)
 	return d
+}
+
+// isGreeting: a 220 that greets rather than answers STARTTLS ("220 2.0.0
+// SMTP server ready", "220 Ready to start TLS", "220 TLS go ahead").
+func isGreeting(rep *transcript.Reply) bool {
+	if rep.Code != 220 || rep.Enhanced != "" {
+		return false
+	}
+	t := strings.ToLower(rep.Text())
+	return !strings.Contains(t, "tls") && !strings.Contains(t, "go ahead")
 }
 
 // wrappers sets aside a reply that quotes another failure: a relay's

@@ -28,6 +28,7 @@ type clue struct {
 	// errStage is the stage an error's own words imply (a DNS error at
 	// resolve), weaker than a named stage.
 	errStage string
+	errWords string // the words of the error sign that matched
 	// inner: the clue sits inside another clue's text (a reply a relay or
 	// a library quotes); outer is that clue's index.
 	inner bool

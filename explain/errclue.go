@@ -37,6 +37,12 @@ var errSigns = []errSign{
 	// TCP.
 	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: checks.Connect, strong: true},
 	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: checks.Connect, strong: true},
+	// A connection attempt that ran out of time, in the client's words
+	// (curl's "Failed to connect to H port N: Timed out", JavaMail's
+	// "Couldn't connect to host, port: H, 587; timeout 30000", "Unable to
+	// connect to H:587 (Connection timed out)"): the timeout is the
+	// connect's, whatever word follows.
+	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
 	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
@@ -66,8 +72,8 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		if loc == nil {
 			continue
 		}
-		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimSpace(l),
-			errStage: s.stage, client: s.client}
+		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimLeft(strings.TrimSpace(l), "> \t"),
+			errStage: s.stage, errWords: l[loc[0]:loc[1]], client: s.client}
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}

@@ -59,7 +59,7 @@ func place(ls []logical, cs []clue) {
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
 		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != checks.Auth {
 			if c.stage == "" || c.stage == checks.Connect || c.stage == checks.Banner {
-				c.stage, c.from = c.errStage, ""
+				c.stage, c.from = c.errStage, "the error's words \""+short(c.errWords)+"\""
 			}
 		}
 	}

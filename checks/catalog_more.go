@@ -159,4 +159,20 @@ var catalogMore = []Entry{
 		Pattern: lazyre.New(`(?i)SendSizeLimit|too large`), Stage: Data, Category: Policy, Step: 5,
 		Finding: "the message is larger than the sender's maximum send size",
 		Next:    "scan at a lower resolution or raise the mailbox's MaxSendSize (up to 150 MB)", Source: srcNDR, Confirmed: true, Learn: learnLimits},
+
+	// A command sent before EHLO (nette/mail sent STARTTLS first):
+	// Exchange Online Protection's answer, seen in a library's exception.
+	{ID: "hello-first", Code: 503, Enhanced: "5.5.2", Text: "5.5.2 Send hello first [<HOST>]",
+		Pattern: lazyre.New(`(?i)Send hello first`), Stage: EHLO, Category: Config, Step: 3,
+		Finding: "the client sent a command before EHLO (STARTTLS, AUTH or MAIL FROM first): its SMTP sequence is wrong, a client bug or setting, not the server",
+		Next:    "update or configure the client so it says EHLO first, then STARTTLS, EHLO again, AUTH and MAIL FROM",
+		Source:  "github.com/nette/mail/issues/71 (503 5.5.2 from *.eop-EUR03.prod.protection.outlook.com to STARTTLS before EHLO); RFC 5321 section 4.1.4", Confirmed: true, Telling: true, Learn: learnMFP},
+	// Exchange Online refusing a message whose MIME structure breaks its
+	// limits (a 33 KB Autocrypt header line, answered to BDAT ... LAST).
+	{ID: "invalid-mime", Code: 554, Enhanced: "5.6.211",
+		Text:    "5.6.211 Invalid MIME Content: Single text value size (33061) exceeded allowed maximum (32768) for the 'Autocrypt' header. [<HOST> <TS> <TOKEN>]",
+		Pattern: lazyre.New(`(?i)Invalid MIME Content`), Stage: Data, Category: Policy, Step: 5,
+		Finding: "Exchange Online refused the message's MIME content: a header or part breaks its limits (a header value over 32 KB, a malformed part)",
+		Next:    "find what writes the oversized header or malformed part (a mail client's Autocrypt header, the device's MIME encoder) and fix or strip it, then send again",
+		Source:  "github.com/stalwartlabs/smtp-server/issues/26 (554 5.6.211 from *.prod.protection.outlook.com to BDAT ... LAST)", Confirmed: true, Telling: true, Learn: learnLimits},
 }

@@ -32,6 +32,8 @@ type builder struct {
 	// the format names it), inferred (the catalog's stage, the command
 	// before it), unknown.
 	basis map[string]StageBasis
+	// aside: refusals the session recovered from.
+	aside []SetAside
 }
 
 func newBuilder() *builder {
@@ -351,13 +353,42 @@ func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply,
 		b.results[stage] = r
 		b.order = append(b.order, stage)
 	}
-	if r.Status == transcript.Fail && st == transcript.Pass && stage != "rcpt" {
-		return // a later success does not undo the failure (a retry)
-	}
 	if stage == "rcpt" && r.Status == transcript.Fail {
-		return // one refused recipient is the finding
+		return // one refused recipient is the finding, whatever others got
+	}
+	if r.Status == transcript.Fail && st == transcript.Pass {
+		// The session recovered: the same command, sent again (a typo
+		// corrected, AUTH retried, MAIL FROM after AUTH), was accepted.
+		// The refusal is set aside; the last unrecovered one decides.
+		b.aside = append(b.aside, SetAside{Line: failLine(r), Why: "the session recovered: " + commandOf(stage) + " was accepted when sent again"})
 	}
 	r.Status, r.Reply, r.Err = st, rep, err
+}
+
+// failLine is the reply or error that failed r, as evidence.
+func failLine(r *transcript.StageResult) string {
+	switch {
+	case r.Reply != nil:
+		return r.Reply.Line()
+	case r.Err != nil:
+		return r.Err.Text
+	}
+	return r.Stage
+}
+
+// commandOf names the command of a stage for a reader ("MAIL FROM").
+func commandOf(stage string) string {
+	switch stage {
+	case checks.Banner:
+		return "the connection"
+	case checks.EHLO, checks.EHLOTLS:
+		return "EHLO"
+	case checks.Mail:
+		return "MAIL FROM"
+	case checks.Rcpt:
+		return "RCPT TO"
+	}
+	return strings.ToUpper(stage)
 }
 
 func (b *builder) addLine(dir transcript.Direction, stage, text string) {

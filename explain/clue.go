@@ -104,10 +104,14 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 }
 
 // prefixNumber: the number at pos is a log's prefix (a process id, a
-// line number: "510   SMTP<< 220 ..."), not a reply: another reply code
-// follows within a few words, or no reply word does.
+// line number: "510   SMTP<< 220 ...", "510   SMTP>> EHLO"), not a
+// reply: a column gap or a direction marker follows it, another reply
+// code follows within a few words, or no reply word does.
 func prefixNumber(l string, pos int, ws *wordSet) bool {
 	rest := l[pos+3:]
+	if strings.HasPrefix(rest, "  ") || strings.HasPrefix(rest, "\t") || directionRE.MatchString(window(rest, 0, 16)) {
+		return true
+	}
 	if len(rest) > 24 {
 		rest = rest[:24]
 	}
@@ -122,6 +126,9 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	}
 	return strings.TrimSpace(text) != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
+
+// directionRE: a log's direction marker after a prefix number.
+var directionRE = lazyre.OnDemand(`^\s*(?:SMTP)?(?:<<|>>|<-|->|<~|~>)|^\s*[SC]:\s`)
 
 func phraseClues(at int, l string, ws *wordSet) []clue {
 	if c, ok := phraseClue(at, l, ws); ok {
@@ -174,7 +181,7 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 var (
 	tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
 		"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
-		"forwarding", "send as", "toolarge", "too large", "sendsizelimit"}
+		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime"}
 	tellingWords = lex.add(tellingKeys...)
 )
 
@@ -193,9 +200,16 @@ func replyClue(at int, l string, pos, code int) clue {
 	rest = strings.TrimLeft(rest, " -:,")
 	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "b'"), `b"`)
 	text, end := replyText(l, pos, rest)
+	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
+		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"
+	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
 	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
 }
+
+// parenEnhancedRE: a reply text whose enhanced code is in parentheses and
+// whose words are quoted after it.
+var parenEnhancedRE = lazyre.OnDemand(`^\(([245]\.\d{1,3}\.\d{1,3})\)\s*(.*)$`)
 
 // enhancedClue reads a reply text that starts with an enhanced code at pos
 // and has no reply code: the code is the catalog's for that reply, or the
@@ -252,7 +266,7 @@ func replyText(l string, pos int, rest string) (string, int) {
 		cut = i
 	}
 	text := strings.TrimSpace(rest[:cut])
-	text = strings.TrimRight(text, `'",;)`)
+	text = strings.TrimRight(text, "'\",;)`")
 	return strings.TrimSpace(text), restAt + cut
 }
 

@@ -77,8 +77,18 @@ func Transcript(text string) (*Result, error) {
 	switch {
 	case p != nil:
 		res = formatResult(p.name, evs, ev)
-		if wantsGeneric(res, ev) {
+		switch {
+		case wantsGeneric(res, ev):
 			res = ev.result()
+		case errorBeside(res, ev):
+			// A session that worked, pasted beside an error it does not
+			// hold (a manual telnet test next to the application's
+			// exception): the session is the control, the error the
+			// verdict.
+			control := res
+			res = ev.result()
+			res.SetAside = append(res.SetAside, SetAside{Line: control.Verdict.Evidence,
+				Why: "a " + control.Format + " session pasted beside the error, which it does not show: it worked, so it is the control, not the verdict"})
 		}
 	case ev.found():
 		res = ev.result()
@@ -98,7 +108,7 @@ func formatResult(name string, evs []event, ev *evidence) *Result {
 		evs = append([]event{{kind: evTarget, host: ev.host, port: ev.port}}, evs...)
 	}
 	b := build(evs)
-	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied}
+	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied, SetAside: b.aside}
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
 	res.Basis = b.basisOf(res.Verdict.Stage)

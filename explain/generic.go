@@ -58,7 +58,7 @@ func (ev *evidence) result() *Result {
 	res.Input.Partial = true
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
-	res.SetAside = d.aside
+	res.SetAside = append(d.aside, b.aside...)
 	res.Basis = StageBasis{Basis: d.basis, From: d.from}
 	if d.root == nil {
 		st, from, basis := stageOf(d.last)
@@ -159,6 +159,26 @@ func indexFold(s, w string, from int) int {
 		}
 	}
 	return -1
+}
+
+// errorBeside reports whether a format's session shows no failure while
+// the paste holds a failure outside it: a reply the session's lines do
+// not hold, or an error the format did not read.
+func errorBeside(res *Result, ev *evidence) bool {
+	if res.Verdict.Category != checks.OK || ev.d.root == nil {
+		return false
+	}
+	r := ev.d.root
+	for _, l := range res.Transcript.Lines {
+		if r.reply != nil && strings.Contains(l.Text, r.reply.Line()) || r.reply == nil && strings.Contains(r.text, l.Text) && l.Text != "" {
+			return false // the session shows it (and recovered from it)
+		}
+	}
+	if r.reply == nil {
+		return r.weight > 0 // a definite socket, DNS or TLS error
+	}
+	st, _, _ := stageOf(r)
+	return st != checks.Unstaged // a reply the text places, or the catalog knows
 }
 
 // wantsGeneric reports whether the generic reader should decide instead

@@ -35,6 +35,11 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)in\s+reply\s+to\s+(?:the\s+)?(?:end\s+of\s+)?(?:DATA|RCPT\s+TO|MAIL\s+FROM|AUTH\w*|EHLO|HELO|STARTTLS|QUIT|RSET|BDAT)[^)]{0,40}?\s*command`), stage: inReplyStage, after: true},
 	{re: lazyre.OnDemand(`(?i)(?:remote (?:mail )?server|error from [\w. -]{0,40}) after (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|initial connection|AUTH|EHLO|HELO|STARTTLS|DATA|sending data block)`), stage: afterStage},
 	{re: lazyre.OnDemand(`(?i)\b(?:MAIL FROM|RCPT TO|DATA END|DATA|AUTH|EHLO|HELO|STARTTLS|Username|Password|QUIT|RSET)\s+command failed`), stage: stageOfPhrase},
+	// A library naming the command the server refused: nette/mail's "SMTP
+	// server did not accept STARTTLS with error: 503 ...", Stalwart's
+	// "rejected command 'BDAT 39278 LAST' with code 554", "server rejected
+	// MAIL FROM".
+	{re: lazyre.OnDemand(`(?i)\b(?:did not|didn't|does not|doesn't|not) accept(?:ed)?\s+(?:the\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b|\b(?:rejected|refused)\s+(?:the\s+|our\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b`), stage: commandNamed},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: checks.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: checks.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: checks.Rcpt},
@@ -64,6 +69,22 @@ var blockHints = []hint{
 func inReplyStage(m string) string {
 	m = strings.Join(strings.Fields(m), " ")
 	return stageOfPhrase(strings.TrimPrefix(strings.ToUpper(m), "IN REPLY TO "))
+}
+
+// commandNamed is the stage of the last SMTP command the words name
+// ("did not accept STARTTLS", "rejected command 'BDAT 39278 LAST'").
+func commandNamed(m string) string {
+	f := strings.Fields(strings.Trim(m, "'\"<"))
+	for i := len(f) - 1; i >= 0; i-- {
+		w := strings.Trim(f[i], "'\"<")
+		if i > 0 && (strings.EqualFold(w, "FROM") || strings.EqualFold(w, "TO")) {
+			w = f[i-1] + " " + w
+		}
+		if st := stageOfCommand(w, false); st != "" {
+			return st
+		}
+	}
+	return ""
 }
 
 // afterStage maps Exim's "SMTP error from remote mail server after RCPT

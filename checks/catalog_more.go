@@ -124,6 +124,16 @@ var catalogMore = []Entry{
 		Finding: "the mailbox has too many SMTP sessions open at once (Exchange Online limits concurrent connections per mailbox)",
 		Next:    "send over one connection (or a small pool) and close sessions after use; wait for the open ones to time out",
 		Source:  "github.com/nodemailer/nodemailer/issues/1613; " + srcNDR, Confirmed: true, Telling: true, Learn: learnLimits},
+	// The same per-mailbox limit as the store words it: too many
+	// submissions at once for one sender (timeoff-management#308,
+	// "Message failed: 432 4.3.2 STOREDRV.ClientSubmit; sender thread
+	// limit exceeded" after the message data).
+	{ID: "sender-thread-limit", Code: 432, Enhanced: "4.3.2",
+		Text:    "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=<HOST>]",
+		Pattern: lazyre.New(`(?i)sender thread limit`), Stage: Data, Category: Policy, Step: 5,
+		Finding: "the mailbox is submitting too many messages at once (Exchange Online limits concurrent submissions per sender)",
+		Next:    "send one message at a time over one connection (or a small pool), and retry the refused ones later",
+		Source:  "github.com/timeoff-management/timeoff-management-application/issues/308; " + srcNDR, Confirmed: true, Telling: true, Learn: learnLimits},
 	// A consumer Outlook.com account held for suspected spam or not yet
 	// verified (Youans/nodejs-nodemailer-outlook#11, nodemailer#1486).
 	{ID: "outbound-spam-held", Code: 554, Enhanced: "5.2.0",

@@ -181,7 +181,7 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 var (
 	tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
 		"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
-		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime"}
+		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime", "thread limit"}
 	tellingWords = lex.add(tellingKeys...)
 )
 
@@ -274,6 +274,7 @@ func replyText(l string, pos int, rest string) (string, int) {
 // same line: the reply a relay, a DSN or a library quotes ("5.7.57 ...
 // Error: 535 5.7.139 ...", "4.4.0 ... responded with: \"421 4.7.66\"").
 func nestClues(cs []clue) []clue {
+	cs = dropRepeats(cs)
 	for i := range cs {
 		for j := 0; j < i; j++ {
 			if cs[j].reply != nil && cs[i].start > cs[j].start && cs[i].start < cs[j].end {
@@ -282,6 +283,55 @@ func nestClues(cs []clue) []clue {
 		}
 	}
 	return cs
+}
+
+// dropRepeats removes a reply that repeats an earlier one of its line
+// ("Error: Message failed: 432 4.3.2 ... at: Error: Message failed: 432
+// 4.3.2 ...", a log writing the message and then the error's text): the
+// same reply said twice is one piece of evidence, not a wrapper and its
+// quote. The first one's text ends where the repetition starts.
+func dropRepeats(cs []clue) []clue {
+	out := cs[:0]
+	for _, c := range cs {
+		if n := len(out); n > 0 && c.reply != nil && out[n-1].reply != nil && c.start < out[n-1].end && sameReply(out[n-1].reply, c.reply) {
+			p := &out[n-1]
+			text := strings.TrimLeft(p.line[p.start+3:c.start], " -:,")
+			if p.reply.Code == 0 {
+				text = p.line[p.start:c.start]
+			}
+			text = trimRepeatTail(text, p.line[:p.start])
+			p.end = c.start
+			p.reply.Lines = []string{text}
+			p.text = p.reply.Line()
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// sameReply: two replies with the same code, enhanced code and opening
+// words.
+func sameReply(a, b *transcript.Reply) bool {
+	return a.Code == b.Code && a.Enhanced == b.Enhanced && window(a.Text(), 0, 40) == window(b.Text(), 0, 40)
+}
+
+// trimRepeatTail drops the words between a reply and its repetition: the
+// ones that introduced the reply the first time (intro ends with them,
+// "Error: Message failed: ") and a joining "at:".
+func trimRepeatTail(text, intro string) string {
+	text = strings.TrimRight(text, " ")
+	for k := min(len(intro), 48); k >= 4; k-- {
+		if k < len(intro) && intro[len(intro)-k-1] != ' ' {
+			continue // the words start at a word
+		}
+		if strings.HasSuffix(text, strings.TrimRight(intro[len(intro)-k:], " ")) {
+			text = strings.TrimSuffix(text, strings.TrimRight(intro[len(intro)-k:], " "))
+			break
+		}
+	}
+	text = strings.TrimRight(text, " :")
+	return strings.TrimRight(strings.TrimSuffix(text, " at"), " :")
 }
 
 // sortClues orders one line's clues by position (a handful: insertion).

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -61,6 +62,7 @@ func (b *builder) basisOf(stage string) StageBasis {
 
 // build runs every event and returns the finished builder.
 func build(evs []event) *builder {
+	markCredentials(evs)
 	b := newBuilder()
 	for _, e := range evs {
 		b.event(e)
@@ -91,7 +93,7 @@ func (b *builder) event(e event) {
 		}
 		b.cur = "tls"
 	case evClient:
-		b.client(e.text)
+		b.client(e.text, e.secret)
 	case evServer:
 		b.server(e.text)
 	case evReply:
@@ -104,7 +106,7 @@ func (b *builder) event(e event) {
 }
 
 // client records one client line and opens its stage.
-func (b *builder) client(line string) {
+func (b *builder) client(line string, secret bool) {
 	b.flush()
 	if b.tlsNext && !b.tls {
 		b.event(event{kind: evTLS})
@@ -125,11 +127,29 @@ func (b *builder) client(line string) {
 		return
 	}
 	if st == "" {
-		// A credential or a continuation: it belongs to the stage that
-		// asked for it (AUTH LOGIN's 334 prompts).
-		st = b.cur
-		if st == "" {
-			st = "banner"
+		switch {
+		case secret:
+			st = checks.Auth // an answer to a 334 prompt, the AUTH command cut off
+			b.placed(st, Seen, "the AUTH prompt (334) next to it")
+		case b.cur != "":
+			// A credential or a continuation: it belongs to the stage
+			// that asked for it (AUTH LOGIN's 334 prompts).
+			st = b.cur
+		case messageContent(line):
+			// The capture starts inside the message (a MIME boundary, a
+			// header): the reply that follows answers the data.
+			if b.cur != checks.Data {
+				b.placed(checks.Data, Inferred, "the message content before it")
+				b.pending = append(b.pending, checks.Data)
+				b.cur = checks.Data
+				b.saw[checks.Data] = true
+			}
+			return
+		default:
+			// Nothing says which stage this line belongs to: it opens
+			// none, and the reply after it is placed by its own words.
+			b.addLine(transcript.Client, checks.Unstaged, line)
+			return
 		}
 	}
 	if st == "ehlo" || st == "ehlo_tls" {
@@ -365,6 +385,64 @@ func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply,
 	r.Status, r.Reply, r.Err = st, rep, err
 }
 
+// credentialLine: a client line that is, or may be, a credential: any
+// line of the AUTH exchange but the AUTH command, and a lone base64 word
+// that is no command (LOGIN's username and password, an XOAUTH2 blob),
+// whatever it decodes to.
+func credentialLine(stage, text string) bool {
+	t := strings.TrimSpace(text)
+	if stage == checks.Auth && !strings.HasPrefix(strings.ToUpper(t), "AUTH") {
+		return true
+	}
+	return len(t) >= 4 && isBase64Word(t) && stageOfCommand(t, false) == ""
+}
+
+// markCredentials marks the client lines next to a 334 prompt (before
+// or after it) as AUTH answers: a capture that starts inside AUTH LOGIN
+// shows the username line before "334 UGFzc3dvcmQ6" without the AUTH
+// command that would say so.
+func markCredentials(evs []event) {
+	prompt := func(e event) bool {
+		return e.kind == evServer && strings.HasPrefix(strings.TrimSpace(e.text), "334") ||
+			e.kind == evReply && e.reply != nil && e.reply.Code == 334
+	}
+	for i := range evs {
+		if evs[i].kind != evClient || stageOfCommand(evs[i].text, false) != "" {
+			continue
+		}
+		if p, ok := serverAround(evs, i, -1); ok && prompt(p) {
+			evs[i].secret = true
+		}
+		if n, ok := serverAround(evs, i, +1); ok && prompt(n) {
+			evs[i].secret = true
+		}
+	}
+}
+
+// serverAround is the nearest server event before (dir -1) or after
+// (dir +1) event i, with no client line between.
+func serverAround(evs []event, i, dir int) (event, bool) {
+	for j := i + dir; j >= 0 && j < len(evs); j += dir {
+		switch evs[j].kind {
+		case evServer, evReply:
+			return evs[j], true
+		case evClient:
+			return event{}, false
+		}
+	}
+	return event{}, false
+}
+
+// messageContent: a client line that belongs to a message, not to the
+// protocol: a MIME boundary or a header field.
+func messageContent(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.HasPrefix(t, "--") && len(t) > 4 || headerFieldRE.MatchString(t)
+}
+
+// headerFieldRE: a message header field a client sends after DATA.
+var headerFieldRE = lazyre.OnDemand(`(?i)^(?:Content-[A-Za-z-]+|MIME-Version|Subject|From|To|Cc|Date|Message-ID|Reply-To|Return-Path|X-[A-Za-z0-9-]+):\s`)
+
 // failLine is the reply or error that failed r, as evidence.
 func failLine(r *transcript.StageResult) string {
 	switch {
@@ -392,7 +470,7 @@ func commandOf(stage string) string {
 }
 
 func (b *builder) addLine(dir transcript.Direction, stage, text string) {
-	if dir == transcript.Client && stage == "auth" && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH") {
+	if dir == transcript.Client && credentialLine(stage, text) {
 		text = transcript.Redacted // credentials never leave this package
 	}
 	if dir == transcript.Client && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH ") {

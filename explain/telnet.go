@@ -13,10 +13,13 @@ import (
 // "Connected to ...", "Escape character is '^]'.", "Connection closed by
 // foreign host.") and its errors are recognised.
 var (
-	telnetTryRE    = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
-	telnetConnRE   = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
-	telnetCmdRE    = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
-	telnetPromptRE = lazyre.OnDemand(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
+	telnetTryRE  = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
+	telnetConnRE = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
+	telnetCmdRE  = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
+	// telnetPromptRE: the command that opened the session, at a shell
+	// prompt: telnet, nc/ncat/netcat (with options such as -C), openssl
+	// s_client -connect host:port.
+	telnetPromptRE = lazyre.OnDemand(`^(?:[^$#>]*[$#>]\s*)?(?:telnet|nc|ncat|netcat)(?:\s+-\w+)*\s+(\S+)\s+(\d+)\s*$`)
 	telnetFailRE   = lazyre.OnDemand(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
 	telnetClosedRE = lazyre.OnDemand(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
 	// Windows telnet writes "Connecting To host..." and its failure on
@@ -126,7 +129,7 @@ func winConnectKind(s string) transcript.Kind {
 
 // telnetPrefixes start every line of telnet's own and JavaMail's notes
 // the expressions above read.
-var telnetPrefixes = []string{"DEBUG", "Trying ", "Connected to", "Connecting To", "Could not open", "Connection ", "telnet", "Escape"}
+var telnetPrefixes = []string{"DEBUG", "Trying ", "Connected to", "Connecting To", "Could not open", "Connection ", "telnet", "Escape", "nc ", "ncat ", "netcat "}
 
 // telnetMay: t may be a line of a session (a reply, a command, a base64
 // credential, one of telnet's own lines); only then do the expressions
@@ -135,7 +138,7 @@ func telnetMay(t string) bool {
 	switch {
 	case t == "":
 		return false
-	case isDigit(t[0]), !strings.ContainsAny(t, " \t"), strings.Contains(t, "telnet"):
+	case isDigit(t[0]), !strings.ContainsAny(t, " \t"), strings.Contains(t, "telnet"), strings.Contains(t, "nc "), strings.Contains(t, "ncat "), strings.Contains(t, "netcat "):
 		return true
 	}
 	for _, p := range telnetPrefixes {

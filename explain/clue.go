@@ -55,16 +55,25 @@ func (c *clue) positive() bool { return c.reply != nil && c.reply.Class() > 0 &&
 func findClues(ls []logical) []clue {
 	var out []clue
 	for i := range ls {
-		if len(out) >= maxClues {
-			break
-		}
 		out = append(out, lineClues(i, ls[i].scanned(), &ls[i].words)...)
+		if len(out) > 2*maxClues {
+			out = keepEnds(out)
+		}
+	}
+	if len(out) > maxClues {
+		out = keepEnds(out)
 	}
 	return mergeMultiline(out)
 }
 
-// maxClues bounds the evidence kept from one paste.
+// maxClues bounds the evidence kept from one paste: the first half (the
+// greeting, the first refusal) and the last (the final refusal after
+// retries, the end of a long log).
 const maxClues = 400
+
+func keepEnds(cs []clue) []clue {
+	return append(cs[:maxClues/2], cs[len(cs)-maxClues/2:]...)
+}
 
 // lineClues finds the replies and errors of one logical line.
 func lineClues(at int, l string, ws *wordSet) []clue {

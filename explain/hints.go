@@ -51,6 +51,9 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: checks.Rcpt},
 }
 
+// lineHintWords: every lineHint's match holds one of them.
+var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected")
+
 // blockHints name the command from the structure around the reply: an
 // exception class, an error code field, a stack frame, a debug note.
 var blockHints = []hint{
@@ -105,7 +108,10 @@ func afterStage(m string) string {
 // lineHint returns the stage the clue's own line names for it, and the
 // words; hints are looked for before the clue (not past an earlier clue)
 // and, for "in reply to", right after its text.
-func lineHint(c *clue, from int) (string, string) {
+func lineHint(c *clue, from int, ws *wordSet) (string, string) {
+	if !ws.any(lineHintWords) {
+		return "", ""
+	}
 	for _, h := range lineHints {
 		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
 			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
@@ -124,24 +130,22 @@ func lineHint(c *clue, from int) (string, string) {
 
 // blockHint returns the stage the clue's block names: the nearest hint in
 // the lines around it up to a blank line (a stack trace, an error
-// object's fields), within a bounded window.
-func blockHint(ls []logical, at int) (string, string) {
+// object's fields), within a bounded window. memo keeps each line's
+// hint, so a paste of many clues reads each line once.
+func blockHint(ls []logical, at int, memo map[int]found) (string, string) {
 	const back, fwd = 12, 40
 	best, words, dist := "", "", 1<<30
 	try := func(i int) bool {
 		if i < 0 || i >= len(ls) || strings.TrimSpace(ls[i].text) == "" {
 			return false
 		}
-		t := ls[i].text
-		if len(t) > maxLineScan {
-			t = t[:maxLineScan]
+		f, ok := memo[i]
+		if !ok {
+			f = lineBlockHint(&ls[i])
+			memo[i] = f
 		}
-		for _, h := range blockHints {
-			if m := h.re.FindString(t); m != "" {
-				if st := h.stageOf(m); st != "" && abs(i-at) < dist {
-					best, words, dist = st, strings.TrimSpace(m), abs(i-at)
-				}
-			}
+		if f.stage != "" && abs(i-at) < dist {
+			best, words, dist = f.stage, f.words, abs(i-at)
 		}
 		return true
 	}
@@ -151,6 +155,28 @@ func blockHint(ls []logical, at int) (string, string) {
 	for i := at + 1; i <= at+fwd && try(i); i++ {
 	}
 	return best, words
+}
+
+// found is a hint found in a line: its stage and words.
+type found struct{ stage, words string }
+
+// blockHintWords: every blockHint's match holds one of them.
+var blockHintWords = lex.add("command", "authenticat", "sasl", "smtp", "eauth", "_action", "system.net.mail", "in login", "sender", "recipient", "message", "starttls")
+
+// lineBlockHint is the first block hint of line l.
+func lineBlockHint(l *logical) found {
+	if !l.words.any(blockHintWords) {
+		return found{}
+	}
+	t := l.scanned()
+	for _, h := range blockHints {
+		if m := h.re.FindString(t); m != "" {
+			if st := h.stageOf(m); st != "" {
+				return found{st, strings.TrimSpace(m)}
+			}
+		}
+	}
+	return found{}
 }
 
 func abs(n int) int {

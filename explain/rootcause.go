@@ -45,15 +45,16 @@ type decision struct {
 // names, else the structure of its block (not for a quoted inner reply:
 // the structure around it belongs to the reply that quotes it).
 func place(ls []logical, cs []clue) {
+	memo := map[int]found{}
 	for i := range cs {
 		c := &cs[i]
 		from := 0
 		if i > 0 && cs[i-1].at == c.at {
 			from = cs[i-1].end
 		}
-		c.stage, c.from = lineHint(c, from)
+		c.stage, c.from = lineHint(c, from, &ls[c.at].words)
 		if c.stage == "" && !c.inner {
-			c.stage, c.from = blockHint(ls, c.at)
+			c.stage, c.from = blockHint(ls, c.at, memo)
 		}
 		// An error's own kind names its stage better than a library's
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).

@@ -59,6 +59,9 @@ func parseTelnet(lines []string) ([]event, int) {
 		if !body && !telnetMay(t) {
 			continue
 		}
+		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
+			continue // digits first, and not a reply: a log's own line
+		}
 		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !replyLineRE.MatchString(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
@@ -164,3 +167,4 @@ func isBase64Word(t string) bool {
 	}
 	return i == len(t)
 }
+

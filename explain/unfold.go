@@ -8,7 +8,7 @@ import (
 // message, not a mail spool. Past these, the rest of the text is not read
 // for evidence (the known formats still see every line).
 const (
-	maxLogicalLines = 50000    // logical lines read for evidence
+	maxLogicalLines = 200000   // physical lines read for evidence, from both ends
 	maxLineScan     = 16 << 10 // bytes of one logical line searched
 	maxJoin         = 8        // physical lines folded into one logical line
 )
@@ -39,9 +39,16 @@ func (l *logical) scanned() string {
 //     folding), and lines that close a bracket or parenthesis the line
 //     before left open (a host name wrapped inside "[...]", a Python
 //     tuple wrapped over lines).
+//
+// A paste longer than maxLogicalLines lines is read at both ends (its
+// start names the setup, its end holds the final error); the middle of
+// a huge log is not read for evidence.
 func unfold(lines []string) []logical {
 	var out []logical
-	for i := 0; i < len(lines) && len(out) < maxLogicalLines; i++ {
+	for i := 0; i < len(lines); i++ {
+		if i == maxLogicalLines/2 && len(lines) > maxLogicalLines {
+			i = len(lines) - maxLogicalLines/2
+		}
 		for _, part := range unescapeJSON(lines[i]) {
 			out = appendLogical(out, part, i)
 		}

@@ -167,4 +167,3 @@ func isBase64Word(t string) bool {
 	}
 	return i == len(t)
 }
-

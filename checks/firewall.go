@@ -78,7 +78,10 @@ func missingSTARTTLS(sc *scene) bool {
 // longer read or alter the session, so later failures are not its doing.
 func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if sc.tlsDone && afterTLS(sc.t, f.Stage) {
-		return Verdict{}, false
+		// TLS with the server that answered does not make it Microsoft:
+		// a redirected session completes TLS with the other server (whose
+		// certificate a client that does not verify accepts).
+		return interception(sc)
 	}
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
@@ -111,8 +114,14 @@ func interception(sc *scene) (Verdict, bool) {
 	if !microsoftHost(sc.in.Host) || b.Reply == nil || b.Reply.Code != 220 || microsoftBanner(sc.t) {
 		return Verdict{}, false
 	}
-	if sc.in.Partial && !foreignBanner(b.Reply) {
-		return Verdict{}, false // a pasted banner may be cut or anonymised: it must name another server
+	if _, masked := maskedBanner(sc.t); masked {
+		return Verdict{}, false // a middlebox masked Microsoft's banner: the mask sign says so
+	}
+	if (sc.in.Partial || sc.tlsDone) && !foreignBanner(b.Reply) {
+		// A pasted banner may be cut or anonymised, and a session that
+		// completed TLS reached a server with a certificate: the banner
+		// must name another server.
+		return Verdict{}, false
 	}
 	return tag(sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
 		"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP, hosting provider or transparent proxy)",

@@ -72,7 +72,7 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		if loc == nil {
 			continue
 		}
-		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimLeft(strings.TrimSpace(l), "> \t"),
+		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: errorText(l, loc),
 			errStage: s.stage, errWords: l[loc[0]:loc[1]], client: s.client}
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
@@ -80,4 +80,27 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		return []clue{c}
 	}
 	return nil
+}
+
+// errorText is the part of line l around an error sign at loc that a
+// reader needs: the words before it on its line (up to a sentence or a
+// stack trace) and after it, bounded, without quoting marks. A whole
+// logical line can be a stack trace with the call's arguments in it.
+func errorText(l string, loc []int) string {
+	start, end := max(0, loc[0]-160), min(len(l), loc[1]+240)
+	if start > 0 {
+		if i := strings.LastIndex(l[start:loc[0]], ". "); i >= 0 {
+			start += i + 2
+		}
+	}
+	for _, stop := range []string{" Stack trace:", " #0 ", " #1 ", "\tat ", "    at "} {
+		if i := strings.Index(l[loc[1]:end], stop); i >= 0 {
+			end = loc[1] + i
+		}
+	}
+	t := strings.TrimLeft(strings.TrimSpace(l[start:end]), "> \t")
+	if start > 0 && !strings.HasPrefix(strings.TrimSpace(l), t) {
+		t = "..." + t
+	}
+	return t
 }

@@ -23,6 +23,14 @@ var (
 	secretKVRE    = lazyre.OnDemand(`(?i)\b((?:smtp_?|mail_?|auth_?|relay_?|client_?|app_?)?(?:pass(?:word|wd)?|pwd|secret|token|access_token|refresh_token|api_?key))(["']?\s*(?:[:=]|=>)\s*["']?)([^"'\s,;}&)]+)`)
 	base64TokRE   = lazyre.OnDemand(`[A-Za-z0-9+/]{8,}={0,2}`)
 	replyBefore   = lazyre.OnDemand(`\b[2-5]\d\d[ -]\s*$`)
+	// authCallRE: a stack frame's call of an authentication function with
+	// its arguments shown (PHP traces print them: "LoginAuthenticator->
+	// authenticate(Object(Swift_SmtpTransport), 'user@x', 'Passw0rd')").
+	authCallRE = lazyre.OnDemand(`(?i)\b((?:authenticate|login|auth|setpassword|set_password|password|credentials?)\s*\()([^()]*(?:\([^()]*\)[^()]*)*)\)`)
+	quotedRE   = lazyre.OnDemand(`'[^']*'|"[^"]*"`)
+	// quoted64RE: a quoted base64 word, as a trace shows a command sent
+	// ("executeCommand('U3VmMzE5OTk=\r\n', ...)").
+	quoted64RE = lazyre.OnDemand(`(['"])([A-Za-z0-9+/]{8,}={0,2})((?:\\r\\n)?)(['"])`)
 )
 
 // redactText removes every credential shape from s.
@@ -34,7 +42,25 @@ func redactText(s string) string {
 	s = bearerRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
 	s = jwtRE.ReplaceAllString(s, transcript.Redacted)
 	s = secretKVRE.ReplaceAllStringFunc(s, redactKV)
+	s = authCallRE.ReplaceAllStringFunc(s, redactCall)
+	s = quoted64RE.ReplaceAllStringFunc(s, redactQuoted64)
 	return redactBase64(s)
+}
+
+// redactCall drops the quoted arguments of an authentication call.
+func redactCall(m string) string {
+	sub := authCallRE.FindStringSubmatch(m)
+	return sub[1] + quotedRE.ReplaceAllString(sub[2], "'"+transcript.Redacted+"'") + ")"
+}
+
+// redactQuoted64 drops a quoted base64 word that decodes to text: a
+// credential a trace shows as the command it sent.
+func redactQuoted64(m string) string {
+	sub := quoted64RE.FindStringSubmatch(m)
+	if dec, ok := decode64(sub[2]); ok && (printable(dec) && !prompt(dec) || credentialBlob(dec)) {
+		return sub[1] + transcript.Redacted + sub[3] + sub[4]
+	}
+	return m
 }
 
 // redactKV keeps a key=value field's key and drops its value, unless the

@@ -37,6 +37,9 @@ func TestOutputCarriesNoCredentials(t *testing.T) {
 		"phpmailer-mid-auth":  "2024-03-18 08:22:41 CLIENT -> SERVER: " + odd + "\n2024-03-18 08:22:41 SERVER -> CLIENT: 334 UGFzc3dvcmQ6\n2024-03-18 08:22:41 CLIENT -> SERVER: " + b64([]byte(pass)) + "\n2024-03-18 08:22:41 SERVER -> CLIENT: 535 5.7.3 Authentication unsuccessful [PR3P191CA0021.EURP191.PROD.OUTLOOK.COM]\n",
 		"sclog-mid-auth":      "C: " + odd + "\nS: 334 UGFzc3dvcmQ6\nC: " + b64([]byte(pass)) + "\nS: 535 5.7.3 Authentication unsuccessful\n",
 		"telnet-mid-auth":     odd + "\n334 UGFzc3dvcmQ6\n" + b64([]byte(pass)) + "\n535 5.7.3 Authentication unsuccessful [BY1PR10CA0041.outlook.office365.com]\n",
+		// A PHP stack trace shows the AUTH LOGIN answers it sent and the
+		// authenticate() call's arguments (SwiftMailer in FreeScout).
+		"swift-trace": `Failed to authenticate on SMTP server with username "` + user + `" using 2 possible authenticators. Authenticator LOGIN returned Swift_TransportException: Expected response code 235 but got code "535", with message "535 5.7.3 Authentication unsuccessful [AM0PR07CA0005.eurprd07.prod.outlook.com] " in /var/www/html/vendor/swiftmailer/AbstractSmtpTransport.php:457 Stack trace: #0 /var/www/html/vendor/swiftmailer/EsmtpTransport.php(305): Swift_Transport_AbstractSmtpTransport->executeCommand('` + b64([]byte(pass)) + `\r\n', Array, Array, false, NULL) #1 /var/www/html/vendor/swiftmailer/AuthHandler.php(177): Swift_Transport_Esmtp_Auth_LoginAuthenticator->authenticate(Object(Swift_SmtpTransport), '` + user + `', '` + pass + `')` + "\n",
 		// A lone base64 line in a session, no prompt beside it.
 		"sclog-lone": "S: 220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO mfp\nS: 250 OK\nC: " + odd + "\nS: 535 5.7.3 Authentication unsuccessful\n",
 	}

@@ -15,6 +15,7 @@ var formats = []format{
 	{"nodemailer", parseNodemailer},
 	{"phpmailer", parsePHPMailer},
 	{"dotnet", parseDotNet},
+	{"smtplib", parseSmtplib},
 	{"sc-log", parseSCLog},
 	{"telnet", parseTelnet},
 }

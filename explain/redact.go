@@ -38,7 +38,7 @@ func redactText(s string) string {
 	if s == "" {
 		return s
 	}
-	s = authPayloadRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
+	s = authPayloadRE.ReplaceAllStringFunc(s, redactAuthPayload)
 	s = bearerRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
 	s = jwtRE.ReplaceAllString(s, transcript.Redacted)
 	s = secretKVRE.ReplaceAllStringFunc(s, redactKV)
@@ -62,6 +62,19 @@ func redactQuoted64(m string) string {
 	}
 	return m
 }
+
+// redactAuthPayload drops an AUTH command's initial response, but not
+// the mechanism list of an EHLO capability ("AUTH LOGIN XOAUTH2").
+func redactAuthPayload(m string) string {
+	sub := authPayloadRE.FindStringSubmatch(m)
+	if mechanismRE.MatchString(sub[2]) {
+		return m
+	}
+	return sub[1] + " " + transcript.Redacted
+}
+
+// mechanismRE: a SASL mechanism name.
+var mechanismRE = lazyre.OnDemand(`^(?:PLAIN|LOGIN|XOAUTH2?|OAUTHBEARER|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|SCRAM-SHA-\d+(?:-PLUS)?|ANONYMOUS|EXTERNAL)$`)
 
 // redactKV keeps a key=value field's key and drops its value, unless the
 // value is a placeholder already ("<redacted>", "***").

@@ -185,4 +185,12 @@ var catalogMore = []Entry{
 		Finding: "Exchange Online refused the message's MIME content: a header or part breaks its limits (a header value over 32 KB, a malformed part)",
 		Next:    "find what writes the oversized header or malformed part (a mail client's Autocrypt header, the device's MIME encoder) and fix or strip it, then send again",
 		Source:  "github.com/stalwartlabs/smtp-server/issues/26 (554 5.6.211 from *.prod.protection.outlook.com to BDAT ... LAST)", Confirmed: true, Telling: true, Learn: learnLimits},
+	// Outlook.com (consumer) refusing an address that does not exist,
+	// with RFC 5321's wording for 550.
+	{ID: "mailbox-unavailable-consumer", Code: 550, Enhanced: "5.5.0",
+		Text:    "5.5.0 Requested action not taken: mailbox unavailable (S2017062302)",
+		Pattern: lazyre.New(`(?i)Requested action not taken: mailbox unavailable`), Stage: Rcpt, Category: Recipient, Step: 5,
+		Finding: "the recipient mailbox does not exist (Outlook.com/Hotmail refuses the address, much as Exchange Online's 5.1.10)",
+		Next:    "check the recipient address for typos; a consumer address that was never created or was closed cannot receive mail",
+		Source:  "github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/2836 (NDR 550 5.5.0 for unused *@hotmail.com / *@outlook.com addresses); RFC 5321 section 4.2.2", Confirmed: true, Telling: true, Learn: learnNDR},
 }

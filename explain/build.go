@@ -194,11 +194,34 @@ func (b *builder) flush() {
 		texts = append(texts, strings.TrimSpace(m[3]))
 	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
+	if b.lateGreeting(rep) {
+		for _, l := range lines {
+			b.addLine(transcript.Server, checks.Banner, l)
+		}
+		return
+	}
 	stage := b.nextStage(rep)
 	for _, l := range lines {
 		b.addLine(transcript.Server, stage, l)
 	}
 	b.judge(stage, rep)
+}
+
+// lateGreeting records a greeting that came as the answer to EHLO: the
+// client stopped waiting for the banner and sent EHLO, and the server's
+// 220 arrived after it (PHPMailer's empty first read, then "EHLO command
+// failed: 220 ... Microsoft ESMTP MAIL Service ready"). The greeting was
+// held up on the way, the banner stage's failure (a middlebox or a slow
+// path, checklist step 3); the next reply answers the EHLO.
+func (b *builder) lateGreeting(rep *transcript.Reply) bool {
+	if len(b.pending) == 0 || b.pending[0] != checks.EHLO || b.has(checks.Banner) || b.tls || !isGreeting(rep) {
+		return false
+	}
+	b.placed(checks.Banner, Seen, "the server's greeting, received after the client's EHLO")
+	b.set(checks.Banner, transcript.Fail, nil, &transcript.Error{Kind: transcript.KindTimeout,
+		Text: "the greeting came only after the client had sent EHLO (its wait for the banner ran out): " + rep.Line()})
+	b.cur = checks.Banner
+	return true
 }
 
 // nextStage is the stage reply rep answers: the oldest command waiting;

@@ -80,6 +80,12 @@ func Transcript(text string) (*Result, error) {
 		switch {
 		case wantsGeneric(res, ev):
 			res = ev.result()
+		case errorBeside(res, ev) && failureAfter(res, ev, lines):
+			// The session's own failure, logged after its last line in
+			// words the format does not read (curl's "schannel: failed to
+			// receive handshake" after STARTTLS's 220).
+			r := ev.d.root
+			res = formatResult(p.name, append(evs, event{kind: evError, err: r.err, text: r.text, stage: r.stage}), ev)
 		case errorBeside(res, ev):
 			// A session that worked, pasted beside an error it does not
 			// hold (a manual telnet test next to the application's

@@ -5,6 +5,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // textFormat names the generic reader's results ("format": "text").
@@ -179,6 +180,37 @@ func errorBeside(res *Result, ev *evidence) bool {
 	}
 	st, _, _ := stageOf(r)
 	return st != checks.Unstaged // a reply the text places, or the catalog knows
+}
+
+// failureAfter reports whether the generic reader's root, an error without
+// a reply, comes right after the last line of the format's session (the
+// session's own failure), not before it or far from it (a control test
+// pasted beside the error).
+func failureAfter(res *Result, ev *evidence, lines []string) bool {
+	r := ev.d.root
+	if r.reply != nil || len(res.Transcript.Lines) == 0 {
+		return false
+	}
+	end := sessionEnd(res.Transcript, lines)
+	at := ev.lines[r.at].first
+	return end >= 0 && at > end && at-end <= 3
+}
+
+// sessionEnd is the index of the physical line that holds the last
+// protocol line of t, -1 when none is found.
+func sessionEnd(t *transcript.Transcript, lines []string) int {
+	for k := len(t.Lines) - 1; k >= 0 && k >= len(t.Lines)-3; k-- {
+		text := strings.TrimSpace(t.Lines[k].Text)
+		if text == "" || text == transcript.Redacted {
+			continue
+		}
+		for i := len(lines) - 1; i >= 0; i-- {
+			if strings.Contains(lines[i], text) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // wantsGeneric reports whether the generic reader should decide instead

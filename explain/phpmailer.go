@@ -11,15 +11,17 @@ import (
 // CLIENT: 220 ..." and "CLIENT -> SERVER: EHLO ...", credentials shown as
 // "[credentials hidden]", connection notes ("Connection: opening to
 // host:port", "Connection failed. Error #2: ..."), "SMTP ERROR: ..." and
-// the final "SMTP Error: Could not authenticate." Older versions wrote
+// the final "SMTP Error: Could not authenticate." Written to PHP's error
+// log (Debugoutput 'error_log'), each line starts with "[date zone] ".
+// Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmServerRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
 	pmOpenRE    = lazyre.OnDemand(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
 	pmFailRE    = lazyre.OnDemand(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
 	pmTLSFailRE = lazyre.OnDemand(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmErrorRE   = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
 	pmCmdFailRE = lazyre.OnDemand(`^(.+?) command failed:\s*(.*)$`)
 )
 

@@ -59,9 +59,9 @@ var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rej
 var blockHints = []hint{
 	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
 	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: checks.Auth},
-	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
-	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
-	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
+	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
 	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: checks.EHLO},
 	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: checks.STARTTLS},
 	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: checks.Banner},

@@ -115,6 +115,10 @@ func formatResult(name string, evs []event, ev *evidence) *Result {
 	}
 	b := build(evs)
 	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied, SetAside: b.aside}
+	// A capture that does not show the session's start (an error object,
+	// a log from the middle) is partial: what it does not show (TLS, the
+	// greeting) is unknown, not absent.
+	res.Input.Partial = !b.has(checks.Banner) && !b.has(checks.EHLO) && !b.has(checks.Connect)
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
 	res.Basis = b.basisOf(res.Verdict.Stage)

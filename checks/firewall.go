@@ -78,10 +78,7 @@ func missingSTARTTLS(sc *scene) bool {
 // longer read or alter the session, so later failures are not its doing.
 func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if sc.tlsDone && afterTLS(sc.t, f.Stage) {
-		// TLS with the server that answered does not make it Microsoft:
-		// a redirected session completes TLS with the other server (whose
-		// certificate a client that does not verify accepts).
-		return interception(sc)
+		return Verdict{}, false
 	}
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
@@ -97,7 +94,7 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
 			nextInspection}), "starttls-stripped", srcCiscoESA), true
 	}
-	return interception(sc)
+	return Verdict{}, false
 }
 
 // interception is the verdict on a session to a Microsoft 365 endpoint

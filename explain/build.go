@@ -131,6 +131,8 @@ func (b *builder) client(line string, secret bool) {
 		case secret:
 			st = checks.Auth // an answer to a 334 prompt, the AUTH command cut off
 			b.placed(st, Seen, "the AUTH prompt (334) next to it")
+		case b.cur == checks.Data && len(b.pending) > 0 && b.pending[len(b.pending)-1] == checks.Data:
+			return // more of the message the capture started in (a blank line, the final ".")
 		case b.cur != "":
 			// A credential or a continuation: it belongs to the stage
 			// that asked for it (AUTH LOGIN's 334 prompts).

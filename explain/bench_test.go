@@ -121,3 +121,31 @@ func BenchmarkTranscriptNoise1MB(b *testing.B) {
 		Transcript(text)
 	}
 }
+
+// BenchmarkTranscriptHostile10MB: 10 MB pastes built to defeat the
+// readers' bounds: every line a refusal, one 10 MB line, millions of open
+// brackets (line folding), of JSON-escaped newlines (unescaping), of
+// digits and quotes (reply candidates), of base64 lines and AUTH LOGIN
+// exchanges (credential redaction), of folded continuation lines. Each
+// must stay well under a second (README, "explain").
+func BenchmarkTranscriptHostile10MB(b *testing.B) {
+	n := benchSize
+	for _, tc := range []struct{ name, text string }{
+		{"refusals", strings.Repeat("550 5.7.1 Access denied [X.outlook.com]\n", n/40)},
+		{"one-line", strings.Repeat("550 5.7.1 x ", n/12)},
+		{"brackets", strings.Repeat("[(", n/2)},
+		{"json-newlines", strings.Repeat(`\n`, n/2)},
+		{"digits", strings.Repeat("2", n)},
+		{"quotes", strings.Repeat(`"550 `, n/5)},
+		{"base64", strings.Repeat("QUJDREVGR0g=\n", n/13)},
+		{"auth-login", strings.Repeat("C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: dXNlcg==\n", n/50)},
+		{"folded", strings.Repeat("550 5.7.1 x\n    continued text\n", n/30)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.text)))
+			for b.Loop() {
+				Transcript(tc.text)
+			}
+		})
+	}
+}

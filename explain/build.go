@@ -503,7 +503,30 @@ func (b *builder) addLine(dir transcript.Direction, stage, text string) {
 			text = f[0] + " " + f[1] + " " + transcript.Redacted
 		}
 	}
+	if len(text) > maxLineText {
+		text = text[:maxLineText] + " ..."
+	}
 	b.t.Lines = append(b.t.Lines, transcript.Line{Dir: dir, Stage: stage, Text: text})
+}
+
+// Bounds of the reconstructed transcript: a capture of thousands of
+// sessions keeps its first and last lines (the verdict is read from the
+// stages, not from the lines), each at most maxLineText bytes.
+const (
+	maxLines    = 2000
+	maxLineText = 4 << 10
+)
+
+// keepLineEnds keeps the first and last maxLines/2 lines, with a line
+// between that says how many were left out.
+func keepLineEnds(ls []transcript.Line) []transcript.Line {
+	if len(ls) <= maxLines {
+		return ls
+	}
+	out := append([]transcript.Line(nil), ls[:maxLines/2]...)
+	out = append(out, transcript.Line{Dir: transcript.Server, Stage: ls[maxLines/2].Stage,
+		Text: "(" + itoa(len(ls)-maxLines) + " more lines of the capture not shown)"})
+	return append(out, ls[len(ls)-maxLines/2:]...)
 }
 
 // finish orders the stages as a probe would run them, adds the ones a
@@ -537,6 +560,7 @@ func (b *builder) finish() *transcript.Transcript {
 		}
 	}
 	b.t.Stages = stages
+	b.t.Lines = keepLineEnds(b.t.Lines)
 	b.t.Method = string(plan.Method)
 	if b.host != "" {
 		b.t.Target = b.host

@@ -94,9 +94,11 @@ var (
 // next to it or named alone (0 when none).
 func endpointOf(ls []logical) (string, int) {
 	host, port := "", 0
+	tries := 0 // lines the host expression ran on: bounded
 	for i := range ls {
 		t := ls[i].scanned()
-		if host == "" && ls[i].words.any(hostWords) {
+		if host == "" && tries < maxHostTries && ls[i].words.any(hostWords) {
+			tries++
 			var p int
 			if host, p = endpointIn(t); p != 0 && port == 0 {
 				port = p
@@ -111,6 +113,11 @@ func endpointOf(ls []logical) (string, int) {
 	}
 	return host, port
 }
+
+// maxHostTries bounds the lines read for the endpoint's name: a paste of
+// thousands of replies that all name Microsoft's front ends (never the
+// endpoint) is not searched to its end.
+const maxHostTries = 2000
 
 // endpointIn is the first Microsoft endpoint line t names as one, and
 // the port next to it (0 when none). A host name that is part of a longer

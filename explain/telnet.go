@@ -67,9 +67,17 @@ func parseTelnet(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
 		}
+		digitReply := !body && startsReply(t) && !strings.Contains(t, "telnet")
 		switch {
 		case t == "", t == "Escape character is '^]'.":
 			continue
+		case digitReply:
+			// A reply line: none of telnet's own lines starts with digits.
+			n++
+			replies++
+			session = session || strings.HasPrefix(t, "220")
+			body = strings.HasPrefix(t, "354")
+			evs = append(evs, event{kind: evServer, text: t})
 		case javaMailDebugRE.MatchString(t):
 			n++
 			evs = append(evs, javaMailNote(t)...)

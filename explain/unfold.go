@@ -8,7 +8,7 @@ import (
 // message, not a mail spool. Past these, the rest of the text is not read
 // for evidence (the known formats still see every line).
 const (
-	maxLogicalLines = 200000   // physical lines read for evidence, from both ends
+	maxLogicalLines = 200000   // logical lines read for evidence, from both ends
 	maxLineScan     = 16 << 10 // bytes of one logical line searched
 	maxJoin         = 8        // physical lines folded into one logical line
 )
@@ -45,9 +45,10 @@ func (l *logical) scanned() string {
 // a huge log is not read for evidence.
 func unfold(lines []string) []logical {
 	var out []logical
+	tail := tailStart(lines)
 	for i := 0; i < len(lines); i++ {
-		if i == maxLogicalLines/2 && len(lines) > maxLogicalLines {
-			i = len(lines) - maxLogicalLines/2
+		if len(out) >= maxLogicalLines/2 && i < tail {
+			i = tail // the middle of a huge paste is not read
 		}
 		for _, part := range unescapeJSON(lines[i]) {
 			out = appendLogical(out, part, i)
@@ -120,10 +121,37 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // unescapeJSON splits a line at JSON/JS escaped newlines and undoes the
 // common escapes, when the line has them; otherwise it is returned as is.
+// A line yields at most maxParts parts (the rest stays in the last).
 func unescapeJSON(l string) []string {
 	if !strings.Contains(l, `\n`) && !strings.Contains(l, `\"`) && !strings.Contains(l, `\\`) && !strings.Contains(l, `\t`) {
 		return []string{l}
 	}
-	r := strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\t`, "\t", `\"`, `"`, `\'`, "'", `\\`, `\`, `\/`, "/")
-	return strings.Split(r.Replace(l), "\n")
+	if len(l) > maxUnescape {
+		l = l[:maxUnescape]
+	}
+	return strings.SplitN(jsonEscapes.Replace(l), "\n", maxParts)
+}
+
+// jsonEscapes undoes the escapes of a JSON or JavaScript string.
+var jsonEscapes = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\t`, "\t", `\"`, `"`, `\'`, "'", `\\`, `\`, `\/`, "/")
+
+// maxParts bounds the logical lines one physical line yields, and
+// maxUnescape the bytes of it that are unescaped (a JSON log line with a
+// long stack trace: the error is in its first lines).
+const (
+	maxParts    = 512
+	maxUnescape = 256 << 10
+)
+
+// tailStart is the first physical line of the paste's tail: the last
+// lines that yield about maxLogicalLines/2 logical lines.
+func tailStart(lines []string) int {
+	n := 0
+	for i := len(lines) - 1; i >= 0; i-- {
+		n += min(strings.Count(window(lines[i], 0, maxLineScan), `\n`), maxParts) + 1
+		if n >= maxLogicalLines/2 {
+			return i
+		}
+	}
+	return 0
 }

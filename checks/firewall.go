@@ -83,6 +83,9 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
+	if f.Stage == Resolve || f.Stage == Connect || f.Stage == Banner {
+		return Verdict{}, false // the EHLO signs below come after the failure: they did not cause it
+	}
 	if s, ok := maskedEHLO(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}

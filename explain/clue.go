@@ -322,7 +322,9 @@ func dropRepeats(cs []clue) []clue {
 // sameReply: two replies with the same code, enhanced code and opening
 // words.
 func sameReply(a, b *transcript.Reply) bool {
-	return a.Code == b.Code && a.Enhanced == b.Enhanced && window(a.Text(), 0, 40) == window(b.Text(), 0, 40)
+	at, bt := a.Text(), b.Text()
+	n := min(len(at), len(bt), 40)
+	return a.Code == b.Code && a.Enhanced == b.Enhanced && n >= 8 && at[:n] == bt[:n]
 }
 
 // trimRepeatTail drops the words between a reply and its repetition: the

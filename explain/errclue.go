@@ -52,6 +52,16 @@ var errSigns = []errSign{
 	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
 	{keys: lex.add("socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"), re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
 	{keys: lex.add("timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"), re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// The Microsoft identity platform refused the OAuth token request
+	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
+	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
+	{keys: lex.add("aadsts"), re: lazyre.OnDemand(`AADSTS\d{5,}`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	// A connection attempt that failed, in the client's words, without
+	// saying why (a printer's "Connection with SMTP server failed",
+	// PHPMailer's "SMTP connect() failed"): weak, since such words also
+	// sum up failures after the connection (PHPMailer prints its connect()
+	// failure after a refused AUTH).
+	{keys: lex.add("connect() failed", "failed to connect", "could not connect", "couldn't connect", "unable to connect", "cannot connect", "can't connect", "connection with smtp server"), re: lazyre.OnDemand(`(?i)SMTP connect\(\) failed|(?:failed to|could not|couldn't|unable to|cannot|can't) connect to (?:the )?(?:SMTP |mail )?(?:server|host)|connection with (?:the )?SMTP server (?:failed|lost|error)`), kind: transcript.KindProtocol, stage: checks.Connect},
 	// Authentication refused, in the client's words only (a printer's
 	// web page, msmtp, PHPMailer's summary): the server's reply, when the
 	// paste has it, is the better evidence.

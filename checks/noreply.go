@@ -77,6 +77,8 @@ var (
 	// STARTTLS (Postfix "TLS is required, but was not offered by host",
 	// "STARTTLS extension not supported by server", "Server does not
 	// support STARTTLS").
+	// aadstsRE: a Microsoft identity platform error code.
+	aadstsRE             = lazyre.New(`AADSTS\d{5,}`)
 	starttlsNotOfferedRE = lazyre.New(`(?i)TLS is required, but was not offered|STARTTLS extension not supported|(?:does not|doesn't) (?:support|offer|advertise) STARTTLS|STARTTLS (?:is )?not (?:supported|offered|advertised)`)
 )
 
@@ -163,6 +165,12 @@ var errRules = []errRule{
 	// its own words, or gave up before the server judged (a blank
 	// username, no mechanism in common). Microsoft 365 offers AUTH only
 	// after STARTTLS (FACTS.md 2.1), so "AUTH not supported" is TLS.
+	// The OAuth token request was refused by Microsoft Entra ID before
+	// any XOAUTH2 could be sent (FACTS.md 4.2: token scope, consent, the
+	// app's secret and service principal).
+	{id: "oauth-token-refused", src: srcOAuth, stages: []string{Auth}, when: matches(aadstsRE), finding: finding{AuthCat, 9,
+		"Microsoft Entra ID refused the OAuth token request (an AADSTS error), so the client had no token for XOAUTH2",
+		"fix the token request by its AADSTS code: the scope (https://outlook.office365.com/.default for client credentials, https://outlook.office.com/SMTP.Send delegated), admin consent, the client secret, and for app-only tokens the Exchange service principal (New-ServicePrincipal) and mailbox permission"}},
 	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []string{Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
 		"the server offered no AUTH: Microsoft 365 offers AUTH only after STARTTLS, so the client likely skipped STARTTLS (or talks to an MX endpoint, which offers no AUTH at all)",
 		"enable STARTTLS (TLS 1.2 or later) before AUTH on port 587 with smtp.office365.com; a Direct Send device on the MX endpoint must not authenticate"}},

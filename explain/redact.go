@@ -118,22 +118,33 @@ func decode64(tok string) (string, bool) {
 // credentialBlob: PLAIN ("authzid\0user\0pass"), XOAUTH2 ("user=...\x01auth=
 // Bearer ...") or OAUTHBEARER ("n,a=...").
 func credentialBlob(d string) bool {
-	return strings.Count(d, "\x00") >= 1 && printable(strings.ReplaceAll(d, "\x00", "")) ||
+	return plainBlob(d) ||
 		strings.HasPrefix(d, "user=") && strings.Contains(d, "auth=") ||
 		strings.HasPrefix(d, "n,a=") || strings.HasPrefix(d, "n,,")
 }
 
-func printable(d string) bool {
-	if len(d) < 3 {
+// plainBlob: PLAIN's "[authzid] NUL authcid NUL passwd" (RFC 4616), with
+// a printable username and password; a word that happens to decode to
+// bytes with a NUL among others ("AADSTS900144") is not one.
+func plainBlob(d string) bool {
+	parts := strings.Split(d, "\x00")
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
 		return false
 	}
-	for _, r := range d {
+	return textual(parts[0]) && textual(parts[1]) && textual(parts[2])
+}
+
+// textual: every rune of s is printable.
+func textual(s string) bool {
+	for _, r := range s {
 		if !unicode.IsPrint(r) {
 			return false
 		}
 	}
 	return true
 }
+
+func printable(d string) bool { return len(d) >= 3 && textual(d) }
 
 func prompt(d string) bool {
 	switch strings.ToLower(strings.TrimSpace(d)) {

@@ -67,7 +67,9 @@ func Lookup(id string) *Entry {
 // reply's (an entry without an enhanced code matches any) and its Pattern,
 // if any, matches the text. Among matches, an entry whose pattern matched
 // wins over one identified by codes alone, and an entry for the same stage
-// wins over one for another stage.
+// wins over one for another stage. A reply whose code the capture did
+// not show (Code 0) matches a row by its enhanced code or its pattern,
+// whatever the row's code.
 func Match(stage string, r *transcript.Reply) *Entry {
 	if r == nil {
 		return nil
@@ -77,8 +79,11 @@ func Match(stage string, r *transcript.Reply) *Entry {
 	bestScore := -1
 	for i := range Catalog {
 		e := &Catalog[i]
-		if e.Code != 0 && e.Code != r.Code {
+		if e.Code != 0 && r.Code != 0 && e.Code != r.Code {
 			continue
+		}
+		if r.Code == 0 && e.Pattern == nil && (e.Enhanced == "" || e.Enhanced != r.Enhanced) {
+			continue // codes alone cannot identify a reply that lacks one
 		}
 		if e.Enhanced != "" && e.Enhanced != r.Enhanced {
 			continue

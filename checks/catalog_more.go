@@ -124,6 +124,16 @@ var catalogMore = []Entry{
 		Finding: "the mailbox has too many SMTP sessions open at once (Exchange Online limits concurrent connections per mailbox)",
 		Next:    "send over one connection (or a small pool) and close sessions after use; wait for the open ones to time out",
 		Source:  "github.com/nodemailer/nodemailer/issues/1613; " + srcNDR, Confirmed: true, Telling: true, Learn: learnLimits},
+	// The same per-mailbox limit as the store words it: too many
+	// submissions at once for one sender (timeoff-management#308,
+	// "Message failed: 432 4.3.2 STOREDRV.ClientSubmit; sender thread
+	// limit exceeded" after the message data).
+	{ID: "sender-thread-limit", Code: 432, Enhanced: "4.3.2",
+		Text:    "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=<HOST>]",
+		Pattern: lazyre.New(`(?i)sender thread limit`), Stage: Data, Category: Policy, Step: 5,
+		Finding: "the mailbox is submitting too many messages at once (Exchange Online limits concurrent submissions per sender)",
+		Next:    "send one message at a time over one connection (or a small pool), and retry the refused ones later",
+		Source:  "github.com/timeoff-management/timeoff-management-application/issues/308; " + srcNDR, Confirmed: true, Telling: true, Learn: learnLimits},
 	// A consumer Outlook.com account held for suspected spam or not yet
 	// verified (Youans/nodejs-nodemailer-outlook#11, nodemailer#1486).
 	{ID: "outbound-spam-held", Code: 554, Enhanced: "5.2.0",
@@ -159,4 +169,28 @@ var catalogMore = []Entry{
 		Pattern: lazyre.New(`(?i)SendSizeLimit|too large`), Stage: Data, Category: Policy, Step: 5,
 		Finding: "the message is larger than the sender's maximum send size",
 		Next:    "scan at a lower resolution or raise the mailbox's MaxSendSize (up to 150 MB)", Source: srcNDR, Confirmed: true, Learn: learnLimits},
+
+	// A command sent before EHLO (nette/mail sent STARTTLS first):
+	// Exchange Online Protection's answer, seen in a library's exception.
+	{ID: "hello-first", Code: 503, Enhanced: "5.5.2", Text: "5.5.2 Send hello first [<HOST>]",
+		Pattern: lazyre.New(`(?i)Send hello first`), Stage: EHLO, Category: Config, Step: 3,
+		Finding: "the client sent a command before EHLO (STARTTLS, AUTH or MAIL FROM first): its SMTP sequence is wrong, a client bug or setting, not the server",
+		Next:    "update or configure the client so it says EHLO first, then STARTTLS, EHLO again, AUTH and MAIL FROM",
+		Source:  "github.com/nette/mail/issues/71 (503 5.5.2 from *.eop-EUR03.prod.protection.outlook.com to STARTTLS before EHLO); RFC 5321 section 4.1.4", Confirmed: true, Telling: true, Learn: learnMFP},
+	// Exchange Online refusing a message whose MIME structure breaks its
+	// limits (a 33 KB Autocrypt header line, answered to BDAT ... LAST).
+	{ID: "invalid-mime", Code: 554, Enhanced: "5.6.211",
+		Text:    "5.6.211 Invalid MIME Content: Single text value size (33061) exceeded allowed maximum (32768) for the 'Autocrypt' header. [<HOST> <TS> <TOKEN>]",
+		Pattern: lazyre.New(`(?i)Invalid MIME Content`), Stage: Data, Category: Policy, Step: 5,
+		Finding: "Exchange Online refused the message's MIME content: a header or part breaks its limits (a header value over 32 KB, a malformed part)",
+		Next:    "find what writes the oversized header or malformed part (a mail client's Autocrypt header, the device's MIME encoder) and fix or strip it, then send again",
+		Source:  "github.com/stalwartlabs/smtp-server/issues/26 (554 5.6.211 from *.prod.protection.outlook.com to BDAT ... LAST)", Confirmed: true, Telling: true, Learn: learnLimits},
+	// Outlook.com (consumer) refusing an address that does not exist,
+	// with RFC 5321's wording for 550.
+	{ID: "mailbox-unavailable-consumer", Code: 550, Enhanced: "5.5.0",
+		Text:    "5.5.0 Requested action not taken: mailbox unavailable (S2017062302)",
+		Pattern: lazyre.New(`(?i)Requested action not taken: mailbox unavailable`), Stage: Rcpt, Category: Recipient, Step: 5,
+		Finding: "the recipient mailbox does not exist (Outlook.com/Hotmail refuses the address, much as Exchange Online's 5.1.10)",
+		Next:    "check the recipient address for typos; a consumer address that was never created or was closed cannot receive mail",
+		Source:  "github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/2836 (NDR 550 5.5.0 for unused *@hotmail.com / *@outlook.com addresses); RFC 5321 section 4.2.2", Confirmed: true, Telling: true, Learn: learnNDR},
 }

@@ -64,6 +64,14 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 	} else {
 		v = diagnoseNoReply(sc, f)
 	}
+	if iv, ok := interception(sc); ok {
+		// Another server greeted on a Microsoft 365 endpoint: whatever it
+		// refused (a relay, credentials) or lacked (STARTTLS) is not
+		// Microsoft 365's doing, even after TLS (a redirected session
+		// completes TLS with the other server, whose certificate a client
+		// that does not verify accepts).
+		return withNotes(iv, []string{"then " + v.Stage + " failed: " + strings.TrimSuffix(v.Summary, ": "+fmt.Sprintf("%q", v.Evidence))})
+	}
 	ns := notes(sc, f, v)
 	if fw, ok := firewallSign(sc, f); ok {
 		if !serverDecision(v.Category) {

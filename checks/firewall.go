@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -82,6 +83,9 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
+	if f.Stage == Resolve || f.Stage == Connect || f.Stage == Banner {
+		return Verdict{}, false // the EHLO signs below come after the failure: they did not cause it
+	}
 	if s, ok := maskedEHLO(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
@@ -93,16 +97,64 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
 			nextInspection}), "starttls-stripped", srcCiscoESA), true
 	}
-	if b := sc.t.Stage(Banner); microsoftHost(sc.in.Host) && !microsoftBanner(sc.t) && b.Reply != nil && b.Reply.Code == 220 {
-		// An ISP or transparent proxy answering in Microsoft's place
-		// (FACTS.md 7.2: PHPMailer#649 "redirected to your ISP's mail
-		// server"); the banner name check detects it.
-		return tag(sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
-			"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP or transparent proxy)",
-			"find what answers in Microsoft's place (ISP port-25 redirection, transparent SMTP proxy) and exempt this flow; compare from another network; if the ISP intercepts port 25, use submission on 587 (checklist step 8)"}),
-			"banner-not-microsoft", srcISP), true
-	}
 	return Verdict{}, false
+}
+
+// interception is the verdict on a session to a Microsoft 365 endpoint
+// that another server greeted: an ISP, a hosting provider or a
+// transparent proxy answering in Microsoft's place (FACTS.md 7.2:
+// PHPMailer#649 "redirected to your ISP's mail server"; shared web hosts
+// that send port 25 and 587 to their own Exim, whose cPanel banner reads
+// "We do not authorize the use of this system to transport unsolicited
+// ..."). The banner name check detects it. Whatever fails later in such
+// a session (AUTH refused, TLS certificate for another name) follows from
+// talking to the wrong server.
+func interception(sc *scene) (Verdict, bool) {
+	b := sc.t.Stage(Banner)
+	if !microsoftHost(sc.in.Host) || b.Reply == nil || b.Reply.Code != 220 || microsoftBanner(sc.t) {
+		return Verdict{}, false
+	}
+	if _, masked := maskedBanner(sc.t); masked {
+		return Verdict{}, false // a middlebox masked Microsoft's banner: the mask sign says so
+	}
+	if (sc.in.Partial || sc.tlsDone) && !foreignBanner(b.Reply) {
+		// A pasted banner may be cut or anonymised, and a session that
+		// completed TLS reached a server with a certificate: the banner
+		// must name another server.
+		return Verdict{}, false
+	}
+	return tag(sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
+		"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP, hosting provider or transparent proxy)",
+		"find what answers in Microsoft's place (ISP or hosting provider SMTP redirection, transparent SMTP proxy) and exempt this flow or ask the provider to; compare from another network; if port 25 is intercepted, use submission on 587 (checklist step 8)"}),
+		"banner-not-microsoft", srcISP), true
+}
+
+// Intercepted is the interception verdict for a transcript without a
+// failure (explain of a paste that shows another server's greeting on a
+// Microsoft 365 endpoint, the session going no further): the greeting is
+// the evidence.
+func Intercepted(t *transcript.Transcript, in Input) (Verdict, bool) {
+	v, ok := interception(newScene(t, in))
+	if ok {
+		v.Learn = LearnFor(v)
+	}
+	return v, ok
+}
+
+// foreignRE: a greeting that names its own server: a host name, or mail
+// server software, or the cPanel/Exim warning shared web hosts send.
+var foreignRE = lazyre.New(`(?i)[a-z0-9-]+\.[a-z0-9-]+\.[a-z]{2,}|\b(?:ESMTP|Exim|Postfix|Sendmail|qmail|hMailServer|MailEnable|Kerio|cPanel)\b|We do not authorize the use of this system`)
+
+// microsoftMarkRE: anything of Microsoft's in a greeting (its software
+// or its host names), so an anonymised or cut banner is not read as
+// another server's.
+var microsoftMarkRE = lazyre.New(`(?i)Microsoft|outlook\.|office365|hotmail\.|protection\.outlook|\.mx\.microsoft|outlook\.cn`)
+
+// foreignBanner: the greeting names another server and nothing of
+// Microsoft's.
+func foreignBanner(r *transcript.Reply) bool {
+	text := r.Text()
+	return foreignRE.MatchString(text) && !microsoftMarkRE.MatchString(text)
 }
 
 // starttlsMissing explains a failure caused by a server that does not

@@ -73,6 +73,13 @@ var (
 	// A client told that the server offers no AUTH (Python smtplib, Go
 	// net/smtp, MailKit, PHPMailer).
 	authNotOfferedRE = lazyre.New(`(?i)AUTH extension not supported|doesn't support AUTH|does not support authentication|unencrypted connection|No suitable authentication method`)
+	// starttlsNotOfferedRE: a client saying the server offered no
+	// STARTTLS (Postfix "TLS is required, but was not offered by host",
+	// "STARTTLS extension not supported by server", "Server does not
+	// support STARTTLS").
+	// aadstsRE: a Microsoft identity platform error code.
+	aadstsRE             = lazyre.New(`AADSTS\d{5,}`)
+	starttlsNotOfferedRE = lazyre.New(`(?i)TLS is required, but was not offered|STARTTLS extension not supported|(?:does not|doesn't) (?:support|offer|advertise) STARTTLS|STARTTLS (?:is )?not (?:supported|offered|advertised)`)
 )
 
 var errRules = []errRule{
@@ -143,10 +150,27 @@ var errRules = []errRule{
 		"the TLS handshake failed",
 		"check that the device supports TLS 1.2 with ECDHE cipher suites (Microsoft 365's preference) and that nothing in the path inspects TLS"}},
 
+	// The client found no STARTTLS in the EHLO reply. Microsoft 365
+	// always offers it before TLS (FACTS.md 2.1, 2.2): on its endpoints
+	// something in the path stripped it (SMTP inspection, FACTS.md 7.1)
+	// or another server answered; elsewhere the server does not offer it.
+	{id: "starttls-stripped-said", src: srcCiscoESA, stages: []string{STARTTLS, EHLO}, kinds: protocol, when: both(matches(starttlsNotOfferedRE), toMicrosoft), finding: finding{Firewall, 3,
+		"the client found no STARTTLS in the server's EHLO reply, but Microsoft 365 always offers it: a firewall's SMTP/ESMTP inspection likely stripped it (or another server answered)",
+		nextInspection}},
+	{id: "starttls-not-offered-said", src: "RFC 3207; " + srcMFP, stages: []string{STARTTLS, EHLO}, kinds: protocol, when: matches(starttlsNotOfferedRE), finding: finding{TLSCat, 4,
+		"the server does not offer STARTTLS, so the session cannot be encrypted",
+		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}},
+
 	// AUTH failed without a reply in the capture: the client reports it in
 	// its own words, or gave up before the server judged (a blank
 	// username, no mechanism in common). Microsoft 365 offers AUTH only
 	// after STARTTLS (FACTS.md 2.1), so "AUTH not supported" is TLS.
+	// The OAuth token request was refused by Microsoft Entra ID before
+	// any XOAUTH2 could be sent (FACTS.md 4.2: token scope, consent, the
+	// app's secret and service principal).
+	{id: "oauth-token-refused", src: srcOAuth, stages: []string{Auth}, when: matches(aadstsRE), finding: finding{AuthCat, 9,
+		"Microsoft Entra ID refused the OAuth token request (an AADSTS error), so the client had no token for XOAUTH2",
+		"fix the token request by its AADSTS code: the scope (https://outlook.office365.com/.default for client credentials, https://outlook.office.com/SMTP.Send delegated), admin consent, the client secret, and for app-only tokens the Exchange service principal (New-ServicePrincipal) and mailbox permission"}},
 	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []string{Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
 		"the server offered no AUTH: Microsoft 365 offers AUTH only after STARTTLS, so the client likely skipped STARTTLS (or talks to an MX endpoint, which offers no AUTH at all)",
 		"enable STARTTLS (TLS 1.2 or later) before AUTH on port 587 with smtp.office365.com; a Direct Send device on the MX endpoint must not authenticate"}},
@@ -205,6 +229,10 @@ func inClear(sc *scene, f transcript.StageResult) bool {
 func both(a, b func(*scene, transcript.StageResult) bool) func(*scene, transcript.StageResult) bool {
 	return func(sc *scene, f transcript.StageResult) bool { return a(sc, f) && b(sc, f) }
 }
+
+// toMicrosoft: the session was meant for Microsoft 365 (by the
+// endpoint's name or its banner).
+func toMicrosoft(sc *scene, _ transcript.StageResult) bool { return sc.microsoft }
 
 // partial: the capture shows only part of the session.
 func partial(sc *scene, _ transcript.StageResult) bool { return sc.in.Partial }

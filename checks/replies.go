@@ -85,6 +85,9 @@ var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|mus
 // list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL").
 var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation`)
 
+// loopWords marks a routing loop refusal.
+var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
+
 var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
 
 var replyRules = []replyRule{
@@ -137,6 +140,14 @@ var replyRules = []replyRule{
 	{id: "quit-failed", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
 		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
+	// A routing loop: the message went round between servers until the
+	// hop count ran out (RFC 3463 X.4.6 "routing loop detected", RFC 5321
+	// section 6.3 loop detection; pasted Exchange texts read "5.4.14 Hop
+	// count exceeded - possible mail loop"): two connectors, or an MX and
+	// a smart host, that point at each other.
+	{id: "routing-loop", src: srcRFC3463 + "; RFC 5321 section 6.3", class: 5, text: loopWords, finding: finding{Config, 5,
+		"the message looped between servers until its hop count ran out: a connector, smart host or MX points back the way the message came",
+		"check the mail flow connectors and smart hosts on both sides (and the recipient domain's MX) for a route that sends the message back; look it up in message trace (checklist step 6)"}},
 	// A reply whose command is unknown: by the enhanced code's subject
 	// (RFC 3463 section 3: 1 addressing, 2 mailbox, 5 protocol, 7 security
 	// or policy).

@@ -35,6 +35,12 @@ var ruleCases = []diagnoseCase{
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: Unstaged},
 	{name: "ip-listed", t: session(directPlan, at(Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
+	// A client saying STARTTLS was not offered: stripped on a Microsoft
+	// endpoint, absent elsewhere.
+	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: Unstaged},
+	{name: "oauth-token-refused", t: partialAt(Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: Auth},
+	{name: "starttls-stripped-said", t: session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: STARTTLS},
+	{name: "starttls-not-offered-said", t: with(session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]")), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: TLSCat, stage: STARTTLS},
 }
 
 // partialIn is the input explain gives a capture of one failure.

@@ -94,6 +94,9 @@ func incomplete(sc *scene) (Verdict, bool) {
 			break
 		}
 	}
+	if v, ok := interception(sc); ok {
+		return v, true // another server greeted: it is why the session went nowhere
+	}
 	if stop.Stage == STARTTLS || stop.Stage == TLS {
 		// The usual cause: STARTTLS not offered and the probe stopped.
 		if v, ok := firewallSign(sc, stop); ok {

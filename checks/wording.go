@@ -110,6 +110,8 @@ func command(stage string) string {
 		return "DATA"
 	case Quit:
 		return "QUIT"
+	case Unstaged:
+		return "a command"
 	}
 	return stage
 }

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -32,6 +31,8 @@ type builder struct {
 	// the format names it), inferred (the catalog's stage, the command
 	// before it), unknown.
 	basis map[string]StageBasis
+	// aside: refusals the session recovered from.
+	aside []SetAside
 }
 
 func newBuilder() *builder {
@@ -59,6 +60,7 @@ func (b *builder) basisOf(stage string) StageBasis {
 
 // build runs every event and returns the finished builder.
 func build(evs []event) *builder {
+	markCredentials(evs)
 	b := newBuilder()
 	for _, e := range evs {
 		b.event(e)
@@ -89,7 +91,7 @@ func (b *builder) event(e event) {
 		}
 		b.cur = "tls"
 	case evClient:
-		b.client(e.text)
+		b.client(e.text, e.secret)
 	case evServer:
 		b.server(e.text)
 	case evReply:
@@ -102,7 +104,7 @@ func (b *builder) event(e event) {
 }
 
 // client records one client line and opens its stage.
-func (b *builder) client(line string) {
+func (b *builder) client(line string, secret bool) {
 	b.flush()
 	if b.tlsNext && !b.tls {
 		b.event(event{kind: evTLS})
@@ -123,11 +125,31 @@ func (b *builder) client(line string) {
 		return
 	}
 	if st == "" {
-		// A credential or a continuation: it belongs to the stage that
-		// asked for it (AUTH LOGIN's 334 prompts).
-		st = b.cur
-		if st == "" {
-			st = "banner"
+		switch {
+		case secret:
+			st = checks.Auth // an answer to a 334 prompt, the AUTH command cut off
+			b.placed(st, Seen, "the AUTH prompt (334) next to it")
+		case b.cur == checks.Data && len(b.pending) > 0 && b.pending[len(b.pending)-1] == checks.Data:
+			return // more of the message the capture started in (a blank line, the final ".")
+		case b.cur != "":
+			// A credential or a continuation: it belongs to the stage
+			// that asked for it (AUTH LOGIN's 334 prompts).
+			st = b.cur
+		case messageContent(line):
+			// The capture starts inside the message (a MIME boundary, a
+			// header): the reply that follows answers the data.
+			if b.cur != checks.Data {
+				b.placed(checks.Data, Inferred, "the message content before it")
+				b.pending = append(b.pending, checks.Data)
+				b.cur = checks.Data
+				b.saw[checks.Data] = true
+			}
+			return
+		default:
+			// Nothing says which stage this line belongs to: it opens
+			// none, and the reply after it is placed by its own words.
+			b.addLine(transcript.Client, checks.Unstaged, line)
+			return
 		}
 	}
 	if st == "ehlo" || st == "ehlo_tls" {
@@ -172,6 +194,12 @@ func (b *builder) flush() {
 		texts = append(texts, strings.TrimSpace(m[3]))
 	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
+	if b.lateGreeting(rep) {
+		for _, l := range lines {
+			b.addLine(transcript.Server, checks.Banner, l)
+		}
+		return
+	}
 	stage := b.nextStage(rep)
 	for _, l := range lines {
 		b.addLine(transcript.Server, stage, l)
@@ -228,6 +256,13 @@ func (b *builder) reply(rep *transcript.Reply, stage string) {
 	b.judge(stage, rep)
 }
 
+// greeting records the server's greeting the generic reader found.
+func (b *builder) greeting(rep *transcript.Reply) {
+	b.placed(checks.Banner, Seen, "the server's greeting")
+	b.addLine(transcript.Server, checks.Banner, rep.Line())
+	b.judge(checks.Banner, rep)
+}
+
 // judge decides a stage from its reply.
 func (b *builder) judge(stage string, rep *transcript.Reply) {
 	b.cur = stage
@@ -257,14 +292,18 @@ func (b *builder) judge(stage string, rep *transcript.Reply) {
 		return
 	}
 	st := transcript.Fail
-	if passes(stage, rep.Code) {
+	if passes(stage, rep) {
 		st = transcript.Pass
 	}
 	b.set(stage, st, rep, nil)
 }
 
 // passes: the reply a working path gives at stage.
-func passes(stage string, code int) bool {
+func passes(stage string, rep *transcript.Reply) bool {
+	code := rep.Code
+	if code == 0 {
+		return rep.Class() == 2 // only the class is known
+	}
 	switch stage {
 	case "banner", "starttls":
 		return code == 220
@@ -340,132 +379,14 @@ func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply,
 		b.results[stage] = r
 		b.order = append(b.order, stage)
 	}
-	if r.Status == transcript.Fail && st == transcript.Pass && stage != "rcpt" {
-		return // a later success does not undo the failure (a retry)
-	}
 	if stage == "rcpt" && r.Status == transcript.Fail {
-		return // one refused recipient is the finding
+		return // one refused recipient is the finding, whatever others got
+	}
+	if r.Status == transcript.Fail && st == transcript.Pass {
+		// The session recovered: the same command, sent again (a typo
+		// corrected, AUTH retried, MAIL FROM after AUTH), was accepted.
+		// The refusal is set aside; the last unrecovered one decides.
+		b.aside = append(b.aside, SetAside{Line: failLine(r), Why: "the session recovered: " + commandOf(stage) + " was accepted when sent again"})
 	}
 	r.Status, r.Reply, r.Err = st, rep, err
-}
-
-func (b *builder) addLine(dir transcript.Direction, stage, text string) {
-	if dir == transcript.Client && stage == "auth" && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH") {
-		text = transcript.Redacted // credentials never leave this package
-	}
-	if dir == transcript.Client && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH ") {
-		if f := strings.Fields(text); len(f) > 2 {
-			text = f[0] + " " + f[1] + " " + transcript.Redacted
-		}
-	}
-	b.t.Lines = append(b.t.Lines, transcript.Line{Dir: dir, Stage: stage, Text: text})
-}
-
-// finish orders the stages as a probe would run them, adds the ones a
-// later stage implies, and returns the transcript.
-func (b *builder) finish() *transcript.Transcript {
-	b.flush()
-	plan := b.plan()
-	seq := checks.Sequence(plan)
-	last := -1
-	for i, name := range seq {
-		if _, ok := b.results[name]; ok && name != "quit" {
-			last = i
-		}
-	}
-	var stages []transcript.StageResult
-	for i, name := range seq {
-		r, ok := b.results[name]
-		switch {
-		case ok:
-			stages = append(stages, *r)
-		case i < last && implies(name, b):
-			b.implied = append(b.implied, name)
-			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Pass, Note: "implied by a later stage"})
-		default:
-			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Skip})
-		}
-	}
-	for _, name := range b.order {
-		if !slices.Contains(seq, name) && name != "noop" {
-			stages = append(stages, *b.results[name]) // a reply the capture does not place
-		}
-	}
-	b.t.Stages = stages
-	b.t.Method = string(plan.Method)
-	if b.host != "" {
-		b.t.Target = b.host
-		if b.port != 0 {
-			b.t.Target = b.host + ":" + itoa(b.port)
-		}
-	}
-	return b.t
-}
-
-// implies: stages every session passes before a later one can run. TLS
-// and AUTH are implied only when the capture shows them in some form.
-func implies(stage string, b *builder) bool {
-	switch stage {
-	case "resolve":
-		return b.host != "" && !isIP(b.host)
-	case "connect", "banner", "ehlo", "mail":
-		return true
-	case "starttls", "tls", "ehlo_tls":
-		return b.saw["tls"] || b.saw["starttls"]
-	}
-	return false
-}
-
-// plan is the probe plan the capture fits.
-func (b *builder) plan() checks.Plan {
-	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data"),
-		HELO: b.helo && !b.saw["starttls"] && !b.saw["tls"] && !b.saw["auth"]} // a HELO device that tried neither
-	if b.port == 465 || b.implicitTLS() {
-		p.TLS = checks.Implicit
-	}
-	return p
-}
-
-func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok }
-
-// method infers how the device sends from the endpoint and what it did.
-func (b *builder) method() checks.Method {
-	h := strings.ToLower(b.host)
-	switch {
-	case checks.MicrosoftMX(h):
-		return checks.DirectSend
-	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
-		return checks.Submission
-	case b.port == 25:
-		return checks.DirectSend
-	}
-	return checks.Submission
-}
-
-// input is what the diagnosis needs besides the transcript.
-func (b *builder) input() checks.Input {
-	port := b.port
-	if port == 0 && b.method() != checks.Submission {
-		port = 25
-	}
-	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}
-}
-
-// implicitTLS: the handshake failed before the server said anything, so
-// the client spoke TLS first (implicit TLS, port 465 style).
-func (b *builder) implicitTLS() bool {
-	r, ok := b.results["tls"]
-	return ok && r.Status == transcript.Fail && !b.has("banner") && !b.saw["starttls"]
-}
-
-// lastStage is the last stage the capture shows (not implied), QUIT
-// aside: it says nothing about delivery.
-func (b *builder) lastStage() string {
-	last := ""
-	for _, s := range b.t.Stages {
-		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != "quit" {
-			last = s.Stage
-		}
-	}
-	return last
 }

@@ -28,6 +28,7 @@ type clue struct {
 	// errStage is the stage an error's own words imply (a DNS error at
 	// resolve), weaker than a named stage.
 	errStage string
+	errWords string // the words of the error sign that matched
 	// inner: the clue sits inside another clue's text (a reply a relay or
 	// a library quotes); outer is that clue's index.
 	inner bool
@@ -43,50 +44,41 @@ func (c *clue) failed() bool {
 	if c.reply == nil {
 		return c.err != ""
 	}
-	return c.reply.Code >= 400 && c.reply.Code != 0
+	return c.reply.Class() >= 4
 }
 
 // positive: a reply that says something worked (250 queued, 235
 // authenticated).
-func (c *clue) positive() bool { return c.reply != nil && c.reply.Code < 400 }
-
-var (
-	// replyCodeRE: a reply code followed by an enhanced status code of the
-	// same class ("550 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139",
-	// Python's "(535, b'5.7.139").
-	replyCodeRE = lazyre.OnDemand(`(?:^|[^\w.@/=+-])([245][0-5]\d)(?:[ -]|: |, b?['"])#?([245])\.(\d{1,3})\.(\d{1,3})\b`)
-	// enhancedRE: an enhanced status code that starts a reply text whose
-	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
-	// System.Net.Mail and Magento show it).
-	enhancedRE = lazyre.OnDemand(`(?:^|[\s'"(\[:>;,` + "`" + `]|b')#?([245])\.(\d{1,3})\.(\d{1,3})\s+[A-Za-z\[]`)
-	// bareCodeRE: a reply code without an enhanced code, where a reply
-	// stands: at the start of a line, or after words that introduce one.
-	bareCodeRE = lazyre.OnDemand(`(?i)(?:^[\s>*|` + "`" + `'"]*|(?:\bsaid:|response was:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:)\s*["']?|\(\s*)([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
-)
+func (c *clue) positive() bool { return c.reply != nil && c.reply.Class() > 0 && c.reply.Class() < 4 }
 
 // findClues reads every logical line for SMTP evidence, in order.
 func findClues(ls []logical) []clue {
 	var out []clue
-	for i, l := range ls {
-		if len(out) >= maxClues {
-			break
+	for i := range ls {
+		out = append(out, lineClues(i, ls[i].scanned(), &ls[i].words)...)
+		if len(out) > 2*maxClues {
+			out = keepEnds(out)
 		}
-		text := l.text
-		if len(text) > maxLineScan {
-			text = text[:maxLineScan]
-		}
-		out = append(out, lineClues(i, text)...)
+	}
+	if len(out) > maxClues {
+		out = keepEnds(out)
 	}
 	return mergeMultiline(out)
 }
 
-// maxClues bounds the evidence kept from one paste.
+// maxClues bounds the evidence kept from one paste: the first half (the
+// greeting, the first refusal) and the last (the final refusal after
+// retries, the end of a long log).
 const maxClues = 400
 
+func keepEnds(cs []clue) []clue {
+	return append(cs[:maxClues/2], cs[len(cs)-maxClues/2:]...)
+}
+
 // lineClues finds the replies and errors of one logical line.
-func lineClues(at int, l string) []clue {
-	if !strings.ContainsAny(l, "0123456789") {
-		return append(phraseClues(at, l), errorClues(at, l)...)
+func lineClues(at int, l string, ws *wordSet) []clue {
+	if !replyShape(l) {
+		return append(phraseClues(at, l, ws), errorClues(at, l, ws)...)
 	}
 	var out []clue
 	taken := func(pos int) bool {
@@ -97,40 +89,38 @@ func lineClues(at int, l string) []clue {
 		}
 		return false
 	}
-	for _, m := range replyCodeRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
-		code := atoi(l[m[2]:m[3]])
-		if l[m[2]] != l[m[4]] {
-			continue // the classes differ: not a reply ("250 4.7.0" never is)
-		}
-		out = append(out, replyClue(at, l, m[2], code))
-	}
-	for _, m := range bareCodeRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
-		if !taken(m[2]) && !prefixNumber(l, m[2]) {
-			out = append(out, replyClue(at, l, m[2], atoi(l[m[2]:m[3]])))
-		}
-	}
-	for _, m := range enhancedRE.Regexp().FindAllStringSubmatchIndex(l, 16) {
-		if !taken(m[2]) && !taken(m[2]-4) {
-			if c, ok := enhancedClue(at, l, m[2]); ok {
+	for _, pos := range replyCandidates(l) {
+		switch {
+		case taken(pos) || taken(pos-4):
+		case replyCodeAt(l, pos):
+			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
+		case l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
+			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
+		case l[pos+1] == '.' && enhancedCodeAt(l, pos):
+			if c, ok := enhancedClue(at, l, pos, ws); ok {
 				out = append(out, c)
 			}
 		}
 	}
 	if !hasReply(out) {
-		if c, ok := phraseClue(at, l); ok {
+		if c, ok := phraseClue(at, l, ws); ok {
 			out = append(out, c)
 		}
 	}
-	out = append(out, errorClues(at, l)...)
+	out = append(out, errorClues(at, l, ws)...)
 	sortClues(out)
 	return nestClues(out)
 }
 
 // prefixNumber: the number at pos is a log's prefix (a process id, a
-// line number: "510   SMTP<< 220 ..."), not a reply: another reply code
-// follows within a few words, or no reply word does.
-func prefixNumber(l string, pos int) bool {
+// line number: "510   SMTP<< 220 ...", "510   SMTP>> EHLO"), not a
+// reply: a column gap or a direction marker follows it, another reply
+// code follows within a few words, or no reply word does.
+func prefixNumber(l string, pos int, ws *wordSet) bool {
 	rest := l[pos+3:]
+	if strings.HasPrefix(rest, "  ") || strings.HasPrefix(rest, "\t") || directionRE.MatchString(window(rest, 0, 16)) {
+		return true
+	}
 	if len(rest) > 24 {
 		rest = rest[:24]
 	}
@@ -143,11 +133,14 @@ func prefixNumber(l string, pos int) bool {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	return strings.TrimSpace(text) != "" && !replyWords.MatchString(text) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
+	return strings.TrimSpace(text) != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
-func phraseClues(at int, l string) []clue {
-	if c, ok := phraseClue(at, l); ok {
+// directionRE: a log's direction marker after a prefix number.
+var directionRE = lazyre.OnDemand(`^\s*(?:SMTP)?(?:<<|>>|<-|->|<~|~>)|^\s*[SC]:\s`)
+
+func phraseClues(at int, l string, ws *wordSet) []clue {
+	if c, ok := phraseClue(at, l, ws); ok {
 		return []clue{c}
 	}
 	return nil
@@ -166,8 +159,8 @@ func hasReply(cs []clue) bool {
 // ("Error: Invalid login: Authentication unsuccessful, the request did not
 // meet the criteria ..."): the catalog rows marked Telling are known by
 // their words alone.
-func phraseClue(at int, l string) (clue, bool) {
-	if !containsAny(strings.ToLower(l), tellingKeys...) {
+func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
+	if !ws.any(tellingWords) {
 		return clue{}, false
 	}
 	for i := range checks.Catalog {
@@ -194,9 +187,12 @@ func phraseClue(at int, l string) (clue, bool) {
 
 // tellingKeys pre-filter lines for phraseClue: every Telling row's
 // pattern contains one of them (TestTellingKeys).
-var tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
-	"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
-	"forwarding", "send as", "toolarge", "too large", "sendsizelimit"}
+var (
+	tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
+		"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
+		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime", "thread limit", "mailbox unavailable"}
+	tellingWords = lex.add(tellingKeys...)
+)
 
 // phraseStart is where the reply text around a phrase at pos starts: after
 // the last ": " before it (an application's prefix), else at the phrase.
@@ -213,21 +209,28 @@ func replyClue(at int, l string, pos, code int) clue {
 	rest = strings.TrimLeft(rest, " -:,")
 	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "b'"), `b"`)
 	text, end := replyText(l, pos, rest)
+	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
+		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"
+	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
 	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
 }
+
+// parenEnhancedRE: a reply text whose enhanced code is in parentheses and
+// whose words are quoted after it.
+var parenEnhancedRE = lazyre.OnDemand(`^\(([245]\.\d{1,3}\.\d{1,3})\)\s*(.*)$`)
 
 // enhancedClue reads a reply text that starts with an enhanced code at pos
 // and has no reply code: the code is the catalog's for that reply, or the
 // class's usual one. A text that reads like no reply (a version number
 // followed by prose) is not one.
-func enhancedClue(at int, l string, pos int) (clue, bool) {
+func enhancedClue(at int, l string, pos int, ws *wordSet) (clue, bool) {
 	if l[pos] == '#' {
 		pos++
 	}
 	text, end := replyText(l, pos, l[pos:])
 	enh := transcript.ParseEnhanced(text)
-	if enh == "" || !replyWords.MatchString(text) && catalogFor(enh, text) == nil {
+	if enh == "" || !hasReplyWords(text, ws) && catalogFor(enh, text) == nil {
 		return clue{}, false
 	}
 	rep := &transcript.Reply{Code: codeFor(enh, text), Enhanced: enh, Lines: []string{text}}
@@ -236,7 +239,19 @@ func enhancedClue(at int, l string, pos int) (clue, bool) {
 
 // replyWords are words of server replies; an enhanced code followed by
 // none of them and unknown to the catalog is likely a version number.
-var replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
+var (
+	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
+	// replyWordKeys: every match of replyWords holds one of them.
+	replyWordKeys = lex.add("denied", "reject", "refused", "not ", "unable", "fail", "invalid", "unknown", "authenticat", "relay", "block", "quota", "limit",
+		"sender", "recipient", "mailbox", "message", "tls", "smtp", "spam", "policy", "access", "permission", "unavailable", "exceeded", "try again",
+		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error")
+)
+
+// hasReplyWords: text (a part of the line whose words are ws) holds a
+// reply word.
+func hasReplyWords(text string, ws *wordSet) bool {
+	return ws.any(replyWordKeys) && replyWords.MatchString(text)
+}
 
 // replyText cuts the reply text that starts at rest (offset pos in l): at
 // the quote that closes one opened just before the code, at a Postfix
@@ -260,53 +275,6 @@ func replyText(l string, pos int, rest string) (string, int) {
 		cut = i
 	}
 	text := strings.TrimSpace(rest[:cut])
-	text = strings.TrimRight(text, `'",;)`)
+	text = strings.TrimRight(text, "'\",;)`")
 	return strings.TrimSpace(text), restAt + cut
-}
-
-// nestClues marks clues that sit inside an earlier clue's text on the
-// same line: the reply a relay, a DSN or a library quotes ("5.7.57 ...
-// Error: 535 5.7.139 ...", "4.4.0 ... responded with: \"421 4.7.66\"").
-func nestClues(cs []clue) []clue {
-	for i := range cs {
-		for j := 0; j < i; j++ {
-			if cs[j].reply != nil && cs[i].start > cs[j].start && cs[i].start < cs[j].end {
-				cs[i].inner, cs[i].outer = true, j
-			}
-		}
-	}
-	return cs
-}
-
-// sortClues orders one line's clues by position (a handful: insertion).
-func sortClues(cs []clue) {
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].start < cs[j-1].start; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
-}
-
-// mergeMultiline joins the lines of one multi-line reply ("550-5.7.1 a" on
-// one line, "550 5.7.1 b" on the next) into one clue.
-func mergeMultiline(cs []clue) []clue {
-	var out []clue
-	for _, c := range cs {
-		if n := len(out); n > 0 && c.reply != nil && out[n-1].reply != nil && c.at == out[n-1].at+1 &&
-			c.reply.Code == out[n-1].reply.Code && dashed(out[n-1]) && !c.inner && !out[n-1].inner {
-			p := &out[n-1]
-			p.reply.Lines = append(p.reply.Lines, c.reply.Lines...)
-			p.text += " " + strings.Join(c.reply.Lines, " ")
-			p.at = c.at
-			p.line, p.start, p.end = c.line, c.start, c.end
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// dashed: the clue's reply line had "-" after its code (more lines follow).
-func dashed(c clue) bool {
-	return c.start+3 < len(c.line) && c.line[c.start+3] == '-'
 }

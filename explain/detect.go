@@ -15,6 +15,7 @@ var formats = []format{
 	{"nodemailer", parseNodemailer},
 	{"phpmailer", parsePHPMailer},
 	{"dotnet", parseDotNet},
+	{"smtplib", parseSmtplib},
 	{"sc-log", parseSCLog},
 	{"telnet", parseTelnet},
 }
@@ -30,6 +31,7 @@ func formatNames() []string {
 // detect picks the format that recognises the most lines and yields at
 // least one reply or failure; nil when none does.
 func detect(lines []string) (*format, []event) {
+	lines = bounded(lines)
 	var best *format
 	var bestEvs []event
 	bestN := 0
@@ -52,4 +54,29 @@ func meaningful(evs []event) bool {
 		}
 	}
 	return false
+}
+
+// maxFormatLine bounds the bytes of a line the formats' parsers read: a
+// protocol or log line is short, and a 10 MB line (a minified JSON dump)
+// would cost every parser a scan of it.
+const maxFormatLine = 64 << 10
+
+// bounded returns the lines the formats read: a paste of more than
+// maxLogicalLines lines at both ends (as the generic reader reads it),
+// every line cut to maxFormatLine bytes (the slice is copied only when a
+// line is that long).
+func bounded(lines []string) []string {
+	if len(lines) > maxLogicalLines {
+		lines = append(append([]string(nil), lines[:maxLogicalLines/2]...), lines[len(lines)-maxLogicalLines/2:]...)
+	}
+	out := lines
+	for i, l := range lines {
+		if len(l) > maxFormatLine {
+			if &out[0] == &lines[0] {
+				out = append([]string(nil), lines...)
+			}
+			out[i] = l[:maxFormatLine]
+		}
+	}
+	return out
 }

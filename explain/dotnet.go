@@ -56,7 +56,11 @@ func parseDotNet(lines []string) ([]event, int) {
 	n := 0
 	var sock dnSocket
 	greeting := false // the stack shows SmtpClient reading the server's greeting
+	var frame *string // the stage the stack's command frame names, read once
 	for _, l := range lines {
+		if !strings.Contains(l, "System.") && !strings.Contains(l, "Smtp") && !strings.Contains(l, "MailKit") {
+			continue // every expression of this format names one of them
+		}
 		if dnFrameRE.MatchString(l) {
 			greeting = true
 		}
@@ -71,7 +75,11 @@ func parseDotNet(lines []string) ([]event, int) {
 		case dnResponseRE.MatchString(l):
 			n++
 			m := dnResponseRE.FindStringSubmatch(l)
-			evs = append(evs, dotnetResponse(m[1], m[2], sock.seen, dotnetFrameStage(lines))...)
+			if frame == nil {
+				st := dotnetFrameStage(lines)
+				frame = &st
+			}
+			evs = append(evs, dotnetResponse(m[1], m[2], sock.seen, *frame)...)
 		case dnMailKitRE.MatchString(l):
 			n++
 			m := dnMailKitRE.FindStringSubmatch(l)
@@ -250,6 +258,9 @@ var dnCommandRE = lazyre.OnDemand(`at System\.Net\.Mail\.(MailCommand|RecipientC
 // none does).
 func dotnetFrameStage(lines []string) string {
 	for _, l := range lines {
+		if !strings.Contains(l, "System.Net.Mail.") {
+			continue
+		}
 		if m := dnCommandRE.FindStringSubmatch(l); m != nil {
 			switch m[1] {
 			case "MailCommand":

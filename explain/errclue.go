@@ -13,7 +13,7 @@ import (
 // giving up on AUTH. stage is the stage the words themselves imply ("" when
 // they fit any stage); strong signs are not set aside for a reply.
 type errSign struct {
-	keys   []string // lower-case words one of which every match contains (a cheap pre-filter)
+	keys   []keyword // words one of which every match contains (the lexicon's pre-filter)
 	re     *lazyre.Regexp
 	kind   transcript.Kind
 	stage  string
@@ -29,27 +29,43 @@ type errSign struct {
 var errSigns = []errSign{
 	// A TLS client that met a plaintext (STARTTLS) server: implicit TLS on
 	// port 587 or 25 (FACTS.md 1.1).
-	{keys: []string{"first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request"}, re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
-	{keys: []string{"self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "certificatevalidation"}, re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|CertificateValidationException`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
-	{keys: []string{"no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed"}, re: lazyre.OnDemand(`(?i)no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: lex.add("first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request"), re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: lex.add("self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "certificatevalidation", "remotecertificate"), re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|CertificateValidationException`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: lex.add("no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed", "establish an ssl or tls connection", "receive handshake", "ssl/tls connection failed", "ssl connect error", "sec_e_", "initializesecuritycontext"), re: lazyre.OnDemand(`(?i)error occurred while attempting to establish an SSL or TLS connection|failed to receive handshake|SSL/TLS connection failed|SSL connect error|SEC_E_\w+|InitializeSecurityContext failed|no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
 	// DNS.
-	{keys: []string{"getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"}, re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: checks.Resolve, strong: true},
+	{keys: lex.add("getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"), re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: checks.Resolve, strong: true},
 	// TCP.
-	{keys: []string{"econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"}, re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: checks.Connect, strong: true},
-	{keys: []string{"ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"}, re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: checks.Connect, strong: true},
-	{keys: []string{"greeting"}, re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
-	{keys: []string{"etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"}, re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
+	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: checks.Connect, strong: true},
+	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: checks.Connect, strong: true},
+	// A connection attempt that ran out of time, in the client's words
+	// (curl's "Failed to connect to H port N: Timed out", JavaMail's
+	// "Couldn't connect to host, port: H, 587; timeout 30000", "Unable to
+	// connect to H:587 (Connection timed out)"): the timeout is the
+	// connect's, whatever word follows.
+	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
+	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
+	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
-	{keys: []string{"whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "no mechanism", "login denied"}, re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|no mechanism available|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "no mechanism", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|no mechanism available|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
 	// The connection went away, or a read timed out: the stage is the
 	// command the text names, if any.
-	{keys: []string{"econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"}, re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
-	{keys: []string{"socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"}, re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
-	{keys: []string{"timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"}, re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
+	{keys: lex.add("socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"), re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
+	{keys: lex.add("timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"), re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// The Microsoft identity platform refused the OAuth token request
+	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
+	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
+	{keys: lex.add("aadsts"), re: lazyre.OnDemand(`AADSTS\d{5,}`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	// A connection attempt that failed, in the client's words, without
+	// saying why (a printer's "Connection with SMTP server failed",
+	// PHPMailer's "SMTP connect() failed"): weak, since such words also
+	// sum up failures after the connection (PHPMailer prints its connect()
+	// failure after a refused AUTH).
+	{keys: lex.add("connect() failed", "failed to connect", "could not connect", "couldn't connect", "unable to connect", "cannot connect", "can't connect", "connection with smtp server"), re: lazyre.OnDemand(`(?i)SMTP connect\(\) failed|(?:failed to|could not|couldn't|unable to|cannot|can't) connect to (?:the )?(?:SMTP |mail )?(?:server|host)|connection with (?:the )?SMTP server (?:failed|lost|error)`), kind: transcript.KindProtocol, stage: checks.Connect},
 	// Authentication refused, in the client's words only (a printer's
 	// web page, msmtp, PHPMailer's summary): the server's reply, when the
 	// paste has it, is the better evidence.
-	{keys: []string{"authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception"}, re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException`), kind: transcript.KindProtocol, stage: checks.Auth},
+	{keys: lex.add("authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception", "authentication error"), re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException|SMTP authentication error`), kind: transcript.KindProtocol, stage: checks.Auth},
 }
 
 // codeFieldRE: a line that is a library's error code field.
@@ -57,22 +73,44 @@ var codeFieldRE = lazyre.OnDemand(`^\s*['"]?(?:code|errno|syscall)['"]?\s*:`)
 
 // errorClues finds the error signs of one line (one per line: the most
 // specific).
-func errorClues(at int, l string) []clue {
-	lower := strings.ToLower(l)
+func errorClues(at int, l string, ws *wordSet) []clue {
 	for _, s := range errSigns {
-		if !containsAny(lower, s.keys...) {
+		if !ws.any(s.keys) {
 			continue
 		}
 		loc := s.re.Regexp().FindStringIndex(l)
 		if loc == nil {
 			continue
 		}
-		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: strings.TrimSpace(l),
-			errStage: s.stage, client: s.client}
+		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: errorText(l, loc),
+			errStage: s.stage, errWords: l[loc[0]:loc[1]], client: s.client}
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}
 		return []clue{c}
 	}
 	return nil
+}
+
+// errorText is the part of line l around an error sign at loc that a
+// reader needs: the words before it on its line (up to a sentence or a
+// stack trace) and after it, bounded, without quoting marks. A whole
+// logical line can be a stack trace with the call's arguments in it.
+func errorText(l string, loc []int) string {
+	start, end := max(0, loc[0]-160), min(len(l), loc[1]+240)
+	if start > 0 {
+		if i := strings.LastIndex(l[start:loc[0]], ". "); i >= 0 {
+			start += i + 2
+		}
+	}
+	for _, stop := range []string{" Stack trace:", " #0 ", " #1 ", "\tat ", "    at "} {
+		if i := strings.Index(l[loc[1]:end], stop); i >= 0 {
+			end = loc[1] + i
+		}
+	}
+	t := strings.TrimLeft(strings.TrimSpace(l[start:end]), "> \t")
+	if start > 0 && !strings.HasPrefix(strings.TrimSpace(l), t) {
+		t = "..." + t
+	}
+	return t
 }

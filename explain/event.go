@@ -20,6 +20,9 @@ type event struct {
 	reply *transcript.Reply // evReply: a complete reply
 	host  string            // evTarget
 	port  int               // evTarget
+	// secret: a client line that answers an AUTH prompt (build marks
+	// them), redacted whatever it decodes to.
+	secret bool
 }
 
 type eventKind int

@@ -76,9 +76,25 @@ func Transcript(text string) (*Result, error) {
 	var res *Result
 	switch {
 	case p != nil:
-		res = formatResult(p.name, evs)
-		if wantsGeneric(res, ev) {
+		res = formatResult(p.name, evs, ev)
+		switch {
+		case wantsGeneric(res, ev):
 			res = ev.result()
+		case errorBeside(res, ev) && failureAfter(res, ev, lines):
+			// The session's own failure, logged after its last line in
+			// words the format does not read (curl's "schannel: failed to
+			// receive handshake" after STARTTLS's 220).
+			r := ev.d.root
+			res = formatResult(p.name, append(evs, event{kind: evError, err: r.err, text: r.text, stage: r.stage}), ev)
+		case errorBeside(res, ev):
+			// A session that worked, pasted beside an error it does not
+			// hold (a manual telnet test next to the application's
+			// exception): the session is the control, the error the
+			// verdict.
+			control := res
+			res = ev.result()
+			res.SetAside = append(res.SetAside, SetAside{Line: control.Verdict.Evidence,
+				Why: "a " + control.Format + " session pasted beside the error, which it does not show: it worked, so it is the control, not the verdict"})
 		}
 	case ev.found():
 		res = ev.result()
@@ -90,10 +106,19 @@ func Transcript(text string) (*Result, error) {
 	return res, nil
 }
 
-// formatResult diagnoses the events a known format's parser read.
-func formatResult(name string, evs []event) *Result {
+// formatResult diagnoses the events a known format's parser read. When
+// the capture does not say where the client connected, the endpoint the
+// rest of the text names (a configuration, the prose) stands in for it.
+func formatResult(name string, evs []event, ev *evidence) *Result {
+	if ev.host != "" || ev.port != 0 {
+		evs = append([]event{{kind: evTarget, host: ev.host, port: ev.port}}, evs...)
+	}
 	b := build(evs)
-	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied}
+	res := &Result{Format: name, Transcript: b.t, Input: b.input(), Implied: b.implied, SetAside: b.aside}
+	// A capture that does not show the session's start (an error object,
+	// a log from the middle) is partial: what it does not show (TLS, the
+	// greeting) is unknown, not absent.
+	res.Input.Partial = !b.has(checks.Banner) && !b.has(checks.EHLO) && !b.has(checks.Connect)
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
 	res.Basis = b.basisOf(res.Verdict.Stage)
@@ -125,6 +150,9 @@ func verdict(b *builder, in checks.Input) checks.Verdict {
 			return unstagedError(f, in)
 		}
 		return checks.Diagnose(b.t, in)
+	}
+	if v, ok := checks.Intercepted(b.t, in); ok {
+		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
 	v := checks.Verdict{Category: checks.OK, Rule: "explain:no-failure"}

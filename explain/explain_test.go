@@ -45,6 +45,7 @@ var fixtureCases = []struct {
 	{"telnet-helo-only", "telnet", checks.Config, "mail"},
 	{"telnet-mx-stops-before-rcpt", "telnet", checks.OK, ""},
 	{"telnet-windows-connect-failed", "telnet", checks.Network, "connect"},
+	{"smtplib-basic-auth-disabled", "smtplib", checks.AuthCat, "auth"},
 }
 
 func TestFixtures(t *testing.T) {

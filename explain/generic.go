@@ -1,10 +1,7 @@
 package explain
 
 import (
-	"strings"
-
 	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // textFormat names the generic reader's results ("format": "text").
@@ -38,11 +35,17 @@ func (ev *evidence) result() *Result {
 	b := newBuilder()
 	b.host, b.port = ev.host, ev.port
 	d := ev.d
+	if g := d.greeting; g != nil && (d.root == nil || before(g, d.root)) {
+		b.greeting(g.reply)
+	}
 	switch {
 	case d.root != nil && d.root.reply != nil:
 		b.reply(d.root.reply, d.stage)
 	case d.root != nil:
 		b.failure(event{kind: evError, stage: d.stage, err: d.root.err, text: d.root.text})
+	case d.greeting != nil && isGreeting(d.last.reply):
+		// The greeting (recorded above) is the evidence; a later 220 is
+		// another line of it or of another session's.
 	default:
 		st, _, _ := stageOf(d.last)
 		b.reply(d.last.reply, st)
@@ -52,7 +55,7 @@ func (ev *evidence) result() *Result {
 	res.Input.Partial = true
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
-	res.SetAside = d.aside
+	res.SetAside = append(d.aside, b.aside...)
 	res.Basis = StageBasis{Basis: d.basis, From: d.from}
 	if d.root == nil {
 		st, from, basis := stageOf(d.last)
@@ -61,74 +64,14 @@ func (ev *evidence) result() *Result {
 			res.Basis.Basis = Unknown
 		}
 	}
+	if bs, ok := b.basis[res.Verdict.Stage]; ok && (d.root == nil || res.Verdict.Stage != d.stage) {
+		res.Basis = bs // the verdict is not the root clue's (the greeting decided)
+	}
 	if res.Verdict.Stage == checks.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
 	}
 	return res
 }
 
-// hostRE finds the endpoint a paste names: Microsoft's submission and MX
-// hosts, "host:port", and a port given on its own.
-var (
-	hostRE = lazyre.OnDemand(`(?i)\b((?:smtp(?:-mail)?|smtp-legacy|smtp-hve|outlook)\.(?:office365|outlook)\.com|smtp\.hve\.mx\.microsoft|[a-z0-9-]+\.mail\.protection\.outlook\.com|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.mx\.microsoft|smtp\.partner\.outlook\.cn)\b(?:\]?[:,]\s*(?:port[:=]?\s*)?(\d{2,5})\b)?`)
-	portRE = lazyre.OnDemand(`(?i)\bport\b["']?\s*[:=]?\s*["']?(25|465|587|2525)\b`)
-)
-
-// endpointOf returns the first endpoint host the paste names and a port
-// next to it or named alone (0 when none).
-func endpointOf(ls []logical) (string, int) {
-	host, port := "", 0
-	for _, l := range ls {
-		t := l.text
-		if len(t) > maxLineScan {
-			t = t[:maxLineScan]
-		}
-		if host == "" {
-			if m := hostRE.FindStringSubmatch(t); m != nil {
-				host = strings.ToLower(m[1])
-				if m[2] != "" && port == 0 {
-					port = atoi(m[2])
-				}
-			}
-		}
-		if port == 0 {
-			if m := portRE.FindStringSubmatch(t); m != nil {
-				port = atoi(m[1])
-			}
-		}
-		if host != "" && port != 0 {
-			break
-		}
-	}
-	return host, port
-}
-
-// wantsGeneric reports whether the generic reader should decide instead
-// of the format that claimed the paste: the format's failing reply is a
-// wrapper or a consequence the generic reader set aside for a root cause,
-// or the format placed its failure at no stage while the text names one.
-func wantsGeneric(res *Result, ev *evidence) bool {
-	if ev.d.root == nil {
-		return false
-	}
-	f, failed := res.Transcript.Failed()
-	if !failed {
-		return false
-	}
-	line := ""
-	switch {
-	case f.Reply != nil:
-		line = f.Reply.Line()
-	case f.Err != nil:
-		line = f.Err.Text
-	}
-	if f.Reply == nil && ev.d.root.reply != nil {
-		return true // the server's reply says more than the client's error
-	}
-	for _, a := range ev.d.aside {
-		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
-			return true
-		}
-	}
-	return f.Stage == checks.Unstaged && ev.d.basis == Seen
-}
+// before: clue a comes before clue b in the paste.
+func before(a, b *clue) bool { return a.at < b.at || a.at == b.at && a.start < b.start }

@@ -35,6 +35,11 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)in\s+reply\s+to\s+(?:the\s+)?(?:end\s+of\s+)?(?:DATA|RCPT\s+TO|MAIL\s+FROM|AUTH\w*|EHLO|HELO|STARTTLS|QUIT|RSET|BDAT)[^)]{0,40}?\s*command`), stage: inReplyStage, after: true},
 	{re: lazyre.OnDemand(`(?i)(?:remote (?:mail )?server|error from [\w. -]{0,40}) after (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|initial connection|AUTH|EHLO|HELO|STARTTLS|DATA|sending data block)`), stage: afterStage},
 	{re: lazyre.OnDemand(`(?i)\b(?:MAIL FROM|RCPT TO|DATA END|DATA|AUTH|EHLO|HELO|STARTTLS|Username|Password|QUIT|RSET)\s+command failed`), stage: stageOfPhrase},
+	// A library naming the command the server refused: nette/mail's "SMTP
+	// server did not accept STARTTLS with error: 503 ...", Stalwart's
+	// "rejected command 'BDAT 39278 LAST' with code 554", "server rejected
+	// MAIL FROM".
+	{re: lazyre.OnDemand(`(?i)\b(?:did not|didn't|does not|doesn't|not) accept(?:ed)?\s+(?:the\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b|\b(?:rejected|refused)\s+(?:the\s+|our\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b`), stage: commandNamed},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: checks.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: checks.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: checks.Rcpt},
@@ -46,14 +51,17 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: checks.Rcpt},
 }
 
+// lineHintWords: every lineHint's match holds one of them.
+var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected")
+
 // blockHints name the command from the structure around the reply: an
 // exception class, an error code field, a stack frame, a debug note.
 var blockHints = []hint{
 	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
 	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: checks.Auth},
-	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
-	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
-	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionDATA|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
+	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
 	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: checks.EHLO},
 	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: checks.STARTTLS},
 	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: checks.Banner},
@@ -64,6 +72,22 @@ var blockHints = []hint{
 func inReplyStage(m string) string {
 	m = strings.Join(strings.Fields(m), " ")
 	return stageOfPhrase(strings.TrimPrefix(strings.ToUpper(m), "IN REPLY TO "))
+}
+
+// commandNamed is the stage of the last SMTP command the words name
+// ("did not accept STARTTLS", "rejected command 'BDAT 39278 LAST'").
+func commandNamed(m string) string {
+	f := strings.Fields(strings.Trim(m, "'\"<"))
+	for i := len(f) - 1; i >= 0; i-- {
+		w := strings.Trim(f[i], "'\"<")
+		if i > 0 && (strings.EqualFold(w, "FROM") || strings.EqualFold(w, "TO")) {
+			w = f[i-1] + " " + w
+		}
+		if st := stageOfCommand(w, false); st != "" {
+			return st
+		}
+	}
+	return ""
 }
 
 // afterStage maps Exim's "SMTP error from remote mail server after RCPT
@@ -84,7 +108,10 @@ func afterStage(m string) string {
 // lineHint returns the stage the clue's own line names for it, and the
 // words; hints are looked for before the clue (not past an earlier clue)
 // and, for "in reply to", right after its text.
-func lineHint(c *clue, from int) (string, string) {
+func lineHint(c *clue, from int, ws *wordSet) (string, string) {
+	if !ws.any(lineHintWords) {
+		return "", ""
+	}
 	for _, h := range lineHints {
 		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
 			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
@@ -103,24 +130,22 @@ func lineHint(c *clue, from int) (string, string) {
 
 // blockHint returns the stage the clue's block names: the nearest hint in
 // the lines around it up to a blank line (a stack trace, an error
-// object's fields), within a bounded window.
-func blockHint(ls []logical, at int) (string, string) {
+// object's fields), within a bounded window. memo keeps each line's
+// hint, so a paste of many clues reads each line once.
+func blockHint(ls []logical, at int, memo map[int]found) (string, string) {
 	const back, fwd = 12, 40
 	best, words, dist := "", "", 1<<30
 	try := func(i int) bool {
 		if i < 0 || i >= len(ls) || strings.TrimSpace(ls[i].text) == "" {
 			return false
 		}
-		t := ls[i].text
-		if len(t) > maxLineScan {
-			t = t[:maxLineScan]
+		f, ok := memo[i]
+		if !ok {
+			f = lineBlockHint(&ls[i])
+			memo[i] = f
 		}
-		for _, h := range blockHints {
-			if m := h.re.FindString(t); m != "" {
-				if st := h.stageOf(m); st != "" && abs(i-at) < dist {
-					best, words, dist = st, strings.TrimSpace(m), abs(i-at)
-				}
-			}
+		if f.stage != "" && abs(i-at) < dist {
+			best, words, dist = f.stage, f.words, abs(i-at)
 		}
 		return true
 	}
@@ -130,6 +155,28 @@ func blockHint(ls []logical, at int) (string, string) {
 	for i := at + 1; i <= at+fwd && try(i); i++ {
 	}
 	return best, words
+}
+
+// found is a hint found in a line: its stage and words.
+type found struct{ stage, words string }
+
+// blockHintWords: every blockHint's match holds one of them.
+var blockHintWords = lex.add("command", "authenticat", "sasl", "smtp", "eauth", "_action", "system.net.mail", "in login", "sender", "recipient", "message", "starttls")
+
+// lineBlockHint is the first block hint of line l.
+func lineBlockHint(l *logical) found {
+	if !l.words.any(blockHintWords) {
+		return found{}
+	}
+	t := l.scanned()
+	for _, h := range blockHints {
+		if m := h.re.FindString(t); m != "" {
+			if st := h.stageOf(m); st != "" {
+				return found{st, strings.TrimSpace(m)}
+			}
+		}
+	}
+	return found{}
 }
 
 func abs(n int) int {

@@ -11,15 +11,17 @@ import (
 // CLIENT: 220 ..." and "CLIENT -> SERVER: EHLO ...", credentials shown as
 // "[credentials hidden]", connection notes ("Connection: opening to
 // host:port", "Connection failed. Error #2: ..."), "SMTP ERROR: ..." and
-// the final "SMTP Error: Could not authenticate." Older versions wrote
+// the final "SMTP Error: Could not authenticate." Written to PHP's error
+// log (Debugoutput 'error_log'), each line starts with "[date zone] ".
+// Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmServerRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
 	pmOpenRE    = lazyre.OnDemand(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
 	pmFailRE    = lazyre.OnDemand(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
 	pmTLSFailRE = lazyre.OnDemand(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = lazyre.OnDemand(`^(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmErrorRE   = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
 	pmCmdFailRE = lazyre.OnDemand(`^(.+?) command failed:\s*(.*)$`)
 )
 
@@ -49,6 +51,10 @@ func parsePHPMailer(lines []string) ([]event, int) {
 	servers := 0
 	var errReplies []event // "SMTP ERROR: MAIL FROM command failed: 530 ...", for output without the conversation
 	for _, raw := range lines {
+		if !pmMay(raw) && !(inServer && startsIndentedDigit(raw)) {
+			inServer = false
+			continue
+		}
 		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
 		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
 			n++
@@ -97,4 +103,20 @@ func parsePHPMailer(lines []string) ([]event, int) {
 		evs = append(evs, errReplies...)
 	}
 	return evs, n
+}
+
+// pmWords are in every line a PHPMailer expression above matches, in
+// some case; pmMay tests them before any expression runs.
+var pmWords = lex.add("server", "client", "smtp", "connection", "ssl operation failed", "certificate verify failed", "unable to set up tls", "failed to enable crypto")
+
+func pmMay(raw string) bool {
+	ws := lex.scan(raw)
+	return ws.any(pmWords)
+}
+
+// startsIndentedDigit: an indented line that starts with a digit (a
+// further line of a multi-line reply).
+func startsIndentedDigit(raw string) bool {
+	t := strings.TrimLeft(raw, " \t")
+	return len(t) < len(raw) && t != "" && isDigit(t[0])
 }

@@ -28,6 +28,9 @@ func parsePostfix(lines []string) ([]event, int) {
 	var evs []event
 	n := 0
 	for _, l := range lines {
+		if !strings.Contains(l, "postfix") {
+			continue
+		}
 		m := postfixRE.FindStringSubmatch(l)
 		if m == nil {
 			continue

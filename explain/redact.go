@@ -23,6 +23,14 @@ var (
 	secretKVRE    = lazyre.OnDemand(`(?i)\b((?:smtp_?|mail_?|auth_?|relay_?|client_?|app_?)?(?:pass(?:word|wd)?|pwd|secret|token|access_token|refresh_token|api_?key))(["']?\s*(?:[:=]|=>)\s*["']?)([^"'\s,;}&)]+)`)
 	base64TokRE   = lazyre.OnDemand(`[A-Za-z0-9+/]{8,}={0,2}`)
 	replyBefore   = lazyre.OnDemand(`\b[2-5]\d\d[ -]\s*$`)
+	// authCallRE: a stack frame's call of an authentication function with
+	// its arguments shown (PHP traces print them: "LoginAuthenticator->
+	// authenticate(Object(Swift_SmtpTransport), 'user@x', 'Passw0rd')").
+	authCallRE = lazyre.OnDemand(`(?i)\b((?:authenticate|login|auth|setpassword|set_password|password|credentials?)\s*\()([^()]*(?:\([^()]*\)[^()]*)*)\)`)
+	quotedRE   = lazyre.OnDemand(`'[^']*'|"[^"]*"`)
+	// quoted64RE: a quoted base64 word, as a trace shows a command sent
+	// ("executeCommand('U3VmMzE5OTk=\r\n', ...)").
+	quoted64RE = lazyre.OnDemand(`(['"])([A-Za-z0-9+/]{8,}={0,2})((?:\\r\\n)?)(['"])`)
 )
 
 // redactText removes every credential shape from s.
@@ -30,12 +38,43 @@ func redactText(s string) string {
 	if s == "" {
 		return s
 	}
-	s = authPayloadRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
+	s = authPayloadRE.ReplaceAllStringFunc(s, redactAuthPayload)
 	s = bearerRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
 	s = jwtRE.ReplaceAllString(s, transcript.Redacted)
 	s = secretKVRE.ReplaceAllStringFunc(s, redactKV)
+	s = authCallRE.ReplaceAllStringFunc(s, redactCall)
+	s = quoted64RE.ReplaceAllStringFunc(s, redactQuoted64)
 	return redactBase64(s)
 }
+
+// redactCall drops the quoted arguments of an authentication call.
+func redactCall(m string) string {
+	sub := authCallRE.FindStringSubmatch(m)
+	return sub[1] + quotedRE.ReplaceAllString(sub[2], "'"+transcript.Redacted+"'") + ")"
+}
+
+// redactQuoted64 drops a quoted base64 word that decodes to text: a
+// credential a trace shows as the command it sent.
+func redactQuoted64(m string) string {
+	sub := quoted64RE.FindStringSubmatch(m)
+	if dec, ok := decode64(sub[2]); ok && (printable(dec) && !prompt(dec) || credentialBlob(dec)) {
+		return sub[1] + transcript.Redacted + sub[3] + sub[4]
+	}
+	return m
+}
+
+// redactAuthPayload drops an AUTH command's initial response, but not
+// the mechanism list of an EHLO capability ("AUTH LOGIN XOAUTH2").
+func redactAuthPayload(m string) string {
+	sub := authPayloadRE.FindStringSubmatch(m)
+	if mechanismRE.MatchString(sub[2]) {
+		return m
+	}
+	return sub[1] + " " + transcript.Redacted
+}
+
+// mechanismRE: a SASL mechanism name.
+var mechanismRE = lazyre.OnDemand(`^(?:PLAIN|LOGIN|XOAUTH2?|OAUTHBEARER|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|SCRAM-SHA-\d+(?:-PLUS)?|ANONYMOUS|EXTERNAL)$`)
 
 // redactKV keeps a key=value field's key and drops its value, unless the
 // value is a placeholder already ("<redacted>", "***").
@@ -79,22 +118,33 @@ func decode64(tok string) (string, bool) {
 // credentialBlob: PLAIN ("authzid\0user\0pass"), XOAUTH2 ("user=...\x01auth=
 // Bearer ...") or OAUTHBEARER ("n,a=...").
 func credentialBlob(d string) bool {
-	return strings.Count(d, "\x00") >= 1 && printable(strings.ReplaceAll(d, "\x00", "")) ||
+	return plainBlob(d) ||
 		strings.HasPrefix(d, "user=") && strings.Contains(d, "auth=") ||
 		strings.HasPrefix(d, "n,a=") || strings.HasPrefix(d, "n,,")
 }
 
-func printable(d string) bool {
-	if len(d) < 3 {
+// plainBlob: PLAIN's "[authzid] NUL authcid NUL passwd" (RFC 4616), with
+// a printable username and password; a word that happens to decode to
+// bytes with a NUL among others ("AADSTS900144") is not one.
+func plainBlob(d string) bool {
+	parts := strings.Split(d, "\x00")
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
 		return false
 	}
-	for _, r := range d {
+	return textual(parts[0]) && textual(parts[1]) && textual(parts[2])
+}
+
+// textual: every rune of s is printable.
+func textual(s string) bool {
+	for _, r := range s {
 		if !unicode.IsPrint(r) {
 			return false
 		}
 	}
 	return true
 }
+
+func printable(d string) bool { return len(d) >= 3 && textual(d) }
 
 func prompt(d string) bool {
 	switch strings.ToLower(strings.TrimSpace(d)) {

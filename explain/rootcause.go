@@ -5,6 +5,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Basis says how explain knows a stage or a method.
@@ -29,33 +30,37 @@ type SetAside struct {
 
 // decision is what the generic reader concluded from a paste's clues.
 type decision struct {
-	root  *clue // the clue that decides; nil when none failed
-	last  *clue // the last positive reply, for a paste without failure
-	stage string
-	from  string
-	basis Basis
-	aside []SetAside
+	root *clue // the clue that decides; nil when none failed
+	last *clue // the last positive reply, for a paste without failure
+	// greeting is the first server greeting in the paste (a 220 that
+	// does not answer STARTTLS): whose server the client reached.
+	greeting *clue
+	stage    string
+	from     string
+	basis    Basis
+	aside    []SetAside
 }
 
 // place sets every clue's stage from the text: the command its own line
 // names, else the structure of its block (not for a quoted inner reply:
 // the structure around it belongs to the reply that quotes it).
 func place(ls []logical, cs []clue) {
+	memo := map[int]found{}
 	for i := range cs {
 		c := &cs[i]
 		from := 0
 		if i > 0 && cs[i-1].at == c.at {
 			from = cs[i-1].end
 		}
-		c.stage, c.from = lineHint(c, from)
+		c.stage, c.from = lineHint(c, from, &ls[c.at].words)
 		if c.stage == "" && !c.inner {
-			c.stage, c.from = blockHint(ls, c.at)
+			c.stage, c.from = blockHint(ls, c.at, memo)
 		}
 		// An error's own kind names its stage better than a library's
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
 		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != checks.Auth {
 			if c.stage == "" || c.stage == checks.Connect || c.stage == checks.Banner {
-				c.stage, c.from = c.errStage, ""
+				c.stage, c.from = c.errStage, "the error's words \""+short(c.errWords)+"\""
 			}
 		}
 	}
@@ -72,6 +77,9 @@ func decide(ls []logical, cs []clue) decision {
 			alive[i] = true
 		} else if cs[i].positive() {
 			d.last = &cs[i]
+			if d.greeting == nil && isGreeting(cs[i].reply) {
+				d.greeting = &cs[i]
+			}
 		}
 	}
 	if len(alive) == 0 {
@@ -101,6 +109,16 @@ func decide(ls []logical, cs []clue) decision {
 	d.root = &cs[best]
 	d.stage, d.from, d.basis = stageOf(d.root)
 	return d
+}
+
+// isGreeting: a 220 that greets rather than answers STARTTLS ("220 2.0.0
+// SMTP server ready", "220 Ready to start TLS", "220 TLS go ahead").
+func isGreeting(rep *transcript.Reply) bool {
+	if rep.Code != 220 || rep.Enhanced != "" {
+		return false
+	}
+	t := strings.ToLower(rep.Text())
+	return !strings.Contains(t, "tls") && !strings.Contains(t, "go ahead")
 }
 
 // wrappers sets aside a reply that quotes another failure: a relay's
@@ -190,7 +208,7 @@ func score(c *clue) int {
 	if microsoftText(c.reply.Text()) {
 		s += 2
 	}
-	if c.reply.Code >= 500 {
+	if c.reply.Class() == 5 {
 		s++
 	}
 	return s
@@ -204,7 +222,7 @@ func microsoftText(s string) bool { return microsoftRE.MatchString(s) }
 // otherWhy says why failure c lost to the root r.
 func otherWhy(c, r *clue) string {
 	switch {
-	case c.reply != nil && r.reply != nil && c.reply.Code < 500 && r.reply.Code >= 500:
+	case c.reply != nil && r.reply != nil && c.reply.Class() < 5 && r.reply.Class() == 5:
 		return "a temporary refusal (4xx); the permanent refusal decides"
 	case c.reply != nil && !microsoftText(c.reply.Text()) && r.reply != nil && microsoftText(r.reply.Text()):
 		return "another hop's reply; the Microsoft 365 reply decides"
@@ -234,11 +252,13 @@ func stageOf(c *clue) (string, string, Basis) {
 }
 
 func codesOf(code int, enh string) string {
-	s := itoa(code)
-	if enh != "" {
-		s += " " + enh
+	switch {
+	case code == 0:
+		return enh
+	case enh == "":
+		return itoa(code)
 	}
-	return s
+	return itoa(code) + " " + enh
 }
 
 // short cuts a line for a note.

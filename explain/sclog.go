@@ -31,6 +31,9 @@ func parseSCLog(lines []string) ([]event, int) {
 			n++ // smtpspec golden result lines: the lines above carry the facts
 			continue
 		}
+		if !scMay(l) {
+			continue
+		}
 		m := scLineRE.FindStringSubmatch(l)
 		if m == nil {
 			continue
@@ -54,4 +57,16 @@ func clientOrTLS(text string) []event {
 		return []event{{kind: evTLS}}
 	}
 	return []event{{kind: evClient, text: t}}
+}
+
+// scMay: the start of l holds a direction marker scLineRE reads ("S:",
+// "C :", "SERVER:", "<<<", "SMTP<<"); only then does the expression run.
+func scMay(l string) bool {
+	head := window(l, 0, 96)
+	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "<<<", ">>>", "SMTP<", "SMTP>"} {
+		if strings.Contains(head, m) {
+			return true
+		}
+	}
+	return false
 }

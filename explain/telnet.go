@@ -13,10 +13,13 @@ import (
 // "Connected to ...", "Escape character is '^]'.", "Connection closed by
 // foreign host.") and its errors are recognised.
 var (
-	telnetTryRE    = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
-	telnetConnRE   = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
-	telnetCmdRE    = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
-	telnetPromptRE = lazyre.OnDemand(`^(?:\S*[$#>]\s*)?telnet\s+(\S+)\s+(\d+)\s*$`)
+	telnetTryRE  = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
+	telnetConnRE = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
+	telnetCmdRE  = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
+	// telnetPromptRE: the command that opened the session, at a shell
+	// prompt: telnet, nc/ncat/netcat (with options such as -C), openssl
+	// s_client -connect host:port.
+	telnetPromptRE = lazyre.OnDemand(`^(?:[^$#>]*[$#>]\s*)?(?:telnet|nc|ncat|netcat)(?:\s+-\w+)*\s+(\S+)\s+(\d+)\s*$`)
 	telnetFailRE   = lazyre.OnDemand(`(?i)^telnet: (?:Unable to connect to remote host|connect to address \S+): (.*)$|^Could not open connection to the host, on port (\d+): (.*)$`)
 	telnetClosedRE = lazyre.OnDemand(`(?i)^Connection (?:closed by foreign host|to host lost)\.?$`)
 	// Windows telnet writes "Connecting To host..." and its failure on
@@ -53,9 +56,28 @@ func parseTelnet(lines []string) ([]event, int) {
 	n, replies, failed, session, body := 0, 0, false, false, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
+		if !body && !telnetMay(t) {
+			continue
+		}
+		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
+			continue // digits first, and not a reply: a log's own line
+		}
+		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !replyLineRE.MatchString(t) {
+			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
+			evs = append(evs, event{kind: evClient, text: t})
+			continue
+		}
+		digitReply := !body && startsReply(t) && !strings.Contains(t, "telnet")
 		switch {
 		case t == "", t == "Escape character is '^]'.":
 			continue
+		case digitReply:
+			// A reply line: none of telnet's own lines starts with digits.
+			n++
+			replies++
+			session = session || strings.HasPrefix(t, "220")
+			body = strings.HasPrefix(t, "354")
+			evs = append(evs, event{kind: evServer, text: t})
 		case javaMailDebugRE.MatchString(t):
 			n++
 			evs = append(evs, javaMailNote(t)...)
@@ -114,4 +136,42 @@ func winConnectKind(s string) transcript.Kind {
 		return k
 	}
 	return transcript.KindTimeout
+}
+
+// telnetPrefixes start every line of telnet's own and JavaMail's notes
+// the expressions above read.
+var telnetPrefixes = []string{"DEBUG", "Trying ", "Connected to", "Connecting To", "Could not open", "Connection ", "telnet", "Escape", "nc ", "ncat ", "netcat "}
+
+// telnetMay: t may be a line of a session (a reply, a command, a base64
+// credential, one of telnet's own lines); only then do the expressions
+// run.
+func telnetMay(t string) bool {
+	switch {
+	case t == "":
+		return false
+	case isDigit(t[0]), !strings.ContainsAny(t, " \t"), strings.Contains(t, "telnet"), strings.Contains(t, "nc "), strings.Contains(t, "ncat "), strings.Contains(t, "netcat "):
+		return true
+	}
+	for _, p := range telnetPrefixes {
+		if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+			return true
+		}
+	}
+	verb, _, _ := strings.Cut(t, " ")
+	return stageOfCommand(verb, false) != ""
+}
+
+// isBase64Word: t is one word of base64 characters (what base64RE reads).
+func isBase64Word(t string) bool {
+	i := 0
+	for i < len(t) && (isLetter(t[i]) || isDigit(t[i]) || t[i] == '+' || t[i] == '/') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(t) && t[i] == '=' {
+		i++
+	}
+	return i == len(t)
 }

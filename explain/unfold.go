@@ -8,7 +8,7 @@ import (
 // message, not a mail spool. Past these, the rest of the text is not read
 // for evidence (the known formats still see every line).
 const (
-	maxLogicalLines = 50000    // logical lines read for evidence
+	maxLogicalLines = 200000   // logical lines read for evidence, from both ends
 	maxLineScan     = 16 << 10 // bytes of one logical line searched
 	maxJoin         = 8        // physical lines folded into one logical line
 )
@@ -17,7 +17,17 @@ const (
 // folded joined again, JSON string escapes undone.
 type logical struct {
 	text  string
-	first int // index of the first physical line
+	first int     // index of the first physical line
+	words wordSet // the lexicon's words in its first maxLineScan bytes
+}
+
+// scanned returns the text of l the reader searches: its first
+// maxLineScan bytes.
+func (l *logical) scanned() string {
+	if len(l.text) > maxLineScan {
+		return l.text[:maxLineScan]
+	}
+	return l.text
 }
 
 // unfold turns physical lines into logical lines for the generic reader:
@@ -29,12 +39,23 @@ type logical struct {
 //     folding), and lines that close a bracket or parenthesis the line
 //     before left open (a host name wrapped inside "[...]", a Python
 //     tuple wrapped over lines).
+//
+// A paste longer than maxLogicalLines lines is read at both ends (its
+// start names the setup, its end holds the final error); the middle of
+// a huge log is not read for evidence.
 func unfold(lines []string) []logical {
 	var out []logical
-	for i := 0; i < len(lines) && len(out) < maxLogicalLines; i++ {
+	tail := tailStart(lines)
+	for i := 0; i < len(lines); i++ {
+		if len(out) >= maxLogicalLines/2 && i < tail {
+			i = tail // the middle of a huge paste is not read
+		}
 		for _, part := range unescapeJSON(lines[i]) {
 			out = appendLogical(out, part, i)
 		}
+	}
+	for i := range out {
+		out[i].words = lex.scan(out[i].scanned())
 	}
 	return out
 }
@@ -83,7 +104,12 @@ func hasReplyShape(s string) bool {
 	if len(s) > maxLineScan {
 		s = s[:maxLineScan]
 	}
-	return replyCodeRE.MatchString(s) || enhancedRE.MatchString(s)
+	for _, pos := range replyCandidates(s) {
+		if replyCodeAt(s, pos) || enhancedCodeAt(s, pos) {
+			return true
+		}
+	}
+	return false
 }
 
 // startsReply: the line starts with its own reply code.
@@ -95,10 +121,37 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // unescapeJSON splits a line at JSON/JS escaped newlines and undoes the
 // common escapes, when the line has them; otherwise it is returned as is.
+// A line yields at most maxParts parts (the rest stays in the last).
 func unescapeJSON(l string) []string {
 	if !strings.Contains(l, `\n`) && !strings.Contains(l, `\"`) && !strings.Contains(l, `\\`) && !strings.Contains(l, `\t`) {
 		return []string{l}
 	}
-	r := strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\t`, "\t", `\"`, `"`, `\'`, "'", `\\`, `\`, `\/`, "/")
-	return strings.Split(r.Replace(l), "\n")
+	if len(l) > maxUnescape {
+		l = l[:maxUnescape]
+	}
+	return strings.SplitN(jsonEscapes.Replace(l), "\n", maxParts)
+}
+
+// jsonEscapes undoes the escapes of a JSON or JavaScript string.
+var jsonEscapes = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\t`, "\t", `\"`, `"`, `\'`, "'", `\\`, `\`, `\/`, "/")
+
+// maxParts bounds the logical lines one physical line yields, and
+// maxUnescape the bytes of it that are unescaped (a JSON log line with a
+// long stack trace: the error is in its first lines).
+const (
+	maxParts    = 512
+	maxUnescape = 256 << 10
+)
+
+// tailStart is the first physical line of the paste's tail: the last
+// lines that yield about maxLogicalLines/2 logical lines.
+func tailStart(lines []string) int {
+	n := 0
+	for i := len(lines) - 1; i >= 0; i-- {
+		n += min(strings.Count(window(lines[i], 0, maxLineScan), `\n`), maxParts) + 1
+		if n >= maxLogicalLines/2 {
+			return i
+		}
+	}
+	return 0
 }

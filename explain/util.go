@@ -15,29 +15,30 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func isIP(h string) bool { return net.ParseIP(strings.Trim(h, "[]")) != nil }
 
-// catalogStage is the stage where the catalog sees reply rep ("" when the
-// catalog does not know it).
+// catalogStage is the stage where the catalog sees reply rep, or where
+// its enhanced code's subject puts it ("" when neither says).
 func catalogStage(rep *transcript.Reply) string {
 	if e := checks.Match("", rep); e != nil && e.Category != checks.OK {
 		return e.Stage
+	}
+	// RFC 3463 section 3.7: X.6.X is the message content's status, which
+	// a server judges only once it has the message.
+	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
+		return checks.Data
 	}
 	return ""
 }
 
 // codeFor is the reply code that goes with an enhanced code and its
-// text: the catalog row's that the text matches, else the class's usual
-// code.
+// text when the capture dropped the code: the code of the catalog row
+// that text and enhanced code identify, else 0 (not shown, never the
+// class's usual code: "5.7.3 Authentication unsuccessful" is 535, not
+// 451, and an unknown reply has no code to give).
 func codeFor(enh, text string) int {
-	if e := catalogFor(enh, text); e != nil {
+	if e := checks.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
 		return e.Code
 	}
-	switch enh[0] {
-	case '2':
-		return 250
-	case '4':
-		return 451
-	}
-	return 550
+	return 0
 }
 
 // catalogFor is the catalog row for a reply text without its code: the

@@ -1,0 +1,94 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// When a known format claims a paste, the generic reader may still know
+// better: the format's failure is a wrapper or a consequence, the
+// session it read worked while the paste holds an error beside it, or
+// the session's own failure was logged in words the format does not read.
+
+// errorBeside reports whether a format's session shows no failure while
+// the paste holds a failure outside it: a reply the session's lines do
+// not hold, or an error the format did not read.
+func errorBeside(res *Result, ev *evidence) bool {
+	if res.Verdict.Category != checks.OK || ev.d.root == nil {
+		return false
+	}
+	r := ev.d.root
+	for _, l := range res.Transcript.Lines {
+		if r.reply != nil && strings.Contains(l.Text, r.reply.Line()) || r.reply == nil && strings.Contains(r.text, l.Text) && l.Text != "" {
+			return false // the session shows it (and recovered from it)
+		}
+	}
+	if r.reply == nil {
+		return r.weight > 0 // a definite socket, DNS or TLS error
+	}
+	st, _, _ := stageOf(r)
+	return st != checks.Unstaged // a reply the text places, or the catalog knows
+}
+
+// failureAfter reports whether the generic reader's root, an error without
+// a reply, comes right after the last line of the format's session (the
+// session's own failure), not before it or far from it (a control test
+// pasted beside the error).
+func failureAfter(res *Result, ev *evidence, lines []string) bool {
+	r := ev.d.root
+	if r.reply != nil || len(res.Transcript.Lines) == 0 {
+		return false
+	}
+	end := sessionEnd(res.Transcript, lines)
+	at := ev.lines[r.at].first
+	return end >= 0 && at > end && at-end <= 3
+}
+
+// sessionEnd is the index of the physical line that holds the last
+// protocol line of t, -1 when none is found.
+func sessionEnd(t *transcript.Transcript, lines []string) int {
+	for k := len(t.Lines) - 1; k >= 0 && k >= len(t.Lines)-3; k-- {
+		text := strings.TrimSpace(t.Lines[k].Text)
+		if text == "" || text == transcript.Redacted {
+			continue
+		}
+		for i := len(lines) - 1; i >= 0; i-- {
+			if strings.Contains(lines[i], text) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// wantsGeneric reports whether the generic reader should decide instead
+// of the format that claimed the paste: the format's failing reply is a
+// wrapper or a consequence the generic reader set aside for a root cause,
+// or the format placed its failure at no stage while the text names one.
+func wantsGeneric(res *Result, ev *evidence) bool {
+	if ev.d.root == nil {
+		return false
+	}
+	f, failed := res.Transcript.Failed()
+	if !failed {
+		return false
+	}
+	line := ""
+	switch {
+	case f.Reply != nil:
+		line = f.Reply.Line()
+	case f.Err != nil:
+		line = f.Err.Text
+	}
+	if f.Reply == nil && ev.d.root.reply != nil {
+		return true // the server's reply says more than the client's error
+	}
+	for _, a := range ev.d.aside {
+		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
+			return true
+		}
+	}
+	return f.Stage == checks.Unstaged && ev.d.basis == Seen
+}

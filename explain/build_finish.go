@@ -1,0 +1,154 @@
+package explain
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+func (b *builder) addLine(dir transcript.Direction, stage, text string) {
+	if dir == transcript.Client && credentialLine(stage, text) {
+		text = transcript.Redacted // credentials never leave this package
+	}
+	if dir == transcript.Client && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "AUTH ") {
+		if f := strings.Fields(text); len(f) > 2 {
+			text = f[0] + " " + f[1] + " " + transcript.Redacted
+		}
+	}
+	if len(text) > maxLineText {
+		text = text[:maxLineText] + " ..."
+	}
+	b.t.Lines = append(b.t.Lines, transcript.Line{Dir: dir, Stage: stage, Text: text})
+}
+
+// Bounds of the reconstructed transcript: a capture of thousands of
+// sessions keeps its first and last lines (the verdict is read from the
+// stages, not from the lines), each at most maxLineText bytes.
+const (
+	maxLines    = 2000
+	maxLineText = 4 << 10
+)
+
+// keepLineEnds keeps the first and last maxLines/2 lines, with a line
+// between that says how many were left out.
+func keepLineEnds(ls []transcript.Line) []transcript.Line {
+	if len(ls) <= maxLines {
+		return ls
+	}
+	out := append([]transcript.Line(nil), ls[:maxLines/2]...)
+	out = append(out, transcript.Line{Dir: transcript.Server, Stage: ls[maxLines/2].Stage,
+		Text: "(" + itoa(len(ls)-maxLines) + " more lines of the capture not shown)"})
+	return append(out, ls[len(ls)-maxLines/2:]...)
+}
+
+// finish orders the stages as a probe would run them, adds the ones a
+// later stage implies, and returns the transcript.
+func (b *builder) finish() *transcript.Transcript {
+	b.flush()
+	plan := b.plan()
+	seq := checks.Sequence(plan)
+	last := -1
+	for i, name := range seq {
+		if _, ok := b.results[name]; ok && name != "quit" {
+			last = i
+		}
+	}
+	var stages []transcript.StageResult
+	for i, name := range seq {
+		r, ok := b.results[name]
+		switch {
+		case ok:
+			stages = append(stages, *r)
+		case i < last && implies(name, b):
+			b.implied = append(b.implied, name)
+			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Pass, Note: "implied by a later stage"})
+		default:
+			stages = append(stages, transcript.StageResult{Stage: name, Status: transcript.Skip})
+		}
+	}
+	for _, name := range b.order {
+		if !slices.Contains(seq, name) && name != "noop" {
+			stages = append(stages, *b.results[name]) // a reply the capture does not place
+		}
+	}
+	b.t.Stages = stages
+	b.t.Lines = keepLineEnds(b.t.Lines)
+	b.t.Method = string(plan.Method)
+	if b.host != "" {
+		b.t.Target = b.host
+		if b.port != 0 {
+			b.t.Target = b.host + ":" + itoa(b.port)
+		}
+	}
+	return b.t
+}
+
+// implies: stages every session passes before a later one can run. TLS
+// and AUTH are implied only when the capture shows them in some form.
+func implies(stage string, b *builder) bool {
+	switch stage {
+	case "resolve":
+		return b.host != "" && !isIP(b.host)
+	case "connect", "banner", "ehlo", "mail":
+		return true
+	case "starttls", "tls", "ehlo_tls":
+		return b.saw["tls"] || b.saw["starttls"]
+	}
+	return false
+}
+
+// plan is the probe plan the capture fits.
+func (b *builder) plan() checks.Plan {
+	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data"),
+		HELO: b.helo && !b.saw["starttls"] && !b.saw["tls"] && !b.saw["auth"]} // a HELO device that tried neither
+	if b.port == 465 || b.implicitTLS() {
+		p.TLS = checks.Implicit
+	}
+	return p
+}
+
+func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok }
+
+// method infers how the device sends from the endpoint and what it did.
+func (b *builder) method() checks.Method {
+	h := strings.ToLower(b.host)
+	switch {
+	case checks.MicrosoftMX(h):
+		return checks.DirectSend
+	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
+		return checks.Submission
+	case b.port == 25:
+		return checks.DirectSend
+	}
+	return checks.Submission
+}
+
+// input is what the diagnosis needs besides the transcript.
+func (b *builder) input() checks.Input {
+	port := b.port
+	if port == 0 && b.method() != checks.Submission {
+		port = 25
+	}
+	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}
+}
+
+// implicitTLS: the handshake failed before the server said anything, so
+// the client spoke TLS first (implicit TLS, port 465 style).
+func (b *builder) implicitTLS() bool {
+	r, ok := b.results["tls"]
+	return ok && r.Status == transcript.Fail && !b.has("banner") && !b.saw["starttls"]
+}
+
+// lastStage is the last stage the capture shows (not implied), QUIT
+// aside: it says nothing about delivery.
+func (b *builder) lastStage() string {
+	last := ""
+	for _, s := range b.t.Stages {
+		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != "quit" {
+			last = s.Stage
+		}
+	}
+	return last
+}

@@ -1,0 +1,124 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+)
+
+// The generic reader finds replies at candidate positions: a digit 2 to
+// 5 that starts a three-digit number or an enhanced status code (and is
+// not inside a longer number). The expressions below are anchored at the
+// candidate and read a few dozen bytes around it, so a line costs one
+// byte scan plus a bounded amount of matching per candidate, however
+// long the line is.
+
+// maxCandidates bounds the candidates read on one line.
+const maxCandidates = 32
+
+var (
+	// replyAt: a reply code followed by an enhanced status code ("550
+	// 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139", Python's "(535,
+	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes must agree.
+	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
+	// bareAt: a reply code without an enhanced code.
+	bareAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
+	// enhancedAt: an enhanced status code that starts a reply text whose
+	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
+	// System.Net.Mail and Magento show it).
+	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+[A-Za-z\[(]`)
+	// introBefore: words that introduce a reply code standing without an
+	// enhanced code (Postfix "said:", .NET "The server response was:",
+	// Stalwart "with code", "Error: 550 ...").
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\()\s*["']?$`)
+)
+
+// replyCandidates returns the positions of s where a reply code or an
+// enhanced code may start.
+func replyCandidates(s string) []int {
+	var out []int
+	for i := 0; i+3 <= len(s) && len(out) < maxCandidates; i++ {
+		c := s[i]
+		if c < '2' || c > '5' || i > 0 && (isDigit(s[i-1]) || s[i-1] == '.') {
+			continue
+		}
+		if s[i+1] == '.' && isDigit(s[i+2]) || isDigit(s[i+1]) && isDigit(s[i+2]) && (i+3 == len(s) || !isDigit(s[i+3])) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// window is s from pos, at most n bytes.
+func window(s string, pos, n int) string {
+	if pos+n < len(s) {
+		return s[pos : pos+n]
+	}
+	return s[pos:]
+}
+
+// replyCodeAt: a reply code with an enhanced code of the same class at
+// pos, not glued to a word, an address or a path before it.
+func replyCodeAt(l string, pos int) bool {
+	if pos > 0 && (isWordByte(l[pos-1]) || strings.IndexByte(".@/=+-", l[pos-1]) >= 0) {
+		return false
+	}
+	m := replyAt.Regexp().FindStringSubmatchIndex(window(l, pos, 24))
+	return m != nil && l[pos] == l[pos+m[4]]
+}
+
+// bareCodeAt: a reply code where a reply stands: at the start of the
+// line (after quoting), after words that introduce one, or as a
+// multi-line reply's "NNN-Text" after a colon ("error thrown out:
+// 220-We do not authorize ...").
+func bareCodeAt(l string, pos int) bool {
+	if !bareAt.MatchString(window(l, pos, 8)) {
+		return false
+	}
+	before := l[:pos]
+	if strings.TrimLeft(before, " \t>*|`'\"") == "" {
+		return true
+	}
+	if len(before) > 48 {
+		before = before[len(before)-48:]
+	}
+	if introduced(before) {
+		return true
+	}
+	dashed := pos+4 < len(l) && l[pos+3] == '-' && isLetter(l[pos+4])
+	return dashed && strings.HasSuffix(strings.TrimRight(before, " "), ":")
+}
+
+// enhancedCodeAt: an enhanced code that starts a reply text at pos.
+func enhancedCodeAt(l string, pos int) bool {
+	if pos > 0 {
+		prev := l[pos-1]
+		if strings.IndexByte(" \t'\"(\\[:>;,`#", prev) < 0 && !(pos > 1 && l[pos-2:pos] == "b'") {
+			return false
+		}
+	}
+	return enhancedAt.MatchString(window(l, pos, 40))
+}
+
+// introduced: before ends with words that introduce a reply (introBefore),
+// tested only when it ends the way one of them does.
+func introduced(before string) bool {
+	t := strings.TrimRight(before, " \t\"'")
+	if t == "" {
+		return false
+	}
+	switch t[len(t)-1] {
+	case ':', '(':
+		return introBefore.MatchString(before)
+	}
+	for _, w := range []string{"returned", "with message", "with code", "reply code", "smtp code"} {
+		if len(t) >= len(w) && equalFoldASCII(t[len(t)-len(w):], w) {
+			return introBefore.MatchString(before)
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool { return isDigit(c) || isLetter(c) || c == '_' }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -14,7 +14,7 @@ import (
 // STARTTLS, not new credentials. A reply the catalog knows keeps its own
 // meaning ("SmtpClientAuthentication is disabled" is about the mailbox).
 func authOnlyAfterTLS(t *transcript.Transcript, rep *transcript.Reply) bool {
-	if rep.Class() != 5 || Match(Auth, rep) != nil {
+	if rep.Class() != 5 || Match(transcript.Auth, rep) != nil {
 		return false
 	}
 	starttls, auth := false, false

@@ -24,7 +24,7 @@ type Entry struct {
 	// FACTS.md README: match codes and enhanced codes first, text loosely).
 	// nil means code and enhanced code alone identify the reply.
 	Pattern   *lazyre.Regexp
-	Stage     string // the stage where it is seen
+	Stage     transcript.Stage // the stage where it is seen
 	Category  Category
 	Step      int // checklist step (DESIGN.md)
 	Finding   string
@@ -70,7 +70,7 @@ func Lookup(id string) *Entry {
 // wins over one for another stage. A reply whose code the capture did
 // not show (Code 0) matches a row by its enhanced code or its pattern,
 // whatever the row's code.
-func Match(stage string, r *transcript.Reply) *Entry {
+func Match(stage transcript.Stage, r *transcript.Reply) *Entry {
 	if r == nil {
 		return nil
 	}

@@ -46,7 +46,7 @@ func TestCatalogRowsAreComplete(t *testing.T) {
 			if e.Step < 0 || e.Step > 10 {
 				t.Errorf("Step %d outside 0..10", e.Step)
 			}
-			if !slices.Contains(StageNames, e.Stage) {
+			if !slices.Contains(transcript.Stages(), e.Stage) {
 				t.Errorf("Stage %q is not a stage name", e.Stage)
 			}
 			if !e.Confirmed && e.Category != OK && !strings.Contains(e.Finding, "likely") {
@@ -112,12 +112,13 @@ func TestDiagnoseCatalog(t *testing.T) {
 // explain), whose evidence is the line itself.
 func TestCatalogPicksTheRightRow(t *testing.T) {
 	cases := []struct {
-		stage, line, want string
-		category          Category
+		stage      transcript.Stage
+		line, want string
+		category   Category
 	}{
-		{Data, "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException...", "submission-quota-exceeded", Policy},
-		{Data, "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.", "sendas-denied-storedrv", Policy},
-		{Data, "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [BM1PR01MB1076.INDPRD01.PROD.OUTLOOK.COM]", "tenant-outbound-ip-blocked", Reputation},
+		{transcript.Data, "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException...", "submission-quota-exceeded", Policy},
+		{transcript.Data, "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.", "sendas-denied-storedrv", Policy},
+		{transcript.Data, "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [BM1PR01MB1076.INDPRD01.PROD.OUTLOOK.COM]", "tenant-outbound-ip-blocked", Reputation},
 	}
 	for _, tc := range cases {
 		t.Run(tc.want, func(t *testing.T) {

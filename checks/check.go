@@ -15,22 +15,22 @@ type Check interface {
 	Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome
 }
 
-// Stages is the registry of checks by stage name. Its keys are exactly
-// StageNames; the spec validator checks `expect "STAGE"` against it.
-var Stages = map[string]Check{
-	Resolve:  resolveCheck{},
-	Connect:  connectCheck{},
-	Banner:   bannerCheck{},
-	EHLO:     ehloCheck{stage: EHLO},
-	STARTTLS: starttlsCheck{},
-	TLS:      tlsCheck{},
-	EHLOTLS:  ehloCheck{stage: EHLOTLS},
-	Auth:     authCheck{},
-	Mail:     envelopeCheck{},
-	Rcpt:     envelopeCheck{},
-	Data:     dataCheck{},
-	Quit:     quitCheck{},
-	Trace:    traceCheck{}, // trace.go
+// Stages is the registry of checks by stage. Its keys are exactly
+// transcript.Stages(); the spec validator checks `expect "STAGE"` against it.
+var Stages = map[transcript.Stage]Check{
+	transcript.Resolve:  resolveCheck{},
+	transcript.Connect:  connectCheck{},
+	transcript.Banner:   bannerCheck{},
+	transcript.EHLO:     ehloCheck{stage: transcript.EHLO},
+	transcript.STARTTLS: starttlsCheck{},
+	transcript.TLS:      tlsCheck{},
+	transcript.EHLOTLS:  ehloCheck{stage: transcript.EHLOTLS},
+	transcript.Auth:     authCheck{},
+	transcript.Mail:     envelopeCheck{},
+	transcript.Rcpt:     envelopeCheck{},
+	transcript.Data:     dataCheck{},
+	transcript.Quit:     quitCheck{},
+	transcript.Trace:    traceCheck{}, // trace.go
 }
 
 // Evaluate returns one Outcome per stage of seq, in order. A stage of seq
@@ -42,12 +42,12 @@ var Stages = map[string]Check{
 // expectation that then fail (typically QUIT on a connection the server
 // closed after its refusal) are reported as skip, not as new failures.
 // Later stages that do carry an expectation are still judged by it.
-func Evaluate(t *transcript.Transcript, seq []string, expects map[string]*Expect, now time.Time) []Outcome {
+func Evaluate(t *transcript.Transcript, seq []transcript.Stage, expects map[transcript.Stage]*Expect, now time.Time) []Outcome {
 	if t == nil {
 		t = &transcript.Transcript{}
 	}
 	out := make([]Outcome, 0, len(seq))
-	expectedFail := ""
+	var expectedFail transcript.Stage
 	for _, name := range seq {
 		r := t.Stage(name)
 		e := expects[name]
@@ -59,7 +59,7 @@ func Evaluate(t *transcript.Transcript, seq []string, expects map[string]*Expect
 		}
 		if expectedFail != "" && e == nil && o.Status == transcript.Fail {
 			o = Outcome{Stage: name, Status: transcript.Skip,
-				Reason: "not judged: follows the expected failure at " + expectedFail}
+				Reason: "not judged: follows the expected failure at " + string(expectedFail)}
 		}
 		if expectedFail == "" && o.Expected && r.Status == transcript.Fail {
 			expectedFail = name

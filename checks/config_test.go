@@ -49,7 +49,7 @@ func TestMisfits(t *testing.T) {
 }
 
 func TestWithControl(t *testing.T) {
-	primary := Verdict{Category: Network, Stage: Connect, Summary: "port 25 blocked", Rule: "port-25-blocked"}
+	primary := Verdict{Category: Network, Stage: transcript.Connect, Summary: "port 25 blocked", Rule: "port-25-blocked"}
 	in := Input{Plan: directPlan, Port: 25}
 	ok := Verdict{Category: OK}
 	ct := &transcript.Transcript{}
@@ -62,17 +62,17 @@ func TestWithControl(t *testing.T) {
 		wantNot string // in neither the summary nor next
 	}{
 		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", Network, ""},
-		{"port25-reputation-control-passed", Verdict{Category: Reputation, Stage: Rcpt}, ok, in, "almost certainly the site's IP or port 25", Reputation, ""},
-		{"port25-recipient-control-passed", Verdict{Category: Recipient, Stage: Rcpt, Next: "check the address"}, ok, in,
+		{"port25-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, in, "almost certainly the site's IP or port 25", Reputation, ""},
+		{"port25-recipient-control-passed", Verdict{Category: Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in,
 			"rules out the network and the tenant's SMTP service; the refusal is specific to this path (the recipient", Recipient, "almost certainly"},
-		{"port25-recipient-no-587-advice", Verdict{Category: Recipient, Stage: Rcpt, Next: "check the address"}, ok, in, "specific to this path", Recipient, "meanwhile"},
-		{"port25-policy-control-passed", Verdict{Category: Policy, Stage: Mail}, ok, in, "specific to this path (a policy", Policy, "port 25"},
+		{"port25-recipient-no-587-advice", Verdict{Category: Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in, "specific to this path", Recipient, "meanwhile"},
+		{"port25-policy-control-passed", Verdict{Category: Policy, Stage: transcript.Mail}, ok, in, "specific to this path (a policy", Policy, "port 25"},
 		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", Network, "almost certainly"},
-		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: Rcpt}, ok, Input{Plan: Plan{Method: Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
-		{"both-early", primary, Verdict{Category: Network, Stage: Connect}, in, "the network blocks more than port 25", Network, ""},
-		{"both-auth", Verdict{Category: AuthCat, Stage: Auth}, Verdict{Category: AuthCat, Stage: Auth}, subIn, "the tenant's settings", AuthCat, ""},
-		{"auth-control-passed", Verdict{Category: AuthCat, Stage: Auth}, ok, subIn, "not the tenant", AuthCat, ""},
-		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: Auth}, in, "the control (submission on 587) failed at auth", OK, ""},
+		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: Plan{Method: Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
+		{"both-early", primary, Verdict{Category: Network, Stage: transcript.Connect}, in, "the network blocks more than port 25", Network, ""},
+		{"both-auth", Verdict{Category: AuthCat, Stage: transcript.Auth}, Verdict{Category: AuthCat, Stage: transcript.Auth}, subIn, "the tenant's settings", AuthCat, ""},
+		{"auth-control-passed", Verdict{Category: AuthCat, Stage: transcript.Auth}, ok, subIn, "not the tenant", AuthCat, ""},
+		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: transcript.Auth}, in, "the control (submission on 587) failed at auth", OK, ""},
 		{"ok-both", ok, ok, in, "also passed", OK, ""},
 	}
 	for _, tc := range cases {

@@ -32,14 +32,14 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 	case v.Category == OK && passed:
 		return withNotes(v, []string{"the control (submission on 587) also passed"})
 	case v.Category == OK:
-		return withNotes(v, []string{"the control (submission on 587) failed at " + failedAt + " (" + string(ctl.Category) + "), see its stages"})
+		return withNotes(v, []string{"the control (submission on 587) failed at " + string(failedAt) + " (" + string(ctl.Category) + "), see its stages"})
 	case v.Category == Config && v.Stage == "":
 		return v // nothing was probed; the control cannot say more
 	case passed && in.Port == 25 && (v.Category == Network || v.Category == Firewall || v.Category == Reputation):
 		v = withNotes(v, []string{"the control (submission on 587) passed at once: the problem is almost certainly the site's IP or port 25, not the tenant or the mailbox"})
 		v.Next += "; meanwhile the device can send by SMTP AUTH submission on 587 (checklist step 8)"
 		return tag(v, v.Rule+"+control-passed-port25", srcChecklist)
-	case passed && v.Stage == Auth:
+	case passed && v.Stage == transcript.Auth:
 		v = withNotes(v, []string{"the control mailbox authenticates on the same tenant: the problem is this mailbox's settings or credentials, not the tenant"})
 		return tag(v, v.Rule+"+control-passed-auth", srcAuthSettings)
 	case passed && (v.Category == Recipient || v.Category == Policy):
@@ -50,17 +50,17 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 		return withNotes(v, []string{"the control (submission on 587) passed: it rules out the network and the tenant's SMTP service; the refusal is specific to this path (" + what + ", as the verdict says)"})
 	case passed:
 		return withNotes(v, []string{"the control (submission on 587) passed: the tenant and the network accept mail; the problem is specific to this path"})
-	case v.Stage == Auth && failedAt == Auth:
+	case v.Stage == transcript.Auth && failedAt == transcript.Auth:
 		v = withNotes(v, []string{"the control mailbox was refused at AUTH too: the tenant's settings are the likely cause (SMTP AUTH disabled for the organisation, Security Defaults, an authentication policy that blocks basic auth), not the device"})
 		v.Next = "check the tenant: Get-TransportConfig | fl SmtpClientAuthenticationDisabled, Security Defaults and authentication policies (basic auth for SMTP AUTH becomes disabled by default for existing tenants at the end of December 2026); then " + v.Next
 		return tag(v, v.Rule+"+control-failed-auth", srcAuthSettings)
 	case earlyStage(failedAt) && earlyStage(v.Stage):
-		return withNotes(v, []string{"the control (submission on 587) failed too, at " + failedAt + ": the network blocks more than port 25 (outbound filtering, proxy or DNS)"})
+		return withNotes(v, []string{"the control (submission on 587) failed too, at " + string(failedAt) + ": the network blocks more than port 25 (outbound filtering, proxy or DNS)"})
 	}
-	return withNotes(v, []string{"the control (submission on 587) failed too, at " + failedAt + " (" + string(ctl.Category) + ")"})
+	return withNotes(v, []string{"the control (submission on 587) failed too, at " + string(failedAt) + " (" + string(ctl.Category) + ")"})
 }
 
 // earlyStage: a stage before any SMTP command is judged by the server.
-func earlyStage(s string) bool {
-	return s == Resolve || s == Connect || s == Banner
+func earlyStage(s transcript.Stage) bool {
+	return s == transcript.Resolve || s == transcript.Connect || s == transcript.Banner
 }

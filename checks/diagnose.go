@@ -55,7 +55,7 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 		}
 		return success(sc)
 	}
-	if f.Stage == Trace {
+	if f.Stage == transcript.Trace {
 		return traceVerdict(sc, f) // trace.go: after the session, nothing earlier failed
 	}
 	var v Verdict
@@ -70,14 +70,14 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 		// Microsoft 365's doing, even after TLS (a redirected session
 		// completes TLS with the other server, whose certificate a client
 		// that does not verify accepts).
-		return withNotes(iv, []string{"then " + v.Stage + " failed: " + strings.TrimSuffix(v.Summary, ": "+fmt.Sprintf("%q", v.Evidence))})
+		return withNotes(iv, []string{"then " + string(v.Stage) + " failed: " + strings.TrimSuffix(v.Summary, ": "+fmt.Sprintf("%q", v.Evidence))})
 	}
 	ns := notes(sc, f, v)
 	if fw, ok := firewallSign(sc, f); ok {
 		if !serverDecision(v.Category) {
 			return fw
 		}
-		ns = append(ns, "a firewall also inspects this session (see "+fw.Stage+")")
+		ns = append(ns, "a firewall also inspects this session (see "+string(fw.Stage)+")")
 	}
 	return withNotes(v, ns)
 }
@@ -101,7 +101,7 @@ type scene struct {
 }
 
 func newScene(t *transcript.Transcript, in Input) *scene {
-	sc := &scene{t: t, in: in, tlsDone: t.Stage(TLS).Status == transcript.Pass}
+	sc := &scene{t: t, in: in, tlsDone: t.Stage(transcript.TLS).Status == transcript.Pass}
 	sc.microsoft = microsoftHost(in.Host) || microsoftBanner(t)
 	return sc
 }
@@ -175,7 +175,7 @@ func (sc *scene) evidenceOf(f transcript.StageResult) string {
 	if ev := evidence(f); ev != "" {
 		return ev
 	}
-	if f.Stage == TLS && sc.t.TLS != nil {
+	if f.Stage == transcript.TLS && sc.t.TLS != nil {
 		return sc.t.TLS.VerifyError
 	}
 	return ""

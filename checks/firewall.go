@@ -19,7 +19,7 @@ const nextInspection = "exempt the printer-to-Microsoft 365 flow from SMTP/ESMTP
 // sign is a firewall sign found in the transcript.
 type sign struct {
 	entry *Entry // the catalog row that explains it
-	stage string
+	stage transcript.Stage
 	reply *transcript.Reply
 	line  string // the exact line that shows it
 }
@@ -29,16 +29,16 @@ type sign struct {
 // even parse ("220****..." has no space after the code), so the raw
 // server lines are searched too.
 func maskedBanner(t *transcript.Transcript) (sign, bool) {
-	r := t.Stage(Banner)
+	r := t.Stage(transcript.Banner)
 	if r.Reply != nil {
-		if e := Match(Banner, r.Reply); e != nil && e.Category == Firewall && e.Stage == Banner {
-			return sign{entry: e, stage: Banner, reply: r.Reply, line: r.Reply.Line()}, true
+		if e := Match(transcript.Banner, r.Reply); e != nil && e.Category == Firewall && e.Stage == transcript.Banner {
+			return sign{entry: e, stage: transcript.Banner, reply: r.Reply, line: r.Reply.Line()}, true
 		}
 	}
 	e := Lookup("banner-masked")
-	for _, l := range serverLines(t, Banner) {
+	for _, l := range serverLines(t, transcript.Banner) {
 		if e != nil && e.Pattern.MatchString(afterCode(l)) {
-			return sign{entry: e, stage: Banner, reply: r.Reply, line: l}, true
+			return sign{entry: e, stage: transcript.Banner, reply: r.Reply, line: l}, true
 		}
 	}
 	return sign{}, false
@@ -48,17 +48,17 @@ func maskedBanner(t *transcript.Transcript) (sign, bool) {
 // (catalog row ehlo-masked-starttls).
 func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 	e := Lookup("ehlo-masked-starttls")
-	if e == nil || afterTLS(t, EHLO) {
+	if e == nil || afterTLS(t, transcript.EHLO) {
 		return sign{}, false
 	}
-	r := t.Stage(EHLO)
+	r := t.Stage(transcript.EHLO)
 	for _, c := range ehloCaps(t) {
 		if e.Pattern.MatchString(c) {
-			return sign{entry: e, stage: EHLO, reply: r.Reply, line: rawLine(t, EHLO, c, "250 "+c)}, true
+			return sign{entry: e, stage: transcript.EHLO, reply: r.Reply, line: rawLine(t, transcript.EHLO, c, "250 "+c)}, true
 		}
 	}
-	if r.Reply != nil && Match(EHLO, r.Reply) == e {
-		return sign{entry: e, stage: EHLO, reply: r.Reply, line: rawLine(t, EHLO, "XXXX", r.Reply.Line())}, true
+	if r.Reply != nil && Match(transcript.EHLO, r.Reply) == e {
+		return sign{entry: e, stage: transcript.EHLO, reply: r.Reply, line: rawLine(t, transcript.EHLO, "XXXX", r.Reply.Line())}, true
 	}
 	return sign{}, false
 }
@@ -66,8 +66,8 @@ func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 // missingSTARTTLS reports a plaintext EHLO that was answered (250) but
 // does not offer STARTTLS, masked or not.
 func missingSTARTTLS(sc *scene) bool {
-	r := sc.t.Stage(EHLO)
-	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
+	r := sc.t.Stage(transcript.EHLO)
+	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
 		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
 	return !hasCap(ehloCaps(sc.t), "STARTTLS")
@@ -83,7 +83,7 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
-	if f.Stage == Resolve || f.Stage == Connect || f.Stage == Banner {
+	if f.Stage == transcript.Resolve || f.Stage == transcript.Connect || f.Stage == transcript.Banner {
 		return Verdict{}, false // the EHLO signs below come after the failure: they did not cause it
 	}
 	if s, ok := maskedEHLO(sc.t); ok {
@@ -92,8 +92,8 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if sc.microsoft && sc.in.Plan.TLS == StartTLS && missingSTARTTLS(sc) {
 		// Microsoft 365 always offers STARTTLS before TLS (FACTS.md 2.1,
 		// 2.2); its absence means something in the path removed it.
-		r := sc.t.Stage(EHLO)
-		return tag(sc.signVerdict(sign{stage: EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
+		r := sc.t.Stage(transcript.EHLO)
+		return tag(sc.signVerdict(sign{stage: transcript.EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
 			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
 			nextInspection}), "starttls-stripped", srcCiscoESA), true
 	}
@@ -110,7 +110,7 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 // a session (AUTH refused, TLS certificate for another name) follows from
 // talking to the wrong server.
 func interception(sc *scene) (Verdict, bool) {
-	b := sc.t.Stage(Banner)
+	b := sc.t.Stage(transcript.Banner)
 	if !microsoftHost(sc.in.Host) || b.Reply == nil || b.Reply.Code != 220 || microsoftBanner(sc.t) {
 		return Verdict{}, false
 	}
@@ -123,7 +123,7 @@ func interception(sc *scene) (Verdict, bool) {
 		// must name another server.
 		return Verdict{}, false
 	}
-	return tag(sc.signVerdict(sign{stage: Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
+	return tag(sc.signVerdict(sign{stage: transcript.Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
 		"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP, hosting provider or transparent proxy)",
 		"find what answers in Microsoft's place (ISP or hosting provider SMTP redirection, transparent SMTP proxy) and exempt this flow or ask the provider to; compare from another network; if port 25 is intercepted, use submission on 587 (checklist step 8)"}),
 		"banner-not-microsoft", srcISP), true
@@ -161,14 +161,14 @@ func foreignBanner(r *transcript.Reply) bool {
 // offer STARTTLS when the plan needs it, on an endpoint that is not
 // Microsoft's (there the firewall sign wins).
 func starttlsMissing(sc *scene, f transcript.StageResult) (Verdict, bool) {
-	if sc.in.Plan.TLS != StartTLS || (f.Stage != EHLO && f.Stage != STARTTLS) || !missingSTARTTLS(sc) {
+	if sc.in.Plan.TLS != StartTLS || (f.Stage != transcript.EHLO && f.Stage != transcript.STARTTLS) || !missingSTARTTLS(sc) {
 		return Verdict{}, false
 	}
 	// The probe sends STARTTLS anyway; the refusal is the evidence, unless
 	// the catalog knows it for something more specific.
-	s := sign{stage: f.Stage, reply: sc.t.Stage(EHLO).Reply, line: capsEvidence(sc.t)}
-	if f.Stage == STARTTLS && f.Reply != nil {
-		if e := Match(STARTTLS, f.Reply); e != nil && e.Category != OK {
+	s := sign{stage: f.Stage, reply: sc.t.Stage(transcript.EHLO).Reply, line: capsEvidence(sc.t)}
+	if f.Stage == transcript.STARTTLS && f.Reply != nil {
+		if e := Match(transcript.STARTTLS, f.Reply); e != nil && e.Category != OK {
 			return Verdict{}, false
 		}
 		s.reply, s.line = f.Reply, f.Reply.Line()
@@ -199,12 +199,12 @@ func microsoftHost(host string) bool {
 
 // microsoftBanner reports a banner the catalog knows as Microsoft's.
 func microsoftBanner(t *transcript.Transcript) bool {
-	r := t.Stage(Banner)
+	r := t.Stage(transcript.Banner)
 	if r.Reply == nil {
 		return false
 	}
-	e := Match(Banner, r.Reply)
-	return e != nil && e.Category == OK && e.Stage == Banner
+	e := Match(transcript.Banner, r.Reply)
+	return e != nil && e.Category == OK && e.Stage == transcript.Banner
 }
 
 // ehloCaps is the plaintext EHLO capability list: as the probe recorded
@@ -213,7 +213,7 @@ func ehloCaps(t *transcript.Transcript) []string {
 	if len(t.Capabilities) > 0 {
 		return t.Capabilities
 	}
-	r := t.Stage(EHLO)
+	r := t.Stage(transcript.EHLO)
 	if r.Reply == nil || r.Reply.Code != 250 || len(r.Reply.Lines) < 2 {
 		return nil
 	}
@@ -230,7 +230,7 @@ func capsEvidence(t *transcript.Transcript) string {
 }
 
 // serverLines returns the text of the lines the server sent at stage.
-func serverLines(t *transcript.Transcript, stage string) []string {
+func serverLines(t *transcript.Transcript, stage transcript.Stage) []string {
 	var out []string
 	for _, l := range t.Lines {
 		if l.Dir == transcript.Server && l.Stage == stage {
@@ -241,7 +241,7 @@ func serverLines(t *transcript.Transcript, stage string) []string {
 }
 
 // rawLine returns the server line at stage that contains s, or fallback.
-func rawLine(t *transcript.Transcript, stage, s, fallback string) string {
+func rawLine(t *transcript.Transcript, stage transcript.Stage, s, fallback string) string {
 	for _, l := range serverLines(t, stage) {
 		if strings.Contains(l, s) {
 			return l

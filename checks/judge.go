@@ -81,7 +81,7 @@ func evidence(r transcript.StageResult) string {
 // stopped the probe before it, or the probe's note on the stage.
 func notReached(r transcript.StageResult, t *transcript.Transcript) string {
 	if f, ok := stoppedBefore(r.Stage, t); ok {
-		return "not reached: the probe stopped at " + f.Stage + " (" + evidence(f) + ")"
+		return "not reached: the probe stopped at " + string(f.Stage) + " (" + evidence(f) + ")"
 	}
 	if r.Note != "" {
 		return "not reached: " + r.Note
@@ -92,7 +92,7 @@ func notReached(r transcript.StageResult, t *transcript.Transcript) string {
 // stoppedBefore returns the first failed stage recorded before stage (or
 // anywhere, when stage itself was never recorded: the probe stopped
 // before getting to it).
-func stoppedBefore(stage string, t *transcript.Transcript) (transcript.StageResult, bool) {
+func stoppedBefore(stage transcript.Stage, t *transcript.Transcript) (transcript.StageResult, bool) {
 	for _, s := range t.Stages {
 		if s.Stage == stage {
 			break

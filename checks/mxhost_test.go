@@ -61,7 +61,7 @@ func TestResolveAcceptsMXMicrosoft(t *testing.T) {
 		{"mx.gateway.example.net", false},
 	} {
 		tr := resolvedTo(tc.mx)
-		o := resolveCheck{}.Judge(tr.Stage(Resolve), tr, nil, testNow)
+		o := resolveCheck{}.Judge(tr.Stage(transcript.Resolve), tr, nil, testNow)
 		if (o.Status == "pass") != tc.pass {
 			t.Errorf("MX %s: status %s (%s), want pass=%v", tc.mx, o.Status, o.Reason, tc.pass)
 		}
@@ -71,5 +71,5 @@ func TestResolveAcceptsMXMicrosoft(t *testing.T) {
 // resolvedTo is a direct_send transcript whose MX lookup answered mx.
 func resolvedTo(mx string) *transcript.Transcript {
 	return &transcript.Transcript{Method: string(DirectSend), Reach: &transcript.Reachability{MX: mx},
-		Stages: []transcript.StageResult{{Stage: Resolve, Status: transcript.Pass}}}
+		Stages: []transcript.StageResult{{Stage: transcript.Resolve, Status: transcript.Pass}}}
 }

@@ -36,8 +36,8 @@ func diagnoseNoReply(sc *scene, f transcript.StageResult) Verdict {
 
 // errRule reads a failure without a reply.
 type errRule struct {
-	stages []string          // nil: any stage
-	kinds  []transcript.Kind // nil: any kind (or none)
+	stages []transcript.Stage // nil: any stage
+	kinds  []transcript.Kind  // nil: any kind (or none)
 	when   func(*scene, transcript.StageResult) bool
 	id     string // stable rule name (Verdict.Rule)
 	src    string // the public source it rests on
@@ -84,69 +84,69 @@ var (
 
 var errRules = []errRule{
 	// Step 2: DNS and TCP reachability.
-	{id: "dns-timeout", src: srcMFP, stages: []string{Resolve}, kinds: timedOut, finding: finding{Network, 2,
+	{id: "dns-timeout", src: srcMFP, stages: []transcript.Stage{transcript.Resolve}, kinds: timedOut, finding: finding{Network, 2,
 		"DNS did not answer for <NAME> in time", nextDNS}},
-	{id: "dns-failed", src: srcMFP, stages: []string{Resolve}, finding: finding{Network, 2,
+	{id: "dns-failed", src: srcMFP, stages: []transcript.Stage{transcript.Resolve}, finding: finding{Network, 2,
 		"the name <NAME> does not resolve from this network", nextDNS}},
-	{id: "port-465", src: srcMFP, stages: []string{Connect}, kinds: dropped, when: port465, finding: finding{Config, 1,
+	{id: "port-465", src: srcMFP, stages: []transcript.Stage{transcript.Connect}, kinds: dropped, when: port465, finding: finding{Config, 1,
 		"<WHAT>: Microsoft 365 offers no implicit TLS on port 465 (SMTP AUTH submission is STARTTLS on 587)",
 		"set the device to port 587 with STARTTLS; a device that only offers port 465 cannot use SMTP AUTH submission (use Direct Send or a relay connector)"}},
-	{id: "port-25-blocked", src: srcPort25, stages: []string{Connect}, kinds: dropped, when: port25, finding: finding{Network, 2,
+	{id: "port-25-blocked", src: srcPort25, stages: []transcript.Stage{transcript.Connect}, kinds: dropped, when: port25, finding: finding{Network, 2,
 		"<WHAT>: outbound port 25 is likely blocked by the ISP or firewall; try submission on 587 as a control (checklist step 8)",
 		"ask the ISP or the firewall admin to allow outbound TCP 25 to <NAME>; if submission on 587 works at once, the problem is the IP or port 25, not Microsoft 365"}},
-	{id: "connect-refused", src: srcChecklist, stages: []string{Connect}, kinds: []transcript.Kind{transcript.KindRefused}, finding: finding{Network, 2,
+	{id: "connect-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Connect}, kinds: []transcript.Kind{transcript.KindRefused}, finding: finding{Network, 2,
 		"<WHAT>: nothing listens there, or a firewall rejects the connection",
 		"check the port, and that this network allows outbound TCP <PORT> to <NAME>"}},
-	{id: "connect-timeout", src: srcChecklist, stages: []string{Connect}, kinds: timedOut, finding: finding{Network, 2,
+	{id: "connect-timeout", src: srcChecklist, stages: []transcript.Stage{transcript.Connect}, kinds: timedOut, finding: finding{Network, 2,
 		"<WHAT>: packets are dropped on the way (firewall or routing)",
 		"check that this network allows outbound TCP <PORT> to <NAME>"}},
-	{id: "connect-failed", src: srcChecklist, stages: []string{Connect}, finding: finding{Network, 2,
+	{id: "connect-failed", src: srcChecklist, stages: []transcript.Stage{transcript.Connect}, finding: finding{Network, 2,
 		"<WHAT> from this network",
 		"check the routing, proxy and firewall of the device's network for outbound TCP <PORT>"}},
 
 	// Step 3: banner and EHLO. A stall here is inspection or MTU.
-	{id: "banner-silent", src: srcMaskBanner, stages: []string{Banner}, kinds: timedOut, finding: finding{Firewall, 3,
+	{id: "banner-silent", src: srcMaskBanner, stages: []transcript.Stage{transcript.Banner}, kinds: timedOut, finding: finding{Firewall, 3,
 		"something accepted the TCP connection but says nothing: a firewall/proxy intercepting SMTP, or a tarpit",
 		"look for SMTP/ESMTP inspection or a transparent proxy on the path and exempt this flow; compare from another network; do not disable the firewall's security wholesale"}},
-	{id: "banner-cut", src: srcChecklist, stages: []string{Banner}, kinds: cut, finding: finding{Firewall, 3,
+	{id: "banner-cut", src: srcChecklist, stages: []transcript.Stage{transcript.Banner}, kinds: cut, finding: finding{Firewall, 3,
 		"<WHAT> before the banner: a firewall or proxy dropping SMTP, or the server refusing this client without a word",
 		"compare from another network; exempt the flow from SMTP/ESMTP inspection; check the site's IP reputation (checklist step 7)"}},
-	{id: "ehlo-stall", src: srcMTU, stages: []string{EHLO}, kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
+	{id: "ehlo-stall", src: srcMTU, stages: []transcript.Stage{transcript.EHLO}, kinds: timedOut, when: inClear, finding: finding{Firewall, 3,
 		"the banner arrived but EHLO got no reply: a firewall inspecting SMTP, or an MTU/fragmentation problem (the multi-line EHLO reply is the first large packet)",
 		nextMTU}},
-	{id: "starttls-stall", src: srcCiscoESA, stages: []string{STARTTLS}, kinds: timedOut, finding: finding{Firewall, 4,
+	{id: "starttls-stall", src: srcCiscoESA, stages: []transcript.Stage{transcript.STARTTLS}, kinds: timedOut, finding: finding{Firewall, 4,
 		"STARTTLS got no reply: a firewall inspecting SMTP likely holds the command",
 		nextCut}},
 
 	// Step 4: the TLS handshake.
-	{id: "tls-stall", src: srcMTU, stages: []string{TLS}, kinds: timedOut, finding: finding{Firewall, 4,
+	{id: "tls-stall", src: srcMTU, stages: []transcript.Stage{transcript.TLS}, kinds: timedOut, finding: finding{Firewall, 4,
 		"the TLS handshake stalled: a firewall inspecting SMTP, or an MTU black hole (the server's certificate chain is the first large packets)",
 		nextMTU}},
-	{id: "implicit-on-starttls", src: srcImplicit, stages: []string{TLS}, when: implicitOnPlain, finding: finding{Config, 1,
+	{id: "implicit-on-starttls", src: srcImplicit, stages: []transcript.Stage{transcript.TLS}, when: implicitOnPlain, finding: finding{Config, 1,
 		"the server speaks plain SMTP first (STARTTLS), not implicit TLS: Microsoft 365 offers no implicit TLS (port 465 style)",
 		"set the device to STARTTLS (port 587 for submission)"}},
-	{id: "ca-file", src: srcChecklist, stages: []string{TLS}, when: matches(caFileRE), finding: finding{Config, 4,
+	{id: "ca-file", src: srcChecklist, stages: []transcript.Stage{transcript.TLS}, when: matches(caFileRE), finding: finding{Config, 4,
 		"the spec's ca_file could not be used as trusted roots",
 		"fix endpoint.ca_file: a readable PEM file of the roots to trust, relative to the spec file"}},
-	{id: "tls-version", src: srcTLS12, stages: []string{TLS}, when: versionFailure, finding: finding{TLSCat, 4,
+	{id: "tls-version", src: srcTLS12, stages: []transcript.Stage{transcript.TLS}, when: versionFailure, finding: finding{TLSCat, 4,
 		"the device and the server share no TLS version: the device offers <DEVICE_TLS>; Microsoft 365 requires TLS 1.2 or later",
 		"update the printer firmware to support TLS 1.2; until then, smtp-legacy.office365.com accepts TLS 1.0/1.1 if the tenant opts in (Set-TransportConfig -AllowLegacyTLSClients $true), or use Direct Send or a relay connector"}},
-	{id: "cert-authority", src: srcRootG2, stages: []string{TLS}, when: certFailure(authorityRE), finding: finding{TLSCat, 4,
+	{id: "cert-authority", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(authorityRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is signed by an authority the device does not trust",
 		"if a firewall presents its own certificate (TLS inspection), exempt this flow; otherwise update the device's trusted roots: Exchange Online chains to DigiCert Global Root G2 (firmware or certificate store update)"}},
-	{id: "cert-name", src: srcMFP, stages: []string{TLS}, when: certFailure(nameRE), finding: finding{TLSCat, 4,
+	{id: "cert-name", src: srcMFP, stages: []transcript.Stage{transcript.TLS}, when: certFailure(nameRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is not valid for the name the device connected to",
 		"connect by the name in the certificate (smtp.office365.com or the tenant's MX host), never by IP address; check server_name in the spec"}},
-	{id: "cert-expired", src: srcRootG2, stages: []string{TLS}, when: certFailure(expiredRE), finding: finding{TLSCat, 4,
+	{id: "cert-expired", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(expiredRE), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is expired or not yet valid by the device's clock",
 		"check the device's clock (certificates are judged against it); Microsoft 365 does not serve expired certificates, so an expired one points at interception"}},
-	{id: "cert-unverified", src: srcRootG2, stages: []string{TLS}, when: certFailure(nil), finding: finding{TLSCat, 4,
+	{id: "cert-unverified", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(nil), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify",
 		"check the device's trusted roots (Exchange Online chains to DigiCert Global Root G2) and that no firewall replaces the certificate"}},
-	{id: "tls-cut", src: srcECDHE, stages: []string{TLS}, when: cutDuringTLS, finding: finding{Firewall, 4,
+	{id: "tls-cut", src: srcECDHE, stages: []transcript.Stage{transcript.TLS}, when: cutDuringTLS, finding: finding{Firewall, 4,
 		"<WHAT> during the TLS handshake: a firewall cutting it, or no cipher suite in common (devices without ECDHE suites)",
 		"compare from another network or with inspection off for this flow; if it fails the same everywhere, update the device for TLS 1.2 with ECDHE cipher suites"}},
-	{id: "tls-failed", src: srcTLS12, stages: []string{TLS}, finding: finding{TLSCat, 4,
+	{id: "tls-failed", src: srcTLS12, stages: []transcript.Stage{transcript.TLS}, finding: finding{TLSCat, 4,
 		"the TLS handshake failed",
 		"check that the device supports TLS 1.2 with ECDHE cipher suites (Microsoft 365's preference) and that nothing in the path inspects TLS"}},
 
@@ -154,10 +154,10 @@ var errRules = []errRule{
 	// always offers it before TLS (FACTS.md 2.1, 2.2): on its endpoints
 	// something in the path stripped it (SMTP inspection, FACTS.md 7.1)
 	// or another server answered; elsewhere the server does not offer it.
-	{id: "starttls-stripped-said", src: srcCiscoESA, stages: []string{STARTTLS, EHLO}, kinds: protocol, when: both(matches(starttlsNotOfferedRE), toMicrosoft), finding: finding{Firewall, 3,
+	{id: "starttls-stripped-said", src: srcCiscoESA, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: both(matches(starttlsNotOfferedRE), toMicrosoft), finding: finding{Firewall, 3,
 		"the client found no STARTTLS in the server's EHLO reply, but Microsoft 365 always offers it: a firewall's SMTP/ESMTP inspection likely stripped it (or another server answered)",
 		nextInspection}},
-	{id: "starttls-not-offered-said", src: "RFC 3207; " + srcMFP, stages: []string{STARTTLS, EHLO}, kinds: protocol, when: matches(starttlsNotOfferedRE), finding: finding{TLSCat, 4,
+	{id: "starttls-not-offered-said", src: "RFC 3207; " + srcMFP, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: matches(starttlsNotOfferedRE), finding: finding{TLSCat, 4,
 		"the server does not offer STARTTLS, so the session cannot be encrypted",
 		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}},
 
@@ -168,18 +168,18 @@ var errRules = []errRule{
 	// The OAuth token request was refused by Microsoft Entra ID before
 	// any XOAUTH2 could be sent (FACTS.md 4.2: token scope, consent, the
 	// app's secret and service principal).
-	{id: "oauth-token-refused", src: srcOAuth, stages: []string{Auth}, when: matches(aadstsRE), finding: finding{AuthCat, 9,
+	{id: "oauth-token-refused", src: srcOAuth, stages: []transcript.Stage{transcript.Auth}, when: matches(aadstsRE), finding: finding{AuthCat, 9,
 		"Microsoft Entra ID refused the OAuth token request (an AADSTS error), so the client had no token for XOAUTH2",
 		"fix the token request by its AADSTS code: the scope (https://outlook.office365.com/.default for client credentials, https://outlook.office.com/SMTP.Send delegated), admin consent, the client secret, and for app-only tokens the Exchange service principal (New-ServicePrincipal) and mailbox permission"}},
-	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []string{Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
+	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []transcript.Stage{transcript.Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
 		"the server offered no AUTH: Microsoft 365 offers AUTH only after STARTTLS, so the client likely skipped STARTTLS (or talks to an MX endpoint, which offers no AUTH at all)",
 		"enable STARTTLS (TLS 1.2 or later) before AUTH on port 587 with smtp.office365.com; a Direct Send device on the MX endpoint must not authenticate"}},
-	{id: "auth-client-failed", src: srcFixIssues, stages: []string{Auth}, kinds: protocol, when: partial, finding: finding{AuthCat, 9,
+	{id: "auth-client-failed", src: srcFixIssues, stages: []transcript.Stage{transcript.Auth}, kinds: protocol, when: partial, finding: finding{AuthCat, 9,
 		"authentication failed, in the client's words (no server reply in the capture): wrong or blank credentials, SMTP AUTH disabled, or a mechanism the server does not take",
 		"check the username (the mailbox's full UPN) and password on the device, that SMTP AUTH is enabled for the mailbox, and that it uses AUTH LOGIN or XOAUTH2 after STARTTLS (checklist step 9)"}},
 
 	// Everything before QUIT worked; a dropped QUIT changes nothing.
-	{id: "quit-dropped", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
+	{id: "quit-dropped", src: srcRFC5321, stages: []transcript.Stage{transcript.Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
 		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
 

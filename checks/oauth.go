@@ -68,7 +68,7 @@ func withFindings(v Verdict, t *transcript.Transcript, in Input) Verdict {
 	if !failed || f.Stage != v.Stage {
 		return v // passed, or a firewall sign decided the verdict
 	}
-	if f.Stage == Auth {
+	if f.Stage == transcript.Auth {
 		// An error explains the refusal best; a warning (no role: App
 		// RBAC might have made it work) still beats "unsuccessful".
 		for _, sev := range []Severity{SevError, SevWarning} {

@@ -21,15 +21,15 @@ func withReachability(v Verdict, t *transcript.Transcript, in Input) Verdict {
 	v.Findings = append(v.Findings, fs...)
 	f, failed := t.Failed()
 	switch {
-	case failed && f.Stage == Resolve && v.Stage == Resolve:
+	case failed && f.Stage == transcript.Resolve && v.Stage == transcript.Resolve:
 		if fd, ev, ok := dnsFinding(r, in); ok {
 			return replaceFinding(v, fd, ev)
 		}
-	case failed && f.Stage == Connect && v.Stage == Connect:
+	case failed && f.Stage == transcript.Connect && v.Stage == transcript.Connect:
 		if fd, ok := connectFinding(r, in); ok {
 			return replaceFinding(v, fd, v.Evidence)
 		}
-	case failed && f.Reply != nil && (f.Stage == Rcpt || f.Stage == Mail || f.Stage == Banner):
+	case failed && f.Reply != nil && (f.Stage == transcript.Rcpt || f.Stage == transcript.Mail || f.Stage == transcript.Banner):
 		return listedFailure(v, r, in)
 	case !failed && v.Category == OK:
 		return okWithReach(v, r, in, fs)

@@ -29,12 +29,12 @@ func TestReachabilityConnectVerdicts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			first := tt.attempts[0]
 			tr := &transcript.Transcript{
-				Stages: []transcript.StageResult{{Stage: Resolve, Status: transcript.Pass},
-					{Stage: Connect, Status: transcript.Fail, Err: &transcript.Error{Kind: transcript.Kind(first.Outcome), Text: "no connection to " + first.Addr}}},
+				Stages: []transcript.StageResult{{Stage: transcript.Resolve, Status: transcript.Pass},
+					{Stage: transcript.Connect, Status: transcript.Fail, Err: &transcript.Error{Kind: transcript.Kind(first.Outcome), Text: "no connection to " + first.Addr}}},
 				Reach: &transcript.Reachability{Attempts: tt.attempts},
 			}
 			v := Diagnose(tr, Input{Plan: Plan{Method: DirectSend}, Host: "contoso-com.mail.protection.outlook.com", Port: tt.port})
-			if v.Category != Network || v.Stage != Connect || !strings.Contains(v.Summary, tt.summary) {
+			if v.Category != Network || v.Stage != transcript.Connect || !strings.Contains(v.Summary, tt.summary) {
 				t.Errorf("verdict = %s at %s: %q, want network at connect: %q", v.Category, v.Stage, v.Summary, tt.summary)
 			}
 		})

@@ -46,7 +46,7 @@ func TestRelayRefusal(t *testing.T) {
 }
 
 func atRcpt(p Plan) func(string) *transcript.Transcript {
-	return func(reply string) *transcript.Transcript { return session(p, at(Rcpt, reply)) }
+	return func(reply string) *transcript.Transcript { return session(p, at(transcript.Rcpt, reply)) }
 }
 
 // heloSession is a probe of a HELO device (client.greeting): the runner
@@ -60,7 +60,7 @@ func heloSession(plan Plan, failed transcript.StageResult) *transcript.Transcrip
 // of a device that greets with HELO and then tries AUTH anyway.
 func saidHELOFirst(t *transcript.Transcript) *transcript.Transcript {
 	t.Capabilities, t.CapabilitiesTLS = nil, nil
-	t.Lines = append([]transcript.Line{{Dir: transcript.Client, Stage: EHLO, Text: "HELO old-mfp.contoso.local"}}, t.Lines...)
+	t.Lines = append([]transcript.Line{{Dir: transcript.Client, Stage: transcript.EHLO, Text: "HELO old-mfp.contoso.local"}}, t.Lines...)
 	return t
 }
 
@@ -76,12 +76,12 @@ func TestHELOOnly(t *testing.T) {
 		category Category
 		rule     string
 	}{
-		{"m365-starttls-required", heloSession(sub, at(Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, Config, "helo-only"},
-		{"m365-not-authenticated", heloSession(sub, at(Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, Config, "helo-only"},
-		{"postfix-auth-required", heloSession(sub, at(Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, Config, "helo-only"},
-		{"tries-auth", saidHELOFirst(session(Plan{Method: Submission, TLS: NoTLS, Auth: true}, at(Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, Config, "helo-only"},
-		{"recipient-after-helo", heloSession(directPlan, at(Rcpt, "550 5.1.1 User unknown")), directIn, Recipient, "rcpt-refused"},
-		{"ehlo-device", session(sub, at(Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, AuthCat, ""},
+		{"m365-starttls-required", heloSession(sub, at(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, Config, "helo-only"},
+		{"m365-not-authenticated", heloSession(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, Config, "helo-only"},
+		{"postfix-auth-required", heloSession(sub, at(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, Config, "helo-only"},
+		{"tries-auth", saidHELOFirst(session(Plan{Method: Submission, TLS: NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, Config, "helo-only"},
+		{"recipient-after-helo", heloSession(directPlan, at(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, Recipient, "rcpt-refused"},
+		{"ehlo-device", session(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, AuthCat, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,12 +108,12 @@ func TestHELOOnly(t *testing.T) {
 func TestHELOPlan(t *testing.T) {
 	for _, tlsMode := range TLSModes {
 		seq := Sequence(Plan{Method: Submission, TLS: tlsMode, Auth: true, HELO: true})
-		for _, never := range []string{STARTTLS, EHLOTLS, Auth} {
+		for _, never := range []transcript.Stage{transcript.STARTTLS, transcript.EHLOTLS, transcript.Auth} {
 			if slices.Contains(seq, never) {
 				t.Errorf("tls %s: %s in %v", tlsMode, never, seq)
 			}
 		}
-		if !slices.Contains(seq, EHLO) || !slices.Contains(seq, Mail) {
+		if !slices.Contains(seq, transcript.EHLO) || !slices.Contains(seq, transcript.Mail) {
 			t.Errorf("tls %s: %v lacks the greeting or MAIL", tlsMode, seq)
 		}
 	}

@@ -28,7 +28,7 @@ func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
 	// problem and new credentials would not help. Category tls rather
 	// than auth: the fix is turning on STARTTLS, and the auth checklist
 	// (step 9) would send the technician the wrong way.
-	if f.Stage == Auth && !sc.tlsDone && !sc.in.Partial && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
+	if f.Stage == transcript.Auth && !sc.tlsDone && !sc.in.Partial && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
 		return tag(sc.verdict(finding{TLSCat, 4,
 			"AUTH was refused before TLS was negotiated: the device is likely authenticating before STARTTLS (Microsoft 365 offers AUTH only inside TLS)",
 			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev),
@@ -62,12 +62,12 @@ func entryFinding(e *Entry) finding {
 // replyRule reads a reply the catalog does not know by its stage and code.
 // The first rule that fits wins.
 type replyRule struct {
-	stages []string       // nil: any stage
-	class  int            // reply class (4, 5), 0: any
-	code   int            // exact code, 0: any
-	text   *lazyre.Regexp // must match the reply text, nil: any
-	id     string         // stable rule name (Verdict.Rule)
-	src    string         // the public source it rests on
+	stages []transcript.Stage // nil: any stage
+	class  int                // reply class (4, 5), 0: any
+	code   int                // exact code, 0: any
+	text   *lazyre.Regexp     // must match the reply text, nil: any
+	id     string             // stable rule name (Verdict.Rule)
+	src    string             // the public source it rests on
 	finding
 }
 
@@ -98,46 +98,46 @@ var replyRules = []replyRule{
 	// not its mailbox, and more credentials or an allowed IP fix it, not
 	// another address (RFC 5321 section 3.6.2; Postfix's
 	// reject_unauth_destination answers "554 5.7.1 <x>: Relay access denied").
-	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []string{Rcpt, Unstaged}, text: relayWords, finding: finding{Policy, 5,
+	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []transcript.Stage{transcript.Rcpt, transcript.Unstaged}, text: relayWords, finding: finding{Policy, 5,
 		"the server refused to relay to this recipient's domain: this session is not allowed to relay (not authenticated, or the site's IP or certificate is not permitted), a policy refusal and not an unknown mailbox",
 		"authenticate (SMTP AUTH after STARTTLS) or have the server allow the site's IP or certificate to relay (for Microsoft 365: an inbound connector); Direct Send reaches only the tenant's own domains"}},
 	// The server wants authentication before it takes mail: RFC 4954
 	// section 6's 530, and the texts servers give it ("Client was not
 	// authenticated", "Authentication required", "you must authenticate").
-	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + srcFixIssues, stages: []string{Mail, Rcpt, Data, Unstaged}, class: 5, text: notAuthWords, finding: finding{AuthCat, 9,
+	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + srcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 5, text: notAuthWords, finding: finding{AuthCat, 9,
 		"the server refused mail from a client that did not authenticate: the device sent no credentials (or AUTH failed and it carried on)",
 		"configure SMTP AUTH on the device (the mailbox's UPN and password or OAuth, after STARTTLS), or send through Direct Send or a relay connector if it cannot authenticate"}},
-	{id: "ip-listed", src: srcDelist, stages: []string{Banner, Mail, Rcpt, Data, Unstaged}, class: 0, text: listedWords, finding: finding{Reputation, 7,
+	{id: "ip-listed", src: srcDelist, stages: []transcript.Stage{transcript.Banner, transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 0, text: listedWords, finding: finding{Reputation, 7,
 		"the server refused the site's IP: it is on a block list or has a poor reputation",
 		"check the site's public IP on the list the reply names and request removal (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
-	{id: "banner-refused-blocked", src: srcDelist, stages: []string{Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
+	{id: "banner-refused-blocked", src: srcDelist, stages: []transcript.Stage{transcript.Banner}, class: 5, text: blockWords, finding: finding{Reputation, 7,
 		"the server refused the session at the banner: the site's public IP is likely blocked",
 		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},
-	{id: "banner-refused", src: srcRFC5321, stages: []string{Banner}, class: 5, finding: finding{Service, 10,
+	{id: "banner-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.Banner}, class: 5, finding: finding{Service, 10,
 		"the server refused the session at the banner (no SMTP service for this client)",
 		"check that <ENDPOINT> is the right endpoint; record the reply and the time (checklist step 10)"}},
 	{id: "reply-4xx", src: srcRFC5321, class: 4, finding: finding{Service, 10,
 		"the server refused <CMD> temporarily",
 		"retry later; if it persists, record the time and the transcript (checklist step 10)"}},
-	{id: "auth-refused", src: srcFixIssues, stages: []string{Auth}, class: 5, finding: finding{AuthCat, 9,
+	{id: "auth-refused", src: srcFixIssues, stages: []transcript.Stage{transcript.Auth}, class: 5, finding: finding{AuthCat, 9,
 		"authentication was refused",
 		"check the username (the mailbox's full UPN) and password, that SMTP AUTH is enabled for the mailbox, and MFA, Security Defaults and Conditional Access (checklist step 9)"}},
-	{id: "rcpt-refused", src: srcChecklist, stages: []string{Rcpt}, class: 5, finding: finding{Recipient, 5,
+	{id: "rcpt-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Rcpt}, class: 5, finding: finding{Recipient, 5,
 		"the recipient was refused",
 		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},
-	{id: "mail-refused", src: srcChecklist, stages: []string{Mail}, class: 5, finding: finding{Policy, 5,
+	{id: "mail-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Mail}, class: 5, finding: finding{Policy, 5,
 		"the sender was refused",
 		"check MAIL FROM: an accepted domain of the tenant and, for submission, the authenticated mailbox's address or one it may send as"}},
-	{id: "data-refused", src: srcChecklist, stages: []string{Data}, class: 5, finding: finding{Policy, 5,
+	{id: "data-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Data}, class: 5, finding: finding{Policy, 5,
 		"the message was refused at end of data",
 		"check the message against the tenant's limits and rules (size, From header, Send As); look it up in message trace (checklist step 6)"}},
-	{id: "ehlo-refused", src: srcRFC5321, stages: []string{EHLO, EHLOTLS}, class: 5, finding: finding{Config, 3,
+	{id: "ehlo-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.EHLO, transcript.EHLOTLS}, class: 5, finding: finding{Config, 3,
 		"the server refused EHLO",
 		"check the device's EHLO name (a fully qualified name or an address literal) and that it speaks SMTP"}},
-	{id: "starttls-refused", src: srcMFP, stages: []string{STARTTLS, TLS}, class: 5, finding: finding{TLSCat, 4,
+	{id: "starttls-refused", src: srcMFP, stages: []transcript.Stage{transcript.STARTTLS, transcript.TLS}, class: 5, finding: finding{TLSCat, 4,
 		"the server refused STARTTLS",
 		"check the device's TLS settings (TLS 1.2 or later) and that nothing in the path rewrites STARTTLS"}},
-	{id: "quit-failed", src: srcRFC5321, stages: []string{Quit}, finding: finding{Service, 10,
+	{id: "quit-failed", src: srcRFC5321, stages: []transcript.Stage{transcript.Quit}, finding: finding{Service, 10,
 		"every stage up to QUIT passed, but QUIT failed",
 		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
 	// A routing loop: the message went round between servers until the
@@ -151,16 +151,16 @@ var replyRules = []replyRule{
 	// A reply whose command is unknown: by the enhanced code's subject
 	// (RFC 3463 section 3: 1 addressing, 2 mailbox, 5 protocol, 7 security
 	// or policy).
-	{id: "unstaged-address", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.[12]\.`), finding: finding{Recipient, 5,
+	{id: "unstaged-address", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.[12]\.`), finding: finding{Recipient, 5,
 		"the server refused an address or mailbox (5.1.x/5.2.x)",
 		"check the addresses the device uses (MAIL FROM and the recipients)"}},
-	{id: "unstaged-protocol", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.5\.`), finding: finding{Config, 3,
+	{id: "unstaged-protocol", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.5\.`), finding: finding{Config, 3,
 		"the server refused a command as malformed or out of sequence (5.5.x)",
 		"check the device's SMTP settings (EHLO, STARTTLS, AUTH mechanism) against Microsoft 365's"}},
-	{id: "unstaged-policy", src: srcRFC3463, stages: []string{Unstaged}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{Policy, 5,
+	{id: "unstaged-policy", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{Policy, 5,
 		"the server refused the mail by security or policy (5.7.x)",
 		"look the enhanced code up in Microsoft's NDR table (https://aka.ms/PillarEmailNDR) and record the full reply (checklist step 10)"}},
-	{id: "unstaged-refused", src: srcRFC5321, stages: []string{Unstaged}, class: 5, finding: finding{Service, 10,
+	{id: "unstaged-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.Unstaged}, class: 5, finding: finding{Service, 10,
 		"the server refused a command (the capture does not say which)",
 		"capture the whole session (swaks, or the device's SMTP log) to see which stage failed"}},
 	// A positive reply where the probe needed another: commands are being
@@ -172,7 +172,7 @@ var replyRules = []replyRule{
 }
 
 // genericReply returns the first rule that fits the reply.
-func genericReply(stage string, rep *transcript.Reply) replyRule {
+func genericReply(stage transcript.Stage, rep *transcript.Reply) replyRule {
 	for _, r := range replyRules {
 		if r.stages != nil && !slices.Contains(r.stages, stage) {
 			continue

@@ -6,11 +6,6 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// Unstaged is the stage of a reply whose command a capture does not show
-// (smtpspec explain of a bare reply or an exception message): it is read
-// by its enhanced code's subject (RFC 3463 section 3) alone.
-const Unstaged = "unknown"
-
 // crossRule is a fact one stage establishes about another stage's failure
 // (DESIGN.md pitfalls: chasing MTU after TLS worked, ignoring RCPT TO
 // failures). Its note joins the verdict's summary; it never changes the
@@ -31,7 +26,7 @@ var crossRules = []crossRule{
 // chain, the largest packets of the session; once it completed, an MTU or
 // fragmentation black hole cannot explain a later failure.
 func tlsRulesOutMTU(sc *scene, f transcript.StageResult, _ Verdict) string {
-	if sc.tlsDone && f.Stage != TLS && afterTLS(sc.t, f.Stage) {
+	if sc.tlsDone && f.Stage != transcript.TLS && afterTLS(sc.t, f.Stage) {
 		return "TLS completed, so MTU/fragmentation is ruled out"
 	}
 	return ""
@@ -42,13 +37,13 @@ func tlsRulesOutMTU(sc *scene, f transcript.StageResult, _ Verdict) string {
 // policy or recipient the reply points at, so nobody chases the network.
 // 421 is the server going away, not a refusal of this envelope.
 func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
-	if (f.Stage != Rcpt && f.Stage != Mail) || f.Reply == nil || f.Reply.Positive() || f.Reply.Code == 421 {
+	if (f.Stage != transcript.Rcpt && f.Stage != transcript.Mail) || f.Reply == nil || f.Reply.Positive() || f.Reply.Code == 421 {
 		return ""
 	}
 	if v.Category == Config {
 		return "" // the device's own setup caused the refusal (heloOnly), not the server's acceptance
 	}
-	if sc.t.Stage(Connect).Status != transcript.Pass || sc.t.Stage(EHLO).Status != transcript.Pass {
+	if sc.t.Stage(transcript.Connect).Status != transcript.Pass || sc.t.Stage(transcript.EHLO).Status != transcript.Pass {
 		return ""
 	}
 	base := "connection is not acceptance: connect and EHLO succeeded, then " + command(f.Stage) + " was refused"
@@ -88,9 +83,9 @@ func heloOnly(sc *scene, f transcript.StageResult) (Verdict, bool) {
 // heloSymptom reports a failure that a missing AUTH or STARTTLS explains.
 func heloSymptom(f transcript.StageResult) bool {
 	switch {
-	case f.Stage == Auth:
+	case f.Stage == transcript.Auth:
 		return true
-	case f.Stage != Mail || f.Reply == nil:
+	case f.Stage != transcript.Mail || f.Reply == nil:
 		return false
 	}
 	switch f.Reply.Enhanced {
@@ -103,7 +98,7 @@ func heloSymptom(f transcript.StageResult) bool {
 // saidHELO reports a session whose greeting was HELO rather than EHLO.
 func saidHELO(t *transcript.Transcript) bool {
 	for _, l := range t.Lines {
-		if l.Dir == transcript.Client && l.Stage == EHLO {
+		if l.Dir == transcript.Client && l.Stage == transcript.EHLO {
 			verb, _, _ := strings.Cut(strings.TrimSpace(l.Text), " ")
 			return strings.EqualFold(verb, "HELO")
 		}

@@ -8,57 +8,57 @@ import (
 
 // ruleCases reach rules no other table of this package reaches.
 var ruleCases = []diagnoseCase{
-	{name: "dns-timeout", t: session(submissionPlan, errAt(Resolve, transcript.KindTimeout, "lookup smtp.office365.com: i/o timeout")), in: subIn, category: Network, stage: Resolve},
-	{name: "connect-refused-587", t: session(submissionPlan, errAt(Connect, transcript.KindRefused, "connect: connection refused")), in: subIn, category: Network, stage: Connect},
-	{name: "connect-other", t: session(submissionPlan, errAt(Connect, transcript.KindReset, "connect: reset")), in: subIn, category: Network, stage: Connect},
-	{name: "garbled-in-clear", t: session(directPlan, errAt(EHLO, transcript.KindProtocol, "malformed reply")), in: directIn, category: Firewall, stage: EHLO},
-	{name: "garbled-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindProtocol, "malformed reply")), in: directIn, category: Service, stage: Rcpt},
-	{name: "cut-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindReset, "connection reset by peer")), in: directIn, category: Network, stage: Rcpt},
-	{name: "no-answer-in-tls", t: session(directPlan, errAt(Rcpt, transcript.KindTimeout, "no reply to RCPT TO within 30s")), in: directIn, category: Service, stage: Rcpt},
-	{name: "ehlo-refused", t: session(directPlan, at(EHLO, "554 5.5.0 Hello refused")), in: directIn, category: Config, stage: EHLO},
-	{name: "starttls-refused", t: session(directPlan, at(STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: TLSCat, stage: STARTTLS},
-	{name: "quit-failed", t: session(directPlan, at(Quit, "502 Command not implemented")), in: directIn, category: Service, stage: Quit},
-	{name: "connect-timeout-587", t: session(submissionPlan, errAt(Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: Network, stage: Connect},
-	{name: "cert-unverified", t: session(submissionPlan, errAt(TLS, transcript.KindTLS, "x509: certificate is not standards compliant")), in: subIn, category: TLSCat, stage: TLS},
-	{name: "tls-failed", t: session(submissionPlan, errAt(TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: TLSCat, stage: TLS},
-	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: Config, stage: Unstaged},
-	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: Service, stage: Unstaged},
-	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: Recipient, stage: Unstaged},
-	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: Policy, stage: Unstaged},
-	{name: "relay-refused", t: session(directPlan, at(Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: Policy, stage: Rcpt},
+	{name: "dns-timeout", t: session(submissionPlan, errAt(transcript.Resolve, transcript.KindTimeout, "lookup smtp.office365.com: i/o timeout")), in: subIn, category: Network, stage: transcript.Resolve},
+	{name: "connect-refused-587", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindRefused, "connect: connection refused")), in: subIn, category: Network, stage: transcript.Connect},
+	{name: "connect-other", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindReset, "connect: reset")), in: subIn, category: Network, stage: transcript.Connect},
+	{name: "garbled-in-clear", t: session(directPlan, errAt(transcript.EHLO, transcript.KindProtocol, "malformed reply")), in: directIn, category: Firewall, stage: transcript.EHLO},
+	{name: "garbled-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindProtocol, "malformed reply")), in: directIn, category: Service, stage: transcript.Rcpt},
+	{name: "cut-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindReset, "connection reset by peer")), in: directIn, category: Network, stage: transcript.Rcpt},
+	{name: "no-answer-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindTimeout, "no reply to RCPT TO within 30s")), in: directIn, category: Service, stage: transcript.Rcpt},
+	{name: "ehlo-refused", t: session(directPlan, at(transcript.EHLO, "554 5.5.0 Hello refused")), in: directIn, category: Config, stage: transcript.EHLO},
+	{name: "starttls-refused", t: session(directPlan, at(transcript.STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: TLSCat, stage: transcript.STARTTLS},
+	{name: "quit-failed", t: session(directPlan, at(transcript.Quit, "502 Command not implemented")), in: directIn, category: Service, stage: transcript.Quit},
+	{name: "connect-timeout-587", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: Network, stage: transcript.Connect},
+	{name: "cert-unverified", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "x509: certificate is not standards compliant")), in: subIn, category: TLSCat, stage: transcript.TLS},
+	{name: "tls-failed", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: TLSCat, stage: transcript.TLS},
+	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: Config, stage: transcript.Unstaged},
+	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: Service, stage: transcript.Unstaged},
+	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: Recipient, stage: transcript.Unstaged},
+	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: Policy, stage: transcript.Unstaged},
+	{name: "relay-refused", t: session(directPlan, at(transcript.Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: Policy, stage: transcript.Rcpt},
 	// Partial captures (explain of an error message): what is not shown
 	// is unknown, not absent.
-	{name: "auth-not-offered", t: partialAt(Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server."), in: partialIn, category: TLSCat, stage: Auth},
-	{name: "auth-client-failed", t: partialAt(Auth, transcript.KindProtocol, "warning: SASL authentication failure: All-whitespace username."), in: partialIn, category: AuthCat, stage: Auth},
-	{name: "cut-partial", t: partialAt(Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: Data},
-	{name: "stall-partial", t: partialAt(Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: Mail},
-	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: Unstaged},
-	{name: "ip-listed", t: session(directPlan, at(Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: Rcpt},
-	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
+	{name: "auth-not-offered", t: partialAt(transcript.Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server."), in: partialIn, category: TLSCat, stage: transcript.Auth},
+	{name: "auth-client-failed", t: partialAt(transcript.Auth, transcript.KindProtocol, "warning: SASL authentication failure: All-whitespace username."), in: partialIn, category: AuthCat, stage: transcript.Auth},
+	{name: "cut-partial", t: partialAt(transcript.Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: transcript.Data},
+	{name: "stall-partial", t: partialAt(transcript.Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: transcript.Mail},
+	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: transcript.Unstaged},
+	{name: "ip-listed", t: session(directPlan, at(transcript.Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: transcript.Rcpt},
+	{name: "partial-504-not-before-tls", t: partialReply(transcript.Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: transcript.Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
-	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: Unstaged},
-	{name: "oauth-token-refused", t: partialAt(Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: Auth},
-	{name: "starttls-stripped-said", t: session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: STARTTLS},
-	{name: "starttls-not-offered-said", t: with(session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]")), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: TLSCat, stage: STARTTLS},
+	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: transcript.Unstaged},
+	{name: "oauth-token-refused", t: partialAt(transcript.Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: transcript.Auth},
+	{name: "starttls-stripped-said", t: session(directPlan, errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: transcript.STARTTLS},
+	{name: "starttls-not-offered-said", t: with(session(directPlan, errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]")), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: TLSCat, stage: transcript.STARTTLS},
 }
 
 // partialIn is the input explain gives a capture of one failure.
 var partialIn = Input{Plan: Plan{Method: Submission, TLS: StartTLS, Auth: true}, Partial: true}
 
 // partialAt is a capture that shows only one stage's failure.
-func partialAt(stage string, kind transcript.Kind, text string) *transcript.Transcript {
+func partialAt(stage transcript.Stage, kind transcript.Kind, text string) *transcript.Transcript {
 	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Err: &transcript.Error{Kind: kind, Text: text}}}}
 }
 
-func partialReply(stage, line string) *transcript.Transcript {
+func partialReply(stage transcript.Stage, line string) *transcript.Transcript {
 	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Reply: parse(line)}}}
 }
 
 // unstaged is a capture of one reply whose command is not known
 // (smtpspec explain of a bare reply).
 func unstaged(line string) *transcript.Transcript {
-	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: Unstaged, Status: transcript.Fail, Reply: parse(line)}}}
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Unstaged, Status: transcript.Fail, Reply: parse(line)}}}
 }
 
 // TestEveryRuleHasATest: every rule of the diagnosis (replies.go,
@@ -92,7 +92,7 @@ func TestEveryRuleHasATest(t *testing.T) {
 		ids = append(ids, r.id)
 	}
 	for _, e := range Catalog {
-		if e.Category != OK && e.Stage != Banner && e.Stage != EHLO {
+		if e.Category != OK && e.Stage != transcript.Banner && e.Stage != transcript.EHLO {
 			ids = append(ids, "catalog:"+e.ID)
 		}
 	}

@@ -42,25 +42,25 @@ func fail(kind transcript.Kind, text string) *transcript.Error {
 }
 
 // okReply is what a working Microsoft 365 session answers at each stage.
-func okReply(stage string) *transcript.Reply {
+func okReply(stage transcript.Stage) *transcript.Reply {
 	switch stage {
-	case Banner:
+	case transcript.Banner:
 		return parse("220 " + msHost + " Microsoft ESMTP MAIL Service ready at Mon, 1 Jun 2015 12:00:00 +0000 [08DCEB746BAC29D2]")
-	case EHLO:
+	case transcript.EHLO:
 		return parse(append([]string{"250-" + msHost + " Hello [203.0.113.7]"}, prefixed(msCaps)...)...)
-	case STARTTLS:
+	case transcript.STARTTLS:
 		return parse("220 2.0.0 SMTP server ready")
-	case EHLOTLS:
+	case transcript.EHLOTLS:
 		return parse(append([]string{"250-" + msHost + " Hello [203.0.113.7]"}, prefixed(msCapsTLS)...)...)
-	case Auth:
+	case transcript.Auth:
 		return parse("235 2.7.0 Authentication successful")
-	case Mail:
+	case transcript.Mail:
 		return parse("250 2.1.0 Sender OK")
-	case Rcpt:
+	case transcript.Rcpt:
 		return parse("250 2.1.5 Recipient OK")
-	case Data:
+	case transcript.Data:
 		return parse("250 2.6.0 <run@contoso.com> [InternalId=1, Hostname=" + msHost + "] Queued mail for delivery")
-	case Quit:
+	case transcript.Quit:
 		return parse("221 2.0.0 Service closing transmission channel")
 	}
 	return nil
@@ -97,11 +97,11 @@ func session(plan Plan, failed transcript.StageResult) *transcript.Transcript {
 			t.Stages = append(t.Stages, r)
 			record(t, r)
 			switch name {
-			case EHLO:
+			case transcript.EHLO:
 				t.Capabilities = msCaps
-			case EHLOTLS:
+			case transcript.EHLOTLS:
 				t.CapabilitiesTLS = msCapsTLS
-			case TLS:
+			case transcript.TLS:
 				t.TLS = &transcript.TLSInfo{Version: "TLS1.3", CipherSuite: "TLS_AES_256_GCM_SHA384", Verified: true,
 					ServerName: "smtp.office365.com", Subject: "outlook.com", NotAfter: testNow.AddDate(0, 6, 0)}
 			}
@@ -126,12 +126,12 @@ func record(t *transcript.Transcript, r transcript.StageResult) {
 }
 
 // at is a failing stage result with a reply.
-func at(stage string, lines ...string) transcript.StageResult {
+func at(stage transcript.Stage, lines ...string) transcript.StageResult {
 	return transcript.StageResult{Stage: stage, Reply: parse(lines...)}
 }
 
 // errAt is a failing stage result without a reply.
-func errAt(stage string, kind transcript.Kind, text string) transcript.StageResult {
+func errAt(stage transcript.Stage, kind transcript.Kind, text string) transcript.StageResult {
 	return transcript.StageResult{Stage: stage, Err: fail(kind, text)}
 }
 

@@ -5,7 +5,11 @@
 // values, the runner builds transcripts.
 package checks
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/smtpspec/smtpspec/transcript"
+)
 
 // Method is how a device sends through Microsoft 365 (DESIGN.md, the three
 // methods; FACTS.md section 1).
@@ -32,29 +36,6 @@ const (
 // TLSModes lists the valid TLS modes.
 var TLSModes = []TLSMode{StartTLS, Implicit, NoTLS}
 
-// Stage names: the public vocabulary of `expect "STAGE"` and of reports.
-const (
-	Resolve  = "resolve"
-	Connect  = "connect"
-	Banner   = "banner"
-	EHLO     = "ehlo"
-	STARTTLS = "starttls"
-	TLS      = "tls"
-	EHLOTLS  = "ehlo_tls"
-	Auth     = "auth"
-	Mail     = "mail"
-	Rcpt     = "rcpt"
-	Data     = "data"
-	Quit     = "quit"
-	// Trace is the Microsoft 365 message trace lookup of the sent message
-	// (checklist step 6), after the session; trace.go.
-	Trace = "trace"
-)
-
-// StageNames lists each stage once, in protocol order, for messages and
-// "did you mean" suggestions.
-var StageNames = []string{Resolve, Connect, Banner, EHLO, STARTTLS, TLS, EHLOTLS, Auth, Mail, Rcpt, Data, Quit, Trace}
-
 // Plan describes what a site's probe will do; Sequence derives the stages.
 type Plan struct {
 	Method Method
@@ -68,32 +49,32 @@ type Plan struct {
 }
 
 // Sequence returns the stages a probe of this plan runs, in order.
-func Sequence(p Plan) []string {
-	seq := []string{Resolve, Connect}
+func Sequence(p Plan) []transcript.Stage {
+	seq := []transcript.Stage{transcript.Resolve, transcript.Connect}
 	switch p.TLS {
 	case Implicit:
-		seq = append(seq, TLS, Banner, EHLO)
+		seq = append(seq, transcript.TLS, transcript.Banner, transcript.EHLO)
 	case NoTLS:
-		seq = append(seq, Banner, EHLO)
+		seq = append(seq, transcript.Banner, transcript.EHLO)
 	default:
-		seq = append(seq, Banner, EHLO)
+		seq = append(seq, transcript.Banner, transcript.EHLO)
 		if !p.HELO { // STARTTLS is an extension, and HELO lists none
-			seq = append(seq, STARTTLS, TLS, EHLOTLS)
+			seq = append(seq, transcript.STARTTLS, transcript.TLS, transcript.EHLOTLS)
 		}
 	}
 	if p.Auth && !p.HELO {
-		seq = append(seq, Auth)
+		seq = append(seq, transcript.Auth)
 	}
-	seq = append(seq, Mail, Rcpt)
+	seq = append(seq, transcript.Mail, transcript.Rcpt)
 	if p.Data {
-		seq = append(seq, Data)
+		seq = append(seq, transcript.Data)
 	}
-	seq = append(seq, Quit)
+	seq = append(seq, transcript.Quit)
 	if p.Data && p.Trace {
-		seq = append(seq, Trace) // after the session: trace needs nothing of the connection
+		seq = append(seq, transcript.Trace) // after the session: trace needs nothing of the connection
 	}
 	return seq
 }
 
 // Reaches reports whether a probe of plan p can reach stage.
-func Reaches(p Plan, stage string) bool { return slices.Contains(Sequence(p), stage) }
+func Reaches(p Plan, stage transcript.Stage) bool { return slices.Contains(Sequence(p), stage) }

@@ -20,7 +20,7 @@ func success(sc *scene) Verdict {
 	if sc.tlsDone && sc.t.TLS != nil && sc.t.TLS.Version != "" {
 		parts = append(parts, sc.t.TLS.Version)
 	}
-	if sc.t.Stage(Auth).Status == transcript.Pass {
+	if sc.t.Stage(transcript.Auth).Status == transcript.Pass {
 		parts = append(parts, "authenticated")
 	}
 	if len(parts) > 0 {
@@ -28,19 +28,19 @@ func success(sc *scene) Verdict {
 	}
 	v := Verdict{Category: OK}
 	var r transcript.StageResult
-	if d := sc.t.Stage(Data); d.Status == transcript.Pass {
+	if d := sc.t.Stage(transcript.Data); d.Status == transcript.Pass {
 		r = d
 		v.Summary = who + " accepted the message for delivery" + how
 		v.Next = "look the message up in message trace (checklist step 6)"
 	} else {
-		r = sc.t.Stage(Rcpt)
+		r = sc.t.Stage(transcript.Rcpt)
 		v.Summary = who + " accepted the envelope" + recipients(sc.t) + how + "; no message was sent"
 		v.Next = "to prove delivery, set envelope.send_message and look the message up in message trace (checklist step 6)"
 	}
 	if s, ok := inspected(sc.t); ok {
 		// Working today, but SMTP inspection is in the path: worth knowing
 		// before the next firmware or firewall change.
-		v.Summary += "; a firewall inspects this plaintext session (see " + s.stage + ")"
+		v.Summary += "; a firewall inspects this plaintext session (see " + string(s.stage) + ")"
 	}
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
@@ -62,7 +62,7 @@ func inspected(t *transcript.Transcript) (sign, bool) {
 // recorded.
 func recipients(t *transcript.Transcript) string {
 	n := 0
-	for _, l := range serverLines(t, Rcpt) {
+	for _, l := range serverLines(t, transcript.Rcpt) {
 		if len(l) >= 4 && l[0] == '2' && isDigits(l[:3]) && l[3] == ' ' {
 			n++
 		}
@@ -80,9 +80,9 @@ func recipients(t *transcript.Transcript) string {
 // was never accepted: the probe stopped early without recording why (or
 // skipped STARTTLS that the plan needed).
 func incomplete(sc *scene) (Verdict, bool) {
-	last := Rcpt
+	last := transcript.Rcpt
 	if sc.in.Plan.Data {
-		last = Data
+		last = transcript.Data
 	}
 	if sc.t.Stage(last).Status == transcript.Pass {
 		return Verdict{}, false
@@ -97,18 +97,18 @@ func incomplete(sc *scene) (Verdict, bool) {
 	if v, ok := interception(sc); ok {
 		return v, true // another server greeted: it is why the session went nowhere
 	}
-	if stop.Stage == STARTTLS || stop.Stage == TLS {
+	if stop.Stage == transcript.STARTTLS || stop.Stage == transcript.TLS {
 		// The usual cause: STARTTLS not offered and the probe stopped.
 		if v, ok := firewallSign(sc, stop); ok {
 			return v, true
 		}
-		if v, ok := starttlsMissing(sc, transcript.StageResult{Stage: STARTTLS}); ok {
+		if v, ok := starttlsMissing(sc, transcript.StageResult{Stage: transcript.STARTTLS}); ok {
 			return v, true
 		}
 	}
 	ev := stop.Note
 	if ev == "" {
-		ev = stop.Stage + " " + string(transcript.Skip) // the transcript's own words
+		ev = string(stop.Stage) + " " + string(transcript.Skip) // the transcript's own words
 	}
 	return tag(sc.verdict(finding{Service, 10,
 		"the probe stopped before <STAGE> without recording a failure",

@@ -135,7 +135,7 @@ func traceEvidence(ti *transcript.TraceInfo) string {
 // withTrace adds the trace result to a successful verdict: the message
 // reached its recipients, which the SMTP session alone cannot show.
 func withTrace(v Verdict, t *transcript.Transcript) Verdict {
-	if v.Category != OK || t == nil || t.Stage(Trace).Status != transcript.Pass || !t.Trace.Found() {
+	if v.Category != OK || t == nil || t.Stage(transcript.Trace).Status != transcript.Pass || !t.Trace.Found() {
 		return v
 	}
 	quoted := ""

@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Category names the kind of problem a verdict reports (DESIGN.md).
@@ -24,13 +26,13 @@ const (
 // Verdict is one site's diagnosis. Its JSON shape is a public interface
 // (DESIGN.md "JSON report"): do not rename fields.
 type Verdict struct {
-	Category Category `json:"category"`
-	Stage    string   `json:"stage"`
-	Code     int      `json:"code"`
-	Enhanced string   `json:"enhanced"`
-	Summary  string   `json:"summary"`
-	Step     int      `json:"step"` // checklist step 1-10 (DESIGN.md)
-	Next     string   `json:"next"`
+	Category Category         `json:"category"`
+	Stage    transcript.Stage `json:"stage"`
+	Code     int              `json:"code"`
+	Enhanced string           `json:"enhanced"`
+	Summary  string           `json:"summary"`
+	Step     int              `json:"step"` // checklist step 1-10 (DESIGN.md)
+	Next     string           `json:"next"`
 	// Evidence is the exact reply line or error that decided the verdict.
 	// The JSON report carries it inside Summary; humans see it on its own line.
 	Evidence string `json:"-"`
@@ -69,7 +71,7 @@ func (v Verdict) Line() string {
 	}
 	where := string(v.Category)
 	if v.Stage != "" {
-		where += " at " + v.Stage
+		where += " at " + string(v.Stage)
 	}
 	if v.Step > 0 {
 		where += fmt.Sprintf(" (step %d)", v.Step)

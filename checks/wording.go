@@ -30,7 +30,7 @@ func (sc *scene) expand(s string, f transcript.StageResult) string {
 	return strings.NewReplacer(append(port,
 		"<NAME>", sc.name(),
 		"<ENDPOINT>", sc.endpoint(),
-		"<STAGE>", f.Stage,
+		"<STAGE>", string(f.Stage),
 		"<CMD>", command(f.Stage),
 		"<WHAT>", sc.what(f),
 		"<DEVICE_TLS>", deviceTLS(sc.in.TLSMin, sc.in.TLSMax))...,
@@ -88,32 +88,32 @@ func (sc *scene) what(f transcript.StageResult) string {
 }
 
 // command names what the probe sends at stage, for findings.
-func command(stage string) string {
+func command(stage transcript.Stage) string {
 	switch stage {
-	case Banner:
+	case transcript.Banner:
 		return "the banner"
-	case EHLO:
+	case transcript.EHLO:
 		return "EHLO"
-	case STARTTLS:
+	case transcript.STARTTLS:
 		return "STARTTLS"
-	case TLS:
+	case transcript.TLS:
 		return "the TLS handshake"
-	case EHLOTLS:
+	case transcript.EHLOTLS:
 		return "EHLO after TLS"
-	case Auth:
+	case transcript.Auth:
 		return "AUTH"
-	case Mail:
+	case transcript.Mail:
 		return "MAIL FROM"
-	case Rcpt:
+	case transcript.Rcpt:
 		return "RCPT TO"
-	case Data:
+	case transcript.Data:
 		return "DATA"
-	case Quit:
+	case transcript.Quit:
 		return "QUIT"
-	case Unstaged:
+	case transcript.Unstaged:
 		return "a command"
 	}
-	return stage
+	return string(stage)
 }
 
 // deviceTLS words the device's TLS range.

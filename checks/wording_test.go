@@ -10,7 +10,7 @@ import (
 // TestExpandUnknownPort: a port the capture does not name (explain of a
 // .NET timeout) is never written as 0.
 func TestExpandUnknownPort(t *testing.T) {
-	f := transcript.StageResult{Stage: Connect, Err: &transcript.Error{Kind: transcript.KindRefused}}
+	f := transcript.StageResult{Stage: transcript.Connect, Err: &transcript.Error{Kind: transcript.KindRefused}}
 	cases := []struct {
 		in         Input
 		text, want string
@@ -28,7 +28,7 @@ func TestExpandUnknownPort(t *testing.T) {
 			t.Errorf("expand(%q) with port %d = %q, want %q", tc.text, tc.in.Port, got, tc.want)
 		}
 	}
-	v := Diagnose(&transcript.Transcript{Stages: []transcript.StageResult{{Stage: Connect, Status: transcript.Fail, Err: f.Err}}}, Input{Plan: submissionPlan, Host: "smtp.office365.com"})
+	v := Diagnose(&transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Connect, Status: transcript.Fail, Err: f.Err}}}, Input{Plan: submissionPlan, Host: "smtp.office365.com"})
 	if strings.Contains(v.Summary+v.Next, " 0 ") || strings.Contains(v.Summary+v.Next, ":0") {
 		t.Errorf("port 0 in the verdict: %s\nnext: %s", v.Summary, v.Next)
 	}

@@ -29,7 +29,7 @@ func errorBeside(res *Result, ev *evidence) bool {
 		return r.weight > 0 // a definite socket, DNS or TLS error
 	}
 	st, _, _ := stageOf(r)
-	return st != checks.Unstaged // a reply the text places, or the catalog knows
+	return st != transcript.Unstaged // a reply the text places, or the catalog knows
 }
 
 // failureAfter reports whether the generic reader's root, an error without
@@ -90,5 +90,5 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 			return true
 		}
 	}
-	return f.Stage == checks.Unstaged && ev.d.basis == Seen
+	return f.Stage == transcript.Unstaged && ev.d.basis == Seen
 }

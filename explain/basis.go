@@ -12,7 +12,7 @@ import (
 // and transcripts).
 func notEnough() *Result {
 	return &Result{Format: "none", Transcript: newBuilder().finish(),
-		Verdict: checks.Verdict{Category: NoEvidence, Stage: checks.Unstaged,
+		Verdict: checks.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
 			Summary: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
 			Next:    "capture the exchange itself (see capture) and explain that", Step: 10},
 		Basis: StageBasis{Basis: Unknown},
@@ -57,7 +57,7 @@ func methodByReply(res *Result) (checks.Method, string) {
 		return checks.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
 	case v.Enhanced == "5.7.68":
 		return checks.DirectSend, "the reply (5.7.68) refuses Direct Send"
-	case v.Stage == checks.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary, "SendAsDenied"):
+	case v.Stage == transcript.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary, "SendAsDenied"):
 		return checks.Submission, "the reply belongs to SMTP AUTH client submission"
 	}
 	return "", ""

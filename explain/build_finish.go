@@ -8,7 +8,7 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-func (b *builder) addLine(dir transcript.Direction, stage, text string) {
+func (b *builder) addLine(dir transcript.Direction, stage transcript.Stage, text string) {
 	if dir == transcript.Client && credentialLine(stage, text) {
 		text = transcript.Redacted // credentials never leave this package
 	}
@@ -51,7 +51,7 @@ func (b *builder) finish() *transcript.Transcript {
 	seq := checks.Sequence(plan)
 	last := -1
 	for i, name := range seq {
-		if _, ok := b.results[name]; ok && name != "quit" {
+		if _, ok := b.results[name]; ok && name != transcript.Quit {
 			last = i
 		}
 	}
@@ -69,7 +69,7 @@ func (b *builder) finish() *transcript.Transcript {
 		}
 	}
 	for _, name := range b.order {
-		if !slices.Contains(seq, name) && name != "noop" {
+		if !slices.Contains(seq, name) && name != transcript.Noop {
 			stages = append(stages, *b.results[name]) // a reply the capture does not place
 		}
 	}
@@ -87,29 +87,29 @@ func (b *builder) finish() *transcript.Transcript {
 
 // implies: stages every session passes before a later one can run. TLS
 // and AUTH are implied only when the capture shows them in some form.
-func implies(stage string, b *builder) bool {
+func implies(stage transcript.Stage, b *builder) bool {
 	switch stage {
-	case "resolve":
+	case transcript.Resolve:
 		return b.host != "" && !isIP(b.host)
-	case "connect", "banner", "ehlo", "mail":
+	case transcript.Connect, transcript.Banner, transcript.EHLO, transcript.Mail:
 		return true
-	case "starttls", "tls", "ehlo_tls":
-		return b.saw["tls"] || b.saw["starttls"]
+	case transcript.STARTTLS, transcript.TLS, transcript.EHLOTLS:
+		return b.saw[transcript.TLS] || b.saw[transcript.STARTTLS]
 	}
 	return false
 }
 
 // plan is the probe plan the capture fits.
 func (b *builder) plan() checks.Plan {
-	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data"),
-		HELO: b.helo && !b.saw["starttls"] && !b.saw["tls"] && !b.saw["auth"]} // a HELO device that tried neither
+	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw[transcript.Auth] || b.has(transcript.Auth), Data: b.saw[transcript.Data] || b.has(transcript.Data),
+		HELO: b.helo && !b.saw[transcript.STARTTLS] && !b.saw[transcript.TLS] && !b.saw[transcript.Auth]} // a HELO device that tried neither
 	if b.port == 465 || b.implicitTLS() {
 		p.TLS = checks.Implicit
 	}
 	return p
 }
 
-func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok }
+func (b *builder) has(stage transcript.Stage) bool { _, ok := b.results[stage]; return ok }
 
 // method infers how the device sends from the endpoint and what it did.
 func (b *builder) method() checks.Method {
@@ -117,7 +117,7 @@ func (b *builder) method() checks.Method {
 	switch {
 	case checks.MicrosoftMX(h):
 		return checks.DirectSend
-	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
+	case strings.Contains(h, "office365.com"), b.port == 587, b.saw[transcript.Auth], b.has(transcript.Auth):
 		return checks.Submission
 	case b.port == 25:
 		return checks.DirectSend
@@ -137,16 +137,16 @@ func (b *builder) input() checks.Input {
 // implicitTLS: the handshake failed before the server said anything, so
 // the client spoke TLS first (implicit TLS, port 465 style).
 func (b *builder) implicitTLS() bool {
-	r, ok := b.results["tls"]
-	return ok && r.Status == transcript.Fail && !b.has("banner") && !b.saw["starttls"]
+	r, ok := b.results[transcript.TLS]
+	return ok && r.Status == transcript.Fail && !b.has(transcript.Banner) && !b.saw[transcript.STARTTLS]
 }
 
 // lastStage is the last stage the capture shows (not implied), QUIT
 // aside: it says nothing about delivery.
-func (b *builder) lastStage() string {
-	last := ""
+func (b *builder) lastStage() transcript.Stage {
+	var last transcript.Stage
 	for _, s := range b.t.Stages {
-		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != "quit" {
+		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != transcript.Quit {
 			last = s.Stage
 		}
 	}

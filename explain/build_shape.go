@@ -3,7 +3,6 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -19,13 +18,13 @@ import (
 // held up on the way, the banner stage's failure (a middlebox or a slow
 // path, checklist step 3); the next reply answers the EHLO.
 func (b *builder) lateGreeting(rep *transcript.Reply) bool {
-	if len(b.pending) == 0 || b.pending[0] != checks.EHLO || b.has(checks.Banner) || b.tls || !isGreeting(rep) {
+	if len(b.pending) == 0 || b.pending[0] != transcript.EHLO || b.has(transcript.Banner) || b.tls || !isGreeting(rep) {
 		return false
 	}
-	b.placed(checks.Banner, Seen, "the server's greeting, received after the client's EHLO")
-	b.set(checks.Banner, transcript.Fail, nil, &transcript.Error{Kind: transcript.KindTimeout,
+	b.placed(transcript.Banner, Seen, "the server's greeting, received after the client's EHLO")
+	b.set(transcript.Banner, transcript.Fail, nil, &transcript.Error{Kind: transcript.KindTimeout,
 		Text: "the greeting came only after the client had sent EHLO (its wait for the banner ran out): " + rep.Line()})
-	b.cur = checks.Banner
+	b.cur = transcript.Banner
 	return true
 }
 
@@ -47,20 +46,20 @@ func failLine(r *transcript.StageResult) string {
 	case r.Err != nil:
 		return r.Err.Text
 	}
-	return r.Stage
+	return string(r.Stage)
 }
 
 // commandOf names the command of a stage for a reader ("MAIL FROM").
-func commandOf(stage string) string {
+func commandOf(stage transcript.Stage) string {
 	switch stage {
-	case checks.Banner:
+	case transcript.Banner:
 		return "the connection"
-	case checks.EHLO, checks.EHLOTLS:
+	case transcript.EHLO, transcript.EHLOTLS:
 		return "EHLO"
-	case checks.Mail:
+	case transcript.Mail:
 		return "MAIL FROM"
-	case checks.Rcpt:
+	case transcript.Rcpt:
 		return "RCPT TO"
 	}
-	return strings.ToUpper(stage)
+	return strings.ToUpper(string(stage))
 }

@@ -15,7 +15,7 @@ import (
 type event struct {
 	kind  eventKind
 	text  string            // the protocol line, or the error's text
-	stage string            // the stage, when the format says it ("" otherwise)
+	stage transcript.Stage  // the stage, when the format says it ("" otherwise)
 	err   transcript.Kind   // evError: what kind of failure
 	reply *transcript.Reply // evReply: a complete reply
 	host  string            // evTarget
@@ -69,7 +69,7 @@ func replyFrom(code int, text string) *transcript.Reply {
 
 // stageOfCommand names the stage a client command belongs to ("" for a
 // line that is not a command: a credential, a body line).
-func stageOfCommand(line string, tls bool) string {
+func stageOfCommand(line string, tls bool) transcript.Stage {
 	verb, _, _ := strings.Cut(strings.TrimSpace(line), " ")
 	verb = strings.ToUpper(verb)
 	if i := strings.IndexByte(verb, ':'); i > 0 {
@@ -78,48 +78,48 @@ func stageOfCommand(line string, tls bool) string {
 	switch verb {
 	case "EHLO", "HELO":
 		if tls {
-			return "ehlo_tls"
+			return transcript.EHLOTLS
 		}
-		return "ehlo"
+		return transcript.EHLO
 	case "STARTTLS":
-		return "starttls"
+		return transcript.STARTTLS
 	case "AUTH":
-		return "auth"
+		return transcript.Auth
 	case "MAIL":
-		return "mail"
+		return transcript.Mail
 	case "RCPT":
-		return "rcpt"
+		return transcript.Rcpt
 	case "DATA", "BDAT":
-		return "data"
+		return transcript.Data
 	case "RSET", "QUIT":
-		return "quit"
+		return transcript.Quit
 	case "NOOP":
-		return "noop"
+		return transcript.Noop
 	}
 	return ""
 }
 
 // stageOfPhrase maps the command names logs use ("in reply to RCPT TO
 // command", nodemailer's command: 'AUTH LOGIN') to a stage.
-func stageOfPhrase(s string) string {
+func stageOfPhrase(s string) transcript.Stage {
 	u := strings.ToUpper(strings.TrimSpace(s))
 	switch {
 	case u == "CONN", strings.Contains(u, "GREETING"), strings.Contains(u, "BANNER"):
-		return "banner"
+		return transcript.Banner
 	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA"), strings.Contains(u, "BDAT"), strings.Contains(u, "MESSAGE"):
-		return "data"
+		return transcript.Data
 	case strings.Contains(u, "RCPT"):
-		return "rcpt"
+		return transcript.Rcpt
 	case strings.Contains(u, "MAIL"):
-		return "mail"
+		return transcript.Mail
 	case strings.Contains(u, "AUTH"), strings.Contains(u, "SASL"), strings.Contains(u, "LOGIN"), strings.Contains(u, "PASSWORD"), strings.Contains(u, "USERNAME"):
-		return "auth"
+		return transcript.Auth
 	case strings.Contains(u, "STARTTLS"):
-		return "starttls"
+		return transcript.STARTTLS
 	case strings.Contains(u, "EHLO"), strings.Contains(u, "HELO"):
-		return "ehlo"
+		return transcript.EHLO
 	case strings.Contains(u, "QUIT"), strings.Contains(u, "RSET"):
-		return "quit"
+		return transcript.Quit
 	}
 	return ""
 }

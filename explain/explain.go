@@ -30,7 +30,7 @@ type Result struct {
 	Input      checks.Input           // what was inferred about the path
 	// Implied lists stages the capture does not show but a later stage
 	// proves passed (a RCPT TO reply implies connect, banner and EHLO).
-	Implied []string
+	Implied []transcript.Stage
 	// NotShown says what the capture cannot tell, in checklist order.
 	NotShown []string
 	// Basis says how the verdict's stage is known; Method how the method
@@ -118,7 +118,7 @@ func formatResult(name string, evs []event, ev *evidence) *Result {
 	// A capture that does not show the session's start (an error object,
 	// a log from the middle) is partial: what it does not show (TLS, the
 	// greeting) is unknown, not absent.
-	res.Input.Partial = !b.has(checks.Banner) && !b.has(checks.EHLO) && !b.has(checks.Connect)
+	res.Input.Partial = !b.has(transcript.Banner) && !b.has(transcript.EHLO) && !b.has(transcript.Connect)
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
 	res.Basis = b.basisOf(res.Verdict.Stage)
@@ -146,7 +146,7 @@ func Reply(line string) (*Result, error) {
 // "stopped without recording a failure".
 func verdict(b *builder, in checks.Input) checks.Verdict {
 	if f, failed := b.t.Failed(); failed {
-		if f.Stage == checks.Unstaged && f.Reply == nil && f.Err != nil {
+		if f.Stage == transcript.Unstaged && f.Reply == nil && f.Err != nil {
 			return unstagedError(f, in)
 		}
 		return checks.Diagnose(b.t, in)
@@ -161,7 +161,7 @@ func verdict(b *builder, in checks.Input) checks.Verdict {
 		return v
 	}
 	r := b.t.Stage(last)
-	v.Summary = "no failure in what the capture shows: it ends after " + last + " passed"
+	v.Summary = "no failure in what the capture shows: it ends after " + string(last) + " passed"
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 		v.Evidence = r.Reply.Line()
@@ -184,7 +184,7 @@ func splitLines(text string) []string {
 // holds whatever the stage; otherwise the network is the likeliest side.
 func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
-	v := checks.Verdict{Category: checks.Network, Stage: checks.Unstaged, Step: 2, Rule: "explain:unstaged-error",
+	v := checks.Verdict{Category: checks.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
 		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
 		Summary:  what + ": the connection, the server's greeting or any later command may have failed",
 		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",

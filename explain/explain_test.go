@@ -11,6 +11,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // fixtureCases: every fixture in testdata/, its format and the verdict
@@ -19,7 +20,7 @@ import (
 var fixtureCases = []struct {
 	file, format string
 	category     checks.Category
-	stage        string
+	stage        transcript.Stage
 }{
 	{"swaks-auth-disabled", "swaks", checks.AuthCat, "auth"},
 	{"swaks-banned-ip", "swaks", checks.Reputation, "rcpt"},
@@ -31,8 +32,8 @@ var fixtureCases = []struct {
 	{"postfix-greeting-timeout", "postfix", checks.Firewall, "banner"},
 	{"postfix-tenant-attribution", "postfix", checks.Policy, "rcpt"},
 	{"dotnet-not-authenticated", "dotnet", checks.AuthCat, "mail"},
-	{"dotnet-timeout-465", "dotnet", checks.Config, checks.Unstaged}, // the exception does not say where it timed out
-	{"dotnet-timeout-no-context", "dotnet", checks.Network, checks.Unstaged},
+	{"dotnet-timeout-465", "dotnet", checks.Config, transcript.Unstaged}, // the exception does not say where it timed out
+	{"dotnet-timeout-no-context", "dotnet", checks.Network, transcript.Unstaged},
 	{"dotnet-connectionclosed-getconnection", "dotnet", checks.Firewall, "banner"}, // the stack reads the greeting
 	{"dotnet-connectionclosed-readline-mail", "text", checks.Network, "mail"},      // the stack names MailCommand.Send: the connection closed at MAIL FROM
 	{"dotnet-sendas-denied", "dotnet", checks.Policy, "mail"},
@@ -107,7 +108,7 @@ func TestReply(t *testing.T) {
 	cases := []struct {
 		line     string
 		category checks.Category
-		stage    string
+		stage    transcript.Stage
 		code     int
 	}{
 		{"550 5.7.606 Access denied, banned sending IP [203.0.113.7]. To request removal from this list please visit https://sender.office.com/", checks.Reputation, "rcpt", 550},
@@ -115,8 +116,8 @@ func TestReply(t *testing.T) {
 		{"535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.", checks.AuthCat, "auth", 535},
 		{"550 5.7.30 Basic authentication is not supported for Client Submission.", checks.AuthCat, "auth", 550},
 		{"550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources", checks.Policy, "rcpt", 550},
-		{"550 5.1.1 User unknown", checks.Recipient, checks.Unstaged, 550},
-		{"554 5.7.9 Message not accepted for policy reasons", checks.Policy, checks.Unstaged, 554},
+		{"550 5.1.1 User unknown", checks.Recipient, transcript.Unstaged, 550},
+		{"554 5.7.9 Message not accepted for policy reasons", checks.Policy, transcript.Unstaged, 554},
 		{"421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2.", checks.TLSCat, "tls", 421},
 	}
 	for _, tc := range cases {

@@ -1,7 +1,7 @@
 package explain
 
 import (
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // textFormat names the generic reader's results ("format": "text").
@@ -60,14 +60,14 @@ func (ev *evidence) result() *Result {
 	if d.root == nil {
 		st, from, basis := stageOf(d.last)
 		res.Basis = StageBasis{Basis: basis, From: from}
-		if st == checks.Unstaged {
+		if st == transcript.Unstaged {
 			res.Basis.Basis = Unknown
 		}
 	}
 	if bs, ok := b.basis[res.Verdict.Stage]; ok && (d.root == nil || res.Verdict.Stage != d.stage) {
 		res.Basis = bs // the verdict is not the root clue's (the greeting decided)
 	}
-	if res.Verdict.Stage == checks.Unstaged {
+	if res.Verdict.Stage == transcript.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
 	}
 	return res

@@ -48,9 +48,9 @@ type JSONVerdict struct {
 // JSONStage is one reconstructed stage: pass, fail, skip (not shown), or
 // implied (not shown, but a later stage proves it passed).
 type JSONStage struct {
-	Name     string `json:"name"`
-	Status   string `json:"status"`
-	Evidence string `json:"evidence,omitempty"`
+	Name     transcript.Stage `json:"name"`
+	Status   string           `json:"status"`
+	Evidence string           `json:"evidence,omitempty"`
 }
 
 // JSON builds the JSON document of res.
@@ -132,7 +132,7 @@ func WriteText(w io.Writer, res *Result) error {
 	if res.Format != "reply" && res.Format != "none" {
 		var parts []string
 		for _, s := range res.JSON().Stages {
-			parts = append(parts, s.Name+" "+s.Status)
+			parts = append(parts, string(s.Name)+" "+s.Status)
 		}
 		fmt.Fprintf(&b, "stages:   %s\n", strings.Join(parts, ", "))
 	}
@@ -152,9 +152,9 @@ func WriteText(w io.Writer, res *Result) error {
 	return err
 }
 
-func orUnknown(s string) string {
+func orUnknown(s transcript.Stage) transcript.Stage {
 	if s == "" {
-		return checks.Unstaged
+		return transcript.Unstaged
 	}
 	return s
 }

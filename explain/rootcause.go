@@ -35,7 +35,7 @@ type decision struct {
 	// greeting is the first server greeting in the paste (a 220 that
 	// does not answer STARTTLS): whose server the client reached.
 	greeting *clue
-	stage    string
+	stage    transcript.Stage
 	from     string
 	basis    Basis
 	aside    []SetAside
@@ -58,8 +58,8 @@ func place(ls []logical, cs []clue) {
 		}
 		// An error's own kind names its stage better than a library's
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
-		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != checks.Auth {
-			if c.stage == "" || c.stage == checks.Connect || c.stage == checks.Banner {
+		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != transcript.Auth {
+			if c.stage == "" || c.stage == transcript.Connect || c.stage == transcript.Banner {
 				c.stage, c.from = c.errStage, "the error's words \""+short(c.errWords)+"\""
 			}
 		}
@@ -151,8 +151,8 @@ func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 			continue
 		}
 		st, _, _ := stageOf(&cs[i])
-		authFailed = authFailed || st == checks.Auth
-		tlsFailed = tlsFailed || st == checks.TLS || st == checks.STARTTLS
+		authFailed = authFailed || st == transcript.Auth
+		tlsFailed = tlsFailed || st == transcript.TLS || st == transcript.STARTTLS
 	}
 	for i := range cs {
 		if !alive[i] || cs[i].reply == nil {
@@ -161,9 +161,9 @@ func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 		st, _, _ := stageOf(&cs[i])
 		t := cs[i].reply.Text()
 		switch {
-		case authFailed && st != checks.Auth && notAuthRE.MatchString(t):
+		case authFailed && st != transcript.Auth && notAuthRE.MatchString(t):
 			setAside(i, "a consequence: the server refused unauthenticated mail because AUTH had failed")
-		case tlsFailed && st != checks.TLS && notTLSTxRE.MatchString(t):
+		case tlsFailed && st != transcript.TLS && notTLSTxRE.MatchString(t):
 			setAside(i, "a consequence: the server required STARTTLS because the TLS handshake had failed")
 		}
 	}
@@ -235,7 +235,7 @@ func otherWhy(c, r *clue) string {
 // stageOf is the clue's stage and how it is known: named by the text,
 // else the catalog's stage for the reply, else the error's own kind,
 // else unknown.
-func stageOf(c *clue) (string, string, Basis) {
+func stageOf(c *clue) (transcript.Stage, string, Basis) {
 	if c.stage != "" {
 		return c.stage, c.from, Seen
 	}
@@ -243,12 +243,12 @@ func stageOf(c *clue) (string, string, Basis) {
 		if st := catalogStage(c.reply); st != "" {
 			return st, "the reply catalog's stage for " + codesOf(c.reply.Code, c.reply.Enhanced), Inferred
 		}
-		return checks.Unstaged, "", Unknown
+		return transcript.Unstaged, "", Unknown
 	}
 	if c.errStage != "" {
 		return c.errStage, "the kind of error (" + string(c.err) + ")", Inferred
 	}
-	return checks.Unstaged, "", Unknown
+	return transcript.Unstaged, "", Unknown
 }
 
 func codesOf(code int, enh string) string {

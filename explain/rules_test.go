@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // TestLexicon: the lexicon finds its words in one pass, ignoring ASCII
@@ -47,11 +48,11 @@ func TestNoGuessedCode(t *testing.T) {
 		line  string
 		code  int
 		cat   checks.Category
-		stage string
+		stage transcript.Stage
 	}{
 		{"5.7.3 Authentication unsuccessful [DB6P18901CA0015.EURP189.PROD.OUTLOOK.COM]", 535, checks.AuthCat, "auth"},
 		{"5.7.3 STARTTLS is required to send mail [X]", 451, checks.TLSCat, "mail"},
-		{"5.9.87 Message refused for a reason the catalog has never seen", 0, checks.Service, checks.Unstaged},
+		{"5.9.87 Message refused for a reason the catalog has never seen", 0, checks.Service, transcript.Unstaged},
 	}
 	for _, tc := range cases {
 		res, err := Reply(tc.line)
@@ -74,7 +75,7 @@ func TestRulesOnShortPastes(t *testing.T) {
 	cases := []struct {
 		name, paste string
 		cat         checks.Category
-		stage       string
+		stage       transcript.Stage
 		aside       string // a word of the reason a line was set aside
 	}{
 		{"recovered typo", "220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\nHELO x\n250 X Hello\nMail\n501 5.5.4 Unrecognized parameter\nMAIL FROM:<a@contoso.com>\n250 2.1.0 Sender OK\nRCPT TO:<b@contoso.com>\n250 2.1.5 Recipient OK\nQUIT\n221 2.0.0 Bye\n",

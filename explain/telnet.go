@@ -91,7 +91,7 @@ func parseTelnet(lines []string) ([]event, int) {
 			n++
 			failed = true
 			evs = append(evs, event{kind: evTarget, host: m[1], port: atoi(m[3])},
-				event{kind: evError, stage: "connect", err: winConnectKind(m[2]), text: m[2]})
+				event{kind: evError, stage: transcript.Connect, err: winConnectKind(m[2]), text: m[2]})
 		case telnetTryRE.MatchString(t):
 			n++
 		case telnetConnRE.MatchString(t):
@@ -103,10 +103,10 @@ func parseTelnet(lines []string) ([]event, int) {
 			if m := telnetFailRE.FindStringSubmatch(t); m[2] != "" {
 				evs = append(evs, event{kind: evTarget, port: atoi(m[2])})
 			}
-			evs = append(evs, event{kind: evError, stage: "connect", err: winConnectKind(t), text: t})
+			evs = append(evs, event{kind: evError, stage: transcript.Connect, err: winConnectKind(t), text: t})
 		case telnetClosedRE.MatchString(t):
 			n++
-			evs = append(evs, event{kind: evError, err: "closed", text: t})
+			evs = append(evs, event{kind: evError, err: transcript.KindClosed, text: t})
 		case replyLineRE.MatchString(t) && !body:
 			n++
 			replies++

@@ -17,14 +17,14 @@ func isIP(h string) bool { return net.ParseIP(strings.Trim(h, "[]")) != nil }
 
 // catalogStage is the stage where the catalog sees reply rep, or where
 // its enhanced code's subject puts it ("" when neither says).
-func catalogStage(rep *transcript.Reply) string {
+func catalogStage(rep *transcript.Reply) transcript.Stage {
 	if e := checks.Match("", rep); e != nil && e.Category != checks.OK {
 		return e.Stage
 	}
 	// RFC 3463 section 3.7: X.6.X is the message content's status, which
 	// a server judges only once it has the message.
 	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
-		return checks.Data
+		return transcript.Data
 	}
 	return ""
 }

@@ -36,9 +36,9 @@ func status(s runner.Status) string {
 	return other
 }
 
-func stageLabel(s string) string {
-	if s == "" || slices.Contains(checks.StageNames, s) {
-		return s
+func stageLabel(s transcript.Stage) string {
+	if s == "" || slices.Contains(transcript.Stages(), s) {
+		return string(s)
 	}
 	return other
 }

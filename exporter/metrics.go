@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,10 +13,11 @@ import (
 )
 
 // Phases are the stages probe_smtp_duration_seconds reports, in protocol
-// order (resolve is probe_dns_lookup_time_seconds; quit ends nothing a
-// device waits for).
-var Phases = []string{checks.Connect, checks.Banner, checks.EHLO, checks.STARTTLS, checks.TLS,
-	checks.EHLOTLS, checks.Auth, checks.Mail, checks.Rcpt, checks.Data}
+// order: every stage but resolve (probe_dns_lookup_time_seconds), quit
+// (it ends nothing a device waits for) and trace (after the session).
+var Phases = slices.DeleteFunc(transcript.Stages(), func(s transcript.Stage) bool {
+	return s == transcript.Resolve || s == transcript.Quit || s == transcript.Trace
+})
 
 // probeRegistry is a fresh registry holding one probe's metrics, made at
 // scrape time from the outcome as the "Writing exporters" guide asks
@@ -54,13 +56,13 @@ func (c probeCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	t := r.Transcript
-	if res := t.Stage(checks.Resolve); res.Status != transcript.Skip {
+	if res := t.Stage(transcript.Resolve); res.Status != transcript.Skip {
 		emit(d.dns, res.Duration.Seconds())
 	}
-	emit(d.ipProtocol, float64(ipProtocol(t.Stage(checks.Connect).Addr)))
+	emit(d.ipProtocol, float64(ipProtocol(t.Stage(transcript.Connect).Addr)))
 	for _, p := range Phases {
 		if res := t.Stage(p); res.Status != transcript.Skip {
-			emit(d.phase, res.Duration.Seconds(), p)
+			emit(d.phase, res.Duration.Seconds(), string(p))
 		}
 	}
 	emit(d.statusCode, float64(statusCode(r)))
@@ -95,7 +97,7 @@ func statusCode(r *runner.Result) int {
 	if _, failed := r.Transcript.Failed(); failed {
 		return 0
 	}
-	for _, st := range []string{checks.Data, checks.Rcpt, checks.Mail} {
+	for _, st := range []transcript.Stage{transcript.Data, transcript.Rcpt, transcript.Mail} {
 		if res := r.Transcript.Stage(st); res.Reply != nil {
 			return res.Reply.Code
 		}

@@ -246,7 +246,7 @@ func checkCell(t *testing.T, site string, c *Cell, want expect, brokenToday bool
 // verdictIs matches "category enhanced", "category@stage" or "category@".
 func verdictIs(v checks.Verdict, want string) bool {
 	if cat, stage, ok := strings.Cut(want, "@"); ok {
-		return string(v.Category) == cat && (stage == "" || v.Stage == stage)
+		return string(v.Category) == cat && (stage == "" || string(v.Stage) == stage)
 	}
 	cat, enh, _ := strings.Cut(want, " ")
 	return string(v.Category) == cat && v.Enhanced == enh

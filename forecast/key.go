@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // siteKey is everything of a (prepared) site that the probe, the checks
@@ -74,7 +75,7 @@ type authKey struct {
 }
 
 type expectKey struct {
-	Stage       string
+	Stage       transcript.Stage
 	Code        int
 	Enhanced    string
 	Text        string

@@ -6,6 +6,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // The migrations a Change lists as its fixes (Change.fixes), by id.
@@ -184,7 +185,7 @@ var migrations = map[string]migration{
 // described the old path).
 func clone(s *specs.Site) *specs.Site {
 	c := *s
-	c.Expect = map[string]*checks.Expect{}
+	c.Expect = map[transcript.Stage]*checks.Expect{}
 	c.Control = nil
 	c.Name = s.Name + "+fix"
 	if s.Auth != nil {

@@ -127,7 +127,7 @@ var (
 // idempotent (normalised lines normalise to themselves).
 func Normalize(lines []transcript.Line) []transcript.Line {
 	out := make([]transcript.Line, len(lines))
-	seenBanner, seenEHLO := false, map[string]bool{}
+	seenBanner, seenEHLO := false, map[transcript.Stage]bool{}
 	var prev transcript.Line
 	for i, l := range lines {
 		l.At = 0

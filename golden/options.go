@@ -72,4 +72,4 @@ func codes(l transcript.Line, capability bool) string {
 var enhancedCode = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}\b`)
 
 // isEHLOStage says whether stage's replies list capabilities.
-func isEHLOStage(stage string) bool { return stage == "ehlo" || stage == "ehlo_tls" }
+func isEHLOStage(stage transcript.Stage) bool { return stage.Facts().Capabilities }

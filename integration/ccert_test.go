@@ -19,6 +19,7 @@ import (
 	"github.com/smtpspec/smtpspec/internal/mta"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // relayTo is outside every domain the certificate-checking Postfix
@@ -80,7 +81,7 @@ func TestRealMTAClientCertificate(t *testing.T) {
 	})
 	host, port, _ := net.SplitHostPort(pf.Addr)
 
-	refused := mtaCase{stage: checks.Rcpt, code: 554, enhanced: "5.7.1", category: checks.Policy}
+	refused := mtaCase{stage: transcript.Rcpt, code: 554, enhanced: "5.7.1", category: checks.Policy}
 	cases := []ccertCase{
 		{"listed-certificate", "listed", mtaCase{category: checks.OK, swaks: true}},
 		{"no-certificate", "", withSwaks(refused)},

@@ -46,7 +46,7 @@ type mtaCase struct {
 	from     string // dial from this loopback address ("" : the default)
 	send     bool   // send_message
 
-	stage    string // the failing stage, "" when none
+	stage    transcript.Stage // the failing stage, "" when none
 	code     int
 	enhanced string
 	category checks.Category
@@ -62,18 +62,18 @@ func cases() []mtaCase {
 		// Postfix offers AUTH only after STARTTLS (smtpd_tls_auth_only), as
 		// Microsoft 365 does; swaks will not send AUTH that is not offered.
 		{name: "auth-before-starttls", method: "submission", tls: "none", mech: "LOGIN", password: password, to: "frontdesk@contoso.test",
-			stage: checks.Auth, code: 503, enhanced: "5.5.1", category: checks.TLSCat},
+			stage: transcript.Auth, code: 503, enhanced: "5.5.1", category: checks.TLSCat},
 		{name: "recipient-unknown", method: "submission", tls: "starttls", mech: "LOGIN", password: password, to: unknownTo,
-			stage: checks.Rcpt, code: 550, enhanced: "5.4.1", category: checks.Recipient, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.4.1", category: checks.Recipient, swaks: true},
 		{name: "direct-send-banned-ip", method: "direct_send", tls: "starttls", to: "frontdesk@contoso.test", from: bannedIP,
-			stage: checks.Rcpt, code: 550, enhanced: "5.7.606", category: checks.Reputation, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.7.606", category: checks.Reputation, swaks: true},
 		{name: "relay-not-attributed", method: "relay", tls: "starttls", to: external,
-			stage: checks.Rcpt, code: 550, enhanced: "5.7.64", category: checks.Policy, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.7.64", category: checks.Policy, swaks: true},
 		{name: "direct-send-message", method: "direct_send", tls: "starttls", to: "frontdesk@contoso.test", send: true,
 			category: checks.OK},
 		// Last: Dovecot slows AUTH from an address after a failure.
 		{name: "submission-bad-password", method: "submission", tls: "starttls", mech: "LOGIN", password: "wrong-" + password, to: "frontdesk@contoso.test",
-			stage: checks.Auth, code: 535, enhanced: "5.7.8", category: checks.AuthCat, swaks: true},
+			stage: transcript.Auth, code: 535, enhanced: "5.7.8", category: checks.AuthCat, swaks: true},
 	}
 }
 
@@ -220,7 +220,7 @@ func checkVerdict(t *testing.T, tc mtaCase, r *runner.Result) {
 		t.Errorf("status %s, want new (passed, no golden yet)", r.Status)
 	}
 	if tc.send {
-		if st := tr.Stage(checks.Data); st.Status != transcript.Pass {
+		if st := tr.Stage(transcript.Data); st.Status != transcript.Pass {
 			t.Errorf("data %s %s", st.Status, st.Evidence())
 		}
 	}

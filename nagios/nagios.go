@@ -13,6 +13,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // State is a plugin's exit code.
@@ -95,7 +96,7 @@ func Judge(r *runner.Result, th Thresholds, now time.Time) (c Check) {
 	case r.Status == runner.StatusFail:
 		raise(Critical, "failed", "a stage failed or an expectation was not met (see the verdict)")
 	case r.Status == runner.StatusDrift:
-		raise(Warning, "drift", "the transcript drifted from the golden ("+strings.Join(r.Drift.Stages, ", ")+" changed)")
+		raise(Warning, "drift", "the transcript drifted from the golden ("+transcript.JoinStages(r.Drift.Stages, ", ")+" changed)")
 	case r.Status == runner.StatusNew:
 		c.Long = append(c.Long, "no golden for this site at "+r.GoldenPath+": drift is not checked")
 	}

@@ -54,7 +54,7 @@ func TestJudge(t *testing.T) {
 		{"pass", result(), DefaultThresholds, OK, "hq: ok: Microsoft 365 accepted the envelope"},
 		{"new has no golden: still OK", result(func(r *runner.Result) { r.Status = runner.StatusNew }), DefaultThresholds, OK, "hq: ok:"},
 		{"drift", result(func(r *runner.Result) {
-			r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []string{"ehlo"}}
+			r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []transcript.Stage{"ehlo"}}
 		}), DefaultThresholds, Warning, "hq: drift; ok:"},
 		{"fail", result(func(r *runner.Result) {
 			r.Status = runner.StatusFail

@@ -70,8 +70,8 @@ func perfdata(r *runner.Result, th Thresholds, now time.Time) []Perf {
 	}
 	out := []Perf{{Label: "time", Value: secs(t.Duration), UOM: "s", Warn: durLimit(th.TimeWarn), Crit: durLimit(th.TimeCrit), Min: "0"}}
 	for _, s := range t.Stages {
-		if s.Status != transcript.Skip && s.Stage != checks.Quit {
-			out = append(out, Perf{Label: s.Stage, Value: secs(s.Duration), UOM: "s", Min: "0"})
+		if s.Status != transcript.Skip && s.Stage != transcript.Quit {
+			out = append(out, Perf{Label: string(s.Stage), Value: secs(s.Duration), UOM: "s", Min: "0"})
 		}
 	}
 	if t.TLS != nil && !t.TLS.EarliestNotAfter.IsZero() {

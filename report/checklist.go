@@ -60,17 +60,19 @@ func Checklist(r *runner.Result) []ChecklistStep {
 	return out
 }
 
-func stage(r *runner.Result, name string) transcript.StageResult { return r.Transcript.Stage(name) }
+func stage(r *runner.Result, name transcript.Stage) transcript.StageResult {
+	return r.Transcript.Stage(name)
+}
 
 // byStages judges a step by its stages: the first failure fails it, all
 // passed passes it, nothing ran is not reached.
-func byStages(r *runner.Result, names ...string) (StepStatus, string) {
+func byStages(r *runner.Result, names ...transcript.Stage) (StepStatus, string) {
 	ran := false
 	for _, n := range names {
 		s := stage(r, n)
 		switch s.Status {
 		case transcript.Fail:
-			return StepFailed, n + " failed: " + s.Evidence()
+			return StepFailed, string(n) + " failed: " + s.Evidence()
 		case transcript.Pass:
 			ran = true
 		}
@@ -84,12 +86,12 @@ func byStages(r *runner.Result, names ...string) (StepStatus, string) {
 func stoppedAt(r *runner.Result) string {
 	if r.Status == runner.StatusInterrupted {
 		if at := r.Transcript.Interrupted; at != "" {
-			return "the run was interrupted during " + at
+			return "the run was interrupted during " + string(at)
 		}
 		return "the run was interrupted before this site was probed"
 	}
 	if f, ok := r.Transcript.Failed(); ok {
-		return "the probe stopped at " + f.Stage
+		return "the probe stopped at " + string(f.Stage)
 	}
 	if r.Verdict.Category == checks.Config && r.Verdict.Stage == "" {
 		return "not probed (step 1)"
@@ -120,10 +122,10 @@ func stepMethod(r *runner.Result) (StepStatus, string) {
 }
 
 func stepReach(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, checks.Resolve, checks.Connect)
+	st, f := byStages(r, transcript.Resolve, transcript.Connect)
 	if st == StepPassed {
 		f = "resolved and connected"
-		if a := stage(r, checks.Connect).Addr; a != "" {
+		if a := stage(r, transcript.Connect).Addr; a != "" {
 			f += " to " + a
 		}
 	}
@@ -132,10 +134,10 @@ func stepReach(r *runner.Result) (StepStatus, string) {
 
 func stepGreeting(r *runner.Result) (StepStatus, string) {
 	v := r.Verdict
-	if v.Category == checks.Firewall && (v.Stage == checks.Banner || v.Stage == checks.EHLO) {
+	if v.Category == checks.Firewall && (v.Stage == transcript.Banner || v.Stage == transcript.EHLO) {
 		return StepFailed, v.Line()
 	}
-	st, f := byStages(r, checks.Banner, checks.EHLO)
+	st, f := byStages(r, transcript.Banner, transcript.EHLO)
 	if st != StepPassed {
 		return st, f
 	}
@@ -171,7 +173,7 @@ func stepTLS(r *runner.Result) (StepStatus, string) {
 	if r.Site.Endpoint.TLS == checks.NoTLS {
 		return StepNotApplicable, "the spec does not use TLS (tls = \"none\")"
 	}
-	st, f := byStages(r, checks.STARTTLS, checks.TLS, checks.EHLOTLS)
+	st, f := byStages(r, transcript.STARTTLS, transcript.TLS, transcript.EHLOTLS)
 	if st == StepPassed {
 		f = "TLS negotiated"
 		if t := r.Transcript.TLS; t != nil && t.Version != "" {
@@ -183,9 +185,9 @@ func stepTLS(r *runner.Result) (StepStatus, string) {
 }
 
 func stepEnvelope(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, checks.Mail, checks.Rcpt)
+	st, f := byStages(r, transcript.Mail, transcript.Rcpt)
 	if st == StepPassed {
-		f = "MAIL FROM and RCPT TO accepted: " + stage(r, checks.Rcpt).Evidence()
+		f = "MAIL FROM and RCPT TO accepted: " + stage(r, transcript.Rcpt).Evidence()
 	}
 	return st, f
 }
@@ -195,14 +197,14 @@ func stepTrace(r *runner.Result) (StepStatus, string) {
 		return StepNotApplicable, "no message was sent (envelope.send_message is off): nothing to trace"
 	}
 	// With a trace block, message trace itself answers the step.
-	if tr := stage(r, checks.Trace); tr.Status != transcript.Skip {
-		st, f := byStages(r, checks.Data, checks.Trace)
+	if tr := stage(r, transcript.Trace); tr.Status != transcript.Skip {
+		st, f := byStages(r, transcript.Data, transcript.Trace)
 		if st == StepPassed && r.Transcript.Trace != nil {
 			f = "found in message trace: " + traceStatuses(r.Transcript.Trace)
 		}
 		return st, f
 	}
-	st, f := byStages(r, checks.Data)
+	st, f := byStages(r, transcript.Data)
 	if st == StepPassed {
 		f = "accepted for delivery; look it up in message trace"
 		if tok := r.Transcript.Token; tok != "" {
@@ -231,7 +233,7 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 	if r.Verdict.Category == checks.Reputation {
 		return StepFailed, r.Verdict.Line()
 	}
-	if stage(r, checks.Rcpt).Status == transcript.Pass {
+	if stage(r, transcript.Rcpt).Status == transcript.Pass {
 		return StepPassed, "no block at RCPT TO: Microsoft 365 accepted this IP for the envelope"
 	}
 	return StepNotReached, "RCPT TO was not accepted or not reached: " + stoppedAt(r)
@@ -255,7 +257,7 @@ func stepAuth(r *runner.Result) (StepStatus, string) {
 	if r.Site.Auth == nil {
 		return StepNotApplicable, "the site does not authenticate"
 	}
-	st, f := byStages(r, checks.Auth)
+	st, f := byStages(r, transcript.Auth)
 	if st == StepPassed {
 		f = "authenticated as " + r.Site.Auth.Username + " with " + r.Site.Auth.Mechanism
 	}

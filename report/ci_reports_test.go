@@ -53,7 +53,7 @@ func ciResults() []*runner.Result {
 	for i, v := range verdicts {
 		rs[i].Verdict = v
 	}
-	rs[1].Site.Expect = map[string]*checks.Expect{"auth": {Stage: "auth", Code: 235, Pos: checks.Pos{File: "specs/sites.hcl", Line: 34, Column: 3}}}
+	rs[1].Site.Expect = map[transcript.Stage]*checks.Expect{"auth": {Stage: "auth", Code: 235, Pos: checks.Pos{File: "specs/sites.hcl", Line: 34, Column: 3}}}
 	rs[2].Pending = "golden/branch-banned.golden.new"
 	rs[3].Pending = "golden/new-site.golden.new"
 	rs[1].Warnings = []string{"basic authentication for SMTP AUTH stops working by default at the end of December 2026"}

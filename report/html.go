@@ -11,6 +11,7 @@ import (
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // HTML writes one self-contained page (no external resource: it opens
@@ -84,7 +85,7 @@ func newWaterfall(r *runner.Result) waterfall {
 	}
 	wf := waterfall{Width: wfLabel + wfPlot + 90, Height: len(rows)*wfRow + 4, TotalMS: fmt.Sprintf("%.1f ms", total)}
 	for i, row := range rows {
-		b := bar{Stage: row.Name, Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16, Skipped: "not reached"}
+		b := bar{Stage: string(row.Name), Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16, Skipped: "not reached"}
 		switch {
 		case r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted:
 			b.Skipped = "interrupted here"
@@ -120,7 +121,7 @@ func newHTMLSite(r *runner.Result) htmlSite {
 		s.Error = r.Err.Error()
 	}
 	if r.Drift != nil {
-		s.DriftStages = strings.Join(r.Drift.Stages, ", ")
+		s.DriftStages = transcript.JoinStages(r.Drift.Stages, ", ")
 		for _, l := range r.Drift.Lines {
 			s.Diff = append(s.Diff, newDiffLine(l))
 		}

@@ -65,9 +65,9 @@ type JSONSite struct {
 
 // JSONStage is one stage of a site.
 type JSONStage struct {
-	Name       string `json:"name"`
-	Status     string `json:"status"` // pass, fail, skip, or expected (failed as the spec expects)
-	DurationMS int64  `json:"duration_ms"`
+	Name       transcript.Stage `json:"name"`
+	Status     string           `json:"status"` // pass, fail, skip, or expected (failed as the spec expects)
+	DurationMS int64            `json:"duration_ms"`
 }
 
 // JSON writes the JSON report; Run, when set, fills its "run" object.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // MarkdownSummary writes a GitHub-flavoured Markdown report for
@@ -77,7 +78,7 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 		if r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted {
 			mark = "**⏹️ interrupted**"
 		}
-		stages = append(stages, row.Name+" "+mark)
+		stages = append(stages, string(row.Name)+" "+mark)
 	}
 	fmt.Fprintf(b, "- **Stages:** %s\n", strings.Join(stages, ", "))
 	noticeItems(b, r)
@@ -94,7 +95,7 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 		fmt.Fprintf(b, "- **Accept:** %s\n", code(cmd))
 	}
 	if r.Drift != nil {
-		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", strings.Join(r.Drift.Stages, ", "))
+		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", transcript.JoinStages(r.Drift.Stages, ", "))
 		// Each changed line's difference in words first: a fenced diff
 		// scrolls sideways, and the change may be far to the right.
 		for _, c := range changeLines(r.Drift) {

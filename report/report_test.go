@@ -20,11 +20,11 @@ import (
 
 // result builds a runner.Result the way RunSite does, from a transcript
 // that fails (or not) at the last stage given.
-func result(name string, method checks.Method, status runner.Status, stages []transcript.StageResult, lines []transcript.Line, expect map[string]*checks.Expect) *runner.Result {
+func result(name string, method checks.Method, status runner.Status, stages []transcript.StageResult, lines []transcript.Line, expect map[transcript.Stage]*checks.Expect) *runner.Result {
 	site := &specs.Site{Name: name, Method: method, Endpoint: specs.Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS}, Expect: expect}
 	t := &transcript.Transcript{Site: name, Method: string(method), Lines: lines, Stages: stages,
 		Capabilities: []string{"SIZE 157286400", "PIPELINING", "STARTTLS"}}
-	seq := make([]string, len(stages))
+	seq := make([]transcript.Stage, len(stages))
 	for i, s := range stages {
 		seq[i] = s.Stage
 	}
@@ -35,7 +35,7 @@ func result(name string, method checks.Method, status runner.Status, stages []tr
 	return r
 }
 
-func pass(stage string, code int, enh string) transcript.StageResult {
+func pass(stage transcript.Stage, code int, enh string) transcript.StageResult {
 	st := transcript.StageResult{Stage: stage, Status: transcript.Pass, Duration: 12 * time.Millisecond}
 	if code != 0 {
 		st.Reply = &transcript.Reply{Code: code, Enhanced: enh}
@@ -67,7 +67,7 @@ func sampleResults() []*runner.Result {
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""), pass("mail", 250, "2.1.0"),
 		{Stage: "rcpt", Status: transcript.Fail, Reply: &transcript.Reply{Code: 550, Enhanced: "5.7.606", Lines: []string{"5.7.606 Access denied, banned sending IP [203.0.113.7]."}}},
 		pass("quit", 221, "2.0.0"),
-	}, nil, map[string]*checks.Expect{"rcpt": {Stage: "rcpt", Code: 550}})
+	}, nil, map[transcript.Stage]*checks.Expect{"rcpt": {Stage: "rcpt", Code: 550}})
 	expected.Drift = golden.Compare([]byte("# h\n= rcpt pass 250 2.1.5\n"), []byte("# h\n= rcpt fail 550 5.7.606\n"))
 	fresh := result("new-site", checks.Relay, runner.StatusNew, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("quit", 221, ""),

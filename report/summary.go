@@ -78,7 +78,7 @@ func Problem(r *runner.Result) string {
 	case runner.StatusPass:
 		return ""
 	case runner.StatusDrift:
-		fmt.Fprintf(&b, "transcript drifted from its golden (%s changed)", strings.Join(r.Drift.Stages, ", "))
+		fmt.Fprintf(&b, "transcript drifted from its golden (%s changed)", transcript.JoinStages(r.Drift.Stages, ", "))
 	case runner.StatusNew:
 		b.WriteString("no golden yet for this site")
 	case runner.StatusError:
@@ -100,7 +100,7 @@ func Problem(r *runner.Result) string {
 
 // stageRow is one stage of a site as the CI reports show it.
 type stageRow struct {
-	Name     string
+	Name     transcript.Stage
 	Status   string // pass, fail, skip, expected
 	Reason   string
 	Evidence string

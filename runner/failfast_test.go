@@ -48,7 +48,7 @@ func TestStalledSiteDoesNotHoldOthers(t *testing.T) {
 	if len(order) != 4 || order[3] != "stalled" {
 		t.Errorf("sites finished in order %q, want the stalled one last", order)
 	}
-	st := results[0].Transcript.Stage(checks.EHLO)
+	st := results[0].Transcript.Stage(transcript.EHLO)
 	if st.Status != transcript.Fail || st.Err == nil || st.Err.Kind != transcript.KindTimeout {
 		t.Errorf("stalled site: ehlo = %s %s, want a timeout", st.Status, st.Evidence())
 	}

@@ -23,14 +23,14 @@ import (
 // InterruptedError is the Err of a site whose probe the run's
 // cancellation stopped, or which it kept from starting.
 type InterruptedError struct {
-	Stage string // the stage that was running or due; "" when the site was not probed at all
-	Cause error  // context.Cause of the run's context (the CLI's names the signal)
+	Stage transcript.Stage // the stage that was running or due; "" when the site was not probed at all
+	Cause error            // context.Cause of the run's context (the CLI's names the signal)
 }
 
 func (e *InterruptedError) Error() string {
 	where := "before its probe started"
 	if e.Stage != "" {
-		where = "during " + e.Stage
+		where = "during " + string(e.Stage)
 	}
 	return fmt.Sprintf("interrupted %s (%v): not judged", where, e.Cause)
 }
@@ -46,14 +46,14 @@ func (s *session) stopped() bool { return s.outer.Err() != nil }
 
 // interrupt ends the session at stage name, which the run's cancellation
 // cut short (d: how long it ran) or kept from starting (d = 0).
-func (s *session) interrupt(name string, d time.Duration) transcript.StageResult {
+func (s *session) interrupt(name transcript.Stage, d time.Duration) transcript.StageResult {
 	s.end()
 	return interruptAt(s.outer, s.t, name, d)
 }
 
 // interruptAt marks t interrupted at stage name and returns that stage's
 // result: skipped, with the cancellation's cause as its note.
-func interruptAt(ctx context.Context, t *transcript.Transcript, name string, d time.Duration) transcript.StageResult {
+func interruptAt(ctx context.Context, t *transcript.Transcript, name transcript.Stage, d time.Duration) transcript.StageResult {
 	t.Interrupted = name
 	return transcript.StageResult{Stage: name, Status: transcript.Skip, Duration: d,
 		Note: fmt.Sprintf("interrupted (%v)", context.Cause(ctx))}
@@ -93,7 +93,7 @@ func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
 // interruptedOutcomes judges the stages that ended before the
 // interruption as usual and marks the interrupted stage and all after it
 // skipped: an expectation of a stage that never ran is not failed.
-func interruptedOutcomes(t *transcript.Transcript, seq []string, expects map[string]*checks.Expect, now time.Time) []checks.Outcome {
+func interruptedOutcomes(t *transcript.Transcript, seq []transcript.Stage, expects map[transcript.Stage]*checks.Expect, now time.Time) []checks.Outcome {
 	out := checks.Evaluate(t, seq, expects, now)
 	cut := t.Interrupted == ""
 	for i := range out {

@@ -50,14 +50,14 @@ func (s *session) httpClient() *http.Client {
 	if s.opts.HTTPClient != nil {
 		return s.opts.HTTPClient
 	}
-	return &http.Client{Timeout: s.budget("auth")}
+	return &http.Client{Timeout: s.budget(transcript.Auth)}
 }
 
 // authInput is what the diagnosis needs to know about the site's
 // credentials (checks/oauth.go).
 func authInput(s *specs.Site) checks.Credentials {
 	in := checks.Credentials{ClientCert: len(s.Client.Certificate) > 0}
-	if e := s.Expect["tls"]; e != nil {
+	if e := s.Expect[transcript.TLS]; e != nil {
 		in.CertDaysMin = e.CertDaysMin
 	}
 	if s.Auth == nil {

@@ -34,7 +34,7 @@ type ProbeOptions struct {
 	RootCAs  *x509.CertPool                                                    // nil: system roots; site.Endpoint.CAFile (PEM) is always added
 	Now      func() time.Time                                                  // nil: time.Now
 	Token    string                                                            // run token for send_message (Subject and Message-ID carry it)
-	OnStage  func(stage string)                                                // nil: none; called as each stage starts, for progress
+	OnStage  func(stage transcript.Stage)                                      // nil: none; called as each stage starts, for progress
 	// DNSServers (host:port) answer every DNS query of the probe unless
 	// the spec's dns.resolver names one; nil: Resolver if set, else the
 	// system's resolvers (dns.go). Tests point it at a loopback server.
@@ -53,20 +53,20 @@ type stageFunc func(*session) transcript.StageResult
 
 // stageFuncs registers every stage the probe knows; checks.Sequence says
 // which of them a site runs and in which order.
-var stageFuncs = map[string]stageFunc{
-	checks.Resolve:  (*session).resolve,
-	checks.Connect:  (*session).connect,
-	checks.Banner:   (*session).banner,
-	checks.EHLO:     (*session).ehlo,
-	checks.STARTTLS: (*session).starttls,
-	checks.TLS:      (*session).handshake,
-	checks.EHLOTLS:  (*session).ehloTLS,
-	checks.Auth:     (*session).auth,
-	checks.Mail:     (*session).mail,
-	checks.Rcpt:     (*session).rcpt,
-	checks.Data:     (*session).data,
-	checks.Quit:     (*session).quit,
-	checks.Trace:    (*session).traceLater, // trace.go: RunSite looks the message up after the session
+var stageFuncs = map[transcript.Stage]stageFunc{
+	transcript.Resolve:  (*session).resolve,
+	transcript.Connect:  (*session).connect,
+	transcript.Banner:   (*session).banner,
+	transcript.EHLO:     (*session).ehlo,
+	transcript.STARTTLS: (*session).starttls,
+	transcript.TLS:      (*session).handshake,
+	transcript.EHLOTLS:  (*session).ehloTLS,
+	transcript.Auth:     (*session).auth,
+	transcript.Mail:     (*session).mail,
+	transcript.Rcpt:     (*session).rcpt,
+	transcript.Data:     (*session).data,
+	transcript.Quit:     (*session).quit,
+	transcript.Trace:    (*session).traceLater, // trace.go: RunSite looks the message up after the session
 }
 
 // Probe runs the stages of site s against the live server and returns the
@@ -83,7 +83,7 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
-	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && checks.Reaches(s.Plan(), checks.TLS) {
+	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && checks.Reaches(s.Plan(), transcript.TLS) {
 		// roots.go: the load overlaps the round trips before the handshake.
 		// With a ca_file the chain is verified against it first (trust in
 		// tls.go), and the system's roots are read only if that fails.
@@ -160,8 +160,8 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 }
 
 // run runs stage name if the session can still reach it.
-func (s *session) run(name string) transcript.StageResult {
-	if s.ended || (s.failed && name != checks.Quit) {
+func (s *session) run(name transcript.Stage) transcript.StageResult {
+	if s.ended || (s.failed && name != transcript.Quit) {
 		return transcript.StageResult{Stage: name, Status: transcript.Skip}
 	}
 	if s.stopped() {
@@ -191,9 +191,8 @@ func (s *session) run(name string) transcript.StageResult {
 }
 
 // budget is the stage's own deadline.
-func (s *session) budget(name string) time.Duration {
-	switch name {
-	case checks.Resolve, checks.Connect, checks.TLS:
+func (s *session) budget(name transcript.Stage) time.Duration {
+	if name.Facts().Deadline == transcript.ConnectDeadline {
 		return orDefault(s.site.Timeouts.Connect, specs.DefaultConnect)
 	}
 	return orDefault(s.site.Timeouts.Command, specs.DefaultCommand)
@@ -202,9 +201,9 @@ func (s *session) budget(name string) time.Duration {
 // fatal reports a failure after which the connection cannot carry QUIT:
 // no connection, a broken one, a TLS failure, or 421 (the server is
 // closing the channel, RFC 5321 section 3.8).
-func fatal(stage string, r transcript.StageResult) bool {
+func fatal(stage transcript.Stage, r transcript.StageResult) bool {
 	switch {
-	case stage == checks.Resolve, stage == checks.Connect, stage == checks.TLS:
+	case stage.Facts().Fatal:
 		return true
 	case r.Reply != nil:
 		return r.Reply.Code == 421

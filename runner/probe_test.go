@@ -68,7 +68,7 @@ func lines(tr *transcript.Transcript) []string {
 func stages(tr *transcript.Transcript) []string {
 	var out []string
 	for _, s := range tr.Stages {
-		l := s.Stage + " " + string(s.Status)
+		l := string(s.Stage) + " " + string(s.Status)
 		if e := s.Evidence(); e != "" {
 			l += " " + e
 		}
@@ -81,13 +81,13 @@ func stages(tr *transcript.Transcript) []string {
 }
 
 func TestStageRegistryCoversEveryStage(t *testing.T) {
-	for _, name := range checks.StageNames {
+	for _, name := range transcript.Stages() {
 		if stageFuncs[name] == nil {
 			t.Errorf("stage %q has no stage function", name)
 		}
 	}
-	if len(stageFuncs) != len(checks.StageNames) {
-		t.Errorf("%d stage functions for %d stages", len(stageFuncs), len(checks.StageNames))
+	if len(stageFuncs) != len(transcript.Stages()) {
+		t.Errorf("%d stage functions for %d stages", len(stageFuncs), len(transcript.Stages()))
 	}
 }
 
@@ -148,10 +148,10 @@ func TestProbeSubmissionStartTLSLogin(t *testing.T) {
 	if diff := cmp.Diff(wantStages, stages(tr)); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
 	}
-	if got, want := tr.Stage(checks.Connect).Addr, fmt.Sprintf("127.0.0.1:%d", srv.port); got != want {
+	if got, want := tr.Stage(transcript.Connect).Addr, fmt.Sprintf("127.0.0.1:%d", srv.port); got != want {
 		t.Errorf("connect Addr = %q, want %q", got, want)
 	}
-	if got, want := tr.Stage(checks.Auth).Reply.Enhanced, "2.7.0"; got != want {
+	if got, want := tr.Stage(transcript.Auth).Reply.Enhanced, "2.7.0"; got != want {
 		t.Errorf("auth Enhanced = %q, want %q", got, want)
 	}
 	wantHead := transcript.Transcript{Site: "printer", Method: "submission",

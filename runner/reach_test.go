@@ -232,12 +232,12 @@ func TestReachResolveFailures(t *testing.T) {
 			start := time.Now()
 			r := e.run(t, s)
 			took := time.Since(start)
-			res := r.Transcript.Stage(checks.Resolve)
+			res := r.Transcript.Stage(transcript.Resolve)
 			if res.Status != transcript.Fail || res.Err == nil || res.Err.Kind != transcript.KindDNS {
 				t.Fatalf("resolve = %+v, want a dns failure", res)
 			}
 			v := r.Verdict
-			if v.Category != checks.Network || v.Stage != checks.Resolve || v.Step != 2 {
+			if v.Category != checks.Network || v.Stage != transcript.Resolve || v.Step != 2 {
 				t.Errorf("verdict = %s at %s step %d, want network at resolve step 2", v.Category, v.Stage, v.Step)
 			}
 			if !strings.Contains(v.Summary, tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {
@@ -285,7 +285,7 @@ func TestReachConnectPartialBlock(t *testing.T) {
 	e.dns.AddZone("multi.test. IN A 127.0.0.1\nmulti.test. IN A 127.0.0.2\nmulti.test. IN A " + hole + "\n")
 	src := strings.Replace(directSend(""), `mx_domain   = "contoso.test"`, `host = "multi.test"`, 1)
 	r := e.run(t, e.site(t, src))
-	if c := r.Transcript.Stage(checks.Connect); c.Status != transcript.Pass {
+	if c := r.Transcript.Stage(transcript.Connect); c.Status != transcript.Pass {
 		t.Fatalf("connect = %+v, want pass", c)
 	}
 	got := map[string]string{}

@@ -45,7 +45,7 @@ type Options struct {
 	OnResult func(*Result)
 	// OnStage, if set, is called as a site enters each stage, for live
 	// progress (from the goroutine that runs the site).
-	OnStage func(site, stage string)
+	OnStage func(site string, stage transcript.Stage)
 	// Pending writes <name>.golden.new beside the golden when this run's
 	// golden differs or the site has none, for `smtpspec review`
 	// (pending.go). Update wins: it writes the golden itself.
@@ -132,7 +132,7 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		po.Now = now
 	}
 	if opts.OnStage != nil && po.OnStage == nil {
-		po.OnStage = func(stage string) { opts.OnStage(s.Name, stage) }
+		po.OnStage = func(stage transcript.Stage) { opts.OnStage(s.Name, stage) }
 	}
 	if ms, stop := misconfigured(s); stop {
 		return configResult(s, ms, opts, now()) // config.go: nothing is probed

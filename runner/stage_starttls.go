@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"fmt"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -60,7 +59,7 @@ func (s *session) handshake() transcript.StageResult {
 // (a middlebox that stalls the handshake); anything else is a TLS failure,
 // worded by crypto/tls unless the connection simply went away.
 func (s *session) tlsFailure(err error) *transcript.Error {
-	e := classify(s.ctx, err, s.c.peer, fmt.Sprintf("TLS handshake not finished within %s", s.budget(checks.TLS)))
+	e := classify(s.ctx, err, s.c.peer, fmt.Sprintf("TLS handshake not finished within %s", s.budget(transcript.TLS)))
 	if e.Kind == transcript.KindTimeout {
 		return e
 	}

@@ -216,7 +216,7 @@ func (th *Throttle) Record(s *specs.Site, t *transcript.Transcript) error {
 	if key == "" {
 		return nil
 	}
-	r := t.Stage(checks.Auth)
+	r := t.Stage(transcript.Auth)
 	var entry *AuthFailure
 	switch {
 	case r.Status == transcript.Pass:

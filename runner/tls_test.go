@@ -43,12 +43,12 @@ func TestProbeTLSVersions(t *testing.T) {
 			srv := startServer(t, newSMTPD(cfg).serve)
 			s := testSite(srv.port, func(s *specs.Site) { s.Client.TLSMin, s.Client.TLSMax = tt.clientMin, tt.clientMax })
 			tr := probe(t, s, pki)
-			st := tr.Stage(checks.TLS)
+			st := tr.Stage(transcript.TLS)
 			if tt.wantError != "" {
 				if st.Status != transcript.Fail || st.Err == nil || st.Err.Error() != tt.wantError {
 					t.Fatalf("tls = %s %s, want %s", st.Status, st.Evidence(), tt.wantError)
 				}
-				for _, name := range []string{checks.EHLOTLS, checks.Auth, checks.Quit} {
+				for _, name := range []transcript.Stage{transcript.EHLOTLS, transcript.Auth, transcript.Quit} {
 					if got := tr.Stage(name).Status; got != transcript.Skip {
 						t.Errorf("%s = %s after a TLS failure, want skip", name, got)
 					}
@@ -64,7 +64,7 @@ func TestProbeTLSVersions(t *testing.T) {
 			if tt.wantVersion < "TLS1.2" && !strings.HasSuffix(tr.TLS.CipherSuite, "_CBC_SHA") {
 				t.Errorf("cipher suite %s for %s, want a CBC-SHA suite", tr.TLS.CipherSuite, tt.wantVersion)
 			}
-			if got := tr.Stage(checks.Quit).Status; got != transcript.Pass {
+			if got := tr.Stage(transcript.Quit).Status; got != transcript.Pass {
 				t.Errorf("quit = %s", got)
 			}
 		})
@@ -103,7 +103,7 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, newSMTPD(pki.server()).serve)
 			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.ServerName = tt.serverName }), tt.trust)
-			st := tr.Stage(checks.TLS)
+			st := tr.Stage(transcript.TLS)
 			if st.Status != transcript.Fail || st.Err == nil || st.Err.Error() != tt.wantErr {
 				t.Fatalf("tls = %s %q, want %q", st.Status, st.Evidence(), tt.wantErr)
 			}
@@ -116,7 +116,7 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 			if diff := cmp.Diff(want, *tr.TLS); diff != "" {
 				t.Errorf("TLS facts (-want +got):\n%s", diff)
 			}
-			if got := tr.Stage(checks.Quit).Status; got != transcript.Skip {
+			if got := tr.Stage(transcript.Quit).Status; got != transcript.Skip {
 				t.Errorf("quit = %s after a TLS failure, want skip", got)
 			}
 		})
@@ -127,7 +127,7 @@ func TestProbeMissingCAFile(t *testing.T) {
 	pki := newPKI(t, "localhost")
 	srv := startServer(t, newSMTPD(pki.server()).serve)
 	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.CAFile = t.TempDir() + "/missing.pem" }), pki)
-	st := tr.Stage(checks.TLS)
+	st := tr.Stage(transcript.TLS)
 	if st.Err == nil || st.Err.Kind != transcript.KindTLS || !strings.HasPrefix(st.Err.Text, "reading ca_file: ") {
 		t.Errorf("tls = %s %s, want a ca_file error", st.Status, st.Evidence())
 	}
@@ -212,7 +212,7 @@ func TestProbeCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tr := Probe(ctx, testSite(refusedPort(t)), ProbeOptions{Now: testClock})
-	if tr.Interrupted != checks.Resolve || len(tr.Lines) > 0 {
+	if tr.Interrupted != transcript.Resolve || len(tr.Lines) > 0 {
 		t.Errorf("interrupted at %q with %d lines, want at the first stage with none", tr.Interrupted, len(tr.Lines))
 	}
 	for _, st := range tr.Stages {

@@ -96,9 +96,9 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 				s.Trace = &specs.Trace{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
 					ClientSecret: specs.NewSecret("TRACE_SECRET", traceSecret), Wait: time.Minute,
 					GraphURL: graph.GraphURL(), TokenURL: tokens.TokenURL()}
-				s.Expect = map[string]*checks.Expect{}
+				s.Expect = map[transcript.Stage]*checks.Expect{}
 				if tt.expect != "" {
-					s.Expect[checks.Trace] = &checks.Expect{Stage: checks.Trace, Status: tt.expect}
+					s.Expect[transcript.Trace] = &checks.Expect{Stage: transcript.Trace, Status: tt.expect}
 				}
 			})
 			r := RunSite(context.Background(), site, Options{Golden: golden.Store{Dir: t.TempDir()},
@@ -108,7 +108,7 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 				t.Errorf("golden ends\n%s\nwant it to end\n%s", g, tt.wantGolden)
 			}
 			last := r.Outcomes[len(r.Outcomes)-1]
-			if last.Stage != checks.Trace || last.Status != tt.wantOutcome {
+			if last.Stage != transcript.Trace || last.Status != tt.wantOutcome {
 				t.Errorf("last outcome %+v, want trace %s", last, tt.wantOutcome)
 			}
 			if r.Verdict.Category != tt.wantCat || !strings.Contains(r.Verdict.Summary+r.Verdict.Next, tt.wantSummary) {

@@ -102,7 +102,7 @@ func TestXOAUTH2SelfCheck(t *testing.T) {
 				ts.ClientSecret = oauthSecret
 			}
 			r := runSite(t, s, ca)
-			auth := r.Transcript.Stage(checks.Auth)
+			auth := r.Transcript.Stage(transcript.Auth)
 			got := ""
 			switch {
 			case auth.Reply != nil:
@@ -205,7 +205,7 @@ func TestXOAUTH2ErrorContinuation(t *testing.T) {
 	r := runSite(t, s, ca)
 	var got []string
 	for _, l := range r.Transcript.Lines {
-		if l.Stage == checks.Auth {
+		if l.Stage == transcript.Auth {
 			got = append(got, string(l.Dir)+": "+l.Text)
 		}
 	}
@@ -260,11 +260,11 @@ func TestClientCertificate(t *testing.T) {
 				s.Client = specs.Client{Helo: "mfp.contoso.com", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 					Certificate: tc.cert, Key: specs.NewSecret("MFP_KEY", string(tc.key))}
 				s.Envelope = specs.Envelope{From: "warehouse@contoso.com", To: []string{"orders@fabrikam.com"}}
-				s.Expect = map[string]*checks.Expect{"tls": {CertDaysMin: 30}}
+				s.Expect = map[transcript.Stage]*checks.Expect{"tls": {CertDaysMin: 30}}
 			})
 			r := runSite(t, s, ca)
 			got := "fail"
-			if rc := r.Transcript.Stage(checks.Rcpt); rc.Reply != nil {
+			if rc := r.Transcript.Stage(transcript.Rcpt); rc.Reply != nil {
 				got = strings.Fields(rc.Reply.Line())[0]
 			}
 			if got != tc.want {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // maxLine bounds a command line (and an AUTH response line), CRLF
@@ -144,7 +145,7 @@ func (ss *session) render(e *checks.Entry, extra map[string]string) string {
 	now := ss.srv.opts.Now()
 	host := ss.id.errHost
 	switch {
-	case e.Code == 220 && e.Stage == checks.Banner:
+	case e.Code == 220 && e.Stage == transcript.Banner:
 		host = ss.id.host // the banner names the front end as EHLO does
 	case strings.Contains(e.Text, "<HOST>."):
 		host = ss.id.short // the row appends its own domain

@@ -2,6 +2,7 @@ package specs
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/smtpspec/smtpspec/transcript"
 
 	"github.com/smtpspec/smtpspec/checks"
 )
@@ -30,7 +31,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 		block: b,
 		site: &Site{
 			Name: parent.Name + ControlSuffix, Method: checks.Submission, DeclRange: b.DefRange,
-			Expect:   map[string]*checks.Expect{},
+			Expect:   map[transcript.Stage]*checks.Expect{},
 			Client:   Client{Helo: parent.Client.Helo}, // the probe's TLS range, not the device's: the control tests the path
 			Timeouts: parent.Timeouts,
 		},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Site is one device path to Microsoft 365, as declared by `site "NAME" {}`.
@@ -28,7 +29,7 @@ type Site struct {
 	Reputation Reputation // reputation.go: public IP, blocklists, SPF
 	Trace      *Trace     // trace.go: message trace lookup; nil without a trace block
 	// Expect holds the spec's expectations by stage name.
-	Expect map[string]*checks.Expect
+	Expect map[transcript.Stage]*checks.Expect
 	// Golden is how the site's golden is rendered: detail level and user
 	// redaction rules (the golden block over the file's defaults).
 	Golden golden.Options

@@ -7,6 +7,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // siteDecode is one site being decoded: the Site and what the cross-checks
@@ -35,7 +36,7 @@ type siteDecode struct {
 func (sd *siteDecode) complete(d *decoder) bool { return d.unknowns == sd.unknownsBefore }
 
 type stageRef struct {
-	stage string
+	stage transcript.Stage
 	label hcl.Range
 }
 
@@ -48,7 +49,7 @@ var siteNameRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 func (d *decoder) site(b *hcl.Block) *Site {
 	sd := &siteDecode{
 		block:          b,
-		site:           &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[string]*checks.Expect{}},
+		site:           &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[transcript.Stage]*checks.Expect{}},
 		planOK:         true,
 		unknownsBefore: d.unknowns,
 	}

@@ -52,7 +52,7 @@ func TestValid(t *testing.T) {
 			Envelope: Envelope{From: "scanner@contoso.com",
 				To: []string{"frontdesk@contoso.com", "it@contoso.com"}, SendMessage: true},
 			Timeouts: Timeouts{Connect: 5 * time.Second, Command: 10 * time.Second, Total: time.Minute},
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"ehlo_tls": {Stage: "ehlo_tls", Capabilities: []string{"AUTH", "SIZE"}, Pos: pos("submission.hcl", 37)},
 				"tls":      {Stage: "tls", VersionMin: "1.2", CertDaysMin: 30, Pos: pos("submission.hcl", 41)},
 				"auth":     {Stage: "auth", Code: 235, Enhanced: "2.7.0", Pos: pos("submission.hcl", 46)},
@@ -67,7 +67,7 @@ func TestValid(t *testing.T) {
 			Client:   defaultClient,
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"rcpt": {Stage: "rcpt", Code: 550, Enhanced: "5.7.606",
 					Text: regexp.MustCompile("banned sending IP"), Pos: pos("direct_send.hcl", 14)},
 			},
@@ -81,7 +81,7 @@ func TestValid(t *testing.T) {
 				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "noreply@contoso.com", To: []string{"someone@fabrikam.example"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"connect": {Stage: "connect", Error: transcript.KindTimeout,
 					Text: regexp.MustCompile("i/o timeout"), Pos: pos("relay.hcl", 19)},
 			},
@@ -94,7 +94,7 @@ func TestValid(t *testing.T) {
 				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "lab@contoso.com", To: []string{"lab@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"ehlo": {Stage: "ehlo", Capabilities: []string{"PIPELINING"}, Pos: pos("relay.hcl", 45)},
 			},
 		}}},
@@ -110,7 +110,7 @@ func TestValid(t *testing.T) {
 			Envelope: Envelope{From: "scanner@contoso.com",
 				To: []string{"frontdesk@contoso.com", "IT@CONTOSO.COM"}},
 			Timeouts: Timeouts{Connect: DefaultConnect, Command: DefaultCommand, Total: 90 * time.Second},
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"auth": {Stage: "auth", Code: 535, Enhanced: "5.7.139",
 					Text: regexp.MustCompile("(?i)basic authentication is disabled"), Pos: pos("xoauth2.hcl", 31)},
 			},
@@ -126,7 +126,7 @@ func TestValid(t *testing.T) {
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"mail": {Stage: "mail", Code: 451, Enhanced: "5.7.3", Pos: pos("helo.hcl", 20)},
 			},
 		}}},

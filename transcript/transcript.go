@@ -25,7 +25,7 @@ const (
 // Line is one protocol line as it crossed the wire, without its CRLF.
 type Line struct {
 	Dir   Direction
-	Stage string        // the stage that sent or received it
+	Stage Stage         // the stage that sent or received it
 	Text  string        // printable text; non-printable bytes escaped as \xNN
 	At    time.Duration // offset from the start of the probe (never in goldens)
 }
@@ -45,7 +45,7 @@ const (
 
 // StageResult is what one stage of the probe established.
 type StageResult struct {
-	Stage    string
+	Stage    Stage
 	Status   Status
 	Reply    *Reply        // the reply that decided the stage, if any
 	Err      *Error        // the failure without a usable reply, if any
@@ -95,12 +95,12 @@ type Transcript struct {
 	// Skip with a note, every later one Skip. "" when the probe ran to its
 	// end. An interrupted transcript is evidence of what happened before
 	// the cancellation, never a finding about the path.
-	Interrupted string
+	Interrupted Stage
 }
 
 // Stage returns the result recorded for name, or a zero result with
 // status Skip when the stage never ran.
-func (t *Transcript) Stage(name string) StageResult {
+func (t *Transcript) Stage(name Stage) StageResult {
 	for _, s := range t.Stages {
 		if s.Stage == name {
 			return s
@@ -120,6 +120,6 @@ func (t *Transcript) Failed() (StageResult, bool) {
 }
 
 // Reached reports whether the named stage ran (passed or failed).
-func (t *Transcript) Reached(name string) bool {
+func (t *Transcript) Reached(name Stage) bool {
 	return t.Stage(name).Status != Skip
 }

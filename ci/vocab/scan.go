@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,12 +19,14 @@ import (
 	"strconv"
 )
 
-const (
-	module    = "github.com/smtpspec/smtpspec"
-	stageType = module + "/transcript.Stage"
-	// table is the one file allowed to spell stages.
-	table = "transcript/stage.go"
-)
+const module = "github.com/smtpspec/smtpspec"
+
+// homes are the vocabularies that are typed strings, each with the one
+// file that may spell its values.
+var homes = map[string]string{
+	"transcript.Stage": "transcript/stage.go",
+	"transcript.Kind":  "transcript/error.go",
+}
 
 // stageNames are the names the text count looks for: every stage and
 // pseudo-stage the tree had when issue 14 began.
@@ -43,7 +46,7 @@ type pkg struct {
 type literal struct {
 	pos   token.Position
 	value string
-	typed bool // it becomes a transcript.Stage
+	vocab string // the vocabulary type it becomes ("transcript.Stage"), "" for none
 }
 
 func run(list, check bool) error {
@@ -74,8 +77,8 @@ func run(list, check bool) error {
 	return report(os.Stdout, root, lits, list, check)
 }
 
-// goList lists the module's packages and the export data of everything
-// they import.
+// goList lists the module's packages (this command's aside) and the
+// export data of everything they import.
 func goList() ([]pkg, map[string]string, error) {
 	cmd := exec.Command("go", "list", "-export", "-deps", "-json", "./...")
 	var out, stderr bytes.Buffer
@@ -102,7 +105,7 @@ func goList() ([]pkg, map[string]string, error) {
 }
 
 // scan type-checks one package's non-test files and returns its literals
-// that spell a stage name or become a Stage.
+// that spell a stage name or become a value of a vocabulary.
 func scan(fset *token.FileSet, imp types.Importer, p pkg) ([]literal, error) {
 	var files []*ast.File
 	for _, name := range p.GoFiles {
@@ -125,9 +128,14 @@ func scan(fset *token.FileSet, imp types.Importer, p pkg) ([]literal, error) {
 				return true
 			}
 			v, _ := strconv.Unquote(b.Value)
-			typed := isStage(info.Types[b].Type)
-			if typed || slices.Contains(stageNames, v) {
-				out = append(out, literal{pos: fset.Position(b.Pos()), value: v, typed: typed})
+			l := literal{pos: fset.Position(b.Pos()), value: v}
+			// "" is no value, not a name: comparing with it is how a field
+			// says "none".
+			if v != "" {
+				l.vocab = vocabulary(info.Types[b].Type)
+			}
+			if l.vocab != "" || slices.Contains(stageNames, v) {
+				out = append(out, l)
 			}
 			return true
 		})
@@ -135,17 +143,33 @@ func scan(fset *token.FileSet, imp types.Importer, p pkg) ([]literal, error) {
 	return out, nil
 }
 
-func isStage(t types.Type) bool {
+// vocabulary names t when it is one of homes' types.
+func vocabulary(t types.Type) string {
 	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path()+"."+n.Obj().Name() == stageType
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	rel, ok := cutModule(n.Obj().Pkg().Path())
+	name := rel + "." + n.Obj().Name()
+	if _, home := homes[name]; !ok || !home {
+		return ""
+	}
+	return name
+}
+
+func cutModule(path string) (string, bool) {
+	if len(path) > len(module) && path[:len(module)+1] == module+"/" {
+		return path[len(module)+1:], true
+	}
+	return "", false
 }
 
 // report prints the counts (and with list every literal) and, with check,
-// fails on a Stage literal outside the table.
+// fails on a vocabulary literal outside its home.
 func report(w io.Writer, root string, lits []literal, list, check bool) error {
 	perFile := map[string]int{}
 	var files []string
-	names, typed, outside := 0, 0, 0
+	names, typed, outside := 0, map[string]int{}, 0
 	for _, l := range lits {
 		rel, _ := filepath.Rel(root, l.pos.Filename)
 		rel = filepath.ToSlash(rel)
@@ -156,16 +180,17 @@ func report(w io.Writer, root string, lits []literal, list, check bool) error {
 			}
 			perFile[rel]++
 		}
-		if l.typed {
-			typed++
-			if rel != table {
-				outside++
-			}
+		stray := l.vocab != "" && rel != homes[l.vocab]
+		if l.vocab != "" {
+			typed[l.vocab]++
 		}
-		if list || (check && l.typed && rel != table) {
+		if stray {
+			outside++
+		}
+		if list || (check && stray) {
 			kind := "name"
-			if l.typed {
-				kind = "Stage"
+			if l.vocab != "" {
+				kind = l.vocab
 			}
 			fmt.Fprintf(w, "%s:%d:%d: %s %q\n", rel, l.pos.Line, l.pos.Column, kind, l.value)
 		}
@@ -177,9 +202,12 @@ func report(w io.Writer, root string, lits []literal, list, check bool) error {
 		}
 	}
 	fmt.Fprintf(w, "literals spelling a stage name: %d in %d files (non-test code; a superset: \"tls\" is also an error kind)\n", names, len(files))
-	fmt.Fprintf(w, "literals of type transcript.Stage: %d, outside %s: %d\n", typed, table, outside)
+	for _, v := range slices.Sorted(maps.Keys(homes)) {
+		fmt.Fprintf(w, "literals of type %s: %d (its home is %s)\n", v, typed[v], homes[v])
+	}
+	fmt.Fprintf(w, "vocabulary literals outside their home: %d\n", outside)
 	if check && outside > 0 {
-		return fmt.Errorf("%d stage literals outside %s: name the stage by its constant", outside, table)
+		return fmt.Errorf("%d vocabulary literals outside their home file: name the value by its constant", outside)
 	}
 	return nil
 }

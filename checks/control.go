@@ -54,13 +54,8 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 		v = withNotes(v, []string{"the control mailbox was refused at AUTH too: the tenant's settings are the likely cause (SMTP AUTH disabled for the organisation, Security Defaults, an authentication policy that blocks basic auth), not the device"})
 		v.Next = "check the tenant: Get-TransportConfig | fl SmtpClientAuthenticationDisabled, Security Defaults and authentication policies (basic auth for SMTP AUTH becomes disabled by default for existing tenants at the end of December 2026); then " + v.Next
 		return tag(v, v.Rule+"+control-failed-auth", srcAuthSettings)
-	case earlyStage(failedAt) && earlyStage(v.Stage):
+	case failedAt.Facts().Opening && v.Stage.Facts().Opening:
 		return withNotes(v, []string{"the control (submission on 587) failed too, at " + string(failedAt) + ": the network blocks more than port 25 (outbound filtering, proxy or DNS)"})
 	}
 	return withNotes(v, []string{"the control (submission on 587) failed too, at " + string(failedAt) + " (" + string(ctl.Category) + ")"})
-}
-
-// earlyStage: a stage before any SMTP command is judged by the server.
-func earlyStage(s transcript.Stage) bool {
-	return s == transcript.Resolve || s == transcript.Connect || s == transcript.Banner
 }

@@ -83,7 +83,7 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if s, ok := maskedBanner(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
-	if f.Stage == transcript.Resolve || f.Stage == transcript.Connect || f.Stage == transcript.Banner {
+	if f.Stage.Facts().Opening {
 		return Verdict{}, false // the EHLO signs below come after the failure: they did not cause it
 	}
 	if s, ok := maskedEHLO(sc.t); ok {

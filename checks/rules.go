@@ -46,7 +46,7 @@ func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
 	if sc.t.Stage(transcript.Connect).Status != transcript.Pass || sc.t.Stage(transcript.EHLO).Status != transcript.Pass {
 		return ""
 	}
-	base := "connection is not acceptance: connect and EHLO succeeded, then " + command(f.Stage) + " was refused"
+	base := "connection is not acceptance: connect and EHLO succeeded, then " + f.Stage.CommandWords() + " was refused"
 	switch v.Category {
 	case Reputation:
 		return base + " for the site's IP (reputation), not for the recipient or a tenant policy"
@@ -76,7 +76,7 @@ func heloOnly(sc *scene, f transcript.StageResult) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	ev := evidence(f)
-	return tag(sc.verdict(finding{Config, 3, heloFinding + "; " + command(f.Stage) + " was then refused for want of them", heloNext},
+	return tag(sc.verdict(finding{Config, 3, heloFinding + "; " + f.Stage.CommandWords() + " was then refused for want of them", heloNext},
 		f, f.Reply, ev), "helo-only", srcHELO), true
 }
 

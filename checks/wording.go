@@ -31,7 +31,7 @@ func (sc *scene) expand(s string, f transcript.StageResult) string {
 		"<NAME>", sc.name(),
 		"<ENDPOINT>", sc.endpoint(),
 		"<STAGE>", string(f.Stage),
-		"<CMD>", command(f.Stage),
+		"<CMD>", f.Stage.CommandWords(),
 		"<WHAT>", sc.what(f),
 		"<DEVICE_TLS>", deviceTLS(sc.in.TLSMin, sc.in.TLSMax))...,
 	).Replace(s)
@@ -85,35 +85,6 @@ func (sc *scene) what(f transcript.StageResult) string {
 		return "the connection was closed"
 	}
 	return "the connection to " + sc.endpoint() + " failed"
-}
-
-// command names what the probe sends at stage, for findings.
-func command(stage transcript.Stage) string {
-	switch stage {
-	case transcript.Banner:
-		return "the banner"
-	case transcript.EHLO:
-		return "EHLO"
-	case transcript.STARTTLS:
-		return "STARTTLS"
-	case transcript.TLS:
-		return "the TLS handshake"
-	case transcript.EHLOTLS:
-		return "EHLO after TLS"
-	case transcript.Auth:
-		return "AUTH"
-	case transcript.Mail:
-		return "MAIL FROM"
-	case transcript.Rcpt:
-		return "RCPT TO"
-	case transcript.Data:
-		return "DATA"
-	case transcript.Quit:
-		return "QUIT"
-	case transcript.Unstaged:
-		return "a command"
-	}
-	return string(stage)
 }
 
 // deviceTLS words the device's TLS range.

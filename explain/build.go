@@ -275,7 +275,7 @@ func (b *builder) judge(stage transcript.Stage, rep *transcript.Reply) {
 		b.inBody = true
 		return
 	}
-	if stage == transcript.EHLO || stage == transcript.EHLOTLS {
+	if stage.Facts().Capabilities {
 		if rep.Code == 250 && len(rep.Lines) > 1 {
 			caps := rep.Capabilities()
 			if stage == transcript.EHLO {
@@ -297,21 +297,19 @@ func (b *builder) judge(stage transcript.Stage, rep *transcript.Reply) {
 	b.set(stage, st, rep, nil)
 }
 
-// passes: the reply a working path gives at stage.
+// passes: the reply a working path gives at stage: the probe's codes
+// where one code says so (the greeting, STARTTLS, AUTH, RCPT TO), any 2xx
+// elsewhere, and at quit RSET's 250 too (a capture puts RSET there).
 func passes(stage transcript.Stage, rep *transcript.Reply) bool {
 	code := rep.Code
 	if code == 0 {
 		return rep.Class() == 2 // only the class is known
 	}
 	switch stage {
-	case transcript.Banner, transcript.STARTTLS:
-		return code == 220
-	case transcript.Auth:
-		return code == 235
-	case transcript.Rcpt:
-		return code == 250 || code == 251
+	case transcript.Banner, transcript.STARTTLS, transcript.Auth, transcript.Rcpt:
+		return stage.Passes(code)
 	case transcript.Quit:
-		return code == 221 || code == 250
+		return stage.Passes(code) || code == 250
 	}
 	return code/100 == 2
 }

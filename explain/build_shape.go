@@ -51,15 +51,8 @@ func failLine(r *transcript.StageResult) string {
 
 // commandOf names the command of a stage for a reader ("MAIL FROM").
 func commandOf(stage transcript.Stage) string {
-	switch stage {
-	case transcript.Banner:
-		return "the connection"
-	case transcript.EHLO, transcript.EHLOTLS:
-		return "EHLO"
-	case transcript.Mail:
-		return "MAIL FROM"
-	case transcript.Rcpt:
-		return "RCPT TO"
+	if s := stage.Facts().Sent; s != "" {
+		return s
 	}
 	return strings.ToUpper(string(stage))
 }

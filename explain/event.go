@@ -75,28 +75,11 @@ func stageOfCommand(line string, tls bool) transcript.Stage {
 	if i := strings.IndexByte(verb, ':'); i > 0 {
 		verb = verb[:i] // "MAIL FROM:<a>" without a space
 	}
-	switch verb {
-	case "EHLO", "HELO":
-		if tls {
-			return transcript.EHLOTLS
-		}
-		return transcript.EHLO
-	case "STARTTLS":
-		return transcript.STARTTLS
-	case "AUTH":
-		return transcript.Auth
-	case "MAIL":
-		return transcript.Mail
-	case "RCPT":
-		return transcript.Rcpt
-	case "DATA", "BDAT":
-		return transcript.Data
-	case "RSET", "QUIT":
-		return transcript.Quit
-	case "NOOP":
-		return transcript.Noop
+	st, _ := transcript.StageOfVerb(verb)
+	if st == transcript.EHLO && tls {
+		return transcript.EHLOTLS
 	}
-	return ""
+	return st
 }
 
 // stageOfPhrase maps the command names logs use ("in reply to RCPT TO

@@ -122,7 +122,7 @@ func stepMethod(r *runner.Result) (StepStatus, string) {
 }
 
 func stepReach(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, transcript.Resolve, transcript.Connect)
+	st, f := byStages(r, transcript.StagesOfStep(2)...)
 	if st == StepPassed {
 		f = "resolved and connected"
 		if a := stage(r, transcript.Connect).Addr; a != "" {
@@ -137,7 +137,7 @@ func stepGreeting(r *runner.Result) (StepStatus, string) {
 	if v.Category == checks.Firewall && (v.Stage == transcript.Banner || v.Stage == transcript.EHLO) {
 		return StepFailed, v.Line()
 	}
-	st, f := byStages(r, transcript.Banner, transcript.EHLO)
+	st, f := byStages(r, transcript.StagesOfStep(3)...)
 	if st != StepPassed {
 		return st, f
 	}
@@ -173,7 +173,7 @@ func stepTLS(r *runner.Result) (StepStatus, string) {
 	if r.Site.Endpoint.TLS == checks.NoTLS {
 		return StepNotApplicable, "the spec does not use TLS (tls = \"none\")"
 	}
-	st, f := byStages(r, transcript.STARTTLS, transcript.TLS, transcript.EHLOTLS)
+	st, f := byStages(r, transcript.StagesOfStep(4)...)
 	if st == StepPassed {
 		f = "TLS negotiated"
 		if t := r.Transcript.TLS; t != nil && t.Version != "" {
@@ -185,7 +185,7 @@ func stepTLS(r *runner.Result) (StepStatus, string) {
 }
 
 func stepEnvelope(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, transcript.Mail, transcript.Rcpt)
+	st, f := byStages(r, transcript.StagesOfStep(5)...)
 	if st == StepPassed {
 		f = "MAIL FROM and RCPT TO accepted: " + stage(r, transcript.Rcpt).Evidence()
 	}
@@ -198,7 +198,7 @@ func stepTrace(r *runner.Result) (StepStatus, string) {
 	}
 	// With a trace block, message trace itself answers the step.
 	if tr := stage(r, transcript.Trace); tr.Status != transcript.Skip {
-		st, f := byStages(r, transcript.Data, transcript.Trace)
+		st, f := byStages(r, transcript.StagesOfStep(6)...)
 		if st == StepPassed && r.Transcript.Trace != nil {
 			f = "found in message trace: " + traceStatuses(r.Transcript.Trace)
 		}
@@ -257,7 +257,7 @@ func stepAuth(r *runner.Result) (StepStatus, string) {
 	if r.Site.Auth == nil {
 		return StepNotApplicable, "the site does not authenticate"
 	}
-	st, f := byStages(r, transcript.Auth)
+	st, f := byStages(r, transcript.StagesOfStep(9)...)
 	if st == StepPassed {
 		f = "authenticated as " + r.Site.Auth.Username + " with " + r.Site.Auth.Mechanism
 	}

@@ -260,19 +260,30 @@ func redact(t *transcript.Transcript, secrets []string) {
 	}
 }
 
-// exchange sends one command and judges its reply.
-func (s *session) exchange(line string, want int) transcript.StageResult {
+// exchange sends the stage's last command and judges its reply.
+func (s *session) exchange(line string) transcript.StageResult {
 	reply, err := s.c.cmd(line)
-	return s.result(reply, err, want)
+	return s.final(reply, err)
 }
 
-// result judges a reply: the wanted code passes, any other reply or an
-// error fails the stage.
+// final judges the reply to the running stage's last command: a code the
+// stage passes with (transcript's table of stages) passes, any other
+// reply or an error fails the stage.
+func (s *session) final(reply *transcript.Reply, err error) transcript.StageResult {
+	return s.judged(reply, err, s.rec.stage.Passes)
+}
+
+// result judges the reply to a command before the stage's last (DATA's
+// 354, RSET's 250): want passes.
 func (s *session) result(reply *transcript.Reply, err error, want int) transcript.StageResult {
+	return s.judged(reply, err, func(code int) bool { return code == want })
+}
+
+func (s *session) judged(reply *transcript.Reply, err error, passes func(int) bool) transcript.StageResult {
 	if err != nil {
 		return transcript.StageResult{Status: transcript.Fail, Err: s.c.failure(err)}
 	}
-	if reply.Code != want {
+	if !passes(reply.Code) {
 		return transcript.StageResult{Status: transcript.Fail, Reply: reply}
 	}
 	return transcript.StageResult{Status: transcript.Pass, Reply: reply}

@@ -30,7 +30,7 @@ func (s *session) auth() transcript.StageResult {
 		secret = token
 	}
 	reply, err := run(s.c, a, secret)
-	r := s.result(reply, err, 235)
+	r := s.final(reply, err)
 	caps := s.t.Capabilities
 	if s.tlsDone {
 		caps = s.t.CapabilitiesTLS

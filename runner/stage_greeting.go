@@ -13,7 +13,7 @@ const defaultHelo = "smtpspec.invalid"
 // banner reads the server's greeting; 220 is a working path.
 func (s *session) banner() transcript.StageResult {
 	reply, err := s.c.read()
-	return s.result(reply, err, 220)
+	return s.final(reply, err)
 }
 
 // ehlo greets the server and records what it advertises. With implicit
@@ -49,7 +49,7 @@ func (s *session) sayEHLO() (transcript.StageResult, []string) {
 		verb = "HELO"
 	}
 	reply, err := s.c.cmd(verb + " " + helo)
-	r := s.result(reply, err, 250)
+	r := s.final(reply, err)
 	if r.Status != transcript.Pass || verb == "HELO" {
 		return r, nil
 	}

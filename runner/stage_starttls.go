@@ -10,7 +10,7 @@ import (
 // starttls asks for TLS (RFC 3207). It is sent even when the server did
 // not advertise it: the server's answer is the evidence.
 func (s *session) starttls() transcript.StageResult {
-	r := s.exchange("STARTTLS", 220)
+	r := s.exchange("STARTTLS")
 	if !advertised(s.t.Capabilities, "STARTTLS") {
 		r.Note = "STARTTLS not advertised"
 	}

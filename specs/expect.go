@@ -86,7 +86,7 @@ func (d *decoder) replyExpect(e *checks.Expect, attrs hcl.Attributes) {
 		}
 	}
 	if attr := attrs["capabilities"]; attr != nil {
-		if e.Stage != transcript.EHLO && e.Stage != transcript.EHLOTLS {
+		if !e.Stage.Facts().Capabilities {
 			d.errorAt(attr.NameRange, "Capabilities outside EHLO",
 				"capabilities are what an EHLO reply advertises, so they belong in expect \"ehlo\" or expect \"ehlo_tls\", not expect %q.", e.Stage)
 		} else if list, ranges, ok := d.strList(attr); ok {

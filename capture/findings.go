@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Microsoft's pages that explain the findings ("learn more"), as FACTS.md
@@ -104,8 +105,8 @@ func notHello(d *device) []Finding {
 	return nil
 }
 
-func startWord(m checks.TLSMode) string {
-	if m == checks.Implicit {
+func startWord(m transcript.TLSMode) string {
+	if m == transcript.Implicit {
 		return "connecting"
 	}
 	return "STARTTLS"
@@ -182,7 +183,7 @@ func certRejected(d *device) []Finding {
 // starttls-required); the MX takes plain text (FACTS.md 1.2).
 func noTLS(d *device) []Finding {
 	c := d.main
-	if c == nil || c.TLS != nil || c.Greeting != "EHLO" || d.opts.TLSMode == checks.NoTLS || (len(c.Auth) == 0 && len(c.Transactions) == 0) {
+	if c == nil || c.TLS != nil || c.Greeting != "EHLO" || d.opts.TLSMode == transcript.NoTLS || (len(c.Auth) == 0 && len(c.Transactions) == 0) {
 		return nil
 	}
 	if d.opts.Persona == MX {
@@ -208,7 +209,7 @@ func heloOnly(d *device) []Finding {
 
 // noTLSMode: the capture itself offered AUTH without TLS (--tls none).
 func noTLSMode(d *device) []Finding {
-	if d.opts.TLSMode != checks.NoTLS || d.opts.Persona != Submission {
+	if d.opts.TLSMode != transcript.NoTLS || d.opts.Persona != Submission {
 		return nil
 	}
 	return finding("capture-tls-none", checks.SevInfo, "the capture ran with --tls none: it offered no STARTTLS and offered AUTH in plain text, which Exchange Online never does (AUTH only after STARTTLS); what the device did with TLS was not tested",

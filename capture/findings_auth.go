@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // anyCredentials says, whenever the device authenticated, that the
@@ -24,7 +25,7 @@ func anyCredentials(d *device) []Finding {
 // mattermost #954).
 func authBeforeTLS(d *device) []Finding {
 	for _, a := range d.auths() {
-		if a.BeforeTLS && d.opts.Persona == Submission && d.opts.TLSMode != checks.NoTLS {
+		if a.BeforeTLS && d.opts.Persona == Submission && d.opts.TLSMode != transcript.NoTLS {
 			return finding("auth-before-tls", checks.SevError,
 				"the device sent AUTH "+a.Mechanism+" before STARTTLS, in plain text: Microsoft 365 offers AUTH only after TLS and answers this with 504 5.7.4 Unrecognized authentication type",
 				"set the device to STARTTLS (TLS 1.2) so that it authenticates inside TLS", learnMFP)

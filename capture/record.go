@@ -10,11 +10,11 @@ import (
 // Report is everything one capture recorded, and what it predicts.
 // Its JSON field names are a public interface: add, never rename.
 type Report struct {
-	Persona Persona        `json:"persona"`
-	TLSMode checks.TLSMode `json:"tls_mode"`
-	Listen  string         `json:"listen"`
-	Started time.Time      `json:"started"`
-	Ended   time.Time      `json:"ended"`
+	Persona Persona            `json:"persona"`
+	TLSMode transcript.TLSMode `json:"tls_mode"`
+	Listen  string             `json:"listen"`
+	Started time.Time          `json:"started"`
+	Ended   time.Time          `json:"ended"`
 	// EndReason says why the capture stopped (EndGrace, EndTimeout, ...).
 	EndReason string `json:"end_reason"`
 	// AcceptsAnyCredentials is always true: the capture answers AUTH with
@@ -64,8 +64,8 @@ type Connection struct {
 
 // TLS is what one TLS handshake showed.
 type TLS struct {
-	Mode  checks.TLSMode `json:"mode"` // starttls or implicit
-	Hello *Hello         `json:"client_hello,omitempty"`
+	Mode  transcript.TLSMode `json:"mode"` // starttls or implicit
+	Hello *Hello             `json:"client_hello,omitempty"`
 	// NotHello describes what arrived instead of a ClientHello.
 	NotHello string `json:"not_hello,omitempty"`
 	// Version and CipherSuite are what the capture negotiated with the

@@ -84,7 +84,7 @@ func idOf(e *Entry) string {
 // TestDiagnoseCatalog: every confirmed in-session refusal in the catalog,
 // sent at its stage, is diagnosed with the row's category and stage.
 func TestDiagnoseCatalog(t *testing.T) {
-	plan := Plan{Method: Submission, TLS: StartTLS, Auth: true, Data: true}
+	plan := transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true, Data: true}
 	in := Input{Plan: plan, Host: "smtp.office365.com", Port: 587}
 	for _, e := range Catalog {
 		if !e.Confirmed || e.Category == OK {

@@ -1,3 +1,8 @@
+// Package checks judges what a probe recorded: one check per stage, the
+// spec's expectations, the Microsoft 365 reply catalog, and the diagnosis
+// that turns a transcript into one verdict. It does not talk to the
+// network and does not read specs; the specs package builds the Expect
+// values, the runner builds transcripts.
 package checks
 
 import (

@@ -35,7 +35,7 @@ func TestEvaluate(t *testing.T) {
 	cases := []struct {
 		name    string
 		t       *transcript.Transcript
-		plan    Plan
+		plan    transcript.Plan
 		expects map[transcript.Stage]*Expect
 		want    map[transcript.Stage]outcome // by stage; stages not listed are not checked
 	}{
@@ -94,7 +94,7 @@ func TestEvaluate(t *testing.T) {
 		}), plan: directPlan, expects: map[transcript.Stage]*Expect{transcript.Rcpt: {Code: 550}},
 			want: map[transcript.Stage]outcome{transcript.Rcpt: {status: transcript.Pass, expected: true},
 				transcript.Quit: {status: transcript.Skip, reason: "not judged: follows the expected failure at rcpt"}}},
-		{name: "data expectation", t: allPass(Plan{Method: Relay, TLS: StartTLS, Data: true}), plan: Plan{Method: Relay, TLS: StartTLS, Data: true},
+		{name: "data expectation", t: allPass(transcript.Plan{Method: transcript.Relay, TLS: transcript.StartTLS, Data: true}), plan: transcript.Plan{Method: transcript.Relay, TLS: transcript.StartTLS, Data: true},
 			expects: map[transcript.Stage]*Expect{transcript.Data: {Code: 250, Enhanced: "2.6.0", Text: regexp.MustCompile(`Queued`)}},
 			want:    map[transcript.Stage]outcome{transcript.Data: {status: transcript.Pass, expected: true}}},
 		{name: "code expected, no reply", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindReset, "connection reset by peer")), plan: directPlan,
@@ -146,7 +146,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			seq := Sequence(tc.plan)
+			seq := transcript.Sequence(tc.plan)
 			got := Evaluate(tc.t, seq, tc.expects, testNow)
 			if len(got) != len(seq) {
 				t.Fatalf("%d outcomes for %d stages", len(got), len(seq))

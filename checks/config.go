@@ -4,16 +4,18 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Setup is how a device is configured, as far as the method check needs
 // it: the spec's method, endpoint and whether it authenticates.
 type Setup struct {
-	Method   Method
+	Method   transcript.Method
 	Host     string // endpoint host; "" with MXDomain
 	MXDomain string
 	Port     int
-	TLS      TLSMode
+	TLS      transcript.TLSMode
 	Auth     bool
 	HELO     bool // client.greeting = "HELO": no extensions, so no STARTTLS or AUTH
 }
@@ -42,29 +44,31 @@ type configRule struct {
 // configRules: the three methods of FACTS.md section 1 and what each
 // needs from a Microsoft 365 endpoint.
 var configRules = []configRule{
-	{id: "auth-with-direct-send", field: "auth", when: func(s Setup) bool { return s.Method == DirectSend && s.Auth },
+	{id: "auth-with-direct-send", field: "auth", when: func(s Setup) bool { return s.Method == transcript.DirectSend && s.Auth },
 		finding: "Direct Send is anonymous, but the site authenticates: the tenant's MX offers no AUTH, so credentials configured for Direct Send are never used (and a device that insists on AUTH fails)",
 		next:    "remove the credentials for Direct Send, or use method \"submission\" with smtp.office365.com:587 and SMTP AUTH",
 		src:     srcMFP},
-	{id: "auth-with-relay", field: "auth", when: func(s Setup) bool { return s.Method == Relay && s.Auth },
+	{id: "auth-with-relay", field: "auth", when: func(s Setup) bool { return s.Method == transcript.Relay && s.Auth },
 		finding: "a connector relay is attributed by the site's static IP or certificate, not by AUTH: the tenant's MX offers no AUTH",
 		next:    "remove the credentials and check the inbound connector's IP or certificate, or use method \"submission\" with smtp.office365.com:587",
 		src:     srcMFP},
-	{id: "submission-without-auth", field: "method", when: func(s Setup) bool { return s.Method == Submission && !s.Auth },
+	{id: "submission-without-auth", field: "method", when: func(s Setup) bool { return s.Method == transcript.Submission && !s.Auth },
 		finding: "SMTP AUTH submission needs credentials, but the site has no auth block: smtp.office365.com refuses anonymous MAIL FROM with 530 5.7.57",
 		next:    "add the mailbox's credentials (auth block: LOGIN or XOAUTH2), or use method \"direct_send\" with the tenant's MX on port 25",
 		src:     srcFixIssues},
-	{id: "helo-with-submission", field: "client.greeting", when: func(s Setup) bool { return s.Method == Submission && s.HELO },
+	{id: "helo-with-submission", field: "client.greeting", when: func(s Setup) bool { return s.Method == transcript.Submission && s.HELO },
 		finding: heloFinding + ": smtp.office365.com refuses MAIL FROM without them (451 5.7.3 or 530 5.7.57)",
 		next:    heloNext,
 		src:     srcHELO},
 	{id: "submission-endpoint-for-direct-send", field: "endpoint.host",
-		when:    func(s Setup) bool { return s.Method != Submission && submissionHost(s.Host) },
+		when:    func(s Setup) bool { return s.Method != transcript.Submission && submissionHost(s.Host) },
 		finding: "Direct Send and connector relay go to the tenant's MX (<tenant>.mail.protection.outlook.com), not to the submission endpoint: smtp.office365.com refuses anonymous mail with 5.7.57",
 		next:    "set endpoint.mx_domain to the tenant's domain (or host to its MX host) on port 25, or use method \"submission\" with credentials",
 		src:     srcFixIssues},
 	{id: "mx-endpoint-for-submission", field: "endpoint.host",
-		when:    func(s Setup) bool { return s.Method == Submission && (tenantMXHost(s.Host) || s.MXDomain != "") },
+		when: func(s Setup) bool {
+			return s.Method == transcript.Submission && (tenantMXHost(s.Host) || s.MXDomain != "")
+		},
 		finding: "SMTP AUTH submission goes to smtp.office365.com:587; the tenant's MX offers no AUTH",
 		next:    "set endpoint.host = \"smtp.office365.com\" (port 587), or use method \"direct_send\" for the MX",
 		src:     srcMFP},
@@ -74,13 +78,13 @@ var configRules = []configRule{
 		next:    "set the device to port 587 with STARTTLS; a device that only offers 465 must use Direct Send or a relay connector on port 25",
 		src:     srcMFP + "; " + srcImplicit},
 	{id: "implicit-tls", field: "endpoint.tls",
-		when:    func(s Setup) bool { return s.TLS == Implicit && s.Port != 465 },
+		when:    func(s Setup) bool { return s.TLS == transcript.Implicit && s.Port != 465 },
 		finding: "Microsoft 365 offers STARTTLS only, never implicit TLS: the handshake fails with \"first record does not look like a TLS handshake\"",
 		next:    "set the device's security to STARTTLS (endpoint.tls = \"starttls\")",
 		src:     srcImplicit},
 	{id: "mx-port", field: "endpoint.port",
 		when: func(s Setup) bool {
-			return s.Method != Submission && (tenantMXHost(s.Host) || s.MXDomain != "") && s.Port != 25
+			return s.Method != transcript.Submission && (tenantMXHost(s.Host) || s.MXDomain != "") && s.Port != 25
 		},
 		finding: "the tenant's MX takes Direct Send and connector relay on port 25 only",
 		next:    "set endpoint.port = 25 (or leave it out)",

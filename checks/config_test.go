@@ -14,20 +14,20 @@ func TestMisfits(t *testing.T) {
 		s    Setup
 		want []string
 	}{
-		{"submission-ok", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587, TLS: StartTLS, Auth: true}, nil},
-		{"direct-send-ok", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, TLS: StartTLS}, nil},
-		{"simulator-on-loopback", Setup{Method: DirectSend, Host: "127.0.0.1", Port: 2525, TLS: StartTLS, Auth: true}, nil},
-		{"test-mta-without-auth", Setup{Method: Submission, Host: "mail.example.test", Port: 587, TLS: StartTLS}, nil},
-		{"local-relay-by-private-ip", Setup{Method: Relay, Host: "10.0.0.5", Port: 25, TLS: StartTLS}, nil},
-		{"auth-with-direct-send", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}, []string{"auth-with-direct-send"}},
-		{"auth-with-relay", Setup{Method: Relay, Host: "contoso-com.mail.protection.outlook.com", Port: 25, Auth: true}, []string{"auth-with-relay"}},
-		{"submission-without-auth", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587}, []string{"submission-without-auth"}},
-		{"office365-for-direct-send", Setup{Method: DirectSend, Host: "smtp.office365.com", Port: 25}, []string{"submission-endpoint-for-direct-send"}},
-		{"mx-for-submission", Setup{Method: Submission, Host: "contoso-com.mail.protection.outlook.com", Port: 587, Auth: true}, []string{"mx-endpoint-for-submission"}},
-		{"port-465", Setup{Method: Submission, Host: "smtp.office365.com", Port: 465, TLS: Implicit, Auth: true}, []string{"port-465"}},
-		{"implicit-on-587", Setup{Method: Submission, Host: "smtp.office365.com", Port: 587, TLS: Implicit, Auth: true}, []string{"implicit-tls"}},
-		{"mx-on-587", Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 587}, []string{"mx-port"}},
-		{"public-ip", Setup{Method: DirectSend, Host: "52.101.41.22", Port: 25}, []string{"ip-address"}},
+		{"submission-ok", Setup{Method: transcript.Submission, Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS, Auth: true}, nil},
+		{"direct-send-ok", Setup{Method: transcript.DirectSend, MXDomain: "contoso.com", Port: 25, TLS: transcript.StartTLS}, nil},
+		{"simulator-on-loopback", Setup{Method: transcript.DirectSend, Host: "127.0.0.1", Port: 2525, TLS: transcript.StartTLS, Auth: true}, nil},
+		{"test-mta-without-auth", Setup{Method: transcript.Submission, Host: "mail.example.test", Port: 587, TLS: transcript.StartTLS}, nil},
+		{"local-relay-by-private-ip", Setup{Method: transcript.Relay, Host: "10.0.0.5", Port: 25, TLS: transcript.StartTLS}, nil},
+		{"auth-with-direct-send", Setup{Method: transcript.DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}, []string{"auth-with-direct-send"}},
+		{"auth-with-relay", Setup{Method: transcript.Relay, Host: "contoso-com.mail.protection.outlook.com", Port: 25, Auth: true}, []string{"auth-with-relay"}},
+		{"submission-without-auth", Setup{Method: transcript.Submission, Host: "smtp.office365.com", Port: 587}, []string{"submission-without-auth"}},
+		{"office365-for-direct-send", Setup{Method: transcript.DirectSend, Host: "smtp.office365.com", Port: 25}, []string{"submission-endpoint-for-direct-send"}},
+		{"mx-for-submission", Setup{Method: transcript.Submission, Host: "contoso-com.mail.protection.outlook.com", Port: 587, Auth: true}, []string{"mx-endpoint-for-submission"}},
+		{"port-465", Setup{Method: transcript.Submission, Host: "smtp.office365.com", Port: 465, TLS: transcript.Implicit, Auth: true}, []string{"port-465"}},
+		{"implicit-on-587", Setup{Method: transcript.Submission, Host: "smtp.office365.com", Port: 587, TLS: transcript.Implicit, Auth: true}, []string{"implicit-tls"}},
+		{"mx-on-587", Setup{Method: transcript.DirectSend, MXDomain: "contoso.com", Port: 587}, []string{"mx-port"}},
+		{"public-ip", Setup{Method: transcript.DirectSend, Host: "52.101.41.22", Port: 25}, []string{"ip-address"}},
 	}
 	for _, tc := range cases {
 		var got []string
@@ -41,7 +41,7 @@ func TestMisfits(t *testing.T) {
 			t.Errorf("%s: Misfits = %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	ds := Setup{Method: DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}
+	ds := Setup{Method: transcript.DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}
 	v := ConfigVerdict(ds, Misfits(ds))
 	if v.Category != Config || v.Stage != "" || v.Step != 1 || v.Evidence == "" || v.Rule != "config:auth-with-direct-send" {
 		t.Errorf("ConfigVerdict = %+v", v)
@@ -68,7 +68,7 @@ func TestWithControl(t *testing.T) {
 		{"port25-recipient-no-587-advice", Verdict{Category: Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in, "specific to this path", Recipient, "meanwhile"},
 		{"port25-policy-control-passed", Verdict{Category: Policy, Stage: transcript.Mail}, ok, in, "specific to this path (a policy", Policy, "port 25"},
 		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", Network, "almost certainly"},
-		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: Plan{Method: Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
+		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: transcript.Plan{Method: transcript.Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
 		{"both-early", primary, Verdict{Category: Network, Stage: transcript.Connect}, in, "the network blocks more than port 25", Network, ""},
 		{"both-auth", Verdict{Category: AuthCat, Stage: transcript.Auth}, Verdict{Category: AuthCat, Stage: transcript.Auth}, subIn, "the tenant's settings", AuthCat, ""},
 		{"auth-control-passed", Verdict{Category: AuthCat, Stage: transcript.Auth}, ok, subIn, "not the tenant", AuthCat, ""},

@@ -10,7 +10,7 @@ import (
 // Input is what the diagnosis needs to know about a site besides its
 // transcript.
 type Input struct {
-	Plan     Plan
+	Plan     transcript.Plan
 	Host     string // endpoint host as the spec names it ("" with mx_domain)
 	MXDomain string
 	Port     int

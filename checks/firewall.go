@@ -67,7 +67,7 @@ func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 // does not offer STARTTLS, masked or not.
 func missingSTARTTLS(sc *scene) bool {
 	r := sc.t.Stage(transcript.EHLO)
-	if sc.in.Plan.TLS == Implicit || afterTLS(sc.t, transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
+	if sc.in.Plan.TLS == transcript.Implicit || afterTLS(sc.t, transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
 		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
 	return !hasCap(ehloCaps(sc.t), "STARTTLS")
@@ -89,7 +89,7 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if s, ok := maskedEHLO(sc.t); ok {
 		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
 	}
-	if sc.microsoft && sc.in.Plan.TLS == StartTLS && missingSTARTTLS(sc) {
+	if sc.microsoft && sc.in.Plan.TLS == transcript.StartTLS && missingSTARTTLS(sc) {
 		// Microsoft 365 always offers STARTTLS before TLS (FACTS.md 2.1,
 		// 2.2); its absence means something in the path removed it.
 		r := sc.t.Stage(transcript.EHLO)
@@ -161,7 +161,7 @@ func foreignBanner(r *transcript.Reply) bool {
 // offer STARTTLS when the plan needs it, on an endpoint that is not
 // Microsoft's (there the firewall sign wins).
 func starttlsMissing(sc *scene, f transcript.StageResult) (Verdict, bool) {
-	if sc.in.Plan.TLS != StartTLS || (f.Stage != transcript.EHLO && f.Stage != transcript.STARTTLS) || !missingSTARTTLS(sc) {
+	if sc.in.Plan.TLS != transcript.StartTLS || (f.Stage != transcript.EHLO && f.Stage != transcript.STARTTLS) || !missingSTARTTLS(sc) {
 		return Verdict{}, false
 	}
 	// The probe sends STARTTLS anyway; the refusal is the evidence, unless

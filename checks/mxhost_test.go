@@ -70,6 +70,6 @@ func TestResolveAcceptsMXMicrosoft(t *testing.T) {
 
 // resolvedTo is a direct_send transcript whose MX lookup answered mx.
 func resolvedTo(mx string) *transcript.Transcript {
-	return &transcript.Transcript{Method: string(DirectSend), Reach: &transcript.Reachability{MX: mx},
+	return &transcript.Transcript{Method: transcript.DirectSend, Reach: &transcript.Reachability{MX: mx},
 		Stages: []transcript.StageResult{{Stage: transcript.Resolve, Status: transcript.Pass}}}
 }

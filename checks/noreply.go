@@ -245,7 +245,7 @@ func errText(f transcript.StageResult) string {
 }
 
 func implicitOnPlain(sc *scene, f transcript.StageResult) bool {
-	return sc.in.Plan.TLS == Implicit && notTLSRE.MatchString(errText(f))
+	return sc.in.Plan.TLS == transcript.Implicit && notTLSRE.MatchString(errText(f))
 }
 
 // cutDuringTLS: the connection went away during the handshake.

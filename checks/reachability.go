@@ -125,7 +125,7 @@ func connectFinding(r *transcript.Reachability, in Input) (finding, bool) {
 	if n > 1 {
 		all = fmt.Sprintf("all %d addresses", n)
 	}
-	port25 := in.Port == 25 || (in.Port == 0 && in.Plan.Method != Submission)
+	port25 := in.Port == 25 || (in.Port == 0 && in.Plan.Method != transcript.Submission)
 	switch {
 	case port25 && kind == string(transcript.KindTimeout):
 		return finding{Network, 2,

@@ -13,7 +13,7 @@ import (
 // recipient problem, and Microsoft's own relay replies keep their catalog
 // rows.
 func TestRelayRefusal(t *testing.T) {
-	postfixPlan := Plan{Method: Submission, TLS: StartTLS}
+	postfixPlan := transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS}
 	cases := []struct {
 		name, reply string
 		t           func(string) *transcript.Transcript
@@ -45,13 +45,13 @@ func TestRelayRefusal(t *testing.T) {
 	}
 }
 
-func atRcpt(p Plan) func(string) *transcript.Transcript {
+func atRcpt(p transcript.Plan) func(string) *transcript.Transcript {
 	return func(reply string) *transcript.Transcript { return session(p, at(transcript.Rcpt, reply)) }
 }
 
 // heloSession is a probe of a HELO device (client.greeting): the runner
 // records the HELO line and no capabilities.
-func heloSession(plan Plan, failed transcript.StageResult) *transcript.Transcript {
+func heloSession(plan transcript.Plan, failed transcript.StageResult) *transcript.Transcript {
 	plan.HELO = true
 	return saidHELOFirst(session(plan, failed))
 }
@@ -68,7 +68,7 @@ func saidHELOFirst(t *transcript.Transcript) *transcript.Transcript {
 // that tries anyway) is explained by the greeting, with the device
 // setting to change; refusals HELO does not explain keep their rules.
 func TestHELOOnly(t *testing.T) {
-	sub := Plan{Method: Submission, TLS: StartTLS, Auth: true}
+	sub := transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true}
 	cases := []struct {
 		name     string
 		t        *transcript.Transcript
@@ -79,7 +79,7 @@ func TestHELOOnly(t *testing.T) {
 		{"m365-starttls-required", heloSession(sub, at(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, Config, "helo-only"},
 		{"m365-not-authenticated", heloSession(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, Config, "helo-only"},
 		{"postfix-auth-required", heloSession(sub, at(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, Config, "helo-only"},
-		{"tries-auth", saidHELOFirst(session(Plan{Method: Submission, TLS: NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, Config, "helo-only"},
+		{"tries-auth", saidHELOFirst(session(transcript.Plan{Method: transcript.Submission, TLS: transcript.NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, Config, "helo-only"},
 		{"recipient-after-helo", heloSession(directPlan, at(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, Recipient, "rcpt-refused"},
 		{"ehlo-device", session(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, AuthCat, ""},
 	}
@@ -106,8 +106,8 @@ func TestHELOOnly(t *testing.T) {
 
 // TestHELOPlan: a HELO device runs no STARTTLS, TLS, second EHLO or AUTH.
 func TestHELOPlan(t *testing.T) {
-	for _, tlsMode := range TLSModes {
-		seq := Sequence(Plan{Method: Submission, TLS: tlsMode, Auth: true, HELO: true})
+	for _, tlsMode := range transcript.TLSModes {
+		seq := transcript.Sequence(transcript.Plan{Method: transcript.Submission, TLS: tlsMode, Auth: true, HELO: true})
 		for _, never := range []transcript.Stage{transcript.STARTTLS, transcript.EHLOTLS, transcript.Auth} {
 			if slices.Contains(seq, never) {
 				t.Errorf("tls %s: %s in %v", tlsMode, never, seq)

@@ -15,7 +15,7 @@ func reachFindings(t *transcript.Transcript, in Input) []Finding {
 	if f, ok := partialBlock(r, in); ok {
 		fs = append(fs, f)
 	}
-	if r.MX != "" && !MicrosoftMX(r.MX) && (in.Plan.Method == DirectSend || in.Plan.Method == Relay) {
+	if r.MX != "" && !MicrosoftMX(r.MX) && (in.Plan.Method == transcript.DirectSend || in.Plan.Method == transcript.Relay) {
 		fs = append(fs, Finding{ID: "mx-not-microsoft", Severity: SevWarning,
 			Text: fmt.Sprintf("the MX of %s is %s, not Microsoft 365 ("+mxPatterns+")", in.MXDomain, r.MX),
 			Fix:  "Direct Send and relay reach the tenant's MX host; if a gateway sits in front of Microsoft 365, point the device at the tenant's MX host instead"})
@@ -170,14 +170,14 @@ func cleanEverywhere(r *transcript.Reachability) bool {
 // "Direct Send from a non-enterprise IP" pitfall (DESIGN.md), and notes
 // the warnings that do not stop mail today.
 func okWithReach(v Verdict, r *transcript.Reachability, in Input, fs []Finding) Verdict {
-	if ls := listings(r); len(ls) > 0 && (in.Plan.Method == DirectSend || in.Plan.Method == Relay) {
+	if ls := listings(r); len(ls) > 0 && (in.Plan.Method == transcript.DirectSend || in.Plan.Method == transcript.Relay) {
 		what := "is listed on a public blocklist (" + strings.Join(ls[0].Lists, ", ") + ")"
 		next := delistFix(ls[0])
 		if policyOnly(ls) {
 			what = "is in a dynamic or residential range (Spamhaus PBL)"
 		}
 		pitfall := "Direct Send from a non-enterprise IP"
-		if in.Plan.Method == Relay {
+		if in.Plan.Method == transcript.Relay {
 			pitfall = "relay from a listed IP"
 		}
 		v.Category, v.Step, v.Stage, v.Rule = Reputation, 7, "", "reachability"

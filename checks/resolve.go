@@ -30,7 +30,7 @@ func (resolveCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e 
 		if ok, _ := path.Match(strings.ToLower(e.MX), strings.ToLower(mx)); !ok {
 			miss = append(miss, fmt.Sprintf("expected MX %s, got %s", e.MX, noneIfEmpty(mx)))
 		}
-	case mx != "" && !MicrosoftMX(mx) && (t.Method == string(DirectSend) || t.Method == string(Relay)):
+	case mx != "" && !MicrosoftMX(mx) && (t.Method == transcript.DirectSend || t.Method == transcript.Relay):
 		miss = append(miss, fmt.Sprintf("the MX is %s, not Microsoft 365 ("+mxPatterns+"): %s reaches the tenant's MX; "+
 			"pin a gateway in front of Microsoft 365 with expect \"resolve\" { mx = %q }", mx, t.Method, mx))
 	}

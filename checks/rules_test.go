@@ -44,7 +44,7 @@ var ruleCases = []diagnoseCase{
 }
 
 // partialIn is the input explain gives a capture of one failure.
-var partialIn = Input{Plan: Plan{Method: Submission, TLS: StartTLS, Auth: true}, Partial: true}
+var partialIn = Input{Plan: transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true}, Partial: true}
 
 // partialAt is a capture that shows only one stage's failure.
 func partialAt(stage transcript.Stage, kind transcript.Kind, text string) *transcript.Transcript {
@@ -76,7 +76,7 @@ func TestEveryRuleHasATest(t *testing.T) {
 			t.Errorf("%s: verdict without rule or source: %+v", tc.name, v)
 		}
 	}
-	plan := Plan{Method: Submission, TLS: StartTLS, Auth: true, Data: true}
+	plan := transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true, Data: true}
 	for _, e := range Catalog {
 		if e.Category == OK {
 			continue

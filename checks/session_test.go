@@ -15,8 +15,8 @@ import (
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 var (
-	submissionPlan = Plan{Method: Submission, TLS: StartTLS, Auth: true}
-	directPlan     = Plan{Method: DirectSend, TLS: StartTLS}
+	submissionPlan = transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true}
+	directPlan     = transcript.Plan{Method: transcript.DirectSend, TLS: transcript.StartTLS}
 )
 
 const msHost = "BY1PR10CA0041.outlook.office365.com"
@@ -80,10 +80,10 @@ func prefixed(caps []string) []string {
 
 // session builds the transcript of plan failing at failed.Stage with
 // failed's reply or error ("" Stage: every stage passes).
-func session(plan Plan, failed transcript.StageResult) *transcript.Transcript {
-	t := &transcript.Transcript{Site: "test", Method: string(plan.Method), Target: "smtp.office365.com:587"}
+func session(plan transcript.Plan, failed transcript.StageResult) *transcript.Transcript {
+	t := &transcript.Transcript{Site: "test", Method: plan.Method, Target: "smtp.office365.com:587"}
 	done := false
-	for _, name := range Sequence(plan) {
+	for _, name := range transcript.Sequence(plan) {
 		switch {
 		case done:
 			t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip})
@@ -136,4 +136,6 @@ func errAt(stage transcript.Stage, kind transcript.Kind, text string) transcript
 }
 
 // allPass is a transcript of plan where every stage passed.
-func allPass(plan Plan) *transcript.Transcript { return session(plan, transcript.StageResult{}) }
+func allPass(plan transcript.Plan) *transcript.Transcript {
+	return session(plan, transcript.StageResult{})
+}

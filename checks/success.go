@@ -88,7 +88,7 @@ func incomplete(sc *scene) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	var stop transcript.StageResult
-	for _, name := range Sequence(sc.in.Plan) {
+	for _, name := range transcript.Sequence(sc.in.Plan) {
 		if r := sc.t.Stage(name); r.Status != transcript.Pass {
 			stop = r
 			break

@@ -37,9 +37,9 @@ func methodOf(res *Result) MethodBasis {
 	case h != "":
 		return MethodBasis{Method: m, Basis: Seen, From: "the endpoint " + h}
 	case res.Input.Port == 587:
-		return MethodBasis{Method: checks.Submission, Basis: Inferred, From: "port 587 (client submission)"}
+		return MethodBasis{Method: transcript.Submission, Basis: Inferred, From: "port 587 (client submission)"}
 	case hasCommand(res, "AUTH"):
-		return MethodBasis{Method: checks.Submission, Basis: Seen, From: "the AUTH command"}
+		return MethodBasis{Method: transcript.Submission, Basis: Seen, From: "the AUTH command"}
 	}
 	if mt, why := methodByReply(res); mt != "" {
 		return MethodBasis{Method: mt, Basis: Inferred, From: why}
@@ -50,15 +50,15 @@ func methodOf(res *Result) MethodBasis {
 // methodByReply: replies that only one method meets (FACTS.md 1.1-1.3):
 // AUTH refusals and SendAs belong to submission, TenantAttribution to a
 // relay connector, TenantInboundAttribution to Direct Send.
-func methodByReply(res *Result) (checks.Method, string) {
+func methodByReply(res *Result) (transcript.Method, string) {
 	v := res.Verdict
 	switch {
 	case v.Enhanced == "5.7.64" || strings.Contains(v.Summary, "TenantAttribution"):
-		return checks.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
+		return transcript.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
 	case v.Enhanced == "5.7.68":
-		return checks.DirectSend, "the reply (5.7.68) refuses Direct Send"
+		return transcript.DirectSend, "the reply (5.7.68) refuses Direct Send"
 	case v.Stage == transcript.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary, "SendAsDenied"):
-		return checks.Submission, "the reply belongs to SMTP AUTH client submission"
+		return transcript.Submission, "the reply belongs to SMTP AUTH client submission"
 	}
 	return "", ""
 }

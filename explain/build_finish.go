@@ -48,7 +48,7 @@ func keepLineEnds(ls []transcript.Line) []transcript.Line {
 func (b *builder) finish() *transcript.Transcript {
 	b.flush()
 	plan := b.plan()
-	seq := checks.Sequence(plan)
+	seq := transcript.Sequence(plan)
 	last := -1
 	for i, name := range seq {
 		if _, ok := b.results[name]; ok && name != transcript.Quit {
@@ -75,7 +75,7 @@ func (b *builder) finish() *transcript.Transcript {
 	}
 	b.t.Stages = stages
 	b.t.Lines = keepLineEnds(b.t.Lines)
-	b.t.Method = string(plan.Method)
+	b.t.Method = plan.Method
 	if b.host != "" {
 		b.t.Target = b.host
 		if b.port != 0 {
@@ -100,11 +100,11 @@ func implies(stage transcript.Stage, b *builder) bool {
 }
 
 // plan is the probe plan the capture fits.
-func (b *builder) plan() checks.Plan {
-	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw[transcript.Auth] || b.has(transcript.Auth), Data: b.saw[transcript.Data] || b.has(transcript.Data),
+func (b *builder) plan() transcript.Plan {
+	p := transcript.Plan{Method: b.method(), TLS: transcript.StartTLS, Auth: b.saw[transcript.Auth] || b.has(transcript.Auth), Data: b.saw[transcript.Data] || b.has(transcript.Data),
 		HELO: b.helo && !b.saw[transcript.STARTTLS] && !b.saw[transcript.TLS] && !b.saw[transcript.Auth]} // a HELO device that tried neither
 	if b.port == 465 || b.implicitTLS() {
-		p.TLS = checks.Implicit
+		p.TLS = transcript.Implicit
 	}
 	return p
 }
@@ -112,23 +112,23 @@ func (b *builder) plan() checks.Plan {
 func (b *builder) has(stage transcript.Stage) bool { _, ok := b.results[stage]; return ok }
 
 // method infers how the device sends from the endpoint and what it did.
-func (b *builder) method() checks.Method {
+func (b *builder) method() transcript.Method {
 	h := strings.ToLower(b.host)
 	switch {
 	case checks.MicrosoftMX(h):
-		return checks.DirectSend
+		return transcript.DirectSend
 	case strings.Contains(h, "office365.com"), b.port == 587, b.saw[transcript.Auth], b.has(transcript.Auth):
-		return checks.Submission
+		return transcript.Submission
 	case b.port == 25:
-		return checks.DirectSend
+		return transcript.DirectSend
 	}
-	return checks.Submission
+	return transcript.Submission
 }
 
 // input is what the diagnosis needs besides the transcript.
 func (b *builder) input() checks.Input {
 	port := b.port
-	if port == 0 && b.method() != checks.Submission {
+	if port == 0 && b.method() != transcript.Submission {
 		port = 25
 	}
 	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}

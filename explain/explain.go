@@ -52,7 +52,7 @@ type StageBasis struct {
 
 // MethodBasis is how the sending method is known.
 type MethodBasis struct {
-	Method checks.Method
+	Method transcript.Method
 	Basis  Basis
 	From   string
 }

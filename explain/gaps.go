@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,7 +25,7 @@ func notShown(b *builder, res *Result) []string {
 	if failed && f.Stage != transcript.Unstaged && !b.has(transcript.Banner) && !slices.Contains(res.Implied, transcript.Banner) && f.Stage != transcript.Resolve && f.Stage != transcript.Connect {
 		out = append(out, "the server's banner is not shown")
 	}
-	if res.Input.Plan.TLS == checks.StartTLS && !res.Input.Plan.HELO && !b.saw[transcript.TLS] && !b.saw[transcript.STARTTLS] && reachedPast(t, transcript.EHLO) {
+	if res.Input.Plan.TLS == transcript.StartTLS && !res.Input.Plan.HELO && !b.saw[transcript.TLS] && !b.saw[transcript.STARTTLS] && reachedPast(t, transcript.EHLO) {
 		out = append(out, "it does not show STARTTLS or a TLS handshake: whether the session was encrypted is unknown")
 	}
 	if len(t.Capabilities) == 0 && len(t.CapabilitiesTLS) == 0 && !res.Input.Plan.HELO && reachedPast(t, transcript.Banner) {

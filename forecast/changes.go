@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // g2Thumbprint identifies DigiCert Global Root G2 (FACTS.md 8, MS blog 4488311).
@@ -109,7 +110,7 @@ func reachECDHE(p *profile) reach {
 
 func reachRejectDirectSend(p *profile) reach {
 	switch {
-	case p.site.Method != checks.DirectSend:
+	case p.site.Method != transcript.DirectSend:
 		return no("not Direct Send: RejectDirectSend covers anonymous mail only")
 	case p.facts.yes(FactPartner):
 		return no("a partner connector matches the device, which exempts it (fact)")
@@ -124,7 +125,7 @@ func reachRejectDirectSend(p *profile) reach {
 
 func reachMXMicrosoft(p *profile) reach {
 	switch {
-	case p.site.Method == checks.Submission:
+	case p.site.Method == transcript.Submission:
 		return no("submission does not use the tenant MX")
 	case strings.HasSuffix(p.host, ".mx.microsoft"):
 		return no("the device already names the domain's MX under mx.microsoft")
@@ -150,7 +151,7 @@ func reachLegacyTLS(p *profile) reach {
 
 func reachBasicAuth(p *profile) reach {
 	switch {
-	case p.site.Method != checks.Submission || p.site.Auth == nil:
+	case p.site.Method != transcript.Submission || p.site.Auth == nil:
 		return no("the device sends no password (no SMTP AUTH)")
 	case p.kind == checks.EndpointHVE:
 		return no("High Volume Email keeps basic auth after smtp.office365.com (secondary: until September 2028)")

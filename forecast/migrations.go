@@ -82,7 +82,7 @@ var migrations = map[string]migration{
 	fixRelayCert: {title: "relay connector by certificate",
 		fits: func(p *profile, _ *Change) bool { return len(p.site.Client.Certificate) > 0 && p.canTLS12() },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			return relay(p, checks.Relay, checks.StartTLS)
+			return relay(p, transcript.Relay, transcript.StartTLS)
 		},
 		text: func(p *profile, _ *Change) string {
 			return fmt.Sprintf("relay through an inbound connector that accepts the device by its TLS client certificate "+
@@ -93,7 +93,7 @@ var migrations = map[string]migration{
 	fixRelayIP: {title: "relay connector by static IP",
 		fits: func(*profile, *Change) bool { return true },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			s := relay(p, checks.Relay, relayTLS(p, c))
+			s := relay(p, transcript.Relay, relayTLS(p, c))
 			s.Client.Certificate, s.Client.Key = nil, specs.Secret{}
 			return s
 		},
@@ -114,7 +114,7 @@ var migrations = map[string]migration{
 	fixDirectSend: {title: "Direct Send",
 		fits: func(p *profile, c *Change) bool { return p.internal && changeID(c) != "reject-direct-send" },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			s := relay(p, checks.DirectSend, relayTLS(p, c))
+			s := relay(p, transcript.DirectSend, relayTLS(p, c))
 			s.Client.Certificate, s.Client.Key = nil, specs.Secret{}
 			return s
 		},
@@ -131,14 +131,14 @@ var migrations = map[string]migration{
 				"device's mail as it is and passes it on to Microsoft 365 with OAuth or through a connector"
 		}},
 	fixPartner: {title: "partner connector",
-		fits: func(p *profile, _ *Change) bool { return p.site.Method == checks.DirectSend },
+		fits: func(p *profile, _ *Change) bool { return p.site.Method == transcript.DirectSend },
 		text: func(*profile, *Change) string {
 			return "exempt the device: create a partner inbound connector (Exchange admin center > Mail flow > Connectors: " +
 				"from Partner organization to Office 365) that matches the site's static IP or certificate; senders it " +
 				"matches are exempt from RejectDirectSend"
 		}},
 	fixFollowMX: {title: "follow the domain's MX",
-		fits:    func(p *profile, _ *Change) bool { return p.host != "" && p.site.Method != checks.Submission },
+		fits:    func(p *profile, _ *Change) bool { return p.host != "" && p.site.Method != transcript.Submission },
 		rewrite: func(p *profile, _ *Change) *specs.Site { return withEndpoint(p, specs.Endpoint{MXDomain: p.tenant}) },
 		text: func(p *profile, _ *Change) string {
 			return fmt.Sprintf("point the device at the MX Microsoft gives %s (the Microsoft Graph serviceConfigurationRecords "+
@@ -200,7 +200,7 @@ func clone0(p *profile, _ *Change) *specs.Site { return clone(p.site) }
 // submission is the site sending by SMTP AUTH to host as the device can.
 func submission(p *profile, host, mech string) *specs.Site {
 	s := withEndpoint(p, specs.Endpoint{Host: host})
-	s.Method = checks.Submission
+	s.Method = transcript.Submission
 	s.Endpoint.Port = specs.SubmissionPort
 	user := p.site.Envelope.From
 	if p.site.Auth != nil && p.site.Auth.Username != "" {
@@ -219,7 +219,7 @@ func submission(p *profile, host, mech string) *specs.Site {
 // relay is the site sending anonymously to the tenant MX on port 25:
 // to the domain's MX as DNS names it, which is what the advice tells the
 // device (mxAdvice), whether the domain is old or new.
-func relay(p *profile, m checks.Method, mode checks.TLSMode) *specs.Site {
+func relay(p *profile, m transcript.Method, mode transcript.TLSMode) *specs.Site {
 	s := withEndpoint(p, specs.Endpoint{MXDomain: p.tenant, Port: specs.MXPort, TLS: mode})
 	s.Method, s.Auth = m, nil
 	return s
@@ -229,7 +229,7 @@ func relay(p *profile, m checks.Method, mode checks.TLSMode) *specs.Site {
 func withEndpoint(p *profile, e specs.Endpoint) *specs.Site {
 	s := clone(p.site)
 	if e.TLS == "" {
-		e.TLS = checks.StartTLS
+		e.TLS = transcript.StartTLS
 	}
 	if e.Port == 0 {
 		e.Port = p.site.Endpoint.Port
@@ -242,15 +242,15 @@ func withEndpoint(p *profile, e specs.Endpoint) *specs.Site {
 // relayTLS is how a device sends on port 25 after a migration: STARTTLS
 // when it can do TLS 1.2 and TLS is not what the change breaks, else
 // without TLS, which the MX accepts (FACTS.md 1.2, 1.3: TLS optional).
-func relayTLS(p *profile, c *Change) checks.TLSMode {
+func relayTLS(p *profile, c *Change) transcript.TLSMode {
 	switch changeID(c) {
 	case "digicert-global-root-g2", "tls-rsa-suites-removed", "legacy-tls-removed":
-		return checks.NoTLS
+		return transcript.NoTLS
 	}
 	if !p.canTLS12() || p.facts.no(FactTrustsG2) {
-		return checks.NoTLS
+		return transcript.NoTLS
 	}
-	return checks.StartTLS
+	return transcript.StartTLS
 }
 
 // changeID is c's id, "" for today.
@@ -268,7 +268,7 @@ func mxAdvice(p *profile) string {
 }
 
 func tlsAdvice(p *profile, c *Change) string {
-	if relayTLS(p, c) == checks.NoTLS {
+	if relayTLS(p, c) == transcript.NoTLS {
 		return " with TLS off on the device (the MX takes mail without TLS; the mail then crosses the internet unencrypted)"
 	}
 	return " with STARTTLS"

@@ -179,6 +179,6 @@ func serverNames(s *specs.Site, tenant string) []string {
 // been diagnosed (outcome.go makes it unknown).
 func (f *Forecaster) failed(s *specs.Site, err error) *runner.Result {
 	return &runner.Result{Site: s, Status: runner.StatusError, Err: err,
-		Transcript: &transcript.Transcript{Site: s.Name, Method: string(s.Method)},
+		Transcript: &transcript.Transcript{Site: s.Name, Method: s.Method},
 		Verdict:    checks.Verdict{Summary: "not run: " + err.Error()}}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // profile is what the forecast reads from a site's spec: the device, its
@@ -50,7 +51,7 @@ func newProfile(s *specs.Site, facts Facts) *profile {
 	p.internal = len(s.Envelope.To) > 0 && !slices.ContainsFunc(s.Envelope.To, func(to string) bool {
 		return !inDomain(domainOf(to), p.tenant)
 	})
-	p.tls = s.Client.Greeting != specs.GreetingHELO && s.Endpoint.TLS != checks.NoTLS
+	p.tls = s.Client.Greeting != specs.GreetingHELO && s.Endpoint.TLS != transcript.NoTLS
 	p.verifies = p.tls && !s.Endpoint.InsecureSkipVerify
 	p.mechsStated = !slices.Equal(s.Client.AuthMechanisms, specs.Mechanisms)
 	return p

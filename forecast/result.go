@@ -6,6 +6,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Outcome is what a change does to a site.
@@ -35,7 +36,7 @@ type Forecast struct {
 // SiteForecast is one site's row of the matrix.
 type SiteForecast struct {
 	Name     string
-	Method   checks.Method
+	Method   transcript.Method
 	Customer string // customer.go; "" when neither the spec nor its folder says
 	Tags     []string
 	File     string // the spec file

@@ -170,7 +170,7 @@ func hasKeyword(caps []string, kw string) bool {
 }
 
 func stepTLS(r *runner.Result) (StepStatus, string) {
-	if r.Site.Endpoint.TLS == checks.NoTLS {
+	if r.Site.Endpoint.TLS == transcript.NoTLS {
 		return StepNotApplicable, "the spec does not use TLS (tls = \"none\")"
 	}
 	st, f := byStages(r, transcript.StagesOfStep(4)...)
@@ -227,7 +227,7 @@ func traceStatuses(t *transcript.TraceInfo) string {
 }
 
 func stepReputation(r *runner.Result) (StepStatus, string) {
-	if r.Site.Method == checks.Submission {
+	if r.Site.Method == transcript.Submission {
 		return StepNotApplicable, "submission is authenticated: the source IP's reputation does not decide it"
 	}
 	if r.Verdict.Category == checks.Reputation {
@@ -242,7 +242,7 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 func stepControl(r *runner.Result) (StepStatus, string) {
 	c := r.Control
 	if c == nil {
-		if r.Site.Method != checks.Submission && r.Verdict.Category != checks.OK {
+		if r.Site.Method != transcript.Submission && r.Verdict.Category != checks.OK {
 			return StepNotApplicable, "no control block: add control { auth { ... } } to compare with submission on 587"
 		}
 		return StepNotApplicable, "no control block"

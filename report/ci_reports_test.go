@@ -78,7 +78,7 @@ func ciResults() []*runner.Result {
 // interruptedResult is a site the run's SIGTERM stopped during EHLO, as
 // runner builds it.
 func interruptedResult() *runner.Result {
-	r := result("branch-stopped", checks.DirectSend, runner.StatusInterrupted, []transcript.StageResult{
+	r := result("branch-stopped", transcript.DirectSend, runner.StatusInterrupted, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""),
 		{Stage: "ehlo", Status: transcript.Skip, Note: "interrupted (SIGTERM)"},
 		{Stage: "mail", Status: transcript.Skip}, {Stage: "rcpt", Status: transcript.Skip}, {Stage: "quit", Status: transcript.Skip},

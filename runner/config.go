@@ -23,14 +23,14 @@ func misconfigured(s *specs.Site) ([]checks.Misfit, bool) {
 // its golden: a good golden must not be replaced by a run that never
 // talked to the server.
 func configResult(s *specs.Site, ms []checks.Misfit, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
-	for _, name := range checks.Sequence(s.Plan()) {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
+	for _, name := range transcript.Sequence(s.Plan()) {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the setup contradicts the method"})
 	}
 	return &Result{
 		Site:       s,
 		Transcript: t,
-		Outcomes:   checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now),
+		Outcomes:   checks.Evaluate(t, transcript.Sequence(s.Plan()), s.Expect, now),
 		Verdict:    checks.ConfigVerdict(s.Setup(), ms),
 		Status:     StatusFail,
 		GoldenPath: opts.Golden.Path(s.Name),

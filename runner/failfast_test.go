@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -25,8 +24,8 @@ func TestStalledSiteDoesNotHoldOthers(t *testing.T) {
 		reply: map[string]string{}}).serve)
 	site := func(name string, port int) *specs.Site {
 		return testSite(port, func(s *specs.Site) {
-			s.Name, s.Auth, s.Method = name, nil, checks.Relay
-			s.Endpoint.TLS = checks.NoTLS
+			s.Name, s.Auth, s.Method = name, nil, transcript.Relay
+			s.Endpoint.TLS = transcript.NoTLS
 			s.Client.Pipelining = true
 			s.Timeouts = specs.Timeouts{Connect: 5 * time.Second, Command: time.Second, Total: 10 * time.Second}
 		})

@@ -102,7 +102,7 @@ func plain(script func(p *peer)) func(*testing.T, *testPKI) func(p *peer) {
 	return func(*testing.T, *testPKI) func(p *peer) { return script }
 }
 
-func noTLS(s *specs.Site) { s.Endpoint.TLS, s.Auth = checks.NoTLS, nil }
+func noTLS(s *specs.Site) { s.Endpoint.TLS, s.Auth = transcript.NoTLS, nil }
 
 func hostileCases() []hostileCase {
 	megabyte := []byte("220 " + strings.Repeat("x", 1<<20)) // no CRLF
@@ -219,7 +219,7 @@ func certScript(k badCert) func(t *testing.T, pki *testPKI) func(p *peer) {
 // capped by timeouts.total: no run may take longer.
 func stageDeadlines(s *specs.Site) time.Duration {
 	var sum time.Duration
-	for _, name := range checks.Sequence(s.Plan()) {
+	for _, name := range transcript.Sequence(s.Plan()) {
 		switch name {
 		case transcript.Resolve, transcript.Connect, transcript.TLS:
 			sum += s.Timeouts.Connect

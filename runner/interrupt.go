@@ -62,8 +62,8 @@ func interruptAt(ctx context.Context, t *transcript.Transcript, name transcript.
 // notProbed is the result of site s when the run was cancelled before
 // its probe started.
 func notProbed(ctx context.Context, s *specs.Site, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
-	for _, name := range checks.Sequence(s.Plan()) {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
+	for _, name := range transcript.Sequence(s.Plan()) {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the run was interrupted"})
 	}
 	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
@@ -79,7 +79,7 @@ func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
 	in := diagnoseInput(s)
 	in.Creds = authInput(s)
 	r.Status, r.Err = StatusInterrupted, err
-	r.Outcomes = interruptedOutcomes(t, checks.Sequence(s.Plan()), s.Expect, now)
+	r.Outcomes = interruptedOutcomes(t, transcript.Sequence(s.Plan()), s.Expect, now)
 	// No category: nothing was diagnosed. The findings about the site's
 	// credentials and endpoint (basic-auth retirement, token checks) hold
 	// whether or not the probe finished.

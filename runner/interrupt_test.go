@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/dnsq/dnstest"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
@@ -83,7 +82,7 @@ func simulated(scenario string, stage transcript.Stage) func(t *testing.T, opts 
 		_, addr := simtest.Start(t, scenario, sim.Options{CA: ca})
 		opts.Probe.RootCAs = ca.Pool()
 		return testSite(addr.Port, func(s *specs.Site) {
-			s.Method, s.Auth, s.Timeouts = checks.DirectSend, nil, long
+			s.Method, s.Auth, s.Timeouts = transcript.DirectSend, nil, long
 		}), entering(opts, stage)
 	}
 }
@@ -116,7 +115,7 @@ func interruptCases() []interruptCase {
 			d.Silence()
 			opts.Probe.DNSServers = []string{d.Addr}
 			return testSite(25, func(s *specs.Site) {
-				s.Method, s.Auth, s.Timeouts = checks.DirectSend, nil, long
+				s.Method, s.Auth, s.Timeouts = transcript.DirectSend, nil, long
 				s.Endpoint.Host = "mx.contoso.test"
 			}), entering(opts, transcript.Resolve)
 		}},

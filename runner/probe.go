@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -51,7 +50,7 @@ type ProbeOptions struct {
 // stageFunc runs one stage of a session.
 type stageFunc func(*session) transcript.StageResult
 
-// stageFuncs registers every stage the probe knows; checks.Sequence says
+// stageFuncs registers every stage the probe knows; transcript.Sequence says
 // which of them a site runs and in which order.
 var stageFuncs = map[transcript.Stage]stageFunc{
 	transcript.Resolve:  (*session).resolve,
@@ -70,7 +69,7 @@ var stageFuncs = map[transcript.Stage]stageFunc{
 }
 
 // Probe runs the stages of site s against the live server and returns the
-// complete transcript: every stage of checks.Sequence(s.Plan()) appears
+// complete transcript: every stage of transcript.Sequence(s.Plan()) appears
 // in order, with Status Skip for those not reached. Each stage has its own
 // deadline (timeouts.connect for resolve, connect and the TLS handshake,
 // timeouts.command for the others), all within timeouts.total. Probe never
@@ -83,7 +82,7 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
-	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && checks.Reaches(s.Plan(), transcript.TLS) {
+	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && transcript.Reaches(s.Plan(), transcript.TLS) {
 		// roots.go: the load overlaps the round trips before the handshake.
 		// With a ca_file the chain is verified against it first (trust in
 		// tls.go), and the system's roots are read only if that fails.
@@ -97,7 +96,7 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	}
 	ss := newSession(ctx, s, opts)
 	ss.outer = outer
-	for _, name := range checks.Sequence(s.Plan()) {
+	for _, name := range transcript.Sequence(s.Plan()) {
 		if opts.OnStage != nil {
 			opts.OnStage(name)
 		}
@@ -140,7 +139,7 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 	port := s.Endpoint.Port
 	if port == 0 {
 		port = 25
-		if s.Method == checks.Submission {
+		if s.Method == transcript.Submission {
 			port = 587
 		}
 	}
@@ -151,7 +150,7 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 	start := opts.Now()
 	t := &transcript.Transcript{
 		Site:    s.Name,
-		Method:  string(s.Method),
+		Method:  s.Method,
 		Target:  net.JoinHostPort(name, strconv.Itoa(port)),
 		Started: start,
 	}

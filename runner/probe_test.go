@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -31,8 +30,8 @@ var testClock = func() time.Time { return time.Date(2025, 3, 4, 5, 6, 7, 0, time
 func testSite(port int, mods ...func(*specs.Site)) *specs.Site {
 	s := &specs.Site{
 		Name:     "printer",
-		Method:   checks.Submission,
-		Endpoint: specs.Endpoint{Host: "127.0.0.1", Port: port, TLS: checks.StartTLS, ServerName: "localhost"},
+		Method:   transcript.Submission,
+		Endpoint: specs.Endpoint{Host: "127.0.0.1", Port: port, TLS: transcript.StartTLS, ServerName: "localhost"},
 		Client:   specs.Client{Helo: "mfp.contoso.test", TLSMin: tls.VersionTLS12},
 		Auth: &specs.Auth{Mechanism: "LOGIN", Username: testUser,
 			Password: specs.NewSecret("SMTP_PASSWORD", testPassword), Token: specs.NewSecret("SMTP_TOKEN", testToken)},
@@ -325,7 +324,7 @@ func TestProbeGreetingFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, tt.script)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS, s.Auth = checks.NoTLS, nil }), nil)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS, s.Auth = transcript.NoTLS, nil }), nil)
 			want := make([]string, len(tt.want))
 			for i, w := range tt.want {
 				want[i] = strings.ReplaceAll(w, "PORT", itoa(srv.port))

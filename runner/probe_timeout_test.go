@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -169,7 +168,7 @@ func TestProbeConnectFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSite(tt.port, func(s *specs.Site) {
-				s.Endpoint.Host, s.Endpoint.TLS, s.Auth = "localhost.test", checks.NoTLS, nil
+				s.Endpoint.Host, s.Endpoint.TLS, s.Auth = "localhost.test", transcript.NoTLS, nil
 			})
 			res := &fakeResolver{hosts: map[string][]string{"localhost.test": tt.addrs}}
 			tr := Probe(context.Background(), s, ProbeOptions{Now: testClock, Resolver: res})

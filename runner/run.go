@@ -167,7 +167,7 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		// a stage the cancellation cut short has no reply to record.
 		return interrupted(ctx, r, now())
 	}
-	r.Outcomes = checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now())
+	r.Outcomes = checks.Evaluate(t, transcript.Sequence(s.Plan()), s.Expect, now())
 	in := diagnoseInput(s)
 	in.Creds = authInput(s)
 	r.Verdict = checks.Diagnose(t, in)

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -147,7 +146,7 @@ func endpointOf(s *specs.Site) string {
 	port := s.Endpoint.Port
 	if port == 0 {
 		port = specs.MXPort
-		if s.Method == checks.Submission {
+		if s.Method == transcript.Submission {
 			port = specs.SubmissionPort
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -142,7 +141,7 @@ func TestProbeImplicitTLS(t *testing.T) {
 			d.serve(p)
 		}
 	})
-	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS = checks.Implicit }), pki)
+	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS = transcript.Implicit }), pki)
 	want := []string{"resolve pass", "connect pass", "tls pass",
 		"banner pass 220 test.local Microsoft ESMTP MAIL Service ready",
 		"ehlo pass 250 test.local Hello",

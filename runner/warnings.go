@@ -17,7 +17,7 @@ const InsecureWarning = "TLS certificate verification is OFF for this site (endp
 // s even when it passed.
 func warnings(s *specs.Site, t *transcript.Transcript) []string {
 	var w []string
-	if s.Endpoint.InsecureSkipVerify && s.Endpoint.TLS != checks.NoTLS {
+	if s.Endpoint.InsecureSkipVerify && s.Endpoint.TLS != transcript.NoTLS {
 		msg := InsecureWarning
 		if t.TLS != nil && t.TLS.VerifySkipped {
 			msg += "; this server's certificate did NOT verify: " + t.TLS.VerifyError
@@ -31,7 +31,7 @@ func warnings(s *specs.Site, t *transcript.Transcript) []string {
 // mailbox failed AUTH too recently: an error the run cannot pass with,
 // and a verdict that says why and what to do.
 func throttledResult(s *specs.Site, opts Options, err error) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
 	if !errors.Is(err, ErrThrottled) {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.

@@ -256,7 +256,7 @@ func TestClientCertificate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := testSite(port, func(s *specs.Site) {
-				s.Name, s.Method, s.Auth = "warehouse", checks.Relay, nil
+				s.Name, s.Method, s.Auth = "warehouse", transcript.Relay, nil
 				s.Client = specs.Client{Helo: "mfp.contoso.com", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 					Certificate: tc.cert, Key: specs.NewSecret("MFP_KEY", string(tc.key))}
 				s.Envelope = specs.Envelope{From: "warehouse@contoso.com", To: []string{"orders@fabrikam.com"}}

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // CA is the simulator's own certificate authority. Clients that should
@@ -94,7 +94,7 @@ var leafNames = []string{
 // Microsoft's suites are ECDHE_RSA (FACTS.md 1.1) and legacy TLS 1.0/1.1
 // clients offer RSA suites. The subject mimics Microsoft's: outlook.com
 // on submission, mail.protection.outlook.com on the MX.
-func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []string) (tls.Certificate, error) {
+func (ca *CA) issueLeaf(addr net.Addr, m transcript.Method, now time.Time, extra []string) (tls.Certificate, error) {
 	ca.leafOnce.Do(func() { ca.leafKey, ca.leafErr = rsa.GenerateKey(rand.Reader, 2048) })
 	if ca.leafErr != nil {
 		return tls.Certificate{}, fmt.Errorf("sim: leaf key: %w", ca.leafErr)
@@ -108,7 +108,7 @@ func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []s
 		ips = append(ips, ip)
 	}
 	cn := "outlook.com"
-	if m != checks.Submission {
+	if m != transcript.Submission {
 		cn = "mail.protection.outlook.com"
 	}
 	// Valid around both the injected clock and the real one, so a client

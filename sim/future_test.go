@@ -7,19 +7,20 @@ import (
 	"testing"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // todayEndpoints are the endpoints Today distinguishes.
 var todayEndpoints = map[string]Endpoint{
-	"submission": {Method: checks.Submission, Host: "smtp.office365.com"},
-	"legacy":     {Method: checks.Submission, Host: "smtp-legacy.office365.com"},
-	"hve":        {Method: checks.Submission, Host: checks.HVEHost},
-	"hve-old":    {Method: checks.Submission, Host: checks.HVEHostOld},
-	"directsend": {Method: checks.DirectSend, Host: "contoso-com.mail.protection.outlook.com"},
-	"ds-mx":      {Method: checks.DirectSend},
-	"ds-new":     {Method: checks.DirectSend, Host: "contoso-com.o-v1.mx.microsoft"},
-	"relay-ip":   {Method: checks.Relay, Host: "contoso-com.mail.protection.outlook.com"},
-	"relay-cert": {Method: checks.Relay, Host: "contoso-com.mail.protection.outlook.com", CertConnector: true},
+	"submission": {Method: transcript.Submission, Host: "smtp.office365.com"},
+	"legacy":     {Method: transcript.Submission, Host: "smtp-legacy.office365.com"},
+	"hve":        {Method: transcript.Submission, Host: checks.HVEHost},
+	"hve-old":    {Method: transcript.Submission, Host: checks.HVEHostOld},
+	"directsend": {Method: transcript.DirectSend, Host: "contoso-com.mail.protection.outlook.com"},
+	"ds-mx":      {Method: transcript.DirectSend},
+	"ds-new":     {Method: transcript.DirectSend, Host: "contoso-com.o-v1.mx.microsoft"},
+	"relay-ip":   {Method: transcript.Relay, Host: "contoso-com.mail.protection.outlook.com"},
+	"relay-cert": {Method: transcript.Relay, Host: "contoso-com.mail.protection.outlook.com", CertConnector: true},
 }
 
 // TestFutureReach: each future changes exactly the endpoints FACTS.md

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Stall says where a scenario goes silent. A stalled session reads and
@@ -24,8 +25,8 @@ const (
 // reply a working tenant gives at that point.
 type Scenario struct {
 	Name    string
-	Summary string        // one line for `smtpspec sim --list`
-	Method  checks.Method // which device method it models (submission: smtp.office365.com; otherwise the tenant MX)
+	Summary string            // one line for `smtpspec sim --list`
+	Method  transcript.Method // which device method it models (submission: smtp.office365.com; otherwise the tenant MX)
 
 	Stall Stall
 	// Firewall puts a Cisco ASA with `inspect esmtp` (default map) in the
@@ -96,7 +97,7 @@ type Scenario struct {
 }
 
 // submission reports whether the scenario models smtp.office365.com.
-func (sc *Scenario) submission() bool { return sc.Method == checks.Submission }
+func (sc *Scenario) submission() bool { return sc.Method == transcript.Submission }
 
 // tlsMin is the TLS floor of the scenario.
 func (sc *Scenario) tlsMin() uint16 {
@@ -113,7 +114,7 @@ func (sc *Scenario) Validate() error {
 		return fmt.Errorf("sim: scenario without a name")
 	}
 	switch sc.Method {
-	case checks.Submission, checks.DirectSend, checks.Relay:
+	case transcript.Submission, transcript.DirectSend, transcript.Relay:
 	default:
 		return fmt.Errorf("sim: scenario %s: unknown method %q", sc.Name, sc.Method)
 	}

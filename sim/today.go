@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Endpoint is what a device connects to, as far as Microsoft 365's
 // behaviour depends on it.
 type Endpoint struct {
-	Method checks.Method
+	Method transcript.Method
 	// Host is the name the device connects to; "" when it looks up the
 	// tenant's MX.
 	Host string
@@ -50,7 +51,7 @@ func Today(ep Endpoint) *Scenario {
 }
 
 func todayBase(ep Endpoint) *Scenario {
-	if ep.Method == checks.Submission {
+	if ep.Method == transcript.Submission {
 		switch checks.EndpointKind(ep.Host) {
 		case checks.EndpointLegacy:
 			return &Scenario{Name: "today-legacy-tls", Method: ep.Method, TLSMin: tls.VersionTLS10,
@@ -64,9 +65,9 @@ func todayBase(ep Endpoint) *Scenario {
 	}
 	sc := mxScenario("today-"+strings.ReplaceAll(string(ep.Method), "_", "-"), ep.Method, "the tenant MX today")
 	switch {
-	case ep.Method == checks.Relay && ep.CertConnector:
+	case ep.Method == transcript.Relay && ep.CertConnector:
 		sc.ClientCert, sc.RcptExternal = true, "tenant-attribution"
-	case ep.Method == checks.Relay:
+	case ep.Method == transcript.Relay:
 		sc.RcptExternal = ""
 	}
 	sc.MXMicrosoft = strings.HasSuffix(strings.TrimSuffix(strings.ToLower(ep.Host), "."), ".mx.microsoft")

@@ -30,7 +30,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	csd := &siteDecode{
 		block: b,
 		site: &Site{
-			Name: parent.Name + ControlSuffix, Method: checks.Submission, DeclRange: b.DefRange,
+			Name: parent.Name + ControlSuffix, Method: transcript.Submission, DeclRange: b.DefRange,
 			Expect:   map[transcript.Stage]*checks.Expect{},
 			Client:   Client{Helo: parent.Client.Helo}, // the probe's TLS range, not the device's: the control tests the path
 			Timeouts: parent.Timeouts,
@@ -44,7 +44,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	if eb := d.oneBlock(c.Blocks, "endpoint"); eb != nil {
 		d.endpoint(csd, eb)
 	} else {
-		s.Endpoint = Endpoint{Host: "smtp.office365.com", Port: SubmissionPort, TLS: checks.StartTLS, ServerName: "smtp.office365.com"}
+		s.Endpoint = Endpoint{Host: "smtp.office365.com", Port: SubmissionPort, TLS: transcript.StartTLS, ServerName: "smtp.office365.com"}
 	}
 	ab := d.oneBlock(c.Blocks, "auth")
 	if ab == nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Default ports: 587 is client submission (FACTS.md 1.1); direct send and
@@ -24,10 +24,10 @@ const (
 // endpoint decodes the required endpoint block.
 func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	s := sd.site
-	s.Endpoint.TLS = checks.StartTLS
+	s.Endpoint.TLS = transcript.StartTLS
 	if sd.methodOK {
 		s.Endpoint.Port = MXPort
-		if s.Method == checks.Submission {
+		if s.Method == transcript.Submission {
 			s.Endpoint.Port = SubmissionPort
 		}
 	}
@@ -44,8 +44,8 @@ func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	}
 	if attr := c.Attributes["tls"]; attr != nil {
 		mode, ok := d.str(attr)
-		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, names(checks.TLSModes)) {
-			s.Endpoint.TLS = checks.TLSMode(mode)
+		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, names(transcript.TLSModes)) {
+			s.Endpoint.TLS = transcript.TLSMode(mode)
 		} else {
 			sd.planOK = false
 		}
@@ -82,7 +82,7 @@ func (d *decoder) target(sd *siteDecode, b *hcl.Block, host, mx *hcl.Attribute) 
 	if mx == nil {
 		return
 	}
-	if sd.methodOK && sd.site.Method == checks.Submission {
+	if sd.methodOK && sd.site.Method == transcript.Submission {
 		d.errorAt(mx.NameRange, "mx_domain with submission",
 			"mx_domain is for direct_send and relay, which reach the tenant's MX. Submission connects to "+
 				"host = \"smtp.office365.com\" on port 587.")

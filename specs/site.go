@@ -18,7 +18,7 @@ import (
 // Site is one device path to Microsoft 365, as declared by `site "NAME" {}`.
 type Site struct {
 	Name       string
-	Method     checks.Method
+	Method     transcript.Method
 	Labels     Labels // labels.go: customer and tags, for fleet reports
 	Endpoint   Endpoint
 	Client     Client
@@ -48,7 +48,7 @@ type Endpoint struct {
 	Host       string // host name or address; "" when MXDomain is used
 	MXDomain   string // direct_send/relay: resolve the MX of this domain
 	Port       int    // defaults: 587 submission, 25 otherwise
-	TLS        checks.TLSMode
+	TLS        transcript.TLSMode
 	ServerName string // name verified in the certificate; defaults to Host
 	CAFile     string // extra trusted roots (PEM), resolved relative to the spec file
 	// InsecureSkipVerify (insecure_skip_verify = true) lets the TLS stage
@@ -124,8 +124,8 @@ const (
 )
 
 // Plan is what the probe of s will do.
-func (s *Site) Plan() checks.Plan {
-	return checks.Plan{
+func (s *Site) Plan() transcript.Plan {
+	return transcript.Plan{
 		Method: s.Method,
 		TLS:    s.Endpoint.TLS,
 		Auth:   s.Auth != nil,

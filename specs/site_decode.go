@@ -106,8 +106,8 @@ func (d *decoder) method(sd *siteDecode, attr *hcl.Attribute) {
 		return
 	}
 	m, ok := d.str(attr)
-	if ok && d.oneOf(attr.Expr.Range(), "method", m, names(checks.Methods)) {
-		sd.site.Method = checks.Method(m)
+	if ok && d.oneOf(attr.Expr.Range(), "method", m, names(transcript.Methods)) {
+		sd.site.Method = transcript.Method(m)
 		sd.methodOK = true
 	}
 }

@@ -27,9 +27,9 @@ var defaultClient = Client{
 
 // defaultReputation is what an absent reputation block means: on for the
 // port-25 methods, with the default lookups and lists.
-func defaultReputation(m checks.Method) Reputation {
+func defaultReputation(m transcript.Method) Reputation {
 	return Reputation{
-		Enabled: m == checks.DirectSend || m == checks.Relay,
+		Enabled: m == transcript.DirectSend || m == transcript.Relay,
 		Lookups: reputation.DefaultLookups, DNSBL: reputation.DefaultDNSBL, SPF: true,
 	}
 }
@@ -42,8 +42,8 @@ func TestValid(t *testing.T) {
 	}{
 		{"submission.hcl", []*Site{{
 			Name:   "hq-mfp-3f",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-3f.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 				AuthMechanisms: []string{"LOGIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
@@ -62,8 +62,8 @@ func TestValid(t *testing.T) {
 		}}},
 		{"direct_send.hcl", []*Site{{
 			Name:     "warehouse-mfp",
-			Method:   checks.DirectSend,
-			Endpoint: Endpoint{MXDomain: "contoso.com", Port: 25, TLS: checks.StartTLS},
+			Method:   transcript.DirectSend,
+			Endpoint: Endpoint{MXDomain: "contoso.com", Port: 25, TLS: transcript.StartTLS},
 			Client:   defaultClient,
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},
 			Timeouts: defaultTimeouts,
@@ -74,8 +74,8 @@ func TestValid(t *testing.T) {
 		}}},
 		{"relay.hcl", []*Site{{
 			Name:   "relay.plain",
-			Method: checks.Relay,
-			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: checks.NoTLS,
+			Method: transcript.Relay,
+			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: transcript.NoTLS,
 				ServerName: "contoso-com.mail.protection.outlook.com"},
 			Client: Client{Helo: "printer.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
@@ -87,8 +87,8 @@ func TestValid(t *testing.T) {
 			},
 		}, {
 			Name:   "lab_implicit",
-			Method: checks.Relay,
-			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: checks.Implicit,
+			Method: transcript.Relay,
+			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: transcript.Implicit,
 				ServerName: "sim.smtpspec.test", CAFile: "testdata/valid/ca.pem"},
 			Client: Client{Helo: DefaultHelo, TLSMin: tls.VersionTLS13, TLSMax: tls.VersionTLS13,
 				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
@@ -100,8 +100,8 @@ func TestValid(t *testing.T) {
 		}}},
 		{"xoauth2.hcl", []*Site{{
 			Name:   "branch-7",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-7.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS12,
 				AuthMechanisms: []string{"XOAUTH2", "LOGIN"}, Greeting: GreetingEHLO},
@@ -117,8 +117,8 @@ func TestValid(t *testing.T) {
 		}}},
 		{"helo.hcl", []*Site{{
 			Name:   "old-mfp",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "old-mfp.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingHELO},

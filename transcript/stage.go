@@ -193,3 +193,46 @@ func JoinStages(stages []Stage, sep string) string {
 	}
 	return strings.Join(names, sep)
 }
+
+// Plan describes what a site's probe will do; Sequence derives the stages.
+type Plan struct {
+	Method Method
+	TLS    TLSMode
+	Auth   bool // the spec has an auth block
+	Data   bool // envelope.send_message
+	Trace  bool // the spec has a trace block: look the message up in message trace
+	// HELO: the device greets with HELO (client.greeting), so the server
+	// lists no extensions and the device never sends STARTTLS or AUTH.
+	HELO bool
+}
+
+// Sequence returns the stages a probe of this plan runs, in order.
+func Sequence(p Plan) []Stage {
+	seq := []Stage{Resolve, Connect}
+	switch p.TLS {
+	case Implicit:
+		seq = append(seq, TLS, Banner, EHLO)
+	case NoTLS:
+		seq = append(seq, Banner, EHLO)
+	default:
+		seq = append(seq, Banner, EHLO)
+		if !p.HELO { // STARTTLS is an extension, and HELO lists none
+			seq = append(seq, STARTTLS, TLS, EHLOTLS)
+		}
+	}
+	if p.Auth && !p.HELO {
+		seq = append(seq, Auth)
+	}
+	seq = append(seq, Mail, Rcpt)
+	if p.Data {
+		seq = append(seq, Data)
+	}
+	seq = append(seq, Quit)
+	if p.Data && p.Trace {
+		seq = append(seq, Trace) // after the session: trace needs nothing of the connection
+	}
+	return seq
+}
+
+// Reaches reports whether a probe of plan p can reach stage.
+func Reaches(p Plan, stage Stage) bool { return slices.Contains(Sequence(p), stage) }

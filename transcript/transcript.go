@@ -69,7 +69,7 @@ func (r StageResult) Evidence() string {
 // Transcript is the whole record of one site's probe.
 type Transcript struct {
 	Site   string
-	Method string
+	Method Method
 	Target string // host:port as the spec names it (not the resolved address)
 	Lines  []Line
 	Stages []StageResult

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/capture"
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // captureFlags are the flags of `smtpspec capture`.
@@ -102,7 +102,7 @@ func checkCaptureFlags(cf *captureFlags) error {
 	switch {
 	case p != capture.Submission && p != capture.MX:
 		return fmt.Errorf("--persona %q: submission or mx", cf.persona)
-	case !contains(names(checks.TLSModes), cf.tlsMode):
+	case !contains(names(transcript.TLSModes), cf.tlsMode):
 		return fmt.Errorf("--tls %q: starttls, implicit or none", cf.tlsMode)
 	case !contains(capture.Formats, cf.format):
 		return fmt.Errorf("--format %q: %s", cf.format, strings.Join(capture.Formats, ", "))
@@ -145,7 +145,7 @@ func names[T ~string](list []T) []string {
 // captureOptions reads the certificate, the CA and the expected password.
 func captureOptions(e env, cf captureFlags) (capture.Options, error) {
 	opts := capture.Options{
-		Persona: capture.Persona(cf.persona), TLSMode: checks.TLSMode(cf.tlsMode),
+		Persona: capture.Persona(cf.persona), TLSMode: transcript.TLSMode(cf.tlsMode),
 		Timeout: cf.timeout, Grace: max(cf.grace, time.Millisecond), Connections: cf.connections,
 		Logf: func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) },
 	}

@@ -17,13 +17,11 @@ import (
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 //go:embed templates/*.hcl.tmpl
 var initTemplates embed.FS
-
-// initMethods are the methods init has a starting spec for.
-var initMethods = []string{"submission", "direct_send", "relay"}
 
 // initData fills a template.
 type initData struct {
@@ -50,8 +48,8 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		return flagExit(e, flags, err)
 	}
 	switch {
-	case !contains(initMethods, *method):
-		errorf(e.stderr, "init: --method must be one of %s", strings.Join(initMethods, ", "))
+	case !contains(names(transcript.Methods), *method): // templates/ has a starting spec for each
+		errorf(e.stderr, "init: --method must be one of %s", strings.Join(names(transcript.Methods), ", "))
 		return exitUsage
 	case !siteName.MatchString(*site):
 		errorf(e.stderr, "init: --site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", *site)
@@ -86,7 +84,7 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		return exitFail
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: replace the example addresses, then run\n", path)
-	if *method == "submission" {
+	if transcript.Method(*method) == transcript.Submission {
 		fmt.Fprintf(e.stdout, "  export %s='...'   # the mailbox password, from your secret store\n", secretName(*site))
 	}
 	fmt.Fprintf(e.stdout, "  smtpspec validate %s\n  smtpspec run -v --site %s   # review the transcript it prints, then record it:\n"+

@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -17,15 +15,5 @@ func authOnlyAfterTLS(t *transcript.Transcript, rep *transcript.Reply) bool {
 	if rep.Class() != 5 || Match(transcript.Auth, rep) != nil {
 		return false
 	}
-	starttls, auth := false, false
-	for _, c := range t.Capabilities {
-		kw, _, _ := strings.Cut(strings.ToUpper(c), " ")
-		switch {
-		case kw == "STARTTLS":
-			starttls = true
-		case kw == "AUTH" || strings.HasPrefix(kw, "AUTH="):
-			auth = true
-		}
-	}
-	return starttls && !auth
+	return t.Capabilities.Has("STARTTLS") && !t.Capabilities.OffersAuth()
 }

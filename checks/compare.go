@@ -160,13 +160,9 @@ func compareCaps(want []string, stage transcript.Stage, s subject) string {
 	if !s.hasCaps {
 		return "expected capabilities " + strings.Join(want, ", ") + ", but capabilities are only advertised at " + string(transcript.EHLO) + " and " + string(transcript.EHLOTLS)
 	}
-	have := map[string]bool{}
-	for _, c := range s.caps {
-		have[capKeyword(c)] = true
-	}
 	var missing []string
 	for _, w := range want {
-		if !have[capKeyword(w)] {
+		if !s.caps.Has(w) {
 			missing = append(missing, w)
 		}
 	}
@@ -179,12 +175,6 @@ func compareCaps(want []string, stage transcript.Stage, s subject) string {
 	}
 	return fmt.Sprintf("expected capabilities %s at %s, missing %s (advertised: %s)",
 		strings.Join(want, ", "), stage, strings.Join(missing, ", "), advertised)
-}
-
-// capKeyword is the upper-cased EHLO keyword of a capability line.
-func capKeyword(c string) string {
-	k, _, _ := strings.Cut(strings.TrimSpace(c), " ")
-	return strings.ToUpper(k)
 }
 
 func compareVersion(want string, s subject) string {

@@ -24,22 +24,11 @@ func (c ehloCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *
 	if o.Status == transcript.Pass && c.stage == transcript.EHLO && !afterTLS(t, transcript.EHLO) {
 		if _, ok := maskedEHLO(t); ok {
 			o.Reason = "STARTTLS masked as XXXXXXXA: a firewall's ESMTP inspection strips TLS"
-		} else if !hasCap(t.Capabilities, "STARTTLS") {
+		} else if !t.Capabilities.Has("STARTTLS") {
 			o.Reason = "STARTTLS not advertised"
 		}
 	}
 	return judge(r, t, e, now, s, o)
-}
-
-// hasCap reports whether caps advertises keyword (case-insensitive,
-// parameters ignored).
-func hasCap(caps []string, keyword string) bool {
-	for _, c := range caps {
-		if capKeyword(c) == capKeyword(keyword) {
-			return true
-		}
-	}
-	return false
 }
 
 // afterTLS reports whether stage ran inside a TLS session: the tls stage

@@ -70,7 +70,7 @@ func missingSTARTTLS(sc *scene) bool {
 	if sc.in.Plan.TLS == transcript.Implicit || afterTLS(sc.t, transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
 		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
-	return !hasCap(ehloCaps(sc.t), "STARTTLS")
+	return !ehloCaps(sc.t).Has("STARTTLS")
 }
 
 // firewallSign returns the firewall verdict when a sign precedes failure
@@ -209,7 +209,7 @@ func microsoftBanner(t *transcript.Transcript) bool {
 
 // ehloCaps is the plaintext EHLO capability list: as the probe recorded
 // it, or else taken from the EHLO reply (every line after the greeting).
-func ehloCaps(t *transcript.Transcript) []string {
+func ehloCaps(t *transcript.Transcript) transcript.Capabilities {
 	if len(t.Capabilities) > 0 {
 		return t.Capabilities
 	}

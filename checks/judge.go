@@ -12,7 +12,7 @@ import (
 // facts at the tls stage. Other stages leave it zero, and an expectation
 // that names capabilities or TLS facts there fails with a reason.
 type subject struct {
-	caps    []string
+	caps    transcript.Capabilities
 	hasCaps bool
 	tls     *transcript.TLSInfo
 	hasTLS  bool

@@ -63,7 +63,7 @@ func inspected(t *transcript.Transcript) (sign, bool) {
 func recipients(t *transcript.Transcript) string {
 	n := 0
 	for _, l := range serverLines(t, transcript.Rcpt) {
-		if len(l) >= 4 && l[0] == '2' && isDigits(l[:3]) && l[3] == ' ' {
+		if code, final, _, err := transcript.ParseReplyLine(l); err == nil && final && code/100 == 2 && len(l) > 3 {
 			n++
 		}
 	}

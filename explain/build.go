@@ -163,15 +163,15 @@ func (b *builder) client(line string, secret bool) {
 
 // server reads one server line; the last line of a reply closes a stage.
 func (b *builder) server(line string) {
-	m := replyLineRE.FindStringSubmatch(line)
-	if m == nil {
+	_, final, _, ok := replyLine(line)
+	if !ok {
 		if len(b.partial) > 0 { // a continuation without code (wrapped text)
 			b.partial[len(b.partial)-1] += " " + strings.TrimSpace(line)
 		}
 		return
 	}
 	b.partial = append(b.partial, line)
-	if m[2] == "-" {
+	if !final {
 		return
 	}
 	b.flush()
@@ -188,9 +188,9 @@ func (b *builder) flush() {
 	code := 0
 	var texts []string
 	for _, l := range lines {
-		m := replyLineRE.FindStringSubmatch(l)
-		code = atoi(m[1])
-		texts = append(texts, strings.TrimSpace(m[3]))
+		c, _, text, _ := replyLine(l)
+		code = c
+		texts = append(texts, strings.TrimSpace(text))
 	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
 	if b.lateGreeting(rep) {

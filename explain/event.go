@@ -37,8 +37,15 @@ const (
 	evError                          // a failure without a reply (stage when known)
 )
 
-// replyLineRE is one reply line: code, separator, text.
-var replyLineRE = lazyre.OnDemand(`^([2-5]\d\d)([ -]|$)(.*)$`)
+func isReplyLine(s string) bool { _, _, _, ok := replyLine(s); return ok }
+
+// replyLine splits one server line of a capture: code, whether it ends
+// the reply, text (transcript.ParseReplyLine); false for a line that is
+// no reply line (wrapped text, a log's own words).
+func replyLine(s string) (code int, final bool, text string, ok bool) {
+	code, final, text, err := transcript.ParseReplyLine(s)
+	return code, final, text, err == nil
+}
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.
 var enhancedOnlyRE = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
@@ -48,9 +55,8 @@ var enhancedOnlyRE = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
 // authenticated", as System.Net.Mail shows it) gets the code the catalog
 // knows for that enhanced code, or the class's generic code.
 func parseReplyLine(s string) (*transcript.Reply, bool) {
-	if m := replyLineRE.FindStringSubmatch(s); m != nil {
-		code, _ := strconv.Atoi(m[1])
-		text := strings.TrimSpace(m[3])
+	if code, _, text, ok := replyLine(s); ok {
+		text = strings.TrimSpace(text)
 		return &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}, true
 	}
 	if enhancedOnlyRE.MatchString(s) {

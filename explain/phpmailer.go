@@ -57,7 +57,7 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			continue
 		}
 		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
-		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
+		if inServer && l != "" && raw != l && isReplyLine(l) {
 			n++
 			servers++
 			evs = append(evs, event{kind: evServer, text: l})

@@ -62,7 +62,7 @@ func parseTelnet(lines []string) ([]event, int) {
 		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
 			continue // digits first, and not a reply: a log's own line
 		}
-		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !replyLineRE.MatchString(t) {
+		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
@@ -107,7 +107,7 @@ func parseTelnet(lines []string) ([]event, int) {
 		case telnetClosedRE.MatchString(t):
 			n++
 			evs = append(evs, event{kind: evError, err: transcript.KindClosed, text: t})
-		case replyLineRE.MatchString(t) && !body:
+		case isReplyLine(t) && !body:
 			n++
 			replies++
 			session = session || strings.HasPrefix(t, "220")

@@ -2,7 +2,6 @@ package exporter
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -43,21 +42,23 @@ func stageLabel(s transcript.Stage) string {
 	return other
 }
 
-var (
-	codeRE     = lazyre.New(`^[2-5][0-9][0-9]$`)
-	enhancedRE = lazyre.New(`^[245]\.[0-9]{1,3}\.[0-9]{1,3}$`)
-	findingRE  = lazyre.New(`^[a-z][a-z0-9-]{0,47}$`)
-)
+var findingRE = lazyre.New(`^[a-z][a-z0-9-]{0,47}$`)
 
 func codeLabel(s string) string {
-	if s == "" || codeRE.MatchString(s) {
+	if s == "" || replyCode(s) {
 		return s
 	}
 	return other
 }
 
+// replyCode: s is a reply code alone, three digits in 200-599.
+func replyCode(s string) bool {
+	_, _, _, err := transcript.ParseReplyLine(s)
+	return err == nil && len(s) == 3
+}
+
 func enhancedLabel(s string) string {
-	if s == "" || enhancedRE.MatchString(s) {
+	if s == "" || transcript.ValidEnhanced(s) {
 		return s
 	}
 	return other
@@ -93,10 +94,9 @@ func tlsVersion(v string) string {
 // recordedReply reads the code and enhanced code of the reply line the
 // AUTH-failure guard recorded ("535 5.7.139 Authentication ...").
 func recordedReply(line string) (int, string) {
-	code, rest, _ := strings.Cut(line, " ")
-	n, err := strconv.Atoi(code)
-	if err != nil || !codeRE.MatchString(code) {
+	code, final, text, err := transcript.ParseReplyLine(line)
+	if err != nil || !final {
 		return 0, ""
 	}
-	return n, transcript.ParseEnhanced(rest)
+	return code, transcript.ParseEnhanced(text)
 }

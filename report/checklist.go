@@ -144,7 +144,7 @@ func stepGreeting(r *runner.Result) (StepStatus, string) {
 	caps := r.Transcript.Capabilities
 	var have, missing []string
 	for _, kw := range []string{"STARTTLS", "SIZE", "PIPELINING"} {
-		if hasKeyword(caps, kw) {
+		if caps.Has(kw) {
 			have = append(have, kw)
 		} else {
 			missing = append(missing, kw)
@@ -158,15 +158,6 @@ func stepGreeting(r *runner.Result) (StepStatus, string) {
 		f += "; not advertised: " + strings.Join(missing, ", ")
 	}
 	return st, f
-}
-
-func hasKeyword(caps []string, kw string) bool {
-	for _, c := range caps {
-		if k, _, _ := strings.Cut(c, " "); strings.EqualFold(k, kw) {
-			return true
-		}
-	}
-	return false
 }
 
 func stepTLS(r *runner.Result) (StepStatus, string) {

@@ -31,11 +31,7 @@ func (s *session) auth() transcript.StageResult {
 	}
 	reply, err := run(s.c, a, secret)
 	r := s.final(reply, err)
-	caps := s.t.Capabilities
-	if s.tlsDone {
-		caps = s.t.CapabilitiesTLS
-	}
-	switch offered := authMechanisms(caps); {
+	switch offered := s.caps().AuthMechanisms(); {
 	case len(offered) == 0:
 		r.Note = "AUTH not advertised"
 	case !slices.Contains(offered, mech):

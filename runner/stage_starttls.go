@@ -11,7 +11,7 @@ import (
 // not advertise it: the server's answer is the evidence.
 func (s *session) starttls() transcript.StageResult {
 	r := s.exchange("STARTTLS")
-	if !advertised(s.t.Capabilities, "STARTTLS") {
+	if !s.t.Capabilities.Has("STARTTLS") {
 		r.Note = "STARTTLS not advertised"
 	}
 	return r

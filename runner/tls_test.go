@@ -151,7 +151,7 @@ func TestProbeImplicitTLS(t *testing.T) {
 	if diff := cmp.Diff(want, stages(tr)); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
 	}
-	wantCaps := []string{"AUTH LOGIN", "SIZE 1000"}
+	wantCaps := transcript.Capabilities{"AUTH LOGIN", "SIZE 1000"}
 	if !cmp.Equal(tr.Capabilities, wantCaps) || !cmp.Equal(tr.CapabilitiesTLS, wantCaps) {
 		t.Errorf("capabilities %q / TLS %q, want %q for both", tr.Capabilities, tr.CapabilitiesTLS, wantCaps)
 	}

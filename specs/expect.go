@@ -7,13 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
-
-// enhancedRE is an RFC 3463 enhanced status code as Microsoft 365 writes
-// them (5.7.606 has a three-digit detail).
-var enhancedRE = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}$`)
 
 // expects decodes every expect block, one per stage.
 func (d *decoder) expects(sd *siteDecode, blocks hcl.Blocks) {
@@ -76,7 +71,7 @@ func (d *decoder) replyExpect(e *checks.Expect, attrs hcl.Attributes) {
 	}
 	if attr := attrs["enhanced"]; attr != nil {
 		if s, ok := d.str(attr); ok {
-			if enhancedRE.MatchString(s) {
+			if transcript.ValidEnhanced(s) {
 				e.Enhanced = s
 			} else {
 				d.errorAt(attr.Expr.Range(), "Invalid enhanced status code",

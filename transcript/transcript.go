@@ -76,8 +76,8 @@ type Transcript struct {
 	TLS    *TLSInfo
 	// EHLO capabilities (keywords with parameters, upper-cased keyword)
 	// before and after TLS.
-	Capabilities    []string
-	CapabilitiesTLS []string
+	Capabilities    Capabilities
+	CapabilitiesTLS Capabilities
 	Token           string // the run token carried by a sent message, if any
 	Started         time.Time
 	Duration        time.Duration

@@ -145,29 +145,29 @@ var diagnoseCases = []diagnoseCase{
 		category: Firewall, stage: transcript.STARTTLS, step: 4},
 	{name: "tls-stall", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTimeout, "TLS handshake: i/o timeout")), in: subIn,
 		category: Firewall, stage: transcript.TLS, step: 4, summary: []string{"stalled", "MTU"}, next: []string{"small command", "inspection"}},
-	{name: "tls-version", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "remote error: tls: protocol version not supported")),
+	{name: "tls-version", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "remote error: tls: protocol version not supported"), transcript.TLSVersion)),
 		in:       Input{Plan: submissionPlan, Host: "smtp.office365.com", Port: 587, TLSMin: tls.VersionTLS10, TLSMax: tls.VersionTLS11},
 		category: TLSCat, stage: transcript.TLS, step: 4, summary: []string{"the device offers TLS 1.0 to TLS 1.1"}, next: []string{"firmware"}},
-	{name: "tls-version-unknown-range", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "tls: no supported versions satisfy MinVersion and MaxVersion")),
+	{name: "tls-version-unknown-range", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "tls: no supported versions satisfy MinVersion and MaxVersion"), transcript.TLSVersion)),
 		in: subIn, category: TLSCat, stage: transcript.TLS, step: 4, summary: []string{"share no TLS version"}},
-	{name: "cert-unknown-authority", t: with(session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate signed by unknown authority")),
+	{name: "cert-unknown-authority", t: with(session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate signed by unknown authority"), transcript.Certificate|transcript.UnknownAuthority)),
 		func(t *transcript.Transcript) {
-			t.TLS = &transcript.TLSInfo{Version: "TLS1.2", VerifyError: "x509: certificate signed by unknown authority"}
+			t.TLS = &transcript.TLSInfo{Version: "TLS1.2", VerifyError: "x509: certificate signed by unknown authority", VerifyReason: transcript.Certificate | transcript.UnknownAuthority}
 		}),
 		in: subIn, category: TLSCat, stage: transcript.TLS, step: 4, summary: []string{"authority the device does not trust", "x509: certificate signed by unknown authority"},
 		next: []string{"DigiCert Global Root G2", "TLS inspection"}},
-	{name: "cert-name-mismatch", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate is valid for outlook.com, not 40.99.1.1")),
+	{name: "cert-name-mismatch", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate is valid for outlook.com, not 40.99.1.1"), transcript.Certificate|transcript.WrongName)),
 		in: subIn, category: TLSCat, stage: transcript.TLS, step: 4, summary: []string{"not valid for the name", "not 40.99.1.1"}, next: []string{"never by IP address"}},
 	{name: "tls-reset", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindReset, "read: connection reset by peer")), in: subIn,
 		category: Firewall, stage: transcript.TLS, step: 4},
-	{name: "tls-cut-as-worded-by-the-probe", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "connection reset by 40.99.1.1:587 during the TLS handshake")), in: subIn,
+	{name: "tls-cut-as-worded-by-the-probe", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "connection reset by 40.99.1.1:587 during the TLS handshake"), transcript.Cut)), in: subIn,
 		category: Firewall, stage: transcript.TLS, step: 4, summary: []string{"no cipher suite in common"}},
-	{name: "ca-file", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "ca_file roots.pem holds no PEM certificate")), in: subIn,
+	{name: "ca-file", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "ca_file roots.pem holds no PEM certificate"), transcript.CAFile)), in: subIn,
 		category: Config, stage: transcript.TLS, step: 4},
 	{name: "starttls-refused-not-advertised", t: with(with(session(submissionPlan, at(transcript.STARTTLS, "502 5.5.1 Error: command not implemented")), noSTARTTLS),
 		setBanner("220 mail.example.test ESMTP Postfix")),
 		in: postfix, category: TLSCat, stage: transcript.STARTTLS, step: 4, code: 502, summary: []string{"does not advertise STARTTLS", "502 5.5.1"}},
-	{name: "implicit-on-starttls-port", t: session(transcript.Plan{Method: transcript.Submission, TLS: transcript.Implicit, Auth: true}, errAt(transcript.TLS, transcript.KindTLS, "tls: first record does not look like a TLS handshake")),
+	{name: "implicit-on-starttls-port", t: session(transcript.Plan{Method: transcript.Submission, TLS: transcript.Implicit, Auth: true}, because(errAt(transcript.TLS, transcript.KindTLS, "tls: first record does not look like a TLS handshake"), transcript.NotTLS)),
 		in:       Input{Plan: transcript.Plan{Method: transcript.Submission, TLS: transcript.Implicit, Auth: true}, Host: "smtp.office365.com", Port: 587},
 		category: Config, stage: transcript.TLS, step: 1, summary: []string{"not implicit TLS"}},
 	{name: "closed-plaintext", t: session(directPlan, errAt(transcript.EHLO, transcript.KindClosed, "EOF")), in: directIn,
@@ -207,7 +207,7 @@ var diagnoseCases = []diagnoseCase{
 	{name: "other-server-without-starttls", t: with(with(session(submissionPlan, errAt(transcript.STARTTLS, transcript.KindProtocol, "STARTTLS not advertised")), noSTARTTLS),
 		setBanner("220 mail.example.test ESMTP Postfix")),
 		in: postfix, category: TLSCat, stage: transcript.STARTTLS, step: 4, summary: []string{"does not advertise STARTTLS"}},
-	{name: "intercepted-banner", t: with(session(directPlan, errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate signed by unknown authority")),
+	{name: "intercepted-banner", t: with(session(directPlan, because(errAt(transcript.TLS, transcript.KindTLS, "tls: failed to verify certificate: x509: certificate signed by unknown authority"), transcript.Certificate|transcript.UnknownAuthority)),
 		setBanner("220 mx.isp.example ESMTP ready")),
 		in: directIn, category: Firewall, stage: transcript.Banner, step: 3, code: 220, summary: []string{"intercepted or redirected"}},
 	{name: "masked-banner-then-banned-ip", t: with(session(transcript.Plan{Method: transcript.DirectSend, TLS: transcript.NoTLS}, at(transcript.Rcpt, "550 5.7.606 Access denied, banned sending IP [203.0.113.7].")),
@@ -216,7 +216,7 @@ var diagnoseCases = []diagnoseCase{
 		summary: []string{"a firewall also inspects this session (see banner)", "connection is not acceptance"},
 		absent:  []string{"TLS completed"}},
 	{name: "cert-unverified-without-error", t: with(session(submissionPlan, transcript.StageResult{Stage: transcript.TLS}), func(t *transcript.Transcript) {
-		t.TLS = &transcript.TLSInfo{Version: "TLS1.2", VerifyError: "x509: certificate has expired or is not yet valid"}
+		t.TLS = &transcript.TLSInfo{Version: "TLS1.2", VerifyError: "x509: certificate has expired or is not yet valid", VerifyReason: transcript.Certificate | transcript.Expired}
 	}), in: subIn, category: TLSCat, stage: transcript.TLS, step: 4, next: []string{"clock"}},
 	{name: "probe-stopped-without-failure", t: with(allPass(submissionPlan), func(t *transcript.Transcript) {
 		for i := 4; i < len(t.Stages); i++ {

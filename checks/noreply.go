@@ -3,7 +3,6 @@ package checks
 import (
 	"slices"
 
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -57,29 +56,6 @@ var (
 	cut      = []transcript.Kind{transcript.KindClosed, transcript.KindReset}
 	timedOut = []transcript.Kind{transcript.KindTimeout}
 	protocol = []transcript.Kind{transcript.KindProtocol}
-
-	// Go's crypto/tls words for "no TLS version in common".
-	versionRE = lazyre.New(`(?i)protocol version|no supported versions|unsupported (protocol )?version|version not supported|wrong version number`)
-	// A TLS client talking to a plaintext (STARTTLS) port.
-	notTLSRE = lazyre.New(`(?i)first record does not look like a TLS handshake|unknown protocol|wrong version number|unexpected packet format`)
-	certRE   = lazyre.New(`(?i)x509|certificate`)
-	caFileRE = lazyre.New(`ca_file`)
-	// The probe words a connection lost mid-handshake as a tls error
-	// ("connection reset by ... during the TLS handshake").
-	cutRE       = lazyre.New(`(?i)connection (reset|closed)|\bEOF\b|broken pipe`)
-	authorityRE = lazyre.New(`(?i)unknown authority|self[- ]signed|local issuer|not trusted`)
-	nameRE      = lazyre.New(`(?i)valid for .*, not |not valid for|doesn't contain|does not match|hostname mismatch`)
-	expiredRE   = lazyre.New(`(?i)expired|not yet valid`)
-	// A client told that the server offers no AUTH (Python smtplib, Go
-	// net/smtp, MailKit, PHPMailer).
-	authNotOfferedRE = lazyre.New(`(?i)AUTH extension not supported|doesn't support AUTH|does not support authentication|unencrypted connection|No suitable authentication method`)
-	// starttlsNotOfferedRE: a client saying the server offered no
-	// STARTTLS (Postfix "TLS is required, but was not offered by host",
-	// "STARTTLS extension not supported by server", "Server does not
-	// support STARTTLS").
-	// aadstsRE: a Microsoft identity platform error code.
-	aadstsRE             = lazyre.New(`AADSTS\d{5,}`)
-	starttlsNotOfferedRE = lazyre.New(`(?i)TLS is required, but was not offered|STARTTLS extension not supported|(?:does not|doesn't) (?:support|offer|advertise) STARTTLS|STARTTLS (?:is )?not (?:supported|offered|advertised)`)
 )
 
 var errRules = []errRule{
@@ -125,22 +101,22 @@ var errRules = []errRule{
 	{id: "implicit-on-starttls", src: srcImplicit, stages: []transcript.Stage{transcript.TLS}, when: implicitOnPlain, finding: finding{Config, 1,
 		"the server speaks plain SMTP first (STARTTLS), not implicit TLS: Microsoft 365 offers no implicit TLS (port 465 style)",
 		"set the device to STARTTLS (port 587 for submission)"}},
-	{id: "ca-file", src: srcChecklist, stages: []transcript.Stage{transcript.TLS}, when: matches(caFileRE), finding: finding{Config, 4,
+	{id: "ca-file", src: srcChecklist, stages: []transcript.Stage{transcript.TLS}, when: has(transcript.CAFile), finding: finding{Config, 4,
 		"the spec's ca_file could not be used as trusted roots",
 		"fix endpoint.ca_file: a readable PEM file of the roots to trust, relative to the spec file"}},
 	{id: "tls-version", src: srcTLS12, stages: []transcript.Stage{transcript.TLS}, when: versionFailure, finding: finding{TLSCat, 4,
 		"the device and the server share no TLS version: the device offers <DEVICE_TLS>; Microsoft 365 requires TLS 1.2 or later",
 		"update the printer firmware to support TLS 1.2; until then, smtp-legacy.office365.com accepts TLS 1.0/1.1 if the tenant opts in (Set-TransportConfig -AllowLegacyTLSClients $true), or use Direct Send or a relay connector"}},
-	{id: "cert-authority", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(authorityRE), finding: finding{TLSCat, 4,
+	{id: "cert-authority", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(transcript.UnknownAuthority), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is signed by an authority the device does not trust",
 		"if a firewall presents its own certificate (TLS inspection), exempt this flow; otherwise update the device's trusted roots: Exchange Online chains to DigiCert Global Root G2 (firmware or certificate store update)"}},
-	{id: "cert-name", src: srcMFP, stages: []transcript.Stage{transcript.TLS}, when: certFailure(nameRE), finding: finding{TLSCat, 4,
+	{id: "cert-name", src: srcMFP, stages: []transcript.Stage{transcript.TLS}, when: certFailure(transcript.WrongName), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is not valid for the name the device connected to",
 		"connect by the name in the certificate (smtp.office365.com or the tenant's MX host), never by IP address; check server_name in the spec"}},
-	{id: "cert-expired", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(expiredRE), finding: finding{TLSCat, 4,
+	{id: "cert-expired", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(transcript.Expired), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify: it is expired or not yet valid by the device's clock",
 		"check the device's clock (certificates are judged against it); Microsoft 365 does not serve expired certificates, so an expired one points at interception"}},
-	{id: "cert-unverified", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(nil), finding: finding{TLSCat, 4,
+	{id: "cert-unverified", src: srcRootG2, stages: []transcript.Stage{transcript.TLS}, when: certFailure(0), finding: finding{TLSCat, 4,
 		"the server's certificate did not verify",
 		"check the device's trusted roots (Exchange Online chains to DigiCert Global Root G2) and that no firewall replaces the certificate"}},
 	{id: "tls-cut", src: srcECDHE, stages: []transcript.Stage{transcript.TLS}, when: cutDuringTLS, finding: finding{Firewall, 4,
@@ -154,10 +130,10 @@ var errRules = []errRule{
 	// always offers it before TLS (FACTS.md 2.1, 2.2): on its endpoints
 	// something in the path stripped it (SMTP inspection, FACTS.md 7.1)
 	// or another server answered; elsewhere the server does not offer it.
-	{id: "starttls-stripped-said", src: srcCiscoESA, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: both(matches(starttlsNotOfferedRE), toMicrosoft), finding: finding{Firewall, 3,
+	{id: "starttls-stripped-said", src: srcCiscoESA, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: both(has(transcript.STARTTLSNotOffered), toMicrosoft), finding: finding{Firewall, 3,
 		"the client found no STARTTLS in the server's EHLO reply, but Microsoft 365 always offers it: a firewall's SMTP/ESMTP inspection likely stripped it (or another server answered)",
 		nextInspection}},
-	{id: "starttls-not-offered-said", src: "RFC 3207; " + srcMFP, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: matches(starttlsNotOfferedRE), finding: finding{TLSCat, 4,
+	{id: "starttls-not-offered-said", src: "RFC 3207; " + srcMFP, stages: []transcript.Stage{transcript.STARTTLS, transcript.EHLO}, kinds: protocol, when: has(transcript.STARTTLSNotOffered), finding: finding{TLSCat, 4,
 		"the server does not offer STARTTLS, so the session cannot be encrypted",
 		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}},
 
@@ -168,10 +144,10 @@ var errRules = []errRule{
 	// The OAuth token request was refused by Microsoft Entra ID before
 	// any XOAUTH2 could be sent (FACTS.md 4.2: token scope, consent, the
 	// app's secret and service principal).
-	{id: "oauth-token-refused", src: srcOAuth, stages: []transcript.Stage{transcript.Auth}, when: matches(aadstsRE), finding: finding{AuthCat, 9,
+	{id: "oauth-token-refused", src: srcOAuth, stages: []transcript.Stage{transcript.Auth}, when: has(transcript.TokenRefused), finding: finding{AuthCat, 9,
 		"Microsoft Entra ID refused the OAuth token request (an AADSTS error), so the client had no token for XOAUTH2",
 		"fix the token request by its AADSTS code: the scope (https://outlook.office365.com/.default for client credentials, https://outlook.office.com/SMTP.Send delegated), admin consent, the client secret, and for app-only tokens the Exchange service principal (New-ServicePrincipal) and mailbox permission"}},
-	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []transcript.Stage{transcript.Auth}, kinds: protocol, when: both(partial, matches(authNotOfferedRE)), finding: finding{TLSCat, 4,
+	{id: "auth-not-offered", src: srcAuthAfterTLS, stages: []transcript.Stage{transcript.Auth}, kinds: protocol, when: both(partial, has(transcript.AuthNotOffered)), finding: finding{TLSCat, 4,
 		"the server offered no AUTH: Microsoft 365 offers AUTH only after STARTTLS, so the client likely skipped STARTTLS (or talks to an MX endpoint, which offers no AUTH at all)",
 		"enable STARTTLS (TLS 1.2 or later) before AUTH on port 587 with smtp.office365.com; a Direct Send device on the MX endpoint must not authenticate"}},
 	{id: "auth-client-failed", src: srcFixIssues, stages: []transcript.Stage{transcript.Auth}, kinds: protocol, when: partial, finding: finding{AuthCat, 9,
@@ -237,48 +213,48 @@ func toMicrosoft(sc *scene, _ transcript.StageResult) bool { return sc.microsoft
 // partial: the capture shows only part of the session.
 func partial(sc *scene, _ transcript.StageResult) bool { return sc.in.Partial }
 
-func errText(f transcript.StageResult) string {
+// reason is what f's error is known to be (transcript.Reason).
+func reason(f transcript.StageResult) transcript.Reason {
 	if f.Err == nil {
-		return ""
+		return 0
 	}
-	return f.Err.Text
+	return f.Err.Reason
+}
+
+// has holds when f's error is known to be r.
+func has(r transcript.Reason) func(*scene, transcript.StageResult) bool {
+	return func(_ *scene, f transcript.StageResult) bool { return reason(f).Has(r) }
 }
 
 func implicitOnPlain(sc *scene, f transcript.StageResult) bool {
-	return sc.in.Plan.TLS == transcript.Implicit && notTLSRE.MatchString(errText(f))
+	return sc.in.Plan.TLS == transcript.Implicit && reason(f).Has(transcript.NotTLS)
 }
 
 // cutDuringTLS: the connection went away during the handshake.
 func cutDuringTLS(sc *scene, f transcript.StageResult) bool {
-	return f.Err != nil && (slices.Contains(cut, f.Err.Kind) || cutRE.MatchString(f.Err.Text))
-}
-
-func matches(re *lazyre.Regexp) func(*scene, transcript.StageResult) bool {
-	return func(_ *scene, f transcript.StageResult) bool { return re.MatchString(errText(f)) }
+	return f.Err != nil && (slices.Contains(cut, f.Err.Kind) || f.Err.Reason.Has(transcript.Cut))
 }
 
 func versionFailure(sc *scene, f transcript.StageResult) bool {
-	return versionRE.MatchString(errText(f))
+	return reason(f).Has(transcript.TLSVersion)
 }
 
-// certFailure matches a certificate that did not verify, and whose reason
-// matches re (nil: any reason).
-func certFailure(re *lazyre.Regexp) func(*scene, transcript.StageResult) bool {
+// certFailure matches a certificate that did not verify, for why (0: any
+// reason).
+func certFailure(why transcript.Reason) func(*scene, transcript.StageResult) bool {
 	return func(sc *scene, f transcript.StageResult) bool {
-		if !unverified(sc.t.TLS) && !certRE.MatchString(errText(f)) {
+		if !unverified(sc.t.TLS) && !reason(f).Has(transcript.Certificate) {
 			return false
 		}
-		return re == nil || re.MatchString(sc.certReason(f))
+		return why == 0 || sc.certReason(f).Has(why)
 	}
 }
 
-// certReason is why the certificate did not verify, as recorded.
-func (sc *scene) certReason(f transcript.StageResult) string {
+// certReason is why the certificate did not verify, as recorded: the
+// verification's own reason, else the failure's.
+func (sc *scene) certReason(f transcript.StageResult) transcript.Reason {
 	if sc.t.TLS != nil && sc.t.TLS.VerifyError != "" {
-		return sc.t.TLS.VerifyError
+		return sc.t.TLS.VerifyReason
 	}
-	if f.Err != nil && f.Err.Text != "" {
-		return f.Err.Text
-	}
-	return "no reason recorded"
+	return reason(f)
 }

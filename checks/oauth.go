@@ -192,7 +192,7 @@ func tokenError(o *transcript.OAuthInfo) Finding {
 	}
 	fix := "check tenant_id, client_id and the client secret in Entra ID > App registrations, and that this machine reaches the token endpoint"
 	for _, r := range aadstsFixes {
-		if strings.Contains(o.Error, r.code) {
+		if o.ErrorCode == r.code {
 			fix = r.fix
 			break
 		}

@@ -19,7 +19,7 @@ var ruleCases = []diagnoseCase{
 	{name: "starttls-refused", t: session(directPlan, at(transcript.STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: TLSCat, stage: transcript.STARTTLS},
 	{name: "quit-failed", t: session(directPlan, at(transcript.Quit, "502 Command not implemented")), in: directIn, category: Service, stage: transcript.Quit},
 	{name: "connect-timeout-587", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: Network, stage: transcript.Connect},
-	{name: "cert-unverified", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "x509: certificate is not standards compliant")), in: subIn, category: TLSCat, stage: transcript.TLS},
+	{name: "cert-unverified", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "x509: certificate is not standards compliant"), transcript.Certificate)), in: subIn, category: TLSCat, stage: transcript.TLS},
 	{name: "tls-failed", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: TLSCat, stage: transcript.TLS},
 	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: Config, stage: transcript.Unstaged},
 	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: Service, stage: transcript.Unstaged},
@@ -28,7 +28,7 @@ var ruleCases = []diagnoseCase{
 	{name: "relay-refused", t: session(directPlan, at(transcript.Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: Policy, stage: transcript.Rcpt},
 	// Partial captures (explain of an error message): what is not shown
 	// is unknown, not absent.
-	{name: "auth-not-offered", t: partialAt(transcript.Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server."), in: partialIn, category: TLSCat, stage: transcript.Auth},
+	{name: "auth-not-offered", t: partialAt(transcript.Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server.", transcript.AuthNotOffered), in: partialIn, category: TLSCat, stage: transcript.Auth},
 	{name: "auth-client-failed", t: partialAt(transcript.Auth, transcript.KindProtocol, "warning: SASL authentication failure: All-whitespace username."), in: partialIn, category: AuthCat, stage: transcript.Auth},
 	{name: "cut-partial", t: partialAt(transcript.Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: transcript.Data},
 	{name: "stall-partial", t: partialAt(transcript.Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: transcript.Mail},
@@ -38,17 +38,21 @@ var ruleCases = []diagnoseCase{
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
 	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: transcript.Unstaged},
-	{name: "oauth-token-refused", t: partialAt(transcript.Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: transcript.Auth},
-	{name: "starttls-stripped-said", t: session(directPlan, errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: transcript.STARTTLS},
-	{name: "starttls-not-offered-said", t: with(session(directPlan, errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]")), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: TLSCat, stage: transcript.STARTTLS},
+	{name: "oauth-token-refused", t: partialAt(transcript.Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided.", transcript.TokenRefused), in: partialIn, category: AuthCat, stage: transcript.Auth},
+	{name: "starttls-stripped-said", t: session(directPlan, because(errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]"), transcript.STARTTLSNotOffered)), in: directIn, category: Firewall, stage: transcript.STARTTLS},
+	{name: "starttls-not-offered-said", t: with(session(directPlan, because(errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]"), transcript.STARTTLSNotOffered)), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: TLSCat, stage: transcript.STARTTLS},
 }
 
 // partialIn is the input explain gives a capture of one failure.
 var partialIn = Input{Plan: transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true}, Partial: true}
 
 // partialAt is a capture that shows only one stage's failure.
-func partialAt(stage transcript.Stage, kind transcript.Kind, text string) *transcript.Transcript {
-	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Err: &transcript.Error{Kind: kind, Text: text}}}}
+func partialAt(stage transcript.Stage, kind transcript.Kind, text string, why ...transcript.Reason) *transcript.Transcript {
+	e := &transcript.Error{Kind: kind, Text: text}
+	for _, r := range why {
+		e.Reason |= r
+	}
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Err: e}}}
 }
 
 func partialReply(stage transcript.Stage, line string) *transcript.Transcript {

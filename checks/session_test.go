@@ -135,6 +135,12 @@ func errAt(stage transcript.Stage, kind transcript.Kind, text string) transcript
 	return transcript.StageResult{Stage: stage, Err: fail(kind, text)}
 }
 
+// because is r with the reason the probe (or explain) gave its error.
+func because(r transcript.StageResult, why transcript.Reason) transcript.StageResult {
+	r.Err.Reason = why
+	return r
+}
+
 // allPass is a transcript of plan where every stage passed.
 func allPass(plan transcript.Plan) *transcript.Transcript {
 	return session(plan, transcript.StageResult{})

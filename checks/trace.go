@@ -82,7 +82,7 @@ func traceVerdict(sc *scene, f transcript.StageResult) Verdict {
 	ev := evidence(f)
 	switch {
 	case f.Err != nil:
-		fd = finding{Config, 6, "message trace could not be looked up", traceErrorNext(f.Err.Text)}
+		fd = finding{Config, 6, "message trace could not be looked up", traceErrorNext(f.Err.Reason)}
 	case !ti.Found():
 		fd = finding{Service, 6, "the message is not in message trace within the wait: " +
 			"a message missing from trace was never accepted by Exchange Online (it was rejected before acceptance, " +
@@ -101,15 +101,15 @@ func traceVerdict(sc *scene, f transcript.StageResult) Verdict {
 }
 
 // traceErrorNext picks the action for a lookup failure.
-func traceErrorNext(text string) string {
+func traceErrorNext(r transcript.Reason) string {
 	switch {
-	case strings.Contains(text, "HTTP 401"):
+	case r.Has(transcript.GraphUnauthorized):
 		return "provision the message trace service principal in the tenant and wait a few hours (see the error); the SMTP result above still stands"
-	case strings.Contains(text, "HTTP 403"):
+	case r.Has(transcript.GraphForbidden):
 		return "grant the app the application permission ExchangeMessageTrace.Read.All with admin consent"
-	case strings.Contains(text, "token"):
+	case r.Has(transcript.NoGraphToken):
 		return "check trace.tenant_id, client_id and the client secret (the secret's value, not its id)"
-	case strings.Contains(text, "throttled"), strings.Contains(text, "quota"):
+	case r.Has(transcript.Throttled):
 		return "fewer sites tracing through this tenant at once, or a longer trace.wait; the tenant has 100 queries per 5 minutes"
 	}
 	return "run smtpspec trace later; check the network path to Microsoft Graph"

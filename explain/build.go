@@ -385,5 +385,8 @@ func (b *builder) set(stage transcript.Stage, st transcript.Status, rep *transcr
 		// The refusal is set aside; the last unrecovered one decides.
 		b.aside = append(b.aside, SetAside{Line: failLine(r), Why: "the session recovered: " + commandOf(stage) + " was accepted when sent again"})
 	}
+	if err != nil {
+		err.Reason = reasonOf(err.Text) // the words are all a paste has
+	}
 	r.Status, r.Reply, r.Err = st, rep, err
 }

@@ -22,8 +22,8 @@ func (s *session) accessToken(a *specs.Auth) (string, *transcript.Error) {
 		token, err = oauth.Token(s.ctx, oauthConfig(a.OAuth), s.httpClient())
 		if err != nil {
 			text := transcript.RedactString(err.Error(), transcript.SecretForms(s.site.Secrets()))
-			s.t.OAuth = &transcript.OAuthInfo{Source: source, Error: text, CheckedAt: s.opts.Now()}
-			return "", &transcript.Error{Kind: transcript.KindToken, Text: "no token: " + text, Err: errLocal}
+			s.t.OAuth = &transcript.OAuthInfo{Source: source, Error: text, ErrorCode: aadsts(err), CheckedAt: s.opts.Now()}
+			return "", &transcript.Error{Kind: transcript.KindToken, Text: "no token: " + text, Reason: tokenReason(err), Err: errLocal}
 		}
 	}
 	s.secrets = append(s.secrets, token)

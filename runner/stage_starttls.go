@@ -26,7 +26,7 @@ func (s *session) handshake() transcript.StageResult {
 	trust, err := newTrust(s.opts.RootCAs, ep.CAFile)
 	if err != nil {
 		return transcript.StageResult{Status: transcript.Fail,
-			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Err: err}}
+			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Reason: transcript.CAFile, Err: err}}
 	}
 	tc := &tlsCheck{name: ep.ServerName, trust: trust, skip: ep.InsecureSkipVerify}
 	if tc.name == "" {
@@ -48,6 +48,9 @@ func (s *session) handshake() transcript.StageResult {
 	s.t.TLS = tc.info
 	if err != nil {
 		r.Status, r.Err = transcript.Fail, s.tlsFailure(err)
+		if i := tc.info; i != nil && i.VerifyError != "" && !tc.skip {
+			r.Err.Reason |= i.VerifyReason // the verification ended the handshake
+		}
 		return r
 	}
 	s.tlsDone = true
@@ -63,9 +66,12 @@ func (s *session) tlsFailure(err error) *transcript.Error {
 	if e.Kind == transcript.KindTimeout {
 		return e
 	}
-	text := err.Error()
-	if _, t, ok := netFailure(err, s.c.peer); ok {
+	text, reason := err.Error(), handshakeReason(err)
+	if kind, t, ok := netFailure(err, s.c.peer); ok {
 		text = t + " during the TLS handshake"
+		if kind == transcript.KindReset || kind == transcript.KindClosed {
+			reason |= transcript.Cut
+		}
 	}
-	return &transcript.Error{Kind: transcript.KindTLS, Text: text, Err: err}
+	return &transcript.Error{Kind: transcript.KindTLS, Text: text, Reason: reason, Err: err}
 }

@@ -94,9 +94,10 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 		trust      *testPKI
 		serverName string
 		wantErr    string
+		reason     transcript.Reason
 	}{
-		{"untrusted issuer", untrusted, "localhost", "tls: x509: certificate signed by unknown authority"},
-		{"wrong name", pki, "smtp.office365.test", "tls: x509: certificate is valid for localhost, not smtp.office365.test"},
+		{"untrusted issuer", untrusted, "localhost", "tls: x509: certificate signed by unknown authority", transcript.Certificate | transcript.UnknownAuthority},
+		{"wrong name", pki, "smtp.office365.test", "tls: x509: certificate is valid for localhost, not smtp.office365.test", transcript.Certificate | transcript.WrongName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,11 +107,14 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 			if st.Status != transcript.Fail || st.Err == nil || st.Err.Error() != tt.wantErr {
 				t.Fatalf("tls = %s %q, want %q", st.Status, st.Evidence(), tt.wantErr)
 			}
+			if st.Err.Reason != tt.reason {
+				t.Errorf("tls failure reason %b, want %b", st.Err.Reason, tt.reason)
+			}
 			if tr.TLS == nil {
 				t.Fatal("no TLS facts recorded")
 			}
 			want := transcript.TLSInfo{Version: "TLS1.3", CipherSuite: tr.TLS.CipherSuite, ServerName: tt.serverName,
-				VerifyError: strings.TrimPrefix(tt.wantErr, "tls: "), Subject: "localhost", Issuer: "smtpspec test CA",
+				VerifyError: strings.TrimPrefix(tt.wantErr, "tls: "), VerifyReason: tt.reason, Subject: "localhost", Issuer: "smtpspec test CA",
 				SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t), EarliestNotAfter: pki.notAfter(t)}
 			if diff := cmp.Diff(want, *tr.TLS); diff != "" {
 				t.Errorf("TLS facts (-want +got):\n%s", diff)

@@ -58,7 +58,7 @@ func lookUp(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts O
 	r := transcript.StageResult{Stage: transcript.Trace}
 	c, err := NewTraceClient(s.Trace, opts.Trace, opts.Probe.HTTPClient)
 	if err != nil {
-		r.Status, r.Err = transcript.Fail, &transcript.Error{Kind: transcript.KindTrace, Text: err.Error(), Err: err}
+		r.Status, r.Err = transcript.Fail, &transcript.Error{Kind: transcript.KindTrace, Text: err.Error(), Reason: traceReason(err), Err: err}
 		return r
 	}
 	q := msgtrace.Query{Token: t.Token, Sender: s.Envelope.From, Since: t.Started}
@@ -68,7 +68,7 @@ func lookUp(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts O
 	r.Status, r.Note = traceJudgement(info, s.Envelope.To)
 	if err != nil {
 		r.Status = transcript.Fail
-		r.Err = &transcript.Error{Kind: transcript.KindTrace, Text: transcript.RedactString(err.Error(), forms)}
+		r.Err = &transcript.Error{Kind: transcript.KindTrace, Text: transcript.RedactString(err.Error(), forms), Reason: traceReason(err)}
 	}
 	r.Note = transcript.RedactString(r.Note+fmt.Sprintf(" (%d Graph queries in %s)", info.Queries, info.Waited.Round(time.Second)), forms)
 	return r

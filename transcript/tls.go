@@ -11,6 +11,9 @@ type TLSInfo struct {
 	ServerName  string // the name verified against the certificate
 	Verified    bool
 	VerifyError string // why verification failed, when it did
+	// VerifyReason is VerifyError as data: Certificate and, when the
+	// verifier said, UnknownAuthority, WrongName or Expired.
+	VerifyReason Reason
 	// VerifySkipped: the spec turned verification off
 	// (insecure_skip_verify), so a VerifyError did not fail the handshake.
 	VerifySkipped bool

@@ -95,7 +95,7 @@ func TestDiagnoseCatalog(t *testing.T) {
 			tr := session(plan, at(e.Stage, line))
 			v := Diagnose(tr, in)
 			if v.Category != e.Category || v.Stage != e.Stage {
-				t.Errorf("Diagnose = %s at %q, want %s at %q\nsummary: %s", v.Category, v.Stage, e.Category, e.Stage, v.Summary)
+				t.Errorf("Diagnose = %s at %q, want %s at %q\nsummary: %s", v.Category, v.Stage, e.Category, e.Stage, v.Summary())
 			}
 			if v.Evidence != line {
 				t.Errorf("Evidence = %q, want the exact reply line %q", v.Evidence, line)

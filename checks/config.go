@@ -126,13 +126,13 @@ func ConfigVerdict(s Setup, ms []Misfit) Verdict {
 	v := Verdict{
 		Category: Config,
 		Step:     1,
-		Summary:  strings.Join(findings, "; ") + " (not probed)",
+		Finding:  strings.Join(findings, "; ") + " (not probed)",
 		Next:     ms[0].Next,
 		Evidence: describeSetup(s),
 		Rule:     "config:" + ms[0].ID,
 		Source:   ms[0].Source,
 	}
-	return withEvidence(v)
+	return v
 }
 
 // describeSetup words the setup as the evidence of a config verdict.

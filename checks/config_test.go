@@ -49,7 +49,7 @@ func TestMisfits(t *testing.T) {
 }
 
 func TestWithControl(t *testing.T) {
-	primary := Verdict{Category: Network, Stage: transcript.Connect, Summary: "port 25 blocked", Rule: "port-25-blocked"}
+	primary := Verdict{Category: Network, Stage: transcript.Connect, Finding: "port 25 blocked", Rule: "port-25-blocked"}
 	in := Input{Plan: directPlan, Port: 25}
 	ok := Verdict{Category: OK}
 	ct := &transcript.Transcript{}
@@ -77,11 +77,11 @@ func TestWithControl(t *testing.T) {
 	}
 	for _, tc := range cases {
 		got := WithControl(tc.v, tc.in, tc.ctl, ct)
-		if got.Category != tc.wantCat || !strings.Contains(got.Summary, tc.want) {
-			t.Errorf("%s: %s %q, want %s containing %q", tc.name, got.Category, got.Summary, tc.wantCat, tc.want)
+		if got.Category != tc.wantCat || !strings.Contains(got.Summary(), tc.want) {
+			t.Errorf("%s: %s %q, want %s containing %q", tc.name, got.Category, got.Summary(), tc.wantCat, tc.want)
 		}
-		if tc.wantNot != "" && strings.Contains(got.Summary+" "+got.Next, tc.wantNot) {
-			t.Errorf("%s: %q / next %q contains %q", tc.name, got.Summary, got.Next, tc.wantNot)
+		if tc.wantNot != "" && strings.Contains(got.Summary()+" "+got.Next, tc.wantNot) {
+			t.Errorf("%s: %q / next %q contains %q", tc.name, got.Summary(), got.Next, tc.wantNot)
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package checks
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -70,7 +67,7 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 		// Microsoft 365's doing, even after TLS (a redirected session
 		// completes TLS with the other server, whose certificate a client
 		// that does not verify accepts).
-		return withNotes(iv, []string{"then " + string(v.Stage) + " failed: " + strings.TrimSuffix(v.Summary, ": "+fmt.Sprintf("%q", v.Evidence))})
+		return withNotes(iv, []string{"then " + string(v.Stage) + " failed: " + v.Text()})
 	}
 	ns := notes(sc, f, v)
 	if fw, ok := firewallSign(sc, f); ok {
@@ -121,7 +118,7 @@ func (sc *scene) verdict(fd finding, f transcript.StageResult, rep *transcript.R
 	v := Verdict{
 		Category: fd.cat,
 		Stage:    f.Stage,
-		Summary:  sc.expand(fd.text, f),
+		Finding:  sc.expand(fd.text, f),
 		Step:     fd.step,
 		Next:     sc.expand(fd.next, f),
 		Evidence: ev,
@@ -129,31 +126,22 @@ func (sc *scene) verdict(fd finding, f transcript.StageResult, rep *transcript.R
 	if rep != nil {
 		v.Code, v.Enhanced = rep.Code, rep.Enhanced
 	}
-	return withEvidence(v)
-}
-
-// withEvidence appends the evidence to the summary in the one shape
-// reports rely on: `finding: "evidence"` (%q-quoted, last).
-func withEvidence(v Verdict) Verdict {
-	if v.Evidence != "" {
-		v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
-	}
 	return v
 }
 
-// withNotes inserts cross-stage notes between the finding and the
-// evidence, so the summary still ends with the quoted evidence.
+// withNotes adds cross-stage notes after the finding (Verdict.Text).
 func withNotes(v Verdict, notes []string) Verdict {
 	if len(notes) == 0 {
 		return v
 	}
-	quoted := ""
-	if v.Evidence != "" {
-		quoted = ": " + fmt.Sprintf("%q", v.Evidence)
-	}
-	base := strings.TrimSuffix(v.Summary, quoted)
-	v.Summary = base + "; " + strings.Join(notes, "; ") + quoted
 	v.Notes = append(v.Notes, notes...)
+	return v
+}
+
+// refind puts a finding in place of v's own, with the notes that were
+// about it.
+func refind(v Verdict, finding string) Verdict {
+	v.Finding, v.Notes = finding, nil
 	return v
 }
 

@@ -236,7 +236,7 @@ func TestDiagnose(t *testing.T) {
 			v := Diagnose(tc.t, tc.in)
 			if v.Category != tc.category || v.Stage != tc.stage || v.Step != tc.step {
 				t.Errorf("got %s at %q step %d, want %s at %q step %d\nsummary: %s",
-					v.Category, v.Stage, v.Step, tc.category, tc.stage, tc.step, v.Summary)
+					v.Category, v.Stage, v.Step, tc.category, tc.stage, tc.step, v.Summary())
 			}
 			if tc.code != 0 && v.Code != tc.code {
 				t.Errorf("Code = %d, want %d", v.Code, tc.code)
@@ -245,13 +245,13 @@ func TestDiagnose(t *testing.T) {
 				t.Errorf("Enhanced = %q, want %q", v.Enhanced, tc.enhanced)
 			}
 			for _, p := range tc.summary {
-				if !strings.Contains(v.Summary, p) {
-					t.Errorf("Summary lacks %q:\n%s", p, v.Summary)
+				if !strings.Contains(v.Summary(), p) {
+					t.Errorf("Summary lacks %q:\n%s", p, v.Summary())
 				}
 			}
 			for _, p := range tc.absent {
-				if strings.Contains(v.Summary, p) {
-					t.Errorf("Summary has %q:\n%s", p, v.Summary)
+				if strings.Contains(v.Summary(), p) {
+					t.Errorf("Summary has %q:\n%s", p, v.Summary())
 				}
 			}
 			for _, p := range tc.next {
@@ -272,15 +272,15 @@ func checkEvidence(t *testing.T, v Verdict) {
 	if v.Evidence == "" {
 		t.Fatalf("no evidence: %+v", v)
 	}
-	if want := ": " + fmt.Sprintf("%q", v.Evidence); !strings.HasSuffix(v.Summary, want) {
-		t.Errorf("Summary does not end with %s:\n%s", want, v.Summary)
+	if want := ": " + fmt.Sprintf("%q", v.Evidence); !strings.HasSuffix(v.Summary(), want) {
+		t.Errorf("Summary does not end with %s:\n%s", want, v.Summary())
 	}
 }
 
 // render is the reviewable text of a verdict for its golden file.
 func render(v Verdict) string {
 	return fmt.Sprintf("category: %s\nstage: %s\ncode: %d\nenhanced: %s\nstep: %d\nsummary: %s\nnext: %s\nevidence: %s\n",
-		v.Category, v.Stage, v.Code, v.Enhanced, v.Step, v.Summary, v.Next, v.Evidence)
+		v.Category, v.Stage, v.Code, v.Enhanced, v.Step, v.Summary(), v.Next, v.Evidence)
 }
 
 // TestDiagnoseFailingStageWins: the verdict names the stage that

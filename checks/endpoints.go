@@ -78,10 +78,10 @@ func endpointVerdict(v Verdict, f transcript.StageResult, in Input) Verdict {
 	if !ok {
 		return v
 	}
+	v = refind(v, fd.text)
 	v.Category, v.Step, v.Next = fd.cat, fd.step, fd.next
-	v.Summary = fd.text
 	v.Rule = "endpoint:" + ep.name
-	return withEvidence(v)
+	return v
 }
 
 // hveEndpoint is High Volume Email at host.

@@ -93,11 +93,7 @@ func tokenVerdict(v Verdict, f transcript.StageResult, fd Finding) Verdict {
 	if f.Reply == nil {
 		lead = ""
 	}
-	v.Summary = lead + fd.Text
-	if v.Evidence != "" {
-		v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
-	}
-	return v
+	return refind(v, lead+fd.Text)
 }
 
 const srcOAuthDoc = "MS: learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth; smtp-app-rbac-onboarding"

@@ -39,9 +39,10 @@ func withReachability(v Verdict, t *transcript.Transcript, in Input) Verdict {
 
 // replaceFinding puts fd in place of v's finding, keeping its stage.
 func replaceFinding(v Verdict, fd finding, ev string) Verdict {
-	v.Category, v.Step, v.Summary, v.Next, v.Evidence = fd.cat, fd.step, fd.text, fd.next, ev
+	v = refind(v, fd.text)
+	v.Category, v.Step, v.Next, v.Evidence = fd.cat, fd.step, fd.next, ev
 	v.Rule = "reachability"
-	return withEvidence(v)
+	return v
 }
 
 // dnsFinding explains the resolve failure by the DNS outcome that

@@ -34,8 +34,8 @@ func TestReachabilityConnectVerdicts(t *testing.T) {
 				Reach: &transcript.Reachability{Attempts: tt.attempts},
 			}
 			v := Diagnose(tr, Input{Plan: transcript.Plan{Method: transcript.DirectSend}, Host: "contoso-com.mail.protection.outlook.com", Port: tt.port})
-			if v.Category != Network || v.Stage != transcript.Connect || !strings.Contains(v.Summary, tt.summary) {
-				t.Errorf("verdict = %s at %s: %q, want network at connect: %q", v.Category, v.Stage, v.Summary, tt.summary)
+			if v.Category != Network || v.Stage != transcript.Connect || !strings.Contains(v.Summary(), tt.summary) {
+				t.Errorf("verdict = %s at %s: %q, want network at connect: %q", v.Category, v.Stage, v.Summary(), tt.summary)
 			}
 		})
 	}

@@ -36,10 +36,10 @@ func TestRelayRefusal(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := Diagnose(tc.t(tc.reply), postfix)
 			if v.Category != tc.category || v.Rule != tc.rule {
-				t.Errorf("%s by %s, want %s by %s: %s", v.Category, v.Rule, tc.category, tc.rule, v.Summary)
+				t.Errorf("%s by %s, want %s by %s: %s", v.Category, v.Rule, tc.category, tc.rule, v.Summary())
 			}
-			if tc.rule == "relay-refused" && (!strings.Contains(v.Summary, "not an unknown mailbox") || !strings.Contains(v.Next, "authenticate")) {
-				t.Errorf("summary %q / next %q do not say relay policy and what to change", v.Summary, v.Next)
+			if tc.rule == "relay-refused" && (!strings.Contains(v.Summary(), "not an unknown mailbox") || !strings.Contains(v.Next, "authenticate")) {
+				t.Errorf("summary %q / next %q do not say relay policy and what to change", v.Summary(), v.Next)
 			}
 		})
 	}
@@ -87,18 +87,18 @@ func TestHELOOnly(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := Diagnose(tc.t, tc.in)
 			if v.Category != tc.category || (tc.rule != "" && v.Rule != tc.rule) {
-				t.Errorf("%s by %s, want %s by %s: %s", v.Category, v.Rule, tc.category, tc.rule, v.Summary)
+				t.Errorf("%s by %s, want %s by %s: %s", v.Category, v.Rule, tc.category, tc.rule, v.Summary())
 			}
 			if tc.rule != "helo-only" {
 				return
 			}
 			for _, want := range []string{"greets with HELO", "never sees AUTH or STARTTLS"} {
-				if !strings.Contains(v.Summary, want) {
-					t.Errorf("summary lacks %q: %s", want, v.Summary)
+				if !strings.Contains(v.Summary(), want) {
+					t.Errorf("summary lacks %q: %s", want, v.Summary())
 				}
 			}
-			if !strings.Contains(v.Next, "EHLO/ESMTP") || v.Step != 3 || strings.Contains(v.Summary, "connection is not acceptance") {
-				t.Errorf("step %d, next %q, summary %q", v.Step, v.Next, v.Summary)
+			if !strings.Contains(v.Next, "EHLO/ESMTP") || v.Step != 3 || strings.Contains(v.Summary(), "connection is not acceptance") {
+				t.Errorf("step %d, next %q, summary %q", v.Step, v.Next, v.Summary())
 			}
 		})
 	}

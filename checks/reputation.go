@@ -181,11 +181,11 @@ func okWithReach(v Verdict, r *transcript.Reachability, in Input, fs []Finding) 
 			pitfall = "relay from a listed IP"
 		}
 		v.Category, v.Step, v.Stage, v.Rule = Reputation, 7, "", "reachability"
-		v.Summary = fmt.Sprintf("%s: the envelope was accepted, but the site's public IP %s %s, so Microsoft 365 may junk or refuse its mail",
-			pitfall, r.Reputation.PublicIP.IP, what)
+		v = refind(v, fmt.Sprintf("%s: the envelope was accepted, but the site's public IP %s %s, so Microsoft 365 may junk or refuse its mail",
+			pitfall, r.Reputation.PublicIP.IP, what))
 		v.Next, v.Code, v.Enhanced = next, 0, ""
 		v.Evidence = listedEvidence(r, ls)
-		return withEvidence(v)
+		return v
 	}
 	var notes []string
 	for _, f := range fs {

@@ -74,7 +74,7 @@ func TestEveryRuleHasATest(t *testing.T) {
 		v := Diagnose(tc.t, tc.in)
 		hit[v.Rule] = true
 		if tc.category != "" && (v.Category != tc.category || tc.stage != "" && v.Stage != tc.stage) {
-			t.Errorf("%s: %s at %q, want %s at %q (%s)", tc.name, v.Category, v.Stage, tc.category, tc.stage, v.Summary)
+			t.Errorf("%s: %s at %q, want %s at %q (%s)", tc.name, v.Category, v.Stage, tc.category, tc.stage, v.Summary())
 		}
 		if v.Rule == "" || v.Category != OK && v.Source == "" {
 			t.Errorf("%s: verdict without rule or source: %+v", tc.name, v)

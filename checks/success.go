@@ -30,23 +30,23 @@ func success(sc *scene) Verdict {
 	var r transcript.StageResult
 	if d := sc.t.Stage(transcript.Data); d.Status == transcript.Pass {
 		r = d
-		v.Summary = who + " accepted the message for delivery" + how
+		v.Finding = who + " accepted the message for delivery" + how
 		v.Next = "look the message up in message trace (checklist step 6)"
 	} else {
 		r = sc.t.Stage(transcript.Rcpt)
-		v.Summary = who + " accepted the envelope" + recipients(sc.t) + how + "; no message was sent"
+		v.Finding = who + " accepted the envelope" + recipients(sc.t) + how + "; no message was sent"
 		v.Next = "to prove delivery, set envelope.send_message and look the message up in message trace (checklist step 6)"
 	}
 	if s, ok := inspected(sc.t); ok {
 		// Working today, but SMTP inspection is in the path: worth knowing
 		// before the next firmware or firewall change.
-		v.Summary += "; a firewall inspects this plaintext session (see " + string(s.stage) + ")"
+		v.Finding += "; a firewall inspects this plaintext session (see " + string(s.stage) + ")"
 	}
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 	}
 	v.Evidence = evidence(r)
-	return tag(withEvidence(v), "success", srcChecklist)
+	return tag(v, "success", srcChecklist)
 }
 
 // inspected returns the masking sign of an inspecting firewall, if any.

@@ -138,11 +138,7 @@ func withTrace(v Verdict, t *transcript.Transcript) Verdict {
 	if v.Category != OK || t == nil || t.Stage(transcript.Trace).Status != transcript.Pass || !t.Trace.Found() {
 		return v
 	}
-	quoted := ""
-	if v.Evidence != "" {
-		quoted = ": " + fmt.Sprintf("%q", v.Evidence)
-	}
-	v.Summary = strings.TrimSuffix(v.Summary, quoted) + "; message trace: " + transcript.TraceLine(t.Trace) + quoted
+	v.Finding += "; message trace: " + transcript.TraceLine(t.Trace) // an ok verdict has no notes yet
 	v.Next = ""
 	return v
 }

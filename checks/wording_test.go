@@ -29,7 +29,7 @@ func TestExpandUnknownPort(t *testing.T) {
 		}
 	}
 	v := Diagnose(&transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Connect, Status: transcript.Fail, Err: f.Err}}}, Input{Plan: submissionPlan, Host: "smtp.office365.com"})
-	if strings.Contains(v.Summary+v.Next, " 0 ") || strings.Contains(v.Summary+v.Next, ":0") {
-		t.Errorf("port 0 in the verdict: %s\nnext: %s", v.Summary, v.Next)
+	if strings.Contains(v.Summary()+v.Next, " 0 ") || strings.Contains(v.Summary()+v.Next, ":0") {
+		t.Errorf("port 0 in the verdict: %s\nnext: %s", v.Summary(), v.Next)
 	}
 }

@@ -79,7 +79,7 @@ func TestSites(t *testing.T) {
 			checkGolden(t, g, store, r)
 			if r.Status == runner.StatusFail {
 				t.Errorf("site %s fails: %s\n  evidence: %s\n  next: %s", s.Name,
-					r.Verdict.Summary, r.Verdict.Evidence, r.Verdict.Next)
+					r.Verdict.Summary(), r.Verdict.Evidence, r.Verdict.Next)
 			}
 		})
 	}

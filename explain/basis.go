@@ -13,7 +13,7 @@ import (
 func notEnough() *Result {
 	return &Result{Format: "none", Transcript: newBuilder().finish(),
 		Verdict: checks.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
-			Summary: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
+			Finding: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
 			Next:    "capture the exchange itself (see capture) and explain that", Step: 10},
 		Basis: StageBasis{Basis: Unknown},
 		Capture: []string{
@@ -53,11 +53,11 @@ func methodOf(res *Result) MethodBasis {
 func methodByReply(res *Result) (transcript.Method, string) {
 	v := res.Verdict
 	switch {
-	case v.Enhanced == "5.7.64" || strings.Contains(v.Summary, "TenantAttribution"):
+	case v.Enhanced == "5.7.64" || strings.Contains(v.Summary(), "TenantAttribution"):
 		return transcript.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
 	case v.Enhanced == "5.7.68":
 		return transcript.DirectSend, "the reply (5.7.68) refuses Direct Send"
-	case v.Stage == transcript.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary, "SendAsDenied"):
+	case v.Stage == transcript.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary(), "SendAsDenied"):
 		return transcript.Submission, "the reply belongs to SMTP AUTH client submission"
 	}
 	return "", ""

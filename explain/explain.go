@@ -157,15 +157,14 @@ func verdict(b *builder, in checks.Input) checks.Verdict {
 	last := b.lastStage()
 	v := checks.Verdict{Category: checks.OK, Rule: "explain:no-failure"}
 	if last == "" {
-		v.Summary = "the capture shows no failure and no SMTP reply"
+		v.Finding = "the capture shows no failure and no SMTP reply"
 		return v
 	}
 	r := b.t.Stage(last)
-	v.Summary = "no failure in what the capture shows: it ends after " + string(last) + " passed"
+	v.Finding = "no failure in what the capture shows: it ends after " + string(last) + " passed"
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 		v.Evidence = r.Reply.Line()
-		v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
 	}
 	v.Next = "capture the whole session through RCPT TO (and DATA) to see the server's decision on the envelope"
 	return v
@@ -186,7 +185,7 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
 	v := checks.Verdict{Category: checks.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
 		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
-		Summary:  what + ": the connection, the server's greeting or any later command may have failed",
+		Finding:  what + ": the connection, the server's greeting or any later command may have failed",
 		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",
 		Source:   "the field troubleshooting checklist (smtpspec DESIGN.md): DNS and TCP, banner and EHLO, STARTTLS, envelope, control, record before changing"}
 	if in.Port > 0 {
@@ -201,12 +200,11 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	for _, m := range checks.Misfits(s) {
 		if m.ID == "port-465" || m.ID == "ip-address" {
 			v.Category, v.Step, v.Rule, v.Source = checks.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
-			v.Summary = what + ": " + m.Finding
+			v.Finding = what + ": " + m.Finding
 			v.Next = m.Next
 			break
 		}
 	}
-	v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
 	v.Learn = checks.LearnFor(v)
 	return v
 }

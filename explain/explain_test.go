@@ -65,7 +65,7 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("format = %q, want %q", res.Format, tc.format)
 			}
 			if res.Verdict.Category != tc.category || res.Verdict.Stage != tc.stage {
-				t.Errorf("verdict = %s at %q, want %s at %q\n%s", res.Verdict.Category, res.Verdict.Stage, tc.category, tc.stage, res.Verdict.Summary)
+				t.Errorf("verdict = %s at %q, want %s at %q\n%s", res.Verdict.Category, res.Verdict.Stage, tc.category, tc.stage, res.Verdict.Summary())
 			}
 			var out bytes.Buffer
 			if err := WriteText(&out, res); err != nil {
@@ -127,7 +127,7 @@ func TestReply(t *testing.T) {
 		}
 		v := res.Verdict
 		if v.Category != tc.category || v.Stage != tc.stage || v.Code != tc.code {
-			t.Errorf("Reply(%q) = %s at %q code %d, want %s at %q code %d\n%s", tc.line, v.Category, v.Stage, v.Code, tc.category, tc.stage, tc.code, v.Summary)
+			t.Errorf("Reply(%q) = %s at %q code %d, want %s at %q code %d\n%s", tc.line, v.Category, v.Stage, v.Code, tc.category, tc.stage, tc.code, v.Summary())
 		}
 	}
 }

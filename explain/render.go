@@ -34,7 +34,7 @@ type JSONResult struct {
 // it comes from the reply catalog or the kind of error. method is ""
 // when unknown.
 type JSONVerdict struct {
-	checks.Verdict
+	checks.VerdictJSON
 	StageBasis  Basis  `json:"stage_basis"`
 	StageFrom   string `json:"stage_from,omitempty"`
 	Method      string `json:"method"`
@@ -59,7 +59,7 @@ func (res *Result) JSON() JSONResult {
 	v.Findings = nil // a site's credential findings; explain has none
 	out := JSONResult{Format: res.Format, Stages: []JSONStage{}, NotShown: res.NotShown, SetAside: res.SetAside,
 		EvidenceFound: res.Verdict.Category != NoEvidence, Capture: res.Capture,
-		Verdict: JSONVerdict{Verdict: v, StageBasis: res.Basis.Basis, StageFrom: res.Basis.From,
+		Verdict: JSONVerdict{VerdictJSON: v.JSON(), StageBasis: res.Basis.Basis, StageFrom: res.Basis.From,
 			Method: string(res.Method.Method), MethodBasis: res.Method.Basis, MethodFrom: res.Method.From,
 			Evidence: res.Verdict.Evidence, LearnMore: res.Verdict.Learn}}
 	if out.Verdict.StageBasis == "" {

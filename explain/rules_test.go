@@ -98,7 +98,7 @@ func TestRulesOnShortPastes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Verdict.Category != tc.cat || res.Verdict.Stage != tc.stage {
-				t.Errorf("%s at %q, want %s at %q: %s", res.Verdict.Category, res.Verdict.Stage, tc.cat, tc.stage, res.Verdict.Summary)
+				t.Errorf("%s at %q, want %s at %q: %s", res.Verdict.Category, res.Verdict.Stage, tc.cat, tc.stage, res.Verdict.Summary())
 			}
 			if tc.aside == "" {
 				return

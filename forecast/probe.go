@@ -180,5 +180,5 @@ func serverNames(s *specs.Site, tenant string) []string {
 func (f *Forecaster) failed(s *specs.Site, err error) *runner.Result {
 	return &runner.Result{Site: s, Status: runner.StatusError, Err: err,
 		Transcript: &transcript.Transcript{Site: s.Name, Method: s.Method},
-		Verdict:    checks.Verdict{Summary: "not run: " + err.Error()}}
+		Verdict:    checks.Verdict{Finding: "not run: " + err.Error()}}
 }

@@ -103,8 +103,8 @@ func TestRealMTAClientCertificate(t *testing.T) {
 			}
 			if tc.want.stage != "" {
 				v := r.Verdict
-				if v.Rule != "relay-refused" || !strings.Contains(v.Summary, "relay") || strings.Contains(v.Summary, "recipient was refused") {
-					t.Errorf("verdict %s by %s: %s\nnext: %s", v.Category, v.Rule, v.Summary, v.Next)
+				if v.Rule != "relay-refused" || !strings.Contains(v.Summary(), "relay") || strings.Contains(v.Summary(), "recipient was refused") {
+					t.Errorf("verdict %s by %s: %s\nnext: %s", v.Category, v.Rule, v.Summary(), v.Next)
 				}
 			}
 			assertNoKey(t, r, pair[1])
@@ -187,7 +187,7 @@ func assertNoKey(t *testing.T, r *runner.Result, keyPEM []byte) {
 	for _, l := range r.Transcript.Lines {
 		out.WriteString(l.Text + "\n")
 	}
-	out.WriteString(r.Verdict.Summary + r.Verdict.Next)
+	out.WriteString(r.Verdict.Summary() + r.Verdict.Next)
 	if strings.Contains(out.String(), body) {
 		t.Error("the client key leaks into the golden, transcript or verdict")
 	}

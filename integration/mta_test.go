@@ -214,7 +214,7 @@ func checkVerdict(t *testing.T, tc mtaCase, r *runner.Result) {
 		t.Errorf("%s evidence %q, want %d %s", f.Stage, f.Evidence(), tc.code, tc.enhanced)
 	}
 	if r.Verdict.Category != tc.category {
-		t.Errorf("verdict %s at %s: %s; want %s\n%s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary, tc.category, r.Golden)
+		t.Errorf("verdict %s at %s: %s; want %s\n%s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary(), tc.category, r.Golden)
 	}
 	if tc.stage == "" && r.Status != runner.StatusNew {
 		t.Errorf("status %s, want new (passed, no golden yet)", r.Status)

@@ -39,16 +39,16 @@ func ciResults() []*runner.Result {
 	// Fixed verdicts: these tests are about the reports, not the diagnosis,
 	// whose wording evolves in package checks.
 	verdicts := []checks.Verdict{
-		{Category: checks.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Summary: "Microsoft 365 accepted the envelope",
+		{Category: checks.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 Recipient OK"},
 		{Category: checks.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
-			Summary:  "SMTP AUTH is disabled for the tenant",
+			Finding:  "SMTP AUTH is disabled for the tenant",
 			Evidence: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
 			Next:     "enable Authenticated SMTP for the mailbox: Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false"},
 		{Category: checks.Reputation, Stage: "rcpt", Code: 550, Enhanced: "5.7.606", Step: 7,
-			Summary:  "Microsoft 365 has the site's public IP on its block list",
+			Finding:  "Microsoft 365 has the site's public IP on its block list",
 			Evidence: "550 5.7.606 Access denied, banned sending IP [203.0.113.7].", Next: "delist the IP"},
-		{Category: checks.OK, Stage: "banner", Code: 220, Summary: "the relay answered", Evidence: "220 ready"},
+		{Category: checks.OK, Stage: "banner", Code: 220, Finding: "the relay answered", Evidence: "220 ready"},
 	}
 	for i, v := range verdicts {
 		rs[i].Verdict = v
@@ -93,7 +93,7 @@ func interruptedResult() *runner.Result {
 	}
 	err := &runner.InterruptedError{Stage: "ehlo", Cause: errors.New("SIGTERM")}
 	r.Err = err
-	r.Verdict = checks.Verdict{Stage: "ehlo", Summary: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
+	r.Verdict = checks.Verdict{Stage: "ehlo", Finding: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
 	r.Warnings = []string{"TLS certificate verification is OFF for this site (endpoint insecure_skip_verify = true)"}
 	return r
 }

@@ -40,9 +40,9 @@ type JSONSite struct {
 	Status string `json:"status"` // pass, fail, drift, new, error, interrupted
 	// Verdict has category "" for an interrupted site: nothing was
 	// diagnosed; its summary says where the run was interrupted.
-	Verdict checks.Verdict `json:"verdict"`
-	Stages  []JSONStage    `json:"stages"`
-	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+	Verdict checks.VerdictJSON `json:"verdict"`
+	Stages  []JSONStage        `json:"stages"`
+	Drift   string             `json:"drift"` // unified diff against the golden, "" when none
 	// EgressIP is the site's address as the server saw it (its EHLO reply's
 	// "Hello [ip]"), "" when the server did not say.
 	EgressIP string `json:"egress_ip"`
@@ -88,7 +88,7 @@ func (j JSON) build(results []*runner.Result) JSONReport {
 			Name:     r.Site.Name,
 			Method:   string(r.Site.Method),
 			Status:   string(r.Status),
-			Verdict:  r.Verdict,
+			Verdict:  r.Verdict.JSON(),
 			Stages:   []JSONStage{},
 			EgressIP: runner.EgressIP(r.Transcript),
 			Warnings: r.Warnings,

@@ -301,7 +301,7 @@ func checkFinding(t *testing.T, tt hostileCase, r *Result) {
 		}
 	}
 	if r.Verdict.Category != tt.category {
-		t.Errorf("verdict = %s at %s (%s), want %s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary, tt.category)
+		t.Errorf("verdict = %s at %s (%s), want %s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary(), tt.category)
 	}
 	if r.Status == StatusPass && tt.stage != "" {
 		t.Errorf("status pass for a broken server")

@@ -83,7 +83,7 @@ func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
 	// No category: nothing was diagnosed. The findings about the site's
 	// credentials and endpoint (basic-auth retirement, token checks) hold
 	// whether or not the probe finished.
-	r.Verdict = checks.Verdict{Stage: t.Interrupted, Summary: err.Error(), Next: interruptedNext, Findings: checks.Findings(t, in)}
+	r.Verdict = checks.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: checks.Findings(t, in)}
 	if len(t.Lines) > 0 {
 		r.Golden = golden.RenderWith(t, s.Golden) // shown in reports, never stored
 	}

@@ -171,11 +171,11 @@ func TestReachVerdicts(t *testing.T) {
 			r := e.run(t, e.site(t, directSend(tt.extra)))
 			v := r.Verdict
 			if v.Category != tt.category {
-				t.Errorf("category = %s, want %s (%s)", v.Category, tt.category, v.Summary)
+				t.Errorf("category = %s, want %s (%s)", v.Category, tt.category, v.Summary())
 			}
 			for _, s := range tt.summary {
-				if !strings.Contains(v.Summary, s) {
-					t.Errorf("summary = %q, want it to contain %q", v.Summary, s)
+				if !strings.Contains(v.Summary(), s) {
+					t.Errorf("summary = %q, want it to contain %q", v.Summary(), s)
 				}
 			}
 			if !strings.Contains(v.Next, tt.next) {
@@ -240,8 +240,8 @@ func TestReachResolveFailures(t *testing.T) {
 			if v.Category != checks.Network || v.Stage != transcript.Resolve || v.Step != 2 {
 				t.Errorf("verdict = %s at %s step %d, want network at resolve step 2", v.Category, v.Stage, v.Step)
 			}
-			if !strings.Contains(v.Summary, tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {
-				t.Errorf("summary = %q\nevidence = %q\nwant %q and %q", v.Summary, v.Evidence, tt.summary, tt.evidence)
+			if !strings.Contains(v.Summary(), tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {
+				t.Errorf("summary = %q\nevidence = %q\nwant %q and %q", v.Summary(), v.Evidence, tt.summary, tt.evidence)
 			}
 			// Deadline, not a timing: one resolve budget (1s) and no more.
 			if took > 3*time.Second {
@@ -299,8 +299,8 @@ func TestReachConnectPartialBlock(t *testing.T) {
 			t.Errorf("attempt %s = %q, want %q (all: %v)", h, got[h], o, got)
 		}
 	}
-	if !strings.Contains(r.Verdict.Summary, "1 of 3 addresses refuse the connection, 1 of 3 addresses time out") {
-		t.Errorf("summary = %q, want the partial block", r.Verdict.Summary)
+	if !strings.Contains(r.Verdict.Summary(), "1 of 3 addresses refuse the connection, 1 of 3 addresses time out") {
+		t.Errorf("summary = %q, want the partial block", r.Verdict.Summary())
 	}
 }
 

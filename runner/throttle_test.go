@@ -195,7 +195,7 @@ func TestRunRespectsAuthFailureInterval(t *testing.T) {
 			failed++
 		case errors.Is(r.Err, ErrThrottled):
 			skipped++
-			if r.Verdict.Category != "auth" || !strings.Contains(r.Verdict.Summary, "not probed") {
+			if r.Verdict.Category != "auth" || !strings.Contains(r.Verdict.Summary(), "not probed") {
 				t.Errorf("skipped site verdict: %+v", r.Verdict)
 			}
 		}

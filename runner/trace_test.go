@@ -111,13 +111,13 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 			if last.Stage != transcript.Trace || last.Status != tt.wantOutcome {
 				t.Errorf("last outcome %+v, want trace %s", last, tt.wantOutcome)
 			}
-			if r.Verdict.Category != tt.wantCat || !strings.Contains(r.Verdict.Summary+r.Verdict.Next, tt.wantSummary) {
+			if r.Verdict.Category != tt.wantCat || !strings.Contains(r.Verdict.Summary()+r.Verdict.Next, tt.wantSummary) {
 				t.Errorf("verdict %+v, want %s mentioning %q", r.Verdict, tt.wantCat, tt.wantSummary)
 			}
 			if got := len(graph.Requests()) > 0; got != tt.wantQueries {
 				t.Errorf("Graph requests: %v, want %v", graph.Requests(), tt.wantQueries)
 			}
-			all := string(r.Golden) + r.Verdict.Summary + r.Verdict.Next + stages(r.Transcript)[len(r.Transcript.Stages)-1]
+			all := string(r.Golden) + r.Verdict.Summary() + r.Verdict.Next + stages(r.Transcript)[len(r.Transcript.Stages)-1]
 			if strings.Contains(all, traceSecret) || strings.Contains(all, access) {
 				t.Errorf("the client secret or the Graph token leaked:\n%s", all)
 			}

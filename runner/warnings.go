@@ -36,7 +36,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.
 		return &Result{Site: s, Transcript: t, Status: StatusError, Err: err, GoldenPath: opts.Golden.Path(s.Name),
-			Verdict: checks.Verdict{Category: checks.Config, Stage: transcript.Auth, Summary: "not probed: " + err.Error(),
+			Verdict: checks.Verdict{Category: checks.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
 				Next: "repair or delete the state file, or run with --force"}}
 	}
 	return &Result{
@@ -48,7 +48,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		Verdict: checks.Verdict{
 			Category: checks.AuthCat,
 			Stage:    transcript.Auth,
-			Summary:  err.Error(),
+			Finding:  err.Error(),
 			Step:     9,
 			Next:     "check the mailbox's SMTP AUTH setting, the user name and the password or token before probing again; --force probes anyway",
 		},

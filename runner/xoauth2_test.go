@@ -268,7 +268,7 @@ func TestClientCertificate(t *testing.T) {
 				got = strings.Fields(rc.Reply.Line())[0]
 			}
 			if got != tc.want {
-				t.Errorf("rcpt %s, want %s; verdict %s", got, tc.want, r.Verdict.Summary)
+				t.Errorf("rcpt %s, want %s; verdict %s", got, tc.want, r.Verdict.Summary())
 			}
 			ids := strings.Join(findingIDs(r.Verdict), " ")
 			for _, f := range tc.findings {

@@ -160,7 +160,7 @@ func notes(sc *scene, f transcript.StageResult, v Verdict) []string {
 // evidenceOf is the exact line that decided f: its reply line or error,
 // else the probe's note, else the certificate's verification error.
 func (sc *scene) evidenceOf(f transcript.StageResult) string {
-	if ev := evidence(f); ev != "" {
+	if ev := f.EvidenceOrNote(); ev != "" {
 		return ev
 	}
 	if f.Stage == transcript.TLS && sc.t.TLS != nil {

@@ -21,7 +21,7 @@ func (c ehloCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *
 		s.caps = t.CapabilitiesTLS
 	}
 	o := plain(r)
-	if o.Status == transcript.Pass && c.stage == transcript.EHLO && !afterTLS(t, transcript.EHLO) {
+	if o.Status == transcript.Pass && c.stage == transcript.EHLO && !t.AfterTLS(transcript.EHLO) {
 		if _, ok := maskedEHLO(t); ok {
 			o.Reason = "STARTTLS masked as XXXXXXXA: a firewall's ESMTP inspection strips TLS"
 		} else if !t.Capabilities.Has("STARTTLS") {
@@ -29,19 +29,4 @@ func (c ehloCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *
 		}
 	}
 	return judge(r, t, e, now, s, o)
-}
-
-// afterTLS reports whether stage ran inside a TLS session: the tls stage
-// passed and was recorded before it (implicit TLS puts tls before banner
-// and ehlo).
-func afterTLS(t *transcript.Transcript, stage transcript.Stage) bool {
-	for _, s := range t.Stages {
-		if s.Stage == stage {
-			return false
-		}
-		if s.Stage == transcript.TLS && s.Status == transcript.Pass {
-			return true
-		}
-	}
-	return false
 }

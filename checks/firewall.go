@@ -36,7 +36,7 @@ func maskedBanner(t *transcript.Transcript) (sign, bool) {
 		}
 	}
 	e := Lookup("banner-masked")
-	for _, l := range serverLines(t, transcript.Banner) {
+	for _, l := range t.ServerLines(transcript.Banner) {
 		if e != nil && e.Pattern.MatchString(afterCode(l)) {
 			return sign{entry: e, stage: transcript.Banner, reply: r.Reply, line: l}, true
 		}
@@ -48,7 +48,7 @@ func maskedBanner(t *transcript.Transcript) (sign, bool) {
 // (catalog row ehlo-masked-starttls).
 func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 	e := Lookup("ehlo-masked-starttls")
-	if e == nil || afterTLS(t, transcript.EHLO) {
+	if e == nil || t.AfterTLS(transcript.EHLO) {
 		return sign{}, false
 	}
 	r := t.Stage(transcript.EHLO)
@@ -67,7 +67,7 @@ func maskedEHLO(t *transcript.Transcript) (sign, bool) {
 // does not offer STARTTLS, masked or not.
 func missingSTARTTLS(sc *scene) bool {
 	r := sc.t.Stage(transcript.EHLO)
-	if sc.in.Plan.TLS == transcript.Implicit || afterTLS(sc.t, transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
+	if sc.in.Plan.TLS == transcript.Implicit || sc.t.AfterTLS(transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
 		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
 	return !ehloCaps(sc.t).Has("STARTTLS")
@@ -77,7 +77,7 @@ func missingSTARTTLS(sc *scene) bool {
 // f and could have caused it. Once TLS has completed a middlebox can no
 // longer read or alter the session, so later failures are not its doing.
 func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
-	if sc.tlsDone && afterTLS(sc.t, f.Stage) {
+	if sc.tlsDone && sc.t.AfterTLS(f.Stage) {
 		return Verdict{}, false
 	}
 	if s, ok := maskedBanner(sc.t); ok {
@@ -229,20 +229,9 @@ func capsEvidence(t *transcript.Transcript) string {
 	return "EHLO capabilities: " + strings.Join(caps, ", ")
 }
 
-// serverLines returns the text of the lines the server sent at stage.
-func serverLines(t *transcript.Transcript, stage transcript.Stage) []string {
-	var out []string
-	for _, l := range t.Lines {
-		if l.Dir == transcript.Server && l.Stage == stage {
-			out = append(out, l.Text)
-		}
-	}
-	return out
-}
-
 // rawLine returns the server line at stage that contains s, or fallback.
 func rawLine(t *transcript.Transcript, stage transcript.Stage, s, fallback string) string {
-	for _, l := range serverLines(t, stage) {
+	for _, l := range t.ServerLines(stage) {
 		if strings.Contains(l, s) {
 			return l
 		}

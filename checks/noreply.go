@@ -198,7 +198,7 @@ func port465(sc *scene, _ transcript.StageResult) bool {
 // middlebox can read and alter the conversation. In a partial capture
 // whether TLS ran is unknown, so no stage is known to be in clear.
 func inClear(sc *scene, f transcript.StageResult) bool {
-	return !(sc.tlsDone && afterTLS(sc.t, f.Stage)) && !sc.in.Partial
+	return !(sc.tlsDone && sc.t.AfterTLS(f.Stage)) && !sc.in.Partial
 }
 
 // both holds when a and b hold.
@@ -243,7 +243,7 @@ func versionFailure(sc *scene, f transcript.StageResult) bool {
 // reason).
 func certFailure(why transcript.Reason) func(*scene, transcript.StageResult) bool {
 	return func(sc *scene, f transcript.StageResult) bool {
-		if !unverified(sc.t.TLS) && !reason(f).Has(transcript.Certificate) {
+		if !sc.t.TLS.Unverified() && !reason(f).Has(transcript.Certificate) {
 			return false
 		}
 		return why == 0 || sc.certReason(f).Has(why)

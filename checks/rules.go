@@ -26,7 +26,7 @@ var crossRules = []crossRule{
 // chain, the largest packets of the session; once it completed, an MTU or
 // fragmentation black hole cannot explain a later failure.
 func tlsRulesOutMTU(sc *scene, f transcript.StageResult, _ Verdict) string {
-	if sc.tlsDone && f.Stage != transcript.TLS && afterTLS(sc.t, f.Stage) {
+	if sc.tlsDone && f.Stage != transcript.TLS && sc.t.AfterTLS(f.Stage) {
 		return "TLS completed, so MTU/fragmentation is ruled out"
 	}
 	return ""
@@ -75,7 +75,7 @@ func heloOnly(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if !saidHELO(sc.t) || sc.tlsDone || !heloSymptom(f) {
 		return Verdict{}, false
 	}
-	ev := evidence(f)
+	ev := f.EvidenceOrNote()
 	return tag(sc.verdict(finding{Config, 3, heloFinding + "; " + f.Stage.CommandWords() + " was then refused for want of them", heloNext},
 		f, f.Reply, ev), "helo-only", srcHELO), true
 }

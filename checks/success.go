@@ -45,7 +45,7 @@ func success(sc *scene) Verdict {
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 	}
-	v.Evidence = evidence(r)
+	v.Evidence = r.EvidenceOrNote()
 	return tag(v, "success", srcChecklist)
 }
 
@@ -62,7 +62,7 @@ func inspected(t *transcript.Transcript) (sign, bool) {
 // recorded.
 func recipients(t *transcript.Transcript) string {
 	n := 0
-	for _, l := range serverLines(t, transcript.Rcpt) {
+	for _, l := range t.ServerLines(transcript.Rcpt) {
 		if code, final, _, err := transcript.ParseReplyLine(l); err == nil && final && code/100 == 2 && len(l) > 3 {
 			n++
 		}

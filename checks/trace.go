@@ -79,7 +79,7 @@ var traceFindings = map[string]finding{
 func traceVerdict(sc *scene, f transcript.StageResult) Verdict {
 	ti := sc.t.Trace
 	var fd finding
-	ev := evidence(f)
+	ev := f.EvidenceOrNote()
 	switch {
 	case f.Err != nil:
 		fd = finding{Config, 6, "message trace could not be looked up", traceErrorNext(f.Err.Reason)}

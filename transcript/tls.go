@@ -30,3 +30,10 @@ type TLSInfo struct {
 	// }), nil when it presented none (oauth.go).
 	Client *ClientCert
 }
+
+// Unverified reports a certificate that did not verify: the probe
+// recorded why, or the handshake completed without verification (and
+// the spec did not turn verification off).
+func (i *TLSInfo) Unverified() bool {
+	return i != nil && !i.Verified && !i.VerifySkipped && (i.VerifyError != "" || i.Version != "")
+}

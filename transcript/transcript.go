@@ -119,6 +119,41 @@ func (t *Transcript) Failed() (StageResult, bool) {
 	return StageResult{}, false
 }
 
+// EvidenceOrNote is the exact line that decided r, or the probe's note
+// when it recorded neither a reply nor an error.
+func (r StageResult) EvidenceOrNote() string {
+	if ev := r.Evidence(); ev != "" {
+		return ev
+	}
+	return r.Note
+}
+
+// AfterTLS reports whether stage ran inside a TLS session: the tls stage
+// passed and was recorded before it (implicit TLS puts tls before banner
+// and ehlo).
+func (t *Transcript) AfterTLS(stage Stage) bool {
+	for _, s := range t.Stages {
+		if s.Stage == stage {
+			return false
+		}
+		if s.Stage == TLS && s.Status == Pass {
+			return true
+		}
+	}
+	return false
+}
+
+// ServerLines returns the text of the lines the server sent at stage.
+func (t *Transcript) ServerLines(stage Stage) []string {
+	var out []string
+	for _, l := range t.Lines {
+		if l.Dir == Server && l.Stage == stage {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
 // Reached reports whether the named stage ran (passed or failed).
 func (t *Transcript) Reached(name Stage) bool {
 	return t.Stage(name).Status != Skip

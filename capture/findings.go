@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -83,7 +84,7 @@ func earlyBytes(d *device) []Finding {
 		case strings.Contains(c.Early, "PROXY"):
 			return finding("sent-before-banner", checks.SevWarning,
 				fmt.Sprintf("connection %d sent %s before the server's banner: Exchange Online answers it with 500 5.3.3 Unrecognized command", c.N, c.Early),
-				checks.Lookup("unrecognized-command").Next, "")
+				catalog.Lookup("unrecognized-command").Next, "")
 		default:
 			return finding("sent-before-banner", checks.SevWarning,
 				fmt.Sprintf("connection %d sent %s before the server's banner (pre-greet traffic): Exchange Online likely reads it as a command, out of turn", c.N, c.Early),
@@ -136,7 +137,7 @@ func legacyTLS(d *device) []Finding {
 				"update the printer's firmware for TLS 1.2; until then Direct Send and a relay connector still take mail without TLS if the device falls back to plain text (TLS is optional on the MX)", learnMFP)
 		}
 		return finding("tls-legacy", checks.SevError, t.Microsoft365.Why,
-			checks.Lookup("tls-legacy-refused").Next, learnLegacyTLS)
+			catalog.Lookup("tls-legacy-refused").Next, learnLegacyTLS)
 	}
 	return nil
 }
@@ -190,7 +191,7 @@ func noTLS(d *device) []Finding {
 		return finding("tls-not-used", checks.SevInfo, "the device did not start TLS although the server offered STARTTLS: Direct Send and relay accept that, but the message crosses the network unencrypted",
 			"turn on STARTTLS (TLS 1.2) on the device where it can", learnMFP)
 	}
-	row := checks.Lookup("starttls-required")
+	row := catalog.Lookup("starttls-required")
 	return finding("tls-not-used", checks.SevError, "the device did not start TLS although the server offered STARTTLS: smtp.office365.com answers MAIL FROM with 451 5.7.3 STARTTLS is required to send mail",
 		row.Next, learnMFP)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -39,7 +40,7 @@ func authBeforeTLS(d *device) []Finding {
 func authMechanism(d *device) []Finding {
 	for _, a := range d.auths() {
 		if d.opts.Persona == Submission && a.Mechanism != "LOGIN" && a.Mechanism != "XOAUTH2" {
-			row := checks.Lookup("auth-mechanism-unsupported")
+			row := catalog.Lookup("auth-mechanism-unsupported")
 			return finding("auth-mechanism", checks.SevError,
 				fmt.Sprintf("the device authenticates with AUTH %s although the server offered LOGIN and XOAUTH2: Microsoft 365 answers it with 504 5.7.4 Unrecognized authentication type (PLAIN is not confirmed to work)", a.Mechanism),
 				row.Next, learnMFP)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 )
 
@@ -22,7 +23,7 @@ func sendAs(d *device) []Finding {
 			}
 			return finding("sendas-risk", checks.SevWarning,
 				fmt.Sprintf("the device authenticates as %s but sends %s %s: unless that mailbox may send as %s, Microsoft 365 refuses it (550 5.7.60 Client does not have permissions to send as this sender, or 554 5.2.0 SendAsDenied after the message)", user, addr.what, addr.a, addr.a),
-				checks.Lookup("sendas-denied").Next, learnFixIssues)
+				catalog.Lookup("sendas-denied").Next, learnFixIssues)
 		}
 	}
 	return nil
@@ -42,7 +43,7 @@ func fromHeader(d *device) []Finding {
 		if m := tx.Message; m != nil && m.Via != "SIZE" && m.Problem == "" && m.FromAddress == "" {
 			return finding("from-header-missing", checks.SevWarning,
 				"the device's message has no valid From header (\""+m.From+"\"): Microsoft 365 likely refuses it with 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant",
-				checks.Lookup("rfc5322-from").Next, learnNDR)
+				catalog.Lookup("rfc5322-from").Next, learnNDR)
 		}
 	}
 	return nil
@@ -76,7 +77,7 @@ func messageSize(d *device) []Finding {
 		if m := tx.Message; m != nil && m.Size > maxSend {
 			return finding("message-size", checks.SevWarning,
 				fmt.Sprintf("the device's message is %.1f MB: over the 35 MB a mailbox may send by default, Microsoft 365 likely refuses it (MapiExceptionMaxSubmissionExceeded)", float64(m.Size)/(1<<20)),
-				checks.Lookup("max-submission-exceeded").Next, learnMFP)
+				catalog.Lookup("max-submission-exceeded").Next, learnMFP)
 		}
 	}
 	return nil
@@ -89,7 +90,7 @@ func smtpUTF8(d *device) []Finding {
 		for _, p := range tx.MailParams {
 			if strings.EqualFold(p, "SMTPUTF8") {
 				return finding("smtputf8", checks.SevWarning, "the device asks for SMTPUTF8 (non-ASCII addresses): Microsoft's consumer endpoint was seen refusing it with 502 5.3.3 Command not implemented",
-					checks.Lookup("smtputf8-not-implemented").Next, "")
+					catalog.Lookup("smtputf8-not-implemented").Next, "")
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -12,7 +13,7 @@ import (
 // STARTTLS, not new credentials. A reply the catalog knows keeps its own
 // meaning ("SmtpClientAuthentication is disabled" is about the mailbox).
 func authOnlyAfterTLS(t *transcript.Transcript, rep *transcript.Reply) bool {
-	if rep.Class() != 5 || Match(transcript.Auth, rep) != nil {
+	if rep.Class() != 5 || catalog.Match(transcript.Auth, rep) != nil {
 		return false
 	}
 	return t.Capabilities.Has("STARTTLS") && !t.Capabilities.OffersAuth()

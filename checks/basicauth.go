@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -31,7 +32,7 @@ func basicAuthFindings(t *transcript.Transcript, in Input) []Finding {
 	if ep != nil && !ep.exchange {
 		return nil
 	}
-	if ep == nil && !microsoftHost(in.Host) && !microsoftBanner(t) {
+	if ep == nil && !catalog.MicrosoftHost(in.Host) && !catalog.MicrosoftBanner(t) {
 		return nil // not Microsoft 365: no retirement date applies
 	}
 	text := "this site authenticates to Exchange Online with a password (AUTH " + mech + "): SMTP AUTH basic authentication becomes disabled by default for existing tenants at the end of December 2026, and this path stops working then"

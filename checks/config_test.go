@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -43,37 +44,37 @@ func TestMisfits(t *testing.T) {
 	}
 	ds := Setup{Method: transcript.DirectSend, MXDomain: "contoso.com", Port: 25, Auth: true}
 	v := ConfigVerdict(ds, Misfits(ds))
-	if v.Category != Config || v.Stage != "" || v.Step != 1 || v.Evidence == "" || v.Rule != "config:auth-with-direct-send" {
+	if v.Category != catalog.Config || v.Stage != "" || v.Step != 1 || v.Evidence == "" || v.Rule != "config:auth-with-direct-send" {
 		t.Errorf("ConfigVerdict = %+v", v)
 	}
 }
 
 func TestWithControl(t *testing.T) {
-	primary := Verdict{Category: Network, Stage: transcript.Connect, Finding: "port 25 blocked", Rule: "port-25-blocked"}
+	primary := Verdict{Category: catalog.Network, Stage: transcript.Connect, Finding: "port 25 blocked", Rule: "port-25-blocked"}
 	in := Input{Plan: directPlan, Port: 25}
-	ok := Verdict{Category: OK}
+	ok := Verdict{Category: catalog.OK}
 	ct := &transcript.Transcript{}
 	cases := []struct {
 		name    string
 		v, ctl  Verdict
 		in      Input
 		want    string
-		wantCat Category
+		wantCat catalog.Category
 		wantNot string // in neither the summary nor next
 	}{
-		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", Network, ""},
-		{"port25-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, in, "almost certainly the site's IP or port 25", Reputation, ""},
-		{"port25-recipient-control-passed", Verdict{Category: Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in,
-			"rules out the network and the tenant's SMTP service; the refusal is specific to this path (the recipient", Recipient, "almost certainly"},
-		{"port25-recipient-no-587-advice", Verdict{Category: Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in, "specific to this path", Recipient, "meanwhile"},
-		{"port25-policy-control-passed", Verdict{Category: Policy, Stage: transcript.Mail}, ok, in, "specific to this path (a policy", Policy, "port 25"},
-		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", Network, "almost certainly"},
-		{"port587-relay-reputation-control-passed", Verdict{Category: Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: transcript.Plan{Method: transcript.Relay}, Port: 587}, "specific to this path", Reputation, "port 25"},
-		{"both-early", primary, Verdict{Category: Network, Stage: transcript.Connect}, in, "the network blocks more than port 25", Network, ""},
-		{"both-auth", Verdict{Category: AuthCat, Stage: transcript.Auth}, Verdict{Category: AuthCat, Stage: transcript.Auth}, subIn, "the tenant's settings", AuthCat, ""},
-		{"auth-control-passed", Verdict{Category: AuthCat, Stage: transcript.Auth}, ok, subIn, "not the tenant", AuthCat, ""},
-		{"ok-control-failed", ok, Verdict{Category: AuthCat, Stage: transcript.Auth}, in, "the control (submission on 587) failed at auth", OK, ""},
-		{"ok-both", ok, ok, in, "also passed", OK, ""},
+		{"port25-control-passed", primary, ok, in, "almost certainly the site's IP or port 25", catalog.Network, ""},
+		{"port25-reputation-control-passed", Verdict{Category: catalog.Reputation, Stage: transcript.Rcpt}, ok, in, "almost certainly the site's IP or port 25", catalog.Reputation, ""},
+		{"port25-recipient-control-passed", Verdict{Category: catalog.Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in,
+			"rules out the network and the tenant's SMTP service; the refusal is specific to this path (the recipient", catalog.Recipient, "almost certainly"},
+		{"port25-recipient-no-587-advice", Verdict{Category: catalog.Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in, "specific to this path", catalog.Recipient, "meanwhile"},
+		{"port25-policy-control-passed", Verdict{Category: catalog.Policy, Stage: transcript.Mail}, ok, in, "specific to this path (a policy", catalog.Policy, "port 25"},
+		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", catalog.Network, "almost certainly"},
+		{"port587-relay-reputation-control-passed", Verdict{Category: catalog.Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: transcript.Plan{Method: transcript.Relay}, Port: 587}, "specific to this path", catalog.Reputation, "port 25"},
+		{"both-early", primary, Verdict{Category: catalog.Network, Stage: transcript.Connect}, in, "the network blocks more than port 25", catalog.Network, ""},
+		{"both-auth", Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, subIn, "the tenant's settings", catalog.AuthCat, ""},
+		{"auth-control-passed", Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, ok, subIn, "not the tenant", catalog.AuthCat, ""},
+		{"ok-control-failed", ok, Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, in, "the control (submission on 587) failed at auth", catalog.OK, ""},
+		{"ok-both", ok, ok, in, "also passed", catalog.OK, ""},
 	}
 	for _, tc := range cases {
 		got := WithControl(tc.v, tc.in, tc.ctl, ct)

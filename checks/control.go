@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,25 +27,25 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 	if ct == nil {
 		return v
 	}
-	passed := ctl.Category == OK
+	passed := ctl.Category == catalog.OK
 	failedAt := ctl.Stage
 	switch {
-	case v.Category == OK && passed:
+	case v.Category == catalog.OK && passed:
 		return withNotes(v, []string{"the control (submission on 587) also passed"})
-	case v.Category == OK:
+	case v.Category == catalog.OK:
 		return withNotes(v, []string{"the control (submission on 587) failed at " + string(failedAt) + " (" + string(ctl.Category) + "), see its stages"})
-	case v.Category == Config && v.Stage == "":
+	case v.Category == catalog.Config && v.Stage == "":
 		return v // nothing was probed; the control cannot say more
-	case passed && in.Port == 25 && (v.Category == Network || v.Category == Firewall || v.Category == Reputation):
+	case passed && in.Port == 25 && (v.Category == catalog.Network || v.Category == catalog.Firewall || v.Category == catalog.Reputation):
 		v = withNotes(v, []string{"the control (submission on 587) passed at once: the problem is almost certainly the site's IP or port 25, not the tenant or the mailbox"})
 		v.Next += "; meanwhile the device can send by SMTP AUTH submission on 587 (checklist step 8)"
 		return tag(v, v.Rule+"+control-passed-port25", srcChecklist)
 	case passed && v.Stage == transcript.Auth:
 		v = withNotes(v, []string{"the control mailbox authenticates on the same tenant: the problem is this mailbox's settings or credentials, not the tenant"})
-		return tag(v, v.Rule+"+control-passed-auth", srcAuthSettings)
-	case passed && (v.Category == Recipient || v.Category == Policy):
+		return tag(v, v.Rule+"+control-passed-auth", catalog.SrcAuthSettings)
+	case passed && (v.Category == catalog.Recipient || v.Category == catalog.Policy):
 		what := "the recipient"
-		if v.Category == Policy {
+		if v.Category == catalog.Policy {
 			what = "a policy"
 		}
 		return withNotes(v, []string{"the control (submission on 587) passed: it rules out the network and the tenant's SMTP service; the refusal is specific to this path (" + what + ", as the verdict says)"})
@@ -53,7 +54,7 @@ func WithControl(v Verdict, in Input, ctl Verdict, ct *transcript.Transcript) Ve
 	case v.Stage == transcript.Auth && failedAt == transcript.Auth:
 		v = withNotes(v, []string{"the control mailbox was refused at AUTH too: the tenant's settings are the likely cause (SMTP AUTH disabled for the organisation, Security Defaults, an authentication policy that blocks basic auth), not the device"})
 		v.Next = "check the tenant: Get-TransportConfig | fl SmtpClientAuthenticationDisabled, Security Defaults and authentication policies (basic auth for SMTP AUTH becomes disabled by default for existing tenants at the end of December 2026); then " + v.Next
-		return tag(v, v.Rule+"+control-failed-auth", srcAuthSettings)
+		return tag(v, v.Rule+"+control-failed-auth", catalog.SrcAuthSettings)
 	case failedAt.Facts().Opening && v.Stage.Facts().Opening:
 		return withNotes(v, []string{"the control (submission on 587) failed too, at " + string(failedAt) + ": the network blocks more than port 25 (outbound filtering, proxy or DNS)"})
 	}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -82,8 +83,8 @@ func Diagnose(t *transcript.Transcript, in Input) (out Verdict) {
 // serverDecision reports a category that is the server's own judgement
 // of the sender, recipient or tenant policy: a firewall sign earlier in
 // the session does not explain it, so the sign does not win over it.
-func serverDecision(c Category) bool {
-	return c == Reputation || c == Policy || c == Recipient
+func serverDecision(c catalog.Category) bool {
+	return c == catalog.Reputation || c == catalog.Policy || c == catalog.Recipient
 }
 
 // scene is the transcript and input with the facts every rule asks about
@@ -99,14 +100,14 @@ type scene struct {
 
 func newScene(t *transcript.Transcript, in Input) *scene {
 	sc := &scene{t: t, in: in, tlsDone: t.Stage(transcript.TLS).Status == transcript.Pass}
-	sc.microsoft = microsoftHost(in.Host) || microsoftBanner(t)
+	sc.microsoft = catalog.MicrosoftHost(in.Host) || catalog.MicrosoftBanner(t)
 	return sc
 }
 
 // finding is a diagnosis before it is tied to a stage and its evidence.
 // Texts may hold placeholders (see expand).
 type finding struct {
-	cat  Category
+	cat  catalog.Category
 	step int
 	text string // the one-line finding
 	next string // the action

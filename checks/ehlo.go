@@ -3,6 +3,7 @@ package checks
 import (
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -22,7 +23,7 @@ func (c ehloCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *
 	}
 	o := plain(r)
 	if o.Status == transcript.Pass && c.stage == transcript.EHLO && !t.AfterTLS(transcript.EHLO) {
-		if _, ok := maskedEHLO(t); ok {
+		if _, ok := catalog.MaskedEHLO(t); ok {
 			o.Reason = "STARTTLS masked as XXXXXXXA: a firewall's ESMTP inspection strips TLS"
 		} else if !t.Capabilities.Has("STARTTLS") {
 			o.Reason = "STARTTLS not advertised"

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -21,23 +22,19 @@ type endpoint struct {
 	replies map[string]finding
 }
 
-// hveHost is High Volume Email's endpoint under mx.microsoft; FACTS.md 0
-// calls smtp-hve.office365.com deprecated (UNCONFIRMED), so both are known.
-const hveHost = "smtp.hve.mx.microsoft"
-
 var endpoints = []endpoint{
-	hveEndpoint(hveHost),
-	hveEndpoint(HVEHostOld),
+	hveEndpoint(catalog.HVEHost),
+	hveEndpoint(catalog.HVEHostOld),
 	{host: "smtp.azurecomm.net", name: "acs", exchange: false,
 		about: "Azure Communication Services Email SMTP: username is an SMTP username resource tied to an Entra ID app with access to the ACS resource, password is that app's client secret; the sender domain must be verified",
 		replies: map[string]finding{
-			"535": {AuthCat, 9, "Azure Communication Services refused the credentials",
+			"535": {catalog.AuthCat, 9, "Azure Communication Services refused the credentials",
 				"use the SMTP username of the Communication Services resource (SMTP Usernames blade) and the Entra ID app's client secret value; the app needs a role on the Communication Services resource, and the client secret may have expired"},
 		}},
 	{host: "smtp-legacy.office365.com", name: "legacy", exchange: true,
 		about: "Exchange Online's opt-in endpoint for SMTP AUTH clients that need TLS 1.0/1.1; works only while the tenant allows legacy TLS clients",
 		replies: map[string]finding{
-			"421 4.7.66": {TLSCat, 4, "the legacy-TLS endpoint refused TLS 1.0/1.1: the tenant has not opted in",
+			"421 4.7.66": {catalog.TLSCat, 4, "the legacy-TLS endpoint refused TLS 1.0/1.1: the tenant has not opted in",
 				"Set-TransportConfig -AllowLegacyTLSClients $true (Exchange admin center > Settings > Mail flow > Turn on use of legacy TLS clients); not available in GCC; better, update the device to TLS 1.2"},
 		}},
 }
@@ -89,11 +86,11 @@ func hveEndpoint(host string) endpoint {
 	return endpoint{host: host, name: "hve", exchange: true,
 		about: "Microsoft 365 High Volume Email: HVE accounts (mail users, no licence) send to internal recipients only, port 587 with STARTTLS, LOGIN or XOAUTH2",
 		replies: map[string]finding{
-			"501 5.5.124": {AuthCat, 9, "High Volume Email refused the XOAUTH2 data (seen when the token does not belong to the HVE account named in user=)",
+			"501 5.5.124": {catalog.AuthCat, 9, "High Volume Email refused the XOAUTH2 data (seen when the token does not belong to the HVE account named in user=)",
 				"get the token for the HVE account and put the HVE account's address in username; the app needs the Office 365 Exchange Online permission the HVE OAuth page names"},
-			"535": {AuthCat, 9, "High Volume Email refused the credentials",
+			"535": {catalog.AuthCat, 9, "High Volume Email refused the credentials",
 				"check the HVE account (Exchange admin center > Mail flow > High volume email): its address as username and its password, or an OAuth token issued for it"},
-			"550 5.4.1": {Recipient, 5, "High Volume Email refused the recipient: HVE delivers to the tenant's own recipients only",
+			"550 5.4.1": {catalog.Recipient, 5, "High Volume Email refused the recipient: HVE delivers to the tenant's own recipients only",
 				"send to internal recipients only; for external recipients use Azure Communication Services Email or a relay connector"},
 		}}
 }
@@ -105,13 +102,6 @@ const (
 	EndpointLegacy = "legacy"
 )
 
-// HVEHost is High Volume Email's current endpoint name; HVEHostOld the
-// one FACTS.md section 0 calls deprecated (third-party, UNCONFIRMED).
-const (
-	HVEHost    = hveHost
-	HVEHostOld = "smtp-hve.office365.com"
-)
-
 // EndpointKind names the special Microsoft endpoint host is (EndpointHVE,
 // EndpointACS, EndpointLegacy), or "" for smtp.office365.com, a tenant MX
 // and any other host.
@@ -121,7 +111,3 @@ func EndpointKind(host string) string {
 	}
 	return ""
 }
-
-// MicrosoftHost reports a host name under Microsoft 365's SMTP domains
-// (office365.com, mail.protection.outlook.com, mx.microsoft).
-func MicrosoftHost(host string) bool { return microsoftHost(host) }

@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -16,53 +17,6 @@ import (
 // pitfalls: disabling firewall security too early).
 const nextInspection = "exempt the printer-to-Microsoft 365 flow from SMTP/ESMTP inspection (or allow TLS through it); do not disable the firewall's security wholesale"
 
-// sign is a firewall sign found in the transcript.
-type sign struct {
-	entry *Entry // the catalog row that explains it
-	stage transcript.Stage
-	reply *transcript.Reply
-	line  string // the exact line that shows it
-}
-
-// maskedBanner finds a banner masked by Cisco PIX/ASA Mailguard or
-// "inspect esmtp" (catalog row banner-masked). A masked banner may not
-// even parse ("220****..." has no space after the code), so the raw
-// server lines are searched too.
-func maskedBanner(t *transcript.Transcript) (sign, bool) {
-	r := t.Stage(transcript.Banner)
-	if r.Reply != nil {
-		if e := Match(transcript.Banner, r.Reply); e != nil && e.Category == Firewall && e.Stage == transcript.Banner {
-			return sign{entry: e, stage: transcript.Banner, reply: r.Reply, line: r.Reply.Line()}, true
-		}
-	}
-	e := Lookup("banner-masked")
-	for _, l := range t.ServerLines(transcript.Banner) {
-		if e != nil && e.Pattern.MatchString(afterCode(l)) {
-			return sign{entry: e, stage: transcript.Banner, reply: r.Reply, line: l}, true
-		}
-	}
-	return sign{}, false
-}
-
-// maskedEHLO finds STARTTLS masked as XXXXXXXA in the plaintext EHLO list
-// (catalog row ehlo-masked-starttls).
-func maskedEHLO(t *transcript.Transcript) (sign, bool) {
-	e := Lookup("ehlo-masked-starttls")
-	if e == nil || t.AfterTLS(transcript.EHLO) {
-		return sign{}, false
-	}
-	r := t.Stage(transcript.EHLO)
-	for _, c := range ehloCaps(t) {
-		if e.Pattern.MatchString(c) {
-			return sign{entry: e, stage: transcript.EHLO, reply: r.Reply, line: rawLine(t, transcript.EHLO, c, "250 "+c)}, true
-		}
-	}
-	if r.Reply != nil && Match(transcript.EHLO, r.Reply) == e {
-		return sign{entry: e, stage: transcript.EHLO, reply: r.Reply, line: rawLine(t, transcript.EHLO, "XXXX", r.Reply.Line())}, true
-	}
-	return sign{}, false
-}
-
 // missingSTARTTLS reports a plaintext EHLO that was answered (250) but
 // does not offer STARTTLS, masked or not.
 func missingSTARTTLS(sc *scene) bool {
@@ -70,7 +24,7 @@ func missingSTARTTLS(sc *scene) bool {
 	if sc.in.Plan.TLS == transcript.Implicit || sc.t.AfterTLS(transcript.EHLO) || r.Reply == nil || r.Reply.Code != 250 || saidHELO(sc.t) {
 		return false // HELO gets no extension list at all (heloOnly explains it)
 	}
-	return !ehloCaps(sc.t).Has("STARTTLS")
+	return !sc.t.PlaintextCapabilities().Has("STARTTLS")
 }
 
 // firewallSign returns the firewall verdict when a sign precedes failure
@@ -80,22 +34,22 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	if sc.tlsDone && sc.t.AfterTLS(f.Stage) {
 		return Verdict{}, false
 	}
-	if s, ok := maskedBanner(sc.t); ok {
-		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
+	if s, ok := catalog.MaskedBanner(sc.t); ok {
+		return tag(sc.signVerdict(s, finding{catalog.Firewall, s.Entry.Step, s.Entry.Finding, s.Entry.Next}), "catalog:"+s.Entry.ID, s.Entry.Source), true
 	}
 	if f.Stage.Facts().Opening {
 		return Verdict{}, false // the EHLO signs below come after the failure: they did not cause it
 	}
-	if s, ok := maskedEHLO(sc.t); ok {
-		return tag(sc.signVerdict(s, finding{Firewall, s.entry.Step, s.entry.Finding, s.entry.Next}), "catalog:"+s.entry.ID, s.entry.Source), true
+	if s, ok := catalog.MaskedEHLO(sc.t); ok {
+		return tag(sc.signVerdict(s, finding{catalog.Firewall, s.Entry.Step, s.Entry.Finding, s.Entry.Next}), "catalog:"+s.Entry.ID, s.Entry.Source), true
 	}
 	if sc.microsoft && sc.in.Plan.TLS == transcript.StartTLS && missingSTARTTLS(sc) {
 		// Microsoft 365 always offers STARTTLS before TLS (FACTS.md 2.1,
 		// 2.2); its absence means something in the path removed it.
 		r := sc.t.Stage(transcript.EHLO)
-		return tag(sc.signVerdict(sign{stage: transcript.EHLO, reply: r.Reply, line: capsEvidence(sc.t)}, finding{Firewall, 3,
+		return tag(sc.signVerdict(catalog.Sign{Stage: transcript.EHLO, Reply: r.Reply, Line: capsEvidence(sc.t)}, finding{catalog.Firewall, 3,
 			"Microsoft 365 always offers STARTTLS before TLS, but this EHLO reply lacks it: a firewall's SMTP/ESMTP inspection likely stripped it",
-			nextInspection}), "starttls-stripped", srcCiscoESA), true
+			nextInspection}), "starttls-stripped", catalog.SrcCiscoESA), true
 	}
 	return Verdict{}, false
 }
@@ -111,10 +65,10 @@ func firewallSign(sc *scene, f transcript.StageResult) (Verdict, bool) {
 // talking to the wrong server.
 func interception(sc *scene) (Verdict, bool) {
 	b := sc.t.Stage(transcript.Banner)
-	if !microsoftHost(sc.in.Host) || b.Reply == nil || b.Reply.Code != 220 || microsoftBanner(sc.t) {
+	if !catalog.MicrosoftHost(sc.in.Host) || b.Reply == nil || b.Reply.Code != 220 || catalog.MicrosoftBanner(sc.t) {
 		return Verdict{}, false
 	}
-	if _, masked := maskedBanner(sc.t); masked {
+	if _, masked := catalog.MaskedBanner(sc.t); masked {
 		return Verdict{}, false // a middlebox masked Microsoft's banner: the mask sign says so
 	}
 	if (sc.in.Partial || sc.tlsDone) && !foreignBanner(b.Reply) {
@@ -123,7 +77,7 @@ func interception(sc *scene) (Verdict, bool) {
 		// must name another server.
 		return Verdict{}, false
 	}
-	return tag(sc.signVerdict(sign{stage: transcript.Banner, reply: b.Reply, line: b.Reply.Line()}, finding{Firewall, 3,
+	return tag(sc.signVerdict(catalog.Sign{Stage: transcript.Banner, Reply: b.Reply, Line: b.Reply.Line()}, finding{catalog.Firewall, 3,
 		"<NAME> is Microsoft 365, but the banner is not Microsoft's: the connection is likely intercepted or redirected (ISP, hosting provider or transparent proxy)",
 		"find what answers in Microsoft's place (ISP or hosting provider SMTP redirection, transparent SMTP proxy) and exempt this flow or ask the provider to; compare from another network; if port 25 is intercepted, use submission on 587 (checklist step 8)"}),
 		"banner-not-microsoft", srcISP), true
@@ -166,92 +120,28 @@ func starttlsMissing(sc *scene, f transcript.StageResult) (Verdict, bool) {
 	}
 	// The probe sends STARTTLS anyway; the refusal is the evidence, unless
 	// the catalog knows it for something more specific.
-	s := sign{stage: f.Stage, reply: sc.t.Stage(transcript.EHLO).Reply, line: capsEvidence(sc.t)}
+	s := catalog.Sign{Stage: f.Stage, Reply: sc.t.Stage(transcript.EHLO).Reply, Line: capsEvidence(sc.t)}
 	if f.Stage == transcript.STARTTLS && f.Reply != nil {
-		if e := Match(transcript.STARTTLS, f.Reply); e != nil && e.Category != OK {
+		if e := catalog.Match(transcript.STARTTLS, f.Reply); e != nil && e.Category != catalog.OK {
 			return Verdict{}, false
 		}
-		s.reply, s.line = f.Reply, f.Reply.Line()
+		s.Reply, s.Line = f.Reply, f.Reply.Line()
 	}
-	return tag(sc.signVerdict(s, finding{TLSCat, 4,
+	return tag(sc.signVerdict(s, finding{catalog.TLSCat, 4,
 		"the server does not advertise STARTTLS, so the session cannot be encrypted",
 		"check that <NAME> is the right endpoint (Microsoft 365 always offers STARTTLS) and that nothing in the path strips it"}),
-		"starttls-not-offered", "RFC 3207; "+srcMFP), true
+		"starttls-not-offered", "RFC 3207; "+catalog.SrcMFP), true
 }
 
-func (sc *scene) signVerdict(s sign, fd finding) Verdict {
-	return sc.verdict(fd, transcript.StageResult{Stage: s.stage}, s.reply, s.line)
-}
-
-// microsoftHost reports a Microsoft 365 SMTP host name: the submission
-// endpoints (*.office365.com, FACTS.md 1.1, 1.5), a tenant MX
-// (*.mail.protection.outlook.com, FACTS.md 1.2) or a host under
-// mx.microsoft (new domains' MX and the HVE endpoint, FACTS.md 0).
-func microsoftHost(host string) bool {
-	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	for _, d := range []string{"office365.com", "mail.protection.outlook.com", "mx.microsoft"} {
-		if h == d || strings.HasSuffix(h, "."+d) {
-			return true
-		}
-	}
-	return false
-}
-
-// microsoftBanner reports a banner the catalog knows as Microsoft's.
-func microsoftBanner(t *transcript.Transcript) bool {
-	r := t.Stage(transcript.Banner)
-	if r.Reply == nil {
-		return false
-	}
-	e := Match(transcript.Banner, r.Reply)
-	return e != nil && e.Category == OK && e.Stage == transcript.Banner
-}
-
-// ehloCaps is the plaintext EHLO capability list: as the probe recorded
-// it, or else taken from the EHLO reply (every line after the greeting).
-func ehloCaps(t *transcript.Transcript) transcript.Capabilities {
-	if len(t.Capabilities) > 0 {
-		return t.Capabilities
-	}
-	r := t.Stage(transcript.EHLO)
-	if r.Reply == nil || r.Reply.Code != 250 || len(r.Reply.Lines) < 2 {
-		return nil
-	}
-	return r.Reply.Lines[1:]
+func (sc *scene) signVerdict(s catalog.Sign, fd finding) Verdict {
+	return sc.verdict(fd, transcript.StageResult{Stage: s.Stage}, s.Reply, s.Line)
 }
 
 // capsEvidence shows the EHLO capability list as one line.
 func capsEvidence(t *transcript.Transcript) string {
-	caps := ehloCaps(t)
+	caps := t.PlaintextCapabilities()
 	if len(caps) == 0 {
 		return "EHLO capabilities: none"
 	}
 	return "EHLO capabilities: " + strings.Join(caps, ", ")
-}
-
-// rawLine returns the server line at stage that contains s, or fallback.
-func rawLine(t *transcript.Transcript, stage transcript.Stage, s, fallback string) string {
-	for _, l := range t.ServerLines(stage) {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return fallback
-}
-
-// afterCode strips a leading reply code and its separator ("220-", "220 ").
-func afterCode(line string) string {
-	if len(line) >= 3 && isDigits(line[:3]) {
-		return strings.TrimLeft(line[3:], " -")
-	}
-	return line
-}
-
-func isDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"testing"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,14 +27,14 @@ func TestMicrosoftMX(t *testing.T) {
 		{"mail.contoso.com", false, false, ""},
 	}
 	for _, tc := range cases {
-		if got := MicrosoftMX(tc.host); got != tc.mx {
-			t.Errorf("MicrosoftMX(%q) = %v, want %v", tc.host, got, tc.mx)
+		if got := catalog.MicrosoftMX(tc.host); got != tc.mx {
+			t.Errorf("catalog.MicrosoftMX(%q) = %v, want %v", tc.host, got, tc.mx)
 		}
 		if got := tenantMXHost(tc.host); got != tc.mx {
 			t.Errorf("tenantMXHost(%q) = %v, want %v", tc.host, got, tc.mx)
 		}
-		if got := microsoftHost(tc.host); got != tc.ms {
-			t.Errorf("microsoftHost(%q) = %v, want %v", tc.host, got, tc.ms)
+		if got := catalog.MicrosoftHost(tc.host); got != tc.ms {
+			t.Errorf("catalog.MicrosoftHost(%q) = %v, want %v", tc.host, got, tc.ms)
 		}
 		ep := knownEndpoint(tc.host)
 		if name := endpointName(ep); name != tc.endpoint {

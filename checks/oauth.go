@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -86,7 +87,7 @@ func withFindings(v Verdict, t *transcript.Transcript, in Input) Verdict {
 // explains it; the evidence stays the server's reply (or the token
 // endpoint's error).
 func tokenVerdict(v Verdict, f transcript.StageResult, fd Finding) Verdict {
-	v.Category, v.Step, v.Next = AuthCat, 9, fd.Fix
+	v.Category, v.Step, v.Next = catalog.AuthCat, 9, fd.Fix
 	v.Rule = "oauth:" + fd.ID
 	v.Source = srcOAuthDoc
 	lead := "Exchange Online refused the XOAUTH2 token, and the token self-check says why: "

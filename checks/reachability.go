@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -31,7 +32,7 @@ func withReachability(v Verdict, t *transcript.Transcript, in Input) Verdict {
 		}
 	case failed && f.Reply != nil && (f.Stage == transcript.Rcpt || f.Stage == transcript.Mail || f.Stage == transcript.Banner):
 		return listedFailure(v, r, in)
-	case !failed && v.Category == OK:
+	case !failed && v.Category == catalog.OK:
 		return okWithReach(v, r, in, fs)
 	}
 	return v
@@ -57,15 +58,15 @@ func dnsFinding(r *transcript.Reachability, in Input) (finding, string, bool) {
 	ev := fmt.Sprintf("%s: %s", what, a.Error)
 	switch a.Outcome {
 	case transcript.DNSTimeout:
-		return finding{Network, 2,
+		return finding{catalog.Network, 2,
 			fmt.Sprintf("the resolver %s did not answer for %s in time: it is unreachable from this network, or a firewall drops DNS", a.Server, a.Name),
 			"check the device's DNS server setting and that UDP and TCP port 53 to it are allowed; compare with another resolver (dig @RESOLVER " + a.Name + ")"}, ev, true
 	case transcript.DNSServFail:
-		return finding{Network, 2,
+		return finding{catalog.Network, 2,
 			fmt.Sprintf("the resolver %s failed to resolve %s (SERVFAIL): a DNSSEC validation failure, or it cannot reach the domain's name servers", a.Server, a.Name),
 			"ask another resolver (dig @OTHER " + a.Name + "); if it answers there, fix or replace the site's resolver; if it fails everywhere, the domain's DNS is broken (DNSSEC, delegation)"}, ev, true
 	case transcript.DNSRefused:
-		return finding{Network, 2,
+		return finding{catalog.Network, 2,
 			fmt.Sprintf("the resolver %s refused to answer (REFUSED): it does not serve this network", a.Server),
 			"use the DNS server the site's network hands out (DHCP), or allow this network in the resolver's access list"}, ev, true
 	case transcript.DNSNXDomain:
@@ -73,15 +74,15 @@ func dnsFinding(r *transcript.Reachability, in Input) (finding, string, bool) {
 		if a.Type == "MX" {
 			next = "check mx_domain's spelling: the tenant's MX host is shown in the Microsoft 365 admin center (Settings > Domains)"
 		}
-		return finding{Network, 2, fmt.Sprintf("%s does not exist (NXDOMAIN)", a.Name), next}, ev, true
+		return finding{catalog.Network, 2, fmt.Sprintf("%s does not exist (NXDOMAIN)", a.Name), next}, ev, true
 	case transcript.DNSNoData:
 		next := "check the host name: it exists in DNS but has no address"
 		if a.Type == "MX" {
 			next = "publish the MX record Microsoft 365 gives for the domain (<domain>.mail.protection.outlook.com), or set endpoint.host to the MX host"
 		}
-		return finding{Network, 2, fmt.Sprintf("%s exists but has no %s records", a.Name, recordKind(a, r)), next}, ev, true
+		return finding{catalog.Network, 2, fmt.Sprintf("%s exists but has no %s records", a.Name, recordKind(a, r)), next}, ev, true
 	}
-	return finding{Network, 2, fmt.Sprintf("the lookup of %s failed", a.Name),
+	return finding{catalog.Network, 2, fmt.Sprintf("the lookup of %s failed", a.Name),
 		"check the device's DNS server setting and that it is reachable on port 53"}, ev, true
 }
 
@@ -129,11 +130,11 @@ func connectFinding(r *transcript.Reachability, in Input) (finding, bool) {
 	port25 := in.Port == 25 || (in.Port == 0 && in.Plan.Method != transcript.Submission)
 	switch {
 	case port25 && kind == string(transcript.KindTimeout):
-		return finding{Network, 2,
+		return finding{catalog.Network, 2,
 			fmt.Sprintf("outbound port 25 is blocked: %s of the server time out on port 25 (the ISP or the site's firewall drops it)", all),
 			"ask the ISP or the firewall admin to allow outbound TCP 25 to Microsoft 365 (residential lines usually block it); meanwhile submission on 587 is the control (checklist step 8)"}, true
 	case port25 && kind == string(transcript.KindRefused):
-		return finding{Network, 2,
+		return finding{catalog.Network, 2,
 			fmt.Sprintf("outbound port 25 is rejected: %s refuse the connection on port 25, which Microsoft 365 never does (a local firewall or the ISP rejects it)", all),
 			"allow outbound TCP 25 to Microsoft 365 in the site's firewall or ask the ISP; meanwhile submission on 587 is the control (checklist step 8)"}, true
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -34,7 +35,7 @@ func TestReachabilityConnectVerdicts(t *testing.T) {
 				Reach: &transcript.Reachability{Attempts: tt.attempts},
 			}
 			v := Diagnose(tr, Input{Plan: transcript.Plan{Method: transcript.DirectSend}, Host: "contoso-com.mail.protection.outlook.com", Port: tt.port})
-			if v.Category != Network || v.Stage != transcript.Connect || !strings.Contains(v.Summary(), tt.summary) {
+			if v.Category != catalog.Network || v.Stage != transcript.Connect || !strings.Contains(v.Summary(), tt.summary) {
 				t.Errorf("verdict = %s at %s: %q, want network at connect: %q", v.Category, v.Stage, v.Summary(), tt.summary)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -17,20 +18,20 @@ func TestRelayRefusal(t *testing.T) {
 	cases := []struct {
 		name, reply string
 		t           func(string) *transcript.Transcript
-		category    Category
+		category    catalog.Category
 		rule        string
 	}{
-		{"postfix", "554 5.7.1 <orders@fabrikam.example>: Relay access denied", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"postfix-soft", "454 4.7.1 <orders@fabrikam.example>: Relay access denied", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"sendmail", "550 5.7.1 <orders@fabrikam.example>... Relaying denied. Proper authentication required.", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"exim", "550 relay not permitted", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"qmail", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"exchange-onprem", "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain", atRcpt(postfixPlan), Policy, "relay-refused"},
-		{"bare-reply", "554 Relay access denied", unstaged, Policy, "relay-refused"},
-		{"m365-tenant-attribution", "550 5.7.64 TenantAttribution; Relay Access Denied [X]", atRcpt(directPlan), Policy, "catalog:tenant-attribution"},
-		{"m365-direct-send-external", "550 5.4.1 Relay Access Denied [X]", atRcpt(directPlan), Policy, "catalog:relay-access-denied"},
-		{"unknown-mailbox", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local recipient table", atRcpt(postfixPlan), Recipient, "rcpt-refused"},
-		{"relay-host-word", "550 5.1.1 <relay@example.test>: Recipient address rejected: User unknown", atRcpt(postfixPlan), Recipient, "rcpt-refused"},
+		{"postfix", "554 5.7.1 <orders@fabrikam.example>: Relay access denied", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"postfix-soft", "454 4.7.1 <orders@fabrikam.example>: Relay access denied", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"sendmail", "550 5.7.1 <orders@fabrikam.example>... Relaying denied. Proper authentication required.", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"exim", "550 relay not permitted", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"qmail", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"exchange-onprem", "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
+		{"bare-reply", "554 Relay access denied", unstaged, catalog.Policy, "relay-refused"},
+		{"m365-tenant-attribution", "550 5.7.64 TenantAttribution; Relay Access Denied [X]", atRcpt(directPlan), catalog.Policy, "catalog:tenant-attribution"},
+		{"m365-direct-send-external", "550 5.4.1 Relay Access Denied [X]", atRcpt(directPlan), catalog.Policy, "catalog:relay-access-denied"},
+		{"unknown-mailbox", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local recipient table", atRcpt(postfixPlan), catalog.Recipient, "rcpt-refused"},
+		{"relay-host-word", "550 5.1.1 <relay@example.test>: Recipient address rejected: User unknown", atRcpt(postfixPlan), catalog.Recipient, "rcpt-refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,15 +74,15 @@ func TestHELOOnly(t *testing.T) {
 		name     string
 		t        *transcript.Transcript
 		in       Input
-		category Category
+		category catalog.Category
 		rule     string
 	}{
-		{"m365-starttls-required", heloSession(sub, at(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, Config, "helo-only"},
-		{"m365-not-authenticated", heloSession(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, Config, "helo-only"},
-		{"postfix-auth-required", heloSession(sub, at(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, Config, "helo-only"},
-		{"tries-auth", saidHELOFirst(session(transcript.Plan{Method: transcript.Submission, TLS: transcript.NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, Config, "helo-only"},
-		{"recipient-after-helo", heloSession(directPlan, at(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, Recipient, "rcpt-refused"},
-		{"ehlo-device", session(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, AuthCat, ""},
+		{"m365-starttls-required", heloSession(sub, at(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, catalog.Config, "helo-only"},
+		{"m365-not-authenticated", heloSession(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.Config, "helo-only"},
+		{"postfix-auth-required", heloSession(sub, at(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, catalog.Config, "helo-only"},
+		{"tries-auth", saidHELOFirst(session(transcript.Plan{Method: transcript.Submission, TLS: transcript.NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, catalog.Config, "helo-only"},
+		{"recipient-after-helo", heloSession(directPlan, at(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, catalog.Recipient, "rcpt-refused"},
+		{"ehlo-device", session(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.AuthCat, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -15,9 +16,9 @@ func reachFindings(t *transcript.Transcript, in Input) []Finding {
 	if f, ok := partialBlock(r, in); ok {
 		fs = append(fs, f)
 	}
-	if r.MX != "" && !MicrosoftMX(r.MX) && (in.Plan.Method == transcript.DirectSend || in.Plan.Method == transcript.Relay) {
+	if r.MX != "" && !catalog.MicrosoftMX(r.MX) && (in.Plan.Method == transcript.DirectSend || in.Plan.Method == transcript.Relay) {
 		fs = append(fs, Finding{ID: "mx-not-microsoft", Severity: SevWarning,
-			Text: fmt.Sprintf("the MX of %s is %s, not Microsoft 365 ("+mxPatterns+")", in.MXDomain, r.MX),
+			Text: fmt.Sprintf("the MX of %s is %s, not Microsoft 365 ("+catalog.MXPatterns+")", in.MXDomain, r.MX),
 			Fix:  "Direct Send and relay reach the tenant's MX host; if a gateway sits in front of Microsoft 365, point the device at the tenant's MX host instead"})
 	}
 	rep := r.Reputation
@@ -135,7 +136,7 @@ func policyOnly(ls []transcript.DNSBLResult) bool {
 // static IP with a connector".
 func listedFailure(v Verdict, r *transcript.Reachability, in Input) Verdict {
 	ls := listings(r)
-	if v.Category != Reputation {
+	if v.Category != catalog.Reputation {
 		if len(ls) > 0 {
 			return withNotes(v, []string{listedEvidence(r, ls)})
 		}
@@ -180,7 +181,7 @@ func okWithReach(v Verdict, r *transcript.Reachability, in Input, fs []Finding) 
 		if in.Plan.Method == transcript.Relay {
 			pitfall = "relay from a listed IP"
 		}
-		v.Category, v.Step, v.Stage, v.Rule = Reputation, 7, "", "reachability"
+		v.Category, v.Step, v.Stage, v.Rule = catalog.Reputation, 7, "", "reachability"
 		v = refind(v, fmt.Sprintf("%s: the envelope was accepted, but the site's public IP %s %s, so Microsoft 365 may junk or refuse its mail",
 			pitfall, r.Reputation.PublicIP.IP, what))
 		v.Next, v.Code, v.Enhanced = next, 0, ""

@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -40,7 +41,7 @@ func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
 	if (f.Stage != transcript.Rcpt && f.Stage != transcript.Mail) || f.Reply == nil || f.Reply.Positive() || f.Reply.Code == 421 {
 		return ""
 	}
-	if v.Category == Config {
+	if v.Category == catalog.Config {
 		return "" // the device's own setup caused the refusal (heloOnly), not the server's acceptance
 	}
 	if sc.t.Stage(transcript.Connect).Status != transcript.Pass || sc.t.Stage(transcript.EHLO).Status != transcript.Pass {
@@ -48,11 +49,11 @@ func notAcceptance(sc *scene, f transcript.StageResult, v Verdict) string {
 	}
 	base := "connection is not acceptance: connect and EHLO succeeded, then " + f.Stage.CommandWords() + " was refused"
 	switch v.Category {
-	case Reputation:
+	case catalog.Reputation:
 		return base + " for the site's IP (reputation), not for the recipient or a tenant policy"
-	case Recipient:
+	case catalog.Recipient:
 		return base + " for this recipient, not for the site's IP"
-	case Policy:
+	case catalog.Policy:
 		return base + " by the tenant's policy for this use, not for the site's IP or the recipient"
 	}
 	return base
@@ -76,7 +77,7 @@ func heloOnly(sc *scene, f transcript.StageResult) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	ev := f.EvidenceOrNote()
-	return tag(sc.verdict(finding{Config, 3, heloFinding + "; " + f.Stage.CommandWords() + " was then refused for want of them", heloNext},
+	return tag(sc.verdict(finding{catalog.Config, 3, heloFinding + "; " + f.Stage.CommandWords() + " was then refused for want of them", heloNext},
 		f, f.Reply, ev), "helo-only", srcHELO), true
 }
 

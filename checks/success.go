@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,7 +27,7 @@ func success(sc *scene) Verdict {
 	if len(parts) > 0 {
 		how = " (" + strings.Join(parts, ", ") + ")"
 	}
-	v := Verdict{Category: OK}
+	v := Verdict{Category: catalog.OK}
 	var r transcript.StageResult
 	if d := sc.t.Stage(transcript.Data); d.Status == transcript.Pass {
 		r = d
@@ -40,7 +41,7 @@ func success(sc *scene) Verdict {
 	if s, ok := inspected(sc.t); ok {
 		// Working today, but SMTP inspection is in the path: worth knowing
 		// before the next firmware or firewall change.
-		v.Finding += "; a firewall inspects this plaintext session (see " + string(s.stage) + ")"
+		v.Finding += "; a firewall inspects this plaintext session (see " + string(s.Stage) + ")"
 	}
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
@@ -50,11 +51,11 @@ func success(sc *scene) Verdict {
 }
 
 // inspected returns the masking sign of an inspecting firewall, if any.
-func inspected(t *transcript.Transcript) (sign, bool) {
-	if s, ok := maskedBanner(t); ok {
+func inspected(t *transcript.Transcript) (catalog.Sign, bool) {
+	if s, ok := catalog.MaskedBanner(t); ok {
 		return s, true
 	}
-	return maskedEHLO(t)
+	return catalog.MaskedEHLO(t)
 }
 
 // recipients counts the recipients the server accepted (2xx replies
@@ -110,7 +111,7 @@ func incomplete(sc *scene) (Verdict, bool) {
 	if ev == "" {
 		ev = string(stop.Stage) + " " + string(transcript.Skip) // the transcript's own words
 	}
-	return tag(sc.verdict(finding{Service, 10,
+	return tag(sc.verdict(finding{catalog.Service, 10,
 		"the probe stopped before <STAGE> without recording a failure",
 		"rerun and keep the transcript (checklist step 10)"}, stop, nil, ev), "incomplete", srcChecklist), true
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -62,15 +63,15 @@ const srcTrace = "MS: learn.microsoft.com/graph/api/resources/exchangemessagetra
 // traceFindings are what each trace status means for a device's message
 // (Get-MessageTraceV2 -Status descriptions, FACTS.md section 5).
 var traceFindings = map[string]finding{
-	"Failed": {Policy, 6, "Microsoft 365 accepted the message, then failed to deliver it (message trace: Failed)",
+	"Failed": {catalog.Policy, 6, "Microsoft 365 accepted the message, then failed to deliver it (message trace: Failed)",
 		"open the message trace details in the Exchange admin center (Mail flow > Message trace): the Fail event says why (recipient, transport rule, size)"},
-	"Quarantined": {Policy, 6, "Microsoft 365 accepted the message, then quarantined it (message trace: Quarantined)",
+	"Quarantined": {catalog.Policy, 6, "Microsoft 365 accepted the message, then quarantined it (message trace: Quarantined)",
 		"review the message in the Microsoft Defender portal's quarantine; release it and adjust the anti-spam, anti-malware or transport rule policy that caught the device's mail"},
-	"FilteredAsSpam": {Reputation, 6, "Microsoft 365 accepted the message, then filtered it as spam (message trace: FilteredAsSpam)",
+	"FilteredAsSpam": {catalog.Reputation, 6, "Microsoft 365 accepted the message, then filtered it as spam (message trace: FilteredAsSpam)",
 		"check the sender domain's SPF (the site's public IP), DKIM and DMARC; for Direct Send, a device mail from the tenant's own domain that fails SPF is junked: add the IP to SPF or use a connector"},
-	"Pending": {Service, 6, "Microsoft 365 accepted the message but has not delivered it yet (message trace: Pending: deferred or being retried)",
+	"Pending": {catalog.Service, 6, "Microsoft 365 accepted the message but has not delivered it yet (message trace: Pending: deferred or being retried)",
 		"look again later with smtpspec trace; a deferral's reason shows in the events"},
-	"GettingStatus": {Service, 6, "Microsoft 365 accepted the message; message trace has no status for it yet (GettingStatus)",
+	"GettingStatus": {catalog.Service, 6, "Microsoft 365 accepted the message; message trace has no status for it yet (GettingStatus)",
 		"look again later with smtpspec trace"},
 }
 
@@ -82,9 +83,9 @@ func traceVerdict(sc *scene, f transcript.StageResult) Verdict {
 	ev := f.EvidenceOrNote()
 	switch {
 	case f.Err != nil:
-		fd = finding{Config, 6, "message trace could not be looked up", traceErrorNext(f.Err.Reason)}
+		fd = finding{catalog.Config, 6, "message trace could not be looked up", traceErrorNext(f.Err.Reason)}
 	case !ti.Found():
-		fd = finding{Service, 6, "the message is not in message trace within the wait: " +
+		fd = finding{catalog.Service, 6, "the message is not in message trace within the wait: " +
 			"a message missing from trace was never accepted by Exchange Online (it was rejected before acceptance, " +
 			"or the 250 came from something other than Microsoft 365), unless trace has not caught up yet",
 			"look again later with smtpspec trace --site <SITE> --token " + ti.Token + "; if it never appears, check " +
@@ -93,7 +94,7 @@ func traceVerdict(sc *scene, f transcript.StageResult) Verdict {
 		status := ti.Status()
 		var ok bool
 		if fd, ok = traceFindings[status]; !ok {
-			fd = finding{Service, 6, "message trace reports status " + status, "open the message trace details in the Exchange admin center"}
+			fd = finding{catalog.Service, 6, "message trace reports status " + status, "open the message trace details in the Exchange admin center"}
 		}
 		ev = traceEvidence(ti)
 	}
@@ -135,7 +136,7 @@ func traceEvidence(ti *transcript.TraceInfo) string {
 // withTrace adds the trace result to a successful verdict: the message
 // reached its recipients, which the SMTP session alone cannot show.
 func withTrace(v Verdict, t *transcript.Transcript) Verdict {
-	if v.Category != OK || t == nil || t.Stage(transcript.Trace).Status != transcript.Pass || !t.Trace.Found() {
+	if v.Category != catalog.OK || t == nil || t.Stage(transcript.Trace).Status != transcript.Pass || !t.Trace.Found() {
 		return v
 	}
 	v.Finding += "; message trace: " + transcript.TraceLine(t.Trace) // an ok verdict has no notes yet

@@ -5,23 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
-)
-
-// Category names the kind of problem a verdict reports (DESIGN.md).
-type Category string
-
-const (
-	OK         Category = "ok"
-	Network    Category = "network"
-	Firewall   Category = "firewall"
-	TLSCat     Category = "tls"
-	AuthCat    Category = "auth"
-	Reputation Category = "reputation"
-	Policy     Category = "policy"
-	Recipient  Category = "recipient"
-	Service    Category = "service"
-	Config     Category = "config"
 )
 
 // Verdict is one site's diagnosis, its parts kept apart: what happened
@@ -29,7 +14,7 @@ const (
 // sentences reports print are composed from them at the edge: Line for
 // people, Summary (inside JSON) for the JSON reports.
 type Verdict struct {
-	Category Category
+	Category catalog.Category
 	Stage    transcript.Stage
 	Code     int
 	Enhanced string
@@ -85,7 +70,7 @@ func (v Verdict) Summary() string {
 // or cell).
 func (v Verdict) Line() string {
 	switch v.Category {
-	case OK:
+	case catalog.OK:
 		return "ok: " + v.Text()
 	case "":
 		return v.Text() // not diagnosed (an interrupted probe): no category to claim
@@ -103,7 +88,7 @@ func (v Verdict) Line() string {
 // VerdictJSON is a verdict as the JSON reports carry it (DESIGN.md "JSON
 // report"): its field names are a public interface, do not rename them.
 type VerdictJSON struct {
-	Category Category         `json:"category"`
+	Category catalog.Category `json:"category"`
 	Stage    transcript.Stage `json:"stage"`
 	Code     int              `json:"code"`
 	Enhanced string           `json:"enhanced"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -11,7 +12,7 @@ import (
 // summary ends with the %q-quoted evidence after the notes, the line for
 // people has no evidence, and the JSON keys keep DESIGN.md's order.
 func TestVerdictSentences(t *testing.T) {
-	v := Verdict{Category: Reputation, Stage: transcript.Rcpt, Code: 550, Enhanced: "5.7.606", Step: 7,
+	v := Verdict{Category: catalog.Reputation, Stage: transcript.Rcpt, Code: 550, Enhanced: "5.7.606", Step: 7,
 		Finding: "the server refused the site's IP", Notes: []string{"connection is not acceptance", "a firewall also inspects this session (see banner)"},
 		Evidence: `550 5.7.606 Access denied, banned sending IP [203.0.113.7] "quoted"`, Next: "delist"}
 	wantSummary := `the server refused the site's IP; connection is not acceptance; a firewall also inspects this session (see banner): "550 5.7.606 Access denied, banned sending IP [203.0.113.7] \"quoted\""`

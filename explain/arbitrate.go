@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -16,7 +16,7 @@ import (
 // the paste holds a failure outside it: a reply the session's lines do
 // not hold, or an error the format did not read.
 func errorBeside(res *Result, ev *evidence) bool {
-	if res.Verdict.Category != checks.OK || ev.d.root == nil {
+	if res.Verdict.Category != catalog.OK || ev.d.root == nil {
 		return false
 	}
 	r := ev.d.root

@@ -3,6 +3,7 @@ package explain
 import (
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -32,7 +33,7 @@ func methodOf(res *Result) MethodBasis {
 	m := res.Input.Plan.Method
 	h := strings.ToLower(res.Input.Host)
 	switch {
-	case h != "" && checks.MicrosoftMX(h):
+	case h != "" && catalog.MicrosoftMX(h):
 		return MethodBasis{Method: m, Basis: Inferred, From: "the tenant MX endpoint " + h + " (Direct Send or a relay connector; the capture does not say which)"}
 	case h != "":
 		return MethodBasis{Method: m, Basis: Seen, From: "the endpoint " + h}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -115,7 +116,7 @@ func (b *builder) has(stage transcript.Stage) bool { _, ok := b.results[stage]; 
 func (b *builder) method() transcript.Method {
 	h := strings.ToLower(b.host)
 	switch {
-	case checks.MicrosoftMX(h):
+	case catalog.MicrosoftMX(h):
 		return transcript.DirectSend
 	case strings.Contains(h, "office365.com"), b.port == 587, b.saw[transcript.Auth], b.has(transcript.Auth):
 		return transcript.Submission

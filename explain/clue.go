@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -164,8 +164,8 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 	if !ws.any(tellingWords) {
 		return clue{}, false
 	}
-	for i := range checks.Catalog {
-		e := &checks.Catalog[i]
+	for i := range catalog.Catalog {
+		e := &catalog.Catalog[i]
 		if !e.Telling || e.Pattern == nil {
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -63,7 +64,7 @@ var ErrUnrecognised = errors.New("no SMTP conversation recognised")
 
 // NoEvidence is the category of a text without SMTP evidence; it is none
 // of the diagnosis categories, on purpose.
-const NoEvidence checks.Category = "unknown"
+const NoEvidence catalog.Category = "unknown"
 
 // Transcript explains a captured conversation or any pasted text. The
 // format is detected (the parser that recognises the most lines wins);
@@ -155,7 +156,7 @@ func verdict(b *builder, in checks.Input) checks.Verdict {
 		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
-	v := checks.Verdict{Category: checks.OK, Rule: "explain:no-failure"}
+	v := checks.Verdict{Category: catalog.OK, Rule: "explain:no-failure"}
 	if last == "" {
 		v.Finding = "the capture shows no failure and no SMTP reply"
 		return v
@@ -183,7 +184,7 @@ func splitLines(text string) []string {
 // holds whatever the stage; otherwise the network is the likeliest side.
 func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
-	v := checks.Verdict{Category: checks.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
+	v := checks.Verdict{Category: catalog.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
 		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
 		Finding:  what + ": the connection, the server's greeting or any later command may have failed",
 		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",
@@ -199,7 +200,7 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	s := checks.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
 	for _, m := range checks.Misfits(s) {
 		if m.ID == "port-465" || m.ID == "ip-address" {
-			v.Category, v.Step, v.Rule, v.Source = checks.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
+			v.Category, v.Step, v.Rule, v.Source = catalog.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
 			v.Finding = what + ": " + m.Finding
 			v.Next = m.Next
 			break

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -114,7 +115,7 @@ func WriteText(w io.Writer, res *Result) error {
 	if v.Learn != "" {
 		fmt.Fprintf(&b, "learn more: %s\n", v.Learn)
 	}
-	if v.Category != checks.OK {
+	if v.Category != catalog.OK {
 		fmt.Fprintf(&b, "stage:    %s (%s%s)\n", orUnknown(v.Stage), basisOr(res.Basis.Basis), from(res.Basis.From))
 	}
 	if res.Method.Basis != "" && res.Method.Basis != Unknown {

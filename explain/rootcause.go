@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -199,7 +199,7 @@ func score(c *clue) int {
 	if c.reply == nil {
 		return 4 + c.weight*2
 	}
-	if e := checks.Match(c.stage, c.reply); e != nil && e.Category != checks.OK {
+	if e := catalog.Match(c.stage, c.reply); e != nil && e.Category != catalog.OK {
 		s += 4
 		if e.Pattern != nil {
 			s += 2

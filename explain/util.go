@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -18,7 +18,7 @@ func isIP(h string) bool { return net.ParseIP(strings.Trim(h, "[]")) != nil }
 // catalogStage is the stage where the catalog sees reply rep, or where
 // its enhanced code's subject puts it ("" when neither says).
 func catalogStage(rep *transcript.Reply) transcript.Stage {
-	if e := checks.Match("", rep); e != nil && e.Category != checks.OK {
+	if e := catalog.Match("", rep); e != nil && e.Category != catalog.OK {
 		return e.Stage
 	}
 	// RFC 3463 section 3.7: X.6.X is the message content's status, which
@@ -35,7 +35,7 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 // class's usual code: "5.7.3 Authentication unsuccessful" is 535, not
 // 451, and an unknown reply has no code to give).
 func codeFor(enh, text string) int {
-	if e := checks.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
+	if e := catalog.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
 		return e.Code
 	}
 	return 0
@@ -44,10 +44,10 @@ func codeFor(enh, text string) int {
 // catalogFor is the catalog row for a reply text without its code: the
 // row of that enhanced code whose pattern matches the text, else the
 // first row of that enhanced code.
-func catalogFor(enh, text string) *checks.Entry {
-	var first *checks.Entry
-	for i := range checks.Catalog {
-		e := &checks.Catalog[i]
+func catalogFor(enh, text string) *catalog.Entry {
+	var first *catalog.Entry
+	for i := range catalog.Catalog {
+		e := &catalog.Catalog[i]
 		if e.Enhanced != enh {
 			continue
 		}

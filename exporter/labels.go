@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/runner"
@@ -17,10 +18,10 @@ import (
 
 const other = "other"
 
-var categories = []checks.Category{checks.OK, checks.Network, checks.Firewall, checks.TLSCat, checks.AuthCat,
-	checks.Reputation, checks.Policy, checks.Recipient, checks.Service, checks.Config}
+var categories = []catalog.Category{catalog.OK, catalog.Network, catalog.Firewall, catalog.TLSCat, catalog.AuthCat,
+	catalog.Reputation, catalog.Policy, catalog.Recipient, catalog.Service, catalog.Config}
 
-func category(c checks.Category) string {
+func category(c catalog.Category) string {
 	if c == "" || slices.Contains(categories, c) {
 		return string(c)
 	}

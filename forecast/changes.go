@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -70,7 +71,7 @@ func Changes() []*Change {
 		{ID: "hve-endpoint-renamed", Title: "High Volume Email's old name smtp-hve.office365.com stops resolving (smtp.hve.mx.microsoft instead)",
 			Date: "not announced", Source: "third-party (FACTS.md section 0): endpoint smtp.hve.mx.microsoft:587, smtp-hve.office365.com deprecated",
 			Unconfirmed: "all of it: Microsoft text naming either endpoint was not found",
-			reach:       reachHVEOldName, dns: &dnsRule{gone: []string{checks.HVEHostOld}},
+			reach:       reachHVEOldName, dns: &dnsRule{gone: []string{catalog.HVEHostOld}},
 			fixes: []string{fixHVENewName}},
 	}
 }
@@ -167,8 +168,8 @@ func reachHVEBasicAuth(p *profile) reach {
 }
 
 func reachHVEOldName(p *profile) reach {
-	if p.host != checks.HVEHostOld {
-		return no("the device does not name " + checks.HVEHostOld)
+	if p.host != catalog.HVEHostOld {
+		return no("the device does not name " + catalog.HVEHostOld)
 	}
 	return yes()
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -70,12 +71,12 @@ var migrations = map[string]migration{
 			if p.can("XOAUTH2") && (!p.can("LOGIN") || p.site.Auth != nil && p.site.Auth.Mechanism == "XOAUTH2") {
 				mech = "XOAUTH2"
 			}
-			return submission(p, checks.HVEHost, mech)
+			return submission(p, catalog.HVEHost, mech)
 		},
 		text: func(p *profile, _ *Change) string {
 			return "send through Microsoft 365 High Volume Email, for internal recipients only: create an HVE account " +
 				"(Exchange admin center > Mail flow > High volume email) and set up its billing (required since 1 June 2026, " +
-				"or delivery stops); point the device at " + checks.HVEHost + " port 587 with STARTTLS and the HVE account's " +
+				"or delivery stops); point the device at " + catalog.HVEHost + " port 587 with STARTTLS and the HVE account's " +
 				"address and password (HVE keeps basic auth until September 2028, a secondary source says), or OAuth with the " +
 				"app on the account's Allowed Apps list (Add-HVEAppAccess)"
 		}},
@@ -172,11 +173,11 @@ var migrations = map[string]migration{
 		fits: func(*profile, *Change) bool { return true },
 		rewrite: func(p *profile, _ *Change) *specs.Site {
 			e := p.site.Endpoint
-			e.Host = checks.HVEHost
+			e.Host = catalog.HVEHost
 			return withEndpoint(p, e)
 		},
 		text: func(*profile, *Change) string {
-			return "point the device at " + checks.HVEHost + " (port 587, STARTTLS) instead of " + checks.HVEHostOld
+			return "point the device at " + catalog.HVEHost + " (port 587, STARTTLS) instead of " + catalog.HVEHostOld
 		}},
 }
 

@@ -3,6 +3,7 @@ package forecast
 import (
 	"context"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -69,7 +70,7 @@ func (f *Forecaster) cell(ctx context.Context, sr *siteRun, c *Change, today Tod
 	v := res.Verdict
 	cell.Verdict = &v
 	switch {
-	case v.Category == checks.OK:
+	case v.Category == catalog.OK:
 		cell.Outcome = Survives
 		return cell
 	case !today.Works():

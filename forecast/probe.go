@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
@@ -164,7 +165,7 @@ func (f *Forecaster) dialer(routes map[string]string, endpoint string) func(ctx 
 // serverNames are the names the simulator's certificate must carry for
 // the probe of s to verify it: the host, or the MX names of the tenant.
 func serverNames(s *specs.Site, tenant string) []string {
-	out := []string{mxHost(tenant), mxMicrosoftHost(tenant), checks.HVEHost, checks.HVEHostOld}
+	out := []string{mxHost(tenant), mxMicrosoftHost(tenant), catalog.HVEHost, catalog.HVEHostOld}
 	for _, n := range []string{s.Endpoint.Host, s.Endpoint.ServerName} {
 		if n != "" && net.ParseIP(n) == nil {
 			out = append(out, strings.ToLower(n))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
@@ -45,7 +46,7 @@ type profile struct {
 func newProfile(s *specs.Site, facts Facts) *profile {
 	p := &profile{site: s, facts: facts, host: strings.TrimSuffix(strings.ToLower(s.Endpoint.Host), ".")}
 	p.kind = checks.EndpointKind(p.host)
-	p.microsoft = p.kind != checks.EndpointACS && (p.host == "" || checks.MicrosoftHost(p.host))
+	p.microsoft = p.kind != checks.EndpointACS && (p.host == "" || catalog.MicrosoftHost(p.host))
 	p.fromDomain = domainOf(s.Envelope.From)
 	p.tenant = tenantDomain(s, p.host)
 	p.internal = len(s.Envelope.To) > 0 && !slices.ContainsFunc(s.Envelope.To, func(to string) bool {

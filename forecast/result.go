@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -62,7 +63,7 @@ type Today struct {
 }
 
 // Works reports the device's mail goes through today.
-func (t Today) Works() bool { return t.Verdict.Category == checks.OK }
+func (t Today) Works() bool { return t.Verdict.Category == catalog.OK }
 
 // Cell is one site under one change.
 type Cell struct {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/internal/mta"
 	"github.com/smtpspec/smtpspec/runner"
@@ -81,9 +81,9 @@ func TestRealMTAClientCertificate(t *testing.T) {
 	})
 	host, port, _ := net.SplitHostPort(pf.Addr)
 
-	refused := mtaCase{stage: transcript.Rcpt, code: 554, enhanced: "5.7.1", category: checks.Policy}
+	refused := mtaCase{stage: transcript.Rcpt, code: 554, enhanced: "5.7.1", category: catalog.Policy}
 	cases := []ccertCase{
-		{"listed-certificate", "listed", mtaCase{category: checks.OK, swaks: true}},
+		{"listed-certificate", "listed", mtaCase{category: catalog.OK, swaks: true}},
 		{"no-certificate", "", withSwaks(refused)},
 		{"unlisted-certificate", "unlisted", refused},
 		{"untrusted-certificate", "foreign", refused},

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
@@ -20,7 +21,7 @@ func result(mods ...func(*runner.Result)) *runner.Result {
 	r := &runner.Result{
 		Site:   &specs.Site{Name: "hq"},
 		Status: runner.StatusPass,
-		Verdict: checks.Verdict{Category: checks.OK, Finding: "Microsoft 365 accepted the envelope",
+		Verdict: checks.Verdict{Category: catalog.OK, Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 OK"},
 		Transcript: &transcript.Transcript{
 			Duration: 1500 * time.Millisecond,
@@ -58,7 +59,7 @@ func TestJudge(t *testing.T) {
 		}), DefaultThresholds, Warning, "hq: drift; ok:"},
 		{"fail", result(func(r *runner.Result) {
 			r.Status = runner.StatusFail
-			r.Verdict = checks.Verdict{Category: checks.Reputation, Stage: "rcpt", Step: 7, Finding: "banned"}
+			r.Verdict = checks.Verdict{Category: catalog.Reputation, Stage: "rcpt", Step: 7, Finding: "banned"}
 		}), DefaultThresholds, Critical, "hq: failed; reputation at rcpt (step 7): banned"},
 		{"cert within warn", result(expiresIn(10 * day)), DefaultThresholds, Warning, "hq: certificate expires in 10 days; ok:"},
 		{"cert within crit", result(expiresIn(3 * day)), DefaultThresholds, Critical, "hq: certificate expires in 3 days; ok:"},
@@ -80,7 +81,7 @@ func TestJudge(t *testing.T) {
 			r.Status = runner.StatusError
 			r.Err = &runner.ThrottledError{Last: runner.AuthFailure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
 			r.Transcript = &transcript.Transcript{}
-			r.Verdict = checks.Verdict{Category: checks.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
+			r.Verdict = checks.Verdict{Category: catalog.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
 		}), DefaultThresholds, Critical, "hq: guard; auth at auth (step 9): not probed"},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -56,7 +57,7 @@ func (c *Check) LongLines(v checks.Verdict) {
 	if v.Evidence != "" {
 		c.Long = append(c.Long, "evidence: "+v.Evidence)
 	}
-	if v.Next != "" && v.Category != checks.OK {
+	if v.Next != "" && v.Category != catalog.OK {
 		c.Long = append(c.Long, "next: "+v.Next)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -93,7 +94,7 @@ func stoppedAt(r *runner.Result) string {
 	if f, ok := r.Transcript.Failed(); ok {
 		return "the probe stopped at " + string(f.Stage)
 	}
-	if r.Verdict.Category == checks.Config && r.Verdict.Stage == "" {
+	if r.Verdict.Category == catalog.Config && r.Verdict.Stage == "" {
 		return "not probed (step 1)"
 	}
 	return "the probe did not run these stages"
@@ -134,7 +135,7 @@ func stepReach(r *runner.Result) (StepStatus, string) {
 
 func stepGreeting(r *runner.Result) (StepStatus, string) {
 	v := r.Verdict
-	if v.Category == checks.Firewall && (v.Stage == transcript.Banner || v.Stage == transcript.EHLO) {
+	if v.Category == catalog.Firewall && (v.Stage == transcript.Banner || v.Stage == transcript.EHLO) {
 		return StepFailed, v.Line()
 	}
 	st, f := byStages(r, transcript.StagesOfStep(3)...)
@@ -221,7 +222,7 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 	if r.Site.Method == transcript.Submission {
 		return StepNotApplicable, "submission is authenticated: the source IP's reputation does not decide it"
 	}
-	if r.Verdict.Category == checks.Reputation {
+	if r.Verdict.Category == catalog.Reputation {
 		return StepFailed, r.Verdict.Line()
 	}
 	if stage(r, transcript.Rcpt).Status == transcript.Pass {
@@ -233,12 +234,12 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 func stepControl(r *runner.Result) (StepStatus, string) {
 	c := r.Control
 	if c == nil {
-		if r.Site.Method != transcript.Submission && r.Verdict.Category != checks.OK {
+		if r.Site.Method != transcript.Submission && r.Verdict.Category != catalog.OK {
 			return StepNotApplicable, "no control block: add control { auth { ... } } to compare with submission on 587"
 		}
 		return StepNotApplicable, "no control block"
 	}
-	if c.Verdict.Category == checks.OK {
+	if c.Verdict.Category == catalog.OK {
 		return StepPassed, "submission on 587 works from this network: " + c.Verdict.Evidence
 	}
 	return StepFailed, "the control failed: " + c.Verdict.Line() + ": " + c.Verdict.Evidence

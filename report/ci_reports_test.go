@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/sebdah/goldie/v2"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/runner"
@@ -39,16 +40,16 @@ func ciResults() []*runner.Result {
 	// Fixed verdicts: these tests are about the reports, not the diagnosis,
 	// whose wording evolves in package checks.
 	verdicts := []checks.Verdict{
-		{Category: checks.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Finding: "Microsoft 365 accepted the envelope",
+		{Category: catalog.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 Recipient OK"},
-		{Category: checks.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
+		{Category: catalog.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
 			Finding:  "SMTP AUTH is disabled for the tenant",
 			Evidence: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
 			Next:     "enable Authenticated SMTP for the mailbox: Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false"},
-		{Category: checks.Reputation, Stage: "rcpt", Code: 550, Enhanced: "5.7.606", Step: 7,
+		{Category: catalog.Reputation, Stage: "rcpt", Code: 550, Enhanced: "5.7.606", Step: 7,
 			Finding:  "Microsoft 365 has the site's public IP on its block list",
 			Evidence: "550 5.7.606 Access denied, banned sending IP [203.0.113.7].", Next: "delist the IP"},
-		{Category: checks.OK, Stage: "banner", Code: 220, Finding: "the relay answered", Evidence: "220 ready"},
+		{Category: catalog.OK, Stage: "banner", Code: 220, Finding: "the relay answered", Evidence: "220 ready"},
 	}
 	for i, v := range verdicts {
 		rs[i].Verdict = v

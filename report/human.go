@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -94,7 +94,7 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 			fmt.Fprintf(w, "%s%s %s: %s\n", indent, h.paint(dim, "failed:  "), o.Stage, o.Reason)
 		}
 	}
-	if v.Next != "" && v.Category != checks.OK {
+	if v.Next != "" && v.Category != catalog.OK {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "next:    "), v.Next)
 	}
 	switch r.Status {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -149,7 +150,7 @@ func TestProbeAnnouncesSize(t *testing.T) {
 					t.Errorf("mail note %q does not name the SIZE limit", note)
 				}
 				v := checks.Diagnose(tr, checks.Input{Plan: testSite(0).Plan()})
-				if v.Category != checks.Policy || v.Stage != transcript.Mail || v.Rule != "catalog:message-too-big" {
+				if v.Category != catalog.Policy || v.Stage != transcript.Mail || v.Rule != "catalog:message-too-big" {
 					t.Errorf("verdict %+v, want policy at mail by catalog:message-too-big", v)
 				}
 			}

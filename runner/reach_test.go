@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/dnsq"
 	"github.com/smtpspec/smtpspec/dnsq/dnstest"
@@ -114,7 +115,7 @@ func TestReachVerdicts(t *testing.T) {
 		name     string
 		scenario string
 		extra    string
-		category checks.Category
+		category catalog.Category
 		summary  []string // substrings of the verdict summary
 		next     string   // substring of the verdict's next action
 		findings []string // finding IDs
@@ -123,47 +124,47 @@ func TestReachVerdicts(t *testing.T) {
 			`reputation {
   public_ip = "203.0.113.7"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation,
+}`, catalog.Reputation,
 			[]string{"Direct Send from a non-enterprise IP", "203.0.113.7", "dynamic or residential"},
 			"use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
 		{"clean IP outside SPF", "directsend-ok",
 			`reputation {
   public_ip = "198.51.100.20"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK,
+}`, catalog.OK,
 			[]string{"accepted the envelope", "warning: the SPF record of contoso.test does not cover the public IP 198.51.100.20 (fail, matched -all)"},
 			"", []string{"spf-miss"}},
 		{"IP covered by an SPF include", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.8"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"accepted the envelope"}, "", nil},
+}`, catalog.OK, []string{"accepted the envelope"}, "", nil},
 		{"127.255.255.254 is unknown, never listed", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.9"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"accepted the envelope"}, "", nil},
+}`, catalog.OK, []string{"accepted the envelope"}, "", nil},
 		{"banned IP on the PBL: dynamic IP", "banned-ip",
 			`reputation {
   public_ip = "203.0.113.7"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"5.7.606", "Spamhaus PBL"}, "dynamic IP: use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
+}`, catalog.Reputation, []string{"5.7.606", "Spamhaus PBL"}, "dynamic IP: use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
 		{"banned IP on no public list: Microsoft's own", "banned-ip",
 			`reputation {
   public_ip = "203.0.113.8"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"no public blocklist lists 203.0.113.8, so the block is Microsoft's own list"}, "", nil},
+}`, catalog.Reputation, []string{"no public blocklist lists 203.0.113.8, so the block is Microsoft's own list"}, "", nil},
 		{"XBL listing", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.10"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"listed on a public blocklist (XBL)"}, "clean the source", []string{"dnsbl-listed"}},
+}`, catalog.Reputation, []string{"listed on a public blocklist (XBL)"}, "clean the source", []string{"dnsbl-listed"}},
 		{"discovered IP differs from the pinned one", "directsend-ok",
 			`reputation {
   public_ip        = "203.0.113.8"
   public_ip_lookup = ["TXT myip.test @{{DNS}}"]
   dnsbl            = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"warning: the spec pins the public IP 203.0.113.8, but DNS discovery sees 203.0.113.7"}, "", []string{"public-ip-mismatch"}},
+}`, catalog.OK, []string{"warning: the spec pins the public IP 203.0.113.8, but DNS discovery sees 203.0.113.7"}, "", []string{"public-ip-mismatch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +238,7 @@ func TestReachResolveFailures(t *testing.T) {
 				t.Fatalf("resolve = %+v, want a dns failure", res)
 			}
 			v := r.Verdict
-			if v.Category != checks.Network || v.Stage != transcript.Resolve || v.Step != 2 {
+			if v.Category != catalog.Network || v.Stage != transcript.Resolve || v.Step != 2 {
 				t.Errorf("verdict = %s at %s step %d, want network at resolve step 2", v.Category, v.Stage, v.Step)
 			}
 			if !strings.Contains(v.Summary(), tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/msgtrace"
@@ -46,25 +47,25 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 		expect      string // expect "trace" { status = ... }
 		wantGolden  string // the golden's trace lines
 		wantOutcome transcript.Status
-		wantCat     checks.Category
+		wantCat     catalog.Category
 		wantSummary string
 		wantQueries bool
 	}{
-		{"delivered", "delivered", nil, "", "", "M: alice@contoso.test Delivered\n= trace pass\n", transcript.Pass, checks.OK,
+		{"delivered", "delivered", nil, "", "", "M: alice@contoso.test Delivered\n= trace pass\n", transcript.Pass, catalog.OK,
 			"message trace: alice@contoso.test Delivered", true},
 		{"quarantined", "quarantined", nil, "", "", "M: alice@contoso.test Quarantined\n= trace fail\n", transcript.Fail,
-			checks.Policy, "quarantined it", true},
+			catalog.Policy, "quarantined it", true},
 		{"quarantine documented by the spec", "quarantined", nil, "", "Quarantined", "M: alice@contoso.test Quarantined\n= trace fail\n",
-			transcript.Pass, checks.Policy, "quarantined it", true},
+			transcript.Pass, catalog.Policy, "quarantined it", true},
 		{"spam", "filteredAsSpam", nil, "", "Delivered", "M: alice@contoso.test FilteredAsSpam\n= trace fail\n", transcript.Fail,
-			checks.Reputation, "filtered it as spam", true},
-		{"not found within the wait", "", nil, "", "", "M: not found\n= trace fail\n", transcript.Fail, checks.Service,
+			catalog.Reputation, "filtered it as spam", true},
+		{"not found within the wait", "", nil, "", "", "M: not found\n= trace fail\n", transcript.Fail, catalog.Service,
 			"rejected before acceptance", true},
 		{"401 before provisioning", "delivered", func(g *graphtest.Server) { g.Unprovisioned = true }, "", "",
-			"M: not found\n= trace fail trace\n", transcript.Fail, checks.Config, msgtrace.ServicePrincipalAppID, true},
+			"M: not found\n= trace fail trace\n", transcript.Fail, catalog.Config, msgtrace.ServicePrincipalAppID, true},
 		{"message refused at end of data", "delivered", nil,
 			"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",
-			"", "= trace skip\n", transcript.Skip, checks.Policy, "SendAsDenied", false},
+			"", "= trace skip\n", transcript.Skip, catalog.Policy, "SendAsDenied", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

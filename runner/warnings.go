@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -36,7 +37,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.
 		return &Result{Site: s, Transcript: t, Status: StatusError, Err: err, GoldenPath: opts.Golden.Path(s.Name),
-			Verdict: checks.Verdict{Category: checks.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
+			Verdict: checks.Verdict{Category: catalog.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
 				Next: "repair or delete the state file, or run with --force"}}
 	}
 	return &Result{
@@ -46,7 +47,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		Err:        err,
 		GoldenPath: opts.Golden.Path(s.Name),
 		Verdict: checks.Verdict{
-			Category: checks.AuthCat,
+			Category: catalog.AuthCat,
 			Stage:    transcript.Auth,
 			Finding:  err.Error(),
 			Step:     9,

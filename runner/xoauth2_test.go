@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
@@ -126,7 +127,7 @@ func TestXOAUTH2SelfCheck(t *testing.T) {
 			if tc.want != "" && !hasToken {
 				t.Errorf("findings %v, want %s", ids, tc.want)
 			}
-			if tc.want != "" && tc.wantAuth != "235" && (r.Verdict.Category != checks.AuthCat || !strings.Contains(r.Verdict.Rule, tc.want)) {
+			if tc.want != "" && tc.wantAuth != "235" && (r.Verdict.Category != catalog.AuthCat || !strings.Contains(r.Verdict.Rule, tc.want)) {
 				t.Errorf("verdict %+v does not rest on %s", r.Verdict, tc.want)
 			}
 			reqs := ts.Requests()

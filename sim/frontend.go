@@ -3,7 +3,7 @@ package sim
 import (
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -27,7 +27,7 @@ func (f *FrontEnd) Host() string { return f.ss.id.host }
 
 // Reply renders catalog row id as this front end sends it (nil: no such row).
 func (f *FrontEnd) Reply(id string, extra map[string]string) (code int, text string, ok bool) {
-	e := checks.Lookup(id)
+	e := catalog.Lookup(id)
 	if e == nil {
 		return 0, "", false
 	}

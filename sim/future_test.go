@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -14,8 +14,8 @@ import (
 var todayEndpoints = map[string]Endpoint{
 	"submission": {Method: transcript.Submission, Host: "smtp.office365.com"},
 	"legacy":     {Method: transcript.Submission, Host: "smtp-legacy.office365.com"},
-	"hve":        {Method: transcript.Submission, Host: checks.HVEHost},
-	"hve-old":    {Method: transcript.Submission, Host: checks.HVEHostOld},
+	"hve":        {Method: transcript.Submission, Host: catalog.HVEHost},
+	"hve-old":    {Method: transcript.Submission, Host: catalog.HVEHostOld},
 	"directsend": {Method: transcript.DirectSend, Host: "contoso-com.mail.protection.outlook.com"},
 	"ds-mx":      {Method: transcript.DirectSend},
 	"ds-new":     {Method: transcript.DirectSend, Host: "contoso-com.o-v1.mx.microsoft"},
@@ -155,12 +155,12 @@ func TestTLSRSA(t *testing.T) {
 		sc := Today(todayEndpoints["submission"])
 		sc.TLSRSA = offered
 		ca := testCA(t)
-		_, addr := startServer(t, sc, Options{CA: ca, IdleTimeout: clientTimeout, ServerNames: []string{checks.HVEHost}})
+		_, addr := startServer(t, sc, Options{CA: ca, IdleTimeout: clientTimeout, ServerNames: []string{catalog.HVEHost}})
 		c := dial(t, addr)
 		c.read()
 		c.cmd("EHLO mfp.contoso.local")
 		c.expect(c.cmd("STARTTLS"), 220, `^2\.0\.0`)
-		cfg := clientTLS(ca, checks.HVEHost)
+		cfg := clientTLS(ca, catalog.HVEHost)
 		cfg.CipherSuites, cfg.MaxVersion = rsaOnly, tls.VersionTLS12
 		tc := tls.Client(c.raw, cfg)
 		err := tc.Handshake()

@@ -4,7 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -21,7 +21,7 @@ const (
 )
 
 // Scenario is one behaviour of the simulated Microsoft 365 endpoint. The
-// behaviour fields name catalog rows (checks.Catalog IDs); "" means the
+// behaviour fields name catalog rows (catalog.Catalog IDs); "" means the
 // reply a working tenant gives at that point.
 type Scenario struct {
 	Name    string
@@ -122,7 +122,7 @@ func (sc *Scenario) Validate() error {
 		"AuthBasic": sc.AuthBasic, "AuthOAuth": sc.AuthOAuth,
 		"RcptTenant": sc.RcptTenant, "RcptExternal": sc.RcptExternal, "Data": sc.Data,
 	} {
-		if id != "" && checks.Lookup(id) == nil {
+		if id != "" && catalog.Lookup(id) == nil {
 			return fmt.Errorf("sim: scenario %s: %s names catalog row %q, which does not exist", sc.Name, field, id)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -66,7 +66,7 @@ func TestSessionRowsExist(t *testing.T) {
 		"auth-unsuccessful", "auth-xoauth2-invalid", "not-authenticated", "unrecognized-parameter",
 		"unrecognized-command", "mail-ok", "rcpt-ok", "data-queued", "rset-ok", "quit-ok",
 	} {
-		if checks.Lookup(id) == nil {
+		if catalog.Lookup(id) == nil {
 			t.Errorf("catalog row %q is missing", id)
 		}
 	}

@@ -82,3 +82,16 @@ func (c Capabilities) OffersAuth() bool {
 	}
 	return false
 }
+
+// PlaintextCapabilities is the EHLO capability list before TLS: as the probe recorded
+// it, or else taken from the EHLO reply (every line after the greeting).
+func (t *Transcript) PlaintextCapabilities() Capabilities {
+	if len(t.Capabilities) > 0 {
+		return t.Capabilities
+	}
+	r := t.Stage(EHLO)
+	if r.Reply == nil || r.Reply.Code != 250 || len(r.Reply.Lines) < 2 {
+		return nil
+	}
+	return r.Reply.Lines[1:]
+}

@@ -1,4 +1,12 @@
-package checks
+// Package catalog is what Microsoft 365 looks like on the wire: its reply
+// catalog (each reply as public sources show it, with its category,
+// checklist step, finding, next action and source), the firewall masks
+// a catalog row recognises in a session, Microsoft's SMTP host names, and
+// the sources and Microsoft pages the rows cite. The simulator renders
+// its replies from the same rows the diagnosis matches, so the two cannot
+// disagree. It does not judge stages (package checks) nor decide a
+// verdict (the diagnosis); it never fetches a source.
+package catalog
 
 import (
 	"strings"

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -123,11 +123,11 @@ func (d *device) implicit() bool {
 // saidHELO reports a device whose greeting is HELO.
 func (d *device) saidHELO() bool { return d.main != nil && d.main.Greeting == "HELO" }
 
-// setup is the device as checks.Misfits sees a spec: the Microsoft 365
+// setup is the device as diagnosis.Misfits sees a spec: the Microsoft 365
 // endpoint of the persona, the port the device used when it is an SMTP
 // port, its TLS and whether it authenticated.
-func (d *device) setup() checks.Setup {
-	s := checks.Setup{Method: d.method(), Host: endpointHost(d.opts.Persona), Port: d.opts.Persona.Port(),
+func (d *device) setup() diagnosis.Setup {
+	s := diagnosis.Setup{Method: d.method(), Host: endpointHost(d.opts.Persona), Port: d.opts.Persona.Port(),
 		TLS: transcript.StartTLS, Auth: len(d.auths()) > 0, HELO: d.saidHELO()}
 	if p := d.port(); p == 25 || p == 465 || p == 587 {
 		s.Port = p

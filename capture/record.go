@@ -3,7 +3,7 @@ package capture
 import (
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -157,6 +157,6 @@ type Message struct {
 // Finding is one prediction or fact, as in the run report, with the
 // Microsoft page that explains it where there is one.
 type Finding struct {
-	checks.Finding
+	diagnosis.Finding
 	LearnMore string `json:"learn_more,omitempty"`
 }

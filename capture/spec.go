@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -59,7 +59,7 @@ func header(d *device) []string {
 		lines = append(lines, fmt.Sprintf("From connection %d of %d, from %s (%s %s).", c.N, len(d.conns), hostOnly(c.Source), c.Greeting, c.HeloName))
 	}
 	for _, f := range d.rep.Findings {
-		if f.Severity != checks.SevInfo {
+		if f.Severity != diagnosis.SevInfo {
 			lines = append(lines, string(f.Severity)+" "+f.ID)
 		}
 	}

@@ -47,3 +47,25 @@ const HVEHost = "smtp.hve.mx.microsoft"
 // HVEHostOld is the High Volume Email name FACTS.md section 0 calls
 // deprecated (third-party, UNCONFIRMED).
 const HVEHostOld = "smtp-hve.office365.com"
+
+// The Microsoft SMTP endpoints other than smtp.office365.com and the
+// tenant MX (FACTS.md 1.5, 4.4, 4.5), by EndpointKind's short names.
+const (
+	EndpointHVE    = "hve"    // High Volume Email
+	EndpointACS    = "acs"    // Azure Communication Services Email
+	EndpointLegacy = "legacy" // Exchange Online's opt-in endpoint for TLS 1.0/1.1
+)
+
+var endpointHosts = map[string]string{
+	HVEHost:                     EndpointHVE,
+	HVEHostOld:                  EndpointHVE,
+	"smtp.azurecomm.net":        EndpointACS,
+	"smtp-legacy.office365.com": EndpointLegacy,
+}
+
+// EndpointKind names the special Microsoft endpoint host is (EndpointHVE,
+// EndpointACS, EndpointLegacy), or "" for smtp.office365.com, a tenant MX
+// and any other host.
+func EndpointKind(host string) string {
+	return endpointHosts[strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")]
+}

@@ -1,8 +1,9 @@
-// Package checks judges what a probe recorded: one check per stage, the
-// spec's expectations, the Microsoft 365 reply catalog, and the diagnosis
-// that turns a transcript into one verdict. It does not talk to the
-// network and does not read specs; the specs package builds the Expect
-// values, the runner builds transcripts.
+// Package checks is the stage judge: one check per stage in one registry,
+// and the spec's expectations (Expect), applied field by field to what a
+// probe recorded (Outcome). It says whether each stage went as the spec
+// expects; what went wrong and why is the diagnosis' (package
+// diagnosis). It does not talk to the network and does not read specs:
+// the specs package builds the Expect values, the runner transcripts.
 package checks
 
 import (

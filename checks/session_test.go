@@ -145,3 +145,41 @@ func because(r transcript.StageResult, why transcript.Reason) transcript.StageRe
 func allPass(plan transcript.Plan) *transcript.Transcript {
 	return session(plan, transcript.StageResult{})
 }
+
+// with returns t after f has changed it, for one-off variations.
+func with(t *transcript.Transcript, f func(*transcript.Transcript)) *transcript.Transcript {
+	f(t)
+	return t
+}
+
+// noSTARTTLS removes STARTTLS from the plaintext EHLO reply, as an
+// inspecting firewall (or a server without TLS) would.
+func noSTARTTLS(t *transcript.Transcript) {
+	var caps []string
+	for _, c := range msCaps {
+		if c != "STARTTLS" {
+			caps = append(caps, c)
+		}
+	}
+	t.Capabilities = caps
+	for i := range t.Stages {
+		if t.Stages[i].Stage == transcript.EHLO {
+			t.Stages[i].Reply = parse(append([]string{"250-" + msHost + " Hello [203.0.113.7]"}, prefixed(caps)...)...)
+		}
+	}
+}
+
+func setBanner(line string) func(*transcript.Transcript) {
+	return func(t *transcript.Transcript) {
+		for i := range t.Stages {
+			if t.Stages[i].Stage == transcript.Banner {
+				t.Stages[i].Reply = parse(line)
+			}
+		}
+		for i := range t.Lines {
+			if t.Lines[i].Stage == transcript.Banner {
+				t.Lines[i].Text = line
+			}
+		}
+	}
+}

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -13,7 +13,7 @@ import (
 // and transcripts).
 func notEnough() *Result {
 	return &Result{Format: "none", Transcript: newBuilder().finish(),
-		Verdict: checks.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
+		Verdict: diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
 			Finding: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
 			Next:    "capture the exchange itself (see capture) and explain that", Step: 10},
 		Basis: StageBasis{Basis: Unknown},

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -127,12 +127,12 @@ func (b *builder) method() transcript.Method {
 }
 
 // input is what the diagnosis needs besides the transcript.
-func (b *builder) input() checks.Input {
+func (b *builder) input() diagnosis.Input {
 	port := b.port
 	if port == 0 && b.method() != transcript.Submission {
 		port = 25
 	}
-	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}
+	return diagnosis.Input{Plan: b.plan(), Host: b.host, Port: port}
 }
 
 // implicitTLS: the handshake failed before the server said anything, so

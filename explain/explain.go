@@ -19,23 +19,23 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Result is what a capture established.
 type Result struct {
 	Format     string // the parser that read it ("swaks", "postfix", ...)
-	Verdict    checks.Verdict
+	Verdict    diagnosis.Verdict
 	Transcript *transcript.Transcript // the reconstructed stages and lines
-	Input      checks.Input           // what was inferred about the path
+	Input      diagnosis.Input        // what was inferred about the path
 	// Implied lists stages the capture does not show but a later stage
 	// proves passed (a RCPT TO reply implies connect, banner and EHLO).
 	Implied []transcript.Stage
 	// NotShown says what the capture cannot tell, in checklist order.
 	NotShown []string
 	// Basis says how the verdict's stage is known; Method how the method
-	// is (checks.Input.Plan.Method).
+	// is (diagnosis.Input.Plan.Method).
 	Basis  StageBasis
 	Method MethodBasis
 	// SetAside lists the evidence that did not decide, and why.
@@ -145,18 +145,18 @@ func Reply(line string) (*Result, error) {
 // verdict diagnoses the reconstructed transcript. A capture that shows no
 // failure gets an ok verdict that says how far it went, never the probe's
 // "stopped without recording a failure".
-func verdict(b *builder, in checks.Input) checks.Verdict {
+func verdict(b *builder, in diagnosis.Input) diagnosis.Verdict {
 	if f, failed := b.t.Failed(); failed {
 		if f.Stage == transcript.Unstaged && f.Reply == nil && f.Err != nil {
 			return unstagedError(f, in)
 		}
-		return checks.Diagnose(b.t, in)
+		return diagnosis.Diagnose(b.t, in)
 	}
-	if v, ok := checks.Intercepted(b.t, in); ok {
+	if v, ok := diagnosis.Intercepted(b.t, in); ok {
 		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
-	v := checks.Verdict{Category: catalog.OK, Rule: "explain:no-failure"}
+	v := diagnosis.Verdict{Category: catalog.OK, Rule: "explain:no-failure"}
 	if last == "" {
 		v.Finding = "the capture shows no failure and no SMTP reply"
 		return v
@@ -182,9 +182,9 @@ func splitLines(text string) []string {
 // diagnosis by stage would claim a stage nobody saw, so only what holds at
 // any stage is said. A misfit of the endpoint (port 465 on Microsoft 365)
 // holds whatever the stage; otherwise the network is the likeliest side.
-func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
+func unstagedError(f transcript.StageResult, in diagnosis.Input) diagnosis.Verdict {
 	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
-	v := checks.Verdict{Category: catalog.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
+	v := diagnosis.Verdict{Category: catalog.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
 		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
 		Finding:  what + ": the connection, the server's greeting or any later command may have failed",
 		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",
@@ -197,8 +197,8 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	}
 	// Only misfits of the endpoint itself: the method and auth are
 	// inferred, and a capture without protocol lines shows neither.
-	s := checks.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
-	for _, m := range checks.Misfits(s) {
+	s := diagnosis.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
+	for _, m := range diagnosis.Misfits(s) {
 		if m.ID == "port-465" || m.ID == "ip-address" {
 			v.Category, v.Step, v.Rule, v.Source = catalog.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
 			v.Finding = what + ": " + m.Finding
@@ -206,6 +206,6 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 			break
 		}
 	}
-	v.Learn = checks.LearnFor(v)
+	v.Learn = diagnosis.LearnFor(v)
 	return v
 }

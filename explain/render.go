@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -35,7 +35,7 @@ type JSONResult struct {
 // it comes from the reply catalog or the kind of error. method is ""
 // when unknown.
 type JSONVerdict struct {
-	checks.VerdictJSON
+	diagnosis.VerdictJSON
 	StageBasis  Basis  `json:"stage_basis"`
 	StageFrom   string `json:"stage_from,omitempty"`
 	Method      string `json:"method"`

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -72,9 +72,9 @@ func findingID(s string) string {
 	return other
 }
 
-func severity(s checks.Severity) string {
+func severity(s diagnosis.Severity) string {
 	switch s {
-	case checks.SevError, checks.SevWarning, checks.SevInfo:
+	case diagnosis.SevError, diagnosis.SevWarning, diagnosis.SevInfo:
 		return string(s)
 	}
 	return other

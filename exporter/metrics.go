@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -80,7 +80,7 @@ func (c probeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	exposed := false
 	for _, f := range r.Verdict.Findings {
-		exposed = exposed || f.ID == checks.BasicAuthRetirement
+		exposed = exposed || f.ID == diagnosis.BasicAuthRetirement
 		emit(d.finding, 1, findingID(f.ID), severity(f.Severity))
 	}
 	emit(d.basicAuth, b2f(exposed))

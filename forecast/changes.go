@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -144,7 +143,7 @@ func reachMXMicrosoft(p *profile) reach {
 }
 
 func reachLegacyTLS(p *profile) reach {
-	if p.kind != checks.EndpointLegacy {
+	if p.kind != catalog.EndpointLegacy {
 		return no("not smtp-legacy.office365.com (smtp.office365.com and the MX refuse TLS 1.0/1.1 already)")
 	}
 	return yes()
@@ -154,14 +153,14 @@ func reachBasicAuth(p *profile) reach {
 	switch {
 	case p.site.Method != transcript.Submission || p.site.Auth == nil:
 		return no("the device sends no password (no SMTP AUTH)")
-	case p.kind == checks.EndpointHVE:
+	case p.kind == catalog.EndpointHVE:
 		return no("High Volume Email keeps basic auth after smtp.office365.com (secondary: until September 2028)")
 	}
 	return yes()
 }
 
 func reachHVEBasicAuth(p *profile) reach {
-	if p.kind != checks.EndpointHVE || p.site.Auth == nil {
+	if p.kind != catalog.EndpointHVE || p.site.Auth == nil {
 		return no("not High Volume Email with SMTP AUTH")
 	}
 	return yes()

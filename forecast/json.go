@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/report"
 )
 
@@ -38,8 +38,8 @@ type JSONSite struct {
 // JSONToday is the site today, as `smtpspec run` judges it against the
 // simulator.
 type JSONToday struct {
-	Status  string             `json:"status"`
-	Verdict checks.VerdictJSON `json:"verdict"`
+	Status  string                `json:"status"`
+	Verdict diagnosis.VerdictJSON `json:"verdict"`
 	// Fix is what a site broken today needs to work now; absent for one
 	// that works.
 	Fix *Fix `json:"fix,omitempty"`
@@ -47,9 +47,9 @@ type JSONToday struct {
 
 // JSONCell is the site under one change.
 type JSONCell struct {
-	Outcome Outcome             `json:"outcome"`
-	Verdict *checks.VerdictJSON `json:"verdict,omitempty"`
-	Fix     string              `json:"fix,omitempty"`
+	Outcome Outcome                `json:"outcome"`
+	Verdict *diagnosis.VerdictJSON `json:"verdict,omitempty"`
+	Fix     string                 `json:"fix,omitempty"`
 	// AlreadyBroken: the site fails today, before this change.
 	AlreadyBroken bool   `json:"already_broken"`
 	Needs         string `json:"needs,omitempty"` // unknown: what would decide it

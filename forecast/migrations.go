@@ -6,6 +6,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -58,7 +59,7 @@ var migrations = map[string]migration{
 			if changeID(c) == "hve-basic-auth-removed" {
 				where = p.host + " (add the app to the HVE account's Allowed Apps: Add-HVEAppAccess, at most 10 apps)"
 			}
-			return "move the device to OAuth 2.0 (XOAUTH2) on " + where + ": " + checks.XOAUTH2AppSetup +
+			return "move the device to OAuth 2.0 (XOAUTH2) on " + where + ": " + diagnosis.XOAUTH2AppSetup +
 				"; on the device choose OAuth for SMTP with the app's tenant and client id; in the spec, " +
 				"auth { mechanism = \"XOAUTH2\" oauth { tenant_id, client_id, client_secret = env(...) } } proves it before the switch"
 		}},

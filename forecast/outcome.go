@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -97,7 +97,7 @@ func judged(s runner.Status) runner.Status {
 func interruptedSite(sf *SiteForecast, changes []*Change) *SiteForecast {
 	sf.Interrupted = true
 	sf.Today = Today{Status: runner.StatusInterrupted,
-		Verdict: checks.Verdict{Finding: "the forecast was interrupted before this site was done"}}
+		Verdict: diagnosis.Verdict{Finding: "the forecast was interrupted before this site was done"}}
 	sf.Cells = nil
 	for _, c := range changes {
 		sf.Cells = append(sf.Cells, &Cell{Change: c, Outcome: Unknown, Needs: "the forecast was interrupted before this site was done"})

@@ -12,7 +12,7 @@ import (
 	"syscall"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
@@ -43,7 +43,7 @@ type memoEntry struct {
 // as `smtpspec run` reports them.
 type judgement struct {
 	Status  runner.Status
-	Verdict checks.Verdict
+	Verdict diagnosis.Verdict
 }
 
 func (m *memo) do(k runKey, run func() *judgement) *judgement {
@@ -181,5 +181,5 @@ func serverNames(s *specs.Site, tenant string) []string {
 func (f *Forecaster) failed(s *specs.Site, err error) *runner.Result {
 	return &runner.Result{Site: s, Status: runner.StatusError, Err: err,
 		Transcript: &transcript.Transcript{Site: s.Name, Method: s.Method},
-		Verdict:    checks.Verdict{Finding: "not run: " + err.Error()}}
+		Verdict:    diagnosis.Verdict{Finding: "not run: " + err.Error()}}
 }

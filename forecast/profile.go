@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -20,7 +19,7 @@ type profile struct {
 	// host is the name the device connects to, lower case; "" when it
 	// looks up mxDomain's MX.
 	host string
-	kind string // checks.EndpointKind(host)
+	kind string // catalog.EndpointKind(host)
 	// microsoft: the endpoint is Exchange Online (a Microsoft 365 host
 	// that is not Azure Communication Services).
 	microsoft bool
@@ -45,8 +44,8 @@ type profile struct {
 
 func newProfile(s *specs.Site, facts Facts) *profile {
 	p := &profile{site: s, facts: facts, host: strings.TrimSuffix(strings.ToLower(s.Endpoint.Host), ".")}
-	p.kind = checks.EndpointKind(p.host)
-	p.microsoft = p.kind != checks.EndpointACS && (p.host == "" || catalog.MicrosoftHost(p.host))
+	p.kind = catalog.EndpointKind(p.host)
+	p.microsoft = p.kind != catalog.EndpointACS && (p.host == "" || catalog.MicrosoftHost(p.host))
 	p.fromDomain = domainOf(s.Envelope.From)
 	p.tenant = tenantDomain(s, p.host)
 	p.internal = len(s.Envelope.To) > 0 && !slices.ContainsFunc(s.Envelope.To, func(to string) bool {

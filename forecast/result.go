@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -59,7 +59,7 @@ type SiteForecast struct {
 // a site that meets its expectations passes).
 type Today struct {
 	Status  runner.Status
-	Verdict checks.Verdict
+	Verdict diagnosis.Verdict
 }
 
 // Works reports the device's mail goes through today.
@@ -73,7 +73,7 @@ type Cell struct {
 	// gives it; for Unknown, what it gets if the undecided fact goes
 	// against it. nil when nothing was run (an endpoint the forecast
 	// cannot play, an interrupted forecast).
-	Verdict *checks.Verdict
+	Verdict *diagnosis.Verdict
 	// Already: the site is broken today, before this change.
 	Already bool
 	// Needs (Unknown) is what would decide it and how to state it; Why

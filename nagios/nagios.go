@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -101,7 +101,7 @@ func Judge(r *runner.Result, th Thresholds, now time.Time) (c Check) {
 		c.Long = append(c.Long, "no golden for this site at "+r.GoldenPath+": drift is not checked")
 	}
 	for _, f := range r.Verdict.Findings {
-		if f.Severity == checks.SevWarning || f.Severity == checks.SevError {
+		if f.Severity == diagnosis.SevWarning || f.Severity == diagnosis.SevError {
 			raise(Warning, f.ID, f.ID+": "+f.Text)
 		}
 	}

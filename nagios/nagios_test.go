@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -21,7 +21,7 @@ func result(mods ...func(*runner.Result)) *runner.Result {
 	r := &runner.Result{
 		Site:   &specs.Site{Name: "hq"},
 		Status: runner.StatusPass,
-		Verdict: checks.Verdict{Category: catalog.OK, Finding: "Microsoft 365 accepted the envelope",
+		Verdict: diagnosis.Verdict{Category: catalog.OK, Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 OK"},
 		Transcript: &transcript.Transcript{
 			Duration: 1500 * time.Millisecond,
@@ -59,7 +59,7 @@ func TestJudge(t *testing.T) {
 		}), DefaultThresholds, Warning, "hq: drift; ok:"},
 		{"fail", result(func(r *runner.Result) {
 			r.Status = runner.StatusFail
-			r.Verdict = checks.Verdict{Category: catalog.Reputation, Stage: "rcpt", Step: 7, Finding: "banned"}
+			r.Verdict = diagnosis.Verdict{Category: catalog.Reputation, Stage: "rcpt", Step: 7, Finding: "banned"}
 		}), DefaultThresholds, Critical, "hq: failed; reputation at rcpt (step 7): banned"},
 		{"cert within warn", result(expiresIn(10 * day)), DefaultThresholds, Warning, "hq: certificate expires in 10 days; ok:"},
 		{"cert within crit", result(expiresIn(3 * day)), DefaultThresholds, Critical, "hq: certificate expires in 3 days; ok:"},
@@ -67,10 +67,10 @@ func TestJudge(t *testing.T) {
 		{"slow", result(), Thresholds{TimeWarn: time.Second}, Warning, "hq: slow; ok:"},
 		{"very slow", result(), Thresholds{TimeWarn: 500 * time.Millisecond, TimeCrit: time.Second}, Critical, "hq: slow; ok:"},
 		{"basic auth finding", result(func(r *runner.Result) {
-			r.Verdict.Findings = []checks.Finding{{ID: checks.BasicAuthRetirement, Severity: checks.SevWarning, Text: "password"}}
+			r.Verdict.Findings = []diagnosis.Finding{{ID: diagnosis.BasicAuthRetirement, Severity: diagnosis.SevWarning, Text: "password"}}
 		}), DefaultThresholds, Warning, "hq: basic-auth-retirement; ok:"},
 		{"info finding is no warning", result(func(r *runner.Result) {
-			r.Verdict.Findings = []checks.Finding{{ID: "client-cert", Severity: checks.SevInfo, Text: "cert"}}
+			r.Verdict.Findings = []diagnosis.Finding{{ID: "client-cert", Severity: diagnosis.SevInfo, Text: "cert"}}
 		}), DefaultThresholds, OK, "hq: ok:"},
 		{"insecure warning", result(func(r *runner.Result) { r.Warnings = []string{runner.InsecureWarning} }), DefaultThresholds, Warning, "hq: warning; ok:"},
 		{"state file unreadable", result(func(r *runner.Result) {
@@ -81,7 +81,7 @@ func TestJudge(t *testing.T) {
 			r.Status = runner.StatusError
 			r.Err = &runner.ThrottledError{Last: runner.AuthFailure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
 			r.Transcript = &transcript.Transcript{}
-			r.Verdict = checks.Verdict{Category: catalog.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
+			r.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
 		}), DefaultThresholds, Critical, "hq: guard; auth at auth (step 9): not probed"},
 	}
 	for _, tt := range tests {

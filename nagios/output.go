@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -53,7 +53,7 @@ func (c Check) Write(w io.Writer) error {
 }
 
 // LongLines adds the verdict's evidence and next action to the long output.
-func (c *Check) LongLines(v checks.Verdict) {
+func (c *Check) LongLines(v diagnosis.Verdict) {
 	if v.Evidence != "" {
 		c.Long = append(c.Long, "evidence: "+v.Evidence)
 	}

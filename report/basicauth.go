@@ -5,17 +5,17 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
 // BasicAuthSites returns the results whose site authenticates to Exchange
-// Online with a password (finding checks.BasicAuthRetirement), in order.
+// Online with a password (finding diagnosis.BasicAuthRetirement), in order.
 func BasicAuthSites(results []*runner.Result) []*runner.Result {
 	var out []*runner.Result
 	for _, r := range results {
 		for _, f := range r.Verdict.Findings {
-			if f.ID == checks.BasicAuthRetirement {
+			if f.ID == diagnosis.BasicAuthRetirement {
 				out = append(out, r)
 				break
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -102,7 +102,7 @@ func stoppedAt(r *runner.Result) string {
 
 func stepMethod(r *runner.Result) (StepStatus, string) {
 	s := r.Site
-	ms := checks.Misfits(s.Setup())
+	ms := diagnosis.Misfits(s.Setup())
 	where := s.Endpoint.Host
 	if where == "" {
 		where = "the MX of " + s.Endpoint.MXDomain

@@ -14,6 +14,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -39,7 +40,7 @@ func ciResults() []*runner.Result {
 	}
 	// Fixed verdicts: these tests are about the reports, not the diagnosis,
 	// whose wording evolves in package checks.
-	verdicts := []checks.Verdict{
+	verdicts := []diagnosis.Verdict{
 		{Category: catalog.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 Recipient OK"},
 		{Category: catalog.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
@@ -60,7 +61,7 @@ func ciResults() []*runner.Result {
 	rs[1].Warnings = []string{"basic authentication for SMTP AUTH stops working by default at the end of December 2026"}
 	// A site that passes today and stops working this month: the finding
 	// must be in every report although nothing failed.
-	rs[0].Verdict.Findings = []checks.Finding{{ID: checks.BasicAuthRetirement, Severity: checks.SevWarning,
+	rs[0].Verdict.Findings = []diagnosis.Finding{{ID: diagnosis.BasicAuthRetirement, Severity: diagnosis.SevWarning,
 		Text: "this site authenticates to Exchange Online with a password (AUTH LOGIN): basic authentication becomes disabled by default at the end of December 2026",
 		Fix:  "move the device to OAuth (XOAUTH2)"}}
 	rs[0].Transcript.Lines = append(rs[0].Transcript.Lines[:1:1], append([]transcript.Line{
@@ -94,7 +95,7 @@ func interruptedResult() *runner.Result {
 	}
 	err := &runner.InterruptedError{Stage: "ehlo", Cause: errors.New("SIGTERM")}
 	r.Err = err
-	r.Verdict = checks.Verdict{Stage: "ehlo", Finding: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
+	r.Verdict = diagnosis.Verdict{Stage: "ehlo", Finding: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
 	r.Warnings = []string{"TLS certificate verification is OFF for this site (endpoint insecure_skip_verify = true)"}
 	return r
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -28,7 +28,7 @@ var htmlSource string
 // smtpspec process would pay ~0.2 ms before main for a page few runs write.
 var htmlPage = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("page").Funcs(template.FuncMap{
-		"verdict": checks.Verdict.Line,
+		"verdict": diagnosis.Verdict.Line,
 		"lower":   strings.ToLower,
 	}).Parse(htmlSource))
 })
@@ -37,7 +37,7 @@ var htmlPage = sync.OnceValue(func() *template.Template {
 type htmlSite struct {
 	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Accept, Error string
 	EgressIP                                                                                string
-	Notices                                                                                 []checks.Finding // warnings and findings (findings.go)
+	Notices                                                                                 []diagnosis.Finding // warnings and findings (findings.go)
 	Waterfall                                                                               waterfall
 	Transcript                                                                              string
 	DriftStages                                                                             string

@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -40,9 +41,9 @@ type JSONSite struct {
 	Status string `json:"status"` // pass, fail, drift, new, error, interrupted
 	// Verdict has category "" for an interrupted site: nothing was
 	// diagnosed; its summary says where the run was interrupted.
-	Verdict checks.VerdictJSON `json:"verdict"`
-	Stages  []JSONStage        `json:"stages"`
-	Drift   string             `json:"drift"` // unified diff against the golden, "" when none
+	Verdict diagnosis.VerdictJSON `json:"verdict"`
+	Stages  []JSONStage           `json:"stages"`
+	Drift   string                `json:"drift"` // unified diff against the golden, "" when none
 	// EgressIP is the site's address as the server saw it (its EHLO reply's
 	// "Hello [ip]"), "" when the server did not say.
 	EgressIP string `json:"egress_ip"`

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -194,7 +194,7 @@ func warningsCase(r *runner.Result, file string) (junitCase, bool) {
 }
 
 // noticeText lists notices one per line, each fix indented below it.
-func noticeText(ns []checks.Finding) string {
+func noticeText(ns []diagnosis.Finding) string {
 	var b strings.Builder
 	for _, n := range ns {
 		fmt.Fprintf(&b, "%s: %s\n", n.Severity, n.Text)

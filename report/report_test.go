@@ -12,6 +12,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -30,7 +31,7 @@ func result(name string, method transcript.Method, status runner.Status, stages 
 	}
 	r := &runner.Result{Site: site, Transcript: t, Status: status, GoldenPath: "golden/" + name + ".golden"}
 	r.Outcomes = checks.Evaluate(t, seq, expect, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
-	r.Verdict = checks.Diagnose(t, checks.Input{Plan: site.Plan(), Host: "smtp.office365.com", Port: 587})
+	r.Verdict = diagnosis.Diagnose(t, diagnosis.Input{Plan: site.Plan(), Host: "smtp.office365.com", Port: 587})
 	r.Golden = golden.Render(t)
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -83,7 +84,7 @@ func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
 	// No category: nothing was diagnosed. The findings about the site's
 	// credentials and endpoint (basic-auth retirement, token checks) hold
 	// whether or not the probe finished.
-	r.Verdict = checks.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: checks.Findings(t, in)}
+	r.Verdict = diagnosis.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: diagnosis.Findings(t, in)}
 	if len(t.Lines) > 0 {
 		r.Golden = golden.RenderWith(t, s.Golden) // shown in reports, never stored
 	}

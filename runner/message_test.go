@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -149,7 +149,7 @@ func TestProbeAnnouncesSize(t *testing.T) {
 				if note := tr.Stage(transcript.Mail).Note; !strings.Contains(note, "larger than the server's SIZE limit (2048 bytes)") {
 					t.Errorf("mail note %q does not name the SIZE limit", note)
 				}
-				v := checks.Diagnose(tr, checks.Input{Plan: testSite(0).Plan()})
+				v := diagnosis.Diagnose(tr, diagnosis.Input{Plan: testSite(0).Plan()})
 				if v.Category != catalog.Policy || v.Stage != transcript.Mail || v.Rule != "catalog:message-too-big" {
 					t.Errorf("verdict %+v, want policy at mail by catalog:message-too-big", v)
 				}

@@ -3,7 +3,7 @@ package runner
 import (
 	"net/http"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/oauth"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -55,8 +55,8 @@ func (s *session) httpClient() *http.Client {
 
 // authInput is what the diagnosis needs to know about the site's
 // credentials (checks/oauth.go).
-func authInput(s *specs.Site) checks.Credentials {
-	in := checks.Credentials{ClientCert: len(s.Client.Certificate) > 0}
+func authInput(s *specs.Site) diagnosis.Credentials {
+	in := diagnosis.Credentials{ClientCert: len(s.Client.Certificate) > 0}
 	if e := s.Expect[transcript.TLS]; e != nil {
 		in.CertDaysMin = e.CertDaysMin
 	}

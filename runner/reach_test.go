@@ -13,7 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/dnsq"
 	"github.com/smtpspec/smtpspec/dnsq/dnstest"
 	"github.com/smtpspec/smtpspec/golden"
@@ -184,7 +184,7 @@ func TestReachVerdicts(t *testing.T) {
 			}
 			var ids []string
 			for _, f := range v.Findings {
-				if f.Severity != checks.SevInfo {
+				if f.Severity != diagnosis.SevInfo {
 					ids = append(ids, f.ID)
 				}
 			}

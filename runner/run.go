@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -67,7 +68,7 @@ type Result struct {
 	Site       *specs.Site
 	Transcript *transcript.Transcript // redacted: holds no secret
 	Outcomes   []checks.Outcome
-	Verdict    checks.Verdict
+	Verdict    diagnosis.Verdict
 	Status     Status
 	Golden     []byte        // this run's golden text
 	GoldenPath string        // where the golden is (or would be) stored
@@ -170,8 +171,8 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	r.Outcomes = checks.Evaluate(t, transcript.Sequence(s.Plan()), s.Expect, now())
 	in := diagnoseInput(s)
 	in.Creds = authInput(s)
-	r.Verdict = checks.Diagnose(t, in)
-	r.Verdict = checks.WithMisfits(r.Verdict, checks.Misfits(s.Setup())) // config.go: a documented misconfiguration
+	r.Verdict = diagnosis.Diagnose(t, in)
+	r.Verdict = diagnosis.WithMisfits(r.Verdict, diagnosis.Misfits(s.Setup())) // config.go: a documented misconfiguration
 	r.Golden = golden.RenderWith(t, s.Golden)
 	var stored bool
 	r.Status, stored = judge(r, opts)

@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -37,7 +37,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.
 		return &Result{Site: s, Transcript: t, Status: StatusError, Err: err, GoldenPath: opts.Golden.Path(s.Name),
-			Verdict: checks.Verdict{Category: catalog.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
+			Verdict: diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
 				Next: "repair or delete the state file, or run with --force"}}
 	}
 	return &Result{
@@ -46,7 +46,7 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		Status:     StatusError,
 		Err:        err,
 		GoldenPath: opts.Golden.Path(s.Name),
-		Verdict: checks.Verdict{
+		Verdict: diagnosis.Verdict{
 			Category: catalog.AuthCat,
 			Stage:    transcript.Auth,
 			Finding:  err.Error(),

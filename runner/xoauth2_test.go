@@ -12,6 +12,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
 	"github.com/smtpspec/smtpspec/sim"
@@ -59,7 +60,7 @@ func runSite(t *testing.T, s *specs.Site, ca *sim.CA) *Result {
 		Probe: ProbeOptions{RootCAs: ca.Pool()}})
 }
 
-func findingIDs(v checks.Verdict) []string {
+func findingIDs(v diagnosis.Verdict) []string {
 	var ids []string
 	for _, f := range v.Findings {
 		ids = append(ids, f.ID)
@@ -145,7 +146,7 @@ func assertNoOAuthSecret(t *testing.T, r *Result, secrets ...string) {
 	t.Helper()
 	js, err := json.Marshal(struct {
 		T *transcript.Transcript
-		V checks.Verdict
+		V diagnosis.Verdict
 		O []checks.Outcome
 	}{r.Transcript, r.Verdict, r.Outcomes})
 	if err != nil {

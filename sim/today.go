@@ -4,7 +4,7 @@ import (
 	"crypto/tls"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -52,11 +52,11 @@ func Today(ep Endpoint) *Scenario {
 
 func todayBase(ep Endpoint) *Scenario {
 	if ep.Method == transcript.Submission {
-		switch checks.EndpointKind(ep.Host) {
-		case checks.EndpointLegacy:
+		switch catalog.EndpointKind(ep.Host) {
+		case catalog.EndpointLegacy:
 			return &Scenario{Name: "today-legacy-tls", Method: ep.Method, TLSMin: tls.VersionTLS10,
 				Summary: "smtp-legacy.office365.com for a tenant that allows legacy TLS clients"}
-		case checks.EndpointHVE:
+		case catalog.EndpointHVE:
 			return &Scenario{Name: "today-hve", Method: ep.Method, HVE: true, RcptExternal: "hve-external-not-supported",
 				Summary: "High Volume Email: internal recipients only"}
 		}

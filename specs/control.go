@@ -2,6 +2,7 @@ package specs
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 
 	"github.com/smtpspec/smtpspec/checks"
@@ -74,11 +75,11 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	parent.Control = s
 }
 
-// misfitsIfKnown is checks.Misfits of a site whose every value is known:
+// misfitsIfKnown is diagnosis.Misfits of a site whose every value is known:
 // a default standing in for an unset variable would be judged otherwise.
-func misfitsIfKnown(d *decoder, sd *siteDecode) []checks.Misfit {
+func misfitsIfKnown(d *decoder, sd *siteDecode) []diagnosis.Misfit {
 	if !sd.complete(d) {
 		return nil
 	}
-	return checks.Misfits(sd.site.Setup())
+	return diagnosis.Misfits(sd.site.Setup())
 }

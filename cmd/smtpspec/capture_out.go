@@ -8,7 +8,7 @@ import (
 	"syscall"
 
 	"github.com/smtpspec/smtpspec/capture"
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 )
 
@@ -108,7 +108,7 @@ func captureExit(rep *capture.Report) int {
 		return exitFail
 	}
 	for _, f := range rep.Findings {
-		if f.Severity == checks.SevError {
+		if f.Severity == diagnosis.SevError {
 			return exitFail
 		}
 	}

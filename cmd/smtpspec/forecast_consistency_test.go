@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/forecast"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
@@ -148,9 +148,9 @@ func TestForecastTodayDefault(t *testing.T) {
 // sameVerdict compares a forecast verdict with run's: every field, the
 // summary after golden normalisation (front-end names, tokens and dates
 // differ per connection).
-func sameVerdict(t *testing.T, site string, got, want checks.VerdictJSON) {
+func sameVerdict(t *testing.T, site string, got, want diagnosis.VerdictJSON) {
 	t.Helper()
-	norm := func(v checks.VerdictJSON) checks.VerdictJSON {
+	norm := func(v diagnosis.VerdictJSON) diagnosis.VerdictJSON {
 		v.Summary = golden.NormalizeText(v.Summary)
 		return v
 	}

@@ -1,0 +1,70 @@
+package diagnosis
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// samples fill a catalog row's placeholders the way a real session would.
+var samples = map[string]string{
+	"HOST":   msHost,
+	"IP":     "203.0.113.7",
+	"TS":     "2023-09-12T20:59:57.214Z",
+	"TOKEN":  "08DBB276B7E699C4",
+	"DATE":   "Mon, 1 Jun 2015 12:00:00 +0000",
+	"FROM":   "scans@contoso.com",
+	"USER":   "printer@contoso.com",
+	"DOMAIN": "contoso.com",
+	"MSGID":  "<run@contoso.com>",
+}
+
+// TestDiagnoseCatalog: every confirmed in-session refusal in the catalog,
+// sent at its stage, is diagnosed with the row's category and stage.
+func TestDiagnoseCatalog(t *testing.T) {
+	plan := transcript.Plan{Method: transcript.Submission, TLS: transcript.StartTLS, Auth: true, Data: true}
+	in := Input{Plan: plan, Host: "smtp.office365.com", Port: 587}
+	for _, e := range catalog.Catalog {
+		if !e.Confirmed || e.Category == catalog.OK {
+			continue
+		}
+		t.Run(e.ID, func(t *testing.T) {
+			line := strconv.Itoa(e.Code) + " " + e.Render(samples)
+			tr := session(plan, at(e.Stage, line))
+			v := Diagnose(tr, in)
+			if v.Category != e.Category || v.Stage != e.Stage {
+				t.Errorf("Diagnose = %s at %q, want %s at %q\nsummary: %s", v.Category, v.Stage, e.Category, e.Stage, v.Summary())
+			}
+			if v.Evidence != line {
+				t.Errorf("Evidence = %q, want the exact reply line %q", v.Evidence, line)
+			}
+			if v.Step != e.Step {
+				t.Errorf("Step = %d, want the row's %d", v.Step, e.Step)
+			}
+		})
+	}
+}
+
+// TestCatalogRowsDecideBareReplies: replies that share codes with other
+// rows are diagnosed by their own row as a bare reply (smtpspec explain),
+// whose evidence is the line itself.
+func TestCatalogRowsDecideBareReplies(t *testing.T) {
+	cases := []struct {
+		line, want string
+		category   catalog.Category
+	}{
+		{"554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException...", "submission-quota-exceeded", catalog.Policy},
+		{"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.", "sendas-denied-storedrv", catalog.Policy},
+		{"550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [BM1PR01MB1076.INDPRD01.PROD.OUTLOOK.COM]", "tenant-outbound-ip-blocked", catalog.Reputation},
+	}
+	for _, tc := range cases {
+		t.Run(tc.want, func(t *testing.T) {
+			v := Diagnose(unstaged(tc.line), directIn)
+			if v.Rule != "catalog:"+tc.want || v.Category != tc.category {
+				t.Errorf("bare reply: rule %q, %s; want catalog:%s, %s", v.Rule, v.Category, tc.want, tc.category)
+			}
+		})
+	}
+}

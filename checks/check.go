@@ -24,19 +24,35 @@ type Check interface {
 // Stages is the registry of checks by stage. Its keys are exactly
 // transcript.Stages(); the spec validator checks `expect "STAGE"` against it.
 var Stages = map[transcript.Stage]Check{
-	transcript.Resolve:  resolveCheck{},
-	transcript.Connect:  connectCheck{},
-	transcript.Banner:   bannerCheck{},
-	transcript.EHLO:     ehloCheck{stage: transcript.EHLO},
-	transcript.STARTTLS: starttlsCheck{},
-	transcript.TLS:      tlsCheck{},
+	transcript.Resolve:  resolveCheck{}, // resolve.go
+	transcript.Connect:  plainCheck{},
+	transcript.Banner:   bannerCheck{},                     // banner.go
+	transcript.EHLO:     ehloCheck{stage: transcript.EHLO}, // ehlo.go
+	transcript.STARTTLS: plainCheck{},
+	transcript.TLS:      tlsCheck{}, // tls.go
 	transcript.EHLOTLS:  ehloCheck{stage: transcript.EHLOTLS},
-	transcript.Auth:     authCheck{},
-	transcript.Mail:     envelopeCheck{},
-	transcript.Rcpt:     envelopeCheck{},
-	transcript.Data:     dataCheck{},
-	transcript.Quit:     quitCheck{},
+	transcript.Auth:     plainCheck{},
+	transcript.Mail:     plainCheck{},
+	transcript.Rcpt:     plainCheck{},
+	transcript.Data:     plainCheck{},
+	transcript.Quit:     plainCheck{},
 	transcript.Trace:    traceCheck{}, // trace.go
+}
+
+// plainCheck judges a stage by its protocol status alone, and an
+// expectation by the fields it names. Connect tells refused, timed out
+// and unreachable apart by the error kind (the diagnosis reads it);
+// STARTTLS not advertised is the probe's note, which becomes the reason
+// an expectation was not reached; AUTH is decided by its final reply,
+// never the 334 prompts, and no reason quotes what the probe sent; MAIL
+// FROM and RCPT TO are where reputation, policy and recipient refusals
+// show (checklist step 5); DATA runs only with envelope.send_message;
+// QUIT after an expected refusal is a skip (Evaluate), otherwise judged
+// like any stage.
+type plainCheck struct{}
+
+func (plainCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome {
+	return judge(r, t, e, now, subject{}, plain(r))
 }
 
 // Evaluate returns one Outcome per stage of seq, in order. A stage of seq

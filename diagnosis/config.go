@@ -21,6 +21,12 @@ type Setup struct {
 	HELO     bool // client.greeting = "HELO": no extensions, so no STARTTLS or AUTH
 }
 
+// Setup is the method check's view of an input.
+func (in Input) Setup() Setup {
+	return Setup{Method: in.Plan.Method, Host: in.Host, MXDomain: in.MXDomain, Port: in.Port,
+		TLS: in.Plan.TLS, Auth: in.Plan.Auth, HELO: in.Plan.HELO}
+}
+
 // Misfit is one contradiction between a device's method and its endpoint
 // or credentials, found before anything is probed. Field names the spec
 // attribute to change ("method", "endpoint.host", "endpoint.port",

@@ -197,8 +197,7 @@ func unstagedError(f transcript.StageResult, in diagnosis.Input) diagnosis.Verdi
 	}
 	// Only misfits of the endpoint itself: the method and auth are
 	// inferred, and a capture without protocol lines shows neither.
-	s := diagnosis.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
-	for _, m := range diagnosis.Misfits(s) {
+	for _, m := range diagnosis.Misfits(in.Setup()) {
 		if m.ID == "port-465" || m.ID == "ip-address" {
 			v.Category, v.Step, v.Rule, v.Source = catalog.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
 			v.Finding = what + ": " + m.Finding

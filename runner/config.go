@@ -23,15 +23,15 @@ func misconfigured(s *specs.Site) ([]diagnosis.Misfit, bool) {
 // setup contradicts its method. Nothing is written to or compared with
 // its golden: a good golden must not be replaced by a run that never
 // talked to the server.
-func configResult(s *specs.Site, ms []diagnosis.Misfit, opts Options, now time.Time) *Result {
+func configResult(s *specs.Site, seq []transcript.Stage, ms []diagnosis.Misfit, opts Options, now time.Time) *Result {
 	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
-	for _, name := range transcript.Sequence(s.Plan()) {
+	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the setup contradicts the method"})
 	}
 	return &Result{
 		Site:       s,
 		Transcript: t,
-		Outcomes:   checks.Evaluate(t, transcript.Sequence(s.Plan()), s.Expect, now),
+		Outcomes:   checks.Evaluate(t, seq, s.Expect, now),
 		Verdict:    diagnosis.ConfigVerdict(s.Setup(), ms),
 		Status:     StatusFail,
 		GoldenPath: opts.Golden.Path(s.Name),

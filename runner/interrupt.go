@@ -62,29 +62,27 @@ func interruptAt(ctx context.Context, t *transcript.Transcript, name transcript.
 
 // notProbed is the result of site s when the run was cancelled before
 // its probe started.
-func notProbed(ctx context.Context, s *specs.Site, opts Options, now time.Time) *Result {
+func notProbed(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts Options, now time.Time) *Result {
 	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
-	for _, name := range transcript.Sequence(s.Plan()) {
+	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the run was interrupted"})
 	}
 	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
-	return interrupted(ctx, r, now)
+	return interrupted(ctx, r, seq, now)
 }
 
 // interrupted turns r, whose probe the run's cancellation stopped (or
 // kept from starting), into an interrupted result: the stages that ended
 // before it stay as evidence, nothing is diagnosed or compared.
-func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
+func interrupted(ctx context.Context, r *Result, seq []transcript.Stage, now time.Time) *Result {
 	s, t := r.Site, r.Transcript
 	err := &InterruptedError{Stage: t.Interrupted, Cause: context.Cause(ctx)}
-	in := diagnoseInput(s)
-	in.Creds = authInput(s)
 	r.Status, r.Err = StatusInterrupted, err
-	r.Outcomes = interruptedOutcomes(t, transcript.Sequence(s.Plan()), s.Expect, now)
+	r.Outcomes = interruptedOutcomes(t, seq, s.Expect, now)
 	// No category: nothing was diagnosed. The findings about the site's
 	// credentials and endpoint (basic-auth retirement, token checks) hold
 	// whether or not the probe finished.
-	r.Verdict = diagnosis.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: diagnosis.Findings(t, in)}
+	r.Verdict = diagnosis.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: diagnosis.Findings(t, s.Input())}
 	if len(t.Lines) > 0 {
 		r.Golden = golden.RenderWith(t, s.Golden) // shown in reports, never stored
 	}

@@ -3,7 +3,6 @@ package runner
 import (
 	"net/http"
 
-	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/oauth"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -51,21 +50,4 @@ func (s *session) httpClient() *http.Client {
 		return s.opts.HTTPClient
 	}
 	return &http.Client{Timeout: s.budget(transcript.Auth)}
-}
-
-// authInput is what the diagnosis needs to know about the site's
-// credentials (checks/oauth.go).
-func authInput(s *specs.Site) diagnosis.Credentials {
-	in := diagnosis.Credentials{ClientCert: len(s.Client.Certificate) > 0}
-	if e := s.Expect[transcript.TLS]; e != nil {
-		in.CertDaysMin = e.CertDaysMin
-	}
-	if s.Auth == nil {
-		return in
-	}
-	in.Mechanism, in.Username = s.Auth.Mechanism, s.Auth.Username
-	if s.Auth.OAuth != nil {
-		in.TenantID = s.Auth.OAuth.TenantID
-	}
-	return in
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,20 +70,25 @@ var stageFuncs = map[transcript.Stage]stageFunc{
 }
 
 // Probe runs the stages of site s against the live server and returns the
-// complete transcript: every stage of transcript.Sequence(s.Plan()) appears
+// complete transcript: every stage of s.Sequence() appears
 // in order, with Status Skip for those not reached. Each stage has its own
 // deadline (timeouts.connect for resolve, connect and the TLS handshake,
 // timeouts.command for the others), all within timeouts.total. Probe never
 // sends DATA unless the site asks for it, and the transcript holds no
 // secret. It does not judge expectations or diagnose: checks does.
 func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Transcript {
+	return probeStages(ctx, s, s.Sequence(), opts)
+}
+
+// probeStages is Probe of the stages seq (s.Sequence(), which RunSite has).
+func probeStages(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts ProbeOptions) *transcript.Transcript {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
-	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && transcript.Reaches(s.Plan(), transcript.TLS) {
+	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && slices.Contains(seq, transcript.TLS) {
 		// roots.go: the load overlaps the round trips before the handshake.
 		// With a ca_file the chain is verified against it first (trust in
 		// tls.go), and the system's roots are read only if that fails.
@@ -96,7 +102,7 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 	}
 	ss := newSession(ctx, s, opts)
 	ss.outer = outer
-	for _, name := range transcript.Sequence(s.Plan()) {
+	for _, name := range seq {
 		if opts.OnStage != nil {
 			opts.OnStage(name)
 		}

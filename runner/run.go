@@ -135,8 +135,9 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	if opts.OnStage != nil && po.OnStage == nil {
 		po.OnStage = func(stage transcript.Stage) { opts.OnStage(s.Name, stage) }
 	}
+	seq := s.Sequence() // the stages every part of this run speaks of
 	if ms, stop := misconfigured(s); stop {
-		return configResult(s, ms, opts, now()) // config.go: nothing is probed
+		return configResult(s, seq, ms, opts, now()) // config.go: nothing is probed
 	}
 	release := func() {}
 	if opts.Throttle != nil {
@@ -147,9 +148,9 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	}
 	if ctx.Err() != nil { // before the probe, or while waiting for the mailbox
 		release()
-		return notProbed(ctx, s, opts, now())
+		return notProbed(ctx, s, seq, opts, now())
 	}
-	t := Probe(ctx, s, po)
+	t := probeStages(ctx, s, seq, po)
 	traceMessage(ctx, s, t, opts) // trace.go: message trace, after the session
 	// Probe already redacts at its recording seam; this second pass keeps
 	// the promise even if a future stage forgets: nothing downstream sees a
@@ -166,12 +167,10 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	if t.Interrupted != "" {
 		// Record above kept only what the server really answered at AUTH:
 		// a stage the cancellation cut short has no reply to record.
-		return interrupted(ctx, r, now())
+		return interrupted(ctx, r, seq, now())
 	}
-	r.Outcomes = checks.Evaluate(t, transcript.Sequence(s.Plan()), s.Expect, now())
-	in := diagnoseInput(s)
-	in.Creds = authInput(s)
-	r.Verdict = diagnosis.Diagnose(t, in)
+	r.Outcomes = checks.Evaluate(t, seq, s.Expect, now())
+	r.Verdict = diagnosis.Diagnose(t, s.Input())
 	r.Verdict = diagnosis.WithMisfits(r.Verdict, diagnosis.Misfits(s.Setup())) // config.go: a documented misconfiguration
 	r.Golden = golden.RenderWith(t, s.Golden)
 	var stored bool

@@ -6,15 +6,6 @@ import (
 	"github.com/smtpspec/smtpspec/diagnosis"
 )
 
-// Setup is what the method check (diagnosis.Misfits) needs to know about s.
-func (s *Site) Setup() diagnosis.Setup {
-	return diagnosis.Setup{
-		Method: s.Method, Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain,
-		Port: s.Endpoint.Port, TLS: s.Endpoint.TLS, Auth: s.Auth != nil,
-		HELO: s.Client.Greeting == GreetingHELO,
-	}
-}
-
 // methodFit warns, before anything is probed, when the site's endpoint or
 // credentials contradict its method (AUTH for Direct Send, port 465,
 // smtp.office365.com for Direct Send, ...). Warnings, not errors: a spec

@@ -123,18 +123,6 @@ const (
 	DefaultTotal   = 60 * time.Second
 )
 
-// Plan is what the probe of s will do.
-func (s *Site) Plan() transcript.Plan {
-	return transcript.Plan{
-		Method: s.Method,
-		TLS:    s.Endpoint.TLS,
-		Auth:   s.Auth != nil,
-		Data:   s.Envelope.SendMessage,
-		Trace:  s.Trace != nil,
-		HELO:   s.Client.Greeting == GreetingHELO,
-	}
-}
-
 // Secrets returns the values of every secret of s, for redaction.
 func (s *Site) Secrets() []string {
 	secrets := []Secret{s.Client.Key}

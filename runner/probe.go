@@ -81,7 +81,9 @@ func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Tr
 }
 
 // probeStages is Probe of the stages seq (s.Sequence(), which RunSite has).
+// A site built outside the loader gets the defaults here (specs.WithDefaults).
 func probeStages(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts ProbeOptions) *transcript.Transcript {
+	s = s.WithDefaults()
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -95,11 +97,8 @@ func probeStages(ctx context.Context, s *specs.Site, seq []transcript.Stage, opt
 		PreloadSystemRoots()
 	}
 	outer := ctx // the run's: its end is an interruption (interrupt.go), not a deadline
-	if s.Timeouts.Total > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
+	defer cancel()
 	ss := newSession(ctx, s, opts)
 	ss.outer = outer
 	for _, name := range seq {
@@ -143,12 +142,6 @@ type session struct {
 
 func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session {
 	port := s.Endpoint.Port
-	if port == 0 {
-		port = 25
-		if s.Method == transcript.Submission {
-			port = 587
-		}
-	}
 	name := s.Endpoint.Host
 	if name == "" {
 		name = s.Endpoint.MXDomain
@@ -198,9 +191,9 @@ func (s *session) run(name transcript.Stage) transcript.StageResult {
 // budget is the stage's own deadline.
 func (s *session) budget(name transcript.Stage) time.Duration {
 	if name.Facts().Deadline == transcript.ConnectDeadline {
-		return orDefault(s.site.Timeouts.Connect, specs.DefaultConnect)
+		return s.site.Timeouts.Connect
 	}
-	return orDefault(s.site.Timeouts.Command, specs.DefaultCommand)
+	return s.site.Timeouts.Command
 }
 
 // fatal reports a failure after which the connection cannot carry QUIT:
@@ -223,13 +216,6 @@ func (s *session) end() {
 		s.c.close()
 		s.c = nil
 	}
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 func joinNotes(notes ...string) string {

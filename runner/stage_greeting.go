@@ -5,9 +5,6 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// defaultHelo is the EHLO name when the spec names none.
-const defaultHelo = "smtpspec.invalid"
-
 // banner reads the server's greeting; 220 is a working path.
 func (s *session) banner() transcript.StageResult {
 	reply, err := s.c.read()
@@ -39,9 +36,6 @@ func (s *session) ehloTLS() transcript.StageResult {
 // the device reads none of them, so the probe records no capabilities.
 func (s *session) sayEHLO() (transcript.StageResult, transcript.Capabilities) {
 	helo := s.site.Client.Helo
-	if helo == "" {
-		helo = defaultHelo
-	}
 	verb := "EHLO"
 	if s.site.Client.Greeting == specs.GreetingHELO {
 		verb = "HELO"

@@ -9,10 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// DefaultHelo is the EHLO name when the spec gives none: .invalid is
-// reserved (RFC 2606), so it never names a real host.
-const DefaultHelo = "smtpspec.invalid"
-
 // Mechanisms lists the AUTH mechanisms the probe implements, the default
 // of client.auth_mechanisms. Microsoft 365 advertises LOGIN and XOAUTH2
 // (FACTS.md 1.1); PLAIN is here for other servers and for testing that.

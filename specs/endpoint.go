@@ -14,22 +14,12 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// Default ports: 587 is client submission (FACTS.md 1.1); direct send and
-// relay reach the tenant's MX on 25 (1.2, 1.3).
-const (
-	SubmissionPort = 587
-	MXPort         = 25
-)
-
 // endpoint decodes the required endpoint block.
 func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	s := sd.site
 	s.Endpoint.TLS = transcript.StartTLS
 	if sd.methodOK {
-		s.Endpoint.Port = MXPort
-		if s.Method == transcript.Submission {
-			s.Endpoint.Port = SubmissionPort
-		}
+		s.Endpoint.Port = DefaultPort(s.Method)
 	}
 	if b == nil {
 		d.errorAt(sd.block.DefRange, "Missing endpoint block",

@@ -104,25 +104,6 @@ type Timeouts struct {
 	Total   time.Duration
 }
 
-// Default timeouts: a dead endpoint costs seconds, not minutes. A probe
-// is not an MTA (RFC 5321 section 4.5.3.2's minutes are for delivering
-// mail, not for finding out whether a path works); the numbers are what a
-// healthy path needs with room to spare, and no more:
-//   - Connect (also DNS and the TLS handshake) 5s: Linux resends a lost
-//     SYN after 1s and 3s, so three attempts fit; a black-holed port 25
-//     (the commonest dead endpoint) then costs 5s, not 10s.
-//   - Command 15s: Exchange Online answers in well under a second, AUTH
-//     (checked against Entra ID) and end of data in a few; a middlebox
-//     that stalls a command is named after 15s instead of 30s.
-//   - Total 60s: a working probe takes under 5s even on a slow path; the
-//     cap keeps a server that answers every command just in time from
-//     holding a CI job for minutes (the sum of stage deadlines is more).
-const (
-	DefaultConnect = 5 * time.Second
-	DefaultCommand = 15 * time.Second
-	DefaultTotal   = 60 * time.Second
-)
-
 // Secrets returns the values of every secret of s, for redaction.
 func (s *Site) Secrets() []string {
 	secrets := []Secret{s.Client.Key}

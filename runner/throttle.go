@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -319,7 +319,7 @@ func (th *Throttle) save(st *throttleState) error {
 	if err := os.MkdirAll(filepath.Dir(th.Path), 0o700); err != nil {
 		return fmt.Errorf("AUTH failure state: %w", err)
 	}
-	if err := golden.WriteFileAtomic(th.Path, append(b.Bytes(), '\n')); err != nil {
+	if err := atomicfile.Write(th.Path, append(b.Bytes(), '\n')); err != nil {
 		return fmt.Errorf("AUTH failure state: %w", err)
 	}
 	// Under the file lock no other process replaces the file, so what was

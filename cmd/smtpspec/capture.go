@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/capture"
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -170,7 +170,7 @@ func captureOptions(e env, cf captureFlags) (capture.Options, error) {
 	}
 	opts.CA = ca
 	if cf.caOut != "" {
-		if err := golden.WriteFileAtomic(cf.caOut, ca.CertPEM); err != nil {
+		if err := atomicfile.Write(cf.caOut, ca.CertPEM); err != nil {
 			return opts, fmt.Errorf("--ca-out: %v", err)
 		}
 	}
@@ -202,7 +202,7 @@ func loadOrCreateCA(path string) (*capture.CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := golden.WriteFileAtomicMode(path, pem, 0o600); err != nil {
+	if err := atomicfile.WriteMode(path, pem, 0o600); err != nil {
 		return nil, fmt.Errorf("--ca: %v", err)
 	}
 	return ca, nil

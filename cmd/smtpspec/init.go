@@ -14,7 +14,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -79,7 +79,7 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		errorf(e.stderr, "init: %v", err)
 		return exitFail
 	}
-	if err := golden.WriteFileAtomic(path, src); err != nil {
+	if err := atomicfile.Write(path, src); err != nil {
 		errorf(e.stderr, "init: %v", err)
 		return exitFail
 	}

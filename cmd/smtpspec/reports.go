@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -66,7 +66,7 @@ func writeReports(e env, f runFlags, targets []reportTarget, results []*runner.R
 		var buf bytes.Buffer
 		err := renderReport(e, &buf, t.format, false, false, false, results, meta)
 		if err == nil {
-			err = golden.WriteFileAtomic(t.file, buf.Bytes())
+			err = atomicfile.Write(t.file, buf.Bytes())
 		}
 		if err != nil {
 			errorf(e.stderr, "report %s not written (any previous one is unchanged): %v", t.file, err)
@@ -104,7 +104,7 @@ func prepareReportFiles(out string, targets []reportTarget) error {
 }
 
 // writable creates file's folder if needed and proves a file can be
-// created in it, as golden.WriteFileAtomic will (a temporary file and a
+// created in it, as atomicfile.Write will (a temporary file and a
 // rename), leaving nothing behind.
 func writable(file string) error {
 	if info, err := os.Stat(file); err == nil && info.IsDir() {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
@@ -157,7 +158,7 @@ func writeOut(e env, what, out string, render func(io.Writer) error) error {
 	if err := render(&buf); err != nil {
 		return err
 	}
-	err := golden.WriteFileAtomic(out, buf.Bytes())
+	err := atomicfile.Write(out, buf.Bytes())
 	if err == nil {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -107,7 +108,7 @@ func statusCode(r *runner.Result) int {
 
 // infoLabels are probe_smtp_info's label values (labels.go bounds each):
 // the verdict, or with the guard the recorded reply's codes.
-func infoLabels(r *runner.Result, guard *runner.ThrottledError) []string {
+func infoLabels(r *runner.Result, guard *authguard.Refused) []string {
 	v := r.Verdict
 	codeN, enhanced, source := v.Code, v.Enhanced, "probe"
 	if guard != nil {

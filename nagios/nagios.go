@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -82,7 +83,7 @@ func Judge(r *runner.Result, th Thresholds, now time.Time) (c Check) {
 		}
 		c.Line += r.Verdict.Line()
 	}()
-	var guard *runner.ThrottledError
+	var guard *authguard.Refused
 	switch {
 	case errors.As(r.Err, &guard):
 		raise(Critical, "guard", "not probed: the mailbox failed AUTH at "+guard.Last.At.UTC().Format(time.RFC3339)+" ("+guard.Last.Reply+

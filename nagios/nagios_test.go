@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
@@ -79,7 +80,7 @@ func TestJudge(t *testing.T) {
 		}), DefaultThresholds, Unknown, "hq: ok:"},
 		{"guard", result(func(r *runner.Result) {
 			r.Status = runner.StatusError
-			r.Err = &runner.ThrottledError{Last: runner.AuthFailure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
+			r.Err = &authguard.Refused{Last: authguard.Failure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
 			r.Transcript = &transcript.Transcript{}
 			r.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
 		}), DefaultThresholds, Critical, "hq: guard; auth at auth (step 9): not probed"},

@@ -24,7 +24,7 @@ func misconfigured(s *specs.Site) ([]diagnosis.Misfit, bool) {
 // its golden: a good golden must not be replaced by a run that never
 // talked to the server.
 func configResult(s *specs.Site, seq []transcript.Stage, ms []diagnosis.Misfit, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
 	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the setup contradicts the method"})
 	}

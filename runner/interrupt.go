@@ -63,7 +63,7 @@ func interruptAt(ctx context.Context, t *transcript.Transcript, name transcript.
 // notProbed is the result of site s when the run was cancelled before
 // its probe started.
 func notProbed(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
 	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the run was interrupted"})
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/dnsq/dnstest"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
@@ -164,8 +165,8 @@ func TestInterruptInEachStage(t *testing.T) {
 		t.Run(string(tt.stage), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			gdir, state := filepath.Join(dir, "golden"), filepath.Join(dir, "cache", ThrottleFile)
-			opts := Options{Golden: golden.Store{Dir: gdir}, Pending: true, Throttle: &Throttle{Path: state}}
+			gdir, state := filepath.Join(dir, "golden"), filepath.Join(dir, "cache", authguard.File)
+			opts := Options{Golden: golden.Store{Dir: gdir}, Pending: true, AuthGuard: &authguard.Guard{Path: state}}
 			site, blocked := tt.setup(t, &opts)
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
@@ -56,9 +57,9 @@ type Options struct {
 	// pending golden). For `smtpspec serve` and `check`, which run from a
 	// checkout they must not change. Update must be false with it.
 	ReadOnly bool
-	// Throttle, if set, keeps a mailbox that failed AUTH from being probed
-	// again too soon (throttle.go); nil for the simulator and tests.
-	Throttle *Throttle
+	// AuthGuard, if set, keeps a mailbox that failed AUTH from being probed
+	// again too soon (package authguard); nil for the simulator and tests.
+	AuthGuard *authguard.Guard
 	// Trace are the message trace lookup's seams (trace.go).
 	Trace TraceOptions
 }
@@ -75,7 +76,7 @@ type Result struct {
 	Drift      *golden.Drift // nil unless the stored golden differs
 	Updated    bool          // the golden was written by this run
 	Pending    string        // the .golden.new this run wrote, "" when none (pending.go)
-	Err        error         // golden unreadable, or not probed (ThrottledError) (Status error); *InterruptedError (Status interrupted)
+	Err        error         // golden unreadable, or not probed (authguard.Refused) (Status error); *InterruptedError (Status interrupted)
 	Warnings   []string      // what every report must show, even for a pass (warnings.go)
 	Control    *Result       // the control probe (checklist step 8), nil without one (control.go)
 }
@@ -140,9 +141,9 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		return configResult(s, seq, ms, opts, now()) // config.go: nothing is probed
 	}
 	release := func() {}
-	if opts.Throttle != nil {
+	if opts.AuthGuard != nil {
 		var err error
-		if release, err = opts.Throttle.begin(s); err != nil {
+		if release, err = opts.AuthGuard.Begin(s); err != nil {
 			return throttledResult(s, opts, err) // warnings.go
 		}
 	}
@@ -158,8 +159,8 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	t.Lines = transcript.Redact(t.Lines, s.Secrets())
 
 	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
-	if opts.Throttle != nil {
-		if err := opts.Throttle.Record(s, t); err != nil {
+	if opts.AuthGuard != nil {
+		if err := opts.AuthGuard.Record(s, t); err != nil {
 			r.Warnings = append(r.Warnings, err.Error())
 		}
 	}

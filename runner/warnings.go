@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
@@ -32,8 +33,8 @@ func warnings(s *specs.Site, t *transcript.Transcript) []string {
 // mailbox failed AUTH too recently: an error the run cannot pass with,
 // and a verdict that says why and what to do.
 func throttledResult(s *specs.Site, opts Options, err error) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: endpointOf(s)}
-	if !errors.Is(err, ErrThrottled) {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
+	if !errors.Is(err, authguard.ErrRefused) {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.
 		return &Result{Site: s, Transcript: t, Status: StatusError, Err: err, GoldenPath: opts.Golden.Path(s.Name),

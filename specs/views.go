@@ -1,6 +1,8 @@
 package specs
 
 import (
+	"fmt"
+
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -51,4 +53,19 @@ func (s *Site) credentials() diagnosis.Credentials {
 		in.TenantID = s.Auth.OAuth.TenantID
 	}
 	return in
+}
+
+// Target is the site's endpoint as host:port, as its transcript names it
+// (the MX domain for a site that resolves one), and the AUTH-failure
+// guard keys a mailbox's endpoint by it.
+func (s *Site) Target() string {
+	name := s.Endpoint.Host
+	if name == "" {
+		name = s.Endpoint.MXDomain
+	}
+	port := s.Endpoint.Port
+	if port == 0 {
+		port = DefaultPort(s.Method)
+	}
+	return fmt.Sprintf("%s:%d", name, port)
 }

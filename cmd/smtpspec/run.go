@@ -106,13 +106,13 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	}
 	prog := newProgress(e, len(sites))
 	results := runner.Run(ctx, sites, runner.Options{
-		Parallel: f.parallel,
-		Golden:   golden.Store{Dir: f.golden},
-		Update:   f.update,
-		Throttle: newThrottle(e, sites, f.force),
-		Pending:  true,
-		OnStage:  prog.Stage,
-		OnResult: prog.Done,
+		Parallel:  f.parallel,
+		Golden:    golden.Store{Dir: f.golden},
+		Update:    f.update,
+		AuthGuard: newAuthGuard(e, sites, f.force),
+		Pending:   true,
+		OnStage:   prog.Stage,
+		OnResult:  prog.Done,
 	})
 	prog.Finish()
 	sig, interrupted := interruptedBy(ctx) // signal.go

@@ -1,4 +1,4 @@
-package runner
+package authguard
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ var stateLockWait = 10 * time.Second
 // on every write, and a lock on a replaced inode would guard nothing.
 // Readers (Check) need no lock, because the rename makes every read see
 // one whole version. unlock releases the lock and closes the file.
-func (th *Throttle) lockState() (unlock func(), err error) {
+func (th *Guard) lockState() (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(th.Path), 0o700); err != nil {
 		return nil, fmt.Errorf("AUTH failure state: %w", err)
 	}

@@ -1,16 +1,16 @@
 package main
 
 import (
-	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
-// newThrottle keeps the AUTH failure interval in the user's cache folder
-// (runner.DefaultThrottlePath). Without a cache folder the interval
+// newAuthGuard keeps the AUTH failure interval in the user's cache folder
+// (authguard.DefaultPath). Without a cache folder the interval
 // cannot be kept; the run goes on and says so, since refusing to probe
 // would stop a CI job that has no home folder at all.
-func newThrottle(e env, sites []*specs.Site, force bool) *runner.Throttle {
-	path, err := runner.DefaultThrottlePath(e.getenv)
+func newAuthGuard(e env, sites []*specs.Site, force bool) *authguard.Guard {
+	path, err := authguard.DefaultPath(e.getenv)
 	if err != nil {
 		for _, s := range sites {
 			if s.Auth != nil {
@@ -20,5 +20,5 @@ func newThrottle(e env, sites []*specs.Site, force bool) *runner.Throttle {
 		}
 		return nil
 	}
-	return &runner.Throttle{Path: path, Force: force}
+	return &authguard.Guard{Path: path, Force: force}
 }

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package runner
+package authguard
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ import (
 const lockWrites = 40
 
 // recordMailboxes records an AUTH failure for mailboxes prefix0... with th.
-func recordMailboxes(th *Throttle, prefix string, n int) error {
+func recordMailboxes(th *Guard, prefix string, n int) error {
 	for i := range n {
 		s := testSite(587, func(s *specs.Site) { s.Auth.Username = fmt.Sprintf("%s%d@contoso.test", prefix, i) })
 		if err := th.Record(s, authResult(transcript.Fail, 535)); err != nil {
@@ -33,16 +33,16 @@ func recordMailboxes(th *Throttle, prefix string, n int) error {
 	return nil
 }
 
-// assertAllThrottled checks that a fresh Throttle on path sees every
+// assertAllThrottled checks that a fresh Guard on path sees every
 // mailbox the writers recorded.
 func assertAllThrottled(t *testing.T, path string, prefixes []string) {
 	t.Helper()
-	th := &Throttle{Path: path}
+	th := &Guard{Path: path}
 	var lost []string
 	for _, p := range prefixes {
 		for i := range lockWrites {
 			user := fmt.Sprintf("%s%d@contoso.test", p, i)
-			if !errors.Is(th.Check(testSite(587, func(s *specs.Site) { s.Auth.Username = user })), ErrThrottled) {
+			if !errors.Is(th.Check(testSite(587, func(s *specs.Site) { s.Auth.Username = user })), ErrRefused) {
 				lost = append(lost, user)
 			}
 		}
@@ -58,12 +58,12 @@ func assertAllThrottled(t *testing.T, path string, prefixes []string) {
 // (flock locks belong to the open file, so the two stores exclude each
 // other exactly as two processes do.)
 func TestThrottleConcurrentStores(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "cache", ThrottleFile)
+	path := filepath.Join(t.TempDir(), "cache", File)
 	prefixes := []string{"a", "b", "c"}
 	var wg sync.WaitGroup
 	errs := make([]error, len(prefixes))
 	for i, p := range prefixes {
-		wg.Go(func() { errs[i] = recordMailboxes(&Throttle{Path: path}, p, lockWrites) })
+		wg.Go(func() { errs[i] = recordMailboxes(&Guard{Path: path}, p, lockWrites) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -81,13 +81,13 @@ const throttleHelperEnv = "SMTPSPEC_THROTTLE_WRITER"
 func TestThrottleConcurrentProcesses(t *testing.T) {
 	if v := os.Getenv(throttleHelperEnv); v != "" {
 		path, prefix, _ := strings.Cut(v, " ")
-		if err := recordMailboxes(&Throttle{Path: path}, prefix, lockWrites); err != nil {
+		if err := recordMailboxes(&Guard{Path: path}, prefix, lockWrites); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		return
 	}
-	path := filepath.Join(t.TempDir(), "cache", ThrottleFile)
+	path := filepath.Join(t.TempDir(), "cache", File)
 	prefixes := []string{"p", "q"}
 	var cmds []*exec.Cmd
 	outs := make([]strings.Builder, len(prefixes))
@@ -123,8 +123,8 @@ func TestThrottleConcurrentProcesses(t *testing.T) {
 func TestThrottleLockHeld(t *testing.T) {
 	defer func(d time.Duration) { stateLockWait = d }(stateLockWait)
 	stateLockWait = 100 * time.Millisecond
-	path := filepath.Join(t.TempDir(), ThrottleFile)
-	th := &Throttle{Path: path}
+	path := filepath.Join(t.TempDir(), File)
+	th := &Guard{Path: path}
 	if err := recordMailboxes(th, "kept", 1); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
-package runner
+package authguard
 
 import "os"
 
@@ -8,7 +8,7 @@ import "os"
 // no flock here; Windows would need LockFileEx from x/sys): two processes
 // that update the state file at the same moment are last-writer-wins, as
 // before the lock existed. The rename still keeps the file whole, and the
-// Throttle's mutex still orders the sites of one process.
+// Guard's mutex still orders the sites of one process.
 func tryLockFile(*os.File) (ok bool, err error) { return true, nil }
 
 func unlockFile(*os.File) {}

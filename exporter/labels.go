@@ -29,8 +29,7 @@ func category(c catalog.Category) string {
 }
 
 func status(s runner.Status) string {
-	switch s {
-	case runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError:
+	if slices.Contains(runner.Outcomes, s) {
 		return string(s)
 	}
 	return other

@@ -154,7 +154,7 @@ func (h HTML) Write(w io.Writer, results []*runner.Result) error {
 		data.Sites = append(data.Sites, newHTMLSite(r))
 		seen[r.Status] = true
 	}
-	for _, s := range statusOrder {
+	for _, s := range runner.Statuses {
 		if seen[s] {
 			data.Statuses = append(data.Statuses, string(s))
 		}

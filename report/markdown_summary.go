@@ -17,11 +17,6 @@ type MarkdownSummary struct {
 	Run Run // the run's start, host and build, and whether it was interrupted
 }
 
-var statusIcon = map[runner.Status]string{
-	runner.StatusPass: "✅", runner.StatusFail: "❌", runner.StatusDrift: "⚠️",
-	runner.StatusNew: "🆕", runner.StatusError: "💥", runner.StatusInterrupted: "⏹️",
-}
-
 // Write writes the report.
 func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 	var b strings.Builder
@@ -41,7 +36,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 		if n := len(alarming(r)); n > 0 {
 			warn = fmt.Sprintf("⚠️ %d", n)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", statusDocs[r.Status].icon, cell(r.Site.Name),
 			r.Site.Method, r.Status, cell(r.Verdict.Line()), warn)
 	}
 	for _, r := range results {
@@ -60,7 +55,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 
 func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	file, line := SpecLine(r)
-	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusIcon[r.Status], r.Site.Name, r.Status)
+	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusDocs[r.Status].icon, r.Site.Name, r.Status)
 	fmt.Fprintf(b, "- **Verdict:** %s\n", inline(r.Verdict.Line()))
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))

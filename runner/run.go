@@ -18,23 +18,6 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// Status is a site's overall result: did the run match the spec's
-// expectations and the golden? (The verdict says what happened; the
-// status says whether that was what the spec expected.)
-type Status string
-
-const (
-	StatusPass  Status = "pass"  // every expectation met and the golden matched
-	StatusFail  Status = "fail"  // a stage failed or an expectation was not met
-	StatusDrift Status = "drift" // expectations met, transcript differs from the golden
-	StatusNew   Status = "new"   // expectations met, no golden stored yet
-	StatusError Status = "error" // the run itself could not complete (golden unreadable, not probed)
-	// StatusInterrupted: the run was cancelled (SIGINT, SIGTERM) before
-	// the site's probe ended, or before it started; nothing was judged
-	// and no golden was written (interrupt.go).
-	StatusInterrupted Status = "interrupted"
-)
-
 // Options configures Run.
 type Options struct {
 	Parallel int          // sites probed at once; <= 0 means 8

@@ -28,7 +28,7 @@ func authBeforeTLS(d *device) []Finding {
 	for _, a := range d.auths() {
 		if a.BeforeTLS && d.opts.Persona == Submission && d.opts.TLSMode != transcript.NoTLS {
 			return finding("auth-before-tls", diagnosis.SevError,
-				"the device sent AUTH "+a.Mechanism+" before STARTTLS, in plain text: Microsoft 365 offers AUTH only after TLS and answers this with 504 5.7.4 Unrecognized authentication type",
+				"the device sent AUTH "+string(a.Mechanism)+" before STARTTLS, in plain text: Microsoft 365 offers AUTH only after TLS and answers this with 504 5.7.4 Unrecognized authentication type",
 				"set the device to STARTTLS (TLS 1.2) so that it authenticates inside TLS", learnMFP)
 		}
 	}
@@ -39,7 +39,7 @@ func authBeforeTLS(d *device) []Finding {
 // LOGIN and XOAUTH2: FACTS.md 1.1; PLAIN and CRAM-MD5 get 504 5.7.4).
 func authMechanism(d *device) []Finding {
 	for _, a := range d.auths() {
-		if d.opts.Persona == Submission && a.Mechanism != "LOGIN" && a.Mechanism != "XOAUTH2" {
+		if d.opts.Persona == Submission && a.Mechanism != transcript.MechLogin && a.Mechanism != transcript.MechXOAuth2 {
 			row := catalog.Lookup("auth-mechanism-unsupported")
 			return finding("auth-mechanism", diagnosis.SevError,
 				fmt.Sprintf("the device authenticates with AUTH %s although the server offered LOGIN and XOAUTH2: Microsoft 365 answers it with 504 5.7.4 Unrecognized authentication type (PLAIN is not confirmed to work)", a.Mechanism),
@@ -166,11 +166,11 @@ func basicAuth(d *device) []Finding {
 		return nil
 	}
 	for _, a := range d.auths() {
-		if a.Mechanism == "XOAUTH2" || a.Outcome == "" || strings.HasPrefix(a.Outcome, "refused with 504") {
+		if a.Mechanism == transcript.MechXOAuth2 || a.Outcome == "" || strings.HasPrefix(a.Outcome, "refused with 504") {
 			continue
 		}
 		return finding(diagnosis.BasicAuthRetirement, diagnosis.SevWarning,
-			"the device authenticates with a password (AUTH "+a.Mechanism+") and did not choose XOAUTH2, which the server offered: SMTP AUTH basic authentication becomes disabled by default for existing tenants at the end of December 2026, and this device stops sending then",
+			"the device authenticates with a password (AUTH "+string(a.Mechanism)+") and did not choose XOAUTH2, which the server offered: SMTP AUTH basic authentication becomes disabled by default for existing tenants at the end of December 2026, and this device stops sending then",
 			"check the device's settings and firmware for OAuth 2.0 (Microsoft 365 / Modern authentication); otherwise "+diagnosis.BasicAuthFix, learnRetire)
 	}
 	return nil

@@ -114,10 +114,10 @@ type Negotiation struct {
 // AuthAttempt is one AUTH command and what the device sent with it. It
 // never holds a password or a token.
 type AuthAttempt struct {
-	Mechanism string `json:"mechanism"`
-	Offered   bool   `json:"offered"`    // in the EHLO list the device was shown
-	BeforeTLS bool   `json:"before_tls"` // sent in plain text
-	Username  string `json:"username,omitempty"`
+	Mechanism transcript.Mechanism `json:"mechanism"`  // as the device sent it, upper case: also one the probe does not speak
+	Offered   bool                 `json:"offered"`    // in the EHLO list the device was shown
+	BeforeTLS bool                 `json:"before_tls"` // sent in plain text
+	Username  string               `json:"username,omitempty"`
 	// UsernameFormat is UsernameUPN, UsernameDownLevel, UsernameBare or UsernameEmpty.
 	UsernameFormat string `json:"username_format,omitempty"`
 	// UsernameIsPassword: the device sent the expected password as the

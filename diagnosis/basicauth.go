@@ -24,8 +24,8 @@ const basicAuthAlternatives = "move the device to OAuth: auth { mechanism = \"XO
 // Azure Communication Services is not Exchange Online: its password is an
 // Entra ID client secret, not affected by the retirement.
 func basicAuthFindings(t *transcript.Transcript, in Input) []Finding {
-	mech := strings.ToUpper(in.Creds.Mechanism)
-	if !in.Plan.Auth || (mech != "LOGIN" && mech != "PLAIN") {
+	mech := transcript.Mechanism(strings.ToUpper(string(in.Creds.Mechanism)))
+	if !in.Plan.Auth || !mech.Basic() {
 		return nil
 	}
 	ep := knownEndpoint(in.Host)
@@ -35,7 +35,7 @@ func basicAuthFindings(t *transcript.Transcript, in Input) []Finding {
 	if ep == nil && !catalog.MicrosoftHost(in.Host) && !catalog.MicrosoftBanner(t) {
 		return nil // not Microsoft 365: no retirement date applies
 	}
-	text := "this site authenticates to Exchange Online with a password (AUTH " + mech + "): SMTP AUTH basic authentication becomes disabled by default for existing tenants at the end of December 2026, and this path stops working then"
+	text := "this site authenticates to Exchange Online with a password (AUTH " + string(mech) + "): SMTP AUTH basic authentication becomes disabled by default for existing tenants at the end of December 2026, and this path stops working then"
 	if ep != nil && ep.name == catalog.EndpointHVE {
 		text += " (for High Volume Email, basic auth is reported to last until 2028: unconfirmed by Microsoft)"
 	}

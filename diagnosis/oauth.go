@@ -37,11 +37,11 @@ const (
 
 // Credentials is what the diagnosis knows about how a site authenticates.
 type Credentials struct {
-	Mechanism   string // LOGIN, PLAIN, XOAUTH2; "" without an auth block
-	Username    string // the user= of XOAUTH2, the LOGIN user
-	TenantID    string // auth.oauth.tenant_id: the tenant the token must come from
-	ClientCert  bool   // client.certificate is set
-	CertDaysMin int    // expect "tls" cert_days_min, 0 when unset
+	Mechanism   transcript.Mechanism // LOGIN, PLAIN, XOAUTH2; "" without an auth block
+	Username    string               // the user= of XOAUTH2, the LOGIN user
+	TenantID    string               // auth.oauth.tenant_id: the tenant the token must come from
+	ClientCert  bool                 // client.certificate is set
+	CertDaysMin int                  // expect "tls" cert_days_min, 0 when unset
 }
 
 // Findings returns the facts about a site's credentials and endpoint

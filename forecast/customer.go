@@ -44,7 +44,7 @@ func (f *Forecaster) notes(r *siteRun) []string {
 		out = append(out, v+" is not set here: the forecast used a stand-in")
 	}
 	p := r.p
-	if a := p.site.Auth; a != nil && a.Mechanism == "PLAIN" && p.site.Method == transcript.Submission && !p.facts.yes(FactPlainAccepted) {
+	if a := p.site.Auth; a != nil && a.Mechanism == transcript.MechPlain && p.site.Method == transcript.Submission && !p.facts.yes(FactPlainAccepted) {
 		out = append(out, "today assumes Microsoft 365 refuses AUTH PLAIN (504 5.7.4: it offers LOGIN and XOAUTH2, "+
 			"a Microsoft employee on mattermost#954); whether a tenant accepts PLAIN anyway is UNCONFIRMED: if this device "+
 			"works today, "+settle(FactPlainAccepted, "yes"))

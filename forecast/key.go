@@ -56,7 +56,7 @@ type keyed struct {
 	Helo       string
 	TLSMin     uint16
 	TLSMax     uint16
-	Mechs      []string
+	Mechs      []transcript.Mechanism
 	Pipelining bool
 	Greeting   string
 	Cert       string
@@ -68,7 +68,8 @@ type keyed struct {
 }
 
 type authKey struct {
-	Mechanism, Username   string
+	Mechanism             transcript.Mechanism
+	Username              string
 	Password, Token       bool
 	Tenant, Client, Scope string
 	Acquire               bool

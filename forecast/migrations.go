@@ -45,14 +45,14 @@ type migration struct {
 var migrations = map[string]migration{
 	fixXOAUTH2: {title: "OAuth (XOAUTH2)",
 		fits: func(p *profile, _ *Change) bool {
-			return p.supports("XOAUTH2") && p.site.Client.Greeting != specs.GreetingHELO
+			return p.supports(transcript.MechXOAuth2) && p.site.Client.Greeting != specs.GreetingHELO
 		},
 		rewrite: func(p *profile, c *Change) *specs.Site {
 			host := "smtp.office365.com"
 			if changeID(c) == "hve-basic-auth-removed" {
 				host = p.host // OAuth on High Volume Email itself
 			}
-			return submission(p, host, "XOAUTH2")
+			return submission(p, host, transcript.MechXOAuth2)
 		},
 		text: func(p *profile, c *Change) string {
 			where := "smtp.office365.com"
@@ -65,12 +65,12 @@ var migrations = map[string]migration{
 		}},
 	fixHVE: {title: "High Volume Email",
 		fits: func(p *profile, _ *Change) bool {
-			return p.internal && p.site.Client.Greeting != specs.GreetingHELO && (p.can("LOGIN") || p.can("XOAUTH2"))
+			return p.internal && p.site.Client.Greeting != specs.GreetingHELO && (p.can(transcript.MechLogin) || p.can(transcript.MechXOAuth2))
 		},
 		rewrite: func(p *profile, _ *Change) *specs.Site {
-			mech := "LOGIN"
-			if p.can("XOAUTH2") && (!p.can("LOGIN") || p.site.Auth != nil && p.site.Auth.Mechanism == "XOAUTH2") {
-				mech = "XOAUTH2"
+			mech := transcript.MechLogin
+			if p.can(transcript.MechXOAuth2) && (!p.can(transcript.MechLogin) || p.site.Auth != nil && p.site.Auth.Mechanism == transcript.MechXOAuth2) {
+				mech = transcript.MechXOAuth2
 			}
 			return submission(p, catalog.HVEHost, mech)
 		},
@@ -106,7 +106,7 @@ var migrations = map[string]migration{
 				mxAdvice(p), tlsAdvice(p, c))
 		}},
 	fixACS: {title: "Azure Communication Services Email",
-		fits: func(p *profile, _ *Change) bool { return p.can("LOGIN") && p.canTLS12() },
+		fits: func(p *profile, _ *Change) bool { return p.can(transcript.MechLogin) && p.canTLS12() },
 		text: func(*profile, *Change) string {
 			return "send through Azure Communication Services Email: smtp.azurecomm.net port 587 with STARTTLS and AUTH LOGIN, " +
 				"the username an SMTP username resource of the Communication Services resource (tied to an Entra ID app with " +
@@ -200,7 +200,7 @@ func clone(s *specs.Site) *specs.Site {
 func clone0(p *profile, _ *Change) *specs.Site { return clone(p.site) }
 
 // submission is the site sending by SMTP AUTH to host as the device can.
-func submission(p *profile, host, mech string) *specs.Site {
+func submission(p *profile, host string, mech transcript.Mechanism) *specs.Site {
 	s := withEndpoint(p, specs.Endpoint{Host: host})
 	s.Method = transcript.Submission
 	s.Endpoint.Port = specs.SubmissionPort
@@ -209,7 +209,7 @@ func submission(p *profile, host, mech string) *specs.Site {
 		user = p.site.Auth.Username
 	}
 	a := &specs.Auth{Mechanism: mech, Username: user}
-	if mech == "XOAUTH2" {
+	if mech == transcript.MechXOAuth2 {
 		a.Token = specs.NewSecret("", "standin-token") // prepare mints the stand-in
 	} else {
 		a.Password = specs.NewSecret("", "standin-"+randomHex())

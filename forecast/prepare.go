@@ -6,6 +6,7 @@ import (
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/oauth/oauthtest"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // prepare returns the site as the forecast runs it: what would leave the
@@ -31,7 +32,7 @@ func (f *Forecaster) prepare(s *specs.Site) *specs.Site {
 // when tenant_id is a directory ID (oauthtest), given directly or issued
 // by the forecast's token endpoint for the site's client id.
 func (f *Forecaster) standInAuth(a *specs.Auth) *specs.Auth {
-	if a == nil || a.Mechanism != "XOAUTH2" {
+	if a == nil || a.Mechanism != transcript.MechXOAuth2 {
 		return a
 	}
 	c := *a

@@ -53,7 +53,7 @@ func newProfile(s *specs.Site, facts Facts) *profile {
 	})
 	p.tls = s.Client.Greeting != specs.GreetingHELO && s.Endpoint.TLS != transcript.NoTLS
 	p.verifies = p.tls && !s.Endpoint.InsecureSkipVerify
-	p.mechsStated = !slices.Equal(s.Client.AuthMechanisms, specs.Mechanisms)
+	p.mechsStated = !slices.Equal(s.Client.AuthMechanisms, transcript.Mechanisms)
 	return p
 }
 
@@ -136,19 +136,19 @@ func (p *profile) canTLS12() bool {
 
 // supports reports the device lists mech in client.auth_mechanisms (only
 // a list the spec states counts: the default says nothing).
-func (p *profile) supports(mech string) bool {
+func (p *profile) supports(mech transcript.Mechanism) bool {
 	return p.mechsStated && slices.Contains(p.site.Client.AuthMechanisms, mech)
 }
 
 // can reports the device can authenticate with mech: it lists it, or
 // lists nothing and uses it now.
-func (p *profile) can(mech string) bool {
+func (p *profile) can(mech transcript.Mechanism) bool {
 	return p.supports(mech) || !p.mechsStated && p.site.Auth != nil && p.site.Auth.Mechanism == mech
 }
 
 // basicAuth reports a site that sends a password (AUTH LOGIN or PLAIN).
 func (p *profile) basicAuth() bool {
-	return p.site.Auth != nil && p.site.Auth.Mechanism != "XOAUTH2"
+	return p.site.Auth != nil && p.site.Auth.Mechanism != transcript.MechXOAuth2
 }
 
 // endpoint is the simulator's view of where the device connects.

@@ -43,7 +43,7 @@ func WriteBasicAuthSection(w io.Writer, results []*runner.Result) error {
 		s := r.Site
 		mech, user := "", ""
 		if s.Auth != nil {
-			mech, user = s.Auth.Mechanism, s.Auth.Username
+			mech, user = string(s.Auth.Mechanism), s.Auth.Username
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Method, cell(r.Transcript.Target),
 			mech, cell(user), r.Status)

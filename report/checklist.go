@@ -109,7 +109,7 @@ func stepMethod(r *runner.Result) (StepStatus, string) {
 	}
 	desc := fmt.Sprintf("%s to %s port %d (%s", s.Method, where, s.Endpoint.Port, s.Endpoint.TLS)
 	if s.Auth != nil {
-		desc += ", AUTH " + s.Auth.Mechanism
+		desc += ", AUTH " + string(s.Auth.Mechanism)
 	}
 	desc += ")"
 	if len(ms) > 0 {
@@ -251,7 +251,7 @@ func stepAuth(r *runner.Result) (StepStatus, string) {
 	}
 	st, f := byStages(r, transcript.StagesOfStep(9)...)
 	if st == StepPassed {
-		f = "authenticated as " + r.Site.Auth.Username + " with " + r.Site.Auth.Mechanism
+		f = "authenticated as " + r.Site.Auth.Username + " with " + string(r.Site.Auth.Mechanism)
 	}
 	return st, f
 }

@@ -43,7 +43,7 @@ func TestProbeAuthWireFormat(t *testing.T) {
 		t.Run(tt.mech, func(t *testing.T) {
 			d := newSMTPD(pki.server())
 			srv := startServer(t, d.serve)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = tt.mech }), pki)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = transcript.Mechanism(tt.mech) }), pki)
 
 			if diff := cmp.Diff(tt.wantWire, d.authPayloads()); diff != "" {
 				t.Errorf("server decoded (-want +got):\n%s", diff)
@@ -117,7 +117,7 @@ func TestProbeAuthNotes(t *testing.T) {
 				d.ehloTLS = tt.ehloTLS
 			}
 			srv := startServer(t, d.serve)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = tt.mech }), pki)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = transcript.Mechanism(tt.mech) }), pki)
 			if got := stages(tr)[7]; got != tt.wantAuth {
 				t.Errorf("auth = %q, want %q", got, tt.wantAuth)
 			}

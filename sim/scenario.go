@@ -3,6 +3,7 @@ package sim
 import (
 	"crypto/tls"
 	"fmt"
+	"slices"
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -113,9 +114,7 @@ func (sc *Scenario) Validate() error {
 	if sc.Name == "" {
 		return fmt.Errorf("sim: scenario without a name")
 	}
-	switch sc.Method {
-	case transcript.Submission, transcript.DirectSend, transcript.Relay:
-	default:
+	if !slices.Contains(transcript.Methods, sc.Method) {
 		return fmt.Errorf("sim: scenario %s: unknown method %q", sc.Name, sc.Method)
 	}
 	for field, id := range map[string]string{

@@ -56,7 +56,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	}
 	d.auth(csd, ab)
 	if s.Auth != nil {
-		s.Client.AuthMechanisms = []string{s.Auth.Mechanism}
+		s.Client.AuthMechanisms = []transcript.Mechanism{s.Auth.Mechanism}
 	}
 	if eb := d.oneBlock(c.Blocks, "envelope"); eb != nil {
 		d.envelope(csd, eb)

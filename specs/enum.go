@@ -69,12 +69,3 @@ func quoteList(vals []string) string {
 	}
 	return strings.Join(q, ", ")
 }
-
-// names converts a list of string-like constants for oneOf.
-func names[T ~string](vals []T) []string {
-	out := make([]string, len(vals))
-	for i, v := range vals {
-		out[i] = string(v)
-	}
-	return out
-}

@@ -61,7 +61,7 @@ type Client struct {
 	Helo           string // EHLO name; default "smtpspec.invalid"
 	TLSMin         uint16 // tls.VersionTLS10 ... tls.VersionTLS13
 	TLSMax         uint16
-	AuthMechanisms []string // mechanisms the device supports, upper case
+	AuthMechanisms []transcript.Mechanism // mechanisms the device supports, upper case
 	// Certificate (PEM chain, leaf first) and Key are the TLS client
 	// certificate the device presents, for a connector that matches by
 	// certificate (client_cert.go); nil/unset when it presents none.
@@ -79,7 +79,7 @@ type Client struct {
 
 // Auth is how the device authenticates.
 type Auth struct {
-	Mechanism string // LOGIN, PLAIN or XOAUTH2
+	Mechanism transcript.Mechanism // LOGIN, PLAIN or XOAUTH2
 	Username  string
 	Password  Secret
 	Token     Secret

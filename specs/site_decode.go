@@ -106,7 +106,7 @@ func (d *decoder) method(sd *siteDecode, attr *hcl.Attribute) {
 		return
 	}
 	m, ok := d.str(attr)
-	if ok && d.oneOf(attr.Expr.Range(), "method", m, names(transcript.Methods)) {
+	if ok && d.oneOf(attr.Expr.Range(), "method", m, transcript.Names(transcript.Methods)) {
 		sd.site.Method = transcript.Method(m)
 		sd.methodOK = true
 	}
@@ -121,7 +121,7 @@ func (d *decoder) mechanismSupported(sd *siteDecode) {
 	}
 	have := "none"
 	if len(s.Client.AuthMechanisms) > 0 {
-		have = "only " + quoteList(s.Client.AuthMechanisms)
+		have = "only " + quoteList(transcript.Names(s.Client.AuthMechanisms))
 	}
 	d.errorAt(sd.mechRange, "Mechanism not supported by the device",
 		"auth.mechanism is %q, but client.auth_mechanisms lists %s. The probe does what the device can do, "+

@@ -22,7 +22,7 @@ var defaultTimeouts = Timeouts{Connect: DefaultConnect, Command: DefaultCommand,
 // defaultClient is what an absent client block means.
 var defaultClient = Client{
 	Helo: DefaultHelo, TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-	AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO,
+	AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO,
 }
 
 // defaultReputation is what an absent reputation block means: on for the
@@ -46,7 +46,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-3f.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Auth: &Auth{Mechanism: "LOGIN", Username: "scanner@contoso.com",
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com",
@@ -78,7 +78,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: transcript.NoTLS,
 				ServerName: "contoso-com.mail.protection.outlook.com"},
 			Client: Client{Helo: "printer.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "noreply@contoso.com", To: []string{"someone@fabrikam.example"}},
 			Timeouts: defaultTimeouts,
 			Expect: map[transcript.Stage]*checks.Expect{
@@ -91,7 +91,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: transcript.Implicit,
 				ServerName: "sim.smtpspec.test", CAFile: "testdata/valid/ca.pem"},
 			Client: Client{Helo: DefaultHelo, TLSMin: tls.VersionTLS13, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "lab@contoso.com", To: []string{"lab@contoso.com"}},
 			Timeouts: defaultTimeouts,
 			Expect: map[transcript.Stage]*checks.Expect{
@@ -104,7 +104,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-7.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS12,
-				AuthMechanisms: []string{"XOAUTH2", "LOGIN"}, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"XOAUTH2", "LOGIN"}, Greeting: GreetingEHLO},
 			Auth: &Auth{Mechanism: "XOAUTH2", Username: "scanner@contoso.com",
 				Token: NewSecret("SCANNER_TOKEN", testToken)},
 			Envelope: Envelope{From: "scanner@contoso.com",
@@ -121,7 +121,7 @@ func TestValid(t *testing.T) {
 			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "old-mfp.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingHELO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingHELO},
 			Auth: &Auth{Mechanism: "LOGIN", Username: "scanner@contoso.com",
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,9 +103,9 @@ func checkCaptureFlags(cf *captureFlags) error {
 	switch {
 	case p != capture.Submission && p != capture.MX:
 		return fmt.Errorf("--persona %q: submission or mx", cf.persona)
-	case !contains(names(transcript.TLSModes), cf.tlsMode):
+	case !slices.Contains(transcript.Names(transcript.TLSModes), cf.tlsMode):
 		return fmt.Errorf("--tls %q: starttls, implicit or none", cf.tlsMode)
-	case !contains(capture.Formats, cf.format):
+	case !slices.Contains(capture.Formats, cf.format):
 		return fmt.Errorf("--format %q: %s", cf.format, strings.Join(capture.Formats, ", "))
 	case cf.site != "" && !siteName.MatchString(cf.site):
 		return fmt.Errorf("--site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", cf.site)
@@ -132,14 +133,6 @@ func checkCaptureFlags(cf *captureFlags) error {
 		cf.listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	}
 	return nil
-}
-
-func names[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		out[i] = string(v)
-	}
-	return out
 }
 
 // captureOptions reads the certificate, the CA and the expected password.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -48,8 +49,8 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		return flagExit(e, flags, err)
 	}
 	switch {
-	case !contains(names(transcript.Methods), *method): // templates/ has a starting spec for each
-		errorf(e.stderr, "init: --method must be one of %s", strings.Join(names(transcript.Methods), ", "))
+	case !slices.Contains(transcript.Names(transcript.Methods), *method): // templates/ has a starting spec for each
+		errorf(e.stderr, "init: --method must be one of %s", strings.Join(transcript.Names(transcript.Methods), ", "))
 		return exitUsage
 	case !siteName.MatchString(*site):
 		errorf(e.stderr, "init: --site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", *site)
@@ -131,13 +132,4 @@ func secretName(site string) string {
 		return '_'
 	}, site)
 	return up + "_SMTP_PASSWORD"
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

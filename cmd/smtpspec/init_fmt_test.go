@@ -13,7 +13,7 @@ import (
 // once its secret is set; init refuses to overwrite without --force.
 func TestInit(t *testing.T) {
 	dir := t.TempDir()
-	for _, m := range names(transcript.Methods) {
+	for _, m := range transcript.Names(transcript.Methods) {
 		t.Run(m, func(t *testing.T) {
 			path := filepath.Join(dir, m+".hcl")
 			code, out, errs := runCLI(t, testGetenv(nil), "init", "--method", m, "--site", "hq-"+m, "--domain", "fabrikam.com", "--out", path)

@@ -48,6 +48,10 @@ const HVEHost = "smtp.hve.mx.microsoft"
 // deprecated (third-party, UNCONFIRMED).
 const HVEHostOld = "smtp-hve.office365.com"
 
+// ACSHost is Azure Communication Services Email's SMTP endpoint (FACTS.md
+// 4.5): its password is an Entra ID client secret, not basic auth.
+const ACSHost = "smtp.azurecomm.net"
+
 // The Microsoft SMTP endpoints other than smtp.office365.com and the
 // tenant MX (FACTS.md 1.5, 4.4, 4.5), by EndpointKind's short names.
 const (
@@ -59,7 +63,7 @@ const (
 var endpointHosts = map[string]string{
 	HVEHost:                     EndpointHVE,
 	HVEHostOld:                  EndpointHVE,
-	"smtp.azurecomm.net":        EndpointACS,
+	ACSHost:                     EndpointACS,
 	"smtp-legacy.office365.com": EndpointLegacy,
 }
 

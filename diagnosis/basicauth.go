@@ -14,10 +14,13 @@ import (
 // MS blog 4489835, updated January 2026).
 const BasicAuthRetirement = "basic-auth-retirement"
 
-// High Volume Email's endpoint is smtp.hve.mx.microsoft, smtp-hve.office365.com
-// deprecated (FACTS.md §0, third-party, both accepted).
+// basicAuthAlternatives are the ways off a password, as a finding's next
+// step; report.WriteBasicAuthSection says the same in Markdown, both with
+// the hosts of package catalog. High Volume Email's endpoint is
+// smtp.hve.mx.microsoft, smtp-hve.office365.com deprecated (FACTS.md §0,
+// third-party, both accepted).
 const basicAuthAlternatives = "move the device to OAuth: auth { mechanism = \"XOAUTH2\" oauth { tenant_id, client_id, client_secret = env(...) } } proves the path before the switch; " +
-	"a device that cannot do OAuth can use High Volume Email (smtp.hve.mx.microsoft, formerly smtp-hve.office365.com; internal recipients only), Azure Communication Services Email (smtp.azurecomm.net), " +
+	"a device that cannot do OAuth can use High Volume Email (" + catalog.HVEHost + ", formerly " + catalog.HVEHostOld + "; internal recipients only), Azure Communication Services Email (" + catalog.ACSHost + "), " +
 	"or a relay connector that accepts it by certificate or static IP (method = \"relay\"); an admin can re-enable basic auth for a while, not for good"
 
 // basicAuthFindings warns a site that sends a password to Exchange Online.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -48,9 +49,11 @@ func WriteBasicAuthSection(w io.Writer, results []*runner.Result) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Method, cell(r.Transcript.Target),
 			mech, cell(user), r.Status)
 	}
+	// The alternatives of the finding's next step (diagnosis/basicauth.go),
+	// for a Markdown reader, with the same hosts.
 	b.WriteString("\nAlternatives: OAuth (`auth { mechanism = \"XOAUTH2\" oauth { ... } }` proves the path now), " +
-		"High Volume Email (`smtp.hve.mx.microsoft`, formerly `smtp-hve.office365.com`; internal recipients only), Azure Communication Services Email " +
-		"(`smtp.azurecomm.net`), or a relay connector by certificate or static IP (`method = \"relay\"`).\n")
+		"High Volume Email (`" + catalog.HVEHost + "`, formerly `" + catalog.HVEHostOld + "`; internal recipients only), Azure Communication Services Email " +
+		"(`" + catalog.ACSHost + "`), or a relay connector by certificate or static IP (`method = \"relay\"`).\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("basic-auth section: %w", err)
 	}

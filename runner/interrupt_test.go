@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/authguard"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
@@ -108,7 +108,7 @@ func stalledHTTP(t *testing.T) (url string, reached <-chan struct{}) {
 func interruptCases() []interruptCase {
 	return []interruptCase{
 		{transcript.Resolve, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
-			d, err := dnstest.Start("")
+			d, err := dnsserver.Start("")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +138,7 @@ func interruptCases() []interruptCase {
 			s, _ := scripted("", func(s *specs.Site) {
 				s.Auth.Mechanism = "XOAUTH2"
 				s.Auth.Token = specs.Secret{}
-				s.Auth.OAuth = &specs.OAuth{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Auth.OAuth = &specs.OAuth{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("CLIENT_SECRET", traceSecret), TokenURL: url}
 			})(t, opts)
 			return s, reached
@@ -147,7 +147,7 @@ func interruptCases() []interruptCase {
 			url, reached := stalledHTTP(t)
 			s, _ := scripted("", func(s *specs.Site) {
 				s.Envelope.SendMessage = true
-				s.Trace = &specs.Trace{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Trace = &specs.Trace{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("TRACE_SECRET", traceSecret), Wait: time.Hour,
 					GraphURL: url + "/v1.0", TokenURL: url + "/token"}
 			})(t, opts)

@@ -15,7 +15,7 @@ import (
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/dnsq"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
@@ -34,7 +34,7 @@ func init() {
 // reachEnv is a loopback DNS server with testdata/reach/site.zone and a
 // simulator scenario on loopback.
 type reachEnv struct {
-	dns  *dnstest.Server
+	dns  *dnsserver.Server
 	port int
 	ca   *sim.CA
 }
@@ -45,7 +45,7 @@ func newReachEnv(t *testing.T, scenario string) *reachEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := dnstest.Start(string(zone))
+	d, err := dnsserver.Start(string(zone))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestReachResolveFailures(t *testing.T) {
 	tests := []struct {
 		name     string
 		endpoint string
-		script   func(*dnstest.Server)
+		script   func(*dnsserver.Server)
 		evidence string
 		summary  string
 	}{
@@ -214,12 +214,12 @@ func TestReachResolveFailures(t *testing.T) {
 			"MX nowhere.test: no such domain (NXDOMAIN)", "nowhere.test does not exist (NXDOMAIN)"},
 		{"no MX", `mx_domain = "nomx.test"`, nil, "MX nomx.test: no MX records", "nomx.test exists but has no MX records"},
 		{"no addresses", `host = "noaddr.test"`, nil, "noaddr.test: no A records", "noaddr.test exists but has no A or AAAA records"},
-		{"SERVFAIL", `mx_domain = "contoso.test"`, func(s *dnstest.Server) { s.Rcode("contoso.test", dns.RcodeServerFailure) },
+		{"SERVFAIL", `mx_domain = "contoso.test"`, func(s *dnsserver.Server) { s.Rcode("contoso.test", dns.RcodeServerFailure) },
 			"server failure (SERVFAIL)", "failed to resolve contoso.test (SERVFAIL)"},
 		{"REFUSED", `host = "contoso-test.mail.protection.outlook.com"`,
-			func(s *dnstest.Server) { s.Rcode("contoso-test.mail.protection.outlook.com", dns.RcodeRefused) },
+			func(s *dnsserver.Server) { s.Rcode("contoso-test.mail.protection.outlook.com", dns.RcodeRefused) },
 			"query refused (REFUSED)", "refused to answer (REFUSED)"},
-		{"silent resolver", `mx_domain = "contoso.test"`, func(s *dnstest.Server) { s.Silence() },
+		{"silent resolver", `mx_domain = "contoso.test"`, func(s *dnsserver.Server) { s.Silence() },
 			"no answer from", "did not answer for contoso.test in time"},
 	}
 	for _, tt := range tests {

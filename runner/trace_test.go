@@ -12,7 +12,7 @@ import (
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/msgtrace/graphtest"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -76,8 +76,8 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 			}
 			srv := startServer(t, d.serve)
 			clock := &stepClock{now: time.Now().UTC()}
-			access := oauthtest.Mint(oauthtest.AppOnly(clock.now).With("aud", "https://graph.microsoft.com"))
-			tokens := oauthtest.NewServer(oauthtest.App, traceSecret, access)
+			access := tokenserver.Mint(tokenserver.AppOnly(clock.now).With("aud", "https://graph.microsoft.com"))
+			tokens := tokenserver.NewServer(tokenserver.App, traceSecret, access)
 			graph := graphtest.New(access)
 			graph.Now = clock.Now
 			t.Cleanup(func() { tokens.Close(); graph.Close() })
@@ -94,7 +94,7 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 			}
 			site := testSite(srv.port, func(s *specs.Site) {
 				s.Envelope.SendMessage = true
-				s.Trace = &specs.Trace{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Trace = &specs.Trace{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("TRACE_SECRET", traceSecret), Wait: time.Minute,
 					GraphURL: graph.GraphURL(), TokenURL: tokens.TokenURL()}
 				s.Expect = map[transcript.Stage]*checks.Expect{}

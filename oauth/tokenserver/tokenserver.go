@@ -1,10 +1,11 @@
-// Package oauthtest makes access tokens with chosen claims and serves them
-// from a client-credentials token endpoint on loopback, for tests of the
-// XOAUTH2 path. Tokens are shaped like Microsoft identity platform v1
-// access tokens but signed with a throwaway key nobody checks: the probe
-// and the simulator read claims without verifying, as the package oauth
-// documents.
-package oauthtest
+// Package tokenserver makes access tokens with chosen claims and serves
+// them from a client-credentials token endpoint on loopback: a stand-in
+// for the Microsoft identity platform, for tests of the XOAUTH2 path and
+// for the forecast, which plays a site's OAuth against the simulator.
+// Tokens are shaped like Microsoft identity platform v1 access tokens but
+// signed with a throwaway key nobody checks: the probe and the simulator
+// read claims without verifying, as the package oauth documents.
+package tokenserver
 
 import (
 	"crypto/rand"
@@ -73,7 +74,7 @@ func Mint(c Claims) string {
 	header, _ := json.Marshal(map[string]string{"typ": "JWT", "alg": "RS256", "kid": "smtpspec-test"})
 	payload, err := json.Marshal(c)
 	if err != nil {
-		panic(fmt.Sprintf("oauthtest: claims do not marshal: %v", err))
+		panic(fmt.Sprintf("tokenserver: claims do not marshal: %v", err))
 	}
 	sig := make([]byte, 256)
 	rand.Read(sig)

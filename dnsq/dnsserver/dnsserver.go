@@ -1,8 +1,10 @@
-// Package dnstest runs a scriptable DNS server on loopback for tests, in
-// the spirit of net/http/httptest: zones in zone-file syntax, and names
-// that answer SERVFAIL or REFUSED, answer late, or never answer. It
-// serves UDP and TCP on the same port and listens on 127.0.0.1 only.
-package dnstest
+// Package dnsserver runs a scriptable DNS server on loopback, in the
+// spirit of net/http/httptest: zones in zone-file syntax, and names that
+// answer SERVFAIL or REFUSED, answer late, or never answer. It serves UDP
+// and TCP on the same port and listens on 127.0.0.1 only. Tests use it,
+// and so does the forecast, which answers a site's lookups as they will
+// be after the changes it plays.
+package dnsserver
 
 import (
 	"fmt"
@@ -104,7 +106,7 @@ func (s *Server) Close() {
 
 // AddZone adds the records of zone.
 func (s *Server) AddZone(zone string) error {
-	zp := dns.NewZoneParser(strings.NewReader(zone), "", "dnstest")
+	zp := dns.NewZoneParser(strings.NewReader(zone), "", "dnsserver")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
@@ -112,7 +114,7 @@ func (s *Server) AddZone(zone string) error {
 		s.records[name] = append(s.records[name], rr)
 	}
 	if err := zp.Err(); err != nil {
-		return fmt.Errorf("dnstest: zone: %w", err)
+		return fmt.Errorf("dnsserver: zone: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 // TestResolveAcceptsMXMicrosoft: the resolve stage's default contract for
@@ -18,7 +19,7 @@ func TestResolveAcceptsMXMicrosoft(t *testing.T) {
 		{"mx.gateway.example.net", false},
 	} {
 		tr := resolvedTo(tc.mx)
-		o := resolveCheck{}.Judge(tr.Stage(transcript.Resolve), tr, nil, testNow)
+		o := resolveCheck{}.Judge(tr.Stage(transcript.Resolve), tr, nil, sessiontest.Now)
 		if (o.Status == "pass") != tc.pass {
 			t.Errorf("MX %s: status %s (%s), want pass=%v", tc.mx, o.Status, o.Reason, tc.pass)
 		}

@@ -6,11 +6,12 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 // samples fill a catalog row's placeholders the way a real session would.
 var samples = map[string]string{
-	"HOST":   msHost,
+	"HOST":   sessiontest.MSHost,
 	"IP":     "203.0.113.7",
 	"TS":     "2023-09-12T20:59:57.214Z",
 	"TOKEN":  "08DBB276B7E699C4",
@@ -32,7 +33,7 @@ func TestDiagnoseCatalog(t *testing.T) {
 		}
 		t.Run(e.ID, func(t *testing.T) {
 			line := strconv.Itoa(e.Code) + " " + e.Render(samples)
-			tr := session(plan, at(e.Stage, line))
+			tr := sessiontest.Session(plan, sessiontest.At(e.Stage, line))
 			v := Diagnose(tr, in)
 			if v.Category != e.Category || v.Stage != e.Stage {
 				t.Errorf("Diagnose = %s at %q, want %s at %q\nsummary: %s", v.Category, v.Stage, e.Category, e.Stage, v.Summary())

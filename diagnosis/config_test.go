@@ -7,6 +7,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 func TestMisfits(t *testing.T) {
@@ -51,7 +52,7 @@ func TestMisfits(t *testing.T) {
 
 func TestWithControl(t *testing.T) {
 	primary := Verdict{Category: catalog.Network, Stage: transcript.Connect, Finding: "port 25 blocked", Rule: "port-25-blocked"}
-	in := Input{Plan: directPlan, Port: 25}
+	in := Input{Plan: sessiontest.DirectPlan, Port: 25}
 	ok := Verdict{Category: catalog.OK}
 	ct := &transcript.Transcript{}
 	cases := []struct {
@@ -68,7 +69,7 @@ func TestWithControl(t *testing.T) {
 			"rules out the network and the tenant's SMTP service; the refusal is specific to this path (the recipient", catalog.Recipient, "almost certainly"},
 		{"port25-recipient-no-587-advice", Verdict{Category: catalog.Recipient, Stage: transcript.Rcpt, Next: "check the address"}, ok, in, "specific to this path", catalog.Recipient, "meanwhile"},
 		{"port25-policy-control-passed", Verdict{Category: catalog.Policy, Stage: transcript.Mail}, ok, in, "specific to this path (a policy", catalog.Policy, "port 25"},
-		{"port2525-network-control-passed", primary, ok, Input{Plan: directPlan, Port: 2525}, "specific to this path", catalog.Network, "almost certainly"},
+		{"port2525-network-control-passed", primary, ok, Input{Plan: sessiontest.DirectPlan, Port: 2525}, "specific to this path", catalog.Network, "almost certainly"},
 		{"port587-relay-reputation-control-passed", Verdict{Category: catalog.Reputation, Stage: transcript.Rcpt}, ok, Input{Plan: transcript.Plan{Method: transcript.Relay}, Port: 587}, "specific to this path", catalog.Reputation, "port 25"},
 		{"both-early", primary, Verdict{Category: catalog.Network, Stage: transcript.Connect}, in, "the network blocks more than port 25", catalog.Network, ""},
 		{"both-auth", Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, Verdict{Category: catalog.AuthCat, Stage: transcript.Auth}, subIn, "the tenant's settings", catalog.AuthCat, ""},

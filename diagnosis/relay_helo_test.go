@@ -7,6 +7,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 // TestRelayRefusal: a refusal to relay reads as policy whichever server
@@ -28,8 +29,8 @@ func TestRelayRefusal(t *testing.T) {
 		{"qmail", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
 		{"exchange-onprem", "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain", atRcpt(postfixPlan), catalog.Policy, "relay-refused"},
 		{"bare-reply", "554 Relay access denied", unstaged, catalog.Policy, "relay-refused"},
-		{"m365-tenant-attribution", "550 5.7.64 TenantAttribution; Relay Access Denied [X]", atRcpt(directPlan), catalog.Policy, "catalog:tenant-attribution"},
-		{"m365-direct-send-external", "550 5.4.1 Relay Access Denied [X]", atRcpt(directPlan), catalog.Policy, "catalog:relay-access-denied"},
+		{"m365-tenant-attribution", "550 5.7.64 TenantAttribution; Relay Access Denied [X]", atRcpt(sessiontest.DirectPlan), catalog.Policy, "catalog:tenant-attribution"},
+		{"m365-direct-send-external", "550 5.4.1 Relay Access Denied [X]", atRcpt(sessiontest.DirectPlan), catalog.Policy, "catalog:relay-access-denied"},
 		{"unknown-mailbox", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local recipient table", atRcpt(postfixPlan), catalog.Recipient, "rcpt-refused"},
 		{"relay-host-word", "550 5.1.1 <relay@example.test>: Recipient address rejected: User unknown", atRcpt(postfixPlan), catalog.Recipient, "rcpt-refused"},
 	}
@@ -47,14 +48,16 @@ func TestRelayRefusal(t *testing.T) {
 }
 
 func atRcpt(p transcript.Plan) func(string) *transcript.Transcript {
-	return func(reply string) *transcript.Transcript { return session(p, at(transcript.Rcpt, reply)) }
+	return func(reply string) *transcript.Transcript {
+		return sessiontest.Session(p, sessiontest.At(transcript.Rcpt, reply))
+	}
 }
 
 // heloSession is a probe of a HELO device (client.greeting): the runner
 // records the HELO line and no capabilities.
 func heloSession(plan transcript.Plan, failed transcript.StageResult) *transcript.Transcript {
 	plan.HELO = true
-	return saidHELOFirst(session(plan, failed))
+	return saidHELOFirst(sessiontest.Session(plan, failed))
 }
 
 // saidHELOFirst makes t's greeting HELO, as in a capture (smtpspec explain)
@@ -77,12 +80,12 @@ func TestHELOOnly(t *testing.T) {
 		category catalog.Category
 		rule     string
 	}{
-		{"m365-starttls-required", heloSession(sub, at(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, catalog.Config, "helo-only"},
-		{"m365-not-authenticated", heloSession(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.Config, "helo-only"},
-		{"postfix-auth-required", heloSession(sub, at(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, catalog.Config, "helo-only"},
-		{"tries-auth", saidHELOFirst(session(transcript.Plan{Method: transcript.Submission, TLS: transcript.NoTLS, Auth: true}, at(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, catalog.Config, "helo-only"},
-		{"recipient-after-helo", heloSession(directPlan, at(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, catalog.Recipient, "rcpt-refused"},
-		{"ehlo-device", session(sub, at(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.AuthCat, ""},
+		{"m365-starttls-required", heloSession(sub, sessiontest.At(transcript.Mail, "451 5.7.3 STARTTLS is required to send mail [X]")), subIn, catalog.Config, "helo-only"},
+		{"m365-not-authenticated", heloSession(sub, sessiontest.At(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.Config, "helo-only"},
+		{"postfix-auth-required", heloSession(sub, sessiontest.At(transcript.Mail, "530 5.7.0 Must issue a STARTTLS command first")), postfix, catalog.Config, "helo-only"},
+		{"tries-auth", saidHELOFirst(sessiontest.Session(transcript.Plan{Method: transcript.Submission, TLS: transcript.NoTLS, Auth: true}, sessiontest.At(transcript.Auth, "503 5.5.1 Error: authentication not enabled"))), postfix, catalog.Config, "helo-only"},
+		{"recipient-after-helo", heloSession(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.1.1 User unknown")), directIn, catalog.Recipient, "rcpt-refused"},
+		{"ehlo-device", sessiontest.Session(sub, sessiontest.At(transcript.Mail, "530 5.7.57 Client not authenticated to send mail. [X]")), subIn, catalog.AuthCat, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

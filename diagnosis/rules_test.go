@@ -5,28 +5,29 @@ import (
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 // ruleCases reach rules no other table of this package reaches.
 var ruleCases = []diagnoseCase{
-	{name: "dns-timeout", t: session(submissionPlan, errAt(transcript.Resolve, transcript.KindTimeout, "lookup smtp.office365.com: i/o timeout")), in: subIn, category: catalog.Network, stage: transcript.Resolve},
-	{name: "connect-refused-587", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindRefused, "connect: connection refused")), in: subIn, category: catalog.Network, stage: transcript.Connect},
-	{name: "connect-other", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindReset, "connect: reset")), in: subIn, category: catalog.Network, stage: transcript.Connect},
-	{name: "garbled-in-clear", t: session(directPlan, errAt(transcript.EHLO, transcript.KindProtocol, "malformed reply")), in: directIn, category: catalog.Firewall, stage: transcript.EHLO},
-	{name: "garbled-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindProtocol, "malformed reply")), in: directIn, category: catalog.Service, stage: transcript.Rcpt},
-	{name: "cut-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindReset, "connection reset by peer")), in: directIn, category: catalog.Network, stage: transcript.Rcpt},
-	{name: "no-answer-in-tls", t: session(directPlan, errAt(transcript.Rcpt, transcript.KindTimeout, "no reply to RCPT TO within 30s")), in: directIn, category: catalog.Service, stage: transcript.Rcpt},
-	{name: "ehlo-refused", t: session(directPlan, at(transcript.EHLO, "554 5.5.0 Hello refused")), in: directIn, category: catalog.Config, stage: transcript.EHLO},
-	{name: "starttls-refused", t: session(directPlan, at(transcript.STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: catalog.TLSCat, stage: transcript.STARTTLS},
-	{name: "quit-failed", t: session(directPlan, at(transcript.Quit, "502 Command not implemented")), in: directIn, category: catalog.Service, stage: transcript.Quit},
-	{name: "connect-timeout-587", t: session(submissionPlan, errAt(transcript.Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: catalog.Network, stage: transcript.Connect},
-	{name: "cert-unverified", t: session(submissionPlan, because(errAt(transcript.TLS, transcript.KindTLS, "x509: certificate is not standards compliant"), transcript.Certificate)), in: subIn, category: catalog.TLSCat, stage: transcript.TLS},
-	{name: "tls-failed", t: session(submissionPlan, errAt(transcript.TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: catalog.TLSCat, stage: transcript.TLS},
+	{name: "dns-timeout", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.Resolve, transcript.KindTimeout, "lookup smtp.office365.com: i/o timeout")), in: subIn, category: catalog.Network, stage: transcript.Resolve},
+	{name: "connect-refused-587", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.Connect, transcript.KindRefused, "connect: connection refused")), in: subIn, category: catalog.Network, stage: transcript.Connect},
+	{name: "connect-other", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.Connect, transcript.KindReset, "connect: reset")), in: subIn, category: catalog.Network, stage: transcript.Connect},
+	{name: "garbled-in-clear", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.ErrAt(transcript.EHLO, transcript.KindProtocol, "malformed reply")), in: directIn, category: catalog.Firewall, stage: transcript.EHLO},
+	{name: "garbled-in-tls", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.ErrAt(transcript.Rcpt, transcript.KindProtocol, "malformed reply")), in: directIn, category: catalog.Service, stage: transcript.Rcpt},
+	{name: "cut-in-tls", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.ErrAt(transcript.Rcpt, transcript.KindReset, "connection reset by peer")), in: directIn, category: catalog.Network, stage: transcript.Rcpt},
+	{name: "no-answer-in-tls", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.ErrAt(transcript.Rcpt, transcript.KindTimeout, "no reply to RCPT TO within 30s")), in: directIn, category: catalog.Service, stage: transcript.Rcpt},
+	{name: "ehlo-refused", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.EHLO, "554 5.5.0 Hello refused")), in: directIn, category: catalog.Config, stage: transcript.EHLO},
+	{name: "starttls-refused", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.STARTTLS, "554 5.7.3 TLS not available")), in: directIn, category: catalog.TLSCat, stage: transcript.STARTTLS},
+	{name: "quit-failed", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Quit, "502 Command not implemented")), in: directIn, category: catalog.Service, stage: transcript.Quit},
+	{name: "connect-timeout-587", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.Connect, transcript.KindTimeout, "connect: i/o timeout")), in: subIn, category: catalog.Network, stage: transcript.Connect},
+	{name: "cert-unverified", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.Because(sessiontest.ErrAt(transcript.TLS, transcript.KindTLS, "x509: certificate is not standards compliant"), transcript.Certificate)), in: subIn, category: catalog.TLSCat, stage: transcript.TLS},
+	{name: "tls-failed", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: catalog.TLSCat, stage: transcript.TLS},
 	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: catalog.Config, stage: transcript.Unstaged},
 	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: catalog.Service, stage: transcript.Unstaged},
 	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
-	{name: "relay-refused", t: session(directPlan, at(transcript.Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: catalog.Policy, stage: transcript.Rcpt},
+	{name: "relay-refused", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: catalog.Policy, stage: transcript.Rcpt},
 	// Partial captures (explain of an error message): what is not shown
 	// is unknown, not absent.
 	{name: "auth-not-offered", t: partialAt(transcript.Auth, transcript.KindProtocol, "smtplib.SMTPNotSupportedError: SMTP AUTH extension not supported by server.", transcript.AuthNotOffered), in: partialIn, category: catalog.TLSCat, stage: transcript.Auth},
@@ -34,14 +35,14 @@ var ruleCases = []diagnoseCase{
 	{name: "cut-partial", t: partialAt(transcript.Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: catalog.Network, stage: transcript.Data},
 	{name: "stall-partial", t: partialAt(transcript.Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: catalog.Network, stage: transcript.Mail},
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: catalog.AuthCat, stage: transcript.Unstaged},
-	{name: "ip-listed", t: session(directPlan, at(transcript.Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: catalog.Reputation, stage: transcript.Rcpt},
+	{name: "ip-listed", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: catalog.Reputation, stage: transcript.Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(transcript.Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
 	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: catalog.Config, stage: transcript.Unstaged},
 	{name: "oauth-token-refused", t: partialAt(transcript.Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided.", transcript.TokenRefused), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
-	{name: "starttls-stripped-said", t: session(directPlan, because(errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]"), transcript.STARTTLSNotOffered)), in: directIn, category: catalog.Firewall, stage: transcript.STARTTLS},
-	{name: "starttls-not-offered-said", t: with(session(directPlan, because(errAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]"), transcript.STARTTLSNotOffered)), setBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: catalog.TLSCat, stage: transcript.STARTTLS},
+	{name: "starttls-stripped-said", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.Because(sessiontest.ErrAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]"), transcript.STARTTLSNotOffered)), in: directIn, category: catalog.Firewall, stage: transcript.STARTTLS},
+	{name: "starttls-not-offered-said", t: sessiontest.With(sessiontest.Session(sessiontest.DirectPlan, sessiontest.Because(sessiontest.ErrAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host mail.fabrikam.example[198.51.100.7]"), transcript.STARTTLSNotOffered)), sessiontest.SetBanner("220 mail.fabrikam.example ESMTP Postfix")), in: postfix, category: catalog.TLSCat, stage: transcript.STARTTLS},
 }
 
 // partialIn is the input explain gives a capture of one failure.
@@ -57,13 +58,13 @@ func partialAt(stage transcript.Stage, kind transcript.Kind, text string, why ..
 }
 
 func partialReply(stage transcript.Stage, line string) *transcript.Transcript {
-	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Reply: parse(line)}}}
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: stage, Status: transcript.Fail, Reply: sessiontest.Parse(line)}}}
 }
 
 // unstaged is a capture of one reply whose command is not known
 // (smtpspec explain of a bare reply).
 func unstaged(line string) *transcript.Transcript {
-	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Unstaged, Status: transcript.Fail, Reply: parse(line)}}}
+	return &transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Unstaged, Status: transcript.Fail, Reply: sessiontest.Parse(line)}}}
 }
 
 // TestEveryRuleHasATest: every rule of the diagnosis (replies.go,
@@ -86,7 +87,7 @@ func TestEveryRuleHasATest(t *testing.T) {
 		if e.Category == catalog.OK {
 			continue
 		}
-		v := Diagnose(session(plan, at(e.Stage, itoaCode(e.Code)+" "+e.Render(samples))), Input{Plan: plan, Host: "smtp.office365.com", Port: 587})
+		v := Diagnose(sessiontest.Session(plan, sessiontest.At(e.Stage, itoaCode(e.Code)+" "+e.Render(samples))), Input{Plan: plan, Host: "smtp.office365.com", Port: 587})
 		hit[v.Rule] = true
 	}
 	var ids []string

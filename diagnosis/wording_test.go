@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
 // TestExpandUnknownPort: a port the capture does not name (explain of a
@@ -28,7 +29,7 @@ func TestExpandUnknownPort(t *testing.T) {
 			t.Errorf("expand(%q) with port %d = %q, want %q", tc.text, tc.in.Port, got, tc.want)
 		}
 	}
-	v := Diagnose(&transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Connect, Status: transcript.Fail, Err: f.Err}}}, Input{Plan: submissionPlan, Host: "smtp.office365.com"})
+	v := Diagnose(&transcript.Transcript{Stages: []transcript.StageResult{{Stage: transcript.Connect, Status: transcript.Fail, Err: f.Err}}}, Input{Plan: sessiontest.SubmissionPlan, Host: "smtp.office365.com"})
 	if strings.Contains(v.Summary()+v.Next, " 0 ") || strings.Contains(v.Summary()+v.Next, ":0") {
 		t.Errorf("port 0 in the verdict: %s\nnext: %s", v.Summary(), v.Next)
 	}

@@ -7,25 +7,10 @@ import (
 	"testing"
 
 	"github.com/smtpspec/smtpspec/transcript"
+	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
-// samples fill a catalog row's placeholders the way a real session would.
-var samples = map[string]string{
-	"HOST":   msHost,
-	"IP":     "203.0.113.7",
-	"TS":     "2023-09-12T20:59:57.214Z",
-	"TOKEN":  "08DBB276B7E699C4",
-	"DATE":   "Mon, 1 Jun 2015 12:00:00 +0000",
-	"FROM":   "scans@contoso.com",
-	"USER":   "printer@contoso.com",
-	"DOMAIN": "contoso.com",
-	"MSGID":  "<run@contoso.com>",
-}
-
-const (
-	msHost = "BY1PR10CA0041.outlook.office365.com"
-	mxHost = "SN1NAM02FT0049.mail.protection.outlook.com"
-)
+const mxHost = "SN1NAM02FT0049.mail.protection.outlook.com"
 
 // parse reads "550 5.7.606 Access denied" as one reply.
 func parse(line string) *transcript.Reply {
@@ -61,7 +46,7 @@ func TestCatalogRowsAreComplete(t *testing.T) {
 			if !e.Confirmed && e.Category != OK && !strings.Contains(e.Finding, "likely") {
 				t.Errorf("unconfirmed row's Finding does not say \"likely\": %q", e.Finding)
 			}
-			text := e.Render(samples)
+			text := e.Render(sessiontest.Samples)
 			if strings.Contains(text, "<") && !strings.Contains(text, "<run@") {
 				t.Errorf("placeholder left after Render: %q", text)
 			}

@@ -9,19 +9,6 @@ import (
 	"github.com/smtpspec/smtpspec/transcript/sessiontest"
 )
 
-// samples fill a catalog row's placeholders the way a real session would.
-var samples = map[string]string{
-	"HOST":   sessiontest.MSHost,
-	"IP":     "203.0.113.7",
-	"TS":     "2023-09-12T20:59:57.214Z",
-	"TOKEN":  "08DBB276B7E699C4",
-	"DATE":   "Mon, 1 Jun 2015 12:00:00 +0000",
-	"FROM":   "scans@contoso.com",
-	"USER":   "printer@contoso.com",
-	"DOMAIN": "contoso.com",
-	"MSGID":  "<run@contoso.com>",
-}
-
 // TestDiagnoseCatalog: every confirmed in-session refusal in the catalog,
 // sent at its stage, is diagnosed with the row's category and stage.
 func TestDiagnoseCatalog(t *testing.T) {
@@ -32,7 +19,7 @@ func TestDiagnoseCatalog(t *testing.T) {
 			continue
 		}
 		t.Run(e.ID, func(t *testing.T) {
-			line := strconv.Itoa(e.Code) + " " + e.Render(samples)
+			line := strconv.Itoa(e.Code) + " " + e.Render(sessiontest.Samples)
 			tr := sessiontest.Session(plan, sessiontest.At(e.Stage, line))
 			v := Diagnose(tr, in)
 			if v.Category != e.Category || v.Stage != e.Stage {

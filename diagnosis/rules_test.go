@@ -87,7 +87,7 @@ func TestEveryRuleHasATest(t *testing.T) {
 		if e.Category == catalog.OK {
 			continue
 		}
-		v := Diagnose(sessiontest.Session(plan, sessiontest.At(e.Stage, itoaCode(e.Code)+" "+e.Render(samples))), Input{Plan: plan, Host: "smtp.office365.com", Port: 587})
+		v := Diagnose(sessiontest.Session(plan, sessiontest.At(e.Stage, itoaCode(e.Code)+" "+e.Render(sessiontest.Samples))), Input{Plan: plan, Host: "smtp.office365.com", Port: 587})
 		hit[v.Rule] = true
 	}
 	var ids []string

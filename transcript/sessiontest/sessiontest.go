@@ -30,6 +30,19 @@ var MSCaps = []string{"SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODE
 
 var MSCapsTLS = []string{"SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "AUTH LOGIN XOAUTH2", "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8"}
 
+// Samples fill a catalog row's placeholders the way a real session would.
+var Samples = map[string]string{
+	"HOST":   MSHost,
+	"IP":     "203.0.113.7",
+	"TS":     "2023-09-12T20:59:57.214Z",
+	"TOKEN":  "08DBB276B7E699C4",
+	"DATE":   "Mon, 1 Jun 2015 12:00:00 +0000",
+	"FROM":   "scans@contoso.com",
+	"USER":   "printer@contoso.com",
+	"DOMAIN": "contoso.com",
+	"MSGID":  "<run@contoso.com>",
+}
+
 // Parse turns "550 5.7.606 Access denied" (one line per reply line) into
 // a reply.
 func Parse(lines ...string) *transcript.Reply {

@@ -85,6 +85,9 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if f.Reply == nil && ev.d.root.reply != nil {
 		return true // the server's reply says more than the client's error
 	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && r.weight > 0 && microsoftText(r.line) && !microsoftText(f.Err.Text) && !strings.Contains(r.text, f.Err.Text) {
+		return true // the Microsoft hop's failure, not another host's the format read first
+	}
 	for _, a := range ev.d.aside {
 		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
 			return true

@@ -95,6 +95,8 @@ func Transcript(text string) (*Result, error) {
 			res = ev.result()
 			res.SetAside = append(res.SetAside, SetAside{Line: control.Verdict.Evidence,
 				Why: "a " + control.Format + " session pasted beside the error, which it does not show: it worked, so it is the control, not the verdict"})
+		case cutShort(res, ev):
+			res = statedFailure(res, ev) // truncated.go
 		}
 	case ev.found():
 		res = ev.result()

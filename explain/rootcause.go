@@ -52,6 +52,9 @@ func place(ls []logical, cs []clue) {
 		if i > 0 && cs[i-1].at == c.at && cs[i-1].reply != nil {
 			from = cs[i-1].end // an error's text runs to the end of its line
 		}
+		if c.word != nil && c.word.named && c.stage != "" {
+			continue // a library's message names its step (words.go)
+		}
 		c.stage, c.from = lineHint(c, from, &ls[c.at].words)
 		if c.stage == "" && !c.inner {
 			c.stage, c.from = blockHint(ls, c.at, memo)

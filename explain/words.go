@@ -158,7 +158,7 @@ func applyWords(res *Result, c *clue) {
 	if fd == nil {
 		quoted := ": " + fmt.Sprintf("%q", res.Verdict.Evidence)
 		if base, ok := strings.CutSuffix(res.Verdict.Summary, quoted); ok {
-			res.Verdict.Summary = base + " (" + w.level.whose() + ", no server reply in the text)" + quoted
+			res.Verdict.Summary = base + " (" + w.level.whose() + ")" + quoted
 		}
 		return
 	}

@@ -52,6 +52,9 @@ var errSigns = []errSign{
 	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
 	{keys: lex.add("socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"), re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
 	{keys: lex.add("timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"), re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// A read on a socket with a timeout that found nothing (EAGAIN, Rust's
+	// WouldBlock, Winsock 10035): the peer said nothing in time.
+	{keys: lex.add("wouldblock", "eagain", "resource temporarily unavailable", "10035"), re: lazyre.OnDemand(`(?i)\bWouldBlock\b|\bEWOULDBLOCK\b|\bEAGAIN\b|Resource temporarily unavailable|\b10035\b`), kind: transcript.KindTimeout},
 	// The Microsoft identity platform refused the OAuth token request
 	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
 	// AADSTS65001 no consent): XOAUTH2 never had a token to send.

@@ -103,6 +103,7 @@ func Transcript(text string) (*Result, error) {
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
+	portMisfit(res) // ports.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

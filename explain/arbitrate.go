@@ -93,5 +93,8 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 			return true
 		}
 	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && ev.d.basis == Seen && res.Basis.Basis != Seen && ev.d.stage != f.Stage {
+		return true // the format guessed the step; the error's own words name it
+	}
 	return f.Stage == checks.Unstaged && ev.d.basis == Seen
 }

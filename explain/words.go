@@ -61,7 +61,7 @@ func (l wordLevel) whose() string {
 	case library:
 		return "the client's fixed error message"
 	case notice:
-		return "Microsoft's notice"
+		return "Microsoft's NDR or support wording"
 	}
 	return "the reporter's words"
 }
@@ -88,8 +88,23 @@ func concatWords(ts ...[]wordRule) []wordRule {
 	return out
 }
 
+// wordKeys is the union of every word rule's keys: most lines hold none,
+// and one test of the set rules them all out.
+var wordKeys = func() wordSet {
+	var m wordSet
+	for _, w := range allWords {
+		for _, k := range w.keys {
+			m[k/64] |= 1 << (k % 64)
+		}
+	}
+	return m
+}()
+
 // wordClue is the clue of the first word rule that matches line l, if any.
 func wordClue(at int, l string, ws *wordSet) (clue, bool) {
+	if !ws.intersects(&wordKeys) {
+		return clue{}, false
+	}
 	for i := range allWords {
 		w := &allWords[i]
 		if !ws.any(w.keys) {

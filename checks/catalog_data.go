@@ -21,7 +21,7 @@ const (
 // "Reply catalog" table (catalogCore) and those of its updates and of the
 // texts explain is tested on (catalogMore, catalog_more.go). Texts are as
 // seen, with placeholders (see Entry).
-var Catalog = append(append([]Entry{}, catalogCore...), catalogMore...)
+var Catalog = append(append(append([]Entry{}, catalogCore...), catalogMore...), catalogNDR...)
 
 // catalogCore holds the rows of FACTS.md's "Reply catalog" table.
 var catalogCore = []Entry{

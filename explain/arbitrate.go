@@ -85,10 +85,16 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if f.Reply == nil && ev.d.root.reply != nil {
 		return true // the server's reply says more than the client's error
 	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && r.weight > 0 && microsoftText(r.line) && !microsoftText(f.Err.Text) && !strings.Contains(r.text, f.Err.Text) {
+		return true // the Microsoft hop's failure, not another host's the format read first
+	}
 	for _, a := range ev.d.aside {
 		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
 			return true
 		}
+	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && ev.d.basis == Seen && res.Basis.Basis != Seen && ev.d.stage != f.Stage {
+		return true // the format guessed the step; the error's own words name it
 	}
 	return f.Stage == checks.Unstaged && ev.d.basis == Seen
 }

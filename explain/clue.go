@@ -38,6 +38,8 @@ type clue struct {
 	client bool
 	// weight orders clues of the same kind (rootcause.go).
 	weight int
+	// word: the failure is told in words (words.go), not a reply.
+	word *wordRule
 }
 
 func (c *clue) failed() bool {
@@ -107,7 +109,12 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 			out = append(out, c)
 		}
 	}
-	out = append(out, errorClues(at, l, ws)...)
+	for _, c := range errorClues(at, l, ws) {
+		if c.word != nil && c.word.level != library && hasReply(out) {
+			continue // a notice's or the reporter's words beside a reply are the reply's own
+		}
+		out = append(out, c)
+	}
 	sortClues(out)
 	return nestClues(out)
 }

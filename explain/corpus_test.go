@@ -14,12 +14,13 @@ import (
 // TestCorpora feeds every labelled text (testdata/corpus: the team's
 // development set; testdata/extra: more real pastes, labelled from the
 // text and FACTS.md; testdata/seta: round 2's held-out set A;
-// testdata/variants: texts written to test each rule in other shapes)
+// testdata/variants: texts written to test each rule in other shapes;
+// testdata/setc: round 3's study set C)
 // without its header lines through the path of `smtpspec explain
 // --format json --transcript FILE`, and checks the JSON verdict's
 // category and stage against the labels. Every scored case must pass.
 func TestCorpora(t *testing.T) {
-	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants"} {
+	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc"} {
 		cases := readLabels(t, dir)
 		if len(cases) == 0 {
 			t.Fatalf("%s: no labelled cases", dir)

@@ -44,14 +44,17 @@ var errSigns = []errSign{
 	// connect's, whatever word follows.
 	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
-	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
+	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host:\s|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
-	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "no mechanism", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|no mechanism available|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
 	// The connection went away, or a read timed out: the stage is the
 	// command the text names, if any.
 	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
 	{keys: lex.add("socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"), re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
 	{keys: lex.add("timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"), re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// A read on a socket with a timeout that found nothing (EAGAIN, Rust's
+	// WouldBlock, Winsock 10035): the peer said nothing in time.
+	{keys: lex.add("wouldblock", "eagain", "resource temporarily unavailable", "10035"), re: lazyre.OnDemand(`(?i)\bWouldBlock\b|\bEWOULDBLOCK\b|\bEAGAIN\b|Resource temporarily unavailable|\b10035\b`), kind: transcript.KindTimeout},
 	// The Microsoft identity platform refused the OAuth token request
 	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
 	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
@@ -72,8 +75,11 @@ var errSigns = []errSign{
 var codeFieldRE = lazyre.OnDemand(`^\s*['"]?(?:code|errno|syscall)['"]?\s*:`)
 
 // errorClues finds the error signs of one line (one per line: the most
-// specific).
+// specific). A definite socket, DNS or TLS error says most; then a
+// library's or a notice's words (words.go), which name the step; then a
+// client's summary.
 func errorClues(at int, l string, ws *wordSet) []clue {
+	var weak *clue
 	for _, s := range errSigns {
 		if !ws.any(s.keys) {
 			continue
@@ -87,7 +93,17 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}
+		if s.strong {
+			return []clue{c}
+		}
+		weak = &c
+		break
+	}
+	if c, ok := wordClue(at, l, ws); ok {
 		return []clue{c}
+	}
+	if weak != nil {
+		return []clue{*weak}
 	}
 	return nil
 }

@@ -95,12 +95,15 @@ func Transcript(text string) (*Result, error) {
 			res = ev.result()
 			res.SetAside = append(res.SetAside, SetAside{Line: control.Verdict.Evidence,
 				Why: "a " + control.Format + " session pasted beside the error, which it does not show: it worked, so it is the control, not the verdict"})
+		case cutShort(res, ev):
+			res = statedFailure(res, ev) // truncated.go
 		}
 	case ev.found():
 		res = ev.result()
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
+	portMisfit(res) // ports.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

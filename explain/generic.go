@@ -70,6 +70,9 @@ func (ev *evidence) result() *Result {
 	if res.Verdict.Stage == checks.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
 	}
+	if d.root != nil && d.root.word != nil {
+		applyWords(res, d.root) // the words' own finding (words.go)
+	}
 	return res
 }
 

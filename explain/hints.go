@@ -51,6 +51,10 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: checks.Rcpt},
 }
 
+// maxInsideHint bounds how far into an error's text (which runs to the
+// end of its line) a hint may stand and still be the error's own.
+const maxInsideHint = 120
+
 // lineHintWords: every lineHint's match holds one of them.
 var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected")
 
@@ -116,7 +120,7 @@ func lineHint(c *clue, from int, ws *wordSet) (string, string) {
 		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
 			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
 				!h.after && loc[1] <= c.start+1 && loc[0] >= from ||
-				!h.after && loc[0] >= c.start && loc[1] <= c.end // words inside the reply ("during MAIL FROM")
+				!h.after && loc[0] >= c.start && loc[1] <= c.end && (c.reply != nil || loc[0]-c.start <= maxInsideHint) // words inside the reply ("during MAIL FROM")
 			if !ok {
 				continue
 			}

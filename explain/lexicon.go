@@ -22,6 +22,16 @@ const maxWords = 512
 
 func (s *wordSet) has(k keyword) bool { return s[k/64]&(1<<(k%64)) != 0 }
 
+// intersects reports whether s and m share a word.
+func (s *wordSet) intersects(m *wordSet) bool {
+	for i := range s {
+		if s[i]&m[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // any reports whether s holds one of ks.
 func (s *wordSet) any(ks []keyword) bool {
 	for _, k := range ks {

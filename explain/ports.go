@@ -1,0 +1,51 @@
+package explain
+
+import (
+	"fmt"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// A client set to a port where another protocol listens never gets an
+// SMTP greeting: Exchange Online's outlook.office365.com serves IMAP on
+// 993 and POP3 on 995 (implicit TLS, RFC 8314), IMAP on 143 and POP3 on
+// 110, and HTTPS on 443; a submission client belongs on
+// smtp.office365.com:587 with STARTTLS (FACTS.md 1.1). The client's
+// failure then shows at the connection (a firewall that only passes the
+// mail ports), at the TLS handshake (TLS spoken to a plaintext port), or
+// as a wait for a greeting that never comes.
+
+// nonSMTPPorts names the protocol of each port.
+var nonSMTPPorts = map[int]string{993: "IMAP over TLS", 995: "POP3 over TLS", 143: "IMAP", 110: "POP3", 443: "HTTPS", 80: "HTTP"}
+
+// portMisfit makes a failure without an SMTP reply on a non-SMTP port a
+// configuration verdict: the port, not the network or the server, is
+// what is wrong.
+func portMisfit(res *Result) {
+	what, ok := nonSMTPPorts[res.Input.Port]
+	v := res.Verdict
+	if !ok || v.Category == checks.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" {
+		return // a server that answered in SMTP was an SMTP server
+	}
+	stage := v.Stage
+	switch stage {
+	case checks.Connect, checks.TLS:
+	case checks.Banner, checks.EHLO, checks.STARTTLS, checks.Unstaged:
+		stage = checks.Banner
+	default:
+		return
+	}
+	port := itoa(res.Input.Port)
+	nv := checks.Verdict{Category: checks.Config, Stage: stage, Step: 1, Evidence: v.Evidence, Rule: "explain:port-not-smtp",
+		Summary: fmt.Sprintf("the client is set to port %s, where %s listens, not SMTP: no SMTP greeting ever comes from it, so the session fails before any command", port, what),
+		Next:    "set the device to smtp.office365.com port 587 with STARTTLS (SMTP AUTH submission), or port 25 on the tenant's MX for Direct Send or a relay connector; " + port + " is for " + what,
+		Source:  "RFC 8314 and the IANA service name registry (993 imaps, 995 pop3s, 143 imap, 110 pop3, 443 https); FACTS.md 1.1 (submission on smtp.office365.com:587, STARTTLS)"}
+	if nv.Evidence != "" {
+		nv.Summary += fmt.Sprintf(": %q", nv.Evidence)
+	}
+	nv.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+	res.Verdict = nv
+	if stage != v.Stage || res.Basis.Basis != Seen {
+		res.Basis = StageBasis{Basis: Inferred, From: "port " + port + " is " + what + "'s: the failure is the wait for a greeting that never comes, or what the error says"}
+	}
+}

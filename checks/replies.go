@@ -94,6 +94,13 @@ var replyRules = []replyRule{
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
+	// RFC 3463 section 3.6, X.5.3 "Too many recipients": the message
+	// names more recipients than the server takes at once (Exchange
+	// Online: 500 per message by default, at most 1,000, FACTS.md 1.1),
+	// whatever the command the capture shows it at.
+	{id: "too-many-recipients", src: srcRFC3463 + "; FACTS.md 1.1 (recipients per message)", text: lazyre.New(`^#?[45]\.5\.3\b`), finding: finding{Policy, 5,
+		"the message has more recipients than the server accepts in one message (X.5.3 too many recipients)",
+		"send the message to fewer recipients at a time (Exchange Online takes 500 per message by default, at most 1,000), or split it"}},
 	// Before rcpt-refused: a relay refusal names the recipient's domain,
 	// not its mailbox, and more credentials or an allowed IP fix it, not
 	// another address (RFC 5321 section 3.6.2; Postfix's

@@ -219,9 +219,24 @@ func replyClue(at int, l string, pos, code int) clue {
 	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
 		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"
 	}
-	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
+	rep := &transcript.Reply{Code: code, Enhanced: enhancedOf(text), Lines: []string{text}}
 	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
 }
+
+// enhancedOf is the enhanced code that starts a reply text, also when
+// prose ends its sentence on it ("with the status 550 5.5.3. I tried
+// ..."): a code is its digits, not the punctuation after them.
+func enhancedOf(text string) string {
+	if e := transcript.ParseEnhanced(text); e != "" {
+		return e
+	}
+	if m := enhancedPunctRE.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var enhancedPunctRE = lazyre.OnDemand(`^#?([245]\.\d{1,3}\.\d{1,3})[.,;:)](?:\s|$)`)
 
 // parenEnhancedRE: a reply text whose enhanced code is in parentheses and
 // whose words are quoted after it.

@@ -19,7 +19,8 @@ const maxCandidates = 32
 var (
 	// replyAt: a reply code followed by an enhanced status code ("550
 	// 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139", Python's "(535,
-	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes must agree.
+	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes agree, or both
+	// are failures (sameClass).
 	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
 	// bareAt: a reply code without an enhanced code.
 	bareAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
@@ -64,7 +65,16 @@ func replyCodeAt(l string, pos int) bool {
 		return false
 	}
 	m := replyAt.Regexp().FindStringSubmatchIndex(window(l, pos, 24))
-	return m != nil && l[pos] == l[pos+m[4]]
+	return m != nil && sameClass(l[pos], l[pos+m[4]])
+}
+
+// sameClass: a reply code's class and its enhanced code's agree. RFC 3463
+// wants them equal, but Exchange Online answers a plaintext MAIL FROM with
+// "451 5.7.3 STARTTLS is required to send mail" (FACTS.md reply catalog):
+// a temporary code with a permanent enhanced code is still one reply. A
+// success code never goes with a failure's enhanced code.
+func sameClass(code, enh byte) bool {
+	return code == enh || code != '2' && enh != '2'
 }
 
 // bareCodeAt: a reply code where a reply stands: at the start of the

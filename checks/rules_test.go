@@ -37,6 +37,8 @@ var ruleCases = []diagnoseCase{
 	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
+	{name: "too-many-recipients", t: unstaged("550 5.5.3 Maximum limit of 100 recipients reached"), in: directIn, category: Policy, stage: Unstaged},
+	{name: "too-many-recipients-rcpt", t: session(directPlan, at(Rcpt, "452 4.5.3 recipient limit")), in: directIn, category: Policy, stage: Rcpt},
 	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: Unstaged},
 	{name: "oauth-token-refused", t: partialAt(Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: Auth},
 	{name: "starttls-stripped-said", t: session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: STARTTLS},

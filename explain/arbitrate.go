@@ -85,6 +85,9 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if f.Reply == nil && ev.d.root.reply != nil {
 		return true // the server's reply says more than the client's error
 	}
+	if r := ev.d.root; r.local != nil && line != "" && strings.Contains(r.text, line) {
+		return true // the session's refusal is the one the local server logged as its own
+	}
 	if r := ev.d.root; f.Err != nil && r.reply == nil && r.weight > 0 && microsoftText(r.line) && !microsoftText(f.Err.Text) && !strings.Contains(r.text, f.Err.Text) {
 		return true // the Microsoft hop's failure, not another host's the format read first
 	}

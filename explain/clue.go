@@ -40,6 +40,9 @@ type clue struct {
 	weight int
 	// word: the failure is told in words (words.go), not a reply.
 	word *wordRule
+	// local: the reply is a local server's refusal of its own client
+	// (localrelay.go), not Microsoft 365's.
+	local *localMTA
 }
 
 func (c *clue) failed() bool {
@@ -94,10 +97,13 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 	for _, pos := range replyCandidates(l) {
 		switch {
 		case taken(pos) || taken(pos-4):
-		case replyCodeAt(l, pos):
-			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
-		case l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
-			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
+		case replyCodeAt(l, pos), l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
+			c := replyClue(at, l, pos, atoi(l[pos:pos+3]))
+			if m, cmd, ok := localReject(l, pos, ws); ok {
+				c.local, c.errWords = m, cmd
+				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")"
+			}
+			out = append(out, c)
 		case l[pos+1] == '.' && enhancedCodeAt(l, pos):
 			if c, ok := enhancedClue(at, l, pos, ws); ok {
 				out = append(out, c)

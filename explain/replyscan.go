@@ -61,8 +61,8 @@ func window(s string, pos, n int) string {
 // replyCodeAt: a reply code with an enhanced code of the same class at
 // pos, not glued to a word, an address or a path before it.
 func replyCodeAt(l string, pos int) bool {
-	if pos > 0 && (isWordByte(l[pos-1]) || strings.IndexByte(".@/=+-", l[pos-1]) >= 0) {
-		return false
+	if pos > 0 && (isWordByte(l[pos-1]) || strings.IndexByte(".@/=+-", l[pos-1]) >= 0) && !strings.HasSuffix(l[:pos], "reject=") {
+		return false // sendmail logs its refusal as "reject=550 5.7.1 ..."
 	}
 	m := replyAt.Regexp().FindStringSubmatchIndex(window(l, pos, 24))
 	return m != nil && sameClass(l[pos], l[pos+m[4]])

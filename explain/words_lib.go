@@ -58,6 +58,13 @@ var libWords = []wordRule{
 	{id: "exim:smtp-timeout-after", level: library, kind: transcript.KindTimeout, strong: true, named: true, stageOf: afterStep,
 		keys: lex.add("timeout after"),
 		re:   lazyre.OnDemand(`(?i)SMTP timeout after (?:initial connection|sending EHLO|EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|sending data block|end of data|pipelined)`)},
+	// Exim's rejectlog: the LOCAL Exim refused its own client at a named
+	// command ("H=(localhost) [172.22.0.1] F=<x> rejected RCPT <y>: relay
+	// not permitted"); localrelay.go reads the same for Postfix and
+	// sendmail, whose lines carry the reply.
+	{id: "exim:rejected-own-client", level: library, kind: transcript.KindProtocol, strong: true, named: true, stageOf: eximRejected, find: &localEximRefused,
+		keys: lex.add("rejected rcpt", "rejected mail", "rejected ehlo", "rejected helo", "rejected after data", "rejected auth"),
+		re:   lazyre.OnDemand(`(?i)\bH=.{0,160}?\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|AUTH)\b`)},
 	// sendmail: the reply could not be read (the peer closed or reset).
 	{id: "sendmail:read-error", level: library, kind: transcript.KindClosed, strong: true,
 		keys: lex.add("reply: read error", "lost input channel"),
@@ -100,6 +107,12 @@ func whileStage(m string) string {
 	return stageOfPhrase(u)
 }
 
+// eximRejected maps Exim's "rejected RCPT" and the like to its stage.
+func eximRejected(m string) string {
+	u := strings.ToUpper(m)
+	return localStage(strings.TrimPrefix(u[strings.LastIndex(u, "REJECTED ")+len("REJECTED "):], "AFTER "))
+}
+
 // afterStep maps Exim's "in response to EHLO" and "SMTP timeout after
 // RCPT TO" to their stage.
 func afterStep(m string) string {
@@ -138,6 +151,10 @@ var (
 		text:   "the client has no authentication mechanism in common with the server: Microsoft 365 offers AUTH LOGIN and XOAUTH2 (after STARTTLS), and the client's SASL library offers neither",
 		next:   "install the client's SASL LOGIN plugin (Debian libsasl2-modules, Alpine cyrus-sasl-login) or an XOAUTH2 plugin (sasl-xoauth2), and check that smtp_sasl_mechanism_filter and smtp_sasl_security_options (Postfix) do not exclude them; restart the client",
 		source: "Postfix smtp_sasl_glue.c, SASL_README (smtp_sasl_mechanism_filter); FACTS.md 2.1 (AUTH LOGIN XOAUTH2 after STARTTLS)", learn: learnSMTPAuthPage}
+	localEximRefused = wordFinding{cat: checks.Config, step: 1,
+		text:   "the local mail server (Exim, not Microsoft 365) refused its own client: its settings do not admit this client, sender or recipient, so the message never left it for Microsoft 365",
+		next:   "fix the relay's configuration, not the Microsoft 365 side: check relay_from_hosts (or SMTP AUTH for the client) and the ACL the reject names (acl_smtp_rcpt, acl_smtp_mail); then resend and look for the relay's own delivery to Microsoft 365 in its log",
+		source: "Exim rejectlog (\"H=... rejected RCPT\"); RFC 5321 section 3.6.2 (relaying)"}
 	credsMissing = wordFinding{cat: checks.Config, step: 9,
 		text:   "the client has no username or password configured, so it cannot authenticate",
 		next:   "set the mailbox's full address as the username and its password (or an OAuth token) in the client",

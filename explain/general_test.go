@@ -1,0 +1,53 @@
+package explain
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/checks"
+)
+
+// generalCase is a short paste that shows one general rule, in a shape of
+// its own (not the corpus text that pointed at the rule).
+type generalCase struct {
+	name, paste string
+	cat         checks.Category
+	stage       string
+	basis       Basis  // "" any
+	summary     string // a word the summary must hold, "" none
+}
+
+// TestGeneralRules: each rule of round 4 on the smallest pastes that
+// show it, and on near misses it must not fire on.
+func TestGeneralRules(t *testing.T) {
+	for _, tc := range generalCases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := Transcript(tc.paste)
+			v := res.Verdict
+			if v.Category != tc.cat || v.Stage != tc.stage {
+				t.Errorf("%s at %q, want %s at %q: %s", v.Category, v.Stage, tc.cat, tc.stage, v.Summary)
+			}
+			if tc.basis != "" && res.Basis.Basis != tc.basis {
+				t.Errorf("stage basis %s, want %s (%s)", res.Basis.Basis, tc.basis, res.Basis.From)
+			}
+			if tc.summary != "" && !strings.Contains(v.Summary, tc.summary) {
+				t.Errorf("summary %q lacks %q", v.Summary, tc.summary)
+			}
+		})
+	}
+}
+
+var generalCases = []generalCase{
+	// A local server refusing its own client: the relay's configuration,
+	// at the command its log names.
+	{name: "postfix smtpd reject with a queue id", paste: "Mar  3 10:00:01 relay postfix/submission/smtpd[811]: 4F2A1C0B12: reject: MAIL from printer.lan[10.0.0.9]: 553 5.7.1 <scan@contoso.com>: Sender address rejected: not owned by user scan; from=<scan@contoso.com> proto=ESMTP helo=<MFP>\n",
+		cat: checks.Config, stage: checks.Mail, basis: Seen, summary: "not Microsoft 365"},
+	{name: "postfix smtpd reject at connect", paste: "postfix/smtpd[9]: NOQUEUE: reject: CONNECT from unknown[203.0.113.5]: 554 5.7.1 <unknown[203.0.113.5]>: Client host rejected: Access denied; proto=SMTP\n",
+		cat: checks.Config, stage: checks.Banner, basis: Seen},
+	{name: "sendmail check_rcpt", paste: "sm-mta[2211]: x3BAt1: ruleset=check_rcpt, arg1=<bob@fabrikam.example>, relay=copier.lan [10.1.1.20], reject=550 5.7.1 <bob@fabrikam.example>... Relaying denied\n",
+		cat: checks.Config, stage: checks.Rcpt, basis: Seen, summary: "sendmail"},
+	{name: "exim rejected RCPT", paste: "2021-05-07 10:00:00 H=(copier) [10.1.1.20] F=<scan@contoso.com> rejected RCPT <bob@fabrikam.example>: relay not permitted\n",
+		cat: checks.Config, stage: checks.Rcpt, basis: Seen, summary: "Exim"},
+	{name: "the relay's smtp client quoting Microsoft is not a local refusal", paste: "postfix/smtp[12]: 4F2A1C0B12: to=<bob@fabrikam.example>, relay=contoso-com.mail.protection.outlook.com[52.101.1.2]:25, status=bounced (host contoso-com.mail.protection.outlook.com[52.101.1.2] said: 550 5.7.606 Access denied, banned sending IP [203.0.113.5] (in reply to RCPT TO command))\n",
+		cat: checks.Reputation, stage: checks.Rcpt},
+}

@@ -174,7 +174,7 @@ func hasReply(cs []clue) bool {
 // their words alone.
 func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 	if !ws.any(tellingWords) {
-		return clue{}, false
+		return sentenceClue(at, l, ws) // sentences.go
 	}
 	for i := range checks.Catalog {
 		e := &checks.Catalog[i]
@@ -195,7 +195,7 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 		}
 		return clue{at: at, start: start, end: end, line: l, reply: rep, text: line}, true
 	}
-	return clue{}, false
+	return sentenceClue(at, l, ws)
 }
 
 // tellingKeys pre-filter lines for phraseClue: every Telling row's

@@ -27,9 +27,11 @@ var libWords = []wordRule{
 		re:   lazyre.OnDemand(`(?i)\bdata not accepted|Daten werden nicht akzeptiert|Erreur SMTP ?: données incorrectes|Datos no aceptados|Dati non accettati|Dados rejeitados|data niet geaccepteerd|数据不被接受|データが受け付けられませんでした`)},
 	// PHPMailer: recipients_failed (RCPT TO), from_failed (MAIL FROM).
 	{id: "phpmailer:recipients_failed", level: library, kind: transcript.KindProtocol, stage: checks.Rcpt, named: true, find: &rcptRefused,
+		phrases: tolerant("The following recipients failed"),
 		keys: lex.add("following recipients failed", "empfänger sind nicht korrekt", "destinataires suivants", "siguientes destinos fallaron", "indirizzi destinatari", "destinatários falharam", "ontvangers zijn mislukt", "收件人地址错误", "受信者アドレス", "rcpt not accepted"),
 		re:   lazyre.OnDemand(`(?i)The following recipients failed|Die folgenden Empfänger sind nicht korrekt|les destinataires suivants sont en erreur|Los siguientes destinos fallaron|indirizzi destinatari hanno generato un errore|Os seguintes destinatários falharam|de volgende ontvangers zijn mislukt|收件人地址错误|受信者アドレスに ?間違いがあります|RCPT not accepted from server`)},
 	{id: "phpmailer:from_failed", level: library, kind: transcript.KindProtocol, stage: checks.Mail, named: true, find: &mailRefused,
+		phrases: tolerant("The following From address failed"),
 		keys: lex.add("following from address failed", "absenderadresse ist nicht korrekt", "adresse d'expéditeur", "dirección de remitente", "indirizzi mittenti", "remetentes falharam", "afzendersadres is mislukt", "发送地址错误", "fromアドレス", "mail not accepted"),
 		re:   lazyre.OnDemand(`(?i)The following From address failed|Die folgende Absenderadresse ist nicht korrekt|L'adresse d'expéditeur suivante a échoué|La siguiente dirección de remitente falló|indirizzi mittenti hanno generato errore|Os seguintes remetentes falharam|Het volgende afzendersadres is mislukt|发送地址错误|Fromアドレスを登録する際にエラー|MAIL not accepted from server`)},
 	// PHPMailer: authenticate, and SMTP.php's commands of AUTH LOGIN.
@@ -39,6 +41,7 @@ var libWords = []wordRule{
 	// PHPMailer: connect_host, smtp_connect_failed. smtpConnect() reports
 	// connect_host for a failed TLS set-up too, so the step is inferred.
 	{id: "phpmailer:connect_host", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
+		phrases: tolerant("Could not connect to SMTP host"),
 		keys: lex.add("could not connect to smtp host", "verbindung zum smtp", "se connecter au serveur smtp", "conectar al servidor smtp", "connettersi all'host smtp", "conectar ao servidor smtp", "kon niet verbinden met smtp", "无法连接到", "smtpホストに接続", "connexion smtp", "connect() fall", "verbinding mislukt", "smtp服务器连接失败"),
 		re:   lazyre.OnDemand(`(?i)Could not connect to SMTP host|Konnte keine Verbindung zum SMTP-Host herstellen|Verbindung zum SMTP-Server fehlgeschlagen|impossible de se connecter au serveur SMTP|Échec de la connexion SMTP|Imposible conectar al servidor SMTP|Impossibile connettersi all'host SMTP|Não foi possível conectar ao servidor SMTP|kon niet verbinden met SMTP-host|SMTP Connect\(\) (?:falló|fallita|falhou)|SMTP Verbinding mislukt|无法连接到 ?SMTP ?主机|SMTP服务器连接失败|SMTPホストに接続できませんでした`)},
 
@@ -84,12 +87,14 @@ var libWords = []wordRule{
 	// System.Net.Mail's SR text for a 530/550 refusal of unauthenticated
 	// mail; when it quotes the server's reply, the reply decides.
 	{id: "dotnet:secure-connection-or-not-authenticated", level: library, kind: transcript.KindProtocol, stage: checks.Mail, row: "not-authenticated",
+		phrases: tolerant("The SMTP server requires a secure connection or the client was not authenticated"),
 		keys: lex.add("requires a secure connection"),
 		re:   lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
 	// A connection attempt that failed, in a library's words only
 	// (Symfony/SwiftMailer, K-9 Mail, .NET): the reason, when the text
 	// has it (timed out, refused), is an error sign of its own.
 	{id: "client:could-not-establish", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
+		phrases: tolerant("Unable to connect to the remote server", "Connection could not be established with host", "Unable to open connection to SMTP server"),
 		keys: lex.add("could not be established", "unable to open connection", "unable to connect to the remote server"),
 		re:   lazyre.OnDemand(`(?i)Connection could not be established with host|Unable to open connection to SMTP server|Unable to connect to the remote server`)},
 }

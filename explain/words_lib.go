@@ -90,13 +90,33 @@ var libWords = []wordRule{
 		phrases: tolerant("The SMTP server requires a secure connection or the client was not authenticated"),
 		keys: lex.add("requires a secure connection"),
 		re:   lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
+	// Apache Commons Email wraps whatever failed in "Sending the email to
+	// the following server failed : host:port" (Email.sendMimeMessage):
+	// it names the endpoint, not the step; a cause pasted with it
+	// decides.
+	{id: "commons-email:send-failed", level: library, kind: transcript.KindProtocol,
+		keys:    lex.add("sending the email to the following server failed"),
+		re:      lazyre.OnDemand(`(?i)Sending the email to the following server failed`),
+		phrases: tolerant("Sending the email to the following server failed")},
+	// Outlook.com holds an account's sending until its owner signs in on
+	// the web: MailCore2 reports Hotmail's "550 5.3.4" reply as
+	// MCOErrorNeedsConnectToWebmail ("The current HotMail account cannot
+	// connect to WebMail.", MCSMTPSession.cpp, NSError+MCO.mm); Mailspring
+	// words the same "you must sign in via your webmail" and MailCore's
+	// IMAP side "Login to your account via a web browser".
+	{id: "mailcore:needs-webmail", level: library, kind: transcript.KindProtocol, find: &webLoginHold,
+		keys:    lex.add("connect to webmail", "needsconnecttowebmail", "sign in via your webmail", "via a web browser", "needs to connect to webmail"),
+		re:      lazyre.OnDemand(`(?i)cannot connect to WebMail|NeedsConnectToWebmail|Needs to connect to webmail|must sign in via your webmail|(?:sign|log) ?in (?:to your account )?via a web browser`),
+		phrases: tolerant("The current HotMail account cannot connect to WebMail")},
 	// A connection attempt that failed, in a library's words only
-	// (Symfony/SwiftMailer, K-9 Mail, .NET): the reason, when the text
-	// has it (timed out, refused), is an error sign of its own.
+	// (Symfony/SwiftMailer, K-9 Mail, .NET, CDO's CDO_E_FAILED_TO_CONNECT
+	// 0x80040213, MailCore's MCOErrorConnection): the reason, when the
+	// text has it (timed out, refused), is an error sign of its own.
 	{id: "client:could-not-establish", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
-		phrases: tolerant("Unable to connect to the remote server", "Connection could not be established with host", "Unable to open connection to SMTP server"),
-		keys: lex.add("could not be established", "unable to open connection", "unable to connect to the remote server"),
-		re:   lazyre.OnDemand(`(?i)Connection could not be established with host|Unable to open connection to SMTP server|Unable to connect to the remote server`)},
+		phrases: tolerant("Unable to connect to the remote server", "Connection could not be established with host", "Unable to open connection to SMTP server",
+			"The transport failed to connect to the server", "A stable connection to the server could not be established"),
+		keys: lex.add("could not be established", "unable to open connection", "unable to connect to the remote server", "transport failed to connect", "establish a connection to the server", "80040213", "2147220973"),
+		re:   lazyre.OnDemand(`(?i)Connection could not be established with host|Unable to open connection to SMTP server|Unable to connect to the remote server|The transport (?:failed to connect|couldn't establish a connection|could not establish a connection) to the server|\b80040213\b|-2147220973\b|stable connection to the server could not be established`)},
 }
 
 // whileStage maps Postfix's "while ..." phrase to its stage.
@@ -160,6 +180,10 @@ var (
 		text:   "the local mail server (Exim, not Microsoft 365) refused its own client: its settings do not admit this client, sender or recipient, so the message never left it for Microsoft 365",
 		next:   "fix the relay's configuration, not the Microsoft 365 side: check relay_from_hosts (or SMTP AUTH for the client) and the ACL the reject names (acl_smtp_rcpt, acl_smtp_mail); then resend and look for the relay's own delivery to Microsoft 365 in its log",
 		source: "Exim rejectlog (\"H=... rejected RCPT\"); RFC 5321 section 3.6.2 (relaying)"}
+	webLoginHold = wordFinding{cat: checks.Policy, step: 9, keepUnstaged: true,
+		text:   "Outlook.com is holding this account's sending until its owner signs in on the web (outlook.live.com) and completes the check it asks for (a phone number, a code, unusual activity): the client's credentials are not what is refused",
+		next:   "sign in to the mailbox at outlook.live.com in a browser from the same network, complete the verification Outlook.com shows, then retry; use OAuth (XOAUTH2) where the client supports it",
+		source: "MailCore2 src/core/smtp/MCSMTPSession.cpp (550 5.3.4 is ErrorNeedsConnectToWebmail), NSError+MCO.mm; Mailspring MailsyncProcess error texts", learn: learnOutlookSignIn}
 	credsMissing = wordFinding{cat: checks.Config, step: 9,
 		text:   "the client has no username or password configured, so it cannot authenticate",
 		next:   "set the mailbox's full address as the username and its password (or an OAuth token) in the client",
@@ -173,4 +197,5 @@ const (
 	learnSMTPAuthPage  = "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission"
 	learnDelistPage    = "https://learn.microsoft.com/defender-office-365/use-the-delist-portal-to-remove-yourself-from-the-office-365-blocked-senders-lis"
 	learnLimitsPage    = "https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits"
+	learnOutlookSignIn = "https://support.microsoft.com/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040"
 )

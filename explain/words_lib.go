@@ -28,12 +28,12 @@ var libWords = []wordRule{
 	// PHPMailer: recipients_failed (RCPT TO), from_failed (MAIL FROM).
 	{id: "phpmailer:recipients_failed", level: library, kind: transcript.KindProtocol, stage: checks.Rcpt, named: true, find: &rcptRefused,
 		phrases: tolerant("The following recipients failed"),
-		keys: lex.add("following recipients failed", "empfänger sind nicht korrekt", "destinataires suivants", "siguientes destinos fallaron", "indirizzi destinatari", "destinatários falharam", "ontvangers zijn mislukt", "收件人地址错误", "受信者アドレス", "rcpt not accepted"),
-		re:   lazyre.OnDemand(`(?i)The following recipients failed|Die folgenden Empfänger sind nicht korrekt|les destinataires suivants sont en erreur|Los siguientes destinos fallaron|indirizzi destinatari hanno generato un errore|Os seguintes destinatários falharam|de volgende ontvangers zijn mislukt|收件人地址错误|受信者アドレスに ?間違いがあります|RCPT not accepted from server`)},
+		keys:    lex.add("following recipients failed", "empfänger sind nicht korrekt", "destinataires suivants", "siguientes destinos fallaron", "indirizzi destinatari", "destinatários falharam", "ontvangers zijn mislukt", "收件人地址错误", "受信者アドレス", "rcpt not accepted"),
+		re:      lazyre.OnDemand(`(?i)The following recipients failed|Die folgenden Empfänger sind nicht korrekt|les destinataires suivants sont en erreur|Los siguientes destinos fallaron|indirizzi destinatari hanno generato un errore|Os seguintes destinatários falharam|de volgende ontvangers zijn mislukt|收件人地址错误|受信者アドレスに ?間違いがあります|RCPT not accepted from server`)},
 	{id: "phpmailer:from_failed", level: library, kind: transcript.KindProtocol, stage: checks.Mail, named: true, find: &mailRefused,
 		phrases: tolerant("The following From address failed"),
-		keys: lex.add("following from address failed", "absenderadresse ist nicht korrekt", "adresse d'expéditeur", "dirección de remitente", "indirizzi mittenti", "remetentes falharam", "afzendersadres is mislukt", "发送地址错误", "fromアドレス", "mail not accepted"),
-		re:   lazyre.OnDemand(`(?i)The following From address failed|Die folgende Absenderadresse ist nicht korrekt|L'adresse d'expéditeur suivante a échoué|La siguiente dirección de remitente falló|indirizzi mittenti hanno generato errore|Os seguintes remetentes falharam|Het volgende afzendersadres is mislukt|发送地址错误|Fromアドレスを登録する際にエラー|MAIL not accepted from server`)},
+		keys:    lex.add("following from address failed", "absenderadresse ist nicht korrekt", "adresse d'expéditeur", "dirección de remitente", "indirizzi mittenti", "remetentes falharam", "afzendersadres is mislukt", "发送地址错误", "fromアドレス", "mail not accepted"),
+		re:      lazyre.OnDemand(`(?i)The following From address failed|Die folgende Absenderadresse ist nicht korrekt|L'adresse d'expéditeur suivante a échoué|La siguiente dirección de remitente falló|indirizzi mittenti hanno generato errore|Os seguintes remetentes falharam|Het volgende afzendersadres is mislukt|发送地址错误|Fromアドレスを登録する際にエラー|MAIL not accepted from server`)},
 	// PHPMailer: authenticate, and SMTP.php's commands of AUTH LOGIN.
 	{id: "phpmailer:authenticate", level: library, kind: transcript.KindProtocol, stage: checks.Auth, named: true,
 		keys: lex.add("could not authenticate", "authentifizierung fehlgeschlagen", "authentification", "imposible autentificar", "impossibile autenticarsi", "possível autenticar", "authenticatie mislukt", "错误：登录失败", "認証できませんでした", "password command failed", "username command failed", "auth command failed", "password not accepted"),
@@ -42,8 +42,8 @@ var libWords = []wordRule{
 	// connect_host for a failed TLS set-up too, so the step is inferred.
 	{id: "phpmailer:connect_host", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
 		phrases: tolerant("Could not connect to SMTP host"),
-		keys: lex.add("could not connect to smtp host", "verbindung zum smtp", "se connecter au serveur smtp", "conectar al servidor smtp", "connettersi all'host smtp", "conectar ao servidor smtp", "kon niet verbinden met smtp", "无法连接到", "smtpホストに接続", "connexion smtp", "connect() fall", "verbinding mislukt", "smtp服务器连接失败"),
-		re:   lazyre.OnDemand(`(?i)Could not connect to SMTP host|Konnte keine Verbindung zum SMTP-Host herstellen|Verbindung zum SMTP-Server fehlgeschlagen|impossible de se connecter au serveur SMTP|Échec de la connexion SMTP|Imposible conectar al servidor SMTP|Impossibile connettersi all'host SMTP|Não foi possível conectar ao servidor SMTP|kon niet verbinden met SMTP-host|SMTP Connect\(\) (?:falló|fallita|falhou)|SMTP Verbinding mislukt|无法连接到 ?SMTP ?主机|SMTP服务器连接失败|SMTPホストに接続できませんでした`)},
+		keys:    lex.add("could not connect to smtp host", "verbindung zum smtp", "se connecter au serveur smtp", "conectar al servidor smtp", "connettersi all'host smtp", "conectar ao servidor smtp", "kon niet verbinden met smtp", "无法连接到", "smtpホストに接続", "connexion smtp", "connect() fall", "verbinding mislukt", "smtp服务器连接失败"),
+		re:      lazyre.OnDemand(`(?i)Could not connect to SMTP host|Konnte keine Verbindung zum SMTP-Host herstellen|Verbindung zum SMTP-Server fehlgeschlagen|impossible de se connecter au serveur SMTP|Échec de la connexion SMTP|Imposible conectar al servidor SMTP|Impossibile connettersi all'host SMTP|Não foi possível conectar ao servidor SMTP|kon niet verbinden met SMTP-host|SMTP Connect\(\) (?:falló|fallita|falhou)|SMTP Verbinding mislukt|无法连接到 ?SMTP ?主机|SMTP服务器连接失败|SMTPホストに接続できませんでした`)},
 
 	// Postfix smtp(8): the connection went away, or timed out, while a
 	// named step ran. A definite statement of the MTA's, not a summary.
@@ -88,8 +88,8 @@ var libWords = []wordRule{
 	// mail; when it quotes the server's reply, the reply decides.
 	{id: "dotnet:secure-connection-or-not-authenticated", level: library, kind: transcript.KindProtocol, stage: checks.Mail, row: "not-authenticated",
 		phrases: tolerant("The SMTP server requires a secure connection or the client was not authenticated"),
-		keys: lex.add("requires a secure connection"),
-		re:   lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
+		keys:    lex.add("requires a secure connection"),
+		re:      lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
 	// Apache Commons Email wraps whatever failed in "Sending the email to
 	// the following server failed : host:port" (Email.sendMimeMessage):
 	// it names the endpoint, not the step; a cause pasted with it

@@ -103,7 +103,8 @@ func Transcript(text string) (*Result, error) {
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
-	portMisfit(res) // ports.go
+	portMisfit(res)         // ports.go
+	implicitMisfit(res, ev) // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

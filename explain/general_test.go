@@ -76,4 +76,17 @@ var generalCases = []generalCase{
 		cat: checks.TLSCat, stage: checks.Mail},
 	{name: "a typo in a library sentence", paste: "Send-MailMessage : Unable to connect to the remote sever\n",
 		cat: checks.Network, stage: checks.Connect},
+	// A client set to TLS at connect against Microsoft 365.
+	{name: "nodemailer secure true times out", paste: "const t = nodemailer.createTransport({ host: 'smtp.office365.com', port: 587, secure: true })\nError: connect ETIMEDOUT 52.96.1.2:587\n",
+		cat: checks.Config, stage: checks.Connect, summary: "secure: true"},
+	{name: "python SMTP_SSL on 587", paste: "server = smtplib.SMTP_SSL('smtp.office365.com', 587)\nTimeoutError: [Errno 110] Connection timed out\n",
+		cat: checks.Config, stage: checks.Connect, summary: "SMTP_SSL"},
+	{name: "javamail ssl.enable with a TLS error", paste: "spring.mail.host=smtp.office365.com\nspring.mail.port=587\nspring.mail.properties.mail.smtp.ssl.enable=true\njavax.net.ssl.SSLException: Unsupported or unrecognized SSL message\n",
+		cat: checks.Config, stage: checks.TLS},
+	{name: "implicit TLS to another server is not Microsoft's misfit", paste: "host: 'mail.fabrikam.example', port: 587, secure: true\nError: connect ETIMEDOUT 198.51.100.7:587\n",
+		cat: checks.Network, stage: checks.Connect},
+	{name: "EnableSsl is STARTTLS", paste: "client.EnableSsl = true; // smtp.office365.com, 587\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: Unable to connect to the remote server\n",
+		cat: checks.Network, stage: checks.Connect},
+	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
+		cat: checks.AuthCat, stage: checks.Auth},
 }

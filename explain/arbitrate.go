@@ -101,3 +101,24 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	}
 	return f.Stage == checks.Unstaged && ev.d.basis == Seen
 }
+
+// tlsAfterStartTLS reports whether the format's session stops at STARTTLS
+// (sent, or accepted, and nothing after it) while the paste states a TLS
+// failure elsewhere (a title's "handshake failed"): the failure is that
+// session's own next step, not an error beside a working control.
+func tlsAfterStartTLS(res *Result, ev *evidence) bool {
+	r := ev.d.root
+	if r.reply != nil || r.err != transcript.KindTLS {
+		return false
+	}
+	t := res.Transcript
+	if st := t.Stage(checks.STARTTLS); st.Status == transcript.Pass && lastShown(t) == checks.STARTTLS {
+		return true // accepted, and nothing after it
+	}
+	for k := len(t.Lines) - 1; k >= 0; k-- {
+		if l := t.Lines[k]; strings.TrimSpace(l.Text) != "" {
+			return l.Dir == transcript.Client && stageOfCommand(l.Text, false) == checks.STARTTLS // sent, never answered
+		}
+	}
+	return false
+}

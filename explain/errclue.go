@@ -47,6 +47,10 @@ var errSigns = []errSign{
 	// connect's, whatever word follows.
 	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
+	// The TLS handshake ran out of time (Python's "_ssl.c: The handshake
+	// operation timed out", Go's "TLS handshake timeout"): STARTTLS was
+	// accepted, or TLS began at connect, and the handshake stalled.
+	{keys: lex.add("handshake operation timed out", "handshake timeout", "handshake timed out"), re: lazyre.OnDemand(`(?i)handshake operation timed out|handshake timeout|handshake timed out`), kind: transcript.KindTimeout, stage: checks.TLS, strong: true},
 	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
 	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},

@@ -80,7 +80,7 @@ func Transcript(text string) (*Result, error) {
 		switch {
 		case wantsGeneric(res, ev):
 			res = ev.result()
-		case errorBeside(res, ev) && failureAfter(res, ev, lines):
+		case errorBeside(res, ev) && (failureAfter(res, ev, lines) || tlsAfterStartTLS(res, ev)):
 			// The session's own failure, logged after its last line in
 			// words the format does not read (curl's "schannel: failed to
 			// receive handshake" after STARTTLS's 220).

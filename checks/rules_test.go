@@ -33,6 +33,8 @@ var ruleCases = []diagnoseCase{
 	{name: "cut-partial", t: partialAt(Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: Data},
 	{name: "stall-partial", t: partialAt(Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: Mail},
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: Unstaged},
+	{name: "code-530-bare", t: partialReply(Mail, "530"), in: partialIn, category: AuthCat, stage: Mail},
+	{name: "code-530-other-words", t: session(directPlan, at(Mail, "530 5.7.0 Nope")), in: directIn, category: AuthCat, stage: Mail},
 	{name: "ip-listed", t: session(directPlan, at(Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft

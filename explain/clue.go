@@ -146,7 +146,7 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	return strings.TrimSpace(text) != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
+	return strings.Trim(text, " \t`'\")") != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
 // directionRE: a log's direction marker after a prefix number.

@@ -104,6 +104,7 @@ func Transcript(text string) (*Result, error) {
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
 	portMisfit(res)         // ports.go
+	wrongProtocol(res)      // ports.go
 	implicitMisfit(res, ev) // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)

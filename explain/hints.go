@@ -51,6 +51,9 @@ var lineHints = []hint{
 	// "Message failed: " (lib/smtp-connection); an application's own
 	// "Message failed:" before an exception class is not it.
 	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: checks.Data, adjacent: true},
+	// libcurl's SMTP errors name the command and give only its code
+	// ("MAIL failed: 530", "RCPT failed: 550", lib/smtp.c).
+	{re: lazyre.OnDemand(`\b(?:MAIL|RCPT|DATA|EHLO|HELO|AUTH|STARTTLS) failed:\s*$`), stage: commandNamed, adjacent: true},
 	{re: lazyre.OnDemand(`(?i)envelope from address \S+ not accepted`), fixed: checks.Mail},
 	{re: lazyre.OnDemand(`(?i)\bduring (?:MAIL FROM|RCPT TO|DATA)\b`), stage: stageOfPhrase},
 	{re: lazyre.OnDemand(`(?i)Expected response code "?(?:235|334)\b`), fixed: checks.Auth},
@@ -129,7 +132,9 @@ func lineHint(c *clue, from int, ws *wordSet) (string, string) {
 				continue
 			}
 			if loc := h.re.Regexp().FindStringIndex(c.line[from:c.start]); loc != nil {
-				return h.stageOf(""), strings.TrimSpace(c.line[from+loc[0] : c.start])
+				if st := h.stageOf(c.line[from+loc[0] : from+loc[1]]); st != "" {
+					return st, strings.TrimSpace(c.line[from+loc[0] : c.start])
+				}
 			}
 			continue
 		}

@@ -22,16 +22,19 @@ var (
 	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes agree, or both
 	// are failures (sameClass).
 	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
-	// bareAt: a reply code without an enhanced code.
-	bareAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
+	// bareAt: a reply code without an enhanced code (the last word of a
+	// quoted message: libcurl's "`... MAIL failed: 530`").
+	bareAt = lazyre.OnDemand("^([245][0-5]\\d)(?:[ -]|,\\s*b?['\"]|[`'\")]*$)")
 	// enhancedAt: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
 	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+[A-Za-z\[(]`)
 	// introBefore: words that introduce a reply code standing without an
 	// enhanced code (Postfix "said:", .NET "The server response was:",
-	// Stalwart "with code", "Error: 550 ...").
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\()\s*["']?$`)
+	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
+	// and "RCPT failed: 550": libcurl names the command and gives only the
+	// code).
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an

@@ -33,10 +33,14 @@ var ruleCases = []diagnoseCase{
 	{name: "cut-partial", t: partialAt(Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: Network, stage: Data},
 	{name: "stall-partial", t: partialAt(Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: Network, stage: Mail},
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: AuthCat, stage: Unstaged},
+	{name: "code-530-bare", t: partialReply(Mail, "530"), in: partialIn, category: AuthCat, stage: Mail},
+	{name: "code-530-other-words", t: session(directPlan, at(Mail, "530 5.7.0 Nope")), in: directIn, category: AuthCat, stage: Mail},
 	{name: "ip-listed", t: session(directPlan, at(Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: Reputation, stage: Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: AuthCat, stage: Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
+	{name: "too-many-recipients", t: unstaged("550 5.5.3 Maximum limit of 100 recipients reached"), in: directIn, category: Policy, stage: Unstaged},
+	{name: "too-many-recipients-rcpt", t: session(directPlan, at(Rcpt, "452 4.5.3 recipient limit")), in: directIn, category: Policy, stage: Rcpt},
 	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: Config, stage: Unstaged},
 	{name: "oauth-token-refused", t: partialAt(Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided."), in: partialIn, category: AuthCat, stage: Auth},
 	{name: "starttls-stripped-said", t: session(directPlan, errAt(STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]")), in: directIn, category: Firewall, stage: STARTTLS},

@@ -222,9 +222,16 @@ func (b *builder) nextStage(rep *transcript.Reply) string {
 		b.placed(checks.Banner, Seen, "the server's greeting")
 		return checks.Banner
 	}
+	if st := b.shapeStage(rep); st != "" {
+		b.placed(st, Inferred, "the shape of the reply (a capture of the server's lines only)")
+		return st
+	}
 	if st := catalogStage(rep); st != "" {
 		b.placed(st, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
 		return st
+	}
+	if b.cur == checks.Banner && rep.Class() < 4 {
+		return checks.Unstaged // a banner has one reply: this one answers a command not shown
 	}
 	if b.cur != "" {
 		b.placed(b.cur, Inferred, "the command before it")

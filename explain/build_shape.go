@@ -64,3 +64,50 @@ func commandOf(stage string) string {
 	}
 	return strings.ToUpper(stage)
 }
+
+// shapeStage is the command a reply answers, read from the reply's own
+// shape, when the capture shows no command at all for it (Emacs smtpmail's
+// trace and many debug logs print only the server's lines): an EHLO's
+// capability list or "Hello [ip]", STARTTLS's 220 after an EHLO, AUTH's
+// 334 and 235, DATA's 354 and QUIT's 221 (RFC 5321 section 4.3.2, RFC
+// 3207, RFC 4954). Anything else is left to the catalog and the stage
+// before it.
+func (b *builder) shapeStage(rep *transcript.Reply) string {
+	switch {
+	case rep.Code == 250 && ehloShaped(rep):
+		if b.tls || b.tlsNext || b.has(checks.STARTTLS) {
+			if b.tlsNext && !b.tls {
+				b.event(event{kind: evTLS}) // the handshake completed: EHLO was answered after it
+			}
+			return checks.EHLOTLS
+		}
+		return checks.EHLO
+	case rep.Code == 220 && b.has(checks.Banner) && b.has(checks.EHLO) && !b.has(checks.STARTTLS) && !b.tls:
+		return checks.STARTTLS
+	case rep.Code == 334 || rep.Code == 235:
+		return checks.Auth
+	case rep.Code == 354:
+		return checks.Data
+	case rep.Code == 221:
+		return checks.Quit
+	}
+	return ""
+}
+
+// ehloShaped: a 250 reply that can only answer EHLO or HELO: "Hello
+// [ip]" in its first line, or a capability list after it.
+func ehloShaped(rep *transcript.Reply) bool {
+	if len(rep.Lines) == 0 {
+		return false
+	}
+	if strings.Contains(strings.ToLower(rep.Lines[0]), "hello") {
+		return true
+	}
+	for _, l := range rep.Lines[1:] {
+		switch strings.ToUpper(strings.Fields(l + " x")[0]) {
+		case "SIZE", "PIPELINING", "AUTH", "STARTTLS", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING", "DSN", "SMTPUTF8":
+			return true
+		}
+	}
+	return false
+}

@@ -80,7 +80,7 @@ func Transcript(text string) (*Result, error) {
 		switch {
 		case wantsGeneric(res, ev):
 			res = ev.result()
-		case errorBeside(res, ev) && failureAfter(res, ev, lines):
+		case errorBeside(res, ev) && (failureAfter(res, ev, lines) || tlsAfterStartTLS(res, ev)):
 			// The session's own failure, logged after its last line in
 			// words the format does not read (curl's "schannel: failed to
 			// receive handshake" after STARTTLS's 220).
@@ -103,7 +103,9 @@ func Transcript(text string) (*Result, error) {
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
-	portMisfit(res) // ports.go
+	portMisfit(res)         // ports.go
+	wrongProtocol(res)      // ports.go
+	implicitMisfit(res, ev) // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

@@ -18,7 +18,7 @@ type keyword uint16
 // wordSet is the set of lexicon words a line contains.
 type wordSet [maxWords / 64]uint64
 
-const maxWords = 512
+const maxWords = 1024
 
 func (s *wordSet) has(k keyword) bool { return s[k/64]&(1<<(k%64)) != 0 }
 

@@ -2,8 +2,11 @@ package explain
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // A client set to a port where another protocol listens never gets an
@@ -49,3 +52,38 @@ func portMisfit(res *Result) {
 		res.Basis = StageBasis{Basis: Inferred, From: "port " + port + " is " + what + "'s: the failure is the wait for a greeting that never comes, or what the error says"}
 	}
 }
+
+// otherProtocolRE: a command of IMAP (a tag, then LOGIN, CAPABILITY,
+// AUTHENTICATE, SELECT, LOGOUT: RFC 9051) or POP3 (USER, PASS, APOP,
+// CAPA, STAT, RETR: RFC 1939) typed or sent into an SMTP session.
+var otherProtocolRE = lazyre.OnDemand(`(?i)^(?:[a-z0-9.]{1,8} (?:LOGIN|CAPABILITY|AUTHENTICATE|SELECT|LOGOUT)\b|(?:USER|PASS|APOP|CAPA|STAT|RETR|UIDL)(?: |$))`)
+
+// wrongProtocol makes an SMTP server's "Unrecognized command" a
+// configuration verdict when the command it refused was IMAP's or POP3's:
+// the client (or the technician testing by hand) speaks another mail
+// protocol to the SMTP endpoint; nothing in the path changed its bytes.
+func wrongProtocol(res *Result) {
+	v := res.Verdict
+	if v.Code != 500 && v.Code != 502 || !unrecognizedRE.MatchString(v.Evidence) {
+		return
+	}
+	for _, l := range res.Transcript.Lines {
+		f := strings.Fields(l.Text)
+		if l.Dir != transcript.Client || len(f) == 0 || stageOfCommand(f[0], false) != "" || !otherProtocolRE.MatchString(l.Text) {
+			continue
+		}
+		cmd := strings.Join(f[:min(2, len(f))], " ")
+		nv := checks.Verdict{Category: checks.Config, Stage: checks.Unstaged, Step: 1, Code: v.Code, Enhanced: v.Enhanced, Evidence: v.Evidence, Rule: "explain:not-smtp-command",
+			Summary: fmt.Sprintf("the client sent %q, a command of IMAP or POP3, to the SMTP server, which refused it as unknown: the client speaks another mail protocol on this port", cmd),
+			Next:    "use an SMTP client (or the device's SMTP settings) for smtp.office365.com port 587 with STARTTLS; IMAP is outlook.office365.com 993, POP3 995",
+			Source:  "RFC 5321 section 4.2.4 (500 command unrecognised); RFC 9051 (IMAP), RFC 1939 (POP3); FACTS.md 1.1"}
+		nv.Summary += fmt.Sprintf(": %q", nv.Evidence)
+		nv.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+		res.Verdict = nv
+		res.Basis = StageBasis{Basis: Inferred, From: "the refused command is " + cmd + ", another protocol's: no SMTP stage applies"}
+		return
+	}
+}
+
+// unrecognizedRE: a server's words for a command it does not know.
+var unrecognizedRE = lazyre.OnDemand(`(?i)unrecogni[sz]ed command|command unrecogni[sz]ed|unknown command|command not recogni[sz]ed|syntax error`)

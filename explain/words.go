@@ -45,6 +45,48 @@ type wordRule struct {
 	// not: words on the same line that make the rule not apply (a
 	// "blocked" that is a firewall's or a port's, not a block list's).
 	not *lazyre.Regexp
+	// phrases: the rule's fixed sentences, also matched as a person
+	// pastes them (phrase.go: case, prose around, one typo) when re does
+	// not match.
+	phrases []phrase
+}
+
+// tolerant makes the phrases of a rule's fixed sentences.
+func tolerant(ss ...string) []phrase {
+	out := make([]phrase, len(ss))
+	for i, s := range ss {
+		out[i] = newPhrase(s)
+	}
+	return out
+}
+
+// gate: line words ws may hold the rule (its keys or its phrases').
+func (w *wordRule) gate(ws *wordSet) bool {
+	if ws.any(w.keys) {
+		return true
+	}
+	for i := range w.phrases {
+		if ws.any(w.phrases[i].keys) {
+			return true
+		}
+	}
+	return false
+}
+
+// locate is where in lw's line the rule matches: its expression, else one
+// of its phrases.
+func (w *wordRule) locate(lw *lineWords, ws *wordSet) []int {
+	if ws.any(w.keys) {
+		if loc := w.re.Regexp().FindStringIndex(lw.l); loc != nil {
+			return loc
+		}
+	}
+	for i := range w.phrases {
+		if a, b, ok := w.phrases[i].find(lw, ws); ok {
+			return []int{a, b}
+		}
+	}
+	return nil
 }
 
 // wordLevel says whose words they are, which sets how much they weigh.
@@ -93,7 +135,11 @@ func concatWords(ts ...[]wordRule) []wordRule {
 var wordKeys = func() wordSet {
 	var m wordSet
 	for _, w := range allWords {
-		for _, k := range w.keys {
+		ks := w.keys
+		for _, p := range w.phrases {
+			ks = append(ks, p.keys...)
+		}
+		for _, k := range ks {
 			m[k/64] |= 1 << (k % 64)
 		}
 	}
@@ -105,12 +151,13 @@ func wordClue(at int, l string, ws *wordSet) (clue, bool) {
 	if !ws.intersects(&wordKeys) {
 		return clue{}, false
 	}
+	lw := &lineWords{l: l}
 	for i := range allWords {
 		w := &allWords[i]
-		if !ws.any(w.keys) {
+		if !w.gate(ws) {
 			continue
 		}
-		loc := w.re.Regexp().FindStringIndex(l)
+		loc := w.locate(lw, ws)
 		if loc == nil || w.not != nil && w.not.MatchString(l) {
 			continue
 		}

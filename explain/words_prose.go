@@ -25,6 +25,11 @@ var proseWords = []wordRule{
 	{id: "prose:certificate", level: prose, kind: transcript.KindTLS, stage: checks.TLS,
 		keys: lex.add("certificate error", "certificate is", "ssl error", "tls error", "zertifikat", "certificat", "certificado", "certificato", "证书", "握手失败", "証明書"),
 		re:   lazyre.OnDemand(`(?i)certificate error|certificate is (?:invalid|not valid|not trusted|expired)|\bSSL error\b|\bTLS error\b|Zertifikatsfehler|Zertifikat (?:ist )?ungültig|erreur de certificat|certificat (?:invalide|non valide)|error de certificado|certificado (?:no válido|inválido|inv[aá]lido)|errore (?:del|di) certificato|证书错误|证书无效|握手失败|証明書エラー|証明書が無効`)},
+	// The TLS handshake that stalls or fails, in the reporter's words
+	// ("the ssl handshake times out", "TLS-Handshake schlägt fehl").
+	{id: "prose:tls-handshake", level: prose, kind: transcript.KindTimeout, stage: checks.TLS,
+		keys: lex.add("handshake", "握手", "ハンドシェイク"),
+		re:   lazyre.OnDemand(`(?i)\b(?:SSL|TLS|SSL/TLS|STARTTLS)[ -]handshake\b.{0,40}?\b(?:times? out|timing out|timed out|timeout|hangs?|hanging|stalls?|never completes|fails?|failing|failed|failure|schlägt fehl|fehlgeschlagen|échoue|falla|fallisce|mislukt|falha)|(?:négociation|poignée de main) (?:TLS|SSL)|TLS握手|SSL握手|握手超时|ハンドシェイク`)},
 	// A block list, in the reporter's words: mail to Microsoft's
 	// consumer or business mailboxes refused for the sender's reputation.
 	{id: "prose:blocked", level: prose, kind: transcript.KindProtocol, row: "banned-ip", rank: 1, not: networkBlockRE,

@@ -164,6 +164,12 @@ func (b *builder) client(line string, secret bool) {
 
 // server reads one server line; the last line of a reply closes a stage.
 func (b *builder) server(line string) {
+	if parts := unglue(line); len(parts) > 1 {
+		for _, p := range parts {
+			b.server(p)
+		}
+		return
+	}
 	m := replyLineRE.FindStringSubmatch(line)
 	if m == nil {
 		if len(b.partial) > 0 { // a continuation without code (wrapped text)

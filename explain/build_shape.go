@@ -111,3 +111,24 @@ func ehloShaped(rep *transcript.Reply) bool {
 	}
 	return false
 }
+
+// unglue splits a multi-line reply a log printed as one line, its CRLFs
+// dropped ("250-host Hello [ip]250-SIZE 157286400250-PIPELINING250
+// SMTPUTF8", as PHPMailer's debug output shows it on some systems): the
+// reply's own code, followed by "-" or " " and a capital letter or a digit (8BITMIME), starts
+// the next line. A line without that repetition is returned as it is.
+func unglue(line string) []string {
+	if len(line) < 8 || line[3] != '-' || !startsReply(line) {
+		return []string{line}
+	}
+	code := line[:3]
+	var out []string
+	start := 0
+	for i := 4; i+5 <= len(line); i++ {
+		if line[i:i+3] == code && (line[i+3] == '-' || line[i+3] == ' ') && (line[i+4] >= 'A' && line[i+4] <= 'Z' || isDigit(line[i+4])) && line[i-1] != ' ' {
+			out = append(out, line[start:i])
+			start = i
+		}
+	}
+	return append(out, line[start:])
+}

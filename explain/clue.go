@@ -290,11 +290,11 @@ func replyText(l string, pos int, rest string) (string, int) {
 	cut := len(rest)
 	if pos > 0 {
 		if q := l[pos-1]; q == '\'' || q == '"' || q == '`' {
-			if i := strings.IndexByte(rest, q); i >= 0 {
+			if i := closingQuote(rest, q); i >= 0 {
 				cut = i
 			}
 		} else if pos > 1 && (l[pos-2:pos] == "'b" || strings.HasSuffix(l[:pos], "b'")) {
-			if i := strings.IndexByte(rest, '\''); i >= 0 {
+			if i := closingQuote(rest, '\''); i >= 0 {
 				cut = i
 			}
 		}
@@ -305,4 +305,20 @@ func replyText(l string, pos int, rest string) (string, int) {
 	text := strings.TrimSpace(rest[:cut])
 	text = strings.TrimRight(text, "'\",;)`")
 	return strings.TrimSpace(text), restAt + cut
+}
+
+// closingQuote is the index in rest of the quote q that closes a quoted
+// reply, -1 if none: for a single quote, not an apostrophe inside a word
+// ("'550 5.1.90 Your message can't be sent ...'").
+func closingQuote(rest string, q byte) int {
+	for i := 0; i < len(rest); i++ {
+		if rest[i] != q {
+			continue
+		}
+		if q == '\'' && i > 0 && i+1 < len(rest) && isLetter(rest[i-1]) && isLetter(rest[i+1]) {
+			continue
+		}
+		return i
+	}
+	return -1
 }

@@ -105,6 +105,7 @@ func Transcript(text string) (*Result, error) {
 	}
 	portMisfit(res)         // ports.go
 	wrongProtocol(res)      // ports.go
+	clientGaveUp(res)       // gaveup.go
 	implicitMisfit(res, ev) // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)

@@ -77,7 +77,8 @@ func Lookup(id string) *Entry {
 // wins over one identified by codes alone, and an entry for the same stage
 // wins over one for another stage. A reply whose code the capture did
 // not show (Code 0) matches a row by its enhanced code or its pattern,
-// whatever the row's code.
+// whatever the row's code. A localised reply that matches no row is
+// identified by its codes (byCodes).
 func Match(stage transcript.Stage, r *transcript.Reply) *Entry {
 	if r == nil {
 		return nil
@@ -112,6 +113,9 @@ func Match(stage transcript.Stage, r *transcript.Reply) *Entry {
 		if score > bestScore {
 			best, bestScore = e, score
 		}
+	}
+	if best == nil {
+		return byCodes(r) // localised.go
 	}
 	return best
 }

@@ -96,3 +96,21 @@ func TestCatalogPicksTheRightRow(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalisedReplyByCodes: a reply whose words the operator localised
+// (21Vianet) is known by its codes when every row of them agrees; English
+// words that fit no row, or codes whose rows disagree, identify nothing.
+func TestLocalisedReplyByCodes(t *testing.T) {
+	cases := []struct{ line, want string }{
+		{"451 5.7.3 发送邮件需要 STARTTLS [BJXPR01CA0050.CHNPR01.prod.partner.outlook.cn 2023-07-03T07:17:07.624Z 08DB7565CE20173C]", "starttls-required"},
+		{"535 5.7.3 身份验证失败 [X.partner.outlook.cn]", "auth-unsuccessful"},
+		{"550 5.7.1 请求被拒绝 [X.partner.outlook.cn]", "nil"}, // 5.7.1 rows disagree (reputation, policy)
+		{"451 5.7.3 Something else entirely [X.partner.outlook.cn]", "nil"},
+		{"451 5.7.3 Zustellung abgelehnt: größer [X]", "nil"}, // Latin script: the English patterns are the test
+	}
+	for _, tc := range cases {
+		if got := idOf(Match(transcript.Mail, parse(tc.line))); got != tc.want {
+			t.Errorf("Match(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import "github.com/smtpspec/smtpspec/internal/lazyre"
 // "Reply catalog" table (catalogCore) and those of its updates and of the
 // texts explain is tested on (catalogMore, catalog_more.go). Texts are as
 // seen, with placeholders (see Entry).
-var Catalog = append(append([]Entry{}, catalogCore...), catalogMore...)
+var Catalog = append(append(append([]Entry{}, catalogCore...), catalogMore...), catalogNDR...)
 
 // catalogCore holds the rows of FACTS.md's "Reply catalog" table.
 var catalogCore = []Entry{
@@ -48,7 +48,7 @@ var catalogCore = []Entry{
 		Next:    "update the printer firmware to support TLS 1.2; otherwise use the opt-in smtp-legacy.office365.com endpoint (Set-TransportConfig -AllowLegacyTLSClients $true) or Direct Send/relay",
 		Source:  "github.com/zehm/sendEmail/issues/1; cubesys.com.au; MS opt-in legacy TLS endpoint page", Confirmed: true, Telling: true, Learn: LearnLegacyTLS},
 	{ID: "starttls-required", Code: 451, Enhanced: "5.7.3", Text: "5.7.3 STARTTLS is required to send mail [<HOST> <TS> <TOKEN>]",
-		Pattern: lazyre.New(`(?i)STARTTLS is required`), Stage: transcript.Mail, Category: TLSCat, Step: 4,
+		Pattern: lazyre.New(`(?i)STARTTLS is required|requires STARTTLS|STARTTLS required`), Stage: transcript.Mail, Category: TLSCat, Step: 4,
 		Finding: "the server requires STARTTLS before mail: the client skipped it", Next: "enable STARTTLS (TLS 1.2+) on the device",
 		Source: "github.com/apache/hertzbeat/issues/2365", Confirmed: true, Telling: true, Learn: LearnMFP},
 	{ID: "starttls-first", Code: 451, Enhanced: "5.7.3", Text: "5.7.3 Must issue a STARTTLS command first.",

@@ -95,6 +95,13 @@ var replyRules = []replyRule{
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{catalog.Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
+	// RFC 3463 section 3.6, X.5.3 "Too many recipients": the message
+	// names more recipients than the server takes at once (Exchange
+	// Online: 500 per message by default, at most 1,000, FACTS.md 1.1),
+	// whatever the command the capture shows it at.
+	{id: "too-many-recipients", src: srcRFC3463 + "; FACTS.md 1.1 (recipients per message)", text: lazyre.New(`^#?[45]\.5\.3\b`), finding: finding{catalog.Policy, 5,
+		"the message has more recipients than the server accepts in one message (X.5.3 too many recipients)",
+		"send the message to fewer recipients at a time (Exchange Online takes 500 per message by default, at most 1,000), or split it"}},
 	// Before rcpt-refused: a relay refusal names the recipient's domain,
 	// not its mailbox, and more credentials or an allowed IP fix it, not
 	// another address (RFC 5321 section 3.6.2; Postfix's
@@ -108,6 +115,13 @@ var replyRules = []replyRule{
 	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 5, text: notAuthWords, finding: finding{catalog.AuthCat, 9,
 		"the server refused mail from a client that did not authenticate: the device sent no credentials (or AUTH failed and it carried on)",
 		"configure SMTP AUTH on the device (the mailbox's UPN and password or OAuth, after STARTTLS), or send through Direct Send or a relay connector if it cannot authenticate"}},
+	// A 530 whose words say nothing else (libcurl reports only "MAIL
+	// failed: 530"): RFC 4954 section 6 gives 530 to "authentication
+	// required" and RFC 3207 section 4 to "must issue a STARTTLS command
+	// first"; either way the client skipped STARTTLS or AUTH.
+	{id: "code-530", src: "RFC 4954 section 6; RFC 3207 section 4", stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, code: 530, finding: finding{catalog.AuthCat, 9,
+		"the server refused the command with 530, the code for \"authentication required\" (or \"STARTTLS first\"): the client sent mail without STARTTLS and SMTP AUTH",
+		"turn on STARTTLS and SMTP AUTH on the device or application (the mailbox's UPN and password or OAuth), or send through Direct Send or a relay connector if it cannot authenticate"}},
 	{id: "ip-listed", src: catalog.SrcDelist, stages: []transcript.Stage{transcript.Banner, transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 0, text: listedWords, finding: finding{catalog.Reputation, 7,
 		"the server refused the site's IP: it is on a block list or has a poor reputation",
 		"check the site's public IP on the list the reply names and request removal (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},

@@ -35,10 +35,14 @@ var ruleCases = []diagnoseCase{
 	{name: "cut-partial", t: partialAt(transcript.Data, transcript.KindClosed, "Error: Connection closed unexpectedly"), in: partialIn, category: catalog.Network, stage: transcript.Data},
 	{name: "stall-partial", t: partialAt(transcript.Mail, transcript.KindTimeout, "Net::ReadTimeout"), in: partialIn, category: catalog.Network, stage: transcript.Mail},
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: catalog.AuthCat, stage: transcript.Unstaged},
+	{name: "code-530-bare", t: partialReply(transcript.Mail, "530"), in: partialIn, category: catalog.AuthCat, stage: transcript.Mail},
+	{name: "code-530-other-words", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Mail, "530 5.7.0 Nope")), in: directIn, category: catalog.AuthCat, stage: transcript.Mail},
 	{name: "ip-listed", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: catalog.Reputation, stage: transcript.Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(transcript.Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.
+	{name: "too-many-recipients", t: unstaged("550 5.5.3 Maximum limit of 100 recipients reached"), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
+	{name: "too-many-recipients-rcpt", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "452 4.5.3 recipient limit")), in: directIn, category: catalog.Policy, stage: transcript.Rcpt},
 	{name: "routing-loop", t: unstaged("554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [X.prod.outlook.com]"), in: directIn, category: catalog.Config, stage: transcript.Unstaged},
 	{name: "oauth-token-refused", t: partialAt(transcript.Auth, transcript.KindProtocol, "AADSTS7000215: Invalid client secret provided.", transcript.TokenRefused), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
 	{name: "starttls-stripped-said", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.Because(sessiontest.ErrAt(transcript.STARTTLS, transcript.KindProtocol, "TLS is required, but was not offered by host contoso-com.mail.protection.outlook.com[104.47.2.33]"), transcript.STARTTLSNotOffered)), in: directIn, category: catalog.Firewall, stage: transcript.STARTTLS},

@@ -85,10 +85,40 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if f.Reply == nil && ev.d.root.reply != nil {
 		return true // the server's reply says more than the client's error
 	}
+	if r := ev.d.root; r.local != nil && line != "" && strings.Contains(r.text, line) {
+		return true // the session's refusal is the one the local server logged as its own
+	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && r.weight > 0 && microsoftText(r.line) && !microsoftText(f.Err.Text) && !strings.Contains(r.text, f.Err.Text) {
+		return true // the Microsoft hop's failure, not another host's the format read first
+	}
 	for _, a := range ev.d.aside {
 		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
 			return true
 		}
 	}
+	if r := ev.d.root; f.Err != nil && r.reply == nil && ev.d.basis == Seen && res.Basis.Basis != Seen && ev.d.stage != f.Stage {
+		return true // the format guessed the step; the error's own words name it
+	}
 	return f.Stage == transcript.Unstaged && ev.d.basis == Seen
+}
+
+// tlsAfterStartTLS reports whether the format's session stops at STARTTLS
+// (sent, or accepted, and nothing after it) while the paste states a TLS
+// failure elsewhere (a title's "handshake failed"): the failure is that
+// session's own next step, not an error beside a working control.
+func tlsAfterStartTLS(res *Result, ev *evidence) bool {
+	r := ev.d.root
+	if r.reply != nil || r.err != transcript.KindTLS {
+		return false
+	}
+	t := res.Transcript
+	if st := t.Stage(transcript.STARTTLS); st.Status == transcript.Pass && lastShown(t) == transcript.STARTTLS {
+		return true // accepted, and nothing after it
+	}
+	for k := len(t.Lines) - 1; k >= 0; k-- {
+		if l := t.Lines[k]; strings.TrimSpace(l.Text) != "" {
+			return l.Dir == transcript.Client && stageOfCommand(l.Text, false) == transcript.STARTTLS // sent, never answered
+		}
+	}
+	return false
 }

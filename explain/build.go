@@ -163,6 +163,12 @@ func (b *builder) client(line string, secret bool) {
 
 // server reads one server line; the last line of a reply closes a stage.
 func (b *builder) server(line string) {
+	if parts := unglue(line); len(parts) > 1 {
+		for _, p := range parts {
+			b.server(p)
+		}
+		return
+	}
 	_, final, _, ok := replyLine(line)
 	if !ok {
 		if len(b.partial) > 0 { // a continuation without code (wrapped text)
@@ -221,9 +227,16 @@ func (b *builder) nextStage(rep *transcript.Reply) transcript.Stage {
 		b.placed(transcript.Banner, Seen, "the server's greeting")
 		return transcript.Banner
 	}
+	if st := b.shapeStage(rep); st != "" {
+		b.placed(st, Inferred, "the shape of the reply (a capture of the server's lines only)")
+		return st
+	}
 	if st := catalogStage(rep); st != "" {
 		b.placed(st, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
 		return st
+	}
+	if b.cur == transcript.Banner && rep.Class() < 4 {
+		return transcript.Unstaged // a banner has one reply: this one answers a command not shown
 	}
 	if b.cur != "" {
 		b.placed(b.cur, Inferred, "the command before it")

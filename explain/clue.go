@@ -39,6 +39,11 @@ type clue struct {
 	client bool
 	// weight orders clues of the same kind (rootcause.go).
 	weight int
+	// word: the failure is told in words (words.go), not a reply.
+	word *wordRule
+	// local: the reply is a local server's refusal of its own client
+	// (localrelay.go), not Microsoft 365's.
+	local *localMTA
 }
 
 func (c *clue) failed() bool {
@@ -93,10 +98,13 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 	for _, pos := range replyCandidates(l) {
 		switch {
 		case taken(pos) || taken(pos-4):
-		case replyCodeAt(l, pos):
-			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
-		case l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
-			out = append(out, replyClue(at, l, pos, atoi(l[pos:pos+3])))
+		case replyCodeAt(l, pos), l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
+			c := replyClue(at, l, pos, atoi(l[pos:pos+3]))
+			if m, cmd, ok := localReject(l, pos, ws); ok {
+				c.local, c.errWords = m, cmd
+				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")"
+			}
+			out = append(out, c)
 		case l[pos+1] == '.' && enhancedCodeAt(l, pos):
 			if c, ok := enhancedClue(at, l, pos, ws); ok {
 				out = append(out, c)
@@ -108,7 +116,12 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 			out = append(out, c)
 		}
 	}
-	out = append(out, errorClues(at, l, ws)...)
+	for _, c := range errorClues(at, l, ws) {
+		if c.word != nil && c.word.level != library && hasReply(out) {
+			continue // a notice's or the reporter's words beside a reply are the reply's own
+		}
+		out = append(out, c)
+	}
 	sortClues(out)
 	return nestClues(out)
 }
@@ -134,7 +147,7 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	return strings.TrimSpace(text) != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
+	return strings.Trim(text, " \t`'\")") != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
 // directionRE: a log's direction marker after a prefix number.
@@ -162,7 +175,7 @@ func hasReply(cs []clue) bool {
 // their words alone.
 func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 	if !ws.any(tellingWords) {
-		return clue{}, false
+		return sentenceClue(at, l, ws) // sentences.go
 	}
 	for i := range catalog.Catalog {
 		e := &catalog.Catalog[i]
@@ -183,7 +196,7 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 		}
 		return clue{at: at, start: start, end: end, line: l, reply: rep, text: line}, true
 	}
-	return clue{}, false
+	return sentenceClue(at, l, ws)
 }
 
 // tellingKeys pre-filter lines for phraseClue: every Telling row's
@@ -213,9 +226,24 @@ func replyClue(at int, l string, pos, code int) clue {
 	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
 		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"
 	}
-	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}
+	rep := &transcript.Reply{Code: code, Enhanced: enhancedOf(text), Lines: []string{text}}
 	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
 }
+
+// enhancedOf is the enhanced code that starts a reply text, also when
+// prose ends its sentence on it ("with the status 550 5.5.3. I tried
+// ..."): a code is its digits, not the punctuation after them.
+func enhancedOf(text string) string {
+	if e := transcript.ParseEnhanced(text); e != "" {
+		return e
+	}
+	if m := enhancedPunctRE.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var enhancedPunctRE = lazyre.OnDemand(`^#?([245]\.\d{1,3}\.\d{1,3})[.,;:)](?:\s|$)`)
 
 // parenEnhancedRE: a reply text whose enhanced code is in parentheses and
 // whose words are quoted after it.
@@ -263,11 +291,11 @@ func replyText(l string, pos int, rest string) (string, int) {
 	cut := len(rest)
 	if pos > 0 {
 		if q := l[pos-1]; q == '\'' || q == '"' || q == '`' {
-			if i := strings.IndexByte(rest, q); i >= 0 {
+			if i := closingQuote(rest, q); i >= 0 {
 				cut = i
 			}
 		} else if pos > 1 && (l[pos-2:pos] == "'b" || strings.HasSuffix(l[:pos], "b'")) {
-			if i := strings.IndexByte(rest, '\''); i >= 0 {
+			if i := closingQuote(rest, '\''); i >= 0 {
 				cut = i
 			}
 		}
@@ -278,4 +306,20 @@ func replyText(l string, pos int, rest string) (string, int) {
 	text := strings.TrimSpace(rest[:cut])
 	text = strings.TrimRight(text, "'\",;)`")
 	return strings.TrimSpace(text), restAt + cut
+}
+
+// closingQuote is the index in rest of the quote q that closes a quoted
+// reply, -1 if none: for a single quote, not an apostrophe inside a word
+// ("'550 5.1.90 Your message can't be sent ...'").
+func closingQuote(rest string, q byte) int {
+	for i := 0; i < len(rest); i++ {
+		if rest[i] != q {
+			continue
+		}
+		if q == '\'' && i > 0 && i+1 < len(rest) && isLetter(rest[i-1]) && isLetter(rest[i+1]) {
+			continue
+		}
+		return i
+	}
+	return -1
 }

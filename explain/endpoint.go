@@ -10,10 +10,13 @@ import (
 // hosts, "host:port", and a port given on its own.
 var (
 	hostRE = lazyre.OnDemand(`(?i)\b((?:smtp(?:-mail)?|smtp-legacy|smtp-hve|outlook)\.(?:office365|outlook)\.com|smtp\.hve\.mx\.microsoft|[a-z0-9-]+\.mail\.protection\.outlook\.com|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.mx\.microsoft|smtp\.partner\.outlook\.cn)\b(?:\]?[:,]\s*(?:port[:=]?\s*)?(\d{2,5})\b)?`)
-	portRE = lazyre.OnDemand(`(?i)^port\b["']?\s*[:=]?\s*["']?(25|465|587|2525)\b`)
+	portRE = lazyre.OnDemand(`(?i)^port\b["']?\s*[:=]?\s*["']?(25|465|587|2525|993|995|143|110|443|80)\b`)
 	// hostWords and portWords are in every match of hostRE and portRE.
 	hostWords = lex.add("office365", "outlook", "microsoft")
 	portWords = lex.add("port")
+	// readingWords: a line that gives the settings for reading mail
+	// ("imap: outlook.office365.com port:993"), not the SMTP port.
+	readingWords = lex.add("imap", "pop3", "pop:", "incoming", "eingehend", "entrant")
 )
 
 // endpointOf returns the first endpoint host the paste names and a port
@@ -30,7 +33,7 @@ func endpointOf(ls []logical) (string, int) {
 				port = p
 			}
 		}
-		if port == 0 && ls[i].words.any(portWords) {
+		if port == 0 && ls[i].words.any(portWords) && !ls[i].words.any(readingWords) {
 			port = portOf(t)
 		}
 		if host != "" && port != 0 {

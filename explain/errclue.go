@@ -28,9 +28,12 @@ type errSign struct {
 var errSigns = []errSign{
 	// A TLS client that met a plaintext (STARTTLS) server: implicit TLS on
 	// port 587 or 25 (FACTS.md 1.1).
-	{keys: lex.add("first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request"), re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
-	{keys: lex.add("self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "certificatevalidation", "remotecertificate"), re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|CertificateValidationException`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
-	{keys: lex.add("no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed", "establish an ssl or tls connection", "receive handshake", "ssl/tls connection failed", "ssl connect error", "sec_e_", "initializesecuritycontext"), re: lazyre.OnDemand(`(?i)error occurred while attempting to establish an SSL or TLS connection|failed to receive handshake|SSL/TLS connection failed|SSL connect error|SEC_E_\w+|InitializeSecurityContext failed|no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	// Java's SSLSocket says "Unrecognized SSL message, plaintext
+	// connection?" (JDK 8) or "Unsupported or unrecognized SSL message"
+	// when the server's first bytes are a plaintext greeting.
+	{keys: lex.add("first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request", "unrecognized ssl message"), re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server|unrecognized SSL message`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	{keys: lex.add("self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "san check", "of the sans", "name mismatch", "certificatevalidation", "remotecertificate"), re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|(?:fails?|failed|failing) the SAN checks?|(?:does not|doesn't) match any of the SANs|certificate name mismatch|CertificateValidationException`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	{keys: lex.add("no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed", "establish an ssl or tls connection", "receive handshake", "ssl/tls connection failed", "ssl connect error", "sec_e_", "initializesecuritycontext", "handshake fail", "handshakefail", "handshake_fail", "ssl_handshake returned"), re: lazyre.OnDemand(`(?i)handshake[ _]?(?:failed|failure)\b|mbedtls_ssl_handshake returned|error occurred while attempting to establish an SSL or TLS connection|failed to receive handshake|SSL/TLS connection failed|SSL connect error|SEC_E_\w+|InitializeSecurityContext failed|no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	// DNS.
 	{keys: lex.add("getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"), re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: transcript.Resolve, strong: true},
 	// TCP.
@@ -43,14 +46,25 @@ var errSigns = []errSign{
 	// connect's, whatever word follows.
 	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: transcript.Banner, strong: true},
-	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "could not connect to smtp host", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|Could not connect to SMTP host|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
+	// The TLS handshake ran out of time (Python's "_ssl.c: The handshake
+	// operation timed out", Go's "TLS handshake timeout"): STARTTLS was
+	// accepted, or TLS began at connect, and the handshake stalled.
+	{keys: lex.add("handshake operation timed out", "handshake timeout", "handshake timed out"), re: lazyre.OnDemand(`(?i)handshake operation timed out|handshake timeout|handshake timed out`), kind: transcript.KindTimeout, stage: transcript.TLS, strong: true},
+	// Go's net package: a read or write on an established connection ran
+	// out of time ("read tcp [a]:64383->[b]:587: i/o timeout"): connected,
+	// then nothing came back; the step is not named.
+	{keys: lex.add("i/o timeout"), re: lazyre.OnDemand(`(?i)\b(?:read|write) tcp \S+->\S+: i/o timeout`), kind: transcript.KindTimeout, stage: transcript.Unstaged, strong: true},
+	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
-	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "no mechanism", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server doesn't support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|no mechanism available|Login denied`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
+	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server (?:doesn't|does not) support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
 	// The connection went away, or a read timed out: the stage is the
 	// command the text names, if any.
 	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
 	{keys: lex.add("socket close", "closed unexpectedly", "unexpectedly closed", "unexpectedly disconnected", "serverdisconnected", "net_io_connectionclosed", "lost connection", "foreign host", "eof"), re: lazyre.OnDemand(`(?i)Unexpected socket close|Connection closed unexpectedly|unexpectedly closed|unexpectedly disconnected|SMTPServerDisconnected|net_io_connectionclosed|lost connection|Connection closed by foreign host|\bEOF\b`), kind: transcript.KindClosed},
 	{keys: lex.add("timed out", "timeout ", "readtimeout", "sockettimeout", "timeouterror", "socket.timeout"), re: lazyre.OnDemand(`(?i)\btimed out\b|\btimeout (?:error|expired|exceeded|occurred)|ReadTimeout|SocketTimeout|TimeoutError|socket\.timeout`), kind: transcript.KindTimeout},
+	// A read on a socket with a timeout that found nothing (EAGAIN, Rust's
+	// WouldBlock, Winsock 10035): the peer said nothing in time.
+	{keys: lex.add("wouldblock", "eagain", "resource temporarily unavailable", "10035"), re: lazyre.OnDemand(`(?i)\bWouldBlock\b|\bEWOULDBLOCK\b|\bEAGAIN\b|Resource temporarily unavailable|\b10035\b`), kind: transcript.KindTimeout},
 	// The Microsoft identity platform refused the OAuth token request
 	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
 	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
@@ -71,8 +85,11 @@ var errSigns = []errSign{
 var codeFieldRE = lazyre.OnDemand(`^\s*['"]?(?:code|errno|syscall)['"]?\s*:`)
 
 // errorClues finds the error signs of one line (one per line: the most
-// specific).
+// specific). A definite socket, DNS or TLS error says most; then a
+// library's or a notice's words (words.go), which name the step; then a
+// client's summary.
 func errorClues(at int, l string, ws *wordSet) []clue {
+	var weak *clue
 	for _, s := range errSigns {
 		if !ws.any(s.keys) {
 			continue
@@ -86,7 +103,17 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}
+		if s.strong {
+			return []clue{c}
+		}
+		weak = &c
+		break
+	}
+	if c, ok := wordClue(at, l, ws); ok {
 		return []clue{c}
+	}
+	if weak != nil {
+		return []clue{*weak}
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ func Transcript(text string) (*Result, error) {
 		switch {
 		case wantsGeneric(res, ev):
 			res = ev.result()
-		case errorBeside(res, ev) && failureAfter(res, ev, lines):
+		case errorBeside(res, ev) && (failureAfter(res, ev, lines) || tlsAfterStartTLS(res, ev)):
 			// The session's own failure, logged after its last line in
 			// words the format does not read (curl's "schannel: failed to
 			// receive handshake" after STARTTLS's 220).
@@ -96,12 +96,18 @@ func Transcript(text string) (*Result, error) {
 			res = ev.result()
 			res.SetAside = append(res.SetAside, SetAside{Line: control.Verdict.Evidence,
 				Why: "a " + control.Format + " session pasted beside the error, which it does not show: it worked, so it is the control, not the verdict"})
+		case cutShort(res, ev):
+			res = statedFailure(res, ev) // truncated.go
 		}
 	case ev.found():
 		res = ev.result()
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
+	portMisfit(res)         // ports.go
+	wrongProtocol(res)      // ports.go
+	clientGaveUp(res)       // gaveup.go
+	implicitMisfit(res, ev) // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

@@ -47,6 +47,9 @@ var fixtureCases = []struct {
 	{"telnet-mx-stops-before-rcpt", "telnet", catalog.OK, ""},
 	{"telnet-windows-connect-failed", "telnet", catalog.Network, "connect"},
 	{"smtplib-basic-auth-disabled", "smtplib", catalog.AuthCat, "auth"},
+	// Email OAuth 2.0 Proxy's debug log: the remote (indented) session is
+	// explained, the device's AUTH PLAIN and the proxy's token never shown.
+	{"oauth2proxy-xoauth2-535", "oauth2-proxy", catalog.AuthCat, "auth"},
 }
 
 func TestFixtures(t *testing.T) {

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -69,6 +70,12 @@ func (ev *evidence) result() *Result {
 	}
 	if res.Verdict.Stage == transcript.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
+	}
+	if d.root != nil && d.root.word != nil {
+		applyWords(res, d.root) // the words' own finding (words.go)
+	}
+	if d.root != nil && d.root.local != nil && res.Verdict.Category != catalog.OK {
+		applyLocal(res, d.root) // a local server refused its own client (localrelay.go)
 	}
 	return res
 }

@@ -21,6 +21,9 @@ type hint struct {
 	// after: the words follow the reply they qualify ("(in reply to ...)");
 	// otherwise they precede it on the line, or frame it in its block.
 	after bool
+	// adjacent: the words stand right before the reply (re is matched
+	// against the text before it).
+	adjacent bool
 }
 
 func (h hint) stageOf(m string) transcript.Stage {
@@ -43,13 +46,24 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: transcript.Rcpt},
-	{re: lazyre.OnDemand(`(?i)\bData command failed|\bMessage failed|did not accept the mail`), fixed: transcript.Data},
+	{re: lazyre.OnDemand(`(?i)\bData command failed|did not accept the mail`), fixed: transcript.Data},
+	// nodemailer's EMESSAGE prefixes the reply to the end of data with
+	// "Message failed: " (lib/smtp-connection); an application's own
+	// "Message failed:" before an exception class is not it.
+	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: transcript.Data, adjacent: true},
+	// libcurl's SMTP errors name the command and give only its code
+	// ("MAIL failed: 530", "RCPT failed: 550", lib/smtp.c).
+	{re: lazyre.OnDemand(`\b(?:MAIL|RCPT|DATA|EHLO|HELO|AUTH|STARTTLS) failed:\s*$`), stage: commandNamed, adjacent: true},
 	{re: lazyre.OnDemand(`(?i)envelope from address \S+ not accepted`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bduring (?:MAIL FROM|RCPT TO|DATA)\b`), stage: stageOfPhrase},
 	{re: lazyre.OnDemand(`(?i)Expected response code "?(?:235|334)\b`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`(?i)Expected response code "?354\b`), fixed: transcript.Data},
 	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: transcript.Rcpt},
 }
+
+// maxInsideHint bounds how far into an error's text (which runs to the
+// end of its line) a hint may stand and still be the error's own.
+const maxInsideHint = 120
 
 // lineHintWords: every lineHint's match holds one of them.
 var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected")
@@ -113,10 +127,21 @@ func lineHint(c *clue, from int, ws *wordSet) (transcript.Stage, string) {
 		return "", ""
 	}
 	for _, h := range lineHints {
+		if h.adjacent {
+			if from > c.start {
+				continue
+			}
+			if loc := h.re.Regexp().FindStringIndex(c.line[from:c.start]); loc != nil {
+				if st := h.stageOf(c.line[from+loc[0] : from+loc[1]]); st != "" {
+					return st, strings.TrimSpace(c.line[from+loc[0] : c.start])
+				}
+			}
+			continue
+		}
 		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
 			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
 				!h.after && loc[1] <= c.start+1 && loc[0] >= from ||
-				!h.after && loc[0] >= c.start && loc[1] <= c.end // words inside the reply ("during MAIL FROM")
+				!h.after && loc[0] >= c.start && loc[1] <= c.end && (c.reply != nil || loc[0]-c.start <= maxInsideHint) // words inside the reply ("during MAIL FROM")
 			if !ok {
 				continue
 			}

@@ -18,9 +18,19 @@ type keyword uint16
 // wordSet is the set of lexicon words a line contains.
 type wordSet [maxWords / 64]uint64
 
-const maxWords = 512
+const maxWords = 1024
 
 func (s *wordSet) has(k keyword) bool { return s[k/64]&(1<<(k%64)) != 0 }
+
+// intersects reports whether s and m share a word.
+func (s *wordSet) intersects(m *wordSet) bool {
+	for i := range s {
+		if s[i]&m[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // any reports whether s holds one of ks.
 func (s *wordSet) any(ks []keyword) bool {

@@ -24,6 +24,9 @@ var (
 	pmTLSFailRE = lazyre.OnDemand(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
 	pmErrorRE   = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
 	pmCmdFailRE = lazyre.OnDemand(`^(.+?) command failed:\s*(.*)$`)
+	// pmConnectHostRE: the English connect_host message (language keys in
+	// words_lib.go).
+	pmConnectHostRE = lazyre.OnDemand(`(?i)SMTP Error: Could not connect to SMTP host`)
 )
 
 // pmStage is the stage of the command a "... command failed" error names.
@@ -93,6 +96,11 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evError, stage: transcript.Connect, err: errKind(msg), text: l})
 		case pmErrorRE.MatchString(l):
 			n++ // "SMTP ERROR: Password command failed: 535 ..." repeats the reply above
+			if pmConnectHostRE.MatchString(l) {
+				// connect_host: smtpConnect() failed at the step after the
+				// last one shown (the TLS handshake after STARTTLS's 220).
+				evs = append(evs, event{kind: evError, err: transcript.KindProtocol, text: l})
+			}
 			if m := pmCmdFailRE.FindStringSubmatch(pmErrorRE.FindStringSubmatch(l)[1]); m != nil {
 				if rep, ok := parseReplyLine(strings.TrimSpace(m[2])); ok {
 					errReplies = append(errReplies, event{kind: evReply, stage: pmStage(m[1]), reply: rep})

@@ -29,6 +29,10 @@ var (
 	// authenticate(Object(Swift_SmtpTransport), 'user@x', 'Passw0rd')").
 	authCallRE = lazyre.OnDemand(`(?i)\b((?:authenticate|login|auth|setpassword|set_password|password|credentials?)\s*\()([^()]*(?:\([^()]*\)[^()]*)*)\)`)
 	quotedRE   = lazyre.OnDemand(`'[^']*'|"[^"]*"`)
+	// proseSecretRE: a password given in the reporter's words ("my
+	// password is Hunter2", "Passwort ist ...", "密码：..."), in the
+	// languages the prose reader knows (words_prose.go).
+	proseSecretRE = lazyre.OnDemand(`(?i)(\bpassword|\bpasswort|\bkennwort|\bmot de passe|\bcontraseña|\bsenha|\bwachtwoord|密码|パスワード)(\s*(?:ist|est|was|is|es|è|é|：)\s*["']?)([^\s"',;]+)`)
 	// quoted64RE: a quoted base64 word, as a trace shows a command sent
 	// ("executeCommand('U3VmMzE5OTk=\r\n', ...)").
 	quoted64RE = lazyre.OnDemand(`(['"])([A-Za-z0-9+/]{8,}={0,2})((?:\\r\\n)?)(['"])`)
@@ -43,6 +47,7 @@ func redactText(s string) string {
 	s = bearerRE.ReplaceAllString(s, "$1 "+transcript.Redacted)
 	s = jwtRE.ReplaceAllString(s, transcript.Redacted)
 	s = secretKVRE.ReplaceAllStringFunc(s, redactKV)
+	s = proseSecretRE.ReplaceAllString(s, "$1$2"+transcript.Redacted)
 	s = authCallRE.ReplaceAllStringFunc(s, redactCall)
 	s = quoted64RE.ReplaceAllStringFunc(s, redactQuoted64)
 	return redactBase64(s)

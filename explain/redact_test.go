@@ -40,6 +40,9 @@ func TestOutputCarriesNoCredentials(t *testing.T) {
 		// A PHP stack trace shows the AUTH LOGIN answers it sent and the
 		// authenticate() call's arguments (SwiftMailer in FreeScout).
 		"swift-trace": `Failed to authenticate on SMTP server with username "` + user + `" using 2 possible authenticators. Authenticator LOGIN returned Swift_TransportException: Expected response code 235 but got code "535", with message "535 5.7.3 Authentication unsuccessful [AM0PR07CA0005.eurprd07.prod.outlook.com] " in /var/www/html/vendor/swiftmailer/AbstractSmtpTransport.php:457 Stack trace: #0 /var/www/html/vendor/swiftmailer/EsmtpTransport.php(305): Swift_Transport_AbstractSmtpTransport->executeCommand('` + b64([]byte(pass)) + `\r\n', Array, Array, false, NULL) #1 /var/www/html/vendor/swiftmailer/AuthHandler.php(177): Swift_Transport_Esmtp_Auth_LoginAuthenticator->authenticate(Object(Swift_SmtpTransport), '` + user + `', '` + pass + `')` + "\n",
+		// Email OAuth 2.0 Proxy logs the device's AUTH PLAIN and the
+		// token it sends on as Python bytes.
+		"oauth2-proxy": "SMTP (localhost:1587; ::1:5->smtp.office365.com:587) --> b'AUTH PLAIN " + plain + "\\r\\n'\nSMTP (localhost:1587; ::1:5->smtp.office365.com:587)     --> b'AUTH XOAUTH2 " + xoauth + "\\r\\n'\nSMTP (localhost:1587; ::1:5->smtp.office365.com:587)     <-- b'535 5.7.3 Authentication unsuccessful\\r\\n'\n",
 		// A lone base64 line in a session, no prompt beside it.
 		"sclog-lone": "S: 220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO mfp\nS: 250 OK\nC: " + odd + "\nS: 535 5.7.3 Authentication unsuccessful\n",
 	}

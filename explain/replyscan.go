@@ -19,18 +19,22 @@ const maxCandidates = 32
 var (
 	// replyAt: a reply code followed by an enhanced status code ("550
 	// 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139", Python's "(535,
-	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes must agree.
+	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes agree, or both
+	// are failures (sameClass).
 	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
-	// bareAt: a reply code without an enhanced code.
-	bareAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|,\s*b?['"]|$)`)
+	// bareAt: a reply code without an enhanced code (the last word of a
+	// quoted message: libcurl's "`... MAIL failed: 530`").
+	bareAt = lazyre.OnDemand("^([245][0-5]\\d)(?:[ -]|,\\s*b?['\"]|[`'\")]*$)")
 	// enhancedAt: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
 	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+[A-Za-z\[(]`)
 	// introBefore: words that introduce a reply code standing without an
 	// enhanced code (Postfix "said:", .NET "The server response was:",
-	// Stalwart "with code", "Error: 550 ...").
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\()\s*["']?$`)
+	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
+	// and "RCPT failed: 550": libcurl names the command and gives only the
+	// code).
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -60,11 +64,20 @@ func window(s string, pos, n int) string {
 // replyCodeAt: a reply code with an enhanced code of the same class at
 // pos, not glued to a word, an address or a path before it.
 func replyCodeAt(l string, pos int) bool {
-	if pos > 0 && (isWordByte(l[pos-1]) || strings.IndexByte(".@/=+-", l[pos-1]) >= 0) {
-		return false
+	if pos > 0 && (isWordByte(l[pos-1]) || strings.IndexByte(".@/=+-", l[pos-1]) >= 0) && !strings.HasSuffix(l[:pos], "reject=") {
+		return false // sendmail logs its refusal as "reject=550 5.7.1 ..."
 	}
 	m := replyAt.Regexp().FindStringSubmatchIndex(window(l, pos, 24))
-	return m != nil && l[pos] == l[pos+m[4]]
+	return m != nil && sameClass(l[pos], l[pos+m[4]])
+}
+
+// sameClass: a reply code's class and its enhanced code's agree. RFC 3463
+// wants them equal, but Exchange Online answers a plaintext MAIL FROM with
+// "451 5.7.3 STARTTLS is required to send mail" (FACTS.md reply catalog):
+// a temporary code with a permanent enhanced code is still one reply. A
+// success code never goes with a failure's enhanced code.
+func sameClass(code, enh byte) bool {
+	return code == enh || code != '2' && enh != '2'
 }
 
 // bareCodeAt: a reply code where a reply stands: at the start of the

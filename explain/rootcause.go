@@ -49,8 +49,11 @@ func place(ls []logical, cs []clue) {
 	for i := range cs {
 		c := &cs[i]
 		from := 0
-		if i > 0 && cs[i-1].at == c.at {
-			from = cs[i-1].end
+		if i > 0 && cs[i-1].at == c.at && cs[i-1].reply != nil {
+			from = cs[i-1].end // an error's text runs to the end of its line
+		}
+		if c.word != nil && c.word.named && c.stage != "" || c.local != nil && c.stage != "" {
+			continue // a library's message, or a server's log, names its step (words.go, localrelay.go)
 		}
 		c.stage, c.from = lineHint(c, from, &ls[c.at].words)
 		if c.stage == "" && !c.inner {
@@ -94,6 +97,7 @@ func decide(ls []logical, cs []clue) decision {
 	}
 	wrappers(cs, alive, setAside)
 	consequences(cs, alive, setAside)
+	proseAside(cs, alive, setAside)
 	weakErrors(cs, alive, setAside)
 	best := -1
 	for i := range cs {
@@ -108,7 +112,29 @@ func decide(ls []logical, cs []clue) decision {
 	}
 	d.root = &cs[best]
 	d.stage, d.from, d.basis = stageOf(d.root)
+	if p := positiveBefore(cs, d.root); p != nil && d.root.reply == nil && d.root.stage == "" && d.root.err != transcript.KindDNS && startTLSAccepted(p.reply) {
+		// A client's failure right after the server accepted STARTTLS is
+		// the TLS handshake's (PHPMailer's "Could not connect to SMTP
+		// host" after "220 2.0.0 SMTP server ready").
+		d.stage, d.from, d.basis = transcript.TLS, "the error follows the server's acceptance of STARTTLS (\""+short(p.text)+"\")", Inferred
+	}
 	return d
+}
+
+// positiveBefore is the last positive reply before clue r.
+func positiveBefore(cs []clue, r *clue) *clue {
+	var p *clue
+	for i := range cs {
+		if cs[i].positive() && before(&cs[i], r) {
+			p = &cs[i]
+		}
+	}
+	return p
+}
+
+// startTLSAccepted: a 220 that answers STARTTLS, not a greeting.
+func startTLSAccepted(rep *transcript.Reply) bool {
+	return rep != nil && rep.Code == 220 && !isGreeting(rep)
 }
 
 // isGreeting: a 220 that greets rather than answers STARTTLS ("220 2.0.0
@@ -197,7 +223,14 @@ func weakErrors(cs []clue, alive map[int]bool, setAside func(int, string)) {
 func score(c *clue) int {
 	s := 0
 	if c.reply == nil {
-		return 4 + c.weight*2
+		s = 4 + c.weight*2
+		if c.word != nil {
+			s += c.word.rank
+		}
+		if microsoftText(c.line) {
+			s++ // the Microsoft hop's failure, not another host's
+		}
+		return s
 	}
 	if e := catalog.Match(c.stage, c.reply); e != nil && e.Category != catalog.OK {
 		s += 4

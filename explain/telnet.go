@@ -54,15 +54,19 @@ func javaMailNote(t string) []event {
 func parseTelnet(lines []string) ([]event, int) {
 	var evs []event
 	n, replies, failed, session, body := 0, 0, false, false, false
-	for _, l := range lines {
+	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if !body && !telnetMay(t) {
+			continue
+		}
+		if k := len(evs) - 1; k >= 0 && evs[k].kind == evServer && wrappedReply(evs[k].text, t, nextLine(lines, i)) {
+			evs[k].text = joinWrapped(evs[k].text, t) // "250-ENHANCEDSTA" / "TUSCODES": one line, wrapped
 			continue
 		}
 		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
 			continue // digits first, and not a reply: a log's own line
 		}
-		if !body && isBase64Word(t) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
+		if !body && typedWord(t) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
@@ -113,7 +117,7 @@ func parseTelnet(lines []string) ([]event, int) {
 			session = session || strings.HasPrefix(t, "220")
 			body = strings.HasPrefix(t, "354")
 			evs = append(evs, event{kind: evServer, text: t})
-		case !body && (telnetCmdRE.MatchString(t) || base64RE.MatchString(t)), body && t == ".":
+		case !body && (telnetCmdRE.MatchString(t) || typedWord(t) && base64RE.MatchString(t)), body && t == ".":
 			n++
 			session = session || telnetCmdRE.MatchString(t)
 			body = body && t != "."
@@ -126,6 +130,37 @@ func parseTelnet(lines []string) ([]event, int) {
 		return nil, 0
 	}
 	return evs, n
+}
+
+// wrappedReply: line t, which has no reply code of its own, sits between
+// two lines of one multi-line reply (prev "250-ENHANCEDSTA", next "250-
+// STARTTLS"): a terminal or the program's output wrapped a reply line, it
+// is not a command typed.
+func wrappedReply(prev, t, next string) bool {
+	if t == "" || len(prev) < 4 || prev[3] != '-' || !startsReply(prev) || isDigit(t[0]) || strings.ContainsAny(t, " \t") {
+		return false
+	}
+	return startsReply(next) && next[:3] == prev[:3]
+}
+
+// joinWrapped joins a wrapped reply line: inside a word when the wrap
+// cut one (capital letters on both sides), else at a space.
+func joinWrapped(prev, t string) string {
+	a, b := prev[len(prev)-1], t[0]
+	if a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' {
+		return prev + t
+	}
+	return prev + " " + t
+}
+
+// nextLine is the next non-blank line after lines[i], trimmed.
+func nextLine(lines []string, i int) string {
+	for j := i + 1; j < len(lines) && j <= i+3; j++ {
+		if t := strings.TrimSpace(lines[j]); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // winConnectKind: Windows telnet says only "Connect failed", which is a
@@ -160,6 +195,11 @@ func telnetMay(t string) bool {
 	verb, _, _ := strings.Cut(t, " ")
 	return stageOfCommand(verb, false) != ""
 }
+
+// typedWord: t may be a credential typed in answer to a 334 prompt: one
+// word of base64 of four characters or more (a program's own "ok" between
+// the lines it prints is not one).
+func typedWord(t string) bool { return len(t) >= 4 && isBase64Word(t) }
 
 // isBase64Word: t is one word of base64 characters (what base64RE reads).
 func isBase64Word(t string) bool {

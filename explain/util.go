@@ -26,6 +26,12 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
 		return transcript.Data
 	}
+	// RFC 4954 section 6: a server that wants authentication refuses the
+	// first command that needs it, MAIL FROM ("530 5.7.0 Authentication
+	// required", Exchange's "5.7.1 Client was not authenticated").
+	if rep.Class() >= 4 && notAuthRE.MatchString(rep.Text()) {
+		return transcript.Mail
+	}
 	return ""
 }
 

@@ -1,0 +1,75 @@
+package explain
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// libraryFormats are the formats of a program's own debug log: the
+// program, not a person at a prompt, decides each next command, so a
+// QUIT where AUTH was due is the program giving up. A person testing by
+// hand (telnet, openssl, a plain S:/C: log) often quits after EHLO on
+// purpose, and swaks quits early when told to (--quit-after).
+var libraryFormats = map[string]bool{"phpmailer": true, "nodemailer": true, "smtplib": true, "dotnet": true}
+
+// clientGaveUp makes a program's clean session that quit after the
+// server offered AUTH, and before any AUTH or MAIL FROM, an
+// authentication verdict: the program had nothing to authenticate with.
+// With OAuth that is a token it could not obtain or refresh (the
+// identity platform's error is in the program's own log, not the SMTP
+// session); with a password, credentials it was not given, or no
+// mechanism of the ones offered that it is set to use (RFC 4954 section
+// 4: the client picks from the EHLO list). A session that stopped
+// without QUIT (a cut capture) stays ok.
+func clientGaveUp(res *Result) {
+	t := res.Transcript
+	if res.Verdict.Category != catalog.OK || !libraryFormats[res.Format] || t == nil {
+		return
+	}
+	offered := authOffered(t.CapabilitiesTLS)
+	if offered == "" && t.Stage(transcript.TLS).Status != transcript.Pass {
+		offered = authOffered(t.Capabilities)
+	}
+	if offered == "" || !quitBeforeMail(t) {
+		return
+	}
+	offered = strings.TrimSpace(strings.TrimPrefix(offered, "AUTH"))
+	res.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: transcript.Auth, Step: 9, Rule: "explain:quit-before-auth",
+		Finding: fmt.Sprintf("the client quit after the server offered AUTH (mechanisms: %s), without authenticating or sending mail: it had nothing to authenticate with (an OAuth token it could not obtain or refresh, credentials it was not given, or none of the offered mechanisms is the one it is set to use)", offered),
+		Next:    "look in the application's own log for the token request's error (Microsoft identity platform AADSTS codes) or a missing username/password; check the mechanism it is set to (XOAUTH2 for OAuth, LOGIN for a password) is one the server offers",
+		Source:  "RFC 4954 section 4 (the client chooses the mechanism from the EHLO list); RFC 5321 section 4.1.1.10 (QUIT)"}
+	res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
+	res.Basis = StageBasis{Basis: Inferred, From: "the client's QUIT right after the server offered AUTH"}
+}
+
+// authOffered is the AUTH line of an EHLO capability list ("AUTH LOGIN
+// XOAUTH2"), "" when none.
+func authOffered(caps []string) string {
+	for _, c := range caps {
+		if c == "AUTH" || strings.HasPrefix(c, "AUTH ") {
+			return c
+		}
+	}
+	return ""
+}
+
+// quitBeforeMail: the client sent QUIT, and no AUTH, MAIL FROM or DATA
+// before it.
+func quitBeforeMail(t *transcript.Transcript) bool {
+	for _, l := range t.Lines {
+		if l.Dir != transcript.Client {
+			continue
+		}
+		switch stageOfCommand(l.Text, false) {
+		case transcript.Auth, transcript.Mail, transcript.Rcpt, transcript.Data:
+			return false
+		case transcript.Quit:
+			return strings.EqualFold(strings.Fields(l.Text)[0], "QUIT")
+		}
+	}
+	return false
+}

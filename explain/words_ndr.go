@@ -1,0 +1,47 @@
+package explain
+
+import (
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// ndrWords are the sentences of Exchange Online's and Outlook.com's
+// non-delivery reports and sender-support replies that carry the reason
+// without a code, mapped to the catalog row of that reason. Sources: MS
+// Learn "Email non-delivery reports in Exchange Online" (NDR table and
+// the NDR's fields: "Your message to X couldn't be delivered", the banner
+// "Unknown To address", "X wasn't found at Y"), the per-code pages
+// (5.1.10, 5.7.133, 4.4.7), "Use the delist portal to remove yourself
+// from the blocked senders list" (sender.office.com), the sending limits
+// of "Exchange Online limits"; the NDRs quoted in real issues
+// (bwya77/O365-Admin-Center#12, Xilinx/embeddedsw#176,
+// forwardemail/free-email-forwarding#142, nprapps/lookatthis#406,
+// openaustralia/planningalerts#1573, mailcow#374).
+var ndrWords = []wordRule{
+	// 5.1.10 / 5.1.1: the recipient does not exist at the destination.
+	{id: "ndr:recipient-not-found", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "recipient-not-found",
+		keys: lex.add("wasn't found at", "was not found at", "unknown to address", "couldn't be found", "could not be found", "may not exist", "recipient not found", "address not found", "recipnotfound", "nicht gefunden", "introuvable", "no se encontr", "non è stato trovato", "niet gevonden", "não foi encontrad", "user unknown", "no such user"),
+		re:   lazyre.OnDemand(`(?i)\S+ (?:wasn't|was not) found at \S+|Unknown To address|(?:e-?mail )?address (?:you entered )?(?:couldn't|could not) be found|address may be misspelled or may not exist|recipient (?:address )?not found|\baddress not found|RecipNotFound|wurde (?:bei|in|unter) \S+ nicht gefunden|est introuvable|no se encontró en|non è stato trovato|is niet gevonden op|não foi encontrad[oa] em|\buser unknown\b|\bno such user\b`)},
+	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
+	// or a mailbox.
+	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
+		keys: lex.add("only accepts messages from", "delivery to this", "restricted to authenticated", "allowed senders", "not allowed to send to", "not authorized to send", "delivery restriction", "sendernotauthenticated"),
+		re:   lazyre.OnDemand(`(?i)only accepts messages from people (?:in|within|inside) (?:its|their|the) organization|delivery to this (?:group|address|recipient|distribution list) is restricted|restricted to authenticated senders|(?:isn't|is not|not) on (?:the|its|their) allowed senders list|(?:not allowed|not authorized|don't have permission|do not have permission) to send (?:messages )?to this (?:group|recipient|address|distribution list)|SenderNotAuthenticated|Delivery restriction check failed`)},
+	// 4.4.7 / 5.4.300: Exchange Online's retries ran out.
+	{id: "ndr:message-expired", level: notice, kind: transcript.KindTimeout, row: "message-expired",
+		keys: lex.add("despite repeated attempts", "didn't respond", "did not respond", "accepting connection requests", "message expired", "queue.expired", "message has expired"),
+		re:   lazyre.OnDemand(`(?i)Despite repeated attempts to (?:contact|deliver)|recipient's email system (?:it )?(?:didn't|did not) respond|(?:isn't|is not) accepting connection requests|\bmessage (?:has )?expired\b|QUEUE\.Expired`)},
+	// The recipient rate limit and the submission quota: the sender hit
+	// a sending limit (5.1.90, 5.2.2, "sending limit" of any provider).
+	{id: "ndr:recipient-rate-limit", level: notice, kind: transcript.KindProtocol, row: "recipient-rate-limit",
+		keys: lex.add("daily limit for message recipients"),
+		re:   lazyre.OnDemand(`(?i)daily limit for message recipients`)},
+	{id: "ndr:sending-limit", level: notice, kind: transcript.KindProtocol, row: "submission-quota-exceeded",
+		keys: lex.add("submission quota", "sending quota", "sending limit", "daily limit", "hour limit", "hour sending limit", "rate limit", "message limit", "sender throttled", "versandlimit", "sendelimit", "tageslimit", "limite d'envoi", "límite de envío", "limite di invio", "verzendlimiet", "limite de envio", "发送限制", "发送上限", "送信制限", "送信上限"),
+		re:   lazyre.OnDemand(`(?i)submission quota|sending quota|sending limit|daily (?:sending |message |recipient )?limit|24[- ]hours? (?:sending |message )?limit|(?:recipient|message) rate limit|message limit (?:exceeded|reached)|Sender throttled|Versandlimit|Sendelimit|Tageslimit|limite d'envoi|límite de envío|limite di invio|verzendlimiet|limite de envio|发送限制|发送上限|送信制限|送信上限`)},
+	// Outlook.com / Exchange Online sender support and the delist
+	// portal: the sending IP is (or was) on Microsoft's block list.
+	{id: "ndr:block-list", level: notice, kind: transcript.KindProtocol, row: "banned-ip", rank: 1,
+		keys: lex.add("sender.office.com", "olcsupport", "sendersupport", "snds", "delist", "conditional", "unblock", "blocked senders list", "blocked due to", "bedingt entsperrt", "entblockung"),
+		re:   lazyre.OnDemand(`(?i)sender\.office\.com|olcsupport\.office\.com|sendersupport\.olc|\bSNDS\b|\bdelist(?:ed|ing)?\b|conditional(?:ly)? unblock|qualif(?:y|ies|ied) for conditional|\bunblock(?:ed|ing)?\b|blocked senders list|Blocked due to user complaints|bedingt entsperrt|bedingte Entblockung|Entblockung`)},
+}

@@ -36,7 +36,7 @@ func status(s runner.Status) string {
 }
 
 func stageLabel(s transcript.Stage) string {
-	if s == "" || slices.Contains(transcript.Stages(), s) {
+	if _, ok := transcript.ParseStage(string(s)); s == "" || ok {
 		return string(s)
 	}
 	return other

@@ -24,7 +24,7 @@ func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
 		sd.mechRange = attr.Expr.Range()
 		m, ok := d.str(attr)
 		m = strings.ToUpper(m)
-		sd.mechOK = ok && d.oneOf(attr.Expr.Range(), "auth mechanism", m, transcript.Names(transcript.Mechanisms))
+		sd.mechOK = ok && d.oneOf(attr.Expr.Range(), "auth mechanism", m, mechanismNames)
 		a.Mechanism = transcript.Mechanism(m)
 	}
 	if attr := attrs["username"]; attr != nil {

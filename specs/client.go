@@ -90,7 +90,7 @@ func (d *decoder) mechanisms(attr *hcl.Attribute) ([]transcript.Mechanism, bool)
 	out := make([]transcript.Mechanism, len(list))
 	for i, m := range list {
 		out[i] = transcript.Mechanism(strings.ToUpper(m))
-		if !d.oneOf(ranges[i], "auth mechanism", string(out[i]), transcript.Names(transcript.Mechanisms)) {
+		if !d.oneOf(ranges[i], "auth mechanism", string(out[i]), mechanismNames) {
 			ok = false
 		}
 	}

@@ -34,7 +34,7 @@ func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	}
 	if attr := c.Attributes["tls"]; attr != nil {
 		mode, ok := d.str(attr)
-		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, transcript.Names(transcript.TLSModes)) {
+		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, tlsModeNames) {
 			s.Endpoint.TLS = transcript.TLSMode(mode)
 		} else {
 			sd.planOK = false

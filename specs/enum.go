@@ -6,6 +6,9 @@ import (
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // oneOf reports whether got is one of valid; if not it reports an error on
@@ -69,3 +72,14 @@ func quoteList(vals []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// The spellings oneOf checks a spec's words against, made once: a fleet's
+// specs are thousands of sites.
+var (
+	methodNames    = transcript.Names(transcript.Methods)
+	tlsModeNames   = transcript.Names(transcript.TLSModes)
+	mechanismNames = transcript.Names(transcript.Mechanisms)
+	stageNames     = transcript.Names(transcript.Stages())
+	kindNames      = transcript.Names(transcript.Kinds)
+	detailNames    = transcript.Names(golden.Details)
+)

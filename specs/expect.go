@@ -18,7 +18,7 @@ func (d *decoder) expects(sd *siteDecode, blocks hcl.Blocks) {
 			continue
 		}
 		stage, label := transcript.Stage(b.Labels[0]), b.LabelRanges[0]
-		if !d.oneOf(label, "stage", b.Labels[0], transcript.Names(transcript.Stages())) {
+		if !d.oneOf(label, "stage", b.Labels[0], stageNames) {
 			d.content(b.Body, b.Type, expectSchema) // still report unknown attributes
 			continue
 		}
@@ -52,7 +52,7 @@ func (d *decoder) expect(sd *siteDecode, stage transcript.Stage, b *hcl.Block) *
 		}
 	}
 	if attr := attrs["error"]; attr != nil {
-		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "error kind", s, transcript.Names(transcript.Kinds)) {
+		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "error kind", s, kindNames) {
 			e.Error = transcript.Kind(s)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // goldenSchema is `golden { detail, redact "NAME" { pattern, replace } }`,
@@ -43,7 +42,7 @@ func (d *decoder) goldenBody(b *hcl.Block) goldenBlock {
 	var g goldenBlock
 	c := d.content(b.Body, b.Type, goldenSchema)
 	if attr := c.Attributes["detail"]; attr != nil {
-		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "golden detail", s, transcript.Names(golden.Details)) {
+		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "golden detail", s, detailNames) {
 			g.detail = golden.Detail(s)
 		}
 	}

@@ -106,7 +106,7 @@ func (d *decoder) method(sd *siteDecode, attr *hcl.Attribute) {
 		return
 	}
 	m, ok := d.str(attr)
-	if ok && d.oneOf(attr.Expr.Range(), "method", m, transcript.Names(transcript.Methods)) {
+	if ok && d.oneOf(attr.Expr.Range(), "method", m, methodNames) {
 		sd.site.Method = transcript.Method(m)
 		sd.methodOK = true
 	}

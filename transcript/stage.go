@@ -129,9 +129,9 @@ func (s Stage) Facts() Facts {
 	return Facts{Stage: s}
 }
 
-// Stages lists the probe stages in protocol order, for messages and "did
-// you mean" suggestions.
-func Stages() []Stage {
+// probeStages are the table's stages without the pseudo-stages, made
+// once: the loader checks every expect block against them.
+var probeStages = func() []Stage {
 	var out []Stage
 	for _, f := range facts {
 		if !f.Pseudo {
@@ -139,13 +139,17 @@ func Stages() []Stage {
 		}
 	}
 	return out
-}
+}()
+
+// Stages lists the probe stages in protocol order, for messages and "did
+// you mean" suggestions; the caller may change its copy.
+func Stages() []Stage { return slices.Clone(probeStages) }
 
 // ParseStage reads a stage name as a spec writes it; pseudo-stages and
 // unknown names are not stages.
 func ParseStage(name string) (Stage, bool) {
 	s := Stage(name)
-	return s, slices.Contains(Stages(), s)
+	return s, slices.Contains(probeStages, s)
 }
 
 // StageOfVerb is the stage an SMTP command verb opens ("RCPT" opens rcpt,

@@ -101,12 +101,8 @@ func implicitMisfit(res *Result, ev *evidence) {
 	if v.Category == checks.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" || v.Category == checks.Config {
 		return // a server that answered in SMTP took the connection in plaintext
 	}
-	stage := v.Stage
-	switch stage {
-	case checks.Connect, checks.TLS:
-	case checks.Banner, checks.EHLO, checks.STARTTLS, checks.Unstaged:
-		stage = checks.TLS
-	default:
+	stage, ok := beforeCommands(v.Stage, checks.TLS)
+	if !ok {
 		return
 	}
 	s := implicitSettingOf(ev.lines)

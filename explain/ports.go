@@ -30,12 +30,8 @@ func portMisfit(res *Result) {
 	if !ok || v.Category == checks.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" {
 		return // a server that answered in SMTP was an SMTP server
 	}
-	stage := v.Stage
-	switch stage {
-	case checks.Connect, checks.TLS:
-	case checks.Banner, checks.EHLO, checks.STARTTLS, checks.Unstaged:
-		stage = checks.Banner
-	default:
+	stage, ok := beforeCommands(v.Stage, checks.Banner)
+	if !ok {
 		return
 	}
 	port := itoa(res.Input.Port)
@@ -87,3 +83,19 @@ func wrongProtocol(res *Result) {
 
 // unrecognizedRE: a server's words for a command it does not know.
 var unrecognizedRE = lazyre.OnDemand(`(?i)unrecogni[sz]ed command|command unrecogni[sz]ed|unknown command|command not recogni[sz]ed|syntax error`)
+
+// beforeCommands is where a failure without an SMTP reply belongs when a
+// misfit of the setting explains it: connect and the TLS handshake stay
+// as they are; a wait at the banner, EHLO, STARTTLS or an unnamed step is
+// the misfit's own early stage (the greeting that never comes, the TLS
+// spoken too soon). ok is false for a later stage: the session got far
+// enough that the setting was not the cause.
+func beforeCommands(stage, early string) (string, bool) {
+	switch stage {
+	case checks.Connect, checks.TLS:
+		return stage, true
+	case checks.Banner, checks.EHLO, checks.STARTTLS, checks.Unstaged:
+		return early, true
+	}
+	return "", false
+}

@@ -87,6 +87,29 @@ var generalCases = []generalCase{
 		cat: checks.Network, stage: checks.Connect},
 	{name: "EnableSsl is STARTTLS", paste: "client.EnableSsl = true; // smtp.office365.com, 587\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: Unable to connect to the remote server\n",
 		cat: checks.Network, stage: checks.Connect},
+	// A program's log that quits where AUTH was due gave up for want of
+	// credentials; a person's test that quits after EHLO stays ok, and so
+	// does a session where no AUTH was offered.
+	{name: "library quits where AUTH was offered", paste: phpQuit("250-AUTH LOGIN XOAUTH2250-8BITMIME"), cat: checks.AuthCat, stage: checks.Auth, basis: Inferred, summary: "LOGIN XOAUTH2"},
+	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: checks.OK, stage: ""},
+	{name: "telnet quits after EHLO", paste: "220 x.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO test\n250-x Hello [203.0.113.9]\n250-AUTH LOGIN XOAUTH2\n250 SMTPUTF8\nQUIT\n221 2.0.0 Service closing transmission channel\n",
+		cat: checks.OK, stage: ""},
 	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
 		cat: checks.AuthCat, stage: checks.Auth},
+}
+
+// phpQuit is a PHPMailer debug log (multi-line replies printed without
+// their CRLFs) that quits after the post-TLS EHLO, whose middle is caps.
+func phpQuit(caps string) string {
+	return strings.Join([]string{
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 220 Y.outlook.office365.com Microsoft ESMTP MAIL Service ready",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: EHLO localhost",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 250-Y.outlook.office365.com Hello [203.0.113.9]250-SIZE 157286400250-STARTTLS250 SMTPUTF8",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: STARTTLS",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 220 2.0.0 SMTP server ready",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: EHLO localhost",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 250-Y.outlook.office365.com Hello [203.0.113.9]250-SIZE 157286400" + caps + "250 SMTPUTF8",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: QUIT",
+		"2024-03-13 13:35:07 SERVER -> CLIENT: 221 2.0.0 Service closing transmission channel",
+	}, "\n")
 }

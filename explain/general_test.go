@@ -87,6 +87,11 @@ var generalCases = []generalCase{
 		cat: checks.Network, stage: checks.Connect},
 	{name: "EnableSsl is STARTTLS", paste: "client.EnableSsl = true; // smtp.office365.com, 587\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: Unable to connect to the remote server\n",
 		cat: checks.Network, stage: checks.Connect},
+	// Words of a device, a mail service and an NDR without any code.
+	{name: "mfp ssl negotiation failed", paste: "Scan to e-mail: Cannot connect to SMTP server. SSL negotiation failed.\n", cat: checks.TLSCat, stage: checks.TLS},
+	{name: "gmail send-as state", paste: "Server returned error: \"TLS Negotiation failed, the certificate doesn't match the host., code: 0\" Missed upload deadline (9.99s) (state SENT_STARTTLS)\n", cat: checks.TLSCat, stage: checks.TLS},
+	{name: "gmail send-as state ehlo", paste: "Missed download deadline (10s) (state SENT_EHLO), code: 0\n", cat: checks.Network, stage: checks.EHLO},
+	{name: "german ndr mailbox full", paste: "Die Nachricht konnte nicht zugestellt werden. Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen.\n", cat: checks.Recipient, stage: checks.Rcpt},
 	// A program's log that quits where AUTH was due gave up for want of
 	// credentials; a person's test that quits after EHLO stays ok, and so
 	// does a session where no AUTH was offered.

@@ -9,18 +9,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestCorpora feeds every labelled text (testdata/corpus: the team's
 // development set; testdata/extra: more real pastes, labelled from the
 // text and FACTS.md; testdata/seta: round 2's held-out set A;
 // testdata/variants: texts written to test each rule in other shapes;
-// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb and setf: blind sets E, B and F, studied by the lead in round 4)
+// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb, setf and setg: blind sets E, B, F and G, studied by the lead in round 4)
 // without its header lines through the path of `smtpspec explain
 // --format json --transcript FILE`, and checks the JSON verdict's
 // category and stage against the labels. Every scored case must pass.
 func TestCorpora(t *testing.T) {
-	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf"} {
+	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf", "testdata/setg"} {
 		cases := readLabels(t, dir)
 		if len(cases) == 0 {
 			t.Fatalf("%s: no labelled cases", dir)
@@ -106,6 +107,16 @@ func explainJSON(t *testing.T, text string) jsonDoc {
 	var b bytes.Buffer
 	if err := WriteJSON(&b, res); err != nil {
 		t.Fatal(err)
+	}
+	if !utf8.Valid(b.Bytes()) || bytes.Contains(b.Bytes(), []byte(`\ufffd`)) && !strings.Contains(text, "\ufffd") {
+		t.Errorf("the JSON output holds a broken character (a text cut inside a UTF-8 sequence):\n%s", b.Bytes())
+	}
+	var h bytes.Buffer
+	if err := WriteText(&h, res); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(h.Bytes()) && utf8.ValidString(text) {
+		t.Errorf("the text output holds a broken character (a text cut inside a UTF-8 sequence):\n%s", h.Bytes())
 	}
 	var doc jsonDoc
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {

@@ -12,12 +12,15 @@ import (
 // giving up on AUTH. stage is the stage the words themselves imply ("" when
 // they fit any stage); strong signs are not set aside for a reply.
 type errSign struct {
-	keys   []keyword // words one of which every match contains (the lexicon's pre-filter)
-	re     *lazyre.Regexp
-	kind   transcript.Kind
-	stage  transcript.Stage
-	strong bool
-	client bool // the client gave up before the server judged
+	keys  []keyword // words one of which every match contains (the lexicon's pre-filter)
+	re    *lazyre.Regexp
+	kind  transcript.Kind
+	stage transcript.Stage
+	// stageOf, when set, reads the stage from the match (Gmail's "state
+	// SENT_SECOND_EHLO").
+	stageOf func(m string) transcript.Stage
+	strong  bool
+	client  bool // the client gave up before the server judged
 }
 
 // errSigns, most specific first; the first that matches a line wins.
@@ -54,6 +57,14 @@ var errSigns = []errSign{
 	// out of time ("read tcp [a]:64383->[b]:587: i/o timeout"): connected,
 	// then nothing came back; the step is not named.
 	{keys: lex.add("i/o timeout"), re: lazyre.OnDemand(`(?i)\b(?:read|write) tcp \S+->\S+: i/o timeout`), kind: transcript.KindTimeout, stage: transcript.Unstaged, strong: true},
+	// A TLS negotiation that failed, in a device's or library's words:
+	// MFP panels say "SSL negotiation failed" (in Chinese "SSL协商失败",
+	// traditional "SSL協商失敗").
+	{keys: lex.add("negotiation failed", "negotiation error", "negotiation failure", "协商失败", "協商失敗"), re: lazyre.OnDemand(`(?i)\b(?:SSL|TLS)(?:/TLS)? ?negotiation (?:failed|error|failure)|(?:SSL|TLS)\s*(?:协商|協商)失[败敗]`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	// Gmail's "Send mail as" check names the state it was in when its
+	// deadline passed ("Missed upload deadline (9.99s) (state
+	// SENT_SECOND_EHLO)"): the command sent, no reply in time.
+	{keys: lex.add("missed upload deadline", "deadline"), re: lazyre.OnDemand(`(?i)Missed (?:upload |download )?deadline\b.{0,40}?\(state [A-Z_]+\)`), kind: transcript.KindTimeout, stageOf: gmailState, strong: true},
 	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
 	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server (?:doesn't|does not) support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
@@ -100,6 +111,9 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		}
 		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: errorText(l, loc),
 			errStage: s.stage, errWords: l[loc[0]:loc[1]], client: s.client}
+		if s.stageOf != nil {
+			c.errStage = s.stageOf(c.errWords)
+		}
 		if s.strong && !codeFieldRE.MatchString(l) {
 			c.weight = 1 // an error code field ("code: 'ETIMEDOUT'") only restates the message above it
 		}
@@ -123,7 +137,7 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 // stack trace) and after it, bounded, without quoting marks. A whole
 // logical line can be a stack trace with the call's arguments in it.
 func errorText(l string, loc []int) string {
-	start, end := max(0, loc[0]-160), min(len(l), loc[1]+240)
+	start, end := runeStart(l, max(0, loc[0]-160)), runeStart(l, min(len(l), loc[1]+240))
 	if start > 0 {
 		if i := strings.LastIndex(l[start:loc[0]], ". "); i >= 0 {
 			start += i + 2
@@ -139,4 +153,20 @@ func errorText(l string, loc []int) string {
 		t = "..." + t
 	}
 	return t
+}
+
+// gmailState maps the state Gmail's mail client names in its error
+// ("(state SENT_SECOND_EHLO)") to the stage whose reply it waited for:
+// SENT_<COMMAND>, the second EHLO being the one after STARTTLS.
+func gmailState(m string) transcript.Stage {
+	i := strings.LastIndex(m, "(state ")
+	st := strings.TrimSuffix(m[i+len("(state "):], ")")
+	switch {
+	case strings.HasSuffix(st, "SECOND_EHLO"):
+		return transcript.EHLOTLS
+	case strings.HasPrefix(st, "SENT_"):
+		cmd, _, _ := strings.Cut(strings.TrimPrefix(st, "SENT_"), "_")
+		return stageOfCommand(cmd, false)
+	}
+	return ""
 }

@@ -88,6 +88,34 @@ var generalCases = []generalCase{
 		cat: catalog.Network, stage: transcript.Connect},
 	{name: "EnableSsl is STARTTLS", paste: "client.EnableSsl = true; // smtp.office365.com, 587\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: Unable to connect to the remote server\n",
 		cat: catalog.Network, stage: transcript.Connect},
+	// Words of a device, a mail service and an NDR without any code.
+	{name: "mfp ssl negotiation failed", paste: "Scan to e-mail: Cannot connect to SMTP server. SSL negotiation failed.\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "gmail send-as state", paste: "Server returned error: \"TLS Negotiation failed, the certificate doesn't match the host., code: 0\" Missed upload deadline (9.99s) (state SENT_STARTTLS)\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "gmail send-as state ehlo", paste: "Missed download deadline (10s) (state SENT_EHLO), code: 0\n", cat: catalog.Network, stage: transcript.EHLO},
+	{name: "german ndr mailbox full", paste: "Die Nachricht konnte nicht zugestellt werden. Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen.\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	// A program's log that quits where AUTH was due gave up for want of
+	// credentials; a person's test that quits after EHLO stays ok, and so
+	// does a session where no AUTH was offered.
+	{name: "library quits where AUTH was offered", paste: phpQuit("250-AUTH LOGIN XOAUTH2250-8BITMIME"), cat: catalog.AuthCat, stage: transcript.Auth, basis: Inferred, summary: "LOGIN XOAUTH2"},
+	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: catalog.OK, stage: ""},
+	{name: "telnet quits after EHLO", paste: "220 x.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO test\n250-x Hello [203.0.113.9]\n250-AUTH LOGIN XOAUTH2\n250 SMTPUTF8\nQUIT\n221 2.0.0 Service closing transmission channel\n",
+		cat: catalog.OK, stage: ""},
 	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
 		cat: catalog.AuthCat, stage: transcript.Auth},
+}
+
+// phpQuit is a PHPMailer debug log (multi-line replies printed without
+// their CRLFs) that quits after the post-TLS EHLO, whose middle is caps.
+func phpQuit(caps string) string {
+	return strings.Join([]string{
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 220 Y.outlook.office365.com Microsoft ESMTP MAIL Service ready",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: EHLO localhost",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 250-Y.outlook.office365.com Hello [203.0.113.9]250-SIZE 157286400250-STARTTLS250 SMTPUTF8",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: STARTTLS",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 220 2.0.0 SMTP server ready",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: EHLO localhost",
+		"2024-03-13 13:35:06 SERVER -> CLIENT: 250-Y.outlook.office365.com Hello [203.0.113.9]250-SIZE 157286400" + caps + "250 SMTPUTF8",
+		"2024-03-13 13:35:06 CLIENT -> SERVER: QUIT",
+		"2024-03-13 13:35:07 SERVER -> CLIENT: 221 2.0.0 Service closing transmission channel",
+	}, "\n")
 }

@@ -101,12 +101,8 @@ func implicitMisfit(res *Result, ev *evidence) {
 	if v.Category == catalog.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" || v.Category == catalog.Config {
 		return // a server that answered in SMTP took the connection in plaintext
 	}
-	stage := v.Stage
-	switch stage {
-	case transcript.Connect, transcript.TLS:
-	case transcript.Banner, transcript.EHLO, transcript.STARTTLS, transcript.Unstaged:
-		stage = transcript.TLS
-	default:
+	stage, ok := beforeCommands(v.Stage, transcript.TLS)
+	if !ok {
 		return
 	}
 	s := implicitSettingOf(ev.lines)

@@ -31,12 +31,8 @@ func portMisfit(res *Result) {
 	if !ok || v.Category == catalog.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" {
 		return // a server that answered in SMTP was an SMTP server
 	}
-	stage := v.Stage
-	switch stage {
-	case transcript.Connect, transcript.TLS:
-	case transcript.Banner, transcript.EHLO, transcript.STARTTLS, transcript.Unstaged:
-		stage = transcript.Banner
-	default:
+	stage, ok := beforeCommands(v.Stage, transcript.Banner)
+	if !ok {
 		return
 	}
 	port := itoa(res.Input.Port)
@@ -84,3 +80,19 @@ func wrongProtocol(res *Result) {
 
 // unrecognizedRE: a server's words for a command it does not know.
 var unrecognizedRE = lazyre.OnDemand(`(?i)unrecogni[sz]ed command|command unrecogni[sz]ed|unknown command|command not recogni[sz]ed|syntax error`)
+
+// beforeCommands is where a failure without an SMTP reply belongs when a
+// misfit of the setting explains it: connect and the TLS handshake stay
+// as they are; a wait at the banner, EHLO, STARTTLS or an unnamed step is
+// the misfit's own early stage (the greeting that never comes, the TLS
+// spoken too soon). ok is false for a later stage: the session got far
+// enough that the setting was not the cause.
+func beforeCommands(stage, early transcript.Stage) (transcript.Stage, bool) {
+	switch stage {
+	case transcript.Connect, transcript.TLS:
+		return stage, true
+	case transcript.Banner, transcript.EHLO, transcript.STARTTLS, transcript.Unstaged:
+		return early, true
+	}
+	return "", false
+}

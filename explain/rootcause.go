@@ -300,5 +300,5 @@ func short(s string) string {
 	if len(s) <= max {
 		return s
 	}
-	return s[:max] + "..."
+	return s[:runeStart(s, max)] + "..."
 }

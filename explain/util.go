@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -65,4 +66,13 @@ func catalogFor(enh, text string) *catalog.Entry {
 		}
 	}
 	return first
+}
+
+// runeStart is i, or the start of the UTF-8 character i falls inside: a
+// cut there leaves no half character (a paste in Chinese or with accents).
+func runeStart(s string, i int) int {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }

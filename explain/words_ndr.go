@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -22,6 +23,14 @@ var ndrWords = []wordRule{
 	{id: "ndr:recipient-not-found", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "recipient-not-found",
 		keys: lex.add("wasn't found at", "was not found at", "unknown to address", "couldn't be found", "could not be found", "may not exist", "recipient not found", "address not found", "recipnotfound", "nicht gefunden", "introuvable", "no se encontr", "non è stato trovato", "niet gevonden", "não foi encontrad", "user unknown", "no such user"),
 		re:   lazyre.OnDemand(`(?i)\S+ (?:wasn't|was not) found at \S+|Unknown To address|(?:e-?mail )?address (?:you entered )?(?:couldn't|could not) be found|address may be misspelled or may not exist|recipient (?:address )?not found|\baddress not found|RecipNotFound|wurde (?:bei|in|unter) \S+ nicht gefunden|est introuvable|no se encontró en|non è stato trovato|is niet gevonden op|não foi encontrad[oa] em|\buser unknown\b|\bno such user\b`)},
+	// The recipient's mailbox is full: the NDR's sentence (Outlook and
+	// Exchange print it in the sender's language, often beside English).
+	// RFC 3463 X.2.2 "mailbox full"; FACTS.md 8 marks Exchange Online's
+	// recipient-full reply text UNCONFIRMED, so the finding is explain's
+	// own and names no code.
+	{id: "ndr:mailbox-full", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, find: &mailboxFull,
+		keys: lex.add("mailbox is full", "mailbox full", "ist voll", "est pleine", "está lleno", "è piena", "is vol", "está cheia", "jest pełna", "メールボックスがいっぱい", "邮箱已满"),
+		re:   lazyre.OnDemand(`(?i)(?:recipient's |recipient |destination )?mailbox (?:is )?full|(?:Post|Empfänger)fach (?:des Empfängers )?ist voll|bo[iî]te aux lettres (?:du destinataire )?est pleine|buz[oó]n (?:del destinatario )?est[aá] lleno|casella (?:di posta )?(?:del destinatario )?[eè] piena|postvak (?:van de ontvanger )?is vol|caixa (?:de correio )?(?:do destinatário )?est[aá] cheia|skrzynka (?:odbiorcy )?jest pełna|メールボックスがいっぱい|邮箱已满`)},
 	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
 	// or a mailbox.
 	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
@@ -45,3 +54,10 @@ var ndrWords = []wordRule{
 		keys: lex.add("sender.office.com", "olcsupport", "sendersupport", "snds", "delist", "conditional", "unblock", "blocked senders list", "blocked due to", "bedingt entsperrt", "entblockung"),
 		re:   lazyre.OnDemand(`(?i)sender\.office\.com|olcsupport\.office\.com|sendersupport\.olc|\bSNDS\b|\bdelist(?:ed|ing)?\b|conditional(?:ly)? unblock|qualif(?:y|ies|ied) for conditional|\bunblock(?:ed|ing)?\b|blocked senders list|Blocked due to user complaints|bedingt entsperrt|bedingte Entblockung|Entblockung`)},
 }
+
+// mailboxFull is the finding for an NDR that says the recipient's
+// mailbox is full.
+var mailboxFull = wordFinding{cat: catalog.Recipient, step: 5,
+	text:   "the recipient's mailbox is full (the non-delivery report says so): the message reached the recipient's server, which could not store it",
+	next:   "nothing to change at the site: the recipient must free space (or the sender sends to another address); send again later",
+	source: "RFC 3463 section 3.3 (X.2.2 mailbox full); MS Learn \"Email non-delivery reports in Exchange Online\""}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/oauth"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // auth records an AUTH command (RFC 4954): the mechanism, the username
@@ -24,16 +25,16 @@ import (
 // auth-mechanism-unsupported).
 func (ss *session) auth(arg string) bool {
 	mech, initial, _ := strings.Cut(arg, " ")
-	a := &AuthAttempt{Mechanism: strings.ToUpper(mech), Offered: ss.offeredMech(mech), BeforeTLS: !ss.secure}
+	a := &AuthAttempt{Mechanism: transcript.Mechanism(strings.ToUpper(mech)), Offered: ss.offeredMech(mech), BeforeTLS: !ss.secure}
 	ss.rec.Auth = append(ss.rec.Auth, a)
 	initial = strings.TrimSpace(initial)
 	var ok, alive bool
 	switch a.Mechanism {
-	case "LOGIN":
+	case transcript.MechLogin:
 		ok, alive = ss.authLogin(a, initial)
-	case "PLAIN":
+	case transcript.MechPlain:
 		ok, alive = ss.authPlain(a, initial)
-	case "XOAUTH2":
+	case transcript.MechXOAuth2:
 		ok, alive = ss.authXOAUTH2(a, initial)
 	case "CRAM-MD5":
 		ok, alive = ss.authCRAM(a)

@@ -16,6 +16,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/smtpspec/smtpspec/internal/localca"
 )
 
 // CA is the capture's own certificate authority. A device that verifies
@@ -43,26 +45,12 @@ const maxLeaves = 16
 
 // NewCA makes a fresh CA (ECDSA P-256), valid from yesterday for ten years.
 func NewCA(now time.Time) (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	root, err := localca.NewRoot(pkix.Name{CommonName: "smtpspec capture CA", Organization: []string{"smtpspec capture (install only to test a device)"}},
+		now.AddDate(0, 0, -1), now.AddDate(10, 0, 0))
 	if err != nil {
-		return nil, fmt.Errorf("capture CA key: %w", err)
+		return nil, fmt.Errorf("capture %w", err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "smtpspec capture CA", Organization: []string{"smtpspec capture (install only to test a device)"}},
-		NotBefore:             now.AddDate(0, 0, -1),
-		NotAfter:              now.AddDate(10, 0, 0),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		return nil, fmt.Errorf("capture CA certificate: %w", err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &CA{Cert: cert, CertPEM: pemBlock("CERTIFICATE", der), key: key}, nil
+	return &CA{Cert: root.Cert, CertPEM: localca.PEM("CERTIFICATE", root.DER), key: root.Key}, nil
 }
 
 // PEM is the CA's certificate and private key, for LoadCA next time.
@@ -173,10 +161,8 @@ func (ca *CA) sign(name string, key crypto.Signer, now time.Time) (tls.Certifica
 }
 
 func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127)) // crypto/rand does not fail (Go 1.24)
+	n, _ := localca.Serial() // crypto/rand does not fail (Go 1.24)
 	return n
 }
 
-func pemBlock(typ string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
+func pemBlock(typ string, der []byte) []byte { return localca.PEM(typ, der) }

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // command answers one command line; false ends the session.
@@ -71,7 +71,7 @@ func (ss *session) note(shown string) {
 func (ss *session) ehlo(arg string) bool {
 	ss.greet("EHLO", arg)
 	lines := ss.fe.EHLO(ss.secure)
-	if ss.mode() == checks.NoTLS {
+	if ss.mode() == transcript.NoTLS {
 		lines = slices.DeleteFunc(lines, func(l string) bool { return l == "STARTTLS" })
 		if ss.srv.opts.Persona == Submission {
 			i := slices.Index(lines, "8BITMIME")
@@ -109,7 +109,7 @@ func (ss *session) offered(kw string) bool {
 // starttls answers "220 2.0.0 SMTP server ready" (row starttls-ready) and
 // runs the handshake.
 func (ss *session) starttls(string) bool {
-	if ss.secure || ss.mode() == checks.NoTLS {
+	if ss.secure || ss.mode() == transcript.NoTLS {
 		// Not offered (or already on): RFC 5321 4.2.2's text, RFC 3463 5.5.1.
 		return ss.send(503, "5.5.1 Bad sequence of commands")
 	}
@@ -122,7 +122,7 @@ func (ss *session) starttls(string) bool {
 	// Bytes sent before the handshake are not replayed into TLS (RFC 3207
 	// section 6; the command-injection class of CVE-2011-0411).
 	ss.r.Discard(ss.r.Buffered())
-	return ss.handshake(checks.StartTLS)
+	return ss.handshake(transcript.StartTLS)
 }
 
 // rset answers "250 2.0.0 Resetting" (row rset-ok).

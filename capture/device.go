@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // device is everything captured, seen as one device: the rules and the
@@ -112,7 +113,7 @@ func (d *device) port() int {
 // implicit reports a device that starts TLS on connect.
 func (d *device) implicit() bool {
 	for _, t := range d.tlss() {
-		if t.Mode == checks.Implicit {
+		if t.Mode == transcript.Implicit {
 			return true
 		}
 	}
@@ -122,19 +123,19 @@ func (d *device) implicit() bool {
 // saidHELO reports a device whose greeting is HELO.
 func (d *device) saidHELO() bool { return d.main != nil && d.main.Greeting == "HELO" }
 
-// setup is the device as checks.Misfits sees a spec: the Microsoft 365
+// setup is the device as diagnosis.Misfits sees a spec: the Microsoft 365
 // endpoint of the persona, the port the device used when it is an SMTP
 // port, its TLS and whether it authenticated.
-func (d *device) setup() checks.Setup {
-	s := checks.Setup{Method: d.method(), Host: endpointHost(d.opts.Persona), Port: d.opts.Persona.Port(),
-		TLS: checks.StartTLS, Auth: len(d.auths()) > 0, HELO: d.saidHELO()}
+func (d *device) setup() diagnosis.Setup {
+	s := diagnosis.Setup{Method: d.method(), Host: endpointHost(d.opts.Persona), Port: d.opts.Persona.Port(),
+		TLS: transcript.StartTLS, Auth: len(d.auths()) > 0, HELO: d.saidHELO()}
 	if p := d.port(); p == 25 || p == 465 || p == 587 {
 		s.Port = p
 	}
 	if d.implicit() {
-		s.TLS = checks.Implicit
-	} else if c := d.main; c != nil && c.TLS == nil && d.opts.TLSMode != checks.NoTLS && !d.saidHELO() && (len(c.Auth) > 0 || len(c.Transactions) > 0) {
-		s.TLS = checks.NoTLS // it went on without STARTTLS, offered or not
+		s.TLS = transcript.Implicit
+	} else if c := d.main; c != nil && c.TLS == nil && d.opts.TLSMode != transcript.NoTLS && !d.saidHELO() && (len(c.Auth) > 0 || len(c.Transactions) > 0) {
+		s.TLS = transcript.NoTLS // it went on without STARTTLS, offered or not
 	}
 	return s
 }
@@ -143,18 +144,18 @@ func (d *device) setup() checks.Setup {
 // submission persona; on the MX, relay when a recipient is outside the
 // sender's domain (Direct Send reaches the tenant's own mailboxes only,
 // FACTS.md 1.2), else Direct Send.
-func (d *device) method() checks.Method {
+func (d *device) method() transcript.Method {
 	if d.opts.Persona == Submission {
-		return checks.Submission
+		return transcript.Submission
 	}
 	for _, tx := range d.transactions() {
 		for _, r := range tx.RcptTo {
 			if !sameDomain(tx.MailFrom, r) {
-				return checks.Relay
+				return transcript.Relay
 			}
 		}
 	}
-	return checks.DirectSend
+	return transcript.DirectSend
 }
 
 // endpointHost is the Microsoft 365 host a persona stands for; the MX's

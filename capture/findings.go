@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Microsoft's pages that explain the findings ("learn more"), as FACTS.md
@@ -48,14 +50,14 @@ func findings(rep *Report, opts Options) []Finding {
 	return out
 }
 
-func finding(id string, sev checks.Severity, text, fix, learn string) []Finding {
-	return []Finding{{Finding: checks.Finding{ID: id, Severity: sev, Text: text, Fix: fix}, LearnMore: learn}}
+func finding(id string, sev diagnosis.Severity, text, fix, learn string) []Finding {
+	return []Finding{{Finding: diagnosis.Finding{ID: id, Severity: sev, Text: text, Fix: fix}, LearnMore: learn}}
 }
 
-// misfit words a checks.Misfits row (the method check run before a probe)
+// misfit words a diagnosis.Misfits row (the method check run before a probe)
 // as a capture finding: the device's setup contradicts Microsoft 365.
-func misfit(d *device, id string, sev checks.Severity, learn string) []Finding {
-	for _, m := range checks.Misfits(d.setup()) {
+func misfit(d *device, id string, sev diagnosis.Severity, learn string) []Finding {
+	for _, m := range diagnosis.Misfits(d.setup()) {
 		if m.ID == id {
 			return finding(id, sev, "the device's setup: "+m.Finding, m.Next, learn)
 		}
@@ -68,7 +70,7 @@ func noDevice(d *device) []Finding {
 	if len(d.conns) > 0 {
 		return nil
 	}
-	return finding("no-connection", checks.SevError, "no device connected to the capture on "+d.rep.Listen+" before it ended ("+d.rep.EndReason+")",
+	return finding("no-connection", diagnosis.SevError, "no device connected to the capture on "+d.rep.Listen+" before it ended ("+d.rep.EndReason+")",
 		"point the device's SMTP server setting at this machine's address and port (the capture printed them), check this machine's firewall (ports below 1024 need root or an administrator), and press the device's test button or scan once", "")
 }
 
@@ -80,11 +82,11 @@ func earlyBytes(d *device) []Finding {
 		switch {
 		case c.Early == "" || strings.Contains(c.Early, "ClientHello"): // implicitTLS says it
 		case strings.Contains(c.Early, "PROXY"):
-			return finding("sent-before-banner", checks.SevWarning,
+			return finding("sent-before-banner", diagnosis.SevWarning,
 				fmt.Sprintf("connection %d sent %s before the server's banner: Exchange Online answers it with 500 5.3.3 Unrecognized command", c.N, c.Early),
-				checks.Lookup("unrecognized-command").Next, "")
+				catalog.Lookup("unrecognized-command").Next, "")
 		default:
-			return finding("sent-before-banner", checks.SevWarning,
+			return finding("sent-before-banner", diagnosis.SevWarning,
 				fmt.Sprintf("connection %d sent %s before the server's banner (pre-greet traffic): Exchange Online likely reads it as a command, out of turn", c.N, c.Early),
 				"look for a device setting that waits for the server's greeting, or for a proxy in the path", "")
 		}
@@ -96,7 +98,7 @@ func earlyBytes(d *device) []Finding {
 func notHello(d *device) []Finding {
 	for _, c := range d.conns {
 		if t := c.TLS; t != nil && t.NotHello != "" {
-			return finding("tls-not-hello", checks.SevError,
+			return finding("tls-not-hello", diagnosis.SevError,
 				fmt.Sprintf("after %s, connection %d sent %s instead of a TLS ClientHello: no TLS session can start, with the capture or with Microsoft 365", startWord(t.Mode), c.N, t.NotHello),
 				"set the device's security to STARTTLS with TLS 1.2 (not SSL); if it is, a middlebox is rewriting the connection: exempt the printer's flow from SMTP inspection", learnMFP)
 		}
@@ -104,8 +106,8 @@ func notHello(d *device) []Finding {
 	return nil
 }
 
-func startWord(m checks.TLSMode) string {
-	if m == checks.Implicit {
+func startWord(m transcript.TLSMode) string {
+	if m == transcript.Implicit {
 		return "connecting"
 	}
 	return "STARTTLS"
@@ -117,10 +119,10 @@ func implicitTLS(d *device) []Finding {
 	if !d.implicit() {
 		return nil
 	}
-	if f := misfit(d, "port-465", checks.SevError, learnMFP); f != nil {
+	if f := misfit(d, "port-465", diagnosis.SevError, learnMFP); f != nil {
 		return f
 	}
-	return misfit(d, "implicit-tls", checks.SevError, learnMFP)
+	return misfit(d, "implicit-tls", diagnosis.SevError, learnMFP)
 }
 
 // legacyTLS: nothing above TLS 1.1 (catalog row tls-legacy-refused on
@@ -131,11 +133,11 @@ func legacyTLS(d *device) []Finding {
 			continue
 		}
 		if d.opts.Persona == MX {
-			return finding("tls-legacy", checks.SevWarning, t.Microsoft365.Why,
+			return finding("tls-legacy", diagnosis.SevWarning, t.Microsoft365.Why,
 				"update the printer's firmware for TLS 1.2; until then Direct Send and a relay connector still take mail without TLS if the device falls back to plain text (TLS is optional on the MX)", learnMFP)
 		}
-		return finding("tls-legacy", checks.SevError, t.Microsoft365.Why,
-			checks.Lookup("tls-legacy-refused").Next, learnLegacyTLS)
+		return finding("tls-legacy", diagnosis.SevError, t.Microsoft365.Why,
+			catalog.Lookup("tls-legacy-refused").Next, learnLegacyTLS)
 	}
 	return nil
 }
@@ -148,10 +150,10 @@ func cipherSuites(d *device) []Finding {
 		switch {
 		case t.Hello == nil:
 		case n.Reason == NoCommonSuite:
-			return finding("tls-cipher-suites", checks.SevError, n.Why+"; the device offers "+strings.Join(t.Hello.CipherSuites, ", "),
+			return finding("tls-cipher-suites", diagnosis.SevError, n.Why+"; the device offers "+strings.Join(t.Hello.CipherSuites, ", "),
 				"update the printer's firmware so it offers ECDHE suites (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or similar) with TLS 1.2; otherwise use Direct Send or a relay connector without TLS", learnCiphers)
 		case n.Likely && n.Version == "TLS 1.2":
-			return finding("tls-rsa-suites-only", checks.SevWarning, "likely trouble: "+n.Why,
+			return finding("tls-rsa-suites-only", diagnosis.SevWarning, "likely trouble: "+n.Why,
 				"update the printer's firmware for ECDHE suites (elliptic-curve key exchange); if the device fails with \"SSL negotiation failed\", this is why", learnCiphers)
 		}
 	}
@@ -170,7 +172,7 @@ func certRejected(d *device) []Finding {
 		if d.opts.Certificate != nil {
 			fix = "the device does not trust the certificate given with --cert: install its issuer on the device, or use the capture's own CA (--ca/--ca-out); or take this as the finding"
 		}
-		return finding("tls-certificate-verified", checks.SevWarning,
+		return finding("tls-certificate-verified", diagnosis.SevWarning,
 			t.CertEvidence+": the device verifies server certificates (good), so it must also trust Exchange Online's, which chains to DigiCert Global Root G2", fix+
 				"; for Microsoft 365 make sure the device's trust store has DigiCert Global Root G2", learnRootG2)
 	}
@@ -182,15 +184,15 @@ func certRejected(d *device) []Finding {
 // starttls-required); the MX takes plain text (FACTS.md 1.2).
 func noTLS(d *device) []Finding {
 	c := d.main
-	if c == nil || c.TLS != nil || c.Greeting != "EHLO" || d.opts.TLSMode == checks.NoTLS || (len(c.Auth) == 0 && len(c.Transactions) == 0) {
+	if c == nil || c.TLS != nil || c.Greeting != "EHLO" || d.opts.TLSMode == transcript.NoTLS || (len(c.Auth) == 0 && len(c.Transactions) == 0) {
 		return nil
 	}
 	if d.opts.Persona == MX {
-		return finding("tls-not-used", checks.SevInfo, "the device did not start TLS although the server offered STARTTLS: Direct Send and relay accept that, but the message crosses the network unencrypted",
+		return finding("tls-not-used", diagnosis.SevInfo, "the device did not start TLS although the server offered STARTTLS: Direct Send and relay accept that, but the message crosses the network unencrypted",
 			"turn on STARTTLS (TLS 1.2) on the device where it can", learnMFP)
 	}
-	row := checks.Lookup("starttls-required")
-	return finding("tls-not-used", checks.SevError, "the device did not start TLS although the server offered STARTTLS: smtp.office365.com answers MAIL FROM with 451 5.7.3 STARTTLS is required to send mail",
+	row := catalog.Lookup("starttls-required")
+	return finding("tls-not-used", diagnosis.SevError, "the device did not start TLS although the server offered STARTTLS: smtp.office365.com answers MAIL FROM with 451 5.7.3 STARTTLS is required to send mail",
 		row.Next, learnMFP)
 }
 
@@ -200,17 +202,17 @@ func heloOnly(d *device) []Finding {
 		return nil
 	}
 	if d.opts.Persona == MX {
-		return finding("helo-only", checks.SevInfo, "the device greets with HELO, so it sees no extensions and never starts TLS: Direct Send accepts that, in plain text",
+		return finding("helo-only", diagnosis.SevInfo, "the device greets with HELO, so it sees no extensions and never starts TLS: Direct Send accepts that, in plain text",
 			"set the device to EHLO/ESMTP with STARTTLS where it can", "")
 	}
-	return misfit(d, "helo-with-submission", checks.SevError, learnFixIssues)
+	return misfit(d, "helo-with-submission", diagnosis.SevError, learnFixIssues)
 }
 
 // noTLSMode: the capture itself offered AUTH without TLS (--tls none).
 func noTLSMode(d *device) []Finding {
-	if d.opts.TLSMode != checks.NoTLS || d.opts.Persona != Submission {
+	if d.opts.TLSMode != transcript.NoTLS || d.opts.Persona != Submission {
 		return nil
 	}
-	return finding("capture-tls-none", checks.SevInfo, "the capture ran with --tls none: it offered no STARTTLS and offered AUTH in plain text, which Exchange Online never does (AUTH only after STARTTLS); what the device did with TLS was not tested",
+	return finding("capture-tls-none", diagnosis.SevInfo, "the capture ran with --tls none: it offered no STARTTLS and offered AUTH in plain text, which Exchange Online never does (AUTH only after STARTTLS); what the device did with TLS was not tested",
 		"capture again with --tls starttls (the default) to see the device's TLS", "")
 }

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 )
 
 // sendAs: on submission the From must be the authenticated mailbox (or
@@ -20,9 +21,9 @@ func sendAs(d *device) []Finding {
 			if addr.a == "" || strings.EqualFold(addr.a, user) {
 				continue
 			}
-			return finding("sendas-risk", checks.SevWarning,
+			return finding("sendas-risk", diagnosis.SevWarning,
 				fmt.Sprintf("the device authenticates as %s but sends %s %s: unless that mailbox may send as %s, Microsoft 365 refuses it (550 5.7.60 Client does not have permissions to send as this sender, or 554 5.2.0 SendAsDenied after the message)", user, addr.what, addr.a, addr.a),
-				checks.Lookup("sendas-denied").Next, learnFixIssues)
+				catalog.Lookup("sendas-denied").Next, learnFixIssues)
 		}
 	}
 	return nil
@@ -40,9 +41,9 @@ func fromOf(tx *Transaction) string {
 func fromHeader(d *device) []Finding {
 	for _, tx := range d.transactions() {
 		if m := tx.Message; m != nil && m.Via != "SIZE" && m.Problem == "" && m.FromAddress == "" {
-			return finding("from-header-missing", checks.SevWarning,
+			return finding("from-header-missing", diagnosis.SevWarning,
 				"the device's message has no valid From header (\""+m.From+"\"): Microsoft 365 likely refuses it with 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant",
-				checks.Lookup("rfc5322-from").Next, learnNDR)
+				catalog.Lookup("rfc5322-from").Next, learnNDR)
 		}
 	}
 	return nil
@@ -60,7 +61,7 @@ func directSendExternal(d *device) []Finding {
 			if sameDomain(tx.MailFrom, r) {
 				continue
 			}
-			return finding("direct-send-external", checks.SevWarning,
+			return finding("direct-send-external", diagnosis.SevWarning,
 				fmt.Sprintf("the device sends from %s to %s: Direct Send delivers only to the tenant's own mailboxes, so unless %s is one of the tenant's domains this needs a relay connector (550 5.4.1 Relay Access Denied otherwise)", tx.MailFrom, r, domainOf(r)),
 				"for external recipients use a relay connector for the site's static IP or certificate (the spec is written with method \"relay\"), or SMTP AUTH submission", learnMFP)
 		}
@@ -74,9 +75,9 @@ func messageSize(d *device) []Finding {
 	const maxSend = 35 << 20
 	for _, tx := range d.transactions() {
 		if m := tx.Message; m != nil && m.Size > maxSend {
-			return finding("message-size", checks.SevWarning,
+			return finding("message-size", diagnosis.SevWarning,
 				fmt.Sprintf("the device's message is %.1f MB: over the 35 MB a mailbox may send by default, Microsoft 365 likely refuses it (MapiExceptionMaxSubmissionExceeded)", float64(m.Size)/(1<<20)),
-				checks.Lookup("max-submission-exceeded").Next, learnMFP)
+				catalog.Lookup("max-submission-exceeded").Next, learnMFP)
 		}
 	}
 	return nil
@@ -88,8 +89,8 @@ func smtpUTF8(d *device) []Finding {
 	for _, tx := range d.transactions() {
 		for _, p := range tx.MailParams {
 			if strings.EqualFold(p, "SMTPUTF8") {
-				return finding("smtputf8", checks.SevWarning, "the device asks for SMTPUTF8 (non-ASCII addresses): Microsoft's consumer endpoint was seen refusing it with 502 5.3.3 Command not implemented",
-					checks.Lookup("smtputf8-not-implemented").Next, "")
+				return finding("smtputf8", diagnosis.SevWarning, "the device asks for SMTPUTF8 (non-ASCII addresses): Microsoft's consumer endpoint was seen refusing it with 502 5.3.3 Command not implemented",
+					catalog.Lookup("smtputf8-not-implemented").Next, "")
 			}
 		}
 	}
@@ -101,7 +102,7 @@ func smtpUTF8(d *device) []Finding {
 func bdatUse(d *device) []Finding {
 	for _, tx := range d.transactions() {
 		if tx.Message != nil && tx.Message.Via == "BDAT" {
-			return finding("bdat", checks.SevInfo, "the device sends its message with BDAT (CHUNKING), which Exchange Online advertises; if it ever gets 552 5.3.4 Header size exceeds fixed maximum size, turn CHUNKING off",
+			return finding("bdat", diagnosis.SevInfo, "the device sends its message with BDAT (CHUNKING), which Exchange Online advertises; if it ever gets 552 5.3.4 Header size exceeds fixed maximum size, turn CHUNKING off",
 				"", "")
 		}
 	}
@@ -118,7 +119,7 @@ func noMessage(d *device) []Finding {
 	if len(d.conns) == 0 {
 		return nil
 	}
-	return finding("no-message", checks.SevInfo, "the device sent no message (a connection test only): the message's From, size and attachments are unknown",
+	return finding("no-message", diagnosis.SevInfo, "the device sent no message (a connection test only): the message's From, size and attachments are unknown",
 		"scan once to the capture (with --grace long enough to walk to the device) to see them", "")
 }
 
@@ -130,9 +131,9 @@ func pipelining(d *device) []Finding {
 		return nil
 	}
 	if len(c.Pipelined) > 0 {
-		return finding("pipelining", checks.SevInfo, "the device pipelines: it sent "+strings.Join(c.Pipelined, ", ")+" without waiting for the reply before each (RFC 2920; Exchange Online advertises PIPELINING)", "", "")
+		return finding("pipelining", diagnosis.SevInfo, "the device pipelines: it sent "+strings.Join(c.Pipelined, ", ")+" without waiting for the reply before each (RFC 2920; Exchange Online advertises PIPELINING)", "", "")
 	}
-	return finding("pipelining", checks.SevInfo, "the device does not pipeline: it waits for every reply (the spec says client { pipelining = false })", "", "")
+	return finding("pipelining", diagnosis.SevInfo, "the device does not pipeline: it waits for every reply (the spec says client { pipelining = false })", "", "")
 }
 
 // connectionProblems are the bounded failures the capture met, in one
@@ -147,7 +148,7 @@ func connectionProblems(d *device) []Finding {
 	if len(ps) == 0 {
 		return nil
 	}
-	return finding("connection-problems", checks.SevWarning, strings.Join(ps, "; "),
+	return finding("connection-problems", diagnosis.SevWarning, strings.Join(ps, "; "),
 		"a device that sends this is broken or misconfigured, or something else on the network talks to the capture", "")
 }
 
@@ -155,7 +156,7 @@ func refusedConnections(d *device) []Finding {
 	if d.rep.Refused == 0 {
 		return nil
 	}
-	return finding("connections-refused", checks.SevWarning,
+	return finding("connections-refused", diagnosis.SevWarning,
 		fmt.Sprintf("%d connection(s) were turned away with 421 (over %d at once or %d in all): a device that opens many connections at once, or something else on the network scanning the port", d.rep.Refused, d.opts.Parallel, d.opts.Connections),
 		"raise --connections if the device retries many times; look for another host connecting to this machine", "")
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // FuzzSession feeds arbitrary device bytes to a capture session of each
@@ -30,7 +30,7 @@ func FuzzSession(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	modes := []checks.TLSMode{checks.StartTLS, checks.Implicit, checks.NoTLS}
+	modes := []transcript.TLSMode{transcript.StartTLS, transcript.Implicit, transcript.NoTLS}
 	f.Fuzz(func(t *testing.T, which uint8, input []byte) {
 		opts := Options{Persona: Personas[int(which)%2], TLSMode: modes[int(which/2)%3], CA: ca,
 			Idle: 200 * time.Millisecond, Session: time.Second, EarlyWait: 10 * time.Millisecond, ExpectedPassword: []byte("pass")}

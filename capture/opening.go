@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // implicitWait is how long the capture in implicit mode waits for a
@@ -24,13 +24,13 @@ const implicitWait = 5 * time.Second
 // harmless to a client, which waits for the banner anyway.
 func (ss *session) opening() bool {
 	wait := ss.srv.opts.EarlyWait
-	if ss.mode() == checks.Implicit {
+	if ss.mode() == transcript.Implicit {
 		wait = implicitWait
 	}
 	first, err := ss.peekFirst(wait)
 	switch {
 	case err != nil && errors.Is(err, os.ErrDeadlineExceeded):
-		if ss.mode() == checks.Implicit {
+		if ss.mode() == transcript.Implicit {
 			ss.problem("the device sent no TLS ClientHello within %s of connecting: it waits for a plain-text banner, so it is set for STARTTLS or no TLS, not implicit TLS (SSL/TLS); the capture goes on in plain text", implicitWait)
 		}
 		return true
@@ -38,11 +38,11 @@ func (ss *session) opening() bool {
 		ss.readFailed(err, "greeting")
 		return false
 	case first == 0x16:
-		if ss.mode() != checks.Implicit {
+		if ss.mode() != transcript.Implicit {
 			ss.rec.Early = "a TLS ClientHello: the device uses implicit TLS (SSL/TLS on connect), not STARTTLS"
 		}
-		return ss.handshake(checks.Implicit)
-	case ss.mode() == checks.Implicit:
+		return ss.handshake(transcript.Implicit)
+	case ss.mode() == transcript.Implicit:
 		ss.problem("the device sent %s instead of a TLS ClientHello: it is not set for implicit TLS", describeBytes(ss.peekSome()))
 	default:
 		ss.rec.Early = describeBytes(ss.peekSome())

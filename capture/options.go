@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Persona is which Exchange Online endpoint the capture plays.
@@ -24,11 +24,11 @@ var Personas = []Persona{Submission, MX}
 
 // method is the sending method the persona's endpoint stands for (the
 // simulator's front end and the catalog's banner rows take a method).
-func (p Persona) method() checks.Method {
+func (p Persona) method() transcript.Method {
 	if p == MX {
-		return checks.DirectSend
+		return transcript.DirectSend
 	}
-	return checks.Submission
+	return transcript.Submission
 }
 
 // Port is the port the persona's endpoint listens on.
@@ -42,7 +42,7 @@ func (p Persona) Port() int {
 // Options configures a capture. Zero values mean the defaults below.
 type Options struct {
 	Persona Persona
-	TLSMode checks.TLSMode // starttls (default), implicit or none
+	TLSMode transcript.TLSMode // starttls (default), implicit or none
 	// Certificate, when set, is presented instead of one the capture's CA
 	// signs (--cert/--key with the customer's own).
 	Certificate *tls.Certificate
@@ -102,8 +102,8 @@ func (o *Options) defaults() error {
 	}
 	switch o.TLSMode {
 	case "":
-		o.TLSMode = checks.StartTLS
-	case checks.StartTLS, checks.Implicit, checks.NoTLS:
+		o.TLSMode = transcript.StartTLS
+	case transcript.StartTLS, transcript.Implicit, transcript.NoTLS:
 	default:
 		return fmt.Errorf("capture: unknown TLS mode %q (starttls, implicit or none)", o.TLSMode)
 	}

@@ -3,18 +3,18 @@ package capture
 import (
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Report is everything one capture recorded, and what it predicts.
 // Its JSON field names are a public interface: add, never rename.
 type Report struct {
-	Persona Persona        `json:"persona"`
-	TLSMode checks.TLSMode `json:"tls_mode"`
-	Listen  string         `json:"listen"`
-	Started time.Time      `json:"started"`
-	Ended   time.Time      `json:"ended"`
+	Persona Persona            `json:"persona"`
+	TLSMode transcript.TLSMode `json:"tls_mode"`
+	Listen  string             `json:"listen"`
+	Started time.Time          `json:"started"`
+	Ended   time.Time          `json:"ended"`
 	// EndReason says why the capture stopped (EndGrace, EndTimeout, ...).
 	EndReason string `json:"end_reason"`
 	// AcceptsAnyCredentials is always true: the capture answers AUTH with
@@ -64,8 +64,8 @@ type Connection struct {
 
 // TLS is what one TLS handshake showed.
 type TLS struct {
-	Mode  checks.TLSMode `json:"mode"` // starttls or implicit
-	Hello *Hello         `json:"client_hello,omitempty"`
+	Mode  transcript.TLSMode `json:"mode"` // starttls or implicit
+	Hello *Hello             `json:"client_hello,omitempty"`
 	// NotHello describes what arrived instead of a ClientHello.
 	NotHello string `json:"not_hello,omitempty"`
 	// Version and CipherSuite are what the capture negotiated with the
@@ -114,10 +114,10 @@ type Negotiation struct {
 // AuthAttempt is one AUTH command and what the device sent with it. It
 // never holds a password or a token.
 type AuthAttempt struct {
-	Mechanism string `json:"mechanism"`
-	Offered   bool   `json:"offered"`    // in the EHLO list the device was shown
-	BeforeTLS bool   `json:"before_tls"` // sent in plain text
-	Username  string `json:"username,omitempty"`
+	Mechanism transcript.Mechanism `json:"mechanism"`  // as the device sent it, upper case: also one the probe does not speak
+	Offered   bool                 `json:"offered"`    // in the EHLO list the device was shown
+	BeforeTLS bool                 `json:"before_tls"` // sent in plain text
+	Username  string               `json:"username,omitempty"`
 	// UsernameFormat is UsernameUPN, UsernameDownLevel, UsernameBare or UsernameEmpty.
 	UsernameFormat string `json:"username_format,omitempty"`
 	// UsernameIsPassword: the device sent the expected password as the
@@ -157,6 +157,6 @@ type Message struct {
 // Finding is one prediction or fact, as in the run report, with the
 // Microsoft page that explains it where there is one.
 type Finding struct {
-	checks.Finding
+	diagnosis.Finding
 	LearnMore string `json:"learn_more,omitempty"`
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/sebdah/goldie/v2"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -24,12 +23,12 @@ func hello(versions, suites []uint16, explicit bool) *Hello {
 // specs are byte-stable goldens.
 func fixtures() map[string]*Report {
 	legacyHello := hello([]uint16{tls.VersionTLS11}, []uint16{tls.TLS_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA}, false)
-	legacy := &Report{Persona: Submission, TLSMode: checks.StartTLS, Listen: "192.168.1.10:587", Started: t0, Ended: t0.Add(42 * time.Second),
+	legacy := &Report{Persona: Submission, TLSMode: transcript.StartTLS, Listen: "192.168.1.10:587", Started: t0, Ended: t0.Add(42 * time.Second),
 		EndReason: EndGrace, AcceptsAnyCredentials: true, Connections: []*Connection{
 			{N: 1, Source: "192.168.1.50:40001", Local: "192.168.1.10:587", Started: t0, DurationMS: 310, Greeting: "EHLO", HeloName: "RNP0026737A1B2C",
 				Commands: []string{"EHLO", "QUIT"}, End: "QUIT"},
 			{N: 2, Source: "192.168.1.50:40002", Local: "192.168.1.10:587", Started: t0.Add(20 * time.Second), DurationMS: 1900, Greeting: "EHLO", HeloName: "RNP0026737A1B2C",
-				TLS:      &TLS{Mode: checks.StartTLS, Hello: legacyHello, Version: "TLS 1.1", CipherSuite: "TLS_RSA_WITH_AES_128_CBC_SHA", Completed: true, Microsoft365: predict(legacyHello, Submission)},
+				TLS:      &TLS{Mode: transcript.StartTLS, Hello: legacyHello, Version: "TLS 1.1", CipherSuite: "TLS_RSA_WITH_AES_128_CBC_SHA", Completed: true, Microsoft365: predict(legacyHello, Submission)},
 				Commands: []string{"EHLO", "STARTTLS", "EHLO", "AUTH LOGIN", "MAIL", "RCPT", "DATA", "QUIT"},
 				Auth: []*AuthAttempt{{Mechanism: "LOGIN", Offered: true, Username: `CONTOSO\scanner`, UsernameFormat: UsernameDownLevel,
 					Password: &Password{Length: 13, Bytes: 13, TrailingSpace: true, MangleProne: []string{"&"}, Match: "no: the device adds or drops whitespace at the start or end"},
@@ -40,10 +39,10 @@ func fixtures() map[string]*Report {
 				End: "QUIT"},
 		}}
 	modernHello := hello([]uint16{tls.VersionTLS13, tls.VersionTLS12}, []uint16{tls.TLS_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}, true)
-	modern := &Report{Persona: Submission, TLSMode: checks.StartTLS, Listen: "192.168.1.10:587", Started: t0, Ended: t0.Add(8 * time.Second),
+	modern := &Report{Persona: Submission, TLSMode: transcript.StartTLS, Listen: "192.168.1.10:587", Started: t0, Ended: t0.Add(8 * time.Second),
 		EndReason: EndGrace, AcceptsAnyCredentials: true, Connections: []*Connection{
 			{N: 1, Source: "192.168.1.60:50000", Local: "192.168.1.10:587", Started: t0, DurationMS: 800, Greeting: "EHLO", HeloName: "mfp-3f.contoso.local",
-				TLS:       &TLS{Mode: checks.StartTLS, Hello: modernHello, Version: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Completed: true, Microsoft365: predict(modernHello, Submission)},
+				TLS:       &TLS{Mode: transcript.StartTLS, Hello: modernHello, Version: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Completed: true, Microsoft365: predict(modernHello, Submission)},
 				Commands:  []string{"EHLO", "STARTTLS", "EHLO", "AUTH XOAUTH2", "MAIL", "RCPT", "RCPT", "DATA", "QUIT"},
 				Pipelined: []string{"RCPT", "RCPT", "DATA"},
 				Auth: []*AuthAttempt{{Mechanism: "XOAUTH2", Offered: true, Username: "scanner@contoso.com", UsernameFormat: UsernameUPN,
@@ -54,7 +53,7 @@ func fixtures() map[string]*Report {
 					Message: &Message{Via: "DATA", Size: 912345, From: "Scanner 3F <scanner@contoso.com>", FromAddress: "scanner@contoso.com", Subject: "Scan", Attachments: 2, AttachmentTypes: []string{"application/pdf"}}}},
 				End: "QUIT"},
 		}}
-	direct := &Report{Persona: MX, TLSMode: checks.StartTLS, Listen: "0.0.0.0:25", Started: t0, Ended: t0.Add(6 * time.Second),
+	direct := &Report{Persona: MX, TLSMode: transcript.StartTLS, Listen: "0.0.0.0:25", Started: t0, Ended: t0.Add(6 * time.Second),
 		EndReason: EndGrace, AcceptsAnyCredentials: true, Connections: []*Connection{
 			{N: 1, Source: "10.0.0.7:1025", Local: "10.0.0.2:25", Started: t0, DurationMS: 200, Greeting: "HELO", HeloName: "KM-C250i",
 				Commands: []string{"HELO", "MAIL", "RCPT", "DATA", "QUIT"},

@@ -40,7 +40,7 @@ func connRows(c *Connection) []row {
 	}
 	rs = append(rs, tlsRows(c.TLS)...)
 	for _, a := range c.Auth {
-		add("AUTH "+a.Mechanism, authText(a))
+		add("AUTH "+string(a.Mechanism), authText(a))
 	}
 	for _, tx := range c.Transactions {
 		mail := "<" + tx.MailFrom + ">"

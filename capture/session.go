@@ -9,8 +9,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // errLineTooLong is a line over its limit; errSessionOver is the
@@ -242,7 +242,7 @@ func (ss *session) lookAhead() {
 }
 
 // mode is the capture's TLS mode.
-func (ss *session) mode() checks.TLSMode { return ss.srv.opts.TLSMode }
+func (ss *session) mode() transcript.TLSMode { return ss.srv.opts.TLSMode }
 
 func hostOf(a net.Addr) string {
 	if t, ok := a.(*net.TCPAddr); ok {

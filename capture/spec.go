@@ -9,8 +9,9 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // SpecOptions is what the spec needs beyond the report.
@@ -59,7 +60,7 @@ func header(d *device) []string {
 		lines = append(lines, fmt.Sprintf("From connection %d of %d, from %s (%s %s).", c.N, len(d.conns), hostOnly(c.Source), c.Greeting, c.HeloName))
 	}
 	for _, f := range d.rep.Findings {
-		if f.Severity != checks.SevInfo {
+		if f.Severity != diagnosis.SevInfo {
 			lines = append(lines, string(f.Severity)+" "+f.ID)
 		}
 	}
@@ -103,7 +104,7 @@ func writeClient(b *hclwrite.Body, d *device) {
 		}
 	}
 	if a := d.replayAuth(); a != nil {
-		b.SetAttributeValue("auth_mechanisms", cty.ListVal([]cty.Value{cty.StringVal(a.Mechanism)}))
+		b.SetAttributeValue("auth_mechanisms", cty.ListVal([]cty.Value{cty.StringVal(string(a.Mechanism))}))
 	}
 	if len(c.Transactions) > 0 {
 		b.SetAttributeValue("pipelining", cty.BoolVal(len(c.Pipelined) > 0))
@@ -111,10 +112,10 @@ func writeClient(b *hclwrite.Body, d *device) {
 }
 
 func writeAuth(b *hclwrite.Body, a *AuthAttempt, so SpecOptions) {
-	b.SetAttributeValue("mechanism", cty.StringVal(a.Mechanism))
+	b.SetAttributeValue("mechanism", cty.StringVal(string(a.Mechanism)))
 	b.SetAttributeValue("username", cty.StringVal(a.Username))
 	name, attr := so.PasswordEnv, "password"
-	if a.Mechanism == "XOAUTH2" {
+	if a.Mechanism == transcript.MechXOAuth2 {
 		name, attr = so.TokenEnv, "token"
 	}
 	b.SetAttributeRaw(attr, hclwrite.TokensForFunctionCall("env", hclwrite.TokensForValue(cty.StringVal(name))))
@@ -140,11 +141,11 @@ func writeEnvelope(b *hclwrite.Body, d *device) {
 }
 
 // replayAuth is the AUTH the probe can replay: the device's last one with
-// a mechanism the probe implements (specs.Mechanisms).
+// a mechanism the probe implements (transcript.Mechanisms).
 func (d *device) replayAuth() *AuthAttempt {
 	as := d.main.authsOrNil()
 	for i := len(as) - 1; i >= 0; i-- {
-		if slices.Contains(specs.Mechanisms, as[i].Mechanism) && as[i].Username != "" && !as[i].UsernameIsPassword {
+		if slices.Contains(transcript.Mechanisms, as[i].Mechanism) && as[i].Username != "" && !as[i].UsernameIsPassword {
 			return as[i]
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"syscall"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // allSuites is every TLS 1.0-1.2 suite crypto/tls implements, the insecure
@@ -104,7 +104,7 @@ func helloOf(chi *tls.ClientHelloInfo) *Hello {
 
 // handshake runs the server side of a TLS handshake on the connection
 // and records it; false ends the session.
-func (ss *session) handshake(mode checks.TLSMode) bool {
+func (ss *session) handshake(mode transcript.TLSMode) bool {
 	rec := &TLS{Mode: mode}
 	ss.rec.TLS = rec
 	ss.tls = rec

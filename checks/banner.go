@@ -3,6 +3,7 @@ package checks
 import (
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -14,8 +15,8 @@ type bannerCheck struct{}
 func (bannerCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome {
 	o := plain(r)
 	if o.Status == transcript.Pass {
-		if m, ok := maskedBanner(t); ok {
-			o.Reason = m.entry.Finding
+		if m, ok := catalog.MaskedBanner(t); ok {
+			o.Reason = m.Entry.Finding
 		}
 	}
 	return judge(r, t, e, now, subject{}, o)

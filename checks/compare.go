@@ -156,17 +156,13 @@ func compareError(want transcript.Kind, r transcript.StageResult) string {
 // compareCaps wants every named keyword in the stage's capability list,
 // case-insensitively and ignoring parameters ("AUTH" matches
 // "AUTH LOGIN XOAUTH2").
-func compareCaps(want []string, stage string, s subject) string {
+func compareCaps(want []string, stage transcript.Stage, s subject) string {
 	if !s.hasCaps {
-		return "expected capabilities " + strings.Join(want, ", ") + ", but capabilities are only advertised at " + EHLO + " and " + EHLOTLS
-	}
-	have := map[string]bool{}
-	for _, c := range s.caps {
-		have[capKeyword(c)] = true
+		return "expected capabilities " + strings.Join(want, ", ") + ", but capabilities are only advertised at " + string(transcript.EHLO) + " and " + string(transcript.EHLOTLS)
 	}
 	var missing []string
 	for _, w := range want {
-		if !have[capKeyword(w)] {
+		if !s.caps.Has(w) {
 			missing = append(missing, w)
 		}
 	}
@@ -181,15 +177,9 @@ func compareCaps(want []string, stage string, s subject) string {
 		strings.Join(want, ", "), stage, strings.Join(missing, ", "), advertised)
 }
 
-// capKeyword is the upper-cased EHLO keyword of a capability line.
-func capKeyword(c string) string {
-	k, _, _ := strings.Cut(strings.TrimSpace(c), " ")
-	return strings.ToUpper(k)
-}
-
 func compareVersion(want string, s subject) string {
 	if !s.hasTLS {
-		return "expected TLS version >= " + want + ", but the TLS version is only known at the " + TLS + " stage"
+		return "expected TLS version >= " + want + ", but the TLS version is only known at the " + string(transcript.TLS) + " stage"
 	}
 	if s.tls == nil || s.tls.Version == "" {
 		return "expected TLS version >= " + want + ", got no TLS session"
@@ -230,7 +220,7 @@ func tlsVersion(v string) (int, bool) {
 func compareCertDays(days int, s subject, now time.Time) string {
 	want := fmt.Sprintf("expected certificate valid >= %d more days", days)
 	if !s.hasTLS {
-		return want + ", but the certificate is only known at the " + TLS + " stage"
+		return want + ", but the certificate is only known at the " + string(transcript.TLS) + " stage"
 	}
 	if s.tls == nil || s.tls.NotAfter.IsZero() {
 		return want + ", got no certificate"

@@ -3,6 +3,7 @@ package checks
 import (
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -13,46 +14,20 @@ import (
 // The reason notes it, and the diagnosis decides whether it means a
 // firewall stripped it (Microsoft 365 always offers STARTTLS before TLS,
 // FACTS.md section 2) or the server simply has none.
-type ehloCheck struct{ stage string }
+type ehloCheck struct{ stage transcript.Stage }
 
 func (c ehloCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome {
 	s := subject{caps: t.Capabilities, hasCaps: true}
-	if c.stage == EHLOTLS {
+	if c.stage == transcript.EHLOTLS {
 		s.caps = t.CapabilitiesTLS
 	}
 	o := plain(r)
-	if o.Status == transcript.Pass && c.stage == EHLO && !afterTLS(t, EHLO) {
-		if _, ok := maskedEHLO(t); ok {
+	if o.Status == transcript.Pass && c.stage == transcript.EHLO && !t.AfterTLS(transcript.EHLO) {
+		if _, ok := catalog.MaskedEHLO(t); ok {
 			o.Reason = "STARTTLS masked as XXXXXXXA: a firewall's ESMTP inspection strips TLS"
-		} else if !hasCap(t.Capabilities, "STARTTLS") {
+		} else if !t.Capabilities.Has("STARTTLS") {
 			o.Reason = "STARTTLS not advertised"
 		}
 	}
 	return judge(r, t, e, now, s, o)
-}
-
-// hasCap reports whether caps advertises keyword (case-insensitive,
-// parameters ignored).
-func hasCap(caps []string, keyword string) bool {
-	for _, c := range caps {
-		if capKeyword(c) == capKeyword(keyword) {
-			return true
-		}
-	}
-	return false
-}
-
-// afterTLS reports whether stage ran inside a TLS session: the tls stage
-// passed and was recorded before it (implicit TLS puts tls before banner
-// and ehlo).
-func afterTLS(t *transcript.Transcript, stage string) bool {
-	for _, s := range t.Stages {
-		if s.Stage == stage {
-			return false
-		}
-		if s.Stage == TLS && s.Status == transcript.Pass {
-			return true
-		}
-	}
-	return false
 }

@@ -17,7 +17,7 @@ type Pos struct {
 // sets are compared (zero values mean "not named"), so a spec that pins only
 // the code ignores the text.
 type Expect struct {
-	Stage        string
+	Stage        transcript.Stage
 	Code         int             // reply code, 0 = not named
 	Enhanced     string          // "5.7.606", "" = not named
 	Text         *regexp.Regexp  // matched against the reply text or error text
@@ -34,7 +34,7 @@ type Expect struct {
 // Outcome is the final judgement of one stage: the protocol status with
 // the spec's expectation applied.
 type Outcome struct {
-	Stage    string
+	Stage    transcript.Stage
 	Status   transcript.Status // pass, fail or skip after expectations
 	Expected bool              // an expectation named this stage and it matched
 	Reason   string            // why the stage failed (or what was expected), "" on plain pass

@@ -12,7 +12,7 @@ import (
 // facts at the tls stage. Other stages leave it zero, and an expectation
 // that names capabilities or TLS facts there fails with a reason.
 type subject struct {
-	caps    []string
+	caps    transcript.Capabilities
 	hasCaps bool
 	tls     *transcript.TLSInfo
 	hasTLS  bool
@@ -41,7 +41,7 @@ func judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now ti
 	// Every named field matched: a pass even when the protocol status was
 	// fail, since expecting a refusal is legitimate.
 	reason := "as expected: " + e.describe()
-	if ev := evidence(r); ev != "" {
+	if ev := r.EvidenceOrNote(); ev != "" {
 		reason += " (" + ev + ")"
 	}
 	return Outcome{Stage: r.Stage, Status: transcript.Pass, Expected: true, Reason: reason}
@@ -55,7 +55,7 @@ func plain(r transcript.StageResult) Outcome {
 		o.Status = transcript.Skip
 	}
 	if o.Status == transcript.Fail {
-		o.Reason = evidence(r)
+		o.Reason = r.EvidenceOrNote()
 		if o.Reason == "" {
 			o.Reason = "failed without a reply or an error"
 		}
@@ -68,20 +68,11 @@ func reached(r transcript.StageResult) bool {
 	return r.Status == transcript.Pass || r.Status == transcript.Fail
 }
 
-// evidence is the exact line that decided r: the reply line, the error,
-// or the probe's note when it recorded neither.
-func evidence(r transcript.StageResult) string {
-	if ev := r.Evidence(); ev != "" {
-		return ev
-	}
-	return r.Note
-}
-
 // notReached explains why an expected stage never ran: the failure that
 // stopped the probe before it, or the probe's note on the stage.
 func notReached(r transcript.StageResult, t *transcript.Transcript) string {
 	if f, ok := stoppedBefore(r.Stage, t); ok {
-		return "not reached: the probe stopped at " + f.Stage + " (" + evidence(f) + ")"
+		return "not reached: the probe stopped at " + string(f.Stage) + " (" + f.EvidenceOrNote() + ")"
 	}
 	if r.Note != "" {
 		return "not reached: " + r.Note
@@ -92,7 +83,7 @@ func notReached(r transcript.StageResult, t *transcript.Transcript) string {
 // stoppedBefore returns the first failed stage recorded before stage (or
 // anywhere, when stage itself was never recorded: the probe stopped
 // before getting to it).
-func stoppedBefore(stage string, t *transcript.Transcript) (transcript.StageResult, bool) {
+func stoppedBefore(stage transcript.Stage, t *transcript.Transcript) (transcript.StageResult, bool) {
 	for _, s := range t.Stages {
 		if s.Stage == stage {
 			break

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -30,8 +31,8 @@ func (resolveCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e 
 		if ok, _ := path.Match(strings.ToLower(e.MX), strings.ToLower(mx)); !ok {
 			miss = append(miss, fmt.Sprintf("expected MX %s, got %s", e.MX, noneIfEmpty(mx)))
 		}
-	case mx != "" && !MicrosoftMX(mx) && (t.Method == string(DirectSend) || t.Method == string(Relay)):
-		miss = append(miss, fmt.Sprintf("the MX is %s, not Microsoft 365 ("+mxPatterns+"): %s reaches the tenant's MX; "+
+	case mx != "" && !catalog.MicrosoftMX(mx) && (t.Method == transcript.DirectSend || t.Method == transcript.Relay):
+		miss = append(miss, fmt.Sprintf("the MX is %s, not Microsoft 365 ("+catalog.MXPatterns+"): %s reaches the tenant's MX; "+
 			"pin a gateway in front of Microsoft 365 with expect \"resolve\" { mx = %q }", mx, t.Method, mx))
 	}
 	if e != nil && len(e.Addresses) > 0 && r.Status == transcript.Pass && t.Reach != nil {
@@ -52,27 +53,6 @@ func (resolveCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e 
 	}
 	return o
 }
-
-// MicrosoftMX reports a Microsoft 365 MX host: worldwide, 21Vianet,
-// GCC High and DoD (mail.protection.outlook.com and its sovereign twins),
-// and *.mx.microsoft, the MX hosts of domains added after 1 July 2026
-// (FACTS.md section 0, MC1048624). The High Volume Email submission host
-// under mx.microsoft is not an MX.
-func MicrosoftMX(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
-	if h == hveHost {
-		return false
-	}
-	for _, suffix := range []string{".mail.protection.outlook.com", ".mail.protection.partner.outlook.cn", ".mail.protection.office365.us", ".mail.protection.outlook.de", ".mx.microsoft"} {
-		if strings.HasSuffix(h, suffix) {
-			return true
-		}
-	}
-	return false
-}
-
-// mxPatterns names the Microsoft 365 MX hosts for messages.
-const mxPatterns = "*.mail.protection.outlook.com or *.mx.microsoft"
 
 // compareAddresses: every answer inside a pinned address or prefix, and
 // every pinned single address among the answers.

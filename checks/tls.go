@@ -15,7 +15,7 @@ type tlsCheck struct{}
 
 func (tlsCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Expect, now time.Time) Outcome {
 	o := plain(r)
-	if unverified(t.TLS) && reached(r) && r.Reply == nil {
+	if t.TLS.Unverified() && reached(r) && r.Reply == nil {
 		if r.Err == nil || r.Err.Kind == transcript.KindTLS {
 			o.Status = transcript.Fail
 			o.Reason = "certificate not verified"
@@ -27,10 +27,4 @@ func (tlsCheck) Judge(r transcript.StageResult, t *transcript.Transcript, e *Exp
 		}
 	}
 	return judge(r, t, e, now, subject{tls: t.TLS, hasTLS: true}, o)
-}
-
-// unverified reports a certificate that did not verify: the probe
-// recorded why, or the handshake completed without verification.
-func unverified(i *transcript.TLSInfo) bool {
-	return i != nil && !i.Verified && !i.VerifySkipped && (i.VerifyError != "" || i.Version != "")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // TestSites is the `go test` entry point for Go-centred pipelines:
@@ -78,7 +79,7 @@ func TestSites(t *testing.T) {
 			checkGolden(t, g, store, r)
 			if r.Status == runner.StatusFail {
 				t.Errorf("site %s fails: %s\n  evidence: %s\n  next: %s", s.Name,
-					r.Verdict.Summary, r.Verdict.Evidence, r.Verdict.Next)
+					r.Verdict.Summary(), r.Verdict.Evidence, r.Verdict.Next)
 			}
 		})
 	}
@@ -101,7 +102,7 @@ func checkGolden(t *testing.T, g *goldie.Goldie, store golden.Store, r *runner.R
 		t.Fatal(err)
 	}
 	if d := golden.Compare(want, r.Golden); d != nil {
-		t.Errorf("%s changed (- %s, + this run; accept with -update):\n%s", strings.Join(d.Stages, ", "),
+		t.Errorf("%s changed (- %s, + this run; accept with -update):\n%s", transcript.JoinStages(d.Stages, ", "),
 			store.Path(r.Site.Name), d.Diff)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/exporter"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
@@ -109,11 +110,11 @@ func startFleet(t *testing.T) *simFleet {
 		}
 	}
 	ex, err := exporter.New(exporter.Config{
-		Load:     load,
-		Golden:   f.golden,
-		Throttle: &runner.Throttle{Path: filepath.Join(t.TempDir(), runner.ThrottleFile)},
-		Probe:    probe,
-		Version:  "deploy-test",
+		Load:      load,
+		Golden:    f.golden,
+		AuthGuard: &authguard.Guard{Path: filepath.Join(t.TempDir(), authguard.File)},
+		Probe:     probe,
+		Version:   "deploy-test",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -12,17 +12,17 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/smtpspec/smtpspec/dnsq"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-func startZone(t *testing.T, file string) *dnstest.Server {
+func startZone(t *testing.T, file string) *dnsserver.Server {
 	t.Helper()
 	zone, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dnstest.Start(string(zone))
+	srv, err := dnsserver.Start(string(zone))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestQueryTruncatedRetriesOverTCP(t *testing.T) {
 	for i := range 40 {
 		b.WriteString("big.test. IN TXT \"v=spf1 ip4:192.0.2." + strconv.Itoa(i) + " padding-padding-padding-padding-padding\"\n")
 	}
-	srv, err := dnstest.Start(b.String())
+	srv, err := dnsserver.Start(b.String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -16,7 +16,7 @@ import (
 // the paste holds a failure outside it: a reply the session's lines do
 // not hold, or an error the format did not read.
 func errorBeside(res *Result, ev *evidence) bool {
-	if res.Verdict.Category != checks.OK || ev.d.root == nil {
+	if res.Verdict.Category != catalog.OK || ev.d.root == nil {
 		return false
 	}
 	r := ev.d.root
@@ -29,7 +29,7 @@ func errorBeside(res *Result, ev *evidence) bool {
 		return r.weight > 0 // a definite socket, DNS or TLS error
 	}
 	st, _, _ := stageOf(r)
-	return st != checks.Unstaged // a reply the text places, or the catalog knows
+	return st != transcript.Unstaged // a reply the text places, or the catalog knows
 }
 
 // failureAfter reports whether the generic reader's root, an error without
@@ -99,7 +99,7 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if r := ev.d.root; f.Err != nil && r.reply == nil && ev.d.basis == Seen && res.Basis.Basis != Seen && ev.d.stage != f.Stage {
 		return true // the format guessed the step; the error's own words name it
 	}
-	return f.Stage == checks.Unstaged && ev.d.basis == Seen
+	return f.Stage == transcript.Unstaged && ev.d.basis == Seen
 }
 
 // tlsAfterStartTLS reports whether the format's session stops at STARTTLS
@@ -112,12 +112,12 @@ func tlsAfterStartTLS(res *Result, ev *evidence) bool {
 		return false
 	}
 	t := res.Transcript
-	if st := t.Stage(checks.STARTTLS); st.Status == transcript.Pass && lastShown(t) == checks.STARTTLS {
+	if st := t.Stage(transcript.STARTTLS); st.Status == transcript.Pass && lastShown(t) == transcript.STARTTLS {
 		return true // accepted, and nothing after it
 	}
 	for k := len(t.Lines) - 1; k >= 0; k-- {
 		if l := t.Lines[k]; strings.TrimSpace(l.Text) != "" {
-			return l.Dir == transcript.Client && stageOfCommand(l.Text, false) == checks.STARTTLS // sent, never answered
+			return l.Dir == transcript.Client && stageOfCommand(l.Text, false) == transcript.STARTTLS // sent, never answered
 		}
 	}
 	return false

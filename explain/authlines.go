@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // The client lines of an AUTH exchange are credentials, whatever they
@@ -14,9 +14,9 @@ import (
 // line of the AUTH exchange but the AUTH command, and a lone base64 word
 // that is no command (LOGIN's username and password, an XOAUTH2 blob),
 // whatever it decodes to.
-func credentialLine(stage, text string) bool {
+func credentialLine(stage transcript.Stage, text string) bool {
 	t := strings.TrimSpace(text)
-	if stage == checks.Auth && !strings.HasPrefix(strings.ToUpper(t), "AUTH") {
+	if stage == transcript.Auth && !strings.HasPrefix(strings.ToUpper(t), "AUTH") {
 		return true
 	}
 	return len(t) >= 4 && isBase64Word(t) && stageOfCommand(t, false) == ""

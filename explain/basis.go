@@ -3,7 +3,8 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -12,8 +13,8 @@ import (
 // and transcripts).
 func notEnough() *Result {
 	return &Result{Format: "none", Transcript: newBuilder().finish(),
-		Verdict: checks.Verdict{Category: NoEvidence, Stage: checks.Unstaged,
-			Summary: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
+		Verdict: diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
+			Finding: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
 			Next:    "capture the exchange itself (see capture) and explain that", Step: 10},
 		Basis: StageBasis{Basis: Unknown},
 		Capture: []string{
@@ -32,14 +33,14 @@ func methodOf(res *Result) MethodBasis {
 	m := res.Input.Plan.Method
 	h := strings.ToLower(res.Input.Host)
 	switch {
-	case h != "" && checks.MicrosoftMX(h):
+	case h != "" && catalog.MicrosoftMX(h):
 		return MethodBasis{Method: m, Basis: Inferred, From: "the tenant MX endpoint " + h + " (Direct Send or a relay connector; the capture does not say which)"}
 	case h != "":
 		return MethodBasis{Method: m, Basis: Seen, From: "the endpoint " + h}
 	case res.Input.Port == 587:
-		return MethodBasis{Method: checks.Submission, Basis: Inferred, From: "port 587 (client submission)"}
+		return MethodBasis{Method: transcript.Submission, Basis: Inferred, From: "port 587 (client submission)"}
 	case hasCommand(res, "AUTH"):
-		return MethodBasis{Method: checks.Submission, Basis: Seen, From: "the AUTH command"}
+		return MethodBasis{Method: transcript.Submission, Basis: Seen, From: "the AUTH command"}
 	}
 	if mt, why := methodByReply(res); mt != "" {
 		return MethodBasis{Method: mt, Basis: Inferred, From: why}
@@ -50,15 +51,15 @@ func methodOf(res *Result) MethodBasis {
 // methodByReply: replies that only one method meets (FACTS.md 1.1-1.3):
 // AUTH refusals and SendAs belong to submission, TenantAttribution to a
 // relay connector, TenantInboundAttribution to Direct Send.
-func methodByReply(res *Result) (checks.Method, string) {
+func methodByReply(res *Result) (transcript.Method, string) {
 	v := res.Verdict
 	switch {
-	case v.Enhanced == "5.7.64" || strings.Contains(v.Summary, "TenantAttribution"):
-		return checks.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
+	case v.Enhanced == "5.7.64" || strings.Contains(v.Summary(), "TenantAttribution"):
+		return transcript.Relay, "the reply (" + v.Enhanced + ") is a relay connector's"
 	case v.Enhanced == "5.7.68":
-		return checks.DirectSend, "the reply (5.7.68) refuses Direct Send"
-	case v.Stage == checks.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary, "SendAsDenied"):
-		return checks.Submission, "the reply belongs to SMTP AUTH client submission"
+		return transcript.DirectSend, "the reply (5.7.68) refuses Direct Send"
+	case v.Stage == transcript.Auth || v.Enhanced == "5.7.57" || v.Enhanced == "5.7.60" || strings.Contains(v.Summary(), "SendAsDenied"):
+		return transcript.Submission, "the reply belongs to SMTP AUTH client submission"
 	}
 	return "", ""
 }

@@ -3,7 +3,6 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -12,11 +11,11 @@ import (
 // moves the session inside TLS.
 type builder struct {
 	t       *transcript.Transcript
-	results map[string]*transcript.StageResult
-	order   []string // stages in the order they were first seen
-	pending []string // stages whose command awaits a reply, oldest first
-	partial []string // lines of a multi-line reply being read
-	cur     string   // the stage of the last reply or command
+	results map[transcript.Stage]*transcript.StageResult
+	order   []transcript.Stage // stages in the order they were first seen
+	pending []transcript.Stage // stages whose command awaits a reply, oldest first
+	partial []string           // lines of a multi-line reply being read
+	cur     transcript.Stage   // the stage of the last reply or command
 	tls     bool
 	inBody  bool // between 354 and the lone "."
 	// tlsNext: STARTTLS was accepted; most clients do not log the
@@ -25,37 +24,37 @@ type builder struct {
 	helo    bool
 	host    string
 	port    int
-	saw     map[string]bool // commands and events seen: "auth", "starttls", "data"
-	implied []string
+	saw     map[transcript.Stage]bool // commands and events seen: auth, starttls, data
+	implied []transcript.Stage
 	// basis says how each stage was placed: seen (its command is shown or
 	// the format names it), inferred (the catalog's stage, the command
 	// before it), unknown.
-	basis map[string]StageBasis
+	basis map[transcript.Stage]StageBasis
 	// aside: refusals the session recovered from.
 	aside []SetAside
 }
 
 func newBuilder() *builder {
-	return &builder{t: &transcript.Transcript{Site: "explain"}, results: map[string]*transcript.StageResult{}, saw: map[string]bool{},
-		basis: map[string]StageBasis{}}
+	return &builder{t: &transcript.Transcript{Site: "explain"}, results: map[transcript.Stage]*transcript.StageResult{}, saw: map[transcript.Stage]bool{},
+		basis: map[transcript.Stage]StageBasis{}}
 }
 
 // placed records how stage was placed, keeping the first (strongest) word.
-func (b *builder) placed(stage string, basis Basis, from string) {
+func (b *builder) placed(stage transcript.Stage, basis Basis, from string) {
 	if _, ok := b.basis[stage]; !ok {
 		b.basis[stage] = StageBasis{Basis: basis, From: from}
 	}
 }
 
 // basisOf is how the verdict's stage is known.
-func (b *builder) basisOf(stage string) StageBasis {
-	if stage == "" || stage == checks.Unstaged {
+func (b *builder) basisOf(stage transcript.Stage) StageBasis {
+	if stage == "" || stage == transcript.Unstaged {
 		return StageBasis{Basis: Unknown}
 	}
 	if bs, ok := b.basis[stage]; ok {
 		return bs
 	}
-	return StageBasis{Basis: Seen, From: "the capture shows the " + stage + " stage"}
+	return StageBasis{Basis: Seen, From: "the capture shows the " + string(stage) + " stage"}
 }
 
 // build runs every event and returns the finished builder.
@@ -79,17 +78,17 @@ func (b *builder) event(e event) {
 			b.port = e.port
 		}
 	case evConnected:
-		b.set("connect", transcript.Pass, nil, nil)
+		b.set(transcript.Connect, transcript.Pass, nil, nil)
 	case evTLS:
 		b.flush()
 		b.tlsNext = false
 		b.tls = true
-		b.saw["tls"] = true
-		b.set("tls", transcript.Pass, nil, nil)
+		b.saw[transcript.TLS] = true
+		b.set(transcript.TLS, transcript.Pass, nil, nil)
 		if e.text != "" {
 			b.t.TLS = &transcript.TLSInfo{Version: e.text, Verified: true}
 		}
-		b.cur = "tls"
+		b.cur = transcript.TLS
 	case evClient:
 		b.client(e.text, e.secret)
 	case evServer:
@@ -113,23 +112,23 @@ func (b *builder) client(line string, secret bool) {
 	if b.inBody {
 		if strings.TrimSpace(line) == "." {
 			b.inBody = false
-			b.pending = append(b.pending, "data")
-			b.addLine(transcript.Client, "data", ".")
+			b.pending = append(b.pending, transcript.Data)
+			b.addLine(transcript.Client, transcript.Data, ".")
 		}
 		return // message body lines are not protocol
 	}
 	st := stageOfCommand(line, b.tls)
-	if st == "noop" {
+	if st == transcript.Noop {
 		b.addLine(transcript.Client, b.cur, line)
-		b.pending = append(b.pending, "noop")
+		b.pending = append(b.pending, transcript.Noop)
 		return
 	}
 	if st == "" {
 		switch {
 		case secret:
-			st = checks.Auth // an answer to a 334 prompt, the AUTH command cut off
+			st = transcript.Auth // an answer to a 334 prompt, the AUTH command cut off
 			b.placed(st, Seen, "the AUTH prompt (334) next to it")
-		case b.cur == checks.Data && len(b.pending) > 0 && b.pending[len(b.pending)-1] == checks.Data:
+		case b.cur == transcript.Data && len(b.pending) > 0 && b.pending[len(b.pending)-1] == transcript.Data:
 			return // more of the message the capture started in (a blank line, the final ".")
 		case b.cur != "":
 			// A credential or a continuation: it belongs to the stage
@@ -138,21 +137,21 @@ func (b *builder) client(line string, secret bool) {
 		case messageContent(line):
 			// The capture starts inside the message (a MIME boundary, a
 			// header): the reply that follows answers the data.
-			if b.cur != checks.Data {
-				b.placed(checks.Data, Inferred, "the message content before it")
-				b.pending = append(b.pending, checks.Data)
-				b.cur = checks.Data
-				b.saw[checks.Data] = true
+			if b.cur != transcript.Data {
+				b.placed(transcript.Data, Inferred, "the message content before it")
+				b.pending = append(b.pending, transcript.Data)
+				b.cur = transcript.Data
+				b.saw[transcript.Data] = true
 			}
 			return
 		default:
 			// Nothing says which stage this line belongs to: it opens
 			// none, and the reply after it is placed by its own words.
-			b.addLine(transcript.Client, checks.Unstaged, line)
+			b.addLine(transcript.Client, transcript.Unstaged, line)
 			return
 		}
 	}
-	if st == "ehlo" || st == "ehlo_tls" {
+	if st == transcript.EHLO || st == transcript.EHLOTLS {
 		verb, _, _ := strings.Cut(strings.TrimSpace(line), " ")
 		b.helo = strings.EqualFold(verb, "HELO")
 	}
@@ -170,15 +169,15 @@ func (b *builder) server(line string) {
 		}
 		return
 	}
-	m := replyLineRE.FindStringSubmatch(line)
-	if m == nil {
+	_, final, _, ok := replyLine(line)
+	if !ok {
 		if len(b.partial) > 0 { // a continuation without code (wrapped text)
 			b.partial[len(b.partial)-1] += " " + strings.TrimSpace(line)
 		}
 		return
 	}
 	b.partial = append(b.partial, line)
-	if m[2] == "-" {
+	if !final {
 		return
 	}
 	b.flush()
@@ -195,14 +194,14 @@ func (b *builder) flush() {
 	code := 0
 	var texts []string
 	for _, l := range lines {
-		m := replyLineRE.FindStringSubmatch(l)
-		code = atoi(m[1])
-		texts = append(texts, strings.TrimSpace(m[3]))
+		c, _, text, _ := replyLine(l)
+		code = c
+		texts = append(texts, strings.TrimSpace(text))
 	}
 	rep := &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(texts[0]), Lines: texts}
 	if b.lateGreeting(rep) {
 		for _, l := range lines {
-			b.addLine(transcript.Server, checks.Banner, l)
+			b.addLine(transcript.Server, transcript.Banner, l)
 		}
 		return
 	}
@@ -217,16 +216,16 @@ func (b *builder) flush() {
 // else a 220 before anything is the banner; else the catalog's stage for
 // the reply, the current stage, or no stage at all. A reply the capture
 // shows no command for is never put at the banner by default.
-func (b *builder) nextStage(rep *transcript.Reply) string {
+func (b *builder) nextStage(rep *transcript.Reply) transcript.Stage {
 	if len(b.pending) > 0 {
 		st := b.pending[0]
 		b.pending = b.pending[1:]
 		b.placed(st, Seen, "the capture shows the command")
 		return st
 	}
-	if _, ok := b.results["banner"]; !ok && !b.tls && rep.Code == 220 {
-		b.placed(checks.Banner, Seen, "the server's greeting")
-		return checks.Banner
+	if _, ok := b.results[transcript.Banner]; !ok && !b.tls && rep.Code == 220 {
+		b.placed(transcript.Banner, Seen, "the server's greeting")
+		return transcript.Banner
 	}
 	if st := b.shapeStage(rep); st != "" {
 		b.placed(st, Inferred, "the shape of the reply (a capture of the server's lines only)")
@@ -236,19 +235,19 @@ func (b *builder) nextStage(rep *transcript.Reply) string {
 		b.placed(st, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
 		return st
 	}
-	if b.cur == checks.Banner && rep.Class() < 4 {
-		return checks.Unstaged // a banner has one reply: this one answers a command not shown
+	if b.cur == transcript.Banner && rep.Class() < 4 {
+		return transcript.Unstaged // a banner has one reply: this one answers a command not shown
 	}
 	if b.cur != "" {
 		b.placed(b.cur, Inferred, "the command before it")
 		return b.cur
 	}
-	return checks.Unstaged
+	return transcript.Unstaged
 }
 
 // reply records a whole reply at stage ("" when the capture does not say:
 // the catalog's stage for it, else the current stage).
-func (b *builder) reply(rep *transcript.Reply, stage string) {
+func (b *builder) reply(rep *transcript.Reply, stage transcript.Stage) {
 	if stage != "" {
 		b.placed(stage, Seen, "the capture names the command")
 	}
@@ -263,7 +262,7 @@ func (b *builder) reply(rep *transcript.Reply, stage string) {
 		b.placed(stage, Inferred, "the command before it")
 	}
 	if stage == "" {
-		stage = checks.Unstaged
+		stage = transcript.Unstaged
 	}
 	b.addLine(transcript.Server, stage, rep.Line())
 	b.judge(stage, rep)
@@ -271,35 +270,35 @@ func (b *builder) reply(rep *transcript.Reply, stage string) {
 
 // greeting records the server's greeting the generic reader found.
 func (b *builder) greeting(rep *transcript.Reply) {
-	b.placed(checks.Banner, Seen, "the server's greeting")
-	b.addLine(transcript.Server, checks.Banner, rep.Line())
-	b.judge(checks.Banner, rep)
+	b.placed(transcript.Banner, Seen, "the server's greeting")
+	b.addLine(transcript.Server, transcript.Banner, rep.Line())
+	b.judge(transcript.Banner, rep)
 }
 
 // judge decides a stage from its reply.
-func (b *builder) judge(stage string, rep *transcript.Reply) {
+func (b *builder) judge(stage transcript.Stage, rep *transcript.Reply) {
 	b.cur = stage
-	if stage == "noop" {
+	if stage == transcript.Noop {
 		return
 	}
 	switch {
-	case rep.Code == 334 && stage == "auth":
+	case rep.Code == 334 && stage == transcript.Auth:
 		return // AUTH continues
-	case rep.Code == 354 && stage == "data":
+	case rep.Code == 354 && stage == transcript.Data:
 		b.inBody = true
 		return
 	}
-	if stage == "ehlo" || stage == "ehlo_tls" {
+	if stage.Facts().Capabilities {
 		if rep.Code == 250 && len(rep.Lines) > 1 {
 			caps := rep.Capabilities()
-			if stage == "ehlo" {
+			if stage == transcript.EHLO {
 				b.t.Capabilities = caps
 			} else {
 				b.t.CapabilitiesTLS = caps
 			}
 		}
 	}
-	if stage == "starttls" && rep.Code == 220 {
+	if stage == transcript.STARTTLS && rep.Code == 220 {
 		b.set(stage, transcript.Pass, rep, nil)
 		b.tlsNext = true
 		return
@@ -311,21 +310,19 @@ func (b *builder) judge(stage string, rep *transcript.Reply) {
 	b.set(stage, st, rep, nil)
 }
 
-// passes: the reply a working path gives at stage.
-func passes(stage string, rep *transcript.Reply) bool {
+// passes: the reply a working path gives at stage: the probe's codes
+// where one code says so (the greeting, STARTTLS, AUTH, RCPT TO), any 2xx
+// elsewhere, and at quit RSET's 250 too (a capture puts RSET there).
+func passes(stage transcript.Stage, rep *transcript.Reply) bool {
 	code := rep.Code
 	if code == 0 {
 		return rep.Class() == 2 // only the class is known
 	}
 	switch stage {
-	case "banner", "starttls":
-		return code == 220
-	case "auth":
-		return code == 235
-	case "rcpt":
-		return code == 250 || code == 251
-	case "quit":
-		return code == 221 || code == 250
+	case transcript.Banner, transcript.STARTTLS, transcript.Auth, transcript.Rcpt:
+		return stage.Passes(code)
+	case transcript.Quit:
+		return stage.Passes(code) || code == 250
 	}
 	return code/100 == 2
 }
@@ -336,7 +333,7 @@ func passes(stage string, rep *transcript.Reply) bool {
 func (b *builder) failure(e event) {
 	if e.err == transcript.KindClosed || e.err == transcript.KindReset {
 		for _, r := range b.results {
-			if r.Status == transcript.Fail || r.Stage == "quit" {
+			if r.Status == transcript.Fail || r.Stage == transcript.Quit {
 				return // the server hung up after saying why, or after QUIT
 			}
 		}
@@ -354,11 +351,11 @@ func (b *builder) failure(e event) {
 		stage = b.after()
 		b.placed(stage, Inferred, "the step after the last one the capture shows")
 	}
-	if e.err == transcript.KindTLS && (stage == "starttls" || stage == "ehlo_tls" || stage == "") {
-		stage = "tls"
+	if e.err == transcript.KindTLS && (stage == transcript.STARTTLS || stage == transcript.EHLOTLS || stage == "") {
+		stage = transcript.TLS
 	}
-	if stage == "connect" && e.err == transcript.KindDNS {
-		stage = "resolve"
+	if stage == transcript.Connect && e.err == transcript.KindDNS {
+		stage = transcript.Resolve
 	}
 	if prev, ok := b.results[stage]; ok && prev.Status == transcript.Fail {
 		return // the first failure at a stage is the evidence
@@ -368,31 +365,31 @@ func (b *builder) failure(e event) {
 }
 
 // after is the stage that follows the last one seen.
-func (b *builder) after() string {
+func (b *builder) after() transcript.Stage {
 	switch b.cur {
 	case "":
-		if _, ok := b.results["connect"]; ok {
-			return "banner"
+		if _, ok := b.results[transcript.Connect]; ok {
+			return transcript.Banner
 		}
-		return "connect"
-	case "banner":
-		return "ehlo"
-	case "starttls":
-		return "tls"
-	case "tls":
-		return "ehlo_tls"
+		return transcript.Connect
+	case transcript.Banner:
+		return transcript.EHLO
+	case transcript.STARTTLS:
+		return transcript.TLS
+	case transcript.TLS:
+		return transcript.EHLOTLS
 	}
 	return b.cur
 }
 
-func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply, err *transcript.Error) {
+func (b *builder) set(stage transcript.Stage, st transcript.Status, rep *transcript.Reply, err *transcript.Error) {
 	r, ok := b.results[stage]
 	if !ok {
 		r = &transcript.StageResult{Stage: stage}
 		b.results[stage] = r
 		b.order = append(b.order, stage)
 	}
-	if stage == "rcpt" && r.Status == transcript.Fail {
+	if stage == transcript.Rcpt && r.Status == transcript.Fail {
 		return // one refused recipient is the finding, whatever others got
 	}
 	if r.Status == transcript.Fail && st == transcript.Pass {
@@ -400,6 +397,9 @@ func (b *builder) set(stage string, st transcript.Status, rep *transcript.Reply,
 		// corrected, AUTH retried, MAIL FROM after AUTH), was accepted.
 		// The refusal is set aside; the last unrecovered one decides.
 		b.aside = append(b.aside, SetAside{Line: failLine(r), Why: "the session recovered: " + commandOf(stage) + " was accepted when sent again"})
+	}
+	if err != nil {
+		err.Reason = reasonOf(err.Text) // the words are all a paste has
 	}
 	r.Status, r.Reply, r.Err = st, rep, err
 }

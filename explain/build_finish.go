@@ -4,11 +4,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-func (b *builder) addLine(dir transcript.Direction, stage, text string) {
+func (b *builder) addLine(dir transcript.Direction, stage transcript.Stage, text string) {
 	if dir == transcript.Client && credentialLine(stage, text) {
 		text = transcript.Redacted // credentials never leave this package
 	}
@@ -48,10 +49,10 @@ func keepLineEnds(ls []transcript.Line) []transcript.Line {
 func (b *builder) finish() *transcript.Transcript {
 	b.flush()
 	plan := b.plan()
-	seq := checks.Sequence(plan)
+	seq := transcript.Sequence(plan)
 	last := -1
 	for i, name := range seq {
-		if _, ok := b.results[name]; ok && name != "quit" {
+		if _, ok := b.results[name]; ok && name != transcript.Quit {
 			last = i
 		}
 	}
@@ -69,13 +70,13 @@ func (b *builder) finish() *transcript.Transcript {
 		}
 	}
 	for _, name := range b.order {
-		if !slices.Contains(seq, name) && name != "noop" {
+		if !slices.Contains(seq, name) && name != transcript.Noop {
 			stages = append(stages, *b.results[name]) // a reply the capture does not place
 		}
 	}
 	b.t.Stages = stages
 	b.t.Lines = keepLineEnds(b.t.Lines)
-	b.t.Method = string(plan.Method)
+	b.t.Method = plan.Method
 	if b.host != "" {
 		b.t.Target = b.host
 		if b.port != 0 {
@@ -87,66 +88,66 @@ func (b *builder) finish() *transcript.Transcript {
 
 // implies: stages every session passes before a later one can run. TLS
 // and AUTH are implied only when the capture shows them in some form.
-func implies(stage string, b *builder) bool {
+func implies(stage transcript.Stage, b *builder) bool {
 	switch stage {
-	case "resolve":
+	case transcript.Resolve:
 		return b.host != "" && !isIP(b.host)
-	case "connect", "banner", "ehlo", "mail":
+	case transcript.Connect, transcript.Banner, transcript.EHLO, transcript.Mail:
 		return true
-	case "starttls", "tls", "ehlo_tls":
-		return b.saw["tls"] || b.saw["starttls"]
+	case transcript.STARTTLS, transcript.TLS, transcript.EHLOTLS:
+		return b.saw[transcript.TLS] || b.saw[transcript.STARTTLS]
 	}
 	return false
 }
 
 // plan is the probe plan the capture fits.
-func (b *builder) plan() checks.Plan {
-	p := checks.Plan{Method: b.method(), TLS: checks.StartTLS, Auth: b.saw["auth"] || b.has("auth"), Data: b.saw["data"] || b.has("data"),
-		HELO: b.helo && !b.saw["starttls"] && !b.saw["tls"] && !b.saw["auth"]} // a HELO device that tried neither
+func (b *builder) plan() transcript.Plan {
+	p := transcript.Plan{Method: b.method(), TLS: transcript.StartTLS, Auth: b.saw[transcript.Auth] || b.has(transcript.Auth), Data: b.saw[transcript.Data] || b.has(transcript.Data),
+		HELO: b.helo && !b.saw[transcript.STARTTLS] && !b.saw[transcript.TLS] && !b.saw[transcript.Auth]} // a HELO device that tried neither
 	if b.port == 465 || b.implicitTLS() {
-		p.TLS = checks.Implicit
+		p.TLS = transcript.Implicit
 	}
 	return p
 }
 
-func (b *builder) has(stage string) bool { _, ok := b.results[stage]; return ok }
+func (b *builder) has(stage transcript.Stage) bool { _, ok := b.results[stage]; return ok }
 
 // method infers how the device sends from the endpoint and what it did.
-func (b *builder) method() checks.Method {
+func (b *builder) method() transcript.Method {
 	h := strings.ToLower(b.host)
 	switch {
-	case checks.MicrosoftMX(h):
-		return checks.DirectSend
-	case strings.Contains(h, "office365.com"), b.port == 587, b.saw["auth"], b.has("auth"):
-		return checks.Submission
+	case catalog.MicrosoftMX(h):
+		return transcript.DirectSend
+	case strings.Contains(h, "office365.com"), b.port == 587, b.saw[transcript.Auth], b.has(transcript.Auth):
+		return transcript.Submission
 	case b.port == 25:
-		return checks.DirectSend
+		return transcript.DirectSend
 	}
-	return checks.Submission
+	return transcript.Submission
 }
 
 // input is what the diagnosis needs besides the transcript.
-func (b *builder) input() checks.Input {
+func (b *builder) input() diagnosis.Input {
 	port := b.port
-	if port == 0 && b.method() != checks.Submission {
+	if port == 0 && b.method() != transcript.Submission {
 		port = 25
 	}
-	return checks.Input{Plan: b.plan(), Host: b.host, Port: port}
+	return diagnosis.Input{Plan: b.plan(), Host: b.host, Port: port}
 }
 
 // implicitTLS: the handshake failed before the server said anything, so
 // the client spoke TLS first (implicit TLS, port 465 style).
 func (b *builder) implicitTLS() bool {
-	r, ok := b.results["tls"]
-	return ok && r.Status == transcript.Fail && !b.has("banner") && !b.saw["starttls"]
+	r, ok := b.results[transcript.TLS]
+	return ok && r.Status == transcript.Fail && !b.has(transcript.Banner) && !b.saw[transcript.STARTTLS]
 }
 
 // lastStage is the last stage the capture shows (not implied), QUIT
 // aside: it says nothing about delivery.
-func (b *builder) lastStage() string {
-	last := ""
+func (b *builder) lastStage() transcript.Stage {
+	var last transcript.Stage
 	for _, s := range b.t.Stages {
-		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != "quit" {
+		if _, ok := b.results[s.Stage]; ok && s.Status != transcript.Skip && s.Stage != transcript.Quit {
 			last = s.Stage
 		}
 	}

@@ -3,7 +3,6 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -19,13 +18,13 @@ import (
 // held up on the way, the banner stage's failure (a middlebox or a slow
 // path, checklist step 3); the next reply answers the EHLO.
 func (b *builder) lateGreeting(rep *transcript.Reply) bool {
-	if len(b.pending) == 0 || b.pending[0] != checks.EHLO || b.has(checks.Banner) || b.tls || !isGreeting(rep) {
+	if len(b.pending) == 0 || b.pending[0] != transcript.EHLO || b.has(transcript.Banner) || b.tls || !isGreeting(rep) {
 		return false
 	}
-	b.placed(checks.Banner, Seen, "the server's greeting, received after the client's EHLO")
-	b.set(checks.Banner, transcript.Fail, nil, &transcript.Error{Kind: transcript.KindTimeout,
+	b.placed(transcript.Banner, Seen, "the server's greeting, received after the client's EHLO")
+	b.set(transcript.Banner, transcript.Fail, nil, &transcript.Error{Kind: transcript.KindTimeout,
 		Text: "the greeting came only after the client had sent EHLO (its wait for the banner ran out): " + rep.Line()})
-	b.cur = checks.Banner
+	b.cur = transcript.Banner
 	return true
 }
 
@@ -47,22 +46,15 @@ func failLine(r *transcript.StageResult) string {
 	case r.Err != nil:
 		return r.Err.Text
 	}
-	return r.Stage
+	return string(r.Stage)
 }
 
 // commandOf names the command of a stage for a reader ("MAIL FROM").
-func commandOf(stage string) string {
-	switch stage {
-	case checks.Banner:
-		return "the connection"
-	case checks.EHLO, checks.EHLOTLS:
-		return "EHLO"
-	case checks.Mail:
-		return "MAIL FROM"
-	case checks.Rcpt:
-		return "RCPT TO"
+func commandOf(stage transcript.Stage) string {
+	if s := stage.Facts().Sent; s != "" {
+		return s
 	}
-	return strings.ToUpper(stage)
+	return strings.ToUpper(string(stage))
 }
 
 // shapeStage is the command a reply answers, read from the reply's own
@@ -72,24 +64,24 @@ func commandOf(stage string) string {
 // 334 and 235, DATA's 354 and QUIT's 221 (RFC 5321 section 4.3.2, RFC
 // 3207, RFC 4954). Anything else is left to the catalog and the stage
 // before it.
-func (b *builder) shapeStage(rep *transcript.Reply) string {
+func (b *builder) shapeStage(rep *transcript.Reply) transcript.Stage {
 	switch {
 	case rep.Code == 250 && ehloShaped(rep):
-		if b.tls || b.tlsNext || b.has(checks.STARTTLS) {
+		if b.tls || b.tlsNext || b.has(transcript.STARTTLS) {
 			if b.tlsNext && !b.tls {
 				b.event(event{kind: evTLS}) // the handshake completed: EHLO was answered after it
 			}
-			return checks.EHLOTLS
+			return transcript.EHLOTLS
 		}
-		return checks.EHLO
-	case rep.Code == 220 && b.has(checks.Banner) && b.has(checks.EHLO) && !b.has(checks.STARTTLS) && !b.tls:
-		return checks.STARTTLS
+		return transcript.EHLO
+	case rep.Code == 220 && b.has(transcript.Banner) && b.has(transcript.EHLO) && !b.has(transcript.STARTTLS) && !b.tls:
+		return transcript.STARTTLS
 	case rep.Code == 334 || rep.Code == 235:
-		return checks.Auth
+		return transcript.Auth
 	case rep.Code == 354:
-		return checks.Data
+		return transcript.Data
 	case rep.Code == 221:
-		return checks.Quit
+		return transcript.Quit
 	}
 	return ""
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -24,10 +24,11 @@ type clue struct {
 	// from the words that say so; inferred: the stage is read from the
 	// library's structure (an exception class, a stack frame) rather than
 	// a named command.
-	stage, from string
+	stage transcript.Stage
+	from  string
 	// errStage is the stage an error's own words imply (a DNS error at
 	// resolve), weaker than a named stage.
-	errStage string
+	errStage transcript.Stage
 	errWords string // the words of the error sign that matched
 	// inner: the clue sits inside another clue's text (a reply a relay or
 	// a library quotes); outer is that clue's index.
@@ -176,8 +177,8 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 	if !ws.any(tellingWords) {
 		return sentenceClue(at, l, ws) // sentences.go
 	}
-	for i := range checks.Catalog {
-		e := &checks.Catalog[i]
+	for i := range catalog.Catalog {
+		e := &catalog.Catalog[i]
 		if !e.Telling || e.Pattern == nil {
 			continue
 		}

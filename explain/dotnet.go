@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
@@ -55,8 +54,8 @@ func parseDotNet(lines []string) ([]event, int) {
 	var evs []event
 	n := 0
 	var sock dnSocket
-	greeting := false // the stack shows SmtpClient reading the server's greeting
-	var frame *string // the stage the stack's command frame names, read once
+	greeting := false           // the stack shows SmtpClient reading the server's greeting
+	var frame *transcript.Stage // the stage the stack's command frame names, read once
 	for _, l := range lines {
 		if !strings.Contains(l, "System.") && !strings.Contains(l, "Smtp") && !strings.Contains(l, "MailKit") {
 			continue // every expression of this format names one of them
@@ -111,15 +110,15 @@ func unstagedErrors(evs []event, greeting bool) {
 		if evs[i].kind != evError || evs[i].stage != "" {
 			continue
 		}
-		evs[i].stage = checks.Unstaged
+		evs[i].stage = transcript.Unstaged
 		if greeting {
-			evs[i].stage = checks.Banner
+			evs[i].stage = transcript.Banner
 		}
 	}
 }
 
 // dotnetResponse reads "<status message> The server response was: <text>".
-func dotnetResponse(status, text string, traced bool, frameStage string) []event {
+func dotnetResponse(status, text string, traced bool, frameStage transcript.Stage) []event {
 	text = strings.TrimSpace(text)
 	if traced {
 		return nil // the traced socket data already holds the reply
@@ -127,7 +126,7 @@ func dotnetResponse(status, text string, traced bool, frameStage string) []event
 	if text == "" {
 		// System.Net.Mail reports a connection the server closed as an
 		// empty "command unrecognized" response.
-		return []event{{kind: evError, err: "closed", text: strings.TrimSpace(status + " The server response was empty")}}
+		return []event{{kind: evError, err: transcript.KindClosed, text: strings.TrimSpace(status + " The server response was empty")}}
 	}
 	rep, ok := parseReplyLine(text)
 	if !ok {
@@ -164,7 +163,7 @@ func dotnetPlain(msg string) []event {
 	l := strings.ToLower(msg)
 	switch {
 	case strings.Contains(l, "timed out"):
-		return []event{{kind: evError, err: "timeout", text: msg}}
+		return []event{{kind: evError, err: transcript.KindTimeout, text: msg}}
 	case strings.Contains(l, "failure sending mail"):
 		return nil // the inner exception is the evidence
 	}
@@ -178,11 +177,11 @@ func dotnetInner(msg string) []event {
 	case strings.Contains(l, "unable to connect to the remote server"):
 		return nil // the SocketException that follows says why
 	case strings.Contains(l, "remote name could not be resolved"), strings.Contains(l, "no such host"):
-		return []event{{kind: evError, stage: "resolve", err: "dns", text: msg}}
+		return []event{{kind: evError, stage: transcript.Resolve, err: transcript.KindDNS, text: msg}}
 	case containsAny(l, "did not properly respond", "actively refused", "unreachable"):
-		return []event{{kind: evError, stage: "connect", err: errKind(msg), text: msg}}
+		return []event{{kind: evError, stage: transcript.Connect, err: errKind(msg), text: msg}}
 	case containsAny(l, "certificate", "handshake", "common algorithm", "remote party has closed the transport stream", "authentication failed"):
-		return []event{{kind: evError, stage: "tls", err: "tls", text: msg}}
+		return []event{{kind: evError, stage: transcript.TLS, err: transcript.KindTLS, text: msg}}
 	case containsAny(l, "net_io_connectionclosed", "forcibly closed", "unable to read data"):
 		return []event{{kind: evError, err: errKind(msg), text: msg}}
 	}
@@ -195,9 +194,9 @@ func mailkitException(line, code, text string, traced bool) []event {
 	if traced {
 		return nil
 	}
-	stage := ""
+	var stage transcript.Stage
 	if strings.Contains(line, "AuthenticationException") {
-		stage = "auth"
+		stage = transcript.Auth
 	}
 	var rep *transcript.Reply
 	if code != "" {
@@ -256,7 +255,7 @@ var dnCommandRE = lazyre.OnDemand(`at System\.Net\.Mail\.(MailCommand|RecipientC
 
 // dotnetFrameStage is the stage the stack's command frame names ("" when
 // none does).
-func dotnetFrameStage(lines []string) string {
+func dotnetFrameStage(lines []string) transcript.Stage {
 	for _, l := range lines {
 		if !strings.Contains(l, "System.Net.Mail.") {
 			continue
@@ -264,17 +263,17 @@ func dotnetFrameStage(lines []string) string {
 		if m := dnCommandRE.FindStringSubmatch(l); m != nil {
 			switch m[1] {
 			case "MailCommand":
-				return "mail"
+				return transcript.Mail
 			case "RecipientCommand":
-				return "rcpt"
+				return transcript.Rcpt
 			case "DataStopCommand", "DataCommand":
-				return "data"
+				return transcript.Data
 			case "StartTlsCommand":
-				return "starttls"
+				return transcript.STARTTLS
 			case "EHelloCommand", "HelloCommand":
-				return "ehlo"
+				return transcript.EHLO
 			case "AuthCommand":
-				return "auth"
+				return transcript.Auth
 			}
 		}
 	}

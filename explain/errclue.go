@@ -3,7 +3,6 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -16,10 +15,10 @@ type errSign struct {
 	keys  []keyword // words one of which every match contains (the lexicon's pre-filter)
 	re    *lazyre.Regexp
 	kind  transcript.Kind
-	stage string
+	stage transcript.Stage
 	// stageOf, when set, reads the stage from the match (Gmail's "state
 	// SENT_SECOND_EHLO").
-	stageOf func(m string) string
+	stageOf func(m string) transcript.Stage
 	strong  bool
 	client  bool // the client gave up before the server judged
 }
@@ -35,40 +34,40 @@ var errSigns = []errSign{
 	// Java's SSLSocket says "Unrecognized SSL message, plaintext
 	// connection?" (JDK 8) or "Unsupported or unrecognized SSL message"
 	// when the server's first bytes are a plaintext greeting.
-	{keys: lex.add("first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request", "unrecognized ssl message"), re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server|unrecognized SSL message`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
-	{keys: lex.add("self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "san check", "of the sans", "name mismatch", "certificatevalidation", "remotecertificate"), re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|(?:fails?|failed|failing) the SAN checks?|(?:does not|doesn't) match any of the SANs|certificate name mismatch|CertificateValidationException`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
-	{keys: lex.add("no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed", "establish an ssl or tls connection", "receive handshake", "ssl/tls connection failed", "ssl connect error", "sec_e_", "initializesecuritycontext", "handshake fail", "handshakefail", "handshake_fail", "ssl_handshake returned"), re: lazyre.OnDemand(`(?i)handshake[ _]?(?:failed|failure)\b|mbedtls_ssl_handshake returned|error occurred while attempting to establish an SSL or TLS connection|failed to receive handshake|SSL/TLS connection failed|SSL connect error|SEC_E_\w+|InitializeSecurityContext failed|no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: lex.add("first record", "wrong version", "wrong_version", "ssl23_get_server_hello", "ssl3_get_record", "unknown protocol", "packet length", "unexpected packet", "http request", "unrecognized ssl message"), re: lazyre.OnDemand(`(?i)first record does not look like a TLS handshake|wrong[ _]version[ _]number|SSL23_GET_SERVER_HELLO:unknown protocol|ssl3_get_record|unknown protocol|packet length too long|unexpected packet format|http request to an https server|unrecognized SSL message`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	{keys: lex.add("self signed", "self-signed", "self_signed", "local issuer", "first certificate", "verify failed", "verify_failed", "x509: ", "pkix", "certification path", "remote certificate", "altname", "has expired", "has_expired", "unable_to_get_issuer", "verify error:num", "hostname mismatch", "not trusted", "san check", "of the sans", "name mismatch", "certificatevalidation", "remotecertificate"), re: lazyre.OnDemand(`(?i)self[- _]signed[ _]cert|unable to get local issuer|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|x509: |PKIX path|unable to find valid certification path|remote certificate is invalid|RemoteCertificate(?:NameMismatch|ChainErrors)|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|certificate has expired|CERT_HAS_EXPIRED|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|verify error:num=(?:1[089]|2\d|62)|hostname mismatch|certificate is not trusted|(?:fails?|failed|failing) the SAN checks?|(?:does not|doesn't) match any of the SANs|certificate name mismatch|CertificateValidationException`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	{keys: lex.add("no protocols", "no appropriate protocol", "unsupported protocol", "protocol version", "tlsv1 alert", "handshake failure", "cipher", "common algorithm", "sslhandshake", "convert socket to tls", "secure tls connection", "tls handshake failed", "ssl_connect", "with starttls", "enable crypto", "ssl operation failed", "sslerror", "ssl.ssl", "tls negotiation", "starttls failed", "establish an ssl or tls connection", "receive handshake", "ssl/tls connection failed", "ssl connect error", "sec_e_", "initializesecuritycontext", "handshake fail", "handshakefail", "handshake_fail", "ssl_handshake returned"), re: lazyre.OnDemand(`(?i)handshake[ _]?(?:failed|failure)\b|mbedtls_ssl_handshake returned|error occurred while attempting to establish an SSL or TLS connection|failed to receive handshake|SSL/TLS connection failed|SSL connect error|SEC_E_\w+|InitializeSecurityContext failed|no protocols available|no appropriate protocol|unsupported protocol|protocol version|tlsv1 alert|handshake failure|no ciphers? available|no shared cipher|do not possess a common algorithm|SSLHandshakeException|SslHandshakeException|Could not convert socket to TLS|disconnected before secure TLS connection|TLS handshake failed|SSL_connect returned|Unable to connect with STARTTLS|Failed to enable crypto|SSL operation failed|SSLError|ssl\.SSL|TLS negotiation failed|STARTTLS failed`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	// DNS.
-	{keys: lex.add("getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"), re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: checks.Resolve, strong: true},
+	{keys: lex.add("getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"), re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: transcript.Resolve, strong: true},
 	// TCP.
-	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: checks.Connect, strong: true},
-	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: checks.Connect, strong: true},
+	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: transcript.Connect, strong: true},
+	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: transcript.Connect, strong: true},
 	// A connection attempt that ran out of time, in the client's words
 	// (curl's "Failed to connect to H port N: Timed out", JavaMail's
 	// "Couldn't connect to host, port: H, 587; timeout 30000", "Unable to
 	// connect to H:587 (Connection timed out)"): the timeout is the
 	// connect's, whatever word follows.
-	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
-	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: checks.Banner, strong: true},
+	{keys: lex.add("failed to connect", "couldn't connect", "could not connect", "unable to connect", "can't connect", "cannot connect", "connection attempt"), re: lazyre.OnDemand(`(?i)(?:failed to connect|couldn't connect|could not connect|unable to connect|can't connect|cannot connect|connection attempt)\b.{0,160}?\b(?:timed? ?out|timeout)`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
+	{keys: lex.add("greeting"), re: lazyre.OnDemand(`(?i)Greeting never received|while receiving the initial server greeting`), kind: transcript.KindTimeout, stage: transcript.Banner, strong: true},
 	// The TLS handshake ran out of time (Python's "_ssl.c: The handshake
 	// operation timed out", Go's "TLS handshake timeout"): STARTTLS was
 	// accepted, or TLS began at connect, and the handshake stalled.
-	{keys: lex.add("handshake operation timed out", "handshake timeout", "handshake timed out"), re: lazyre.OnDemand(`(?i)handshake operation timed out|handshake timeout|handshake timed out`), kind: transcript.KindTimeout, stage: checks.TLS, strong: true},
+	{keys: lex.add("handshake operation timed out", "handshake timeout", "handshake timed out"), re: lazyre.OnDemand(`(?i)handshake operation timed out|handshake timeout|handshake timed out`), kind: transcript.KindTimeout, stage: transcript.TLS, strong: true},
 	// Go's net package: a read or write on an established connection ran
 	// out of time ("read tcp [a]:64383->[b]:587: i/o timeout"): connected,
 	// then nothing came back; the step is not named.
-	{keys: lex.add("i/o timeout"), re: lazyre.OnDemand(`(?i)\b(?:read|write) tcp \S+->\S+: i/o timeout`), kind: transcript.KindTimeout, stage: checks.Unstaged, strong: true},
+	{keys: lex.add("i/o timeout"), re: lazyre.OnDemand(`(?i)\b(?:read|write) tcp \S+->\S+: i/o timeout`), kind: transcript.KindTimeout, stage: transcript.Unstaged, strong: true},
 	// A TLS negotiation that failed, in a device's or library's words:
 	// MFP panels say "SSL negotiation failed" (in Chinese "SSL协商失败",
 	// traditional "SSL協商失敗").
-	{keys: lex.add("negotiation failed", "negotiation error", "negotiation failure", "协商失败", "協商失敗"), re: lazyre.OnDemand(`(?i)\b(?:SSL|TLS)(?:/TLS)? ?negotiation (?:failed|error|failure)|(?:SSL|TLS)\s*(?:协商|協商)失[败敗]`), kind: transcript.KindTLS, stage: checks.TLS, strong: true},
+	{keys: lex.add("negotiation failed", "negotiation error", "negotiation failure", "协商失败", "協商失敗"), re: lazyre.OnDemand(`(?i)\b(?:SSL|TLS)(?:/TLS)? ?negotiation (?:failed|error|failure)|(?:SSL|TLS)\s*(?:协商|協商)失[败敗]`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	// Gmail's "Send mail as" check names the state it was in when its
 	// deadline passed ("Missed upload deadline (9.99s) (state
 	// SENT_SECOND_EHLO)"): the command sent, no reply in time.
 	{keys: lex.add("missed upload deadline", "deadline"), re: lazyre.OnDemand(`(?i)Missed (?:upload |download )?deadline\b.{0,40}?\(state [A-Z_]+\)`), kind: transcript.KindTimeout, stageOf: gmailState, strong: true},
-	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: checks.Connect, strong: true},
+	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|ETIMEDOUT|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
-	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server (?:doesn't|does not) support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	{keys: lex.add("whitespace username", "auth extension not supported", "support auth", "support authentication", "suitable authentication", "unencrypted connection", "login denied"), re: lazyre.OnDemand(`(?i)All-whitespace username|SMTP AUTH extension not supported by server|server (?:doesn't|does not) support AUTH|does not support authentication|No suitable authentication method|unencrypted connection|Login denied`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
 	// The connection went away, or a read timed out: the stage is the
 	// command the text names, if any.
 	{keys: lex.add("econnreset", "connection reset", "forcibly closed", "10054", "broken pipe"), re: lazyre.OnDemand(`(?i)ECONNRESET|connection reset|forcibly closed|\b10054\b|broken pipe`), kind: transcript.KindReset},
@@ -80,17 +79,17 @@ var errSigns = []errSign{
 	// The Microsoft identity platform refused the OAuth token request
 	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
 	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
-	{keys: lex.add("aadsts"), re: lazyre.OnDemand(`AADSTS\d{5,}`), kind: transcript.KindProtocol, stage: checks.Auth, strong: true, client: true},
+	{keys: lex.add("aadsts"), re: lazyre.OnDemand(`AADSTS\d{5,}`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
 	// A connection attempt that failed, in the client's words, without
 	// saying why (a printer's "Connection with SMTP server failed",
 	// PHPMailer's "SMTP connect() failed"): weak, since such words also
 	// sum up failures after the connection (PHPMailer prints its connect()
 	// failure after a refused AUTH).
-	{keys: lex.add("connect() failed", "failed to connect", "could not connect", "couldn't connect", "unable to connect", "cannot connect", "can't connect", "connection with smtp server"), re: lazyre.OnDemand(`(?i)SMTP connect\(\) failed|(?:failed to|could not|couldn't|unable to|cannot|can't) connect to (?:the )?(?:SMTP |mail )?(?:server|host)|connection with (?:the )?SMTP server (?:failed|lost|error)`), kind: transcript.KindProtocol, stage: checks.Connect},
+	{keys: lex.add("connect() failed", "failed to connect", "could not connect", "couldn't connect", "unable to connect", "cannot connect", "can't connect", "connection with smtp server"), re: lazyre.OnDemand(`(?i)SMTP connect\(\) failed|(?:failed to|could not|couldn't|unable to|cannot|can't) connect to (?:the )?(?:SMTP |mail )?(?:server|host)|connection with (?:the )?SMTP server (?:failed|lost|error)`), kind: transcript.KindProtocol, stage: transcript.Connect},
 	// Authentication refused, in the client's words only (a printer's
 	// web page, msmtp, PHPMailer's summary): the server's reply, when the
 	// paste has it, is the better evidence.
-	{keys: lex.add("authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception", "authentication error"), re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException|SMTP authentication error`), kind: transcript.KindProtocol, stage: checks.Auth},
+	{keys: lex.add("authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception", "authentication error"), re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException|SMTP authentication error`), kind: transcript.KindProtocol, stage: transcript.Auth},
 }
 
 // codeFieldRE: a line that is a library's error code field.
@@ -159,12 +158,12 @@ func errorText(l string, loc []int) string {
 // gmailState maps the state Gmail's mail client names in its error
 // ("(state SENT_SECOND_EHLO)") to the stage whose reply it waited for:
 // SENT_<COMMAND>, the second EHLO being the one after STARTTLS.
-func gmailState(m string) string {
+func gmailState(m string) transcript.Stage {
 	i := strings.LastIndex(m, "(state ")
 	st := strings.TrimSuffix(m[i+len("(state "):], ")")
 	switch {
 	case strings.HasSuffix(st, "SECOND_EHLO"):
-		return checks.EHLOTLS
+		return transcript.EHLOTLS
 	case strings.HasPrefix(st, "SENT_"):
 		cmd, _, _ := strings.Cut(strings.TrimPrefix(st, "SENT_"), "_")
 		return stageOfCommand(cmd, false)

@@ -15,7 +15,7 @@ import (
 type event struct {
 	kind  eventKind
 	text  string            // the protocol line, or the error's text
-	stage string            // the stage, when the format says it ("" otherwise)
+	stage transcript.Stage  // the stage, when the format says it ("" otherwise)
 	err   transcript.Kind   // evError: what kind of failure
 	reply *transcript.Reply // evReply: a complete reply
 	host  string            // evTarget
@@ -37,8 +37,15 @@ const (
 	evError                          // a failure without a reply (stage when known)
 )
 
-// replyLineRE is one reply line: code, separator, text.
-var replyLineRE = lazyre.OnDemand(`^([2-5]\d\d)([ -]|$)(.*)$`)
+func isReplyLine(s string) bool { _, _, _, ok := replyLine(s); return ok }
+
+// replyLine splits one server line of a capture: code, whether it ends
+// the reply, text (transcript.ParseReplyLine); false for a line that is
+// no reply line (wrapped text, a log's own words).
+func replyLine(s string) (code int, final bool, text string, ok bool) {
+	code, final, text, err := transcript.ParseReplyLine(s)
+	return code, final, text, err == nil
+}
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.
 var enhancedOnlyRE = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
@@ -48,9 +55,8 @@ var enhancedOnlyRE = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\b`)
 // authenticated", as System.Net.Mail shows it) gets the code the catalog
 // knows for that enhanced code, or the class's generic code.
 func parseReplyLine(s string) (*transcript.Reply, bool) {
-	if m := replyLineRE.FindStringSubmatch(s); m != nil {
-		code, _ := strconv.Atoi(m[1])
-		text := strings.TrimSpace(m[3])
+	if code, _, text, ok := replyLine(s); ok {
+		text = strings.TrimSpace(text)
 		return &transcript.Reply{Code: code, Enhanced: transcript.ParseEnhanced(text), Lines: []string{text}}, true
 	}
 	if enhancedOnlyRE.MatchString(s) {
@@ -69,57 +75,40 @@ func replyFrom(code int, text string) *transcript.Reply {
 
 // stageOfCommand names the stage a client command belongs to ("" for a
 // line that is not a command: a credential, a body line).
-func stageOfCommand(line string, tls bool) string {
+func stageOfCommand(line string, tls bool) transcript.Stage {
 	verb, _, _ := strings.Cut(strings.TrimSpace(line), " ")
 	verb = strings.ToUpper(verb)
 	if i := strings.IndexByte(verb, ':'); i > 0 {
 		verb = verb[:i] // "MAIL FROM:<a>" without a space
 	}
-	switch verb {
-	case "EHLO", "HELO":
-		if tls {
-			return "ehlo_tls"
-		}
-		return "ehlo"
-	case "STARTTLS":
-		return "starttls"
-	case "AUTH":
-		return "auth"
-	case "MAIL":
-		return "mail"
-	case "RCPT":
-		return "rcpt"
-	case "DATA", "BDAT":
-		return "data"
-	case "RSET", "QUIT":
-		return "quit"
-	case "NOOP":
-		return "noop"
+	st, _ := transcript.StageOfVerb(verb)
+	if st == transcript.EHLO && tls {
+		return transcript.EHLOTLS
 	}
-	return ""
+	return st
 }
 
 // stageOfPhrase maps the command names logs use ("in reply to RCPT TO
 // command", nodemailer's command: 'AUTH LOGIN') to a stage.
-func stageOfPhrase(s string) string {
+func stageOfPhrase(s string) transcript.Stage {
 	u := strings.ToUpper(strings.TrimSpace(s))
 	switch {
 	case u == "CONN", strings.Contains(u, "GREETING"), strings.Contains(u, "BANNER"):
-		return "banner"
+		return transcript.Banner
 	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA"), strings.Contains(u, "BDAT"), strings.Contains(u, "MESSAGE"):
-		return "data"
+		return transcript.Data
 	case strings.Contains(u, "RCPT"):
-		return "rcpt"
+		return transcript.Rcpt
 	case strings.Contains(u, "MAIL"):
-		return "mail"
+		return transcript.Mail
 	case strings.Contains(u, "AUTH"), strings.Contains(u, "SASL"), strings.Contains(u, "LOGIN"), strings.Contains(u, "PASSWORD"), strings.Contains(u, "USERNAME"):
-		return "auth"
+		return transcript.Auth
 	case strings.Contains(u, "STARTTLS"):
-		return "starttls"
+		return transcript.STARTTLS
 	case strings.Contains(u, "EHLO"), strings.Contains(u, "HELO"):
-		return "ehlo"
+		return transcript.EHLO
 	case strings.Contains(u, "QUIT"), strings.Contains(u, "RSET"):
-		return "quit"
+		return transcript.Quit
 	}
 	return ""
 }

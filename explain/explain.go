@@ -18,23 +18,24 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Result is what a capture established.
 type Result struct {
 	Format     string // the parser that read it ("swaks", "postfix", ...)
-	Verdict    checks.Verdict
+	Verdict    diagnosis.Verdict
 	Transcript *transcript.Transcript // the reconstructed stages and lines
-	Input      checks.Input           // what was inferred about the path
+	Input      diagnosis.Input        // what was inferred about the path
 	// Implied lists stages the capture does not show but a later stage
 	// proves passed (a RCPT TO reply implies connect, banner and EHLO).
-	Implied []string
+	Implied []transcript.Stage
 	// NotShown says what the capture cannot tell, in checklist order.
 	NotShown []string
 	// Basis says how the verdict's stage is known; Method how the method
-	// is (checks.Input.Plan.Method).
+	// is (diagnosis.Input.Plan.Method).
 	Basis  StageBasis
 	Method MethodBasis
 	// SetAside lists the evidence that did not decide, and why.
@@ -52,7 +53,7 @@ type StageBasis struct {
 
 // MethodBasis is how the sending method is known.
 type MethodBasis struct {
-	Method checks.Method
+	Method transcript.Method
 	Basis  Basis
 	From   string
 }
@@ -63,7 +64,7 @@ var ErrUnrecognised = errors.New("no SMTP conversation recognised")
 
 // NoEvidence is the category of a text without SMTP evidence; it is none
 // of the diagnosis categories, on purpose.
-const NoEvidence checks.Category = "unknown"
+const NoEvidence catalog.Category = "unknown"
 
 // Transcript explains a captured conversation or any pasted text. The
 // format is detected (the parser that recognises the most lines wins);
@@ -124,7 +125,7 @@ func formatResult(name string, evs []event, ev *evidence) *Result {
 	// A capture that does not show the session's start (an error object,
 	// a log from the middle) is partial: what it does not show (TLS, the
 	// greeting) is unknown, not absent.
-	res.Input.Partial = !b.has(checks.Banner) && !b.has(checks.EHLO) && !b.has(checks.Connect)
+	res.Input.Partial = !b.has(transcript.Banner) && !b.has(transcript.EHLO) && !b.has(transcript.Connect)
 	res.Verdict = verdict(b, res.Input)
 	res.NotShown = notShown(b, res)
 	res.Basis = b.basisOf(res.Verdict.Stage)
@@ -150,28 +151,27 @@ func Reply(line string) (*Result, error) {
 // verdict diagnoses the reconstructed transcript. A capture that shows no
 // failure gets an ok verdict that says how far it went, never the probe's
 // "stopped without recording a failure".
-func verdict(b *builder, in checks.Input) checks.Verdict {
+func verdict(b *builder, in diagnosis.Input) diagnosis.Verdict {
 	if f, failed := b.t.Failed(); failed {
-		if f.Stage == checks.Unstaged && f.Reply == nil && f.Err != nil {
+		if f.Stage == transcript.Unstaged && f.Reply == nil && f.Err != nil {
 			return unstagedError(f, in)
 		}
-		return checks.Diagnose(b.t, in)
+		return diagnosis.Diagnose(b.t, in)
 	}
-	if v, ok := checks.Intercepted(b.t, in); ok {
+	if v, ok := diagnosis.Intercepted(b.t, in); ok {
 		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
-	v := checks.Verdict{Category: checks.OK, Rule: "explain:no-failure"}
+	v := diagnosis.Verdict{Category: catalog.OK, Rule: "explain:no-failure"}
 	if last == "" {
-		v.Summary = "the capture shows no failure and no SMTP reply"
+		v.Finding = "the capture shows no failure and no SMTP reply"
 		return v
 	}
 	r := b.t.Stage(last)
-	v.Summary = "no failure in what the capture shows: it ends after " + last + " passed"
+	v.Finding = "no failure in what the capture shows: it ends after " + string(last) + " passed"
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 		v.Evidence = r.Reply.Line()
-		v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
 	}
 	v.Next = "capture the whole session through RCPT TO (and DATA) to see the server's decision on the envelope"
 	return v
@@ -188,11 +188,11 @@ func splitLines(text string) []string {
 // diagnosis by stage would claim a stage nobody saw, so only what holds at
 // any stage is said. A misfit of the endpoint (port 465 on Microsoft 365)
 // holds whatever the stage; otherwise the network is the likeliest side.
-func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
+func unstagedError(f transcript.StageResult, in diagnosis.Input) diagnosis.Verdict {
 	what := "the session failed (" + string(f.Err.Kind) + ") at a stage the capture does not show"
-	v := checks.Verdict{Category: checks.Network, Stage: checks.Unstaged, Step: 2, Rule: "explain:unstaged-error",
+	v := diagnosis.Verdict{Category: catalog.Network, Stage: transcript.Unstaged, Step: 2, Rule: "explain:unstaged-error",
 		Evidence: string(f.Err.Kind) + ": " + f.Err.Text,
-		Summary:  what + ": the connection, the server's greeting or any later command may have failed",
+		Finding:  what + ": the connection, the server's greeting or any later command may have failed",
 		Next:     "capture the whole session (System.Net tracing, SMTPDebug 2, swaks) or run smtpspec on the same path to see the stage; check that this network allows outbound TCP",
 		Source:   "the field troubleshooting checklist (smtpspec DESIGN.md): DNS and TCP, banner and EHLO, STARTTLS, envelope, control, record before changing"}
 	if in.Port > 0 {
@@ -203,16 +203,14 @@ func unstagedError(f transcript.StageResult, in checks.Input) checks.Verdict {
 	}
 	// Only misfits of the endpoint itself: the method and auth are
 	// inferred, and a capture without protocol lines shows neither.
-	s := checks.Setup{Method: in.Plan.Method, Host: in.Host, Port: in.Port, TLS: in.Plan.TLS}
-	for _, m := range checks.Misfits(s) {
+	for _, m := range diagnosis.Misfits(in.Setup()) {
 		if m.ID == "port-465" || m.ID == "ip-address" {
-			v.Category, v.Step, v.Rule, v.Source = checks.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
-			v.Summary = what + ": " + m.Finding
+			v.Category, v.Step, v.Rule, v.Source = catalog.Config, 1, "explain:unstaged-error+config:"+m.ID, m.Source
+			v.Finding = what + ": " + m.Finding
 			v.Next = m.Next
 			break
 		}
 	}
-	v.Summary += ": " + fmt.Sprintf("%q", v.Evidence)
-	v.Learn = checks.LearnFor(v)
+	v.Learn = diagnosis.LearnFor(v)
 	return v
 }

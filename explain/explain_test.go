@@ -10,7 +10,8 @@ import (
 
 	"github.com/sebdah/goldie/v2"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // fixtureCases: every fixture in testdata/, its format and the verdict
@@ -18,37 +19,37 @@ import (
 // (testdata/golden/<fixture>.golden; update with -update).
 var fixtureCases = []struct {
 	file, format string
-	category     checks.Category
-	stage        string
+	category     catalog.Category
+	stage        transcript.Stage
 }{
-	{"swaks-auth-disabled", "swaks", checks.AuthCat, "auth"},
-	{"swaks-banned-ip", "swaks", checks.Reputation, "rcpt"},
-	{"swaks-connect-timeout", "swaks", checks.Network, "connect"},
-	{"sclog-firewall-inspection", "sc-log", checks.Firewall, "banner"},
-	{"sclog-tls-ok-rcpt-recipient", "sc-log", checks.Recipient, "rcpt"},
-	{"postfix-banned-ip", "postfix", checks.Reputation, "rcpt"},
-	{"postfix-sasl-basic-disabled", "postfix", checks.AuthCat, "auth"},
-	{"postfix-greeting-timeout", "postfix", checks.Firewall, "banner"},
-	{"postfix-tenant-attribution", "postfix", checks.Policy, "rcpt"},
-	{"dotnet-not-authenticated", "dotnet", checks.AuthCat, "mail"},
-	{"dotnet-timeout-465", "dotnet", checks.Config, checks.Unstaged}, // the exception does not say where it timed out
-	{"dotnet-timeout-no-context", "dotnet", checks.Network, checks.Unstaged},
-	{"dotnet-connectionclosed-getconnection", "dotnet", checks.Firewall, "banner"}, // the stack reads the greeting
-	{"dotnet-connectionclosed-readline-mail", "text", checks.Network, "mail"},      // the stack names MailCommand.Send: the connection closed at MAIL FROM
-	{"dotnet-sendas-denied", "dotnet", checks.Policy, "mail"},
-	{"nodemailer-basic-auth-disabled", "nodemailer", checks.AuthCat, "auth"},
-	{"nodemailer-recipients-rejected", "nodemailer", checks.Recipient, "rcpt"},
-	{"nodemailer-wrong-version", "nodemailer", checks.Config, "tls"},
-	{"phpmailer-auth-failed", "phpmailer", checks.AuthCat, "auth"},
-	{"phpmailer-connect-timeout", "phpmailer", checks.Network, "connect"},
-	{"phpmailer-error-only-mail-from", "phpmailer", checks.AuthCat, "mail"},
-	{"telnet-helo-only", "telnet", checks.Config, "mail"},
-	{"telnet-mx-stops-before-rcpt", "telnet", checks.OK, ""},
-	{"telnet-windows-connect-failed", "telnet", checks.Network, "connect"},
-	{"smtplib-basic-auth-disabled", "smtplib", checks.AuthCat, "auth"},
+	{"swaks-auth-disabled", "swaks", catalog.AuthCat, "auth"},
+	{"swaks-banned-ip", "swaks", catalog.Reputation, "rcpt"},
+	{"swaks-connect-timeout", "swaks", catalog.Network, "connect"},
+	{"sclog-firewall-inspection", "sc-log", catalog.Firewall, "banner"},
+	{"sclog-tls-ok-rcpt-recipient", "sc-log", catalog.Recipient, "rcpt"},
+	{"postfix-banned-ip", "postfix", catalog.Reputation, "rcpt"},
+	{"postfix-sasl-basic-disabled", "postfix", catalog.AuthCat, "auth"},
+	{"postfix-greeting-timeout", "postfix", catalog.Firewall, "banner"},
+	{"postfix-tenant-attribution", "postfix", catalog.Policy, "rcpt"},
+	{"dotnet-not-authenticated", "dotnet", catalog.AuthCat, "mail"},
+	{"dotnet-timeout-465", "dotnet", catalog.Config, transcript.Unstaged}, // the exception does not say where it timed out
+	{"dotnet-timeout-no-context", "dotnet", catalog.Network, transcript.Unstaged},
+	{"dotnet-connectionclosed-getconnection", "dotnet", catalog.Firewall, "banner"}, // the stack reads the greeting
+	{"dotnet-connectionclosed-readline-mail", "text", catalog.Network, "mail"},      // the stack names MailCommand.Send: the connection closed at MAIL FROM
+	{"dotnet-sendas-denied", "dotnet", catalog.Policy, "mail"},
+	{"nodemailer-basic-auth-disabled", "nodemailer", catalog.AuthCat, "auth"},
+	{"nodemailer-recipients-rejected", "nodemailer", catalog.Recipient, "rcpt"},
+	{"nodemailer-wrong-version", "nodemailer", catalog.Config, "tls"},
+	{"phpmailer-auth-failed", "phpmailer", catalog.AuthCat, "auth"},
+	{"phpmailer-connect-timeout", "phpmailer", catalog.Network, "connect"},
+	{"phpmailer-error-only-mail-from", "phpmailer", catalog.AuthCat, "mail"},
+	{"telnet-helo-only", "telnet", catalog.Config, "mail"},
+	{"telnet-mx-stops-before-rcpt", "telnet", catalog.OK, ""},
+	{"telnet-windows-connect-failed", "telnet", catalog.Network, "connect"},
+	{"smtplib-basic-auth-disabled", "smtplib", catalog.AuthCat, "auth"},
 	// Email OAuth 2.0 Proxy's debug log: the remote (indented) session is
 	// explained, the device's AUTH PLAIN and the proxy's token never shown.
-	{"oauth2proxy-xoauth2-535", "oauth2-proxy", checks.AuthCat, "auth"},
+	{"oauth2proxy-xoauth2-535", "oauth2-proxy", catalog.AuthCat, "auth"},
 }
 
 func TestFixtures(t *testing.T) {
@@ -67,7 +68,7 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("format = %q, want %q", res.Format, tc.format)
 			}
 			if res.Verdict.Category != tc.category || res.Verdict.Stage != tc.stage {
-				t.Errorf("verdict = %s at %q, want %s at %q\n%s", res.Verdict.Category, res.Verdict.Stage, tc.category, tc.stage, res.Verdict.Summary)
+				t.Errorf("verdict = %s at %q, want %s at %q\n%s", res.Verdict.Category, res.Verdict.Stage, tc.category, tc.stage, res.Verdict.Summary())
 			}
 			var out bytes.Buffer
 			if err := WriteText(&out, res); err != nil {
@@ -109,18 +110,18 @@ func TestUnrecognised(t *testing.T) {
 func TestReply(t *testing.T) {
 	cases := []struct {
 		line     string
-		category checks.Category
-		stage    string
+		category catalog.Category
+		stage    transcript.Stage
 		code     int
 	}{
-		{"550 5.7.606 Access denied, banned sending IP [203.0.113.7]. To request removal from this list please visit https://sender.office.com/", checks.Reputation, "rcpt", 550},
-		{"5.7.57 Client not authenticated to send mail.", checks.AuthCat, "mail", 530},
-		{"535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.", checks.AuthCat, "auth", 535},
-		{"550 5.7.30 Basic authentication is not supported for Client Submission.", checks.AuthCat, "auth", 550},
-		{"550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources", checks.Policy, "rcpt", 550},
-		{"550 5.1.1 User unknown", checks.Recipient, checks.Unstaged, 550},
-		{"554 5.7.9 Message not accepted for policy reasons", checks.Policy, checks.Unstaged, 554},
-		{"421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2.", checks.TLSCat, "tls", 421},
+		{"550 5.7.606 Access denied, banned sending IP [203.0.113.7]. To request removal from this list please visit https://sender.office.com/", catalog.Reputation, "rcpt", 550},
+		{"5.7.57 Client not authenticated to send mail.", catalog.AuthCat, "mail", 530},
+		{"535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.", catalog.AuthCat, "auth", 535},
+		{"550 5.7.30 Basic authentication is not supported for Client Submission.", catalog.AuthCat, "auth", 550},
+		{"550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources", catalog.Policy, "rcpt", 550},
+		{"550 5.1.1 User unknown", catalog.Recipient, transcript.Unstaged, 550},
+		{"554 5.7.9 Message not accepted for policy reasons", catalog.Policy, transcript.Unstaged, 554},
+		{"421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2.", catalog.TLSCat, "tls", 421},
 	}
 	for _, tc := range cases {
 		res, err := Reply(tc.line)
@@ -129,7 +130,7 @@ func TestReply(t *testing.T) {
 		}
 		v := res.Verdict
 		if v.Category != tc.category || v.Stage != tc.stage || v.Code != tc.code {
-			t.Errorf("Reply(%q) = %s at %q code %d, want %s at %q code %d\n%s", tc.line, v.Category, v.Stage, v.Code, tc.category, tc.stage, tc.code, v.Summary)
+			t.Errorf("Reply(%q) = %s at %q code %d, want %s at %q code %d\n%s", tc.line, v.Category, v.Stage, v.Code, tc.category, tc.stage, tc.code, v.Summary())
 		}
 	}
 }

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,22 +27,22 @@ var libraryFormats = map[string]bool{"phpmailer": true, "nodemailer": true, "smt
 // without QUIT (a cut capture) stays ok.
 func clientGaveUp(res *Result) {
 	t := res.Transcript
-	if res.Verdict.Category != checks.OK || !libraryFormats[res.Format] || t == nil {
+	if res.Verdict.Category != catalog.OK || !libraryFormats[res.Format] || t == nil {
 		return
 	}
 	offered := authOffered(t.CapabilitiesTLS)
-	if offered == "" && t.Stage(checks.TLS).Status != transcript.Pass {
+	if offered == "" && t.Stage(transcript.TLS).Status != transcript.Pass {
 		offered = authOffered(t.Capabilities)
 	}
 	if offered == "" || !quitBeforeMail(t) {
 		return
 	}
 	offered = strings.TrimSpace(strings.TrimPrefix(offered, "AUTH"))
-	res.Verdict = checks.Verdict{Category: checks.AuthCat, Stage: checks.Auth, Step: 9, Rule: "explain:quit-before-auth",
-		Summary: fmt.Sprintf("the client quit after the server offered AUTH (mechanisms: %s), without authenticating or sending mail: it had nothing to authenticate with (an OAuth token it could not obtain or refresh, credentials it was not given, or none of the offered mechanisms is the one it is set to use)", offered),
+	res.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: transcript.Auth, Step: 9, Rule: "explain:quit-before-auth",
+		Finding: fmt.Sprintf("the client quit after the server offered AUTH (mechanisms: %s), without authenticating or sending mail: it had nothing to authenticate with (an OAuth token it could not obtain or refresh, credentials it was not given, or none of the offered mechanisms is the one it is set to use)", offered),
 		Next:    "look in the application's own log for the token request's error (Microsoft identity platform AADSTS codes) or a missing username/password; check the mechanism it is set to (XOAUTH2 for OAuth, LOGIN for a password) is one the server offers",
 		Source:  "RFC 4954 section 4 (the client chooses the mechanism from the EHLO list); RFC 5321 section 4.1.1.10 (QUIT)"}
-	res.Verdict.Learn = checks.LearnFor(res.Verdict)
+	res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
 	res.Basis = StageBasis{Basis: Inferred, From: "the client's QUIT right after the server offered AUTH"}
 }
 
@@ -64,9 +65,9 @@ func quitBeforeMail(t *transcript.Transcript) bool {
 			continue
 		}
 		switch stageOfCommand(l.Text, false) {
-		case checks.Auth, checks.Mail, checks.Rcpt, checks.Data:
+		case transcript.Auth, transcript.Mail, transcript.Rcpt, transcript.Data:
 			return false
-		case checks.Quit:
+		case transcript.Quit:
 			return strings.EqualFold(strings.Fields(l.Text)[0], "QUIT")
 		}
 	}

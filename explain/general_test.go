@@ -4,15 +4,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // generalCase is a short paste that shows one general rule, in a shape of
 // its own (not the corpus text that pointed at the rule).
 type generalCase struct {
 	name, paste string
-	cat         checks.Category
-	stage       string
+	cat         catalog.Category
+	stage       transcript.Stage
 	basis       Basis  // "" any
 	summary     string // a word the summary must hold, "" none
 }
@@ -25,13 +26,13 @@ func TestGeneralRules(t *testing.T) {
 			res, _ := Transcript(tc.paste)
 			v := res.Verdict
 			if v.Category != tc.cat || v.Stage != tc.stage {
-				t.Errorf("%s at %q, want %s at %q: %s", v.Category, v.Stage, tc.cat, tc.stage, v.Summary)
+				t.Errorf("%s at %q, want %s at %q: %s", v.Category, v.Stage, tc.cat, tc.stage, v.Summary())
 			}
 			if tc.basis != "" && res.Basis.Basis != tc.basis {
 				t.Errorf("stage basis %s, want %s (%s)", res.Basis.Basis, tc.basis, res.Basis.From)
 			}
-			if tc.summary != "" && !strings.Contains(v.Summary, tc.summary) {
-				t.Errorf("summary %q lacks %q", v.Summary, tc.summary)
+			if tc.summary != "" && !strings.Contains(v.Summary(), tc.summary) {
+				t.Errorf("summary %q lacks %q", v.Summary(), tc.summary)
 			}
 		})
 	}
@@ -41,66 +42,66 @@ var generalCases = []generalCase{
 	// A local server refusing its own client: the relay's configuration,
 	// at the command its log names.
 	{name: "postfix smtpd reject with a queue id", paste: "Mar  3 10:00:01 relay postfix/submission/smtpd[811]: 4F2A1C0B12: reject: MAIL from printer.lan[10.0.0.9]: 553 5.7.1 <scan@contoso.com>: Sender address rejected: not owned by user scan; from=<scan@contoso.com> proto=ESMTP helo=<MFP>\n",
-		cat: checks.Config, stage: checks.Mail, basis: Seen, summary: "not Microsoft 365"},
+		cat: catalog.Config, stage: transcript.Mail, basis: Seen, summary: "not Microsoft 365"},
 	{name: "postfix smtpd reject at connect", paste: "postfix/smtpd[9]: NOQUEUE: reject: CONNECT from unknown[203.0.113.5]: 554 5.7.1 <unknown[203.0.113.5]>: Client host rejected: Access denied; proto=SMTP\n",
-		cat: checks.Config, stage: checks.Banner, basis: Seen},
+		cat: catalog.Config, stage: transcript.Banner, basis: Seen},
 	{name: "sendmail check_rcpt", paste: "sm-mta[2211]: x3BAt1: ruleset=check_rcpt, arg1=<bob@fabrikam.example>, relay=copier.lan [10.1.1.20], reject=550 5.7.1 <bob@fabrikam.example>... Relaying denied\n",
-		cat: checks.Config, stage: checks.Rcpt, basis: Seen, summary: "sendmail"},
+		cat: catalog.Config, stage: transcript.Rcpt, basis: Seen, summary: "sendmail"},
 	{name: "exim rejected RCPT", paste: "2021-05-07 10:00:00 H=(copier) [10.1.1.20] F=<scan@contoso.com> rejected RCPT <bob@fabrikam.example>: relay not permitted\n",
-		cat: checks.Config, stage: checks.Rcpt, basis: Seen, summary: "Exim"},
+		cat: catalog.Config, stage: transcript.Rcpt, basis: Seen, summary: "Exim"},
 	{name: "the relay's smtp client quoting Microsoft is not a local refusal", paste: "postfix/smtp[12]: 4F2A1C0B12: to=<bob@fabrikam.example>, relay=contoso-com.mail.protection.outlook.com[52.101.1.2]:25, status=bounced (host contoso-com.mail.protection.outlook.com[52.101.1.2] said: 550 5.7.606 Access denied, banned sending IP [203.0.113.5] (in reply to RCPT TO command))\n",
-		cat: checks.Reputation, stage: checks.Rcpt},
+		cat: catalog.Reputation, stage: transcript.Rcpt},
 	// Library messages, in other shapes.
 	{name: "commons email to 465", paste: "org.apache.commons.mail.EmailException: Sending the email to the following server failed : smtp.office365.com:465\n\tat org.apache.commons.mail.Email.sendMimeMessage(Email.java:1469)\n",
-		cat: checks.Config, stage: checks.Unstaged, summary: "465"},
+		cat: catalog.Config, stage: transcript.Unstaged, summary: "465"},
 	{name: "commons email with its cause", paste: "EmailException: Sending the email to the following server failed : smtp.office365.com:587\nCaused by: javax.mail.AuthenticationFailedException: 535 5.7.139 Authentication unsuccessful, the user credentials were incorrect. [X.prod.outlook.com]\n",
-		cat: checks.AuthCat, stage: checks.Auth},
+		cat: catalog.AuthCat, stage: transcript.Auth},
 	{name: "cdo connect failure by number", paste: "Error: -2147220973 while sending the scan report\n",
-		cat: checks.Network, stage: checks.Connect},
+		cat: catalog.Network, stage: transcript.Connect},
 	{name: "mailcore stable connection", paste: "Error Domain=MCOErrorDomain Code=1 \"A stable connection to the server could not be established.\"\n",
-		cat: checks.Network, stage: checks.Connect},
+		cat: catalog.Network, stage: transcript.Connect},
 	{name: "mailspring web sign-in", paste: "Sending failed: The server said you must sign in via your webmail.\n",
-		cat: checks.Policy, stage: checks.Unstaged},
+		cat: catalog.Policy, stage: transcript.Unstaged},
 	{name: "java plaintext greeting", paste: "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message\n",
-		cat: checks.TLSCat, stage: checks.TLS},
+		cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "cfnetwork handshake", paste: "CFNetwork SSLHandshake failed (-9806)\n",
-		cat: checks.TLSCat, stage: checks.TLS},
+		cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "exchange 5.7.1 not authenticated is at MAIL FROM", paste: "The server response was: 5.7.1 Client was not authenticated\n",
-		cat: checks.AuthCat, stage: checks.Mail, basis: Inferred},
+		cat: catalog.AuthCat, stage: transcript.Mail, basis: Inferred},
 	// Exchange Online's sentences without their codes.
 	{name: "anonymous mail sentence in prose", paste: "the copier says the client is not authenticated to send mail, what now?\n",
-		cat: checks.AuthCat, stage: checks.Mail},
+		cat: catalog.AuthCat, stage: transcript.Mail},
 	{name: "direct send identifier", paste: "rejected with TenantInboundAttribution again\n",
-		cat: checks.Policy, stage: checks.Rcpt},
+		cat: catalog.Policy, stage: transcript.Rcpt},
 	{name: "localised reply by its codes", paste: "SMTPSendFailedException: 451 5.7.3 发送邮件需要 STARTTLS [X.CHNPR01.prod.partner.outlook.cn]\n",
-		cat: checks.TLSCat, stage: checks.Mail},
+		cat: catalog.TLSCat, stage: transcript.Mail},
 	{name: "a typo in a library sentence", paste: "Send-MailMessage : Unable to connect to the remote sever\n",
-		cat: checks.Network, stage: checks.Connect},
+		cat: catalog.Network, stage: transcript.Connect},
 	// A client set to TLS at connect against Microsoft 365.
 	{name: "nodemailer secure true times out", paste: "const t = nodemailer.createTransport({ host: 'smtp.office365.com', port: 587, secure: true })\nError: connect ETIMEDOUT 52.96.1.2:587\n",
-		cat: checks.Config, stage: checks.Connect, summary: "secure: true"},
+		cat: catalog.Config, stage: transcript.Connect, summary: "secure: true"},
 	{name: "python SMTP_SSL on 587", paste: "server = smtplib.SMTP_SSL('smtp.office365.com', 587)\nTimeoutError: [Errno 110] Connection timed out\n",
-		cat: checks.Config, stage: checks.Connect, summary: "SMTP_SSL"},
+		cat: catalog.Config, stage: transcript.Connect, summary: "SMTP_SSL"},
 	{name: "javamail ssl.enable with a TLS error", paste: "spring.mail.host=smtp.office365.com\nspring.mail.port=587\nspring.mail.properties.mail.smtp.ssl.enable=true\njavax.net.ssl.SSLException: Unsupported or unrecognized SSL message\n",
-		cat: checks.Config, stage: checks.TLS},
+		cat: catalog.Config, stage: transcript.TLS},
 	{name: "implicit TLS to another server is not Microsoft's misfit", paste: "host: 'mail.fabrikam.example', port: 587, secure: true\nError: connect ETIMEDOUT 198.51.100.7:587\n",
-		cat: checks.Network, stage: checks.Connect},
+		cat: catalog.Network, stage: transcript.Connect},
 	{name: "EnableSsl is STARTTLS", paste: "client.EnableSsl = true; // smtp.office365.com, 587\nSystem.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: Unable to connect to the remote server\n",
-		cat: checks.Network, stage: checks.Connect},
+		cat: catalog.Network, stage: transcript.Connect},
 	// Words of a device, a mail service and an NDR without any code.
-	{name: "mfp ssl negotiation failed", paste: "Scan to e-mail: Cannot connect to SMTP server. SSL negotiation failed.\n", cat: checks.TLSCat, stage: checks.TLS},
-	{name: "gmail send-as state", paste: "Server returned error: \"TLS Negotiation failed, the certificate doesn't match the host., code: 0\" Missed upload deadline (9.99s) (state SENT_STARTTLS)\n", cat: checks.TLSCat, stage: checks.TLS},
-	{name: "gmail send-as state ehlo", paste: "Missed download deadline (10s) (state SENT_EHLO), code: 0\n", cat: checks.Network, stage: checks.EHLO},
-	{name: "german ndr mailbox full", paste: "Die Nachricht konnte nicht zugestellt werden. Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen.\n", cat: checks.Recipient, stage: checks.Rcpt},
+	{name: "mfp ssl negotiation failed", paste: "Scan to e-mail: Cannot connect to SMTP server. SSL negotiation failed.\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "gmail send-as state", paste: "Server returned error: \"TLS Negotiation failed, the certificate doesn't match the host., code: 0\" Missed upload deadline (9.99s) (state SENT_STARTTLS)\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "gmail send-as state ehlo", paste: "Missed download deadline (10s) (state SENT_EHLO), code: 0\n", cat: catalog.Network, stage: transcript.EHLO},
+	{name: "german ndr mailbox full", paste: "Die Nachricht konnte nicht zugestellt werden. Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen.\n", cat: catalog.Recipient, stage: transcript.Rcpt},
 	// A program's log that quits where AUTH was due gave up for want of
 	// credentials; a person's test that quits after EHLO stays ok, and so
 	// does a session where no AUTH was offered.
-	{name: "library quits where AUTH was offered", paste: phpQuit("250-AUTH LOGIN XOAUTH2250-8BITMIME"), cat: checks.AuthCat, stage: checks.Auth, basis: Inferred, summary: "LOGIN XOAUTH2"},
-	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: checks.OK, stage: ""},
+	{name: "library quits where AUTH was offered", paste: phpQuit("250-AUTH LOGIN XOAUTH2250-8BITMIME"), cat: catalog.AuthCat, stage: transcript.Auth, basis: Inferred, summary: "LOGIN XOAUTH2"},
+	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: catalog.OK, stage: ""},
 	{name: "telnet quits after EHLO", paste: "220 x.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO test\n250-x Hello [203.0.113.9]\n250-AUTH LOGIN XOAUTH2\n250 SMTPUTF8\nQUIT\n221 2.0.0 Service closing transmission channel\n",
-		cat: checks.OK, stage: ""},
+		cat: catalog.OK, stage: ""},
 	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
-		cat: checks.AuthCat, stage: checks.Auth},
+		cat: catalog.AuthCat, stage: transcript.Auth},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

@@ -1,7 +1,8 @@
 package explain
 
 import (
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // textFormat names the generic reader's results ("format": "text").
@@ -60,20 +61,20 @@ func (ev *evidence) result() *Result {
 	if d.root == nil {
 		st, from, basis := stageOf(d.last)
 		res.Basis = StageBasis{Basis: basis, From: from}
-		if st == checks.Unstaged {
+		if st == transcript.Unstaged {
 			res.Basis.Basis = Unknown
 		}
 	}
 	if bs, ok := b.basis[res.Verdict.Stage]; ok && (d.root == nil || res.Verdict.Stage != d.stage) {
 		res.Basis = bs // the verdict is not the root clue's (the greeting decided)
 	}
-	if res.Verdict.Stage == checks.Unstaged {
+	if res.Verdict.Stage == transcript.Unstaged {
 		res.Basis = StageBasis{Basis: Unknown}
 	}
 	if d.root != nil && d.root.word != nil {
 		applyWords(res, d.root) // the words' own finding (words.go)
 	}
-	if d.root != nil && d.root.local != nil && res.Verdict.Category != checks.OK {
+	if d.root != nil && d.root.local != nil && res.Verdict.Category != catalog.OK {
 		applyLocal(res, d.root) // a local server refused its own client (localrelay.go)
 	}
 	return res

@@ -3,8 +3,8 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // A hint is words in a paste that name the SMTP command a reply answered:
@@ -16,8 +16,8 @@ type hint struct {
 	re *lazyre.Regexp
 	// stage maps the match to a stage ("" when it names none); nil: the
 	// fixed stage of the hint.
-	stage func(m string) string
-	fixed string
+	stage func(m string) transcript.Stage
+	fixed transcript.Stage
 	// after: the words follow the reply they qualify ("(in reply to ...)");
 	// otherwise they precede it on the line, or frame it in its block.
 	after bool
@@ -26,7 +26,7 @@ type hint struct {
 	adjacent bool
 }
 
-func (h hint) stageOf(m string) string {
+func (h hint) stageOf(m string) transcript.Stage {
 	if h.stage != nil {
 		return h.stage(m)
 	}
@@ -43,22 +43,22 @@ var lineHints = []hint{
 	// "rejected command 'BDAT 39278 LAST' with code 554", "server rejected
 	// MAIL FROM".
 	{re: lazyre.OnDemand(`(?i)\b(?:did not|didn't|does not|doesn't|not) accept(?:ed)?\s+(?:the\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b|\b(?:rejected|refused)\s+(?:the\s+|our\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b`), stage: commandNamed},
-	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: checks.Auth},
-	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: checks.Mail},
-	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: checks.Rcpt},
-	{re: lazyre.OnDemand(`(?i)\bData command failed|did not accept the mail`), fixed: checks.Data},
+	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
+	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
+	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`(?i)\bData command failed|did not accept the mail`), fixed: transcript.Data},
 	// nodemailer's EMESSAGE prefixes the reply to the end of data with
 	// "Message failed: " (lib/smtp-connection); an application's own
 	// "Message failed:" before an exception class is not it.
-	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: checks.Data, adjacent: true},
+	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: transcript.Data, adjacent: true},
 	// libcurl's SMTP errors name the command and give only its code
 	// ("MAIL failed: 530", "RCPT failed: 550", lib/smtp.c).
 	{re: lazyre.OnDemand(`\b(?:MAIL|RCPT|DATA|EHLO|HELO|AUTH|STARTTLS) failed:\s*$`), stage: commandNamed, adjacent: true},
-	{re: lazyre.OnDemand(`(?i)envelope from address \S+ not accepted`), fixed: checks.Mail},
+	{re: lazyre.OnDemand(`(?i)envelope from address \S+ not accepted`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bduring (?:MAIL FROM|RCPT TO|DATA)\b`), stage: stageOfPhrase},
-	{re: lazyre.OnDemand(`(?i)Expected response code "?(?:235|334)\b`), fixed: checks.Auth},
-	{re: lazyre.OnDemand(`(?i)Expected response code "?354\b`), fixed: checks.Data},
-	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: checks.Rcpt},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?(?:235|334)\b`), fixed: transcript.Auth},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?354\b`), fixed: transcript.Data},
+	{re: lazyre.OnDemand(`(?i)Expected response code "?250"?/"?251`), fixed: transcript.Rcpt},
 }
 
 // maxInsideHint bounds how far into an error's text (which runs to the
@@ -72,25 +72,25 @@ var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rej
 // exception class, an error code field, a stack frame, a debug note.
 var blockHints = []hint{
 	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
-	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: checks.Auth},
-	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: checks.Mail},
-	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: checks.Rcpt},
-	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: checks.Data},
-	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: checks.EHLO},
-	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: checks.STARTTLS},
-	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: checks.Banner},
+	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: transcript.Auth},
+	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: transcript.Mail},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: transcript.Data},
+	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: transcript.EHLO},
+	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: transcript.STARTTLS},
+	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: transcript.Banner},
 }
 
 // inReplyStage maps Postfix's "in reply to end of DATA command" and the
 // like (whitespace may come from a folded line).
-func inReplyStage(m string) string {
+func inReplyStage(m string) transcript.Stage {
 	m = strings.Join(strings.Fields(m), " ")
 	return stageOfPhrase(strings.TrimPrefix(strings.ToUpper(m), "IN REPLY TO "))
 }
 
 // commandNamed is the stage of the last SMTP command the words name
 // ("did not accept STARTTLS", "rejected command 'BDAT 39278 LAST'").
-func commandNamed(m string) string {
+func commandNamed(m string) transcript.Stage {
 	f := strings.Fields(strings.Trim(m, "'\"<"))
 	for i := len(f) - 1; i >= 0; i-- {
 		w := strings.Trim(f[i], "'\"<")
@@ -106,15 +106,15 @@ func commandNamed(m string) string {
 
 // afterStage maps Exim's "SMTP error from remote mail server after RCPT
 // TO:<x>" and the like.
-func afterStage(m string) string {
+func afterStage(m string) transcript.Stage {
 	u := strings.ToUpper(m)
 	i := strings.LastIndex(u, " AFTER ")
 	u = u[i+len(" AFTER "):]
 	switch {
 	case strings.Contains(u, "INITIAL CONNECTION"):
-		return checks.Banner
+		return transcript.Banner
 	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA BLOCK"):
-		return checks.Data
+		return transcript.Data
 	}
 	return stageOfPhrase(u)
 }
@@ -122,7 +122,7 @@ func afterStage(m string) string {
 // lineHint returns the stage the clue's own line names for it, and the
 // words; hints are looked for before the clue (not past an earlier clue)
 // and, for "in reply to", right after its text.
-func lineHint(c *clue, from int, ws *wordSet) (string, string) {
+func lineHint(c *clue, from int, ws *wordSet) (transcript.Stage, string) {
 	if !ws.any(lineHintWords) {
 		return "", ""
 	}
@@ -157,9 +157,10 @@ func lineHint(c *clue, from int, ws *wordSet) (string, string) {
 // the lines around it up to a blank line (a stack trace, an error
 // object's fields), within a bounded window. memo keeps each line's
 // hint, so a paste of many clues reads each line once.
-func blockHint(ls []logical, at int, memo map[int]found) (string, string) {
+func blockHint(ls []logical, at int, memo map[int]found) (transcript.Stage, string) {
 	const back, fwd = 12, 40
-	best, words, dist := "", "", 1<<30
+	var best transcript.Stage
+	words, dist := "", 1<<30
 	try := func(i int) bool {
 		if i < 0 || i >= len(ls) || strings.TrimSpace(ls[i].text) == "" {
 			return false
@@ -183,7 +184,10 @@ func blockHint(ls []logical, at int, memo map[int]found) (string, string) {
 }
 
 // found is a hint found in a line: its stage and words.
-type found struct{ stage, words string }
+type found struct {
+	stage transcript.Stage
+	words string
+}
 
 // blockHintWords: every blockHint's match holds one of them.
 var blockHintWords = lex.add("command", "authenticat", "sasl", "smtp", "eauth", "_action", "system.net.mail", "in login", "sender", "recipient", "message", "starttls")

@@ -1,10 +1,10 @@
 package explain
 
 import (
-	"fmt"
-
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // A client set to start TLS as soon as it connects (implicit TLS, the
@@ -98,10 +98,10 @@ func implicitSettingOf(ls []logical) *implicitSetting {
 // Microsoft 365 endpoint: the setting, not the network, is what is wrong.
 func implicitMisfit(res *Result, ev *evidence) {
 	v := res.Verdict
-	if v.Category == checks.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" || v.Category == checks.Config {
+	if v.Category == catalog.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" || v.Category == catalog.Config {
 		return // a server that answered in SMTP took the connection in plaintext
 	}
-	stage, ok := beforeCommands(v.Stage, checks.TLS)
+	stage, ok := beforeCommands(v.Stage, transcript.TLS)
 	if !ok {
 		return
 	}
@@ -109,8 +109,8 @@ func implicitMisfit(res *Result, ev *evidence) {
 	if s == nil {
 		return
 	}
-	var misfit *checks.Misfit
-	for _, m := range checks.Misfits(checks.Setup{Method: res.Input.Plan.Method, Host: res.Input.Host, Port: res.Input.Port, TLS: checks.Implicit}) {
+	var misfit *diagnosis.Misfit
+	for _, m := range diagnosis.Misfits(diagnosis.Setup{Method: res.Input.Plan.Method, Host: res.Input.Host, Port: res.Input.Port, TLS: transcript.Implicit}) {
 		if m.ID == "implicit-tls" || m.ID == "port-465" {
 			misfit = &m
 			break
@@ -123,14 +123,11 @@ func implicitMisfit(res *Result, ev *evidence) {
 	if misfit.ID == "port-465" {
 		finding = misfit.Finding
 	}
-	nv := checks.Verdict{Category: checks.Config, Stage: stage, Step: 4, Evidence: v.Evidence, Rule: "explain:implicit-tls+config:" + misfit.ID,
-		Summary: "the client is set to start TLS as soon as it connects (" + s.what + "): " + finding,
+	nv := diagnosis.Verdict{Category: catalog.Config, Stage: stage, Step: 4, Evidence: v.Evidence, Rule: "explain:implicit-tls+config:" + misfit.ID,
+		Finding: "the client is set to start TLS as soon as it connects (" + s.what + "): " + finding,
 		Next:    "set the client to STARTTLS on port 587 of smtp.office365.com (" + s.fix + "); a client that only speaks TLS at connect cannot submit to Microsoft 365: use Direct Send or a relay connector on port 25",
 		Source:  misfit.Source + "; FACTS.md 1.1 (STARTTLS only)"}
-	if nv.Evidence != "" {
-		nv.Summary += fmt.Sprintf(": %q", nv.Evidence)
-	}
-	nv.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+	nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
 	res.Verdict = nv
 	if stage != v.Stage {
 		res.Basis = StageBasis{Basis: Inferred, From: s.what + ": the client's TLS handshake meets the server's plaintext greeting"}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // A mail server logs its own refusals of its own clients in a shape of
@@ -56,12 +58,12 @@ func localReject(l string, pos int, ws *wordSet) (*localMTA, string, bool) {
 }
 
 // localStage maps the refused command a log names to its stage.
-func localStage(cmd string) string {
+func localStage(cmd string) transcript.Stage {
 	switch strings.ToUpper(cmd) {
 	case "CONNECT", "RELAY":
-		return checks.Banner
+		return transcript.Banner
 	case "END-OF-MESSAGE", "EOH", "EOM":
-		return checks.Data
+		return transcript.Data
 	}
 	return stageOfPhrase(cmd)
 }
@@ -71,10 +73,11 @@ func localStage(cmd string) string {
 func applyLocal(res *Result, c *clue) {
 	m := c.local
 	v := res.Verdict
-	v.Category, v.Step, v.Rule = checks.Config, 1, "explain:local-relay-refused"
-	v.Summary = fmt.Sprintf("the local mail server (%s, not Microsoft 365) refused its client at %s: its own settings do not admit this client, sender or recipient, so the message never left it for Microsoft 365: %q", m.name, c.errWords, v.Evidence)
+	v.Category, v.Step, v.Rule = catalog.Config, 1, "explain:local-relay-refused"
+	v.Finding = fmt.Sprintf("the local mail server (%s, not Microsoft 365) refused its client at %s: its own settings do not admit this client, sender or recipient, so the message never left it for Microsoft 365", m.name, c.errWords)
+	v.Notes = nil // the finding replaces the diagnosis, notes included
 	v.Next = "fix the relay's configuration, not the Microsoft 365 side: check " + m.settings + "; then resend and look for the relay's own delivery to Microsoft 365 in its log"
 	v.Source = "the server's own log format (Postfix smtpd_check.c \"NOQUEUE: reject: <command> from\", sendmail \"ruleset=check_* ... reject=\", Exim \"rejected RCPT\"); RFC 5321 section 3.6.2 (relaying)"
-	v.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+	v.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
 	res.Verdict = v
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // nodemailer's logger (logger: true, debug: true) writes
@@ -90,13 +91,13 @@ func nodemailerError(msg string, f map[string]string, sawServer bool) []event {
 	}
 	stage := stageOfPhrase(f["command"])
 	if f["command"] == "CONN" {
-		stage = "connect"
+		stage = transcript.Connect
 	}
 	if strings.Contains(msg, "Greeting never received") || f["greeting"] != "" {
-		stage = "banner" // the TCP connection was made; the server never spoke
+		stage = transcript.Banner // the TCP connection was made; the server never spoke
 	}
 	if f["code"] == "EAUTH" && stage == "" {
-		stage = "auth"
+		stage = transcript.Auth
 	}
 	if resp := f["response"]; resp != "" {
 		if sawServer {
@@ -120,7 +121,7 @@ func nodemailerError(msg string, f map[string]string, sawServer bool) []event {
 	}
 	kind := errKind(msg + " " + f["errno"] + " " + f["code"])
 	if containsAny(strings.ToLower(msg), "ssl routines", "wrong version number", "certificate", "self signed", "unable to verify") {
-		kind, stage = "tls", "tls"
+		kind, stage = transcript.KindTLS, transcript.TLS
 	}
 	return append(evs, event{kind: evError, stage: stage, err: kind, text: msg})
 }

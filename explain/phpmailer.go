@@ -30,20 +30,20 @@ var (
 )
 
 // pmStage is the stage of the command a "... command failed" error names.
-func pmStage(cmd string) string {
+func pmStage(cmd string) transcript.Stage {
 	switch c := strings.ToUpper(strings.TrimSpace(cmd)); {
 	case c == "MAIL FROM":
-		return "mail"
+		return transcript.Mail
 	case c == "RCPT TO":
-		return "rcpt"
+		return transcript.Rcpt
 	case strings.HasPrefix(c, "DATA"):
-		return "data"
+		return transcript.Data
 	case c == "EHLO", c == "HELO":
-		return "ehlo"
+		return transcript.EHLO
 	case strings.HasPrefix(c, "AUTH"), c == "USERNAME", c == "PASSWORD":
-		return "auth"
+		return transcript.Auth
 	case c == "QUIT":
-		return "quit"
+		return transcript.Quit
 	}
 	return ""
 }
@@ -60,7 +60,7 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			continue
 		}
 		l := strings.TrimSpace(html.UnescapeString(strings.ReplaceAll(raw, "<br>", "")))
-		if inServer && l != "" && raw != l && replyLineRE.MatchString(l) {
+		if inServer && l != "" && raw != l && isReplyLine(l) {
 			n++
 			servers++
 			evs = append(evs, event{kind: evServer, text: l})
@@ -89,11 +89,11 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evConnected})
 		case pmTLSFailRE.MatchString(l):
 			n++
-			evs = append(evs, event{kind: evError, stage: "tls", err: "tls", text: l})
+			evs = append(evs, event{kind: evError, stage: transcript.TLS, err: transcript.KindTLS, text: l})
 		case pmFailRE.MatchString(l):
 			n++
 			msg := pmFailRE.FindStringSubmatch(l)[1]
-			evs = append(evs, event{kind: evError, stage: "connect", err: errKind(msg), text: l})
+			evs = append(evs, event{kind: evError, stage: transcript.Connect, err: errKind(msg), text: l})
 		case pmErrorRE.MatchString(l):
 			n++ // "SMTP ERROR: Password command failed: 535 ..." repeats the reply above
 			if pmConnectHostRE.MatchString(l) {

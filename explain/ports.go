@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -27,22 +28,19 @@ var nonSMTPPorts = map[int]string{993: "IMAP over TLS", 995: "POP3 over TLS", 14
 func portMisfit(res *Result) {
 	what, ok := nonSMTPPorts[res.Input.Port]
 	v := res.Verdict
-	if !ok || v.Category == checks.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" {
+	if !ok || v.Category == catalog.OK || v.Category == NoEvidence || v.Code != 0 || v.Enhanced != "" {
 		return // a server that answered in SMTP was an SMTP server
 	}
-	stage, ok := beforeCommands(v.Stage, checks.Banner)
+	stage, ok := beforeCommands(v.Stage, transcript.Banner)
 	if !ok {
 		return
 	}
 	port := itoa(res.Input.Port)
-	nv := checks.Verdict{Category: checks.Config, Stage: stage, Step: 1, Evidence: v.Evidence, Rule: "explain:port-not-smtp",
-		Summary: fmt.Sprintf("the client is set to port %s, where %s listens, not SMTP: no SMTP greeting ever comes from it, so the session fails before any command", port, what),
+	nv := diagnosis.Verdict{Category: catalog.Config, Stage: stage, Step: 1, Evidence: v.Evidence, Rule: "explain:port-not-smtp",
+		Finding: fmt.Sprintf("the client is set to port %s, where %s listens, not SMTP: no SMTP greeting ever comes from it, so the session fails before any command", port, what),
 		Next:    "set the device to smtp.office365.com port 587 with STARTTLS (SMTP AUTH submission), or port 25 on the tenant's MX for Direct Send or a relay connector; " + port + " is for " + what,
 		Source:  "RFC 8314 and the IANA service name registry (993 imaps, 995 pop3s, 143 imap, 110 pop3, 443 https); FACTS.md 1.1 (submission on smtp.office365.com:587, STARTTLS)"}
-	if nv.Evidence != "" {
-		nv.Summary += fmt.Sprintf(": %q", nv.Evidence)
-	}
-	nv.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+	nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
 	res.Verdict = nv
 	if stage != v.Stage || res.Basis.Basis != Seen {
 		res.Basis = StageBasis{Basis: Inferred, From: "port " + port + " is " + what + "'s: the failure is the wait for a greeting that never comes, or what the error says"}
@@ -69,12 +67,11 @@ func wrongProtocol(res *Result) {
 			continue
 		}
 		cmd := strings.Join(f[:min(2, len(f))], " ")
-		nv := checks.Verdict{Category: checks.Config, Stage: checks.Unstaged, Step: 1, Code: v.Code, Enhanced: v.Enhanced, Evidence: v.Evidence, Rule: "explain:not-smtp-command",
-			Summary: fmt.Sprintf("the client sent %q, a command of IMAP or POP3, to the SMTP server, which refused it as unknown: the client speaks another mail protocol on this port", cmd),
+		nv := diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Unstaged, Step: 1, Code: v.Code, Enhanced: v.Enhanced, Evidence: v.Evidence, Rule: "explain:not-smtp-command",
+			Finding: fmt.Sprintf("the client sent %q, a command of IMAP or POP3, to the SMTP server, which refused it as unknown: the client speaks another mail protocol on this port", cmd),
 			Next:    "use an SMTP client (or the device's SMTP settings) for smtp.office365.com port 587 with STARTTLS; IMAP is outlook.office365.com 993, POP3 995",
 			Source:  "RFC 5321 section 4.2.4 (500 command unrecognised); RFC 9051 (IMAP), RFC 1939 (POP3); FACTS.md 1.1"}
-		nv.Summary += fmt.Sprintf(": %q", nv.Evidence)
-		nv.Learn = checks.LearnFor(checks.Verdict{Category: checks.Config})
+		nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
 		res.Verdict = nv
 		res.Basis = StageBasis{Basis: Inferred, From: "the refused command is " + cmd + ", another protocol's: no SMTP stage applies"}
 		return
@@ -90,11 +87,11 @@ var unrecognizedRE = lazyre.OnDemand(`(?i)unrecogni[sz]ed command|command unreco
 // the misfit's own early stage (the greeting that never comes, the TLS
 // spoken too soon). ok is false for a later stage: the session got far
 // enough that the setting was not the cause.
-func beforeCommands(stage, early string) (string, bool) {
+func beforeCommands(stage, early transcript.Stage) (transcript.Stage, bool) {
 	switch stage {
-	case checks.Connect, checks.TLS:
+	case transcript.Connect, transcript.TLS:
 		return stage, true
-	case checks.Banner, checks.EHLO, checks.STARTTLS, checks.Unstaged:
+	case transcript.Banner, transcript.EHLO, transcript.STARTTLS, transcript.Unstaged:
 		return early, true
 	}
 	return "", false

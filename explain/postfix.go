@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Postfix smtp(8) log lines (syslog or `postlog`): delivery status lines
@@ -75,36 +76,36 @@ func postfixDetail(status, d string) []event {
 		h, p := hostPort(m[1])
 		stage := stageOfPhrase(m[4])
 		if strings.Contains(d, "SASL authentication failed") {
-			stage = "auth"
+			stage = transcript.Auth
 		}
 		text := strings.TrimSpace(inReplyRE.ReplaceAllString(m[3], ""))
 		return []event{{kind: evTarget, host: h, port: p}, {kind: evReply, stage: stage, reply: replyFrom(atoi(m[2]), text)}}
 	case refusedRE.MatchString(d):
 		m := refusedRE.FindStringSubmatch(d)
-		return []event{{kind: evReply, stage: "banner", reply: replyFrom(atoi(m[2]), m[3])}}
+		return []event{{kind: evReply, stage: transcript.Banner, reply: replyFrom(atoi(m[2]), m[3])}}
 	case connectToRE.MatchString(d):
 		m := connectToRE.FindStringSubmatch(d)
 		h, p := hostPort(m[1])
-		return []event{{kind: evTarget, host: h, port: p}, {kind: evError, stage: "connect", err: errKind(m[2]), text: d}}
+		return []event{{kind: evTarget, host: h, port: p}, {kind: evError, stage: transcript.Connect, err: errKind(m[2]), text: d}}
 	case whileRE.MatchString(d):
 		m := whileRE.FindStringSubmatch(d)
 		h, p := hostPort(m[1])
 		kind := errKind(d)
 		if strings.Contains(d, "timed out") {
-			kind = "timeout"
+			kind = transcript.KindTimeout
 		} else if strings.HasPrefix(d, "lost connection") {
-			kind = "closed"
+			kind = transcript.KindClosed
 		}
 		return []event{{kind: evTarget, host: h, port: p}, {kind: evError, stage: postfixWhile(m[2]), err: kind, text: d}}
 	case strings.Contains(d, "Name service error"), strings.Contains(d, "Host or domain name not found"), strings.Contains(d, "Host not found"):
-		return []event{{kind: evError, stage: "resolve", err: "dns", text: d}}
+		return []event{{kind: evError, stage: transcript.Resolve, err: transcript.KindDNS, text: d}}
 	case strings.Contains(d, "TLS is required, but was not offered"):
-		return []event{{kind: evError, stage: "starttls", err: "protocol", text: d}}
+		return []event{{kind: evError, stage: transcript.STARTTLS, err: transcript.KindProtocol, text: d}}
 	case tlsProblemRE.MatchString(d):
-		return []event{{kind: evError, stage: "tls", err: "tls", text: d}}
+		return []event{{kind: evError, stage: transcript.TLS, err: transcript.KindTLS, text: d}}
 	case status == "sent":
 		if rep, ok := parseReplyLine(strings.TrimSpace(d)); ok {
-			return []event{{kind: evConnected}, {kind: evReply, stage: "data", reply: rep}}
+			return []event{{kind: evConnected}, {kind: evReply, stage: transcript.Data, reply: rep}}
 		}
 	}
 	return nil
@@ -112,19 +113,19 @@ func postfixDetail(status, d string) []event {
 
 // postfixWhile maps "while receiving the initial server greeting" and the
 // like to a stage.
-func postfixWhile(s string) string {
+func postfixWhile(s string) transcript.Stage {
 	l := strings.ToLower(s)
 	switch {
 	case strings.Contains(l, "greeting"):
-		return "banner"
+		return transcript.Banner
 	case strings.Contains(l, "ehlo"), strings.Contains(l, "initial protocol handshake"):
-		return "ehlo"
+		return transcript.EHLO
 	case strings.Contains(l, "starttls"):
-		return "starttls"
+		return transcript.STARTTLS
 	case strings.Contains(l, "tls"):
-		return "tls"
+		return transcript.TLS
 	case strings.Contains(l, "auth"), strings.Contains(l, "sasl"):
-		return "auth"
+		return transcript.Auth
 	}
 	if st := stageOfPhrase(s); st != "" {
 		return st

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -186,7 +187,14 @@ func alone(s string, a, b int) bool {
 // sanitise redacts every text of res that came from the paste.
 func sanitise(res *Result) {
 	v := &res.Verdict
-	v.Summary, v.Evidence = redactText(v.Summary), redactText(v.Evidence)
+	v.Finding, v.Evidence = redactText(v.Finding), redactText(v.Evidence)
+	// The JSON summary quotes the evidence, where a lone base64 word is a
+	// quoted one (quoted64RE): redact it as that reader sees it too.
+	if q := strconv.Quote(v.Evidence); redactText(q) != q {
+		if uq, err := strconv.Unquote(redactText(q)); err == nil {
+			v.Evidence = uq
+		}
+	}
 	for i := range v.Notes {
 		v.Notes[i] = redactText(v.Notes[i])
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 )
 
 // TestOutputCarriesNoCredentials: explain's output is pasted into tickets;
@@ -86,7 +86,7 @@ func TestRedactKeepsEvidence(t *testing.T) {
 // TestTellingKeys: the pre-filter of phraseClue lets every Telling row's
 // own text through.
 func TestTellingKeys(t *testing.T) {
-	for _, e := range checks.Catalog {
+	for _, e := range catalog.Catalog {
 		if e.Telling && !containsAny(strings.ToLower(e.Text), tellingKeys...) {
 			t.Errorf("catalog row %s is Telling but its text has none of tellingKeys: %q", e.ID, e.Text)
 		}

@@ -6,7 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -34,7 +35,7 @@ type JSONResult struct {
 // it comes from the reply catalog or the kind of error. method is ""
 // when unknown.
 type JSONVerdict struct {
-	checks.Verdict
+	diagnosis.VerdictJSON
 	StageBasis  Basis  `json:"stage_basis"`
 	StageFrom   string `json:"stage_from,omitempty"`
 	Method      string `json:"method"`
@@ -48,9 +49,9 @@ type JSONVerdict struct {
 // JSONStage is one reconstructed stage: pass, fail, skip (not shown), or
 // implied (not shown, but a later stage proves it passed).
 type JSONStage struct {
-	Name     string `json:"name"`
-	Status   string `json:"status"`
-	Evidence string `json:"evidence,omitempty"`
+	Name     transcript.Stage `json:"name"`
+	Status   string           `json:"status"`
+	Evidence string           `json:"evidence,omitempty"`
 }
 
 // JSON builds the JSON document of res.
@@ -59,7 +60,7 @@ func (res *Result) JSON() JSONResult {
 	v.Findings = nil // a site's credential findings; explain has none
 	out := JSONResult{Format: res.Format, Stages: []JSONStage{}, NotShown: res.NotShown, SetAside: res.SetAside,
 		EvidenceFound: res.Verdict.Category != NoEvidence, Capture: res.Capture,
-		Verdict: JSONVerdict{Verdict: v, StageBasis: res.Basis.Basis, StageFrom: res.Basis.From,
+		Verdict: JSONVerdict{VerdictJSON: v.JSON(), StageBasis: res.Basis.Basis, StageFrom: res.Basis.From,
 			Method: string(res.Method.Method), MethodBasis: res.Method.Basis, MethodFrom: res.Method.From,
 			Evidence: res.Verdict.Evidence, LearnMore: res.Verdict.Learn}}
 	if out.Verdict.StageBasis == "" {
@@ -114,7 +115,7 @@ func WriteText(w io.Writer, res *Result) error {
 	if v.Learn != "" {
 		fmt.Fprintf(&b, "learn more: %s\n", v.Learn)
 	}
-	if v.Category != checks.OK {
+	if v.Category != catalog.OK {
 		fmt.Fprintf(&b, "stage:    %s (%s%s)\n", orUnknown(v.Stage), basisOr(res.Basis.Basis), from(res.Basis.From))
 	}
 	if res.Method.Basis != "" && res.Method.Basis != Unknown {
@@ -132,7 +133,7 @@ func WriteText(w io.Writer, res *Result) error {
 	if res.Format != "reply" && res.Format != "none" {
 		var parts []string
 		for _, s := range res.JSON().Stages {
-			parts = append(parts, s.Name+" "+s.Status)
+			parts = append(parts, string(s.Name)+" "+s.Status)
 		}
 		fmt.Fprintf(&b, "stages:   %s\n", strings.Join(parts, ", "))
 	}
@@ -152,9 +153,9 @@ func WriteText(w io.Writer, res *Result) error {
 	return err
 }
 
-func orUnknown(s string) string {
+func orUnknown(s transcript.Stage) transcript.Stage {
 	if s == "" {
-		return checks.Unstaged
+		return transcript.Unstaged
 	}
 	return s
 }

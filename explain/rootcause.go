@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -35,7 +35,7 @@ type decision struct {
 	// greeting is the first server greeting in the paste (a 220 that
 	// does not answer STARTTLS): whose server the client reached.
 	greeting *clue
-	stage    string
+	stage    transcript.Stage
 	from     string
 	basis    Basis
 	aside    []SetAside
@@ -61,8 +61,8 @@ func place(ls []logical, cs []clue) {
 		}
 		// An error's own kind names its stage better than a library's
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
-		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != checks.Auth {
-			if c.stage == "" || c.stage == checks.Connect || c.stage == checks.Banner {
+		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != transcript.Auth {
+			if c.stage == "" || c.stage == transcript.Connect || c.stage == transcript.Banner {
 				c.stage, c.from = c.errStage, "the error's words \""+short(c.errWords)+"\""
 			}
 		}
@@ -116,7 +116,7 @@ func decide(ls []logical, cs []clue) decision {
 		// A client's failure right after the server accepted STARTTLS is
 		// the TLS handshake's (PHPMailer's "Could not connect to SMTP
 		// host" after "220 2.0.0 SMTP server ready").
-		d.stage, d.from, d.basis = checks.TLS, "the error follows the server's acceptance of STARTTLS (\""+short(p.text)+"\")", Inferred
+		d.stage, d.from, d.basis = transcript.TLS, "the error follows the server's acceptance of STARTTLS (\""+short(p.text)+"\")", Inferred
 	}
 	return d
 }
@@ -177,8 +177,8 @@ func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 			continue
 		}
 		st, _, _ := stageOf(&cs[i])
-		authFailed = authFailed || st == checks.Auth
-		tlsFailed = tlsFailed || st == checks.TLS || st == checks.STARTTLS
+		authFailed = authFailed || st == transcript.Auth
+		tlsFailed = tlsFailed || st == transcript.TLS || st == transcript.STARTTLS
 	}
 	for i := range cs {
 		if !alive[i] || cs[i].reply == nil {
@@ -187,9 +187,9 @@ func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 		st, _, _ := stageOf(&cs[i])
 		t := cs[i].reply.Text()
 		switch {
-		case authFailed && st != checks.Auth && notAuthRE.MatchString(t):
+		case authFailed && st != transcript.Auth && notAuthRE.MatchString(t):
 			setAside(i, "a consequence: the server refused unauthenticated mail because AUTH had failed")
-		case tlsFailed && st != checks.TLS && notTLSTxRE.MatchString(t):
+		case tlsFailed && st != transcript.TLS && notTLSTxRE.MatchString(t):
 			setAside(i, "a consequence: the server required STARTTLS because the TLS handshake had failed")
 		}
 	}
@@ -232,7 +232,7 @@ func score(c *clue) int {
 		}
 		return s
 	}
-	if e := checks.Match(c.stage, c.reply); e != nil && e.Category != checks.OK {
+	if e := catalog.Match(c.stage, c.reply); e != nil && e.Category != catalog.OK {
 		s += 4
 		if e.Pattern != nil {
 			s += 2
@@ -268,7 +268,7 @@ func otherWhy(c, r *clue) string {
 // stageOf is the clue's stage and how it is known: named by the text,
 // else the catalog's stage for the reply, else the error's own kind,
 // else unknown.
-func stageOf(c *clue) (string, string, Basis) {
+func stageOf(c *clue) (transcript.Stage, string, Basis) {
 	if c.stage != "" {
 		return c.stage, c.from, Seen
 	}
@@ -276,12 +276,12 @@ func stageOf(c *clue) (string, string, Basis) {
 		if st := catalogStage(c.reply); st != "" {
 			return st, "the reply catalog's stage for " + codesOf(c.reply.Code, c.reply.Enhanced), Inferred
 		}
-		return checks.Unstaged, "", Unknown
+		return transcript.Unstaged, "", Unknown
 	}
 	if c.errStage != "" {
 		return c.errStage, "the kind of error (" + string(c.err) + ")", Inferred
 	}
-	return checks.Unstaged, "", Unknown
+	return transcript.Unstaged, "", Unknown
 }
 
 func codesOf(code int, enh string) string {

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // TestLexicon: the lexicon finds its words in one pass, ignoring ASCII
@@ -46,12 +47,12 @@ func TestNoGuessedCode(t *testing.T) {
 	cases := []struct {
 		line  string
 		code  int
-		cat   checks.Category
-		stage string
+		cat   catalog.Category
+		stage transcript.Stage
 	}{
-		{"5.7.3 Authentication unsuccessful [DB6P18901CA0015.EURP189.PROD.OUTLOOK.COM]", 535, checks.AuthCat, "auth"},
-		{"5.7.3 STARTTLS is required to send mail [X]", 451, checks.TLSCat, "mail"},
-		{"5.9.87 Message refused for a reason the catalog has never seen", 0, checks.Service, checks.Unstaged},
+		{"5.7.3 Authentication unsuccessful [DB6P18901CA0015.EURP189.PROD.OUTLOOK.COM]", 535, catalog.AuthCat, "auth"},
+		{"5.7.3 STARTTLS is required to send mail [X]", 451, catalog.TLSCat, "mail"},
+		{"5.9.87 Message refused for a reason the catalog has never seen", 0, catalog.Service, transcript.Unstaged},
 	}
 	for _, tc := range cases {
 		res, err := Reply(tc.line)
@@ -73,22 +74,22 @@ func TestNoGuessedCode(t *testing.T) {
 func TestRulesOnShortPastes(t *testing.T) {
 	cases := []struct {
 		name, paste string
-		cat         checks.Category
-		stage       string
+		cat         catalog.Category
+		stage       transcript.Stage
 		aside       string // a word of the reason a line was set aside
 	}{
 		{"recovered typo", "220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\nHELO x\n250 X Hello\nMail\n501 5.5.4 Unrecognized parameter\nMAIL FROM:<a@contoso.com>\n250 2.1.0 Sender OK\nRCPT TO:<b@contoso.com>\n250 2.1.5 Recipient OK\nQUIT\n221 2.0.0 Bye\n",
-			checks.OK, "", "recovered"},
+			catalog.OK, "", "recovered"},
 		{"error beside a working session", "SMTP server did not accept STARTTLS with error: 503 5.5.2 Send hello first [X.eop-EUR03.prod.protection.outlook.com]\n\ntelnet x.mail.protection.outlook.com 25\n220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\nEHLO\n250-X Hello\n250 STARTTLS\nQUIT\n221 2.0.0 Bye\n",
-			checks.Config, "starttls", "control"},
+			catalog.Config, "starttls", "control"},
 		{"quoted greeting of another server", "Connecting to contoso-com.mail.protection.outlook.com on port 25 I get: 220-We do not authorize the use of this system to transport unsolicited mail\n",
-			checks.Firewall, "banner", ""},
+			catalog.Firewall, "banner", ""},
 		{"late greeting", "Connection: opening to smtp.office365.com:587, timeout=60\nConnection: opened\nSERVER -> CLIENT: \nCLIENT -> SERVER: EHLO a\nSERVER -> CLIENT: 220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\nCLIENT -> SERVER: HELO a\nSERVER -> CLIENT: 250 X Hello\n",
-			checks.Firewall, "banner", ""},
+			catalog.Firewall, "banner", ""},
 		{"repeated reply", "Error: Message failed: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=X] at: Error: Message failed: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=X]\n",
-			checks.Policy, "data", ""},
+			catalog.Policy, "data", ""},
 		{"message content before the reply", "C: --=-DdAczYjEkl/ABnOTLAA2UQ==--\nS: 552 5.3.4 Header size exceeds fixed maximum size\n",
-			checks.Config, "data", ""},
+			catalog.Config, "data", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,7 +98,7 @@ func TestRulesOnShortPastes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Verdict.Category != tc.cat || res.Verdict.Stage != tc.stage {
-				t.Errorf("%s at %q, want %s at %q: %s", res.Verdict.Category, res.Verdict.Stage, tc.cat, tc.stage, res.Verdict.Summary)
+				t.Errorf("%s at %q, want %s at %q: %s", res.Verdict.Category, res.Verdict.Stage, tc.cat, tc.stage, res.Verdict.Summary())
 			}
 			if tc.aside == "" {
 				return

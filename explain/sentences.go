@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -21,12 +21,12 @@ import (
 
 // rowSentence is one distinctive sentence of a catalog row.
 type rowSentence struct {
-	row *checks.Entry
+	row *catalog.Entry
 	p   phrase
 }
 
 var (
-	rowSentences = catalogSentences(checks.Catalog)
+	rowSentences = catalogSentences(catalog.Catalog)
 	sentenceKeys = func() wordSet {
 		var m wordSet
 		for _, s := range rowSentences {
@@ -47,20 +47,20 @@ var identifierRE = regexp.MustCompile(`^[A-Z][a-z]+(?:[A-Z][a-z]+){2,}$`)
 // catalogSentences derives the distinctive sentences of every failure
 // row that is not Telling and whose NDR wording no word rule reads
 // already (words_ndr.go keeps its own stage and code).
-func catalogSentences(rows []checks.Entry) []rowSentence {
+func catalogSentences(rows []catalog.Entry) []rowSentence {
 	worded := map[string]bool{}
 	for _, w := range ndrWords {
 		worded[w.row] = true
 	}
 	count := map[string]int{}
 	type cand struct {
-		row  *checks.Entry
+		row  *catalog.Entry
 		text string
 	}
 	var cands []cand
 	for i := range rows {
 		e := &rows[i]
-		if e.Category == checks.OK {
+		if e.Category == catalog.OK {
 			continue
 		}
 		seen := map[string]bool{}
@@ -85,7 +85,7 @@ func catalogSentences(rows []checks.Entry) []rowSentence {
 }
 
 // rowParts are the parts of a row's text that may be its sentence.
-func rowParts(e *checks.Entry) []string {
+func rowParts(e *catalog.Entry) []string {
 	t := leadingCodeRE.ReplaceAllString(e.Text, "")
 	t = strings.TrimPrefix(strings.TrimSpace(t), "SMTP;")
 	if i := strings.Index(t, "http"); i >= 0 {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // swaks prefixes (swaks(1), "OUTPUT"): "<-" and " ->" plaintext, "<~" and
@@ -61,11 +62,11 @@ func swaksError(t string) []event {
 	case msg == "", strings.HasPrefix(l, "error connecting") && !strings.Contains(l, ": "):
 		return nil // the detail follows on the next "***" line
 	case strings.Contains(l, "starttls") && containsAny(l, "not advertised", "did not advertise"):
-		return []event{{kind: evError, stage: "starttls", err: "protocol", text: msg}}
+		return []event{{kind: evError, stage: transcript.STARTTLS, err: transcript.KindProtocol, text: msg}}
 	case strings.Contains(l, "tls startup failed"), strings.Contains(l, "ssl"):
-		return []event{{kind: evError, stage: "tls", err: "tls", text: msg}}
+		return []event{{kind: evError, stage: transcript.TLS, err: transcript.KindTLS, text: msg}}
 	case strings.Contains(l, "connect:"), strings.HasPrefix(l, "error connecting"), strings.Contains(l, "io::socket"):
-		return []event{{kind: evError, stage: "connect", err: errKind(msg), text: msg}}
+		return []event{{kind: evError, stage: transcript.Connect, err: errKind(msg), text: msg}}
 	case strings.Contains(l, "no authentication type succeeded"), strings.Contains(l, "could not authenticate"):
 		return nil // the refusal reply above is the evidence
 	}

@@ -66,7 +66,7 @@ func parseTelnet(lines []string) ([]event, int) {
 		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
 			continue // digits first, and not a reply: a log's own line
 		}
-		if !body && typedWord(t) && !telnetCmdRE.MatchString(t) && !replyLineRE.MatchString(t) {
+		if !body && typedWord(t) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
@@ -95,7 +95,7 @@ func parseTelnet(lines []string) ([]event, int) {
 			n++
 			failed = true
 			evs = append(evs, event{kind: evTarget, host: m[1], port: atoi(m[3])},
-				event{kind: evError, stage: "connect", err: winConnectKind(m[2]), text: m[2]})
+				event{kind: evError, stage: transcript.Connect, err: winConnectKind(m[2]), text: m[2]})
 		case telnetTryRE.MatchString(t):
 			n++
 		case telnetConnRE.MatchString(t):
@@ -107,11 +107,11 @@ func parseTelnet(lines []string) ([]event, int) {
 			if m := telnetFailRE.FindStringSubmatch(t); m[2] != "" {
 				evs = append(evs, event{kind: evTarget, port: atoi(m[2])})
 			}
-			evs = append(evs, event{kind: evError, stage: "connect", err: winConnectKind(t), text: t})
+			evs = append(evs, event{kind: evError, stage: transcript.Connect, err: winConnectKind(t), text: t})
 		case telnetClosedRE.MatchString(t):
 			n++
-			evs = append(evs, event{kind: evError, err: "closed", text: t})
-		case replyLineRE.MatchString(t) && !body:
+			evs = append(evs, event{kind: evError, err: transcript.KindClosed, text: t})
+		case isReplyLine(t) && !body:
 			n++
 			replies++
 			session = session || strings.HasPrefix(t, "220")

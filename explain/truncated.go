@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -17,18 +17,18 @@ import (
 
 // completed: the session t shows reached its end.
 func completed(t *transcript.Transcript) bool {
-	if t.Stage(checks.Data).Status == transcript.Pass {
+	if t.Stage(transcript.Data).Status == transcript.Pass {
 		return true
 	}
-	quit := t.Stage(checks.Quit)
-	return t.Stage(checks.Rcpt).Status == transcript.Pass && quit.Status != "" && quit.Status != transcript.Skip
+	quit := t.Stage(transcript.Quit)
+	return t.Stage(transcript.Rcpt).Status == transcript.Pass && quit.Status != "" && quit.Status != transcript.Skip
 }
 
 // cutShort reports whether a format's clean session stops mid-session
 // while the paste states a failure outside it (any failure the generic
 // reader found, the reporter's words included).
 func cutShort(res *Result, ev *evidence) bool {
-	if res.Verdict.Category != checks.OK || ev.d.root == nil || completed(res.Transcript) {
+	if res.Verdict.Category != catalog.OK || ev.d.root == nil || completed(res.Transcript) {
 		return false
 	}
 	return !inSession(res.Transcript, ev.d.root)
@@ -51,17 +51,17 @@ func statedFailure(session *Result, ev *evidence) *Result {
 	res := ev.result()
 	why := "the " + session.Format + " capture stops mid-session"
 	if last := lastShown(session.Transcript); last != "" {
-		why += " (after " + last + ")"
+		why += " (after " + string(last) + ")"
 	}
 	res.SetAside = append(res.SetAside, SetAside{Line: session.Verdict.Evidence, Why: why + " without a failure: the failure the text states decides"})
 	return res
 }
 
 // lastShown is the last stage the capture shows.
-func lastShown(t *transcript.Transcript) string {
-	last := ""
+func lastShown(t *transcript.Transcript) transcript.Stage {
+	var last transcript.Stage
 	for _, s := range t.Stages {
-		if s.Status != transcript.Skip && s.Note == "" && s.Stage != checks.Quit {
+		if s.Status != transcript.Skip && s.Note == "" && s.Stage != transcript.Quit {
 			last = s.Stage
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -18,20 +18,20 @@ func isIP(h string) bool { return net.ParseIP(strings.Trim(h, "[]")) != nil }
 
 // catalogStage is the stage where the catalog sees reply rep, or where
 // its enhanced code's subject puts it ("" when neither says).
-func catalogStage(rep *transcript.Reply) string {
-	if e := checks.Match("", rep); e != nil && e.Category != checks.OK {
+func catalogStage(rep *transcript.Reply) transcript.Stage {
+	if e := catalog.Match("", rep); e != nil && e.Category != catalog.OK {
 		return e.Stage
 	}
 	// RFC 3463 section 3.7: X.6.X is the message content's status, which
 	// a server judges only once it has the message.
 	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
-		return checks.Data
+		return transcript.Data
 	}
 	// RFC 4954 section 6: a server that wants authentication refuses the
 	// first command that needs it, MAIL FROM ("530 5.7.0 Authentication
 	// required", Exchange's "5.7.1 Client was not authenticated").
 	if rep.Class() >= 4 && notAuthRE.MatchString(rep.Text()) {
-		return checks.Mail
+		return transcript.Mail
 	}
 	return ""
 }
@@ -42,7 +42,7 @@ func catalogStage(rep *transcript.Reply) string {
 // class's usual code: "5.7.3 Authentication unsuccessful" is 535, not
 // 451, and an unknown reply has no code to give).
 func codeFor(enh, text string) int {
-	if e := checks.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
+	if e := catalog.Match("", &transcript.Reply{Enhanced: enh, Lines: []string{text}}); e != nil {
 		return e.Code
 	}
 	return 0
@@ -51,10 +51,10 @@ func codeFor(enh, text string) int {
 // catalogFor is the catalog row for a reply text without its code: the
 // row of that enhanced code whose pattern matches the text, else the
 // first row of that enhanced code.
-func catalogFor(enh, text string) *checks.Entry {
-	var first *checks.Entry
-	for i := range checks.Catalog {
-		e := &checks.Catalog[i]
+func catalogFor(enh, text string) *catalog.Entry {
+	var first *catalog.Entry
+	for i := range catalog.Catalog {
+		e := &catalog.Catalog[i]
 		if e.Enhanced != enh {
 			continue
 		}

@@ -1,10 +1,10 @@
 package explain
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -27,9 +27,9 @@ type wordRule struct {
 	// named: the words name that step themselves (PHPMailer's "Password
 	// command failed"), so it is seen, not inferred. stageOf, when set,
 	// reads the step from the match ("in response to EHLO").
-	stage   string
+	stage   transcript.Stage
 	named   bool
-	stageOf func(m string) string
+	stageOf func(m string) transcript.Stage
 	level   wordLevel
 	// strong: a definite statement of what failed (an MTA's log line),
 	// not a client's summary; it is not set aside for a reply elsewhere.
@@ -110,7 +110,7 @@ func (l wordLevel) whose() string {
 
 // wordFinding is a verdict explain gives for words with no catalog row.
 type wordFinding struct {
-	cat          checks.Category
+	cat          catalog.Category
 	step         int
 	text, next   string
 	source       string
@@ -168,9 +168,9 @@ func wordClue(at int, l string, ws *wordSet) (clue, bool) {
 			c.errStage = w.stageOf(m)
 		}
 		if c.errStage == "" {
-			c.errStage = checks.Unstaged
+			c.errStage = transcript.Unstaged
 		}
-		if w.named && c.errStage != checks.Unstaged {
+		if w.named && c.errStage != transcript.Unstaged {
 			c.stage, c.from = c.errStage, w.level.whose()+" names the step: \""+short(strings.TrimSpace(m))+"\""
 		}
 		if w.strong {
@@ -205,7 +205,7 @@ func proseAside(cs []clue, alive map[int]bool, setAside func(int, string)) {
 // they are. Words without a finding keep the diagnosis by stage and kind.
 func applyWords(res *Result, c *clue) {
 	w := c.word
-	if res.Verdict.Stage != checks.Unstaged {
+	if res.Verdict.Stage != transcript.Unstaged {
 		switch {
 		case c.stage != "" && c.from != "":
 			res.Basis = StageBasis{Basis: Seen, From: c.from}
@@ -218,22 +218,26 @@ func applyWords(res *Result, c *clue) {
 	}
 	fd, src, learn := w.finding()
 	if fd == nil {
-		quoted := ": " + fmt.Sprintf("%q", res.Verdict.Evidence)
-		if base, ok := strings.CutSuffix(res.Verdict.Summary, quoted); ok {
-			res.Verdict.Summary = base + " (" + w.level.whose() + ")" + quoted
+		// Whose words they are ends the verdict's text, before its evidence.
+		if v := &res.Verdict; v.Evidence != "" {
+			if n := len(v.Notes); n > 0 {
+				v.Notes = append(v.Notes[:n-1:n-1], v.Notes[n-1]+" ("+w.level.whose()+")")
+			} else {
+				v.Finding += " (" + w.level.whose() + ")"
+			}
 		}
 		return
 	}
-	v := checks.Verdict{Category: fd.cat, Stage: res.Verdict.Stage, Step: fd.step, Next: fd.next, Evidence: c.text,
+	v := diagnosis.Verdict{Category: fd.cat, Stage: res.Verdict.Stage, Step: fd.step, Next: fd.next, Evidence: c.text,
 		Rule: "explain:words:" + w.id, Source: src}
 	if fd.keepUnstaged {
-		v.Stage = checks.Unstaged
+		v.Stage = transcript.Unstaged
 		res.Basis = StageBasis{Basis: Unknown}
 	}
-	v.Summary = fd.text + " (" + w.level.whose() + ", no server reply in the text): " + fmt.Sprintf("%q", v.Evidence)
+	v.Finding = fd.text + " (" + w.level.whose() + ", no server reply in the text)"
 	v.Learn = learn
 	if v.Learn == "" {
-		v.Learn = checks.LearnFor(v)
+		v.Learn = diagnosis.LearnFor(v)
 	}
 	res.Verdict = v
 }
@@ -249,7 +253,7 @@ func weaker(b Basis) Basis {
 // finding is the rule's finding: its catalog row's, or its own.
 func (w *wordRule) finding() (*wordFinding, string, string) {
 	if w.row != "" {
-		if e := checks.Lookup(w.row); e != nil {
+		if e := catalog.Lookup(w.row); e != nil {
 			return &wordFinding{cat: e.Category, step: e.Step, text: e.Finding, next: e.Next,
 				keepUnstaged: w.stage == ""}, e.Source, e.Learn
 		}

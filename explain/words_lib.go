@@ -3,7 +3,7 @@ package explain
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -22,25 +22,25 @@ import (
 // after %s") and sendmail ("reply: read error from %s").
 var libWords = []wordRule{
 	// PHPMailer: data_not_accepted, after DATA or its end.
-	{id: "phpmailer:data_not_accepted", level: library, kind: transcript.KindProtocol, stage: checks.Data, named: true, find: &dataRefused,
+	{id: "phpmailer:data_not_accepted", level: library, kind: transcript.KindProtocol, stage: transcript.Data, named: true, find: &dataRefused,
 		keys: lex.add("data not accepted", "daten werden nicht akzeptiert", "données incorrectes", "datos no aceptados", "dati non accettati", "dados rejeitados", "data niet geaccepteerd", "数据不被接受", "データが受け付け"),
 		re:   lazyre.OnDemand(`(?i)\bdata not accepted|Daten werden nicht akzeptiert|Erreur SMTP ?: données incorrectes|Datos no aceptados|Dati non accettati|Dados rejeitados|data niet geaccepteerd|数据不被接受|データが受け付けられませんでした`)},
 	// PHPMailer: recipients_failed (RCPT TO), from_failed (MAIL FROM).
-	{id: "phpmailer:recipients_failed", level: library, kind: transcript.KindProtocol, stage: checks.Rcpt, named: true, find: &rcptRefused,
+	{id: "phpmailer:recipients_failed", level: library, kind: transcript.KindProtocol, stage: transcript.Rcpt, named: true, find: &rcptRefused,
 		phrases: tolerant("The following recipients failed"),
 		keys:    lex.add("following recipients failed", "empfänger sind nicht korrekt", "destinataires suivants", "siguientes destinos fallaron", "indirizzi destinatari", "destinatários falharam", "ontvangers zijn mislukt", "收件人地址错误", "受信者アドレス", "rcpt not accepted"),
 		re:      lazyre.OnDemand(`(?i)The following recipients failed|Die folgenden Empfänger sind nicht korrekt|les destinataires suivants sont en erreur|Los siguientes destinos fallaron|indirizzi destinatari hanno generato un errore|Os seguintes destinatários falharam|de volgende ontvangers zijn mislukt|收件人地址错误|受信者アドレスに ?間違いがあります|RCPT not accepted from server`)},
-	{id: "phpmailer:from_failed", level: library, kind: transcript.KindProtocol, stage: checks.Mail, named: true, find: &mailRefused,
+	{id: "phpmailer:from_failed", level: library, kind: transcript.KindProtocol, stage: transcript.Mail, named: true, find: &mailRefused,
 		phrases: tolerant("The following From address failed"),
 		keys:    lex.add("following from address failed", "absenderadresse ist nicht korrekt", "adresse d'expéditeur", "dirección de remitente", "indirizzi mittenti", "remetentes falharam", "afzendersadres is mislukt", "发送地址错误", "fromアドレス", "mail not accepted"),
 		re:      lazyre.OnDemand(`(?i)The following From address failed|Die folgende Absenderadresse ist nicht korrekt|L'adresse d'expéditeur suivante a échoué|La siguiente dirección de remitente falló|indirizzi mittenti hanno generato errore|Os seguintes remetentes falharam|Het volgende afzendersadres is mislukt|发送地址错误|Fromアドレスを登録する際にエラー|MAIL not accepted from server`)},
 	// PHPMailer: authenticate, and SMTP.php's commands of AUTH LOGIN.
-	{id: "phpmailer:authenticate", level: library, kind: transcript.KindProtocol, stage: checks.Auth, named: true,
+	{id: "phpmailer:authenticate", level: library, kind: transcript.KindProtocol, stage: transcript.Auth, named: true,
 		keys: lex.add("could not authenticate", "authentifizierung fehlgeschlagen", "authentification", "imposible autentificar", "impossibile autenticarsi", "possível autenticar", "authenticatie mislukt", "错误：登录失败", "認証できませんでした", "password command failed", "username command failed", "auth command failed", "password not accepted"),
 		re:   lazyre.OnDemand(`(?i)Could not authenticate|SMTP-Fehler: Authentifizierung fehlgeschlagen|échec de l'authentification|Imposible autentificar|Impossibile autenticarsi|Não foi possível autenticar|authenticatie mislukt|SMTP ?错误：登录失败|認証できませんでした|(?:Password|Username|AUTH) command failed|Password not accepted from server`)},
 	// PHPMailer: connect_host, smtp_connect_failed. smtpConnect() reports
 	// connect_host for a failed TLS set-up too, so the step is inferred.
-	{id: "phpmailer:connect_host", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
+	{id: "phpmailer:connect_host", level: library, kind: transcript.KindProtocol, stage: transcript.Connect,
 		phrases: tolerant("Could not connect to SMTP host"),
 		keys:    lex.add("could not connect to smtp host", "verbindung zum smtp", "se connecter au serveur smtp", "conectar al servidor smtp", "connettersi all'host smtp", "conectar ao servidor smtp", "kon niet verbinden met smtp", "无法连接到", "smtpホストに接続", "connexion smtp", "connect() fall", "verbinding mislukt", "smtp服务器连接失败"),
 		re:      lazyre.OnDemand(`(?i)Could not connect to SMTP host|Konnte keine Verbindung zum SMTP-Host herstellen|Verbindung zum SMTP-Server fehlgeschlagen|impossible de se connecter au serveur SMTP|Échec de la connexion SMTP|Imposible conectar al servidor SMTP|Impossibile connettersi all'host SMTP|Não foi possível conectar ao servidor SMTP|kon niet verbinden met SMTP-host|SMTP Connect\(\) (?:falló|fallita|falhou)|SMTP Verbinding mislukt|无法连接到 ?SMTP ?主机|SMTP服务器连接失败|SMTPホストに接続できませんでした`)},
@@ -76,17 +76,17 @@ var libWords = []wordRule{
 	// No authentication mechanism in common: Postfix (smtp_sasl_glue.c),
 	// Cyrus SASL, JavaMail, MailKit. Microsoft 365 offers LOGIN and
 	// XOAUTH2 after STARTTLS (FACTS.md 2.1); the client's SASL lacks them.
-	{id: "sasl:no-common-mechanism", level: library, kind: transcript.KindProtocol, stage: checks.Auth, named: true, strong: true, find: &noMechanism,
+	{id: "sasl:no-common-mechanism", level: library, kind: transcript.KindProtocol, stage: transcript.Auth, named: true, strong: true, find: &noMechanism,
 		keys: lex.add("no supported auth mechanisms", "no compatible authentication mechanisms", "no mechanism available", "no worthy mechs", "no authentication mechanisms supported", "missing authentication mechanism", "no compatible authentication mechanism"),
 		re:   lazyre.OnDemand(`(?i)offered no supported AUTH mechanisms|offered no compatible authentication mechanisms|no mechanism available|No worthy mechs found|No compatible authentication mechanisms? found|No authentication mechanisms supported by both server and client|missing authentication mechanism`)},
 	// A client without credentials configured (nodemailer's EAUTH
 	// "Missing credentials for \"PLAIN\"").
-	{id: "nodemailer:missing-credentials", level: library, kind: transcript.KindProtocol, stage: checks.Auth, named: true, find: &credsMissing,
+	{id: "nodemailer:missing-credentials", level: library, kind: transcript.KindProtocol, stage: transcript.Auth, named: true, find: &credsMissing,
 		keys: lex.add("missing credentials"),
 		re:   lazyre.OnDemand(`(?i)Missing credentials for`)},
 	// System.Net.Mail's SR text for a 530/550 refusal of unauthenticated
 	// mail; when it quotes the server's reply, the reply decides.
-	{id: "dotnet:secure-connection-or-not-authenticated", level: library, kind: transcript.KindProtocol, stage: checks.Mail, row: "not-authenticated",
+	{id: "dotnet:secure-connection-or-not-authenticated", level: library, kind: transcript.KindProtocol, stage: transcript.Mail, row: "not-authenticated",
 		phrases: tolerant("The SMTP server requires a secure connection or the client was not authenticated"),
 		keys:    lex.add("requires a secure connection"),
 		re:      lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
@@ -112,7 +112,7 @@ var libWords = []wordRule{
 	// (Symfony/SwiftMailer, K-9 Mail, .NET, CDO's CDO_E_FAILED_TO_CONNECT
 	// 0x80040213, MailCore's MCOErrorConnection): the reason, when the
 	// text has it (timed out, refused), is an error sign of its own.
-	{id: "client:could-not-establish", level: library, kind: transcript.KindProtocol, stage: checks.Connect,
+	{id: "client:could-not-establish", level: library, kind: transcript.KindProtocol, stage: transcript.Connect,
 		phrases: tolerant("Unable to connect to the remote server", "Connection could not be established with host", "Unable to open connection to SMTP server",
 			"The transport failed to connect to the server", "A stable connection to the server could not be established"),
 		keys: lex.add("could not be established", "unable to open connection", "unable to connect to the remote server", "transport failed to connect", "establish a connection to the server", "80040213", "2147220973"),
@@ -120,27 +120,27 @@ var libWords = []wordRule{
 }
 
 // whileStage maps Postfix's "while ..." phrase to its stage.
-func whileStage(m string) string {
+func whileStage(m string) transcript.Stage {
 	u := strings.ToUpper(m)
 	u = u[strings.LastIndex(u, " WHILE ")+len(" WHILE "):]
 	switch {
 	case strings.Contains(u, "GREETING"):
-		return checks.Banner
+		return transcript.Banner
 	case strings.Contains(u, "STARTTLS"), strings.Contains(u, "TLS HANDSHAKE"):
-		return checks.TLS
+		return transcript.TLS
 	}
 	return stageOfPhrase(u)
 }
 
 // eximRejected maps Exim's "rejected RCPT" and the like to its stage.
-func eximRejected(m string) string {
+func eximRejected(m string) transcript.Stage {
 	u := strings.ToUpper(m)
 	return localStage(strings.TrimPrefix(u[strings.LastIndex(u, "REJECTED ")+len("REJECTED "):], "AFTER "))
 }
 
 // afterStep maps Exim's "in response to EHLO" and "SMTP timeout after
 // RCPT TO" to their stage.
-func afterStep(m string) string {
+func afterStep(m string) transcript.Stage {
 	u := strings.ToUpper(m)
 	for _, sep := range []string{" RESPONSE TO ", " AFTER "} {
 		if i := strings.LastIndex(u, sep); i >= 0 {
@@ -150,9 +150,9 @@ func afterStep(m string) string {
 	}
 	switch {
 	case strings.Contains(u, "INITIAL CONNECTION"):
-		return checks.Banner
+		return transcript.Banner
 	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA BLOCK"):
-		return checks.Data
+		return transcript.Data
 	}
 	return stageOfPhrase(u)
 }
@@ -160,31 +160,31 @@ func afterStep(m string) string {
 // The findings of library messages that the diagnosis by stage and kind
 // cannot give (a refusal without the reply says only where it came).
 var (
-	dataRefused = wordFinding{cat: checks.Policy, step: 5,
+	dataRefused = wordFinding{cat: catalog.Policy, step: 5,
 		text:   "the server refused the message at DATA or its end, after AUTH and the envelope were accepted: Microsoft 365 refuses a message there for its From address (SendAs, 5.7.60), its content or size, or the account's sending (outbound spam, sending limits)",
 		next:   "capture the server's reply (PHPMailer SMTPDebug = 2): check that the From address is the authenticated mailbox or one it may send as, the message's size, and the account's sending limits and restrictions",
 		source: "PHPMailer src/PHPMailer.php and language/*.php (data_not_accepted); " + srcFixIssuesNote, learn: learnFixIssuesPage}
-	rcptRefused = wordFinding{cat: checks.Recipient, step: 5,
+	rcptRefused = wordFinding{cat: catalog.Recipient, step: 5,
 		text:   "the server refused a recipient at RCPT TO: the address does not exist, or the sender, its IP or the tenant may not send to it",
 		next:   "capture the server's reply to RCPT TO (SMTPDebug = 2): it says whether the recipient, the IP's reputation or a policy refused it",
 		source: "PHPMailer language/*.php (recipients_failed)"}
-	mailRefused = wordFinding{cat: checks.Config, step: 9,
+	mailRefused = wordFinding{cat: catalog.Config, step: 9,
 		text:   "the server refused the sender at MAIL FROM: on Microsoft 365 usually because the client did not authenticate (5.7.57) or the sender is not the authenticated mailbox (5.7.60)",
 		next:   "set the From address to the mailbox the device authenticates as, and check that AUTH ran after STARTTLS; capture the reply to MAIL FROM (SMTPDebug = 2)",
 		source: "PHPMailer language/*.php (from_failed); " + srcFixIssuesNote, learn: learnFixIssuesPage}
-	noMechanism = wordFinding{cat: checks.Config, step: 9,
+	noMechanism = wordFinding{cat: catalog.Config, step: 9,
 		text:   "the client has no authentication mechanism in common with the server: Microsoft 365 offers AUTH LOGIN and XOAUTH2 (after STARTTLS), and the client's SASL library offers neither",
 		next:   "install the client's SASL LOGIN plugin (Debian libsasl2-modules, Alpine cyrus-sasl-login) or an XOAUTH2 plugin (sasl-xoauth2), and check that smtp_sasl_mechanism_filter and smtp_sasl_security_options (Postfix) do not exclude them; restart the client",
 		source: "Postfix smtp_sasl_glue.c, SASL_README (smtp_sasl_mechanism_filter); FACTS.md 2.1 (AUTH LOGIN XOAUTH2 after STARTTLS)", learn: learnSMTPAuthPage}
-	localEximRefused = wordFinding{cat: checks.Config, step: 1,
+	localEximRefused = wordFinding{cat: catalog.Config, step: 1,
 		text:   "the local mail server (Exim, not Microsoft 365) refused its own client: its settings do not admit this client, sender or recipient, so the message never left it for Microsoft 365",
 		next:   "fix the relay's configuration, not the Microsoft 365 side: check relay_from_hosts (or SMTP AUTH for the client) and the ACL the reject names (acl_smtp_rcpt, acl_smtp_mail); then resend and look for the relay's own delivery to Microsoft 365 in its log",
 		source: "Exim rejectlog (\"H=... rejected RCPT\"); RFC 5321 section 3.6.2 (relaying)"}
-	webLoginHold = wordFinding{cat: checks.Policy, step: 9, keepUnstaged: true,
+	webLoginHold = wordFinding{cat: catalog.Policy, step: 9, keepUnstaged: true,
 		text:   "Outlook.com is holding this account's sending until its owner signs in on the web (outlook.live.com) and completes the check it asks for (a phone number, a code, unusual activity): the client's credentials are not what is refused",
 		next:   "sign in to the mailbox at outlook.live.com in a browser from the same network, complete the verification Outlook.com shows, then retry; use OAuth (XOAUTH2) where the client supports it",
 		source: "MailCore2 src/core/smtp/MCSMTPSession.cpp (550 5.3.4 is ErrorNeedsConnectToWebmail), NSError+MCO.mm; Mailspring MailsyncProcess error texts", learn: learnOutlookSignIn}
-	credsMissing = wordFinding{cat: checks.Config, step: 9,
+	credsMissing = wordFinding{cat: catalog.Config, step: 9,
 		text:   "the client has no username or password configured, so it cannot authenticate",
 		next:   "set the mailbox's full address as the username and its password (or an OAuth token) in the client",
 		source: "nodemailer lib/smtp-connection (EAUTH Missing credentials)", learn: learnSMTPAuthPage}

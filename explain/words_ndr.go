@@ -1,7 +1,7 @@
 package explain
 
 import (
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -20,7 +20,7 @@ import (
 // openaustralia/planningalerts#1573, mailcow#374).
 var ndrWords = []wordRule{
 	// 5.1.10 / 5.1.1: the recipient does not exist at the destination.
-	{id: "ndr:recipient-not-found", level: notice, kind: transcript.KindProtocol, stage: checks.Rcpt, row: "recipient-not-found",
+	{id: "ndr:recipient-not-found", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "recipient-not-found",
 		keys: lex.add("wasn't found at", "was not found at", "unknown to address", "couldn't be found", "could not be found", "may not exist", "recipient not found", "address not found", "recipnotfound", "nicht gefunden", "introuvable", "no se encontr", "non è stato trovato", "niet gevonden", "não foi encontrad", "user unknown", "no such user"),
 		re:   lazyre.OnDemand(`(?i)\S+ (?:wasn't|was not) found at \S+|Unknown To address|(?:e-?mail )?address (?:you entered )?(?:couldn't|could not) be found|address may be misspelled or may not exist|recipient (?:address )?not found|\baddress not found|RecipNotFound|wurde (?:bei|in|unter) \S+ nicht gefunden|est introuvable|no se encontró en|non è stato trovato|is niet gevonden op|não foi encontrad[oa] em|\buser unknown\b|\bno such user\b`)},
 	// The recipient's mailbox is full: the NDR's sentence (Outlook and
@@ -28,12 +28,12 @@ var ndrWords = []wordRule{
 	// RFC 3463 X.2.2 "mailbox full"; FACTS.md 8 marks Exchange Online's
 	// recipient-full reply text UNCONFIRMED, so the finding is explain's
 	// own and names no code.
-	{id: "ndr:mailbox-full", level: notice, kind: transcript.KindProtocol, stage: checks.Rcpt, find: &mailboxFull,
+	{id: "ndr:mailbox-full", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, find: &mailboxFull,
 		keys: lex.add("mailbox is full", "mailbox full", "ist voll", "est pleine", "está lleno", "è piena", "is vol", "está cheia", "jest pełna", "メールボックスがいっぱい", "邮箱已满"),
 		re:   lazyre.OnDemand(`(?i)(?:recipient's |recipient |destination )?mailbox (?:is )?full|(?:Post|Empfänger)fach (?:des Empfängers )?ist voll|bo[iî]te aux lettres (?:du destinataire )?est pleine|buz[oó]n (?:del destinatario )?est[aá] lleno|casella (?:di posta )?(?:del destinatario )?[eè] piena|postvak (?:van de ontvanger )?is vol|caixa (?:de correio )?(?:do destinatário )?est[aá] cheia|skrzynka (?:odbiorcy )?jest pełna|メールボックスがいっぱい|邮箱已满`)},
 	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
 	// or a mailbox.
-	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: checks.Rcpt, row: "group-sender-not-authenticated",
+	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
 		keys: lex.add("only accepts messages from", "delivery to this", "restricted to authenticated", "allowed senders", "not allowed to send to", "not authorized to send", "delivery restriction", "sendernotauthenticated"),
 		re:   lazyre.OnDemand(`(?i)only accepts messages from people (?:in|within|inside) (?:its|their|the) organization|delivery to this (?:group|address|recipient|distribution list) is restricted|restricted to authenticated senders|(?:isn't|is not|not) on (?:the|its|their) allowed senders list|(?:not allowed|not authorized|don't have permission|do not have permission) to send (?:messages )?to this (?:group|recipient|address|distribution list)|SenderNotAuthenticated|Delivery restriction check failed`)},
 	// 4.4.7 / 5.4.300: Exchange Online's retries ran out.
@@ -57,7 +57,7 @@ var ndrWords = []wordRule{
 
 // mailboxFull is the finding for an NDR that says the recipient's
 // mailbox is full.
-var mailboxFull = wordFinding{cat: checks.Recipient, step: 5,
+var mailboxFull = wordFinding{cat: catalog.Recipient, step: 5,
 	text:   "the recipient's mailbox is full (the non-delivery report says so): the message reached the recipient's server, which could not store it",
 	next:   "nothing to change at the site: the recipient must free space (or the sender sends to another address); send again later",
 	source: "RFC 3463 section 3.3 (X.2.2 mailbox full); MS Learn \"Email non-delivery reports in Exchange Online\""}

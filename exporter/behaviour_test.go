@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -42,7 +43,7 @@ func TestGuardAnswersTheRecord(t *testing.T) {
 		}
 		last, ok1 := value(mfs, "probe_smtp_guard_last_failure_timestamp_seconds")
 		next, ok2 := value(mfs, "probe_smtp_guard_next_probe_timestamp_seconds")
-		if !ok1 || !ok2 || next-last != runner.DefaultAuthInterval.Seconds() {
+		if !ok1 || !ok2 || next-last != authguard.DefaultInterval.Seconds() {
 			t.Errorf("guard times %v..%v (%v %v)", last, next, ok1, ok2)
 		}
 		if !strings.Contains(mfs["probe_smtp_guard_answered"].GetHelp(), "recorded failure") {

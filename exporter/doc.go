@@ -7,7 +7,7 @@
 // It schedules nothing: the scraper decides when a site is probed, and a
 // scrape's X-Prometheus-Scrape-Timeout-Seconds bounds the probe. It does
 // not write goldens or pending goldens (runner.Options.ReadOnly), and it
-// keeps the AUTH-failure guard (runner.Throttle): a mailbox that failed
+// keeps the AUTH-failure guard (authguard.Guard): a mailbox that failed
 // AUTH recently is answered from the record, not probed again.
 //
 // Metric names follow blackbox_exporter where the meaning is the same

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -24,7 +25,7 @@ type Config struct {
 	// good set of sites stays in service.
 	Load      func() ([]*specs.Site, error)
 	Golden    golden.Store        // read and compared, never written
-	Throttle  *runner.Throttle    // the AUTH-failure guard; nil: none
+	AuthGuard *authguard.Guard    // the AUTH-failure guard; nil: none
 	Probe     runner.ProbeOptions // the probe's seams (tests: RootCAs)
 	MaxProbes int                 // probes in flight; <= 0: DefaultMaxProbes
 	Version   string              // smtpspec_exporter_build_info

@@ -15,6 +15,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/internal/promtest"
 	"github.com/smtpspec/smtpspec/runner"
@@ -64,7 +65,7 @@ type fixture struct {
 	simLog   *simLog
 	ex       *Exporter
 	srv      *httptest.Server
-	throttle *runner.Throttle
+	throttle *authguard.Guard
 }
 
 // simLog counts what the simulators saw.
@@ -101,11 +102,11 @@ func newFixture(t testing.TB, maxProbes int, sites ...site) *fixture {
 	for _, s := range sites {
 		f.writeSite(s)
 	}
-	f.throttle = &runner.Throttle{Path: filepath.Join(t.TempDir(), runner.ThrottleFile)}
+	f.throttle = &authguard.Guard{Path: filepath.Join(t.TempDir(), authguard.File)}
 	f.ex, err = New(Config{
 		Load:      f.load,
 		Golden:    f.golden,
-		Throttle:  f.throttle,
+		AuthGuard: f.throttle,
 		Probe:     runner.ProbeOptions{RootCAs: ca.Pool()},
 		MaxProbes: maxProbes,
 		Version:   "test",

@@ -2,10 +2,10 @@ package exporter
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -18,10 +18,10 @@ import (
 
 const other = "other"
 
-var categories = []checks.Category{checks.OK, checks.Network, checks.Firewall, checks.TLSCat, checks.AuthCat,
-	checks.Reputation, checks.Policy, checks.Recipient, checks.Service, checks.Config}
+var categories = []catalog.Category{catalog.OK, catalog.Network, catalog.Firewall, catalog.TLSCat, catalog.AuthCat,
+	catalog.Reputation, catalog.Policy, catalog.Recipient, catalog.Service, catalog.Config}
 
-func category(c checks.Category) string {
+func category(c catalog.Category) string {
 	if c == "" || slices.Contains(categories, c) {
 		return string(c)
 	}
@@ -29,35 +29,36 @@ func category(c checks.Category) string {
 }
 
 func status(s runner.Status) string {
-	switch s {
-	case runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError:
+	if slices.Contains(runner.Outcomes, s) {
 		return string(s)
 	}
 	return other
 }
 
-func stageLabel(s string) string {
-	if s == "" || slices.Contains(checks.StageNames, s) {
+func stageLabel(s transcript.Stage) string {
+	if _, ok := transcript.ParseStage(string(s)); s == "" || ok {
+		return string(s)
+	}
+	return other
+}
+
+var findingRE = lazyre.New(`^[a-z][a-z0-9-]{0,47}$`)
+
+func codeLabel(s string) string {
+	if s == "" || replyCode(s) {
 		return s
 	}
 	return other
 }
 
-var (
-	codeRE     = lazyre.New(`^[2-5][0-9][0-9]$`)
-	enhancedRE = lazyre.New(`^[245]\.[0-9]{1,3}\.[0-9]{1,3}$`)
-	findingRE  = lazyre.New(`^[a-z][a-z0-9-]{0,47}$`)
-)
-
-func codeLabel(s string) string {
-	if s == "" || codeRE.MatchString(s) {
-		return s
-	}
-	return other
+// replyCode: s is a reply code alone, three digits in 200-599.
+func replyCode(s string) bool {
+	_, _, _, err := transcript.ParseReplyLine(s)
+	return err == nil && len(s) == 3
 }
 
 func enhancedLabel(s string) string {
-	if s == "" || enhancedRE.MatchString(s) {
+	if s == "" || transcript.ValidEnhanced(s) {
 		return s
 	}
 	return other
@@ -70,9 +71,9 @@ func findingID(s string) string {
 	return other
 }
 
-func severity(s checks.Severity) string {
+func severity(s diagnosis.Severity) string {
 	switch s {
-	case checks.SevError, checks.SevWarning, checks.SevInfo:
+	case diagnosis.SevError, diagnosis.SevWarning, diagnosis.SevInfo:
 		return string(s)
 	}
 	return other
@@ -93,10 +94,9 @@ func tlsVersion(v string) string {
 // recordedReply reads the code and enhanced code of the reply line the
 // AUTH-failure guard recorded ("535 5.7.139 Authentication ...").
 func recordedReply(line string) (int, string) {
-	code, rest, _ := strings.Cut(line, " ")
-	n, err := strconv.Atoi(code)
-	if err != nil || !codeRE.MatchString(code) {
+	code, final, text, err := transcript.ParseReplyLine(line)
+	if err != nil || !final {
 		return 0, ""
 	}
-	return n, transcript.ParseEnhanced(rest)
+	return code, transcript.ParseEnhanced(text)
 }

@@ -45,12 +45,12 @@ func (e *Exporter) serveLanding(w http.ResponseWriter, _ *http.Request) {
 	set, loadErr, loadedAt := e.sites, e.loadErr, e.loadedAt
 	e.mu.RUnlock()
 	now := e.cfg.Now()
-	p := landingPage{Version: e.cfg.Version, LoadedAt: loadedAt, Golden: e.cfg.Golden.Dir, Guard: e.cfg.Throttle != nil, Now: now}
+	p := landingPage{Version: e.cfg.Version, LoadedAt: loadedAt, Golden: e.cfg.Golden.Dir, Guard: e.cfg.AuthGuard != nil, Now: now}
 	if loadErr != nil {
 		p.LoadErr = loadErr.Error()
 	}
 	for _, s := range set.order {
-		row := landingSite{Name: s.Name, Method: string(s.Method), Target: runner.Target(s)}
+		row := landingSite{Name: s.Name, Method: string(s.Method), Target: s.Target()}
 		row.Last, row.Seen = e.last.get(s.Name)
 		if row.Seen {
 			row.Ago = now.Sub(row.Last.At).Round(time.Second).String()

@@ -2,20 +2,23 @@ package exporter
 
 import (
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/authguard"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Phases are the stages probe_smtp_duration_seconds reports, in protocol
-// order (resolve is probe_dns_lookup_time_seconds; quit ends nothing a
-// device waits for).
-var Phases = []string{checks.Connect, checks.Banner, checks.EHLO, checks.STARTTLS, checks.TLS,
-	checks.EHLOTLS, checks.Auth, checks.Mail, checks.Rcpt, checks.Data}
+// order: every stage but resolve (probe_dns_lookup_time_seconds), quit
+// (it ends nothing a device waits for) and trace (after the session).
+var Phases = slices.DeleteFunc(transcript.Stages(), func(s transcript.Stage) bool {
+	return s == transcript.Resolve || s == transcript.Quit || s == transcript.Trace
+})
 
 // probeRegistry is a fresh registry holding one probe's metrics, made at
 // scrape time from the outcome as the "Writing exporters" guide asks
@@ -54,13 +57,13 @@ func (c probeCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	t := r.Transcript
-	if res := t.Stage(checks.Resolve); res.Status != transcript.Skip {
+	if res := t.Stage(transcript.Resolve); res.Status != transcript.Skip {
 		emit(d.dns, res.Duration.Seconds())
 	}
-	emit(d.ipProtocol, float64(ipProtocol(t.Stage(checks.Connect).Addr)))
+	emit(d.ipProtocol, float64(ipProtocol(t.Stage(transcript.Connect).Addr)))
 	for _, p := range Phases {
 		if res := t.Stage(p); res.Status != transcript.Skip {
-			emit(d.phase, res.Duration.Seconds(), p)
+			emit(d.phase, res.Duration.Seconds(), string(p))
 		}
 	}
 	emit(d.statusCode, float64(statusCode(r)))
@@ -78,7 +81,7 @@ func (c probeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	exposed := false
 	for _, f := range r.Verdict.Findings {
-		exposed = exposed || f.ID == checks.BasicAuthRetirement
+		exposed = exposed || f.ID == diagnosis.BasicAuthRetirement
 		emit(d.finding, 1, findingID(f.ID), severity(f.Severity))
 	}
 	emit(d.basicAuth, b2f(exposed))
@@ -95,7 +98,7 @@ func statusCode(r *runner.Result) int {
 	if _, failed := r.Transcript.Failed(); failed {
 		return 0
 	}
-	for _, st := range []string{checks.Data, checks.Rcpt, checks.Mail} {
+	for _, st := range []transcript.Stage{transcript.Data, transcript.Rcpt, transcript.Mail} {
 		if res := r.Transcript.Stage(st); res.Reply != nil {
 			return res.Reply.Code
 		}
@@ -105,7 +108,7 @@ func statusCode(r *runner.Result) int {
 
 // infoLabels are probe_smtp_info's label values (labels.go bounds each):
 // the verdict, or with the guard the recorded reply's codes.
-func infoLabels(r *runner.Result, guard *runner.ThrottledError) []string {
+func infoLabels(r *runner.Result, guard *authguard.Refused) []string {
 	v := r.Verdict
 	codeN, enhanced, source := v.Code, v.Enhanced, "probe"
 	if guard != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
 )
@@ -17,9 +18,9 @@ import (
 // outcome is one probe of a site as a scrape answers it.
 type outcome struct {
 	result   *runner.Result
-	duration time.Duration          // RunSite's wall time: probe_duration_seconds
-	guard    *runner.ThrottledError // non-nil: answered from the AUTH-failure record
-	at       time.Time              // when the probe started
+	duration time.Duration      // RunSite's wall time: probe_duration_seconds
+	guard    *authguard.Refused // non-nil: answered from the AUTH-failure record
+	at       time.Time          // when the probe started
 }
 
 // Why a probe request got no metrics (503): the scraper records up = 0
@@ -129,11 +130,11 @@ func (e *Exporter) run(site *specs.Site, deadline time.Time) (*outcome, error) {
 	out := &outcome{at: e.cfg.Now()}
 	t0 := time.Now()
 	out.result = runner.RunSite(ctx, withinBudget(site, deadline), runner.Options{
-		Golden:   e.cfg.Golden,
-		ReadOnly: true, // serve never writes goldens, nor pending ones
-		Throttle: e.cfg.Throttle,
-		Probe:    e.cfg.Probe,
-		Now:      e.cfg.Now,
+		Golden:    e.cfg.Golden,
+		ReadOnly:  true, // serve never writes goldens, nor pending ones
+		AuthGuard: e.cfg.AuthGuard,
+		Probe:     e.cfg.Probe,
+		Now:       e.cfg.Now,
 	})
 	out.duration = time.Since(t0)
 	if e.base.Err() != nil {

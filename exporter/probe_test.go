@@ -11,7 +11,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // scenarioSites is the fleet the tests scrape: every kind of verdict.
@@ -110,8 +110,8 @@ func grep(body, name string) string {
 var allowed = map[string]*regexp.Regexp{
 	"status":   regexp.MustCompile(`^(pass|fail|drift|new|error)$`),
 	"category": regexp.MustCompile(`^(ok|network|firewall|tls|auth|reputation|policy|recipient|service|config|)$`),
-	"stage":    regexp.MustCompile(`^(` + strings.Join(checks.StageNames, "|") + `|)$`),
-	"phase":    regexp.MustCompile(`^(` + strings.Join(Phases, "|") + `)$`),
+	"stage":    regexp.MustCompile(`^(` + transcript.JoinStages(transcript.Stages(), "|") + `|)$`),
+	"phase":    regexp.MustCompile(`^(` + transcript.JoinStages(Phases, "|") + `)$`),
 	"code":     regexp.MustCompile(`^([2-5][0-9][0-9])?$`),
 	"enhanced": regexp.MustCompile(`^([245]\.[0-9]{1,3}\.[0-9]{1,3})?$`),
 	"step":     regexp.MustCompile(`^([1-9]|10)?$`),
@@ -224,7 +224,7 @@ func TestBudget(t *testing.T) {
 
 func TestPhasesAreStages(t *testing.T) {
 	for _, p := range Phases {
-		if !slices.Contains(checks.StageNames, p) {
+		if !slices.Contains(transcript.Stages(), p) {
 			t.Errorf("phase %q is no stage", p)
 		}
 	}

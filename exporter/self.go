@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/smtpspec/smtpspec/runner"
 )
 
 // selfMetrics are the exporter's own, on GET /metrics: what it did across
@@ -64,8 +66,8 @@ func newSelfMetrics(version string, maxProbes int) *selfMetrics {
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: ns + "build_info",
 		Help: "The smtpspec build serving (value 1)."}, []string{"version", "goversion"})
 	build.WithLabelValues(version, runtime.Version()).Set(1)
-	for _, l := range []string{"pass", "fail", "drift", "new", "error"} {
-		m.probes.WithLabelValues(l) // every series from the start: rate() sees the first one
+	for _, l := range runner.Outcomes {
+		m.probes.WithLabelValues(string(l)) // every series from the start: rate() sees the first one
 	}
 	for _, l := range []string{"unknown_target", "bad_request", "busy", "shutting_down"} {
 		m.rejected.WithLabelValues(l)

@@ -36,7 +36,7 @@ func (s *siteSet) names() []string {
 // holds no transcript, so a fleet's memory stays flat.
 type summary struct {
 	Status   runner.Status
-	Verdict  string // checks.Verdict.Line: redacted like every report
+	Verdict  string // diagnosis.Verdict.Line: redacted like every report
 	At       time.Time
 	Duration time.Duration
 	Guard    bool // answered from the AUTH-failure record, not probed

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // g2Thumbprint identifies DigiCert Global Root G2 (FACTS.md 8, MS blog 4488311).
@@ -69,7 +70,7 @@ func Changes() []*Change {
 		{ID: "hve-endpoint-renamed", Title: "High Volume Email's old name smtp-hve.office365.com stops resolving (smtp.hve.mx.microsoft instead)",
 			Date: "not announced", Source: "third-party (FACTS.md section 0): endpoint smtp.hve.mx.microsoft:587, smtp-hve.office365.com deprecated",
 			Unconfirmed: "all of it: Microsoft text naming either endpoint was not found",
-			reach:       reachHVEOldName, dns: &dnsRule{gone: []string{checks.HVEHostOld}},
+			reach:       reachHVEOldName, dns: &dnsRule{gone: []string{catalog.HVEHostOld}},
 			fixes: []string{fixHVENewName}},
 	}
 }
@@ -109,7 +110,7 @@ func reachECDHE(p *profile) reach {
 
 func reachRejectDirectSend(p *profile) reach {
 	switch {
-	case p.site.Method != checks.DirectSend:
+	case p.site.Method != transcript.DirectSend:
 		return no("not Direct Send: RejectDirectSend covers anonymous mail only")
 	case p.facts.yes(FactPartner):
 		return no("a partner connector matches the device, which exempts it (fact)")
@@ -124,7 +125,7 @@ func reachRejectDirectSend(p *profile) reach {
 
 func reachMXMicrosoft(p *profile) reach {
 	switch {
-	case p.site.Method == checks.Submission:
+	case p.site.Method == transcript.Submission:
 		return no("submission does not use the tenant MX")
 	case strings.HasSuffix(p.host, ".mx.microsoft"):
 		return no("the device already names the domain's MX under mx.microsoft")
@@ -142,7 +143,7 @@ func reachMXMicrosoft(p *profile) reach {
 }
 
 func reachLegacyTLS(p *profile) reach {
-	if p.kind != checks.EndpointLegacy {
+	if p.kind != catalog.EndpointLegacy {
 		return no("not smtp-legacy.office365.com (smtp.office365.com and the MX refuse TLS 1.0/1.1 already)")
 	}
 	return yes()
@@ -150,24 +151,24 @@ func reachLegacyTLS(p *profile) reach {
 
 func reachBasicAuth(p *profile) reach {
 	switch {
-	case p.site.Method != checks.Submission || p.site.Auth == nil:
+	case p.site.Method != transcript.Submission || p.site.Auth == nil:
 		return no("the device sends no password (no SMTP AUTH)")
-	case p.kind == checks.EndpointHVE:
+	case p.kind == catalog.EndpointHVE:
 		return no("High Volume Email keeps basic auth after smtp.office365.com (secondary: until September 2028)")
 	}
 	return yes()
 }
 
 func reachHVEBasicAuth(p *profile) reach {
-	if p.kind != checks.EndpointHVE || p.site.Auth == nil {
+	if p.kind != catalog.EndpointHVE || p.site.Auth == nil {
 		return no("not High Volume Email with SMTP AUTH")
 	}
 	return yes()
 }
 
 func reachHVEOldName(p *profile) reach {
-	if p.host != checks.HVEHostOld {
-		return no("the device does not name " + checks.HVEHostOld)
+	if p.host != catalog.HVEHostOld {
+		return no("the device does not name " + catalog.HVEHostOld)
 	}
 	return yes()
 }

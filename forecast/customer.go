@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // customerOf names whom a site belongs to: the spec's customer
@@ -44,20 +44,20 @@ func (f *Forecaster) notes(r *siteRun) []string {
 		out = append(out, v+" is not set here: the forecast used a stand-in")
 	}
 	p := r.p
-	if a := p.site.Auth; a != nil && a.Mechanism == "PLAIN" && p.site.Method == checks.Submission && !p.facts.yes(FactPlainAccepted) {
+	if a := p.site.Auth; a != nil && a.Mechanism == transcript.MechPlain && p.site.Method == transcript.Submission && !p.facts.yes(FactPlainAccepted) {
 		out = append(out, "today assumes Microsoft 365 refuses AUTH PLAIN (504 5.7.4: it offers LOGIN and XOAUTH2, "+
 			"a Microsoft employee on mattermost#954); whether a tenant accepts PLAIN anyway is UNCONFIRMED: if this device "+
 			"works today, "+settle(FactPlainAccepted, "yes"))
 	}
-	if p.site.Method != checks.Submission && p.host == "" {
+	if p.site.Method != transcript.Submission && p.host == "" {
 		out = append(out, "the device looks up the MX of "+p.tenant+": the forecast answers it as Microsoft 365 names it "+
 			"("+mxHost(p.tenant)+"; under mx.microsoft for a domain added after 1 July 2026)")
 	}
 	switch {
-	case p.site.Method == checks.Relay && len(p.site.Client.Certificate) == 0:
+	case p.site.Method == transcript.Relay && len(p.site.Client.Certificate) == 0:
 		out = append(out, "today assumes the inbound connector matches the site's static public IP (only `smtpspec run` from "+
 			"the site can tell: 550 5.7.64 TenantAttribution when it does not)")
-	case p.site.Method == checks.DirectSend:
+	case p.site.Method == transcript.DirectSend:
 		out = append(out, "today assumes the tenant's default, RejectDirectSend off; reaching the MX proves nothing about "+
 			"the tenant's settings (MS blog 4439865)")
 	}

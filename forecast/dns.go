@@ -9,7 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 )
 
 // names hands every host name the probes ask about its own loopback
@@ -61,7 +61,7 @@ type view struct {
 func startView(n *names, rules []dnsRule) (*view, error) {
 	v := &view{names: n, rules: rules}
 	var err error
-	if v.Addr, v.stop, err = dnstest.ServeLoopback(dns.HandlerFunc(v.serve)); err != nil {
+	if v.Addr, v.stop, err = dnsserver.ServeLoopback(dns.HandlerFunc(v.serve)); err != nil {
 		return nil, fmt.Errorf("forecast: DNS on loopback: %w", err)
 	}
 	return v, nil

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 )
 
 // expect is what an expert reading FACTS.md section 0 says one site meets
@@ -244,9 +244,9 @@ func checkCell(t *testing.T, site string, c *Cell, want expect, brokenToday bool
 }
 
 // verdictIs matches "category enhanced", "category@stage" or "category@".
-func verdictIs(v checks.Verdict, want string) bool {
+func verdictIs(v diagnosis.Verdict, want string) bool {
 	if cat, stage, ok := strings.Cut(want, "@"); ok {
-		return string(v.Category) == cat && (stage == "" || v.Stage == stage)
+		return string(v.Category) == cat && (stage == "" || string(v.Stage) == stage)
 	}
 	cat, enh, _ := strings.Cut(want, " ")
 	return string(v.Category) == cat && v.Enhanced == enh

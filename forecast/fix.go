@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -156,7 +156,7 @@ func (f *Forecaster) survives(ctx context.Context, q *profile, c *Change) bool {
 	if c != nil && c.reach(q).kind != reachNo {
 		st = f.setupFor(q, c)
 	}
-	return f.run(ctx, q.site, st).Verdict.Category == checks.OK
+	return f.run(ctx, q.site, st).Verdict.Category == catalog.OK
 }
 
 func withStopgap(fix *Fix, c *Change) *Fix {

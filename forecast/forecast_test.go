@@ -51,8 +51,8 @@ func TestMemoSharesOnlyEqualProfiles(t *testing.T) {
 			mailbox = "copier@contoso.com"
 		}
 		for _, c := range s.Cells {
-			if c.Verdict != nil && strings.Contains(c.Verdict.Summary, "@contoso.com") && !strings.Contains(c.Verdict.Summary, mailbox) {
-				t.Errorf("%s at %s: a verdict of another site: %s", s.Name, c.Change.ID, c.Verdict.Summary)
+			if c.Verdict != nil && strings.Contains(c.Verdict.Summary(), "@contoso.com") && !strings.Contains(c.Verdict.Summary(), mailbox) {
+				t.Errorf("%s at %s: a verdict of another site: %s", s.Name, c.Change.ID, c.Verdict.Summary())
 			}
 		}
 		if got, want := s.Cell("basic-auth-default-off").Outcome, Breaks; got != want {

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
 )
@@ -65,7 +65,7 @@ type Forecaster struct {
 	views  map[string]*view
 
 	tokenMu sync.Mutex
-	tokens  map[string]*oauthtest.Server // by client id and secret
+	tokens  map[string]*tokenserver.Server // by client id and secret
 }
 
 // New prepares a Forecaster: its own certificate authority (the
@@ -86,7 +86,7 @@ func New(opts Options) (*Forecaster, error) {
 		return nil, err
 	}
 	f := &Forecaster{opts: opts, ca: ca, stand: stand, names: newNames(), changes: opts.Changes,
-		byID: map[string]*Change{}, views: map[string]*view{}, tokens: map[string]*oauthtest.Server{},
+		byID: map[string]*Change{}, views: map[string]*view{}, tokens: map[string]*tokenserver.Server{},
 		// No golden is ever read or written: a folder that does not exist.
 		noGolden: golden.Store{Dir: filepath.Join(os.TempDir(), "smtpspec-forecast-has-no-goldens", randomHex())},
 		// Token requests go to the forecast's own endpoint on loopback, never
@@ -125,7 +125,7 @@ func (f *Forecaster) Close() {
 	for _, s := range f.tokens {
 		s.Close()
 	}
-	f.tokens = map[string]*oauthtest.Server{}
+	f.tokens = map[string]*tokenserver.Server{}
 	f.tokenMu.Unlock()
 }
 
@@ -190,14 +190,14 @@ type siteRun struct {
 // tokenServer is the forecast's token endpoint for an app registration
 // (client id and secret: the stand-in of the spec's secret): it issues a
 // stand-in token from tenant tid.
-func (f *Forecaster) tokenServer(clientID, secret, tid string) *oauthtest.Server {
+func (f *Forecaster) tokenServer(clientID, secret, tid string) *tokenserver.Server {
 	f.tokenMu.Lock()
 	defer f.tokenMu.Unlock()
 	k := clientID + "\x00" + secret + "\x00" + tid
 	if s, ok := f.tokens[k]; ok {
 		return s
 	}
-	s := oauthtest.NewServer(clientID, secret, standInToken(tid, f.opts.Now()))
+	s := tokenserver.NewServer(clientID, secret, standInToken(tid, f.opts.Now()))
 	f.tokens[k] = s
 	return s
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/report"
 )
 
@@ -18,7 +18,7 @@ var boardSource string
 // boardPage is parsed on first use, like report's page.
 var boardPage = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("board").Funcs(template.FuncMap{
-		"verdict":  checks.Verdict.Line,
+		"verdict":  diagnosis.Verdict.Line,
 		"customer": customerName,
 		"anchor":   anchor,
 		"word":     func(c *Cell) string { return strings.Trim(outcomeWord(c), "*") },

@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/report"
 )
 
@@ -38,8 +38,8 @@ type JSONSite struct {
 // JSONToday is the site today, as `smtpspec run` judges it against the
 // simulator.
 type JSONToday struct {
-	Status  string         `json:"status"`
-	Verdict checks.Verdict `json:"verdict"`
+	Status  string                `json:"status"`
+	Verdict diagnosis.VerdictJSON `json:"verdict"`
 	// Fix is what a site broken today needs to work now; absent for one
 	// that works.
 	Fix *Fix `json:"fix,omitempty"`
@@ -47,9 +47,9 @@ type JSONToday struct {
 
 // JSONCell is the site under one change.
 type JSONCell struct {
-	Outcome Outcome         `json:"outcome"`
-	Verdict *checks.Verdict `json:"verdict,omitempty"`
-	Fix     string          `json:"fix,omitempty"`
+	Outcome Outcome                `json:"outcome"`
+	Verdict *diagnosis.VerdictJSON `json:"verdict,omitempty"`
+	Fix     string                 `json:"fix,omitempty"`
 	// AlreadyBroken: the site fails today, before this change.
 	AlreadyBroken bool   `json:"already_broken"`
 	Needs         string `json:"needs,omitempty"` // unknown: what would decide it
@@ -114,10 +114,14 @@ func NewJSON(fc *Forecast, meta report.Run) JSONForecast {
 	out := JSONForecast{Changes: fc.Changes, Sites: []JSONSite{}}
 	for _, s := range fc.Sites {
 		js := JSONSite{Name: s.Name, Method: string(s.Method), Customer: s.Customer, Tags: s.Tags, File: s.File,
-			Endpoint: s.Endpoint, Today: JSONToday{Status: string(s.Today.Status), Verdict: s.Today.Verdict, Fix: s.TodayFix},
+			Endpoint: s.Endpoint, Today: JSONToday{Status: string(s.Today.Status), Verdict: s.Today.Verdict.JSON(), Fix: s.TodayFix},
 			Changes: map[string]JSONCell{}, Notes: s.Notes}
 		for _, c := range s.Cells {
-			jc := JSONCell{Outcome: c.Outcome, Verdict: c.Verdict, AlreadyBroken: c.Already, Needs: c.Needs, Why: c.Why, Migration: c.Fix}
+			jc := JSONCell{Outcome: c.Outcome, AlreadyBroken: c.Already, Needs: c.Needs, Why: c.Why, Migration: c.Fix}
+			if c.Verdict != nil {
+				v := c.Verdict.JSON()
+				jc.Verdict = &v
+			}
 			if c.Fix != nil {
 				jc.Fix = c.Fix.Title + ": " + c.Fix.Text
 			}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // siteKey is everything of a (prepared) site that the probe, the checks
@@ -55,7 +56,7 @@ type keyed struct {
 	Helo       string
 	TLSMin     uint16
 	TLSMax     uint16
-	Mechs      []string
+	Mechs      []transcript.Mechanism
 	Pipelining bool
 	Greeting   string
 	Cert       string
@@ -67,14 +68,15 @@ type keyed struct {
 }
 
 type authKey struct {
-	Mechanism, Username   string
+	Mechanism             transcript.Mechanism
+	Username              string
 	Password, Token       bool
 	Tenant, Client, Scope string
 	Acquire               bool
 }
 
 type expectKey struct {
-	Stage       string
+	Stage       transcript.Stage
 	Code        int
 	Enhanced    string
 	Text        string

@@ -4,8 +4,11 @@ import (
 	"crypto/tls"
 	"fmt"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // The migrations a Change lists as its fixes (Change.fixes), by id.
@@ -42,46 +45,46 @@ type migration struct {
 var migrations = map[string]migration{
 	fixXOAUTH2: {title: "OAuth (XOAUTH2)",
 		fits: func(p *profile, _ *Change) bool {
-			return p.supports("XOAUTH2") && p.site.Client.Greeting != specs.GreetingHELO
+			return p.supports(transcript.MechXOAuth2) && p.site.Client.Greeting != specs.GreetingHELO
 		},
 		rewrite: func(p *profile, c *Change) *specs.Site {
 			host := "smtp.office365.com"
 			if changeID(c) == "hve-basic-auth-removed" {
 				host = p.host // OAuth on High Volume Email itself
 			}
-			return submission(p, host, "XOAUTH2")
+			return submission(p, host, transcript.MechXOAuth2)
 		},
 		text: func(p *profile, c *Change) string {
 			where := "smtp.office365.com"
 			if changeID(c) == "hve-basic-auth-removed" {
 				where = p.host + " (add the app to the HVE account's Allowed Apps: Add-HVEAppAccess, at most 10 apps)"
 			}
-			return "move the device to OAuth 2.0 (XOAUTH2) on " + where + ": " + checks.XOAUTH2AppSetup +
+			return "move the device to OAuth 2.0 (XOAUTH2) on " + where + ": " + diagnosis.XOAUTH2AppSetup +
 				"; on the device choose OAuth for SMTP with the app's tenant and client id; in the spec, " +
 				"auth { mechanism = \"XOAUTH2\" oauth { tenant_id, client_id, client_secret = env(...) } } proves it before the switch"
 		}},
 	fixHVE: {title: "High Volume Email",
 		fits: func(p *profile, _ *Change) bool {
-			return p.internal && p.site.Client.Greeting != specs.GreetingHELO && (p.can("LOGIN") || p.can("XOAUTH2"))
+			return p.internal && p.site.Client.Greeting != specs.GreetingHELO && (p.can(transcript.MechLogin) || p.can(transcript.MechXOAuth2))
 		},
 		rewrite: func(p *profile, _ *Change) *specs.Site {
-			mech := "LOGIN"
-			if p.can("XOAUTH2") && (!p.can("LOGIN") || p.site.Auth != nil && p.site.Auth.Mechanism == "XOAUTH2") {
-				mech = "XOAUTH2"
+			mech := transcript.MechLogin
+			if p.can(transcript.MechXOAuth2) && (!p.can(transcript.MechLogin) || p.site.Auth != nil && p.site.Auth.Mechanism == transcript.MechXOAuth2) {
+				mech = transcript.MechXOAuth2
 			}
-			return submission(p, checks.HVEHost, mech)
+			return submission(p, catalog.HVEHost, mech)
 		},
 		text: func(p *profile, _ *Change) string {
 			return "send through Microsoft 365 High Volume Email, for internal recipients only: create an HVE account " +
 				"(Exchange admin center > Mail flow > High volume email) and set up its billing (required since 1 June 2026, " +
-				"or delivery stops); point the device at " + checks.HVEHost + " port 587 with STARTTLS and the HVE account's " +
+				"or delivery stops); point the device at " + catalog.HVEHost + " port 587 with STARTTLS and the HVE account's " +
 				"address and password (HVE keeps basic auth until September 2028, a secondary source says), or OAuth with the " +
 				"app on the account's Allowed Apps list (Add-HVEAppAccess)"
 		}},
 	fixRelayCert: {title: "relay connector by certificate",
 		fits: func(p *profile, _ *Change) bool { return len(p.site.Client.Certificate) > 0 && p.canTLS12() },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			return relay(p, checks.Relay, checks.StartTLS)
+			return relay(p, transcript.Relay, transcript.StartTLS)
 		},
 		text: func(p *profile, _ *Change) string {
 			return fmt.Sprintf("relay through an inbound connector that accepts the device by its TLS client certificate "+
@@ -92,7 +95,7 @@ var migrations = map[string]migration{
 	fixRelayIP: {title: "relay connector by static IP",
 		fits: func(*profile, *Change) bool { return true },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			s := relay(p, checks.Relay, relayTLS(p, c))
+			s := relay(p, transcript.Relay, relayTLS(p, c))
 			s.Client.Certificate, s.Client.Key = nil, specs.Secret{}
 			return s
 		},
@@ -103,7 +106,7 @@ var migrations = map[string]migration{
 				mxAdvice(p), tlsAdvice(p, c))
 		}},
 	fixACS: {title: "Azure Communication Services Email",
-		fits: func(p *profile, _ *Change) bool { return p.can("LOGIN") && p.canTLS12() },
+		fits: func(p *profile, _ *Change) bool { return p.can(transcript.MechLogin) && p.canTLS12() },
 		text: func(*profile, *Change) string {
 			return "send through Azure Communication Services Email: smtp.azurecomm.net port 587 with STARTTLS and AUTH LOGIN, " +
 				"the username an SMTP username resource of the Communication Services resource (tied to an Entra ID app with " +
@@ -113,7 +116,7 @@ var migrations = map[string]migration{
 	fixDirectSend: {title: "Direct Send",
 		fits: func(p *profile, c *Change) bool { return p.internal && changeID(c) != "reject-direct-send" },
 		rewrite: func(p *profile, c *Change) *specs.Site {
-			s := relay(p, checks.DirectSend, relayTLS(p, c))
+			s := relay(p, transcript.DirectSend, relayTLS(p, c))
 			s.Client.Certificate, s.Client.Key = nil, specs.Secret{}
 			return s
 		},
@@ -130,14 +133,14 @@ var migrations = map[string]migration{
 				"device's mail as it is and passes it on to Microsoft 365 with OAuth or through a connector"
 		}},
 	fixPartner: {title: "partner connector",
-		fits: func(p *profile, _ *Change) bool { return p.site.Method == checks.DirectSend },
+		fits: func(p *profile, _ *Change) bool { return p.site.Method == transcript.DirectSend },
 		text: func(*profile, *Change) string {
 			return "exempt the device: create a partner inbound connector (Exchange admin center > Mail flow > Connectors: " +
 				"from Partner organization to Office 365) that matches the site's static IP or certificate; senders it " +
 				"matches are exempt from RejectDirectSend"
 		}},
 	fixFollowMX: {title: "follow the domain's MX",
-		fits:    func(p *profile, _ *Change) bool { return p.host != "" && p.site.Method != checks.Submission },
+		fits:    func(p *profile, _ *Change) bool { return p.host != "" && p.site.Method != transcript.Submission },
 		rewrite: func(p *profile, _ *Change) *specs.Site { return withEndpoint(p, specs.Endpoint{MXDomain: p.tenant}) },
 		text: func(p *profile, _ *Change) string {
 			return fmt.Sprintf("point the device at the MX Microsoft gives %s (the Microsoft Graph serviceConfigurationRecords "+
@@ -171,11 +174,11 @@ var migrations = map[string]migration{
 		fits: func(*profile, *Change) bool { return true },
 		rewrite: func(p *profile, _ *Change) *specs.Site {
 			e := p.site.Endpoint
-			e.Host = checks.HVEHost
+			e.Host = catalog.HVEHost
 			return withEndpoint(p, e)
 		},
 		text: func(*profile, *Change) string {
-			return "point the device at " + checks.HVEHost + " (port 587, STARTTLS) instead of " + checks.HVEHostOld
+			return "point the device at " + catalog.HVEHost + " (port 587, STARTTLS) instead of " + catalog.HVEHostOld
 		}},
 }
 
@@ -184,7 +187,7 @@ var migrations = map[string]migration{
 // described the old path).
 func clone(s *specs.Site) *specs.Site {
 	c := *s
-	c.Expect = map[string]*checks.Expect{}
+	c.Expect = map[transcript.Stage]*checks.Expect{}
 	c.Control = nil
 	c.Name = s.Name + "+fix"
 	if s.Auth != nil {
@@ -197,16 +200,16 @@ func clone(s *specs.Site) *specs.Site {
 func clone0(p *profile, _ *Change) *specs.Site { return clone(p.site) }
 
 // submission is the site sending by SMTP AUTH to host as the device can.
-func submission(p *profile, host, mech string) *specs.Site {
+func submission(p *profile, host string, mech transcript.Mechanism) *specs.Site {
 	s := withEndpoint(p, specs.Endpoint{Host: host})
-	s.Method = checks.Submission
+	s.Method = transcript.Submission
 	s.Endpoint.Port = specs.SubmissionPort
 	user := p.site.Envelope.From
 	if p.site.Auth != nil && p.site.Auth.Username != "" {
 		user = p.site.Auth.Username
 	}
 	a := &specs.Auth{Mechanism: mech, Username: user}
-	if mech == "XOAUTH2" {
+	if mech == transcript.MechXOAuth2 {
 		a.Token = specs.NewSecret("", "standin-token") // prepare mints the stand-in
 	} else {
 		a.Password = specs.NewSecret("", "standin-"+randomHex())
@@ -218,7 +221,7 @@ func submission(p *profile, host, mech string) *specs.Site {
 // relay is the site sending anonymously to the tenant MX on port 25:
 // to the domain's MX as DNS names it, which is what the advice tells the
 // device (mxAdvice), whether the domain is old or new.
-func relay(p *profile, m checks.Method, mode checks.TLSMode) *specs.Site {
+func relay(p *profile, m transcript.Method, mode transcript.TLSMode) *specs.Site {
 	s := withEndpoint(p, specs.Endpoint{MXDomain: p.tenant, Port: specs.MXPort, TLS: mode})
 	s.Method, s.Auth = m, nil
 	return s
@@ -228,7 +231,7 @@ func relay(p *profile, m checks.Method, mode checks.TLSMode) *specs.Site {
 func withEndpoint(p *profile, e specs.Endpoint) *specs.Site {
 	s := clone(p.site)
 	if e.TLS == "" {
-		e.TLS = checks.StartTLS
+		e.TLS = transcript.StartTLS
 	}
 	if e.Port == 0 {
 		e.Port = p.site.Endpoint.Port
@@ -241,15 +244,15 @@ func withEndpoint(p *profile, e specs.Endpoint) *specs.Site {
 // relayTLS is how a device sends on port 25 after a migration: STARTTLS
 // when it can do TLS 1.2 and TLS is not what the change breaks, else
 // without TLS, which the MX accepts (FACTS.md 1.2, 1.3: TLS optional).
-func relayTLS(p *profile, c *Change) checks.TLSMode {
+func relayTLS(p *profile, c *Change) transcript.TLSMode {
 	switch changeID(c) {
 	case "digicert-global-root-g2", "tls-rsa-suites-removed", "legacy-tls-removed":
-		return checks.NoTLS
+		return transcript.NoTLS
 	}
 	if !p.canTLS12() || p.facts.no(FactTrustsG2) {
-		return checks.NoTLS
+		return transcript.NoTLS
 	}
-	return checks.StartTLS
+	return transcript.StartTLS
 }
 
 // changeID is c's id, "" for today.
@@ -267,7 +270,7 @@ func mxAdvice(p *profile) string {
 }
 
 func tlsAdvice(p *profile, c *Change) string {
-	if relayTLS(p, c) == checks.NoTLS {
+	if relayTLS(p, c) == transcript.NoTLS {
 		return " with TLS off on the device (the MX takes mail without TLS; the mail then crosses the internet unencrypted)"
 	}
 	return " with STARTTLS"

@@ -3,7 +3,8 @@ package forecast
 import (
 	"context"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -63,13 +64,13 @@ func (f *Forecaster) cell(ctx context.Context, sr *siteRun, c *Change, today Tod
 	case res.Status == runner.StatusInterrupted:
 		return nil
 	case res.Verdict.Category == "":
-		cell.Outcome, cell.Needs = Unknown, res.Verdict.Summary // the forecast could not run it
+		cell.Outcome, cell.Needs = Unknown, res.Verdict.Summary() // the forecast could not run it
 		return cell
 	}
 	v := res.Verdict
 	cell.Verdict = &v
 	switch {
-	case v.Category == checks.OK:
+	case v.Category == catalog.OK:
 		cell.Outcome = Survives
 		return cell
 	case !today.Works():
@@ -96,7 +97,7 @@ func judged(s runner.Status) runner.Status {
 func interruptedSite(sf *SiteForecast, changes []*Change) *SiteForecast {
 	sf.Interrupted = true
 	sf.Today = Today{Status: runner.StatusInterrupted,
-		Verdict: checks.Verdict{Summary: "the forecast was interrupted before this site was done"}}
+		Verdict: diagnosis.Verdict{Finding: "the forecast was interrupted before this site was done"}}
 	sf.Cells = nil
 	for _, c := range changes {
 		sf.Cells = append(sf.Cells, &Cell{Change: c, Outcome: Unknown, Needs: "the forecast was interrupted before this site was done"})

@@ -4,8 +4,9 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // prepare returns the site as the forecast runs it: what would leave the
@@ -28,14 +29,14 @@ func (f *Forecaster) prepare(s *specs.Site) *specs.Site {
 
 // standInAuth gives an XOAUTH2 site a token the simulator accepts: an
 // app-only token with the SMTP.SendAsApp role, from the site's tenant
-// when tenant_id is a directory ID (oauthtest), given directly or issued
+// when tenant_id is a directory ID (tokenserver), given directly or issued
 // by the forecast's token endpoint for the site's client id.
 func (f *Forecaster) standInAuth(a *specs.Auth) *specs.Auth {
-	if a == nil || a.Mechanism != "XOAUTH2" {
+	if a == nil || a.Mechanism != transcript.MechXOAuth2 {
 		return a
 	}
 	c := *a
-	tid := oauthtest.Tenant
+	tid := tokenserver.Tenant
 	if a.OAuth != nil && guidRE.MatchString(a.OAuth.TenantID) {
 		tid = a.OAuth.TenantID
 	}
@@ -55,6 +56,6 @@ var guidRE = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 // standInToken is an app-only token Exchange Online would accept for
 // SMTP, valid for a day from now: a forecast of many sites takes minutes.
 func standInToken(tid string, now time.Time) string {
-	return oauthtest.Mint(oauthtest.AppOnly(now).With("tid", tid, "iss", "https://sts.windows.net/"+tid+"/",
+	return tokenserver.Mint(tokenserver.AppOnly(now).With("tid", tid, "iss", "https://sts.windows.net/"+tid+"/",
 		"exp", now.Add(24*time.Hour).Unix()))
 }

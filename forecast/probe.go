@@ -11,7 +11,8 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
@@ -42,7 +43,7 @@ type memoEntry struct {
 // as `smtpspec run` reports them.
 type judgement struct {
 	Status  runner.Status
-	Verdict checks.Verdict
+	Verdict diagnosis.Verdict
 }
 
 func (m *memo) do(k runKey, run func() *judgement) *judgement {
@@ -164,7 +165,7 @@ func (f *Forecaster) dialer(routes map[string]string, endpoint string) func(ctx 
 // serverNames are the names the simulator's certificate must carry for
 // the probe of s to verify it: the host, or the MX names of the tenant.
 func serverNames(s *specs.Site, tenant string) []string {
-	out := []string{mxHost(tenant), mxMicrosoftHost(tenant), checks.HVEHost, checks.HVEHostOld}
+	out := []string{mxHost(tenant), mxMicrosoftHost(tenant), catalog.HVEHost, catalog.HVEHostOld}
 	for _, n := range []string{s.Endpoint.Host, s.Endpoint.ServerName} {
 		if n != "" && net.ParseIP(n) == nil {
 			out = append(out, strings.ToLower(n))
@@ -179,6 +180,6 @@ func serverNames(s *specs.Site, tenant string) []string {
 // been diagnosed (outcome.go makes it unknown).
 func (f *Forecaster) failed(s *specs.Site, err error) *runner.Result {
 	return &runner.Result{Site: s, Status: runner.StatusError, Err: err,
-		Transcript: &transcript.Transcript{Site: s.Name, Method: string(s.Method)},
-		Verdict:    checks.Verdict{Summary: "not run: " + err.Error()}}
+		Transcript: &transcript.Transcript{Site: s.Name, Method: s.Method},
+		Verdict:    diagnosis.Verdict{Finding: "not run: " + err.Error()}}
 }

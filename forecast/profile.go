@@ -5,9 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // profile is what the forecast reads from a site's spec: the device, its
@@ -18,7 +19,7 @@ type profile struct {
 	// host is the name the device connects to, lower case; "" when it
 	// looks up mxDomain's MX.
 	host string
-	kind string // checks.EndpointKind(host)
+	kind string // catalog.EndpointKind(host)
 	// microsoft: the endpoint is Exchange Online (a Microsoft 365 host
 	// that is not Azure Communication Services).
 	microsoft bool
@@ -43,16 +44,16 @@ type profile struct {
 
 func newProfile(s *specs.Site, facts Facts) *profile {
 	p := &profile{site: s, facts: facts, host: strings.TrimSuffix(strings.ToLower(s.Endpoint.Host), ".")}
-	p.kind = checks.EndpointKind(p.host)
-	p.microsoft = p.kind != checks.EndpointACS && (p.host == "" || checks.MicrosoftHost(p.host))
+	p.kind = catalog.EndpointKind(p.host)
+	p.microsoft = p.kind != catalog.EndpointACS && (p.host == "" || catalog.MicrosoftHost(p.host))
 	p.fromDomain = domainOf(s.Envelope.From)
 	p.tenant = tenantDomain(s, p.host)
 	p.internal = len(s.Envelope.To) > 0 && !slices.ContainsFunc(s.Envelope.To, func(to string) bool {
 		return !inDomain(domainOf(to), p.tenant)
 	})
-	p.tls = s.Client.Greeting != specs.GreetingHELO && s.Endpoint.TLS != checks.NoTLS
+	p.tls = s.Client.Greeting != specs.GreetingHELO && s.Endpoint.TLS != transcript.NoTLS
 	p.verifies = p.tls && !s.Endpoint.InsecureSkipVerify
-	p.mechsStated = !slices.Equal(s.Client.AuthMechanisms, specs.Mechanisms)
+	p.mechsStated = !slices.Equal(s.Client.AuthMechanisms, transcript.Mechanisms)
 	return p
 }
 
@@ -135,19 +136,19 @@ func (p *profile) canTLS12() bool {
 
 // supports reports the device lists mech in client.auth_mechanisms (only
 // a list the spec states counts: the default says nothing).
-func (p *profile) supports(mech string) bool {
+func (p *profile) supports(mech transcript.Mechanism) bool {
 	return p.mechsStated && slices.Contains(p.site.Client.AuthMechanisms, mech)
 }
 
 // can reports the device can authenticate with mech: it lists it, or
 // lists nothing and uses it now.
-func (p *profile) can(mech string) bool {
+func (p *profile) can(mech transcript.Mechanism) bool {
 	return p.supports(mech) || !p.mechsStated && p.site.Auth != nil && p.site.Auth.Mechanism == mech
 }
 
 // basicAuth reports a site that sends a password (AUTH LOGIN or PLAIN).
 func (p *profile) basicAuth() bool {
-	return p.site.Auth != nil && p.site.Auth.Mechanism != "XOAUTH2"
+	return p.site.Auth != nil && p.site.Auth.Mechanism != transcript.MechXOAuth2
 }
 
 // endpoint is the simulator's view of where the device connects.

@@ -4,8 +4,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Outcome is what a change does to a site.
@@ -35,7 +37,7 @@ type Forecast struct {
 // SiteForecast is one site's row of the matrix.
 type SiteForecast struct {
 	Name     string
-	Method   checks.Method
+	Method   transcript.Method
 	Customer string // customer.go; "" when neither the spec nor its folder says
 	Tags     []string
 	File     string // the spec file
@@ -57,11 +59,11 @@ type SiteForecast struct {
 // a site that meets its expectations passes).
 type Today struct {
 	Status  runner.Status
-	Verdict checks.Verdict
+	Verdict diagnosis.Verdict
 }
 
 // Works reports the device's mail goes through today.
-func (t Today) Works() bool { return t.Verdict.Category == checks.OK }
+func (t Today) Works() bool { return t.Verdict.Category == catalog.OK }
 
 // Cell is one site under one change.
 type Cell struct {
@@ -71,7 +73,7 @@ type Cell struct {
 	// gives it; for Unknown, what it gets if the undecided fact goes
 	// against it. nil when nothing was run (an endpoint the forecast
 	// cannot play, an interrupted forecast).
-	Verdict *checks.Verdict
+	Verdict *diagnosis.Verdict
 	// Already: the site is broken today, before this change.
 	Already bool
 	// Needs (Unknown) is what would decide it and how to state it; Why

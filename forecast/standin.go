@@ -237,16 +237,12 @@ func randomHex() string {
 	return hex.EncodeToString(b[:])
 }
 
-// load reads the specs at paths with stand-ins. files are for rendering
-// diagnostics.
+// load reads the specs at paths with stand-ins, in one load: the loader
+// shows the parsed files to scan (what each variable is for) before it
+// reads the first env(). files are for rendering diagnostics.
 func (st *standIns) load(paths []string) ([]*specs.Site, hcl.Diagnostics, map[string]*hcl.File) {
-	first := specs.NewLoader(func(string) string { return "" })
-	if st.read != nil {
-		first.SetReadFile(st.read)
-	}
-	first.LoadPaths(paths...) // parse only: what each variable is for
-	st.scan(first.Files())
 	l := specs.NewLoader(st.env)
+	l.SetParsed(st.scan)
 	if st.read == nil {
 		st.read = readSpecFile
 	}

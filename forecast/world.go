@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/sim"
 )
 
@@ -105,7 +105,7 @@ func microsoftOnly(p *profile) (reach, bool) {
 		return reach{}, false
 	}
 	what := "Azure Communication Services, not Exchange Online"
-	if p.kind != checks.EndpointACS {
+	if p.kind != catalog.EndpointACS {
 		what = "not a Microsoft 365 endpoint"
 	}
 	return unknown("the device sends to " + p.host + ", " + what + ": these changes reach it only through that " +

@@ -11,19 +11,19 @@ import (
 // benchTranscript is a submission probe as Microsoft 365 answers it: the
 // lines Normalize and Render see on every site of a fleet.
 func benchTranscript() *transcript.Transcript {
-	l := func(stage string, dir transcript.Direction, text string) transcript.Line {
+	l := func(stage transcript.Stage, dir transcript.Direction, text string) transcript.Line {
 		return transcript.Line{Stage: stage, Dir: dir, Text: text}
 	}
 	caps := []string{"SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "AUTH LOGIN XOAUTH2", "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8"}
 	ehlo := func(stage string) []transcript.Line {
-		out := []transcript.Line{l(stage, transcript.Client, "EHLO mfp-3f.contoso.local"),
-			l(stage, transcript.Server, "250-BY1PR10CA0041.outlook.office365.com Hello [203.0.113.7]")}
+		out := []transcript.Line{l(transcript.Stage(stage), transcript.Client, "EHLO mfp-3f.contoso.local"),
+			l(transcript.Stage(stage), transcript.Server, "250-BY1PR10CA0041.outlook.office365.com Hello [203.0.113.7]")}
 		for i, c := range caps {
 			sep := "-"
 			if i == len(caps)-1 {
 				sep = " "
 			}
-			out = append(out, l(stage, transcript.Server, "250"+sep+c))
+			out = append(out, l(transcript.Stage(stage), transcript.Server, "250"+sep+c))
 		}
 		return out
 	}
@@ -39,7 +39,7 @@ func benchTranscript() *transcript.Transcript {
 		l("auth", transcript.Server, "535 5.7.139 Authentication unsuccessful, the user credentials were incorrect. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]"),
 		l("quit", transcript.Client, "QUIT"), l("quit", transcript.Server, "221 2.0.0 Service closing transmission channel"))
 	stages := []transcript.StageResult{{Stage: "resolve", Status: transcript.Pass}, {Stage: "connect", Status: transcript.Pass}}
-	for _, s := range []string{"banner", "ehlo", "starttls", "tls", "ehlo_tls"} {
+	for _, s := range []transcript.Stage{"banner", "ehlo", "starttls", "tls", "ehlo_tls"} {
 		stages = append(stages, transcript.StageResult{Stage: s, Status: transcript.Pass, Reply: &transcript.Reply{Code: 250}})
 	}
 	stages = append(stages, transcript.StageResult{Stage: "auth", Status: transcript.Fail,
@@ -56,7 +56,7 @@ func benchTranscript() *transcript.Transcript {
 // ("queued"), or the SendAs refusal with its store diagnostics ("sendas").
 func benchMessageTranscript(end string) *transcript.Transcript {
 	t := benchTranscript()
-	l := func(stage string, dir transcript.Direction, text string) transcript.Line {
+	l := func(stage transcript.Stage, dir transcript.Direction, text string) transcript.Line {
 		return transcript.Line{Stage: stage, Dir: dir, Text: text}
 	}
 	t.Lines = append(t.Lines[:len(t.Lines)-3],

@@ -5,13 +5,15 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Drift is how this run's golden text differs from the stored one.
 type Drift struct {
 	// Stages lists the stages whose lines or result changed, in order, so
 	// a report can say "ehlo, starttls changed" before showing the diff.
-	Stages []string
+	Stages []transcript.Stage
 	// Diff is a unified line diff: "-" the stored golden, "+" this run.
 	Diff string
 	// Lines is Diff as data, with the changed words of each changed line
@@ -21,7 +23,7 @@ type Drift struct {
 
 // block is one stage's part of a golden: its lines and its result line.
 type block struct {
-	Stage string
+	Stage transcript.Stage
 	Lines []string
 }
 
@@ -29,7 +31,7 @@ type block struct {
 // result belong to the first stage; every "# " line (the header, and the
 // detail line of a codes golden) belongs to one header block.
 func parse(b []byte) []block {
-	out := []block{{Stage: "header"}}
+	out := []block{{Stage: transcript.Header}}
 	var cur []string
 	for _, l := range splitLines(b) {
 		switch {
@@ -38,14 +40,14 @@ func parse(b []byte) []block {
 		case strings.HasPrefix(l, "= "):
 			cur = append(cur, l)
 			name, _, _ := strings.Cut(strings.TrimPrefix(l, "= "), " ")
-			out = append(out, block{Stage: name, Lines: cur})
+			out = append(out, block{Stage: transcript.Stage(name), Lines: cur})
 			cur = nil
 		default:
 			cur = append(cur, l)
 		}
 	}
 	if cur != nil {
-		out = append(out, block{Stage: "trailer", Lines: cur})
+		out = append(out, block{Stage: transcript.Trailer, Lines: cur})
 	}
 	return out
 }
@@ -56,14 +58,14 @@ func Compare(want, got []byte) *Drift {
 		return nil
 	}
 	wb, gb := parse(want), parse(got)
-	wm := map[string][]string{}
+	wm := map[transcript.Stage][]string{}
 	for _, b := range wb {
 		wm[b.Stage] = b.Lines
 	}
 	d := &Drift{Lines: diffLines(splitLines(want), splitLines(got), 2)}
 	pairLines(d.Lines)
 	d.Diff = formatDiff(d.Lines)
-	seen := map[string]bool{}
+	seen := map[transcript.Stage]bool{}
 	for _, b := range gb {
 		seen[b.Stage] = true
 		if !cmp.Equal(wm[b.Stage], b.Lines) {
@@ -76,7 +78,7 @@ func Compare(want, got []byte) *Drift {
 		}
 	}
 	if len(d.Stages) == 0 { // byte-level difference only (line endings)
-		d.Stages = []string{"whitespace"}
+		d.Stages = []transcript.Stage{transcript.Whitespace}
 	}
 	return d
 }

@@ -92,7 +92,7 @@ func FuzzNormalize(f *testing.F) {
 // away a line its expression matches, at any step of NormalizeText.
 func checkPrefilters(t *testing.T, s string) {
 	t.Helper()
-	s = s[len(replyPrefix.FindString(s)):]
+	s = s[len(replyPrefix(s)):]
 	for i, sc := range scrubbers {
 		if sc.re.MatchString(s) && !sc.may(s) {
 			t.Errorf("scrubber %d (%s): prefilter rejects %q, which it matches", i, sc.re, s)

@@ -10,6 +10,8 @@
 package golden
 
 import (
+	"errors"
+
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -127,7 +129,7 @@ var (
 // idempotent (normalised lines normalise to themselves).
 func Normalize(lines []transcript.Line) []transcript.Line {
 	out := make([]transcript.Line, len(lines))
-	seenBanner, seenEHLO := false, map[string]bool{}
+	seenBanner, seenEHLO := false, map[transcript.Stage]bool{}
 	var prev transcript.Line
 	for i, l := range lines {
 		l.At = 0
@@ -148,13 +150,20 @@ func Normalize(lines []transcript.Line) []transcript.Line {
 	return out
 }
 
-// replyPrefix is the "250-" / "550 " that starts a reply line; it is kept
-// apart so that a host name right after it is not read as "250-host".
-var replyPrefix = lazyre.New(`^\d{3}[ -]`)
+// replyPrefix is the "250-" / "550 " that starts a reply line
+// (transcript.ParseReplyLine, any three digits: the line is the server's
+// as sent); it is kept apart so that a host name right after it is not
+// read as "250-host". "" for a line without code and separator.
+func replyPrefix(s string) string {
+	if _, _, _, err := transcript.ParseReplyLine(s); len(s) > 3 && !errors.Is(err, transcript.ErrNotReplyLine) {
+		return s[:4]
+	}
+	return ""
+}
 
 // NormalizeText applies the built-in scrubbers to one line.
 func NormalizeText(s string) string {
-	prefix := replyPrefix.FindString(s)
+	prefix := replyPrefix(s)
 	s = s[len(prefix):]
 	for _, sc := range scrubbers {
 		if sc.may(s) {
@@ -169,7 +178,7 @@ func NormalizeText(s string) string {
 // a server's replies meet every scrubber (Scrubbers lists them).
 func Volatile(s string) []string {
 	var out []string
-	s = s[len(replyPrefix.FindString(s)):]
+	s = s[len(replyPrefix(s)):]
 	for _, sc := range scrubbers {
 		if sc.may(s) {
 			if r := sc.re.ReplaceAllString(s, sc.repl); r != s {

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -55,21 +54,18 @@ func codes(l transcript.Line, capability bool) string {
 	if l.Dir != transcript.Server || capability {
 		return l.Text
 	}
-	prefix := replyPrefix.FindString(l.Text)
+	prefix := replyPrefix(l.Text)
 	if prefix == "" {
 		// Not a reply (garbage a middlebox injected, say): keep it, it is
 		// the evidence of a firewall problem and never noise.
 		return l.Text
 	}
 	out := strings.TrimSuffix(prefix, " ")
-	if e := enhancedCode.FindString(l.Text[len(prefix):]); e != "" {
+	if e := transcript.ParseEnhanced(l.Text[len(prefix):]); e != "" {
 		out += " " + e
 	}
 	return out
 }
 
-// enhancedCode is an RFC 3463 code at the start of a reply's text.
-var enhancedCode = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}\b`)
-
 // isEHLOStage says whether stage's replies list capabilities.
-func isEHLOStage(stage string) bool { return stage == "ehlo" || stage == "ehlo_tls" }
+func isEHLOStage(stage transcript.Stage) bool { return stage.Facts().Capabilities }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 )
 
 // PendingExt marks a would-be golden awaiting review: a run that drifts or
@@ -24,7 +26,7 @@ func (s Store) WritePending(name string, data []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("pending golden %s: %w", name, err)
 	}
-	return WriteFileAtomic(s.PendingPath(name), data)
+	return atomicfile.Write(s.PendingPath(name), data)
 }
 
 // ReadPending returns name's pending golden.

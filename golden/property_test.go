@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 )
 
 // The property test's own map of volatile parts: where a real server puts
@@ -121,7 +121,7 @@ func replyLines(t *testing.T) map[string]string {
 	vals := map[string]string{"HOST": "BY1PR10CA0041.namprd10.prod.outlook.com", "IP": "203.0.113.7", "TS": "2023-09-12T20:59:57.214Z",
 		"TOKEN": "08DBB276B7E699C4", "DATE": "Mon, 1 Jun 2015 12:00:00 +0000", "USER": "scanner@contoso.com", "FROM": "paralegal@contoso.com",
 		"DOMAIN": "fabrikam.com", "MSGID": "<smtpspec-0123456789abcdef.hq-mfp@contoso.com>"}
-	for _, e := range checks.Catalog {
+	for _, e := range catalog.Catalog {
 		add("catalog "+e.ID, fmt.Sprintf("%d %s", e.Code, e.Render(vals)))
 	}
 	if len(out) < 100 {

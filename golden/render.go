@@ -29,21 +29,21 @@ func RenderWith(t *transcript.Transcript, o Options) []byte {
 		b.WriteString("# detail: codes (commands, reply codes, enhanced codes, EHLO capabilities, TLS version)\n")
 	}
 	lines := Normalize(t.Lines)
-	byStage := map[string][]transcript.Line{}
+	byStage := map[transcript.Stage][]transcript.Line{}
 	for _, l := range lines {
 		byStage[l.Stage] = append(byStage[l.Stage], l)
 	}
 	for _, st := range t.Stages {
 		writeLines(&b, byStage[st.Stage], o)
 		delete(byStage, st.Stage)
-		if st.Stage == "tls" && t.TLS != nil && st.Status != transcript.Skip {
+		if st.Stage == transcript.TLS && t.TLS != nil && st.Status != transcript.Skip {
 			tl := TLSLine(t.TLS)
 			if o.Detail == Codes {
 				tl = t.TLS.Version
 			}
 			b.WriteString("T: " + o.apply(tl) + "\n")
 		}
-		if st.Stage == "trace" && t.Trace != nil && st.Status != transcript.Skip {
+		if st.Stage == transcript.Trace && t.Trace != nil && st.Status != transcript.Skip {
 			// The message trace status per recipient; never its ids or times.
 			b.WriteString("M: " + o.apply(transcript.TraceLine(t.Trace)) + "\n")
 		}
@@ -79,7 +79,7 @@ func writeLines(b *bytes.Buffer, lines []transcript.Line, o Options) {
 // ResultLine is the stable one-line result of a stage: "rcpt fail 550 5.7.606",
 // "banner fail timeout", "resolve pass".
 func ResultLine(st transcript.StageResult) string {
-	parts := []string{st.Stage, string(st.Status)}
+	parts := []string{string(st.Stage), string(st.Status)}
 	switch {
 	case st.Reply != nil:
 		parts = append(parts, strconv.Itoa(st.Reply.Code))

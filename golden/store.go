@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 )
 
 // Ext is the golden file extension, as goldie uses it.
@@ -43,83 +45,9 @@ func (s Store) Write(name string, data []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("golden %s: %w", name, err)
 	}
-	if err := WriteFileAtomic(s.Path(name), data); err != nil {
+	if err := atomicfile.Write(s.Path(name), data); err != nil {
 		// Say what a person needs to know first: nothing was lost.
 		return fmt.Errorf("golden %s not updated (the stored golden is unchanged): %w", name, err)
 	}
 	return nil
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder and a rename. On any error the temporary file is removed and the
-// old content of path is untouched.
-func WriteFileAtomic(path string, data []byte) error {
-	return WriteFileAtomicMode(path, data, 0o644)
-}
-
-// WriteFileAtomicMode is WriteFileAtomic with the file's permissions.
-// The temporary file is created 0600 (os.CreateTemp) and gets perm only
-// after its data is written, so a private file (0600: a key) is never
-// readable by others, not even for a moment.
-//
-// Errors name path and the cause ("write golden/x.golden: no space left
-// on device"), not the temporary file, whose random name says nothing.
-func WriteFileAtomicMode(path string, data []byte, perm os.FileMode) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return writeError(path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return writeError(path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return writeError(path, err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return writeError(path, err)
-	}
-	if err = f.Close(); err != nil {
-		return writeError(path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return writeError(path, err)
-	}
-	syncDir(dir)
-	return nil
-}
-
-// writeError is "write PATH: CAUSE", without the *PathError's own copy of
-// the temporary file's name; errors.Is still sees the cause (ENOSPC).
-func writeError(path string, err error) error {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		err = pe.Err
-	case errors.As(err, &le):
-		err = le.Err
-	}
-	return fmt.Errorf("write %s: %w", path, err)
-}
-
-// syncDir makes the rename durable: without it a crash right after the
-// rename can bring back the old name's content on some filesystems. It
-// is best effort (some systems cannot sync a folder); the data is
-// already in place either way.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

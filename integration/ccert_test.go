@@ -14,11 +14,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/internal/mta"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // relayTo is outside every domain the certificate-checking Postfix
@@ -80,9 +81,9 @@ func TestRealMTAClientCertificate(t *testing.T) {
 	})
 	host, port, _ := net.SplitHostPort(pf.Addr)
 
-	refused := mtaCase{stage: checks.Rcpt, code: 554, enhanced: "5.7.1", category: checks.Policy}
+	refused := mtaCase{stage: transcript.Rcpt, code: 554, enhanced: "5.7.1", category: catalog.Policy}
 	cases := []ccertCase{
-		{"listed-certificate", "listed", mtaCase{category: checks.OK, swaks: true}},
+		{"listed-certificate", "listed", mtaCase{category: catalog.OK, swaks: true}},
 		{"no-certificate", "", withSwaks(refused)},
 		{"unlisted-certificate", "unlisted", refused},
 		{"untrusted-certificate", "foreign", refused},
@@ -102,8 +103,8 @@ func TestRealMTAClientCertificate(t *testing.T) {
 			}
 			if tc.want.stage != "" {
 				v := r.Verdict
-				if v.Rule != "relay-refused" || !strings.Contains(v.Summary, "relay") || strings.Contains(v.Summary, "recipient was refused") {
-					t.Errorf("verdict %s by %s: %s\nnext: %s", v.Category, v.Rule, v.Summary, v.Next)
+				if v.Rule != "relay-refused" || !strings.Contains(v.Summary(), "relay") || strings.Contains(v.Summary(), "recipient was refused") {
+					t.Errorf("verdict %s by %s: %s\nnext: %s", v.Category, v.Rule, v.Summary(), v.Next)
 				}
 			}
 			assertNoKey(t, r, pair[1])
@@ -186,7 +187,7 @@ func assertNoKey(t *testing.T, r *runner.Result, keyPEM []byte) {
 	for _, l := range r.Transcript.Lines {
 		out.WriteString(l.Text + "\n")
 	}
-	out.WriteString(r.Verdict.Summary + r.Verdict.Next)
+	out.WriteString(r.Verdict.Summary() + r.Verdict.Next)
 	if strings.Contains(out.String(), body) {
 		t.Error("the client key leaks into the golden, transcript or verdict")
 	}

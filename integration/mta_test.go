@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/internal/mta"
 	"github.com/smtpspec/smtpspec/report"
@@ -46,34 +46,34 @@ type mtaCase struct {
 	from     string // dial from this loopback address ("" : the default)
 	send     bool   // send_message
 
-	stage    string // the failing stage, "" when none
+	stage    transcript.Stage // the failing stage, "" when none
 	code     int
 	enhanced string
-	category checks.Category
+	category catalog.Category
 	swaks    bool // compare with swaks
 }
 
 func cases() []mtaCase {
 	return []mtaCase{
 		{name: "submission-login", method: "submission", tls: "starttls", mech: "LOGIN", password: password, to: "frontdesk@contoso.test",
-			category: checks.OK, swaks: true},
+			category: catalog.OK, swaks: true},
 		{name: "submission-plain", method: "submission", tls: "starttls", mech: "PLAIN", password: password, to: "frontdesk@contoso.test",
-			category: checks.OK, swaks: true},
+			category: catalog.OK, swaks: true},
 		// Postfix offers AUTH only after STARTTLS (smtpd_tls_auth_only), as
 		// Microsoft 365 does; swaks will not send AUTH that is not offered.
 		{name: "auth-before-starttls", method: "submission", tls: "none", mech: "LOGIN", password: password, to: "frontdesk@contoso.test",
-			stage: checks.Auth, code: 503, enhanced: "5.5.1", category: checks.TLSCat},
+			stage: transcript.Auth, code: 503, enhanced: "5.5.1", category: catalog.TLSCat},
 		{name: "recipient-unknown", method: "submission", tls: "starttls", mech: "LOGIN", password: password, to: unknownTo,
-			stage: checks.Rcpt, code: 550, enhanced: "5.4.1", category: checks.Recipient, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.4.1", category: catalog.Recipient, swaks: true},
 		{name: "direct-send-banned-ip", method: "direct_send", tls: "starttls", to: "frontdesk@contoso.test", from: bannedIP,
-			stage: checks.Rcpt, code: 550, enhanced: "5.7.606", category: checks.Reputation, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.7.606", category: catalog.Reputation, swaks: true},
 		{name: "relay-not-attributed", method: "relay", tls: "starttls", to: external,
-			stage: checks.Rcpt, code: 550, enhanced: "5.7.64", category: checks.Policy, swaks: true},
+			stage: transcript.Rcpt, code: 550, enhanced: "5.7.64", category: catalog.Policy, swaks: true},
 		{name: "direct-send-message", method: "direct_send", tls: "starttls", to: "frontdesk@contoso.test", send: true,
-			category: checks.OK},
+			category: catalog.OK},
 		// Last: Dovecot slows AUTH from an address after a failure.
 		{name: "submission-bad-password", method: "submission", tls: "starttls", mech: "LOGIN", password: "wrong-" + password, to: "frontdesk@contoso.test",
-			stage: checks.Auth, code: 535, enhanced: "5.7.8", category: checks.AuthCat, swaks: true},
+			stage: transcript.Auth, code: 535, enhanced: "5.7.8", category: catalog.AuthCat, swaks: true},
 	}
 }
 
@@ -83,7 +83,7 @@ func cases() []mtaCase {
 // rejected: ") before the text; the catalog's patterns still match.
 func catalogAction(t *testing.T, id string, vals map[string]string) string {
 	t.Helper()
-	e := checks.Lookup(id)
+	e := catalog.Lookup(id)
 	if e == nil {
 		t.Fatalf("catalog has no row %q", id)
 	}
@@ -214,13 +214,13 @@ func checkVerdict(t *testing.T, tc mtaCase, r *runner.Result) {
 		t.Errorf("%s evidence %q, want %d %s", f.Stage, f.Evidence(), tc.code, tc.enhanced)
 	}
 	if r.Verdict.Category != tc.category {
-		t.Errorf("verdict %s at %s: %s; want %s\n%s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary, tc.category, r.Golden)
+		t.Errorf("verdict %s at %s: %s; want %s\n%s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary(), tc.category, r.Golden)
 	}
 	if tc.stage == "" && r.Status != runner.StatusNew {
 		t.Errorf("status %s, want new (passed, no golden yet)", r.Status)
 	}
 	if tc.send {
-		if st := tr.Stage(checks.Data); st.Status != transcript.Pass {
+		if st := tr.Stage(transcript.Data); st.Status != transcript.Pass {
 			t.Errorf("data %s %s", st.Status, st.Evidence())
 		}
 	}

@@ -129,3 +129,19 @@ type ThrottledError struct {
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("throttled: Graph asked to retry after %s, past the end of the wait: %v", e.RetryAfter, e.Graph)
 }
+
+// QuotaError is the tenant's message trace quota spent until after the
+// lookup's wait ends (limiter.go); Waits > 0 when no slot came after that
+// many waits, which the limiter's bound keeps from happening.
+type QuotaError struct {
+	Max    int
+	Window time.Duration
+	Waits  int
+}
+
+func (e *QuotaError) Error() string {
+	if e.Waits > 0 {
+		return fmt.Sprintf("message trace quota: no slot after %d waits", e.Waits)
+	}
+	return fmt.Sprintf("the tenant's message trace quota (%d queries per %s) is spent until after the wait ends", e.Max, e.Window)
+}

@@ -2,7 +2,6 @@ package msgtrace
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -62,11 +61,10 @@ func (l *Limiter) Wait(ctx context.Context, clock Clock, deadline time.Time) err
 			return nil
 		}
 		if !deadline.IsZero() && clock.Now().Add(d).After(deadline) {
-			return fmt.Errorf("the tenant's message trace quota (%d queries per %s) is spent until after the wait ends",
-				l.max, l.window)
+			return &QuotaError{Max: l.max, Window: l.window}
 		}
 		if i > l.max { // cannot happen: each sleep frees a slot; bound the loop anyway
-			return fmt.Errorf("message trace quota: no slot after %d waits", i)
+			return &QuotaError{Waits: i}
 		}
 		if err := clock.Sleep(ctx, d); err != nil {
 			return err

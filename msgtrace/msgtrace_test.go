@@ -11,7 +11,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/msgtrace/graphtest"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 const (
@@ -51,7 +51,7 @@ func (c *fakeClock) sleeps() []time.Duration {
 // env is a token endpoint, a Graph look-alike and a client of both.
 type env struct {
 	clock  *fakeClock
-	tokens *oauthtest.Server
+	tokens *tokenserver.Server
 	graph  *graphtest.Server
 	client *msgtrace.Client
 	sent   time.Time
@@ -60,13 +60,13 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)}
-	access := oauthtest.Mint(oauthtest.AppOnly(clock.now).With("aud", "https://graph.microsoft.com",
+	access := tokenserver.Mint(tokenserver.AppOnly(clock.now).With("aud", "https://graph.microsoft.com",
 		"roles", []string{"ExchangeMessageTrace.Read.All"}))
-	tokens := oauthtest.NewServer(oauthtest.App, secret, access)
+	tokens := tokenserver.NewServer(tokenserver.App, secret, access)
 	graph := graphtest.New(access)
 	graph.Now = clock.Now
 	t.Cleanup(func() { tokens.Close(); graph.Close() })
-	c, err := msgtrace.New(msgtrace.Config{TenantID: oauthtest.Tenant, ClientID: oauthtest.App, ClientSecret: secret,
+	c, err := msgtrace.New(msgtrace.Config{TenantID: tokenserver.Tenant, ClientID: tokenserver.App, ClientSecret: secret,
 		TokenURL: tokens.TokenURL(), GraphURL: graph.GraphURL()},
 		msgtrace.Options{Clock: clock, Limiter: msgtrace.NewLimiter(msgtrace.QuotaQueries, msgtrace.QuotaWindow)})
 	if err != nil {
@@ -276,7 +276,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 
 func TestBadClientSecret(t *testing.T) {
 	e := newEnv(t)
-	c, err := msgtrace.New(msgtrace.Config{TenantID: oauthtest.Tenant, ClientID: oauthtest.App, ClientSecret: "wrong-" + secret,
+	c, err := msgtrace.New(msgtrace.Config{TenantID: tokenserver.Tenant, ClientID: tokenserver.App, ClientSecret: "wrong-" + secret,
 		TokenURL: e.tokens.TokenURL(), GraphURL: e.graph.GraphURL()}, msgtrace.Options{Clock: e.clock})
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/authguard"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // State is a plugin's exit code.
@@ -81,7 +83,7 @@ func Judge(r *runner.Result, th Thresholds, now time.Time) (c Check) {
 		}
 		c.Line += r.Verdict.Line()
 	}()
-	var guard *runner.ThrottledError
+	var guard *authguard.Refused
 	switch {
 	case errors.As(r.Err, &guard):
 		raise(Critical, "guard", "not probed: the mailbox failed AUTH at "+guard.Last.At.UTC().Format(time.RFC3339)+" ("+guard.Last.Reply+
@@ -95,12 +97,12 @@ func Judge(r *runner.Result, th Thresholds, now time.Time) (c Check) {
 	case r.Status == runner.StatusFail:
 		raise(Critical, "failed", "a stage failed or an expectation was not met (see the verdict)")
 	case r.Status == runner.StatusDrift:
-		raise(Warning, "drift", "the transcript drifted from the golden ("+strings.Join(r.Drift.Stages, ", ")+" changed)")
+		raise(Warning, "drift", "the transcript drifted from the golden ("+transcript.JoinStages(r.Drift.Stages, ", ")+" changed)")
 	case r.Status == runner.StatusNew:
 		c.Long = append(c.Long, "no golden for this site at "+r.GoldenPath+": drift is not checked")
 	}
 	for _, f := range r.Verdict.Findings {
-		if f.Severity == checks.SevWarning || f.Severity == checks.SevError {
+		if f.Severity == diagnosis.SevWarning || f.Severity == diagnosis.SevError {
 			raise(Warning, f.ID, f.ID+": "+f.Text)
 		}
 	}

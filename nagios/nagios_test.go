@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/authguard"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -20,7 +22,7 @@ func result(mods ...func(*runner.Result)) *runner.Result {
 	r := &runner.Result{
 		Site:   &specs.Site{Name: "hq"},
 		Status: runner.StatusPass,
-		Verdict: checks.Verdict{Category: checks.OK, Summary: "Microsoft 365 accepted the envelope: \"250 2.1.5 OK\"",
+		Verdict: diagnosis.Verdict{Category: catalog.OK, Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 OK"},
 		Transcript: &transcript.Transcript{
 			Duration: 1500 * time.Millisecond,
@@ -54,11 +56,11 @@ func TestJudge(t *testing.T) {
 		{"pass", result(), DefaultThresholds, OK, "hq: ok: Microsoft 365 accepted the envelope"},
 		{"new has no golden: still OK", result(func(r *runner.Result) { r.Status = runner.StatusNew }), DefaultThresholds, OK, "hq: ok:"},
 		{"drift", result(func(r *runner.Result) {
-			r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []string{"ehlo"}}
+			r.Status, r.Drift = runner.StatusDrift, &golden.Drift{Stages: []transcript.Stage{"ehlo"}}
 		}), DefaultThresholds, Warning, "hq: drift; ok:"},
 		{"fail", result(func(r *runner.Result) {
 			r.Status = runner.StatusFail
-			r.Verdict = checks.Verdict{Category: checks.Reputation, Stage: "rcpt", Step: 7, Summary: "banned"}
+			r.Verdict = diagnosis.Verdict{Category: catalog.Reputation, Stage: "rcpt", Step: 7, Finding: "banned"}
 		}), DefaultThresholds, Critical, "hq: failed; reputation at rcpt (step 7): banned"},
 		{"cert within warn", result(expiresIn(10 * day)), DefaultThresholds, Warning, "hq: certificate expires in 10 days; ok:"},
 		{"cert within crit", result(expiresIn(3 * day)), DefaultThresholds, Critical, "hq: certificate expires in 3 days; ok:"},
@@ -66,10 +68,10 @@ func TestJudge(t *testing.T) {
 		{"slow", result(), Thresholds{TimeWarn: time.Second}, Warning, "hq: slow; ok:"},
 		{"very slow", result(), Thresholds{TimeWarn: 500 * time.Millisecond, TimeCrit: time.Second}, Critical, "hq: slow; ok:"},
 		{"basic auth finding", result(func(r *runner.Result) {
-			r.Verdict.Findings = []checks.Finding{{ID: checks.BasicAuthRetirement, Severity: checks.SevWarning, Text: "password"}}
+			r.Verdict.Findings = []diagnosis.Finding{{ID: diagnosis.BasicAuthRetirement, Severity: diagnosis.SevWarning, Text: "password"}}
 		}), DefaultThresholds, Warning, "hq: basic-auth-retirement; ok:"},
 		{"info finding is no warning", result(func(r *runner.Result) {
-			r.Verdict.Findings = []checks.Finding{{ID: "client-cert", Severity: checks.SevInfo, Text: "cert"}}
+			r.Verdict.Findings = []diagnosis.Finding{{ID: "client-cert", Severity: diagnosis.SevInfo, Text: "cert"}}
 		}), DefaultThresholds, OK, "hq: ok:"},
 		{"insecure warning", result(func(r *runner.Result) { r.Warnings = []string{runner.InsecureWarning} }), DefaultThresholds, Warning, "hq: warning; ok:"},
 		{"state file unreadable", result(func(r *runner.Result) {
@@ -78,9 +80,9 @@ func TestJudge(t *testing.T) {
 		}), DefaultThresholds, Unknown, "hq: ok:"},
 		{"guard", result(func(r *runner.Result) {
 			r.Status = runner.StatusError
-			r.Err = &runner.ThrottledError{Last: runner.AuthFailure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
+			r.Err = &authguard.Refused{Last: authguard.Failure{Reply: "535 5.7.139 Authentication unsuccessful", At: now.Add(-time.Minute)}, Next: now.Add(14 * time.Minute)}
 			r.Transcript = &transcript.Transcript{}
-			r.Verdict = checks.Verdict{Category: checks.AuthCat, Stage: "auth", Step: 9, Summary: "not probed"}
+			r.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: "auth", Step: 9, Finding: "not probed"}
 		}), DefaultThresholds, Critical, "hq: guard; auth at auth (step 9): not probed"},
 	}
 	for _, tt := range tests {
@@ -98,7 +100,7 @@ func TestJudge(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	r := result(func(r *runner.Result) {
-		r.Verdict.Summary = "odd | reply " + strings.Repeat("x", 600)
+		r.Verdict.Finding = "odd | reply " + strings.Repeat("x", 600)
 	})
 	c := Judge(r, Thresholds{CertWarn: 21 * 24 * time.Hour, CertCrit: 7 * 24 * time.Hour, TimeWarn: 2 * time.Second}, now)
 	c.LongLines(r.Verdict)

@@ -8,7 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -52,11 +53,11 @@ func (c Check) Write(w io.Writer) error {
 }
 
 // LongLines adds the verdict's evidence and next action to the long output.
-func (c *Check) LongLines(v checks.Verdict) {
+func (c *Check) LongLines(v diagnosis.Verdict) {
 	if v.Evidence != "" {
 		c.Long = append(c.Long, "evidence: "+v.Evidence)
 	}
-	if v.Next != "" && v.Category != checks.OK {
+	if v.Next != "" && v.Category != catalog.OK {
 		c.Long = append(c.Long, "next: "+v.Next)
 	}
 }
@@ -70,8 +71,8 @@ func perfdata(r *runner.Result, th Thresholds, now time.Time) []Perf {
 	}
 	out := []Perf{{Label: "time", Value: secs(t.Duration), UOM: "s", Warn: durLimit(th.TimeWarn), Crit: durLimit(th.TimeCrit), Min: "0"}}
 	for _, s := range t.Stages {
-		if s.Status != transcript.Skip && s.Stage != checks.Quit {
-			out = append(out, Perf{Label: s.Stage, Value: secs(s.Duration), UOM: "s", Min: "0"})
+		if s.Status != transcript.Skip && s.Stage != transcript.Quit {
+			out = append(out, Perf{Label: string(s.Stage), Value: secs(s.Duration), UOM: "s", Min: "0"})
 		}
 	}
 	if t.TLS != nil && !t.TLS.EarliestNotAfter.IsZero() {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/oauth"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 func TestInspect(t *testing.T) {
@@ -20,9 +20,9 @@ func TestInspect(t *testing.T) {
 		aud     string
 		err     string
 	}{
-		{"app-only", oauthtest.Mint(oauthtest.AppOnly(now)), true, "", "https://outlook.office365.com", ""},
-		{"delegated", oauthtest.Mint(oauthtest.Delegated(now, "scanner@contoso.com")), false, "scanner@contoso.com", "https://outlook.office365.com", ""},
-		{"aud list", oauthtest.Mint(oauthtest.AppOnly(now).With("aud", []string{"a", "b"})), true, "", "a", ""},
+		{"app-only", tokenserver.Mint(tokenserver.AppOnly(now)), true, "", "https://outlook.office365.com", ""},
+		{"delegated", tokenserver.Mint(tokenserver.Delegated(now, "scanner@contoso.com")), false, "scanner@contoso.com", "https://outlook.office365.com", ""},
+		{"aud list", tokenserver.Mint(tokenserver.AppOnly(now).With("aud", []string{"a", "b"})), true, "", "a", ""},
 		{"opaque", "EwBwA8l6BAAU-not-a-jwt", true, "", "", "not a JWT"},
 		{"bad payload", "eyJhbGciOiJSUzI1NiJ9.!!!.sig", true, "", "", "not a JWT"},
 	}
@@ -41,7 +41,7 @@ func TestInspect(t *testing.T) {
 			if info.AppOnly() != tc.appOnly || info.User != tc.user || info.Audience[0] != tc.aud {
 				t.Errorf("info %+v", info)
 			}
-			if !info.Expires.Equal(now.Add(time.Hour)) || info.TenantID != oauthtest.Tenant {
+			if !info.Expires.Equal(now.Add(time.Hour)) || info.TenantID != tokenserver.Tenant {
 				t.Errorf("exp %v tid %s", info.Expires, info.TenantID)
 			}
 		})
@@ -49,11 +49,11 @@ func TestInspect(t *testing.T) {
 }
 
 func TestTokenErrors(t *testing.T) {
-	ts := oauthtest.NewServer(oauthtest.App, "right-secret-value", oauthtest.Mint(oauthtest.AppOnly(time.Now())))
+	ts := tokenserver.NewServer(tokenserver.App, "right-secret-value", tokenserver.Mint(tokenserver.AppOnly(time.Now())))
 	defer ts.Close()
 	cases := []struct{ name, client, secret, want string }{
-		{"ok", oauthtest.App, "right-secret-value", ""},
-		{"secret id", oauthtest.App, "wrong-secret-value", "HTTP 401 invalid_client: AADSTS7000215"},
+		{"ok", tokenserver.App, "right-secret-value", ""},
+		{"secret id", tokenserver.App, "wrong-secret-value", "HTTP 401 invalid_client: AADSTS7000215"},
 		{"unknown app", "nope", "right-secret-value", "AADSTS700016"},
 	}
 	for _, tc := range cases {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -38,8 +39,9 @@ func Endpoint(tenantID string) string {
 
 // Token gets an access token with the client credentials grant. client
 // (nil: http.DefaultClient) carries the request; its timeout and ctx bound
-// it. The error says what the token endpoint said (error code and
-// description, AADSTS number included) and never the secret or a token.
+// it. The error is a *TokenError: what the token endpoint said (error
+// code and description, AADSTS number included), never the secret or a
+// token.
 func Token(ctx context.Context, cfg Config, client *http.Client) (string, error) {
 	cc := clientcredentials.Config{
 		ClientID:     cfg.ClientID,
@@ -61,39 +63,80 @@ func Token(ctx context.Context, cfg Config, client *http.Client) (string, error)
 	}
 	tok, err := cc.Token(ctx)
 	if err != nil {
-		return "", fmt.Errorf("token request to %s: %s", hostOf(cc.TokenURL), describe(err))
+		return "", tokenError(hostOf(cc.TokenURL), err)
 	}
 	if tok.AccessToken == "" {
-		return "", fmt.Errorf("token request to %s: the answer holds no access_token", hostOf(cc.TokenURL))
+		return "", &TokenError{Endpoint: hostOf(cc.TokenURL), noToken: true}
 	}
 	return tok.AccessToken, nil
 }
 
-// describe words a token request failure: the endpoint's error code and
-// the first line of its description (Entra ID puts the AADSTS code first,
-// then trace and correlation ids), or the transport error.
-func describe(err error) string {
+// TokenError is a token request that gave no token: the endpoint's
+// answer, or the transport's failure (Err).
+type TokenError struct {
+	Endpoint string // the token endpoint's scheme and host
+	Status   int    // the answer's HTTP status, 0 without one
+	Code     string // the OAuth error ("invalid_client")
+	// Description is the first line of the error description (Entra ID
+	// puts the AADSTS code first, then trace and correlation ids).
+	Description string
+	// AADSTS is the Microsoft Entra ID error the description names
+	// ("AADSTS7000215"), "" when it names none.
+	AADSTS  string
+	Err     error // the transport error, nil when the endpoint answered
+	noToken bool  // it answered 200 without an access_token
+}
+
+func (e *TokenError) Error() string { return "token request to " + e.Endpoint + ": " + e.words() }
+
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// words says what the endpoint answered, or why it did not.
+func (e *TokenError) words() string {
+	status := ""
+	if e.Status != 0 {
+		status = fmt.Sprintf("HTTP %d", e.Status)
+	}
+	switch {
+	case e.noToken:
+		return "the answer holds no access_token"
+	case e.Err != nil:
+		return e.Err.Error()
+	case e.Code != "" && e.Description != "":
+		return fmt.Sprintf("%s %s: %s", status, e.Code, e.Description)
+	case e.Code != "":
+		return fmt.Sprintf("%s %s", status, e.Code)
+	}
+	return status + " with no OAuth error in the answer"
+}
+
+// aadstsRE is an Entra ID error number as its descriptions write it.
+var aadstsRE = regexp.MustCompile(`AADSTS\d{5,}`)
+
+// tokenError reads a failed request: the endpoint's answer
+// (oauth2.RetrieveError), else the transport's error.
+func tokenError(endpoint string, err error) *TokenError {
+	te := &TokenError{Endpoint: endpoint}
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		desc, _, _ := strings.Cut(re.ErrorDescription, "\n")
-		desc = strings.TrimSpace(strings.TrimSuffix(desc, "\r"))
-		status := ""
-		if re.Response != nil {
-			status = fmt.Sprintf("HTTP %d", re.Response.StatusCode)
+	if !errors.As(err, &re) {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
-		switch {
-		case re.ErrorCode != "" && desc != "":
-			return fmt.Sprintf("%s %s: %s", status, re.ErrorCode, desc)
-		case re.ErrorCode != "":
-			return fmt.Sprintf("%s %s", status, re.ErrorCode)
-		}
-		return status + " with no OAuth error in the answer"
+		te.Err = err
+		return te
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
+	desc, _, _ := strings.Cut(re.ErrorDescription, "\n")
+	te.Description = strings.TrimSpace(strings.TrimSuffix(desc, "\r"))
+	te.Code = re.ErrorCode
+	if re.Response != nil {
+		te.Status = re.Response.StatusCode
 	}
-	return err.Error()
+	if te.Code == "" {
+		te.Description = "" // without an OAuth error the answer says nothing more
+	}
+	te.AADSTS = aadstsRE.FindString(te.Description)
+	return te
 }
 
 // hostOf is the token endpoint's scheme and host, for messages.

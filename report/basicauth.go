@@ -5,17 +5,18 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
 // BasicAuthSites returns the results whose site authenticates to Exchange
-// Online with a password (finding checks.BasicAuthRetirement), in order.
+// Online with a password (finding diagnosis.BasicAuthRetirement), in order.
 func BasicAuthSites(results []*runner.Result) []*runner.Result {
 	var out []*runner.Result
 	for _, r := range results {
 		for _, f := range r.Verdict.Findings {
-			if f.ID == checks.BasicAuthRetirement {
+			if f.ID == diagnosis.BasicAuthRetirement {
 				out = append(out, r)
 				break
 			}
@@ -43,14 +44,16 @@ func WriteBasicAuthSection(w io.Writer, results []*runner.Result) error {
 		s := r.Site
 		mech, user := "", ""
 		if s.Auth != nil {
-			mech, user = s.Auth.Mechanism, s.Auth.Username
+			mech, user = string(s.Auth.Mechanism), s.Auth.Username
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(s.Name), s.Method, cell(r.Transcript.Target),
 			mech, cell(user), r.Status)
 	}
+	// The alternatives of the finding's next step (diagnosis/basicauth.go),
+	// for a Markdown reader, with the same hosts.
 	b.WriteString("\nAlternatives: OAuth (`auth { mechanism = \"XOAUTH2\" oauth { ... } }` proves the path now), " +
-		"High Volume Email (`smtp.hve.mx.microsoft`, formerly `smtp-hve.office365.com`; internal recipients only), Azure Communication Services Email " +
-		"(`smtp.azurecomm.net`), or a relay connector by certificate or static IP (`method = \"relay\"`).\n")
+		"High Volume Email (`" + catalog.HVEHost + "`, formerly `" + catalog.HVEHostOld + "`; internal recipients only), Azure Communication Services Email " +
+		"(`" + catalog.ACSHost + "`), or a relay connector by certificate or static IP (`method = \"relay\"`).\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("basic-auth section: %w", err)
 	}

@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -60,17 +61,19 @@ func Checklist(r *runner.Result) []ChecklistStep {
 	return out
 }
 
-func stage(r *runner.Result, name string) transcript.StageResult { return r.Transcript.Stage(name) }
+func stage(r *runner.Result, name transcript.Stage) transcript.StageResult {
+	return r.Transcript.Stage(name)
+}
 
 // byStages judges a step by its stages: the first failure fails it, all
 // passed passes it, nothing ran is not reached.
-func byStages(r *runner.Result, names ...string) (StepStatus, string) {
+func byStages(r *runner.Result, names ...transcript.Stage) (StepStatus, string) {
 	ran := false
 	for _, n := range names {
 		s := stage(r, n)
 		switch s.Status {
 		case transcript.Fail:
-			return StepFailed, n + " failed: " + s.Evidence()
+			return StepFailed, string(n) + " failed: " + s.Evidence()
 		case transcript.Pass:
 			ran = true
 		}
@@ -84,14 +87,14 @@ func byStages(r *runner.Result, names ...string) (StepStatus, string) {
 func stoppedAt(r *runner.Result) string {
 	if r.Status == runner.StatusInterrupted {
 		if at := r.Transcript.Interrupted; at != "" {
-			return "the run was interrupted during " + at
+			return "the run was interrupted during " + string(at)
 		}
 		return "the run was interrupted before this site was probed"
 	}
 	if f, ok := r.Transcript.Failed(); ok {
-		return "the probe stopped at " + f.Stage
+		return "the probe stopped at " + string(f.Stage)
 	}
-	if r.Verdict.Category == checks.Config && r.Verdict.Stage == "" {
+	if r.Verdict.Category == catalog.Config && r.Verdict.Stage == "" {
 		return "not probed (step 1)"
 	}
 	return "the probe did not run these stages"
@@ -99,14 +102,14 @@ func stoppedAt(r *runner.Result) string {
 
 func stepMethod(r *runner.Result) (StepStatus, string) {
 	s := r.Site
-	ms := checks.Misfits(s.Setup())
+	ms := diagnosis.Misfits(s.Setup())
 	where := s.Endpoint.Host
 	if where == "" {
 		where = "the MX of " + s.Endpoint.MXDomain
 	}
 	desc := fmt.Sprintf("%s to %s port %d (%s", s.Method, where, s.Endpoint.Port, s.Endpoint.TLS)
 	if s.Auth != nil {
-		desc += ", AUTH " + s.Auth.Mechanism
+		desc += ", AUTH " + string(s.Auth.Mechanism)
 	}
 	desc += ")"
 	if len(ms) > 0 {
@@ -120,10 +123,10 @@ func stepMethod(r *runner.Result) (StepStatus, string) {
 }
 
 func stepReach(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, checks.Resolve, checks.Connect)
+	st, f := byStages(r, transcript.StagesOfStep(2)...)
 	if st == StepPassed {
 		f = "resolved and connected"
-		if a := stage(r, checks.Connect).Addr; a != "" {
+		if a := stage(r, transcript.Connect).Addr; a != "" {
 			f += " to " + a
 		}
 	}
@@ -132,17 +135,17 @@ func stepReach(r *runner.Result) (StepStatus, string) {
 
 func stepGreeting(r *runner.Result) (StepStatus, string) {
 	v := r.Verdict
-	if v.Category == checks.Firewall && (v.Stage == checks.Banner || v.Stage == checks.EHLO) {
+	if v.Category == catalog.Firewall && (v.Stage == transcript.Banner || v.Stage == transcript.EHLO) {
 		return StepFailed, v.Line()
 	}
-	st, f := byStages(r, checks.Banner, checks.EHLO)
+	st, f := byStages(r, transcript.StagesOfStep(3)...)
 	if st != StepPassed {
 		return st, f
 	}
 	caps := r.Transcript.Capabilities
 	var have, missing []string
 	for _, kw := range []string{"STARTTLS", "SIZE", "PIPELINING"} {
-		if hasKeyword(caps, kw) {
+		if caps.Has(kw) {
 			have = append(have, kw)
 		} else {
 			missing = append(missing, kw)
@@ -158,20 +161,11 @@ func stepGreeting(r *runner.Result) (StepStatus, string) {
 	return st, f
 }
 
-func hasKeyword(caps []string, kw string) bool {
-	for _, c := range caps {
-		if k, _, _ := strings.Cut(c, " "); strings.EqualFold(k, kw) {
-			return true
-		}
-	}
-	return false
-}
-
 func stepTLS(r *runner.Result) (StepStatus, string) {
-	if r.Site.Endpoint.TLS == checks.NoTLS {
+	if r.Site.Endpoint.TLS == transcript.NoTLS {
 		return StepNotApplicable, "the spec does not use TLS (tls = \"none\")"
 	}
-	st, f := byStages(r, checks.STARTTLS, checks.TLS, checks.EHLOTLS)
+	st, f := byStages(r, transcript.StagesOfStep(4)...)
 	if st == StepPassed {
 		f = "TLS negotiated"
 		if t := r.Transcript.TLS; t != nil && t.Version != "" {
@@ -183,9 +177,9 @@ func stepTLS(r *runner.Result) (StepStatus, string) {
 }
 
 func stepEnvelope(r *runner.Result) (StepStatus, string) {
-	st, f := byStages(r, checks.Mail, checks.Rcpt)
+	st, f := byStages(r, transcript.StagesOfStep(5)...)
 	if st == StepPassed {
-		f = "MAIL FROM and RCPT TO accepted: " + stage(r, checks.Rcpt).Evidence()
+		f = "MAIL FROM and RCPT TO accepted: " + stage(r, transcript.Rcpt).Evidence()
 	}
 	return st, f
 }
@@ -195,14 +189,14 @@ func stepTrace(r *runner.Result) (StepStatus, string) {
 		return StepNotApplicable, "no message was sent (envelope.send_message is off): nothing to trace"
 	}
 	// With a trace block, message trace itself answers the step.
-	if tr := stage(r, checks.Trace); tr.Status != transcript.Skip {
-		st, f := byStages(r, checks.Data, checks.Trace)
+	if tr := stage(r, transcript.Trace); tr.Status != transcript.Skip {
+		st, f := byStages(r, transcript.StagesOfStep(6)...)
 		if st == StepPassed && r.Transcript.Trace != nil {
 			f = "found in message trace: " + traceStatuses(r.Transcript.Trace)
 		}
 		return st, f
 	}
-	st, f := byStages(r, checks.Data)
+	st, f := byStages(r, transcript.Data)
 	if st == StepPassed {
 		f = "accepted for delivery; look it up in message trace"
 		if tok := r.Transcript.Token; tok != "" {
@@ -225,13 +219,13 @@ func traceStatuses(t *transcript.TraceInfo) string {
 }
 
 func stepReputation(r *runner.Result) (StepStatus, string) {
-	if r.Site.Method == checks.Submission {
+	if r.Site.Method == transcript.Submission {
 		return StepNotApplicable, "submission is authenticated: the source IP's reputation does not decide it"
 	}
-	if r.Verdict.Category == checks.Reputation {
+	if r.Verdict.Category == catalog.Reputation {
 		return StepFailed, r.Verdict.Line()
 	}
-	if stage(r, checks.Rcpt).Status == transcript.Pass {
+	if stage(r, transcript.Rcpt).Status == transcript.Pass {
 		return StepPassed, "no block at RCPT TO: Microsoft 365 accepted this IP for the envelope"
 	}
 	return StepNotReached, "RCPT TO was not accepted or not reached: " + stoppedAt(r)
@@ -240,12 +234,12 @@ func stepReputation(r *runner.Result) (StepStatus, string) {
 func stepControl(r *runner.Result) (StepStatus, string) {
 	c := r.Control
 	if c == nil {
-		if r.Site.Method != checks.Submission && r.Verdict.Category != checks.OK {
+		if r.Site.Method != transcript.Submission && r.Verdict.Category != catalog.OK {
 			return StepNotApplicable, "no control block: add control { auth { ... } } to compare with submission on 587"
 		}
 		return StepNotApplicable, "no control block"
 	}
-	if c.Verdict.Category == checks.OK {
+	if c.Verdict.Category == catalog.OK {
 		return StepPassed, "submission on 587 works from this network: " + c.Verdict.Evidence
 	}
 	return StepFailed, "the control failed: " + c.Verdict.Line() + ": " + c.Verdict.Evidence
@@ -255,9 +249,9 @@ func stepAuth(r *runner.Result) (StepStatus, string) {
 	if r.Site.Auth == nil {
 		return StepNotApplicable, "the site does not authenticate"
 	}
-	st, f := byStages(r, checks.Auth)
+	st, f := byStages(r, transcript.StagesOfStep(9)...)
 	if st == StepPassed {
-		f = "authenticated as " + r.Site.Auth.Username + " with " + r.Site.Auth.Mechanism
+		f = "authenticated as " + r.Site.Auth.Username + " with " + string(r.Site.Auth.Mechanism)
 	}
 	return st, f
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/sebdah/goldie/v2"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/syncbuf"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -38,28 +40,28 @@ func ciResults() []*runner.Result {
 	}
 	// Fixed verdicts: these tests are about the reports, not the diagnosis,
 	// whose wording evolves in package checks.
-	verdicts := []checks.Verdict{
-		{Category: checks.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Summary: "Microsoft 365 accepted the envelope",
+	verdicts := []diagnosis.Verdict{
+		{Category: catalog.OK, Stage: "rcpt", Code: 250, Enhanced: "2.1.5", Finding: "Microsoft 365 accepted the envelope",
 			Evidence: "250 2.1.5 Recipient OK"},
-		{Category: checks.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
-			Summary:  "SMTP AUTH is disabled for the tenant",
+		{Category: catalog.AuthCat, Stage: "auth", Code: 535, Enhanced: "5.7.139", Step: 9,
+			Finding:  "SMTP AUTH is disabled for the tenant",
 			Evidence: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
 			Next:     "enable Authenticated SMTP for the mailbox: Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false"},
-		{Category: checks.Reputation, Stage: "rcpt", Code: 550, Enhanced: "5.7.606", Step: 7,
-			Summary:  "Microsoft 365 has the site's public IP on its block list",
+		{Category: catalog.Reputation, Stage: "rcpt", Code: 550, Enhanced: "5.7.606", Step: 7,
+			Finding:  "Microsoft 365 has the site's public IP on its block list",
 			Evidence: "550 5.7.606 Access denied, banned sending IP [203.0.113.7].", Next: "delist the IP"},
-		{Category: checks.OK, Stage: "banner", Code: 220, Summary: "the relay answered", Evidence: "220 ready"},
+		{Category: catalog.OK, Stage: "banner", Code: 220, Finding: "the relay answered", Evidence: "220 ready"},
 	}
 	for i, v := range verdicts {
 		rs[i].Verdict = v
 	}
-	rs[1].Site.Expect = map[string]*checks.Expect{"auth": {Stage: "auth", Code: 235, Pos: checks.Pos{File: "specs/sites.hcl", Line: 34, Column: 3}}}
+	rs[1].Site.Expect = map[transcript.Stage]*checks.Expect{"auth": {Stage: "auth", Code: 235, Pos: checks.Pos{File: "specs/sites.hcl", Line: 34, Column: 3}}}
 	rs[2].Pending = "golden/branch-banned.golden.new"
 	rs[3].Pending = "golden/new-site.golden.new"
 	rs[1].Warnings = []string{"basic authentication for SMTP AUTH stops working by default at the end of December 2026"}
 	// A site that passes today and stops working this month: the finding
 	// must be in every report although nothing failed.
-	rs[0].Verdict.Findings = []checks.Finding{{ID: checks.BasicAuthRetirement, Severity: checks.SevWarning,
+	rs[0].Verdict.Findings = []diagnosis.Finding{{ID: diagnosis.BasicAuthRetirement, Severity: diagnosis.SevWarning,
 		Text: "this site authenticates to Exchange Online with a password (AUTH LOGIN): basic authentication becomes disabled by default at the end of December 2026",
 		Fix:  "move the device to OAuth (XOAUTH2)"}}
 	rs[0].Transcript.Lines = append(rs[0].Transcript.Lines[:1:1], append([]transcript.Line{
@@ -78,7 +80,7 @@ func ciResults() []*runner.Result {
 // interruptedResult is a site the run's SIGTERM stopped during EHLO, as
 // runner builds it.
 func interruptedResult() *runner.Result {
-	r := result("branch-stopped", checks.DirectSend, runner.StatusInterrupted, []transcript.StageResult{
+	r := result("branch-stopped", transcript.DirectSend, runner.StatusInterrupted, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""),
 		{Stage: "ehlo", Status: transcript.Skip, Note: "interrupted (SIGTERM)"},
 		{Stage: "mail", Status: transcript.Skip}, {Stage: "rcpt", Status: transcript.Skip}, {Stage: "quit", Status: transcript.Skip},
@@ -93,7 +95,7 @@ func interruptedResult() *runner.Result {
 	}
 	err := &runner.InterruptedError{Stage: "ehlo", Cause: errors.New("SIGTERM")}
 	r.Err = err
-	r.Verdict = checks.Verdict{Stage: "ehlo", Summary: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
+	r.Verdict = diagnosis.Verdict{Stage: "ehlo", Finding: err.Error(), Next: "run the site again: an interrupted probe says nothing about the mail path"}
 	r.Warnings = []string{"TLS certificate verification is OFF for this site (endpoint insecure_skip_verify = true)"}
 	return r
 }

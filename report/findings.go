@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
@@ -15,9 +15,9 @@ func (h Human) findings(w io.Writer, r *runner.Result, indent string) {
 	for _, f := range r.Verdict.Findings {
 		label := fmt.Sprintf("%-9s", string(f.Severity)+":")
 		switch f.Severity {
-		case checks.SevError:
+		case diagnosis.SevError:
 			label = h.paint(red+bold, label)
-		case checks.SevWarning:
+		case diagnosis.SevWarning:
 			label = h.paint(yellow+bold, label)
 		default:
 			label = h.paint(dim, label)
@@ -45,20 +45,20 @@ func (h Human) findings(w io.Writer, r *runner.Result, indent string) {
 // verdict's findings (basic-auth retirement, token checks, reputation,
 // client certificate), in one list for the CI-facing reports: each of
 // them shows every one, for every site, passing or not.
-func notices(r *runner.Result) []checks.Finding {
-	out := make([]checks.Finding, 0, len(r.Warnings)+len(r.Verdict.Findings))
+func notices(r *runner.Result) []diagnosis.Finding {
+	out := make([]diagnosis.Finding, 0, len(r.Warnings)+len(r.Verdict.Findings))
 	for _, w := range r.Warnings {
-		out = append(out, checks.Finding{ID: "warning", Severity: checks.SevWarning, Text: w})
+		out = append(out, diagnosis.Finding{ID: "warning", Severity: diagnosis.SevWarning, Text: w})
 	}
 	return append(out, r.Verdict.Findings...)
 }
 
 // alarming are the notices a reader must act on: warnings and errors,
 // not the facts recorded as info.
-func alarming(r *runner.Result) []checks.Finding {
-	var out []checks.Finding
+func alarming(r *runner.Result) []diagnosis.Finding {
+	var out []diagnosis.Finding
 	for _, n := range notices(r) {
-		if n.Severity != checks.SevInfo {
+		if n.Severity != diagnosis.SevInfo {
 			out = append(out, n)
 		}
 	}

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // HTML writes one self-contained page (no external resource: it opens
@@ -27,7 +28,7 @@ var htmlSource string
 // smtpspec process would pay ~0.2 ms before main for a page few runs write.
 var htmlPage = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("page").Funcs(template.FuncMap{
-		"verdict": checks.Verdict.Line,
+		"verdict": diagnosis.Verdict.Line,
 		"lower":   strings.ToLower,
 	}).Parse(htmlSource))
 })
@@ -36,7 +37,7 @@ var htmlPage = sync.OnceValue(func() *template.Template {
 type htmlSite struct {
 	Name, Method, Status, Verdict, Evidence, Next, Spec, GoldenPath, Pending, Accept, Error string
 	EgressIP                                                                                string
-	Notices                                                                                 []checks.Finding // warnings and findings (findings.go)
+	Notices                                                                                 []diagnosis.Finding // warnings and findings (findings.go)
 	Waterfall                                                                               waterfall
 	Transcript                                                                              string
 	DriftStages                                                                             string
@@ -84,7 +85,7 @@ func newWaterfall(r *runner.Result) waterfall {
 	}
 	wf := waterfall{Width: wfLabel + wfPlot + 90, Height: len(rows)*wfRow + 4, TotalMS: fmt.Sprintf("%.1f ms", total)}
 	for i, row := range rows {
-		b := bar{Stage: row.Name, Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16, Skipped: "not reached"}
+		b := bar{Stage: string(row.Name), Status: row.Status, Y: i*wfRow + 3, TextY: i*wfRow + 16, Skipped: "not reached"}
 		switch {
 		case r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted:
 			b.Skipped = "interrupted here"
@@ -120,7 +121,7 @@ func newHTMLSite(r *runner.Result) htmlSite {
 		s.Error = r.Err.Error()
 	}
 	if r.Drift != nil {
-		s.DriftStages = strings.Join(r.Drift.Stages, ", ")
+		s.DriftStages = transcript.JoinStages(r.Drift.Stages, ", ")
 		for _, l := range r.Drift.Lines {
 			s.Diff = append(s.Diff, newDiffLine(l))
 		}
@@ -153,7 +154,7 @@ func (h HTML) Write(w io.Writer, results []*runner.Result) error {
 		data.Sites = append(data.Sites, newHTMLSite(r))
 		seen[r.Status] = true
 	}
-	for _, s := range statusOrder {
+	for _, s := range runner.Statuses {
 		if seen[s] {
 			data.Statuses = append(data.Statuses, string(s))
 		}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -94,7 +94,7 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 			fmt.Fprintf(w, "%s%s %s: %s\n", indent, h.paint(dim, "failed:  "), o.Stage, o.Reason)
 		}
 	}
-	if v.Next != "" && v.Category != checks.OK {
+	if v.Next != "" && v.Category != catalog.OK {
 		fmt.Fprintf(w, "%s%s %s\n", indent, h.paint(dim, "next:    "), v.Next)
 	}
 	switch r.Status {
@@ -122,7 +122,7 @@ func (h Human) site(w io.Writer, r *runner.Result, width int) {
 // a terminal.
 func (h Human) drift(w io.Writer, r *runner.Result, indent string) {
 	fmt.Fprintf(w, "%s%s %s changed (- golden %s, + this run):\n", indent, h.paint(dim, "drift:   "),
-		strings.Join(r.Drift.Stages, ", "), r.GoldenPath)
+		transcript.JoinStages(r.Drift.Stages, ", "), r.GoldenPath)
 	for _, c := range changeLines(r.Drift) {
 		fmt.Fprintf(w, "%s  %s\n", indent, c)
 	}
@@ -148,19 +148,19 @@ func (h Human) stages(r *runner.Result) string {
 	for _, o := range r.Outcomes {
 		switch StageStatus(o, r.Transcript.Stage(o.Stage)) {
 		case "pass":
-			parts = append(parts, o.Stage+" "+h.paint(green, "ok"))
+			parts = append(parts, string(o.Stage)+" "+h.paint(green, "ok"))
 		case "expected":
-			parts = append(parts, o.Stage+" "+h.paint(green, "as expected"))
+			parts = append(parts, string(o.Stage)+" "+h.paint(green, "as expected"))
 		case "fail":
-			parts = append(parts, o.Stage+" "+h.paint(red+bold, "FAIL"))
+			parts = append(parts, string(o.Stage)+" "+h.paint(red+bold, "FAIL"))
 		case "skip":
 			if r.Status == runner.StatusInterrupted && o.Stage == r.Transcript.Interrupted {
-				parts = append(parts, o.Stage+" "+h.paint(bold, "interrupted"))
+				parts = append(parts, string(o.Stage)+" "+h.paint(bold, "interrupted"))
 				continue
 			}
-			parts = append(parts, o.Stage+" "+h.paint(dim, "-"))
+			parts = append(parts, string(o.Stage)+" "+h.paint(dim, "-"))
 		default:
-			parts = append(parts, o.Stage+" "+h.paint(dim, "-"))
+			parts = append(parts, string(o.Stage)+" "+h.paint(dim, "-"))
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -40,9 +41,9 @@ type JSONSite struct {
 	Status string `json:"status"` // pass, fail, drift, new, error, interrupted
 	// Verdict has category "" for an interrupted site: nothing was
 	// diagnosed; its summary says where the run was interrupted.
-	Verdict checks.Verdict `json:"verdict"`
-	Stages  []JSONStage    `json:"stages"`
-	Drift   string         `json:"drift"` // unified diff against the golden, "" when none
+	Verdict diagnosis.VerdictJSON `json:"verdict"`
+	Stages  []JSONStage           `json:"stages"`
+	Drift   string                `json:"drift"` // unified diff against the golden, "" when none
 	// EgressIP is the site's address as the server saw it (its EHLO reply's
 	// "Hello [ip]"), "" when the server did not say.
 	EgressIP string `json:"egress_ip"`
@@ -65,9 +66,9 @@ type JSONSite struct {
 
 // JSONStage is one stage of a site.
 type JSONStage struct {
-	Name       string `json:"name"`
-	Status     string `json:"status"` // pass, fail, skip, or expected (failed as the spec expects)
-	DurationMS int64  `json:"duration_ms"`
+	Name       transcript.Stage `json:"name"`
+	Status     string           `json:"status"` // pass, fail, skip, or expected (failed as the spec expects)
+	DurationMS int64            `json:"duration_ms"`
 }
 
 // JSON writes the JSON report; Run, when set, fills its "run" object.
@@ -88,7 +89,7 @@ func (j JSON) build(results []*runner.Result) JSONReport {
 			Name:     r.Site.Name,
 			Method:   string(r.Site.Method),
 			Status:   string(r.Status),
-			Verdict:  r.Verdict,
+			Verdict:  r.Verdict.JSON(),
 			Stages:   []JSONStage{},
 			EgressIP: runner.EgressIP(r.Transcript),
 			Warnings: r.Warnings,

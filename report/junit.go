@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -131,10 +131,10 @@ func (j JUnit) suite(r *runner.Result, id int, host string) junitSuite {
 		SystemErr:  noticeText(notices(r)),
 	}
 	for _, row := range stageRows(r) {
-		c := junitCase{Name: row.Name, Classname: r.Site.Name, Time: fmt.Sprintf("%.3f", row.MS/1000), File: file}
+		c := junitCase{Name: string(row.Name), Classname: r.Site.Name, Time: fmt.Sprintf("%.3f", row.MS/1000), File: file}
 		switch row.Status {
 		case string(transcript.Fail):
-			c.Failure = &junitProblem{Message: row.Name + ": " + row.Reason, Type: string(r.Verdict.Category),
+			c.Failure = &junitProblem{Message: string(row.Name) + ": " + row.Reason, Type: string(r.Verdict.Category),
 				Body: stageFailure(r, row)}
 			s.Failures++
 		case string(transcript.Skip):
@@ -194,7 +194,7 @@ func warningsCase(r *runner.Result, file string) (junitCase, bool) {
 }
 
 // noticeText lists notices one per line, each fix indented below it.
-func noticeText(ns []checks.Finding) string {
+func noticeText(ns []diagnosis.Finding) string {
 	var b strings.Builder
 	for _, n := range ns {
 		fmt.Fprintf(&b, "%s: %s\n", n.Severity, n.Text)
@@ -238,7 +238,7 @@ func goldenCase(r *runner.Result, file string, s *junitSuite) junitCase {
 	case r.Drift != nil:
 		// The message names the first changed line's difference (CI pages
 		// list messages, cut); the body has every one, then the diff.
-		msg := "transcript differs from " + r.GoldenPath + ": " + strings.Join(r.Drift.Stages, ", ") + " changed"
+		msg := "transcript differs from " + r.GoldenPath + ": " + transcript.JoinStages(r.Drift.Stages, ", ") + " changed"
 		if first := firstChange(r.Drift); first != "" {
 			msg += "; " + first
 		}

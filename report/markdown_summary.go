@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // MarkdownSummary writes a GitHub-flavoured Markdown report for
@@ -14,11 +15,6 @@ import (
 // next action, stages and the golden diff (folded).
 type MarkdownSummary struct {
 	Run Run // the run's start, host and build, and whether it was interrupted
-}
-
-var statusIcon = map[runner.Status]string{
-	runner.StatusPass: "✅", runner.StatusFail: "❌", runner.StatusDrift: "⚠️",
-	runner.StatusNew: "🆕", runner.StatusError: "💥", runner.StatusInterrupted: "⏹️",
 }
 
 // Write writes the report.
@@ -40,7 +36,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 		if n := len(alarming(r)); n > 0 {
 			warn = fmt.Sprintf("⚠️ %d", n)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", statusIcon[r.Status], cell(r.Site.Name),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", statusDocs[r.Status].icon, cell(r.Site.Name),
 			r.Site.Method, r.Status, cell(r.Verdict.Line()), warn)
 	}
 	for _, r := range results {
@@ -59,7 +55,7 @@ func (m MarkdownSummary) Write(w io.Writer, results []*runner.Result) error {
 
 func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 	file, line := SpecLine(r)
-	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusIcon[r.Status], r.Site.Name, r.Status)
+	fmt.Fprintf(b, "\n### %s %s: %s\n\n", statusDocs[r.Status].icon, r.Site.Name, r.Status)
 	fmt.Fprintf(b, "- **Verdict:** %s\n", inline(r.Verdict.Line()))
 	if r.Verdict.Evidence != "" {
 		fmt.Fprintf(b, "- **Evidence:** %s\n", code(r.Verdict.Evidence))
@@ -77,7 +73,7 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 		if r.Status == runner.StatusInterrupted && row.Name == r.Transcript.Interrupted {
 			mark = "**⏹️ interrupted**"
 		}
-		stages = append(stages, row.Name+" "+mark)
+		stages = append(stages, string(row.Name)+" "+mark)
 	}
 	fmt.Fprintf(b, "- **Stages:** %s\n", strings.Join(stages, ", "))
 	noticeItems(b, r)
@@ -94,7 +90,7 @@ func (m MarkdownSummary) site(b *strings.Builder, r *runner.Result) {
 		fmt.Fprintf(b, "- **Accept:** %s\n", code(cmd))
 	}
 	if r.Drift != nil {
-		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", strings.Join(r.Drift.Stages, ", "))
+		fmt.Fprintf(b, "\n<details><summary>Golden drift: %s changed</summary>\n\n", transcript.JoinStages(r.Drift.Stages, ", "))
 		// Each changed line's difference in words first: a fenced diff
 		// scrolls sideways, and the change may be far to the right.
 		for _, c := range changeLines(r.Drift) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/runner"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Progress shows sites as they run. Live (on a terminal) it redraws a
@@ -23,8 +24,8 @@ type Progress struct {
 
 	mu      sync.Mutex
 	done    int
-	running map[string]string // site -> current stage
-	drawn   int               // lines of the last live frame
+	running map[string]transcript.Stage // site -> current stage
+	drawn   int                         // lines of the last live frame
 	dirty   bool
 	stop    chan struct{}
 	stopped chan struct{}
@@ -33,7 +34,7 @@ type Progress struct {
 // NewProgress starts a progress display for total sites on w; live
 // selects the terminal display. Call Finish when the run ends.
 func NewProgress(w io.Writer, total int, live bool) *Progress {
-	p := &Progress{w: w, live: live, total: total, running: map[string]string{}}
+	p := &Progress{w: w, live: live, total: total, running: map[string]transcript.Stage{}}
 	if live {
 		p.stop, p.stopped = make(chan struct{}), make(chan struct{})
 		go p.loop()
@@ -42,7 +43,7 @@ func NewProgress(w io.Writer, total int, live bool) *Progress {
 }
 
 // Stage records that site entered stage (runner.Options.OnStage).
-func (p *Progress) Stage(site, stage string) {
+func (p *Progress) Stage(site string, stage transcript.Stage) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.running[site] = stage

@@ -35,7 +35,7 @@ func (x Raw) Write(w io.Writer, r *runner.Result) error {
 	var b strings.Builder
 	x.header(&b, r)
 	t := r.Transcript
-	byStage := map[string][]transcript.Line{}
+	byStage := map[transcript.Stage][]transcript.Line{}
 	for _, l := range t.Lines {
 		byStage[l.Stage] = append(byStage[l.Stage], l)
 	}
@@ -44,7 +44,7 @@ func (x Raw) Write(w io.Writer, r *runner.Result) error {
 			at := t.Started.Add(l.At)
 			fmt.Fprintf(&b, "[%s +%.3fs %s] %c: %s\n", at.UTC().Format(rawTime), l.At.Seconds(), l.Stage, l.Dir, l.Text)
 		}
-		if st.Stage == "tls" && t.TLS != nil && st.Status != transcript.Skip {
+		if st.Stage == transcript.TLS && t.TLS != nil && st.Status != transcript.Skip {
 			fmt.Fprintf(&b, "T: %s\n", tlsFacts(t.TLS))
 		}
 		b.WriteString("= " + rawResult(st) + "\n")
@@ -75,7 +75,7 @@ func (x Raw) header(b *strings.Builder, r *runner.Result) {
 	field("smtpspec", x.Run.Build.String())
 	field("runner host", x.Run.Host)
 	target := t.Target
-	if a := t.Stage("connect").Addr; a != "" {
+	if a := t.Stage(transcript.Connect).Addr; a != "" {
 		target += " (connected to " + a + ")"
 	}
 	field("target", target)

@@ -12,6 +12,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/runner"
 	"github.com/smtpspec/smtpspec/specs"
@@ -20,22 +21,22 @@ import (
 
 // result builds a runner.Result the way RunSite does, from a transcript
 // that fails (or not) at the last stage given.
-func result(name string, method checks.Method, status runner.Status, stages []transcript.StageResult, lines []transcript.Line, expect map[string]*checks.Expect) *runner.Result {
-	site := &specs.Site{Name: name, Method: method, Endpoint: specs.Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS}, Expect: expect}
-	t := &transcript.Transcript{Site: name, Method: string(method), Lines: lines, Stages: stages,
+func result(name string, method transcript.Method, status runner.Status, stages []transcript.StageResult, lines []transcript.Line, expect map[transcript.Stage]*checks.Expect) *runner.Result {
+	site := &specs.Site{Name: name, Method: method, Endpoint: specs.Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS}, Expect: expect}
+	t := &transcript.Transcript{Site: name, Method: method, Lines: lines, Stages: stages,
 		Capabilities: []string{"SIZE 157286400", "PIPELINING", "STARTTLS"}}
-	seq := make([]string, len(stages))
+	seq := make([]transcript.Stage, len(stages))
 	for i, s := range stages {
 		seq[i] = s.Stage
 	}
 	r := &runner.Result{Site: site, Transcript: t, Status: status, GoldenPath: "golden/" + name + ".golden"}
 	r.Outcomes = checks.Evaluate(t, seq, expect, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
-	r.Verdict = checks.Diagnose(t, checks.Input{Plan: site.Plan(), Host: "smtp.office365.com", Port: 587})
+	r.Verdict = diagnosis.Diagnose(t, diagnosis.Input{Plan: site.Plan(), Host: "smtp.office365.com", Port: 587})
 	r.Golden = golden.Render(t)
 	return r
 }
 
-func pass(stage string, code int, enh string) transcript.StageResult {
+func pass(stage transcript.Stage, code int, enh string) transcript.StageResult {
 	st := transcript.StageResult{Stage: stage, Status: transcript.Pass, Duration: 12 * time.Millisecond}
 	if code != 0 {
 		st.Reply = &transcript.Reply{Code: code, Enhanced: enh}
@@ -48,7 +49,7 @@ func pass(stage string, code int, enh string) transcript.StageResult {
 
 func sampleResults() []*runner.Result {
 	s, c := transcript.Server, transcript.Client
-	ok := result("hq-ok", checks.Submission, runner.StatusPass, []transcript.StageResult{
+	ok := result("hq-ok", transcript.Submission, runner.StatusPass, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""),
 		pass("mail", 250, "2.1.0"), pass("rcpt", 250, "2.1.5"), pass("quit", 221, "2.0.0"),
 	}, []transcript.Line{
@@ -59,17 +60,17 @@ func sampleResults() []*runner.Result {
 	authLine := "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information."
 	authFail := transcript.StageResult{Stage: "auth", Status: transcript.Fail, Duration: 40 * time.Millisecond,
 		Reply: &transcript.Reply{Code: 535, Enhanced: "5.7.139", Lines: []string{strings.TrimPrefix(authLine, "535 ")}}}
-	bad := result("branch-auth", checks.Submission, runner.StatusFail, []transcript.StageResult{
+	bad := result("branch-auth", transcript.Submission, runner.StatusFail, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""),
 		authFail, {Stage: "mail", Status: transcript.Skip}, {Stage: "rcpt", Status: transcript.Skip}, pass("quit", 221, "2.0.0"),
 	}, []transcript.Line{{Dir: c, Stage: "auth", Text: "AUTH LOGIN"}, {Dir: s, Stage: "auth", Text: authLine}}, nil)
-	expected := result("branch-banned", checks.DirectSend, runner.StatusDrift, []transcript.StageResult{
+	expected := result("branch-banned", transcript.DirectSend, runner.StatusDrift, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""), pass("mail", 250, "2.1.0"),
 		{Stage: "rcpt", Status: transcript.Fail, Reply: &transcript.Reply{Code: 550, Enhanced: "5.7.606", Lines: []string{"5.7.606 Access denied, banned sending IP [203.0.113.7]."}}},
 		pass("quit", 221, "2.0.0"),
-	}, nil, map[string]*checks.Expect{"rcpt": {Stage: "rcpt", Code: 550}})
+	}, nil, map[transcript.Stage]*checks.Expect{"rcpt": {Stage: "rcpt", Code: 550}})
 	expected.Drift = golden.Compare([]byte("# h\n= rcpt pass 250 2.1.5\n"), []byte("# h\n= rcpt fail 550 5.7.606\n"))
-	fresh := result("new-site", checks.Relay, runner.StatusNew, []transcript.StageResult{
+	fresh := result("new-site", transcript.Relay, runner.StatusNew, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("quit", 221, ""),
 	}, nil, nil)
 	return []*runner.Result{ok, bad, expected, fresh}
@@ -203,7 +204,7 @@ func TestHumanReport(t *testing.T) {
 // TestChecklistTraceStep: with a trace block, step 6 is answered by
 // message trace itself, naming each recipient's status.
 func TestChecklistTraceStep(t *testing.T) {
-	r := result("traced", checks.Submission, runner.StatusPass, []transcript.StageResult{
+	r := result("traced", transcript.Submission, runner.StatusPass, []transcript.StageResult{
 		pass("resolve", 0, ""), pass("connect", 0, ""), pass("banner", 220, ""), pass("ehlo", 250, ""),
 		pass("mail", 250, "2.1.0"), pass("rcpt", 250, "2.1.5"), pass("data", 250, "2.6.0"),
 		{Stage: "trace", Status: transcript.Pass}, pass("quit", 221, "2.0.0"),

@@ -8,25 +8,23 @@ import (
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// statusOrder is the order counts are listed in every report.
-var statusOrder = []runner.Status{runner.StatusPass, runner.StatusFail, runner.StatusDrift, runner.StatusNew, runner.StatusError,
-	runner.StatusInterrupted}
-
-// statusMeaning is each status in a few words, for legends (the demo).
-var statusMeaning = map[runner.Status]string{
-	runner.StatusPass:        "as the spec expects, and the transcript matched its golden",
-	runner.StatusFail:        "a stage failed or an expectation was not met",
-	runner.StatusDrift:       "as expected, but the transcript differs from its golden",
-	runner.StatusNew:         "no golden yet: review the transcript, then record it",
-	runner.StatusError:       "could not be judged (a golden could not be read or written, or not probed)",
-	runner.StatusInterrupted: "the run was stopped (Ctrl-C, a cancelled CI job) before the site finished",
+// statusDocs is what reports show for each status: a few words for
+// legends (the demo) and the Markdown summary's icon. Every status in
+// runner.Statuses has a row (TestEveryStatusDocumented).
+var statusDocs = map[runner.Status]struct{ icon, meaning string }{
+	runner.StatusPass:        {"✅", "as the spec expects, and the transcript matched its golden"},
+	runner.StatusFail:        {"❌", "a stage failed or an expectation was not met"},
+	runner.StatusDrift:       {"⚠️", "as expected, but the transcript differs from its golden"},
+	runner.StatusNew:         {"🆕", "no golden yet: review the transcript, then record it"},
+	runner.StatusError:       {"💥", "could not be judged (a golden could not be read or written, or not probed)"},
+	runner.StatusInterrupted: {"⏹️", "the run was stopped (Ctrl-C, a cancelled CI job) before the site finished"},
 }
 
 // Statuses lists every site status in report order with its meaning.
 func Statuses() []StatusDoc {
-	out := make([]StatusDoc, len(statusOrder))
-	for i, s := range statusOrder {
-		out[i] = StatusDoc{s, statusMeaning[s]}
+	out := make([]StatusDoc, len(runner.Statuses))
+	for i, s := range runner.Statuses {
+		out[i] = StatusDoc{s, statusDocs[s].meaning}
 	}
 	return out
 }
@@ -37,14 +35,14 @@ type StatusDoc struct {
 	Meaning string
 }
 
-// Counts returns "2 pass, 1 fail" for results, in statusOrder.
+// Counts returns "2 pass, 1 fail" for results, in runner.Statuses order.
 func Counts(results []*runner.Result) string {
 	counts := map[runner.Status]int{}
 	for _, r := range results {
 		counts[r.Status]++
 	}
 	var parts []string
-	for _, s := range statusOrder {
+	for _, s := range runner.Statuses {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
@@ -78,7 +76,7 @@ func Problem(r *runner.Result) string {
 	case runner.StatusPass:
 		return ""
 	case runner.StatusDrift:
-		fmt.Fprintf(&b, "transcript drifted from its golden (%s changed)", strings.Join(r.Drift.Stages, ", "))
+		fmt.Fprintf(&b, "transcript drifted from its golden (%s changed)", transcript.JoinStages(r.Drift.Stages, ", "))
 	case runner.StatusNew:
 		b.WriteString("no golden yet for this site")
 	case runner.StatusError:
@@ -100,7 +98,7 @@ func Problem(r *runner.Result) string {
 
 // stageRow is one stage of a site as the CI reports show it.
 type stageRow struct {
-	Name     string
+	Name     transcript.Stage
 	Status   string // pass, fail, skip, expected
 	Reason   string
 	Evidence string

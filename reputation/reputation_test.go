@@ -11,18 +11,18 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/smtpspec/smtpspec/dnsq"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/reputation"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-func server(t *testing.T, zoneFile, extra string) (*dnstest.Server, *dnsq.Client) {
+func server(t *testing.T, zoneFile, extra string) (*dnsserver.Server, *dnsq.Client) {
 	t.Helper()
 	zone, err := os.ReadFile(zoneFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := dnstest.Start(string(zone) + extra)
+	s, err := dnsserver.Start(string(zone) + extra)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestCheckList(t *testing.T) {
 2.2.0.192.bl.example.test. IN A 127.0.0.2
 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org. IN A 127.0.0.4
 `
-	s, err := dnstest.Start(zone)
+	s, err := dnsserver.Start(zone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,12 +235,12 @@ func TestCheckPublicIP(t *testing.T) {
 // only discovery's own share of the deadline, the listing on the
 // working resolver is still reported, and the failed lookup is named.
 func TestCheckSilentDiscovery(t *testing.T) {
-	s, err := dnstest.Start("2.0.0.127.zen.spamhaus.org. IN A 127.0.0.2\n1.2.0.192.zen.spamhaus.org. IN A 127.0.0.2\n")
+	s, err := dnsserver.Start("2.0.0.127.zen.spamhaus.org. IN A 127.0.0.2\n1.2.0.192.zen.spamhaus.org. IN A 127.0.0.2\n")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	silent, err := dnstest.Start("")
+	silent, err := dnsserver.Start("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,10 @@ type mechanism func(c *client, a *specs.Auth, secret string) (*transcript.Reply,
 
 // mechanisms are the SASL mechanisms a device may use with Microsoft 365
 // (FACTS.md 2.1: the server offers LOGIN and XOAUTH2; PLAIN for other MTAs).
-var mechanisms = map[string]mechanism{
-	"LOGIN":   authLogin,
-	"PLAIN":   authPlain,
-	"XOAUTH2": authXOAUTH2,
+var mechanisms = map[transcript.Mechanism]mechanism{
+	transcript.MechLogin:   authLogin,
+	transcript.MechPlain:   authPlain,
+	transcript.MechXOAuth2: authXOAUTH2,
 }
 
 // authLogin answers the Username: and Password: prompts (334) in turn.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -44,15 +43,15 @@ func TestProbeAuthWireFormat(t *testing.T) {
 		t.Run(tt.mech, func(t *testing.T) {
 			d := newSMTPD(pki.server())
 			srv := startServer(t, d.serve)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = tt.mech }), pki)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = transcript.Mechanism(tt.mech) }), pki)
 
 			if diff := cmp.Diff(tt.wantWire, d.authPayloads()); diff != "" {
 				t.Errorf("server decoded (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantLines, stageLines(tr, checks.Auth)); diff != "" {
+			if diff := cmp.Diff(tt.wantLines, stageLines(tr, transcript.Auth)); diff != "" {
 				t.Errorf("auth lines (-want +got):\n%s", diff)
 			}
-			if st := tr.Stage(checks.Auth); st.Status != transcript.Pass {
+			if st := tr.Stage(transcript.Auth); st.Status != transcript.Pass {
 				t.Errorf("auth = %s %s", st.Status, st.Evidence())
 			}
 			secrets := []string{testPassword, testToken}
@@ -81,7 +80,7 @@ func TestProbeXOAUTH2ErrorChallenge(t *testing.T) {
 		"auth C: ",
 		"auth S: 535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]",
 	}
-	if diff := cmp.Diff(want, stageLines(tr, checks.Auth)); diff != "" {
+	if diff := cmp.Diff(want, stageLines(tr, transcript.Auth)); diff != "" {
 		t.Errorf("auth lines (-want +got):\n%s", diff)
 	}
 	wantStages := []string{
@@ -118,11 +117,11 @@ func TestProbeAuthNotes(t *testing.T) {
 				d.ehloTLS = tt.ehloTLS
 			}
 			srv := startServer(t, d.serve)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = tt.mech }), pki)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Auth.Mechanism = transcript.Mechanism(tt.mech) }), pki)
 			if got := stages(tr)[7]; got != tt.wantAuth {
 				t.Errorf("auth = %q, want %q", got, tt.wantAuth)
 			}
-			if st := tr.Stage(checks.Quit); st.Status != transcript.Pass {
+			if st := tr.Stage(transcript.Quit); st.Status != transcript.Pass {
 				t.Errorf("quit = %s %s", st.Status, st.Evidence())
 			}
 		})
@@ -135,17 +134,17 @@ func TestProbeRedactsEchoedSecrets(t *testing.T) {
 	d.reply["AUTH"] = "535 5.7.3 password " + testPassword + " rejected"
 	srv := startServer(t, d.serve)
 	tr := probe(t, testSite(srv.port), pki)
-	if got, want := tr.Stage(checks.Auth).Evidence(), "535 5.7.3 password <redacted> rejected"; got != want {
+	if got, want := tr.Stage(transcript.Auth).Evidence(), "535 5.7.3 password <redacted> rejected"; got != want {
 		t.Errorf("auth evidence = %q, want %q", got, want)
 	}
 	assertNoSecret(t, tr, testPassword)
 }
 
 // stageLines is the part of lines(tr) recorded at stage.
-func stageLines(tr *transcript.Transcript, stage string) []string {
+func stageLines(tr *transcript.Transcript, stage transcript.Stage) []string {
 	var out []string
 	for _, l := range lines(tr) {
-		if strings.HasPrefix(l, stage+" ") {
+		if strings.HasPrefix(l, string(stage)+" ") {
 			out = append(out, l)
 		}
 	}

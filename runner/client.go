@@ -138,7 +138,7 @@ func (c *client) close() {
 // recorder collects transcript lines with their stage and offset.
 type recorder struct {
 	lines []transcript.Line
-	stage string
+	stage transcript.Stage
 	start time.Time
 	now   func() time.Time
 }

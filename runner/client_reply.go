@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/transcript"
@@ -67,28 +66,17 @@ func (c *client) readLine() ([]byte, error) {
 	return line, nil
 }
 
-// parseReplyLine splits "250-text" / "250 text" / "250" into its parts.
+// parseReplyLine splits "250-text" / "250 text" / "250" into its parts
+// (transcript.ParseReplyLine), a line that is none as a protocol error.
 func parseReplyLine(line []byte) (code int, final bool, rest []byte, err error) {
-	if len(line) < 3 || !isDigits(line[:3]) || (len(line) > 3 && line[3] != ' ' && line[3] != '-') {
-		return 0, false, nil, protocolError("malformed reply line %s", preview(line))
-	}
-	code, _ = strconv.Atoi(string(line[:3]))
-	if code < 200 || code > 599 {
-		return 0, false, nil, protocolError("reply code %d outside 200-599", code)
-	}
-	if len(line) == 3 {
-		return code, true, nil, nil
-	}
-	return code, line[3] == ' ', line[4:], nil
-}
-
-func isDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
+	code, final, rest, err = transcript.ParseReplyLine(line)
+	if err != nil {
+		if errors.Is(err, transcript.ErrNotReplyLine) {
+			return 0, false, nil, protocolError("malformed reply line %s", preview(line))
 		}
+		return 0, false, nil, protocolError("%s", err.Error()) // *transcript.CodeError: "reply code N outside 200-599"
 	}
-	return true
+	return code, final, rest, nil
 }
 
 // printable escapes every byte outside printable ASCII as \xNN, so a

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -13,8 +14,8 @@ import (
 // 1). A spec that expects a failure documents the misconfiguration on
 // purpose (`expect "mail" { code = 530 }`), so it is probed as usual and
 // the misfits become notes of its verdict.
-func misconfigured(s *specs.Site) ([]checks.Misfit, bool) {
-	ms := checks.Misfits(s.Setup())
+func misconfigured(s *specs.Site) ([]diagnosis.Misfit, bool) {
+	ms := diagnosis.Misfits(s.Setup())
 	return ms, len(ms) > 0 && !s.ExpectsFailure()
 }
 
@@ -22,16 +23,16 @@ func misconfigured(s *specs.Site) ([]checks.Misfit, bool) {
 // setup contradicts its method. Nothing is written to or compared with
 // its golden: a good golden must not be replaced by a run that never
 // talked to the server.
-func configResult(s *specs.Site, ms []checks.Misfit, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
-	for _, name := range checks.Sequence(s.Plan()) {
+func configResult(s *specs.Site, seq []transcript.Stage, ms []diagnosis.Misfit, opts Options, now time.Time) *Result {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
+	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the setup contradicts the method"})
 	}
 	return &Result{
 		Site:       s,
 		Transcript: t,
-		Outcomes:   checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now),
-		Verdict:    checks.ConfigVerdict(s.Setup(), ms),
+		Outcomes:   checks.Evaluate(t, seq, s.Expect, now),
+		Verdict:    diagnosis.ConfigVerdict(s.Setup(), ms),
 		Status:     StatusFail,
 		GoldenPath: opts.Golden.Path(s.Name),
 	}

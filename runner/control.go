@@ -3,7 +3,7 @@ package runner
 import (
 	"context"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -25,19 +25,11 @@ func withControl(ctx context.Context, r *Result, s *specs.Site, opts Options) {
 	if c.Status == StatusInterrupted {
 		return // the site's own result stands; the control proves nothing
 	}
-	r.Verdict = checks.WithControl(r.Verdict, diagnoseInput(s), c.Verdict, c.Transcript)
+	r.Verdict = diagnosis.WithControl(r.Verdict, s.Input(), c.Verdict, c.Transcript)
 	if r.Status == StatusPass {
 		switch c.Status {
 		case StatusDrift, StatusNew, StatusError:
 			r.Status = c.Status
 		}
-	}
-}
-
-// diagnoseInput is what the diagnosis needs about s besides a transcript.
-func diagnoseInput(s *specs.Site) checks.Input {
-	return checks.Input{
-		Plan: s.Plan(), Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain, Port: s.Endpoint.Port,
-		TLSMin: s.Client.TLSMin, TLSMax: s.Client.TLSMax,
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -25,8 +24,8 @@ func TestStalledSiteDoesNotHoldOthers(t *testing.T) {
 		reply: map[string]string{}}).serve)
 	site := func(name string, port int) *specs.Site {
 		return testSite(port, func(s *specs.Site) {
-			s.Name, s.Auth, s.Method = name, nil, checks.Relay
-			s.Endpoint.TLS = checks.NoTLS
+			s.Name, s.Auth, s.Method = name, nil, transcript.Relay
+			s.Endpoint.TLS = transcript.NoTLS
 			s.Client.Pipelining = true
 			s.Timeouts = specs.Timeouts{Connect: 5 * time.Second, Command: time.Second, Total: 10 * time.Second}
 		})
@@ -48,7 +47,7 @@ func TestStalledSiteDoesNotHoldOthers(t *testing.T) {
 	if len(order) != 4 || order[3] != "stalled" {
 		t.Errorf("sites finished in order %q, want the stalled one last", order)
 	}
-	st := results[0].Transcript.Stage(checks.EHLO)
+	st := results[0].Transcript.Stage(transcript.EHLO)
 	if st.Status != transcript.Fail || st.Err == nil || st.Err.Kind != transcript.KindTimeout {
 		t.Errorf("stalled site: ehlo = %s %s, want a timeout", st.Status, st.Evidence())
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -32,10 +32,10 @@ type hostileCase struct {
 	name     string
 	script   func(t *testing.T, pki *testPKI) func(p *peer)
 	site     func(s *specs.Site)
-	stage    string // the stage that fails ("" : none)
+	stage    transcript.Stage // the stage that fails ("" : none)
 	kind     transcript.Kind
 	code     int // the failing reply's code, when it is a reply
-	category checks.Category
+	category catalog.Category
 	evidence string // a part of the verdict's evidence or the failing stage's evidence
 	note     string // a part of a stage note, when the finding is a note
 }
@@ -102,7 +102,7 @@ func plain(script func(p *peer)) func(*testing.T, *testPKI) func(p *peer) {
 	return func(*testing.T, *testPKI) func(p *peer) { return script }
 }
 
-func noTLS(s *specs.Site) { s.Endpoint.TLS, s.Auth = checks.NoTLS, nil }
+func noTLS(s *specs.Site) { s.Endpoint.TLS, s.Auth = transcript.NoTLS, nil }
 
 func hostileCases() []hostileCase {
 	megabyte := []byte("220 " + strings.Repeat("x", 1<<20)) // no CRLF
@@ -112,7 +112,7 @@ func hostileCases() []hostileCase {
 	}
 	return []hostileCase{
 		{name: "1 MB reply line without CRLF", script: plain(func(p *peer) { p.raw(megabyte); p.stall() }),
-			stage: checks.Banner, kind: transcript.KindProtocol, category: checks.Firewall, evidence: "reply line longer than 4096 bytes"},
+			stage: transcript.Banner, kind: transcript.KindProtocol, category: catalog.Firewall, evidence: "reply line longer than 4096 bytes"},
 		{name: "endless multi-line reply", script: plain(func(p *peer) {
 			p.send("220 test.local ESMTP")
 			p.line()
@@ -124,7 +124,7 @@ func hostileCases() []hostileCase {
 					return
 				}
 			}
-		}), stage: checks.EHLO, kind: transcript.KindProtocol, category: checks.Firewall, evidence: "reply longer than 200 lines"},
+		}), stage: transcript.EHLO, kind: transcript.KindProtocol, category: catalog.Firewall, evidence: "reply longer than 200 lines"},
 		{name: "slowloris: one byte per second", script: plain(func(p *peer) {
 			for _, c := range []byte("220 test.local ESMTP\r\n") {
 				p.raw([]byte{c})
@@ -134,14 +134,14 @@ func hostileCases() []hostileCase {
 				case <-time.After(time.Second):
 				}
 			}
-		}), stage: checks.Banner, kind: transcript.KindTimeout, category: checks.Firewall, evidence: "no reply within 1.5s"},
+		}), stage: transcript.Banner, kind: transcript.KindTimeout, category: catalog.Firewall, evidence: "no reply within 1.5s"},
 		{name: "bytes after the final line of a reply", script: plain(func(p *peer) {
 			p.send("220 test.local ESMTP", "GARBAGE AFTER THE GREETING")
 			p.stall()
-		}), site: noTLS, stage: checks.EHLO, kind: transcript.KindProtocol, category: checks.Firewall, evidence: `malformed reply line "GARBAGE AFTER THE GREETING"`},
+		}), site: noTLS, stage: transcript.EHLO, kind: transcript.KindProtocol, category: catalog.Firewall, evidence: `malformed reply line "GARBAGE AFTER THE GREETING"`},
 		{name: "bytes after the STARTTLS reply, before TLS", script: serve(func(d *smtpd) {
 			d.reply["STARTTLS"] = "220 2.0.0 SMTP server ready\r\n250 injected"
-		}), stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat},
+		}), stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat},
 		{name: "bare LF line endings", script: plain(func(p *peer) {
 			for _, r := range []string{"220 test.local ESMTP\n", "250-test.local\n250 SIZE 1000\n", "250 2.1.0 OK\n", "250 2.1.5 OK\n", "250 2.0.0 reset\n", "221 bye\n"} {
 				p.raw([]byte(r))
@@ -149,7 +149,7 @@ func hostileCases() []hostileCase {
 					return
 				}
 			}
-		}), site: noTLS, category: checks.OK, note: "server ended a line with a bare LF"},
+		}), site: noTLS, category: catalog.OK, note: "server ended a line with a bare LF"},
 		{name: "invalid UTF-8 and NUL bytes", script: plain(func(p *peer) {
 			p.raw([]byte("220 test.local \xff\xfe\x00\xc3\x28 ESMTP\r\n"))
 			p.line()
@@ -158,7 +158,7 @@ func hostileCases() []hostileCase {
 			p.raw([]byte("550 5.7.1 \x00\xff\xfe rejected\r\n"))
 			p.line()
 			p.send("221 bye")
-		}), site: noTLS, stage: checks.Mail, code: 550, category: checks.Policy, evidence: `550 5.7.1 \x00\xff\xfe rejected`},
+		}), site: noTLS, stage: transcript.Mail, code: 550, category: catalog.Policy, evidence: `550 5.7.1 \x00\xff\xfe rejected`},
 		{name: "connection reset in the middle of EHLO", script: plain(func(p *peer) {
 			p.send("220 test.local ESMTP")
 			p.line()
@@ -167,44 +167,44 @@ func hostileCases() []hostileCase {
 				_ = tc.SetLinger(0) // close with RST
 			}
 			p.conn.Close()
-		}), stage: checks.EHLO, kind: transcript.KindReset, category: checks.Firewall, evidence: "connection reset"},
+		}), stage: transcript.EHLO, kind: transcript.KindReset, category: catalog.Firewall, evidence: "connection reset"},
 		{name: "STARTTLS 220 then plaintext", script: afterSTARTTLS([]byte("500 5.5.1 I am not TLS\r\n"), false),
-			stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat, evidence: "does not look like a TLS handshake"},
+			stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat, evidence: "does not look like a TLS handshake"},
 		{name: "STARTTLS 220 then garbage", script: afterSTARTTLS(garbage, false),
-			stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat},
+			stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat},
 		// Bytes glued to the 220 cannot be the server's TLS: they are
 		// discarded (RFC 3207 section 4.2) and the handshake then waits.
 		{name: "STARTTLS 220 with plaintext glued to it", script: afterSTARTTLS([]byte("250 injected\r\n"), true),
-			stage: checks.TLS, kind: transcript.KindTimeout, category: checks.Firewall,
+			stage: transcript.TLS, kind: transcript.KindTimeout, category: catalog.Firewall,
 			evidence: "TLS handshake not finished", note: "bytes after its STARTTLS reply, before TLS; discarded"},
 		{name: "expired certificate", script: certScript(certExpired),
-			stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat, evidence: "expired"},
+			stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat, evidence: "expired"},
 		{name: "self-signed certificate", script: certScript(certSelfSigned),
-			stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat, evidence: "unknown authority"},
+			stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat, evidence: "unknown authority"},
 		{name: "wrong-name certificate", script: certScript(certWrongName),
-			stage: checks.TLS, kind: transcript.KindTLS, category: checks.TLSCat, evidence: "not localhost"},
+			stage: transcript.TLS, kind: transcript.KindTLS, category: catalog.TLSCat, evidence: "not localhost"},
 		// The peer reads EHLO before it closes: closing with the command
 		// unread would make the kernel answer with RST, and the client
 		// would see "reset" or "closed" depending on timing.
 		{name: "close after the banner", script: plain(func(p *peer) { p.send("220 test.local ESMTP"); p.line() }),
-			stage: checks.EHLO, kind: transcript.KindClosed, category: checks.Firewall, evidence: "connection closed"},
+			stage: transcript.EHLO, kind: transcript.KindClosed, category: catalog.Firewall, evidence: "connection closed"},
 		{name: "reply code 600", script: plain(func(p *peer) { p.send("600 what"); p.stall() }),
-			stage: checks.Banner, kind: transcript.KindProtocol, category: checks.Firewall, evidence: "reply code 600 outside 200-599"},
+			stage: transcript.Banner, kind: transcript.KindProtocol, category: catalog.Firewall, evidence: "reply code 600 outside 200-599"},
 		{name: "reply code 199", script: serve(func(d *smtpd) { d.reply["MAIL"] = "199 maybe" }),
 			// Inside TLS no middlebox can have written it: the server is broken.
-			stage: checks.Mail, kind: transcript.KindProtocol, category: checks.Service, evidence: "reply code 199 outside 200-599"},
+			stage: transcript.Mail, kind: transcript.KindProtocol, category: catalog.Service, evidence: "reply code 199 outside 200-599"},
 		{name: "421 at banner", script: serve(func(d *smtpd) { d.banner = "421 4.3.2 Service not available" }),
-			stage: checks.Banner, code: 421, category: checks.Service},
-		{name: "421 at ehlo", script: after421("EHLO"), stage: checks.EHLO, code: 421, category: checks.Service},
-		{name: "421 at starttls", script: after421("STARTTLS"), stage: checks.STARTTLS, code: 421, category: checks.Service},
+			stage: transcript.Banner, code: 421, category: catalog.Service},
+		{name: "421 at ehlo", script: after421("EHLO"), stage: transcript.EHLO, code: 421, category: catalog.Service},
+		{name: "421 at starttls", script: after421("STARTTLS"), stage: transcript.STARTTLS, code: 421, category: catalog.Service},
 		{name: "421 at ehlo after TLS", script: serve(func(d *smtpd) { d.ehloTLS = []string{"421 4.3.2 Service not available"} }),
-			stage: checks.EHLOTLS, code: 421, category: checks.Service},
-		{name: "421 at auth", script: after421("AUTH"), stage: checks.Auth, code: 421, category: checks.Service},
-		{name: "421 at mail", script: after421("MAIL"), stage: checks.Mail, code: 421, category: checks.Service},
-		{name: "421 at rcpt", script: after421("RCPT"), stage: checks.Rcpt, code: 421, category: checks.Service},
+			stage: transcript.EHLOTLS, code: 421, category: catalog.Service},
+		{name: "421 at auth", script: after421("AUTH"), stage: transcript.Auth, code: 421, category: catalog.Service},
+		{name: "421 at mail", script: after421("MAIL"), stage: transcript.Mail, code: 421, category: catalog.Service},
+		{name: "421 at rcpt", script: after421("RCPT"), stage: transcript.Rcpt, code: 421, category: catalog.Service},
 		{name: "421 at data", script: after421("DATA"), site: func(s *specs.Site) { s.Envelope.SendMessage = true },
-			stage: checks.Data, code: 421, category: checks.Service},
-		{name: "421 at quit", script: after421("QUIT"), stage: checks.Quit, code: 421, category: checks.Service},
+			stage: transcript.Data, code: 421, category: catalog.Service},
+		{name: "421 at quit", script: after421("QUIT"), stage: transcript.Quit, code: 421, category: catalog.Service},
 	}
 }
 
@@ -219,9 +219,9 @@ func certScript(k badCert) func(t *testing.T, pki *testPKI) func(p *peer) {
 // capped by timeouts.total: no run may take longer.
 func stageDeadlines(s *specs.Site) time.Duration {
 	var sum time.Duration
-	for _, name := range checks.Sequence(s.Plan()) {
+	for _, name := range transcript.Sequence(s.Plan()) {
 		switch name {
-		case checks.Resolve, checks.Connect, checks.TLS:
+		case transcript.Resolve, transcript.Connect, transcript.TLS:
 			sum += s.Timeouts.Connect
 		default:
 			sum += s.Timeouts.Command
@@ -292,16 +292,16 @@ func checkFinding(t *testing.T, tt hostileCase, r *Result) {
 		}
 		// Nothing follows a broken connection or a 421 but QUIT at most.
 		for _, st := range tr.Stages {
-			if st.Stage != f.Stage && st.Stage != checks.Quit && st.Status != transcript.Pass && st.Status != transcript.Skip {
+			if st.Stage != f.Stage && st.Stage != transcript.Quit && st.Status != transcript.Pass && st.Status != transcript.Skip {
 				t.Errorf("stage %s = %s after %s failed", st.Stage, st.Status, f.Stage)
 			}
 		}
-		if (tt.code == 421 || f.Err != nil) && tr.Stage(checks.Quit).Status == transcript.Pass && f.Stage != checks.Quit {
+		if (tt.code == 421 || f.Err != nil) && tr.Stage(transcript.Quit).Status == transcript.Pass && f.Stage != transcript.Quit {
 			t.Errorf("QUIT sent after a %s", f.Evidence())
 		}
 	}
 	if r.Verdict.Category != tt.category {
-		t.Errorf("verdict = %s at %s (%s), want %s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary, tt.category)
+		t.Errorf("verdict = %s at %s (%s), want %s", r.Verdict.Category, r.Verdict.Stage, r.Verdict.Summary(), tt.category)
 	}
 	if r.Status == StatusPass && tt.stage != "" {
 		t.Errorf("status pass for a broken server")
@@ -329,7 +329,7 @@ func TestInsecureSkipVerify(t *testing.T) {
 		srv := startServer(t, newSMTPD(badServer(t, pki, k)).serve)
 		opts := Options{Golden: golden.Store{Dir: t.TempDir()}, Probe: ProbeOptions{RootCAs: pki.pool}}
 		r := RunSite(context.Background(), testSite(srv.port, func(s *specs.Site) { s.Endpoint.InsecureSkipVerify = true }), opts)
-		if st := r.Transcript.Stage(checks.TLS); st.Status != transcript.Pass {
+		if st := r.Transcript.Stage(transcript.TLS); st.Status != transcript.Pass {
 			t.Errorf("cert %d: tls = %s %s with insecure_skip_verify", k, st.Status, st.Evidence())
 		}
 		if i := r.Transcript.TLS; i == nil || i.Verified || !i.VerifySkipped || i.VerifyError == "" {

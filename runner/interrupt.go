@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -23,14 +24,14 @@ import (
 // InterruptedError is the Err of a site whose probe the run's
 // cancellation stopped, or which it kept from starting.
 type InterruptedError struct {
-	Stage string // the stage that was running or due; "" when the site was not probed at all
-	Cause error  // context.Cause of the run's context (the CLI's names the signal)
+	Stage transcript.Stage // the stage that was running or due; "" when the site was not probed at all
+	Cause error            // context.Cause of the run's context (the CLI's names the signal)
 }
 
 func (e *InterruptedError) Error() string {
 	where := "before its probe started"
 	if e.Stage != "" {
-		where = "during " + e.Stage
+		where = "during " + string(e.Stage)
 	}
 	return fmt.Sprintf("interrupted %s (%v): not judged", where, e.Cause)
 }
@@ -46,14 +47,14 @@ func (s *session) stopped() bool { return s.outer.Err() != nil }
 
 // interrupt ends the session at stage name, which the run's cancellation
 // cut short (d: how long it ran) or kept from starting (d = 0).
-func (s *session) interrupt(name string, d time.Duration) transcript.StageResult {
+func (s *session) interrupt(name transcript.Stage, d time.Duration) transcript.StageResult {
 	s.end()
 	return interruptAt(s.outer, s.t, name, d)
 }
 
 // interruptAt marks t interrupted at stage name and returns that stage's
 // result: skipped, with the cancellation's cause as its note.
-func interruptAt(ctx context.Context, t *transcript.Transcript, name string, d time.Duration) transcript.StageResult {
+func interruptAt(ctx context.Context, t *transcript.Transcript, name transcript.Stage, d time.Duration) transcript.StageResult {
 	t.Interrupted = name
 	return transcript.StageResult{Stage: name, Status: transcript.Skip, Duration: d,
 		Note: fmt.Sprintf("interrupted (%v)", context.Cause(ctx))}
@@ -61,29 +62,27 @@ func interruptAt(ctx context.Context, t *transcript.Transcript, name string, d t
 
 // notProbed is the result of site s when the run was cancelled before
 // its probe started.
-func notProbed(ctx context.Context, s *specs.Site, opts Options, now time.Time) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
-	for _, name := range checks.Sequence(s.Plan()) {
+func notProbed(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts Options, now time.Time) *Result {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
+	for _, name := range seq {
 		t.Stages = append(t.Stages, transcript.StageResult{Stage: name, Status: transcript.Skip, Note: "not probed: the run was interrupted"})
 	}
 	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
-	return interrupted(ctx, r, now)
+	return interrupted(ctx, r, seq, now)
 }
 
 // interrupted turns r, whose probe the run's cancellation stopped (or
 // kept from starting), into an interrupted result: the stages that ended
 // before it stay as evidence, nothing is diagnosed or compared.
-func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
+func interrupted(ctx context.Context, r *Result, seq []transcript.Stage, now time.Time) *Result {
 	s, t := r.Site, r.Transcript
 	err := &InterruptedError{Stage: t.Interrupted, Cause: context.Cause(ctx)}
-	in := diagnoseInput(s)
-	in.Creds = authInput(s)
 	r.Status, r.Err = StatusInterrupted, err
-	r.Outcomes = interruptedOutcomes(t, checks.Sequence(s.Plan()), s.Expect, now)
+	r.Outcomes = interruptedOutcomes(t, seq, s.Expect, now)
 	// No category: nothing was diagnosed. The findings about the site's
 	// credentials and endpoint (basic-auth retirement, token checks) hold
 	// whether or not the probe finished.
-	r.Verdict = checks.Verdict{Stage: t.Interrupted, Summary: err.Error(), Next: interruptedNext, Findings: checks.Findings(t, in)}
+	r.Verdict = diagnosis.Verdict{Stage: t.Interrupted, Finding: err.Error(), Next: interruptedNext, Findings: diagnosis.Findings(t, s.Input())}
 	if len(t.Lines) > 0 {
 		r.Golden = golden.RenderWith(t, s.Golden) // shown in reports, never stored
 	}
@@ -93,7 +92,7 @@ func interrupted(ctx context.Context, r *Result, now time.Time) *Result {
 // interruptedOutcomes judges the stages that ended before the
 // interruption as usual and marks the interrupted stage and all after it
 // skipped: an expectation of a stage that never ran is not failed.
-func interruptedOutcomes(t *transcript.Transcript, seq []string, expects map[string]*checks.Expect, now time.Time) []checks.Outcome {
+func interruptedOutcomes(t *transcript.Transcript, seq []transcript.Stage, expects map[transcript.Stage]*checks.Expect, now time.Time) []checks.Outcome {
 	out := checks.Evaluate(t, seq, expects, now)
 	cut := t.Interrupted == ""
 	for i := range out {

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/authguard"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
@@ -39,7 +39,7 @@ const interruptBound = 5 * time.Second
 // site and a channel closed once the probe is blocked in that stage; the
 // test cancels the run then.
 type interruptCase struct {
-	stage string
+	stage transcript.Stage
 	setup func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{})
 }
 
@@ -62,10 +62,10 @@ func scripted(verb string, mod func(*specs.Site)) func(t *testing.T, opts *Optio
 
 // entering closes the returned channel 100 ms after the probe enters
 // stage: for peers that cannot tell when the probe waits on them.
-func entering(opts *Options, stage string) <-chan struct{} {
+func entering(opts *Options, stage transcript.Stage) <-chan struct{} {
 	ch := make(chan struct{})
 	var once sync.Once
-	opts.OnStage = func(_, st string) {
+	opts.OnStage = func(_ string, st transcript.Stage) {
 		if st == stage {
 			once.Do(func() { time.AfterFunc(100*time.Millisecond, func() { close(ch) }) })
 		}
@@ -74,7 +74,7 @@ func entering(opts *Options, stage string) <-chan struct{} {
 }
 
 // simulated is a simulator scenario that stalls in stage.
-func simulated(scenario, stage string) func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
+func simulated(scenario string, stage transcript.Stage) func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
 	return func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
 		ca, err := sim.NewCA()
 		if err != nil {
@@ -83,7 +83,7 @@ func simulated(scenario, stage string) func(t *testing.T, opts *Options) (*specs
 		_, addr := simtest.Start(t, scenario, sim.Options{CA: ca})
 		opts.Probe.RootCAs = ca.Pool()
 		return testSite(addr.Port, func(s *specs.Site) {
-			s.Method, s.Auth, s.Timeouts = checks.DirectSend, nil, long
+			s.Method, s.Auth, s.Timeouts = transcript.DirectSend, nil, long
 		}), entering(opts, stage)
 	}
 }
@@ -107,8 +107,8 @@ func stalledHTTP(t *testing.T) (url string, reached <-chan struct{}) {
 
 func interruptCases() []interruptCase {
 	return []interruptCase{
-		{checks.Resolve, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
-			d, err := dnstest.Start("")
+		{transcript.Resolve, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
+			d, err := dnsserver.Start("")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,38 +116,38 @@ func interruptCases() []interruptCase {
 			d.Silence()
 			opts.Probe.DNSServers = []string{d.Addr}
 			return testSite(25, func(s *specs.Site) {
-				s.Method, s.Auth, s.Timeouts = checks.DirectSend, nil, long
+				s.Method, s.Auth, s.Timeouts = transcript.DirectSend, nil, long
 				s.Endpoint.Host = "mx.contoso.test"
-			}), entering(opts, checks.Resolve)
+			}), entering(opts, transcript.Resolve)
 		}},
-		{checks.Connect, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
+		{transcript.Connect, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
 			port := refusedPort(t)
 			blackHole(t, "127.0.0.1", port)
-			return testSite(port, func(s *specs.Site) { s.Timeouts = long }), entering(opts, checks.Connect)
+			return testSite(port, func(s *specs.Site) { s.Timeouts = long }), entering(opts, transcript.Connect)
 		}},
-		{checks.Banner, simulated("no-banner", checks.Banner)},
-		{checks.EHLO, scripted("EHLO", nil)},
-		{checks.STARTTLS, scripted("STARTTLS", nil)},
-		{checks.TLS, simulated("tls-stall", checks.TLS)},
-		{checks.Auth, scripted("AUTH", nil)},
-		{checks.Mail, scripted("MAIL", nil)},
-		{checks.Rcpt, scripted("RCPT", nil)},
-		{checks.Data, scripted("DATA", func(s *specs.Site) { s.Envelope.SendMessage = true })},
-		{checks.Auth + " (token request)", func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
+		{transcript.Banner, simulated("no-banner", transcript.Banner)},
+		{transcript.EHLO, scripted("EHLO", nil)},
+		{transcript.STARTTLS, scripted("STARTTLS", nil)},
+		{transcript.TLS, simulated("tls-stall", transcript.TLS)},
+		{transcript.Auth, scripted("AUTH", nil)},
+		{transcript.Mail, scripted("MAIL", nil)},
+		{transcript.Rcpt, scripted("RCPT", nil)},
+		{transcript.Data, scripted("DATA", func(s *specs.Site) { s.Envelope.SendMessage = true })},
+		{transcript.Auth + " (token request)", func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
 			url, reached := stalledHTTP(t)
 			s, _ := scripted("", func(s *specs.Site) {
 				s.Auth.Mechanism = "XOAUTH2"
 				s.Auth.Token = specs.Secret{}
-				s.Auth.OAuth = &specs.OAuth{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Auth.OAuth = &specs.OAuth{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("CLIENT_SECRET", traceSecret), TokenURL: url}
 			})(t, opts)
 			return s, reached
 		}},
-		{checks.Trace, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
+		{transcript.Trace, func(t *testing.T, opts *Options) (*specs.Site, <-chan struct{}) {
 			url, reached := stalledHTTP(t)
 			s, _ := scripted("", func(s *specs.Site) {
 				s.Envelope.SendMessage = true
-				s.Trace = &specs.Trace{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Trace = &specs.Trace{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("TRACE_SECRET", traceSecret), Wait: time.Hour,
 					GraphURL: url + "/v1.0", TokenURL: url + "/token"}
 			})(t, opts)
@@ -162,11 +162,11 @@ func interruptCases() []interruptCase {
 // no AUTH failure.
 func TestInterruptInEachStage(t *testing.T) {
 	for _, tt := range interruptCases() {
-		t.Run(tt.stage, func(t *testing.T) {
+		t.Run(string(tt.stage), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			gdir, state := filepath.Join(dir, "golden"), filepath.Join(dir, "cache", ThrottleFile)
-			opts := Options{Golden: golden.Store{Dir: gdir}, Pending: true, Throttle: &Throttle{Path: state}}
+			gdir, state := filepath.Join(dir, "golden"), filepath.Join(dir, "cache", authguard.File)
+			opts := Options{Golden: golden.Store{Dir: gdir}, Pending: true, AuthGuard: &authguard.Guard{Path: state}}
 			site, blocked := tt.setup(t, &opts)
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
@@ -183,8 +183,8 @@ func TestInterruptInEachStage(t *testing.T) {
 			if took := time.Since(cancelled); took > interruptBound {
 				t.Errorf("RunSite returned %s after the cancellation, want well under %s (deadlines are 30s)", took, interruptBound)
 			}
-			stage, _, _ := strings.Cut(tt.stage, " ")
-			checkInterrupted(t, r, stage)
+			stage, _, _ := strings.Cut(string(tt.stage), " ")
+			checkInterrupted(t, r, transcript.Stage(stage))
 			if entries, _ := os.ReadDir(gdir); len(entries) > 0 {
 				t.Errorf("golden folder has %d file(s) after an interrupted run, want none", len(entries))
 			}
@@ -204,7 +204,7 @@ func mustReadFile(t *testing.T, p string) string {
 }
 
 // checkInterrupted checks that r is a site interrupted at stage.
-func checkInterrupted(t *testing.T, r *Result, stage string) {
+func checkInterrupted(t *testing.T, r *Result, stage transcript.Stage) {
 	t.Helper()
 	var ie *InterruptedError
 	if r.Status != StatusInterrupted || !errors.As(r.Err, &ie) {
@@ -219,7 +219,7 @@ func checkInterrupted(t *testing.T, r *Result, stage string) {
 	if r.Verdict.Category != "" || r.Verdict.Code != 0 || r.Verdict.Step != 0 {
 		t.Errorf("verdict %+v claims a diagnosis", r.Verdict)
 	}
-	want := "interrupted during " + stage + " (SIGTERM): not judged"
+	want := "interrupted during " + string(stage) + " (SIGTERM): not judged"
 	if r.Verdict.Line() != want {
 		t.Errorf("verdict line %q, want %q", r.Verdict.Line(), want)
 	}
@@ -271,7 +271,7 @@ func TestInterruptRun(t *testing.T) {
 	if results[0].Status != StatusPass || !results[0].Updated {
 		t.Errorf("finished site: %s (updated %v), want pass with its golden written", results[0].Status, results[0].Updated)
 	}
-	checkInterrupted(t, results[1], checks.EHLO)
+	checkInterrupted(t, results[1], transcript.EHLO)
 	for _, r := range results[2:] {
 		var ie *InterruptedError
 		if r.Status != StatusInterrupted || !errors.As(r.Err, &ie) || ie.Stage != "" || len(r.Transcript.Lines) > 0 {

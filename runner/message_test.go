@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // TestMessageSizeIsExact builds messages of many sizes, covering every
@@ -122,7 +124,7 @@ func TestProbeAnnouncesSize(t *testing.T) {
 			}), pki)
 			var mailLine string
 			for _, l := range tr.Lines {
-				if l.Stage == checks.Mail && l.Dir == 'C' {
+				if l.Stage == transcript.Mail && l.Dir == 'C' {
 					mailLine = l.Text
 				}
 			}
@@ -144,11 +146,11 @@ func TestProbeAnnouncesSize(t *testing.T) {
 				}
 			}
 			if tt.mailReply != "" {
-				if note := tr.Stage(checks.Mail).Note; !strings.Contains(note, "larger than the server's SIZE limit (2048 bytes)") {
+				if note := tr.Stage(transcript.Mail).Note; !strings.Contains(note, "larger than the server's SIZE limit (2048 bytes)") {
 					t.Errorf("mail note %q does not name the SIZE limit", note)
 				}
-				v := checks.Diagnose(tr, checks.Input{Plan: testSite(0).Plan()})
-				if v.Category != checks.Policy || v.Stage != checks.Mail || v.Rule != "catalog:message-too-big" {
+				v := diagnosis.Diagnose(tr, diagnosis.Input{Plan: testSite(0).Plan()})
+				if v.Category != catalog.Policy || v.Stage != transcript.Mail || v.Rule != "catalog:message-too-big" {
 					t.Errorf("verdict %+v, want policy at mail by catalog:message-too-big", v)
 				}
 			}

@@ -3,7 +3,6 @@ package runner
 import (
 	"net/http"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/oauth"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -22,8 +21,8 @@ func (s *session) accessToken(a *specs.Auth) (string, *transcript.Error) {
 		token, err = oauth.Token(s.ctx, oauthConfig(a.OAuth), s.httpClient())
 		if err != nil {
 			text := transcript.RedactString(err.Error(), transcript.SecretForms(s.site.Secrets()))
-			s.t.OAuth = &transcript.OAuthInfo{Source: source, Error: text, CheckedAt: s.opts.Now()}
-			return "", &transcript.Error{Kind: transcript.KindToken, Text: "no token: " + text, Err: errLocal}
+			s.t.OAuth = &transcript.OAuthInfo{Source: source, Error: text, ErrorCode: aadsts(err), CheckedAt: s.opts.Now()}
+			return "", &transcript.Error{Kind: transcript.KindToken, Text: "no token: " + text, Reason: tokenReason(err), Err: errLocal}
 		}
 	}
 	s.secrets = append(s.secrets, token)
@@ -50,22 +49,5 @@ func (s *session) httpClient() *http.Client {
 	if s.opts.HTTPClient != nil {
 		return s.opts.HTTPClient
 	}
-	return &http.Client{Timeout: s.budget("auth")}
-}
-
-// authInput is what the diagnosis needs to know about the site's
-// credentials (checks/oauth.go).
-func authInput(s *specs.Site) checks.Credentials {
-	in := checks.Credentials{ClientCert: len(s.Client.Certificate) > 0}
-	if e := s.Expect["tls"]; e != nil {
-		in.CertDaysMin = e.CertDaysMin
-	}
-	if s.Auth == nil {
-		return in
-	}
-	in.Mechanism, in.Username = s.Auth.Mechanism, s.Auth.Username
-	if s.Auth.OAuth != nil {
-		in.TenantID = s.Auth.OAuth.TenantID
-	}
-	return in
+	return &http.Client{Timeout: s.budget(transcript.Auth)}
 }

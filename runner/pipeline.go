@@ -34,11 +34,7 @@ func (s *session) canPipeline() bool {
 	if !s.site.Client.Pipelining || len(s.site.Envelope.To) == 0 {
 		return false
 	}
-	caps := s.t.Capabilities
-	if s.tlsDone {
-		caps = s.t.CapabilitiesTLS
-	}
-	return advertised(caps, "PIPELINING")
+	return s.caps().Has("PIPELINING")
 }
 
 // envelopeGroup is the pipelined group that starts with mail: MAIL, RCPT

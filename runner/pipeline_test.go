@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // pipelined makes a test site pipeline against a server that advertises
@@ -130,8 +130,8 @@ func TestPipeliningGroupsTheEnvelope(t *testing.T) {
 			})
 			s := testSite(srv.port, func(s *specs.Site) {
 				s.Auth = nil
-				s.Method = checks.Relay
-				s.Endpoint.TLS = checks.NoTLS
+				s.Method = transcript.Relay
+				s.Endpoint.TLS = transcript.NoTLS
 				s.Envelope.To = []string{"a@contoso.test", "b@contoso.test"}
 				s.Envelope.SendMessage = tt.send
 				s.Client.Pipelining = tt.pipelining

@@ -9,12 +9,12 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -34,7 +34,7 @@ type ProbeOptions struct {
 	RootCAs  *x509.CertPool                                                    // nil: system roots; site.Endpoint.CAFile (PEM) is always added
 	Now      func() time.Time                                                  // nil: time.Now
 	Token    string                                                            // run token for send_message (Subject and Message-ID carry it)
-	OnStage  func(stage string)                                                // nil: none; called as each stage starts, for progress
+	OnStage  func(stage transcript.Stage)                                      // nil: none; called as each stage starts, for progress
 	// DNSServers (host:port) answer every DNS query of the probe unless
 	// the spec's dns.resolver names one; nil: Resolver if set, else the
 	// system's resolvers (dns.go). Tests point it at a loopback server.
@@ -51,53 +51,57 @@ type ProbeOptions struct {
 // stageFunc runs one stage of a session.
 type stageFunc func(*session) transcript.StageResult
 
-// stageFuncs registers every stage the probe knows; checks.Sequence says
+// stageFuncs registers every stage the probe knows; transcript.Sequence says
 // which of them a site runs and in which order.
-var stageFuncs = map[string]stageFunc{
-	checks.Resolve:  (*session).resolve,
-	checks.Connect:  (*session).connect,
-	checks.Banner:   (*session).banner,
-	checks.EHLO:     (*session).ehlo,
-	checks.STARTTLS: (*session).starttls,
-	checks.TLS:      (*session).handshake,
-	checks.EHLOTLS:  (*session).ehloTLS,
-	checks.Auth:     (*session).auth,
-	checks.Mail:     (*session).mail,
-	checks.Rcpt:     (*session).rcpt,
-	checks.Data:     (*session).data,
-	checks.Quit:     (*session).quit,
-	checks.Trace:    (*session).traceLater, // trace.go: RunSite looks the message up after the session
+var stageFuncs = map[transcript.Stage]stageFunc{
+	transcript.Resolve:  (*session).resolve,
+	transcript.Connect:  (*session).connect,
+	transcript.Banner:   (*session).banner,
+	transcript.EHLO:     (*session).ehlo,
+	transcript.STARTTLS: (*session).starttls,
+	transcript.TLS:      (*session).handshake,
+	transcript.EHLOTLS:  (*session).ehloTLS,
+	transcript.Auth:     (*session).auth,
+	transcript.Mail:     (*session).mail,
+	transcript.Rcpt:     (*session).rcpt,
+	transcript.Data:     (*session).data,
+	transcript.Quit:     (*session).quit,
+	transcript.Trace:    (*session).traceLater, // trace.go: RunSite looks the message up after the session
 }
 
 // Probe runs the stages of site s against the live server and returns the
-// complete transcript: every stage of checks.Sequence(s.Plan()) appears
+// complete transcript: every stage of s.Sequence() appears
 // in order, with Status Skip for those not reached. Each stage has its own
 // deadline (timeouts.connect for resolve, connect and the TLS handshake,
 // timeouts.command for the others), all within timeouts.total. Probe never
 // sends DATA unless the site asks for it, and the transcript holds no
 // secret. It does not judge expectations or diagnose: checks does.
 func Probe(ctx context.Context, s *specs.Site, opts ProbeOptions) *transcript.Transcript {
+	return probeStages(ctx, s, s.Sequence(), opts)
+}
+
+// probeStages is Probe of the stages seq (s.Sequence(), which RunSite has).
+// A site built outside the loader gets the defaults here (specs.WithDefaults).
+func probeStages(ctx context.Context, s *specs.Site, seq []transcript.Stage, opts ProbeOptions) *transcript.Transcript {
+	s = s.WithDefaults()
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Dial == nil {
 		opts.Dial = (&net.Dialer{}).DialContext
 	}
-	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && checks.Reaches(s.Plan(), checks.TLS) {
+	if opts.RootCAs == nil && s.Endpoint.CAFile == "" && slices.Contains(seq, transcript.TLS) {
 		// roots.go: the load overlaps the round trips before the handshake.
 		// With a ca_file the chain is verified against it first (trust in
 		// tls.go), and the system's roots are read only if that fails.
 		PreloadSystemRoots()
 	}
 	outer := ctx // the run's: its end is an interruption (interrupt.go), not a deadline
-	if s.Timeouts.Total > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeouts.Total+transferTime(s.Envelope.MessageSize))
+	defer cancel()
 	ss := newSession(ctx, s, opts)
 	ss.outer = outer
-	for _, name := range checks.Sequence(s.Plan()) {
+	for _, name := range seq {
 		if opts.OnStage != nil {
 			opts.OnStage(name)
 		}
@@ -138,12 +142,6 @@ type session struct {
 
 func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session {
 	port := s.Endpoint.Port
-	if port == 0 {
-		port = 25
-		if s.Method == checks.Submission {
-			port = 587
-		}
-	}
 	name := s.Endpoint.Host
 	if name == "" {
 		name = s.Endpoint.MXDomain
@@ -151,7 +149,7 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 	start := opts.Now()
 	t := &transcript.Transcript{
 		Site:    s.Name,
-		Method:  string(s.Method),
+		Method:  s.Method,
 		Target:  net.JoinHostPort(name, strconv.Itoa(port)),
 		Started: start,
 	}
@@ -160,8 +158,8 @@ func newSession(ctx context.Context, s *specs.Site, opts ProbeOptions) *session 
 }
 
 // run runs stage name if the session can still reach it.
-func (s *session) run(name string) transcript.StageResult {
-	if s.ended || (s.failed && name != checks.Quit) {
+func (s *session) run(name transcript.Stage) transcript.StageResult {
+	if s.ended || (s.failed && name != transcript.Quit) {
 		return transcript.StageResult{Stage: name, Status: transcript.Skip}
 	}
 	if s.stopped() {
@@ -191,20 +189,19 @@ func (s *session) run(name string) transcript.StageResult {
 }
 
 // budget is the stage's own deadline.
-func (s *session) budget(name string) time.Duration {
-	switch name {
-	case checks.Resolve, checks.Connect, checks.TLS:
-		return orDefault(s.site.Timeouts.Connect, specs.DefaultConnect)
+func (s *session) budget(name transcript.Stage) time.Duration {
+	if name.Facts().Deadline == transcript.ConnectDeadline {
+		return s.site.Timeouts.Connect
 	}
-	return orDefault(s.site.Timeouts.Command, specs.DefaultCommand)
+	return s.site.Timeouts.Command
 }
 
 // fatal reports a failure after which the connection cannot carry QUIT:
 // no connection, a broken one, a TLS failure, or 421 (the server is
 // closing the channel, RFC 5321 section 3.8).
-func fatal(stage string, r transcript.StageResult) bool {
+func fatal(stage transcript.Stage, r transcript.StageResult) bool {
 	switch {
-	case stage == checks.Resolve, stage == checks.Connect, stage == checks.TLS:
+	case stage.Facts().Fatal:
 		return true
 	case r.Reply != nil:
 		return r.Reply.Code == 421
@@ -219,13 +216,6 @@ func (s *session) end() {
 		s.c.close()
 		s.c = nil
 	}
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 func joinNotes(notes ...string) string {
@@ -261,19 +251,30 @@ func redact(t *transcript.Transcript, secrets []string) {
 	}
 }
 
-// exchange sends one command and judges its reply.
-func (s *session) exchange(line string, want int) transcript.StageResult {
+// exchange sends the stage's last command and judges its reply.
+func (s *session) exchange(line string) transcript.StageResult {
 	reply, err := s.c.cmd(line)
-	return s.result(reply, err, want)
+	return s.final(reply, err)
 }
 
-// result judges a reply: the wanted code passes, any other reply or an
-// error fails the stage.
+// final judges the reply to the running stage's last command: a code the
+// stage passes with (transcript's table of stages) passes, any other
+// reply or an error fails the stage.
+func (s *session) final(reply *transcript.Reply, err error) transcript.StageResult {
+	return s.judged(reply, err, s.rec.stage.Passes)
+}
+
+// result judges the reply to a command before the stage's last (DATA's
+// 354, RSET's 250): want passes.
 func (s *session) result(reply *transcript.Reply, err error, want int) transcript.StageResult {
+	return s.judged(reply, err, func(code int) bool { return code == want })
+}
+
+func (s *session) judged(reply *transcript.Reply, err error, passes func(int) bool) transcript.StageResult {
 	if err != nil {
 		return transcript.StageResult{Status: transcript.Fail, Err: s.c.failure(err)}
 	}
-	if reply.Code != want {
+	if !passes(reply.Code) {
 		return transcript.StageResult{Status: transcript.Fail, Reply: reply}
 	}
 	return transcript.StageResult{Status: transcript.Pass, Reply: reply}

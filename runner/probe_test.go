@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -31,8 +30,8 @@ var testClock = func() time.Time { return time.Date(2025, 3, 4, 5, 6, 7, 0, time
 func testSite(port int, mods ...func(*specs.Site)) *specs.Site {
 	s := &specs.Site{
 		Name:     "printer",
-		Method:   checks.Submission,
-		Endpoint: specs.Endpoint{Host: "127.0.0.1", Port: port, TLS: checks.StartTLS, ServerName: "localhost"},
+		Method:   transcript.Submission,
+		Endpoint: specs.Endpoint{Host: "127.0.0.1", Port: port, TLS: transcript.StartTLS, ServerName: "localhost"},
 		Client:   specs.Client{Helo: "mfp.contoso.test", TLSMin: tls.VersionTLS12},
 		Auth: &specs.Auth{Mechanism: "LOGIN", Username: testUser,
 			Password: specs.NewSecret("SMTP_PASSWORD", testPassword), Token: specs.NewSecret("SMTP_TOKEN", testToken)},
@@ -68,7 +67,7 @@ func lines(tr *transcript.Transcript) []string {
 func stages(tr *transcript.Transcript) []string {
 	var out []string
 	for _, s := range tr.Stages {
-		l := s.Stage + " " + string(s.Status)
+		l := string(s.Stage) + " " + string(s.Status)
 		if e := s.Evidence(); e != "" {
 			l += " " + e
 		}
@@ -81,13 +80,13 @@ func stages(tr *transcript.Transcript) []string {
 }
 
 func TestStageRegistryCoversEveryStage(t *testing.T) {
-	for _, name := range checks.StageNames {
+	for _, name := range transcript.Stages() {
 		if stageFuncs[name] == nil {
 			t.Errorf("stage %q has no stage function", name)
 		}
 	}
-	if len(stageFuncs) != len(checks.StageNames) {
-		t.Errorf("%d stage functions for %d stages", len(stageFuncs), len(checks.StageNames))
+	if len(stageFuncs) != len(transcript.Stages()) {
+		t.Errorf("%d stage functions for %d stages", len(stageFuncs), len(transcript.Stages()))
 	}
 }
 
@@ -148,10 +147,10 @@ func TestProbeSubmissionStartTLSLogin(t *testing.T) {
 	if diff := cmp.Diff(wantStages, stages(tr)); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
 	}
-	if got, want := tr.Stage(checks.Connect).Addr, fmt.Sprintf("127.0.0.1:%d", srv.port); got != want {
+	if got, want := tr.Stage(transcript.Connect).Addr, fmt.Sprintf("127.0.0.1:%d", srv.port); got != want {
 		t.Errorf("connect Addr = %q, want %q", got, want)
 	}
-	if got, want := tr.Stage(checks.Auth).Reply.Enhanced, "2.7.0"; got != want {
+	if got, want := tr.Stage(transcript.Auth).Reply.Enhanced, "2.7.0"; got != want {
 		t.Errorf("auth Enhanced = %q, want %q", got, want)
 	}
 	wantHead := transcript.Transcript{Site: "printer", Method: "submission",
@@ -325,7 +324,7 @@ func TestProbeGreetingFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, tt.script)
-			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS, s.Auth = checks.NoTLS, nil }), nil)
+			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS, s.Auth = transcript.NoTLS, nil }), nil)
 			want := make([]string, len(tt.want))
 			for i, w := range tt.want {
 				want[i] = strings.ReplaceAll(w, "PORT", itoa(srv.port))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -26,7 +25,7 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 		script   func(p *peer)
 		dial     func(ctx context.Context, network, addr string) (net.Conn, error)
 		timeouts specs.Timeouts
-		stage    string
+		stage    transcript.Stage
 		wantErr  string
 		limit    time.Duration // the probe must end within limit + margin
 	}{
@@ -34,7 +33,7 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 			name:     "banner",
 			script:   func(p *peer) { p.stall() },
 			timeouts: specs.Timeouts{Connect: 5 * time.Second, Command: budget},
-			stage:    checks.Banner, wantErr: "timeout: no reply within 300ms", limit: budget,
+			stage:    transcript.Banner, wantErr: "timeout: no reply within 300ms", limit: budget,
 		},
 		{
 			name: "ehlo",
@@ -43,7 +42,7 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 				p.stall()
 			},
 			timeouts: specs.Timeouts{Connect: 5 * time.Second, Command: budget},
-			stage:    checks.EHLO, wantErr: "timeout: no reply within 300ms", limit: budget,
+			stage:    transcript.EHLO, wantErr: "timeout: no reply within 300ms", limit: budget,
 		},
 		{
 			name: "tls handshake",
@@ -55,7 +54,7 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 				p.stall()
 			},
 			timeouts: specs.Timeouts{Connect: budget, Command: 5 * time.Second},
-			stage:    checks.TLS, wantErr: "timeout: TLS handshake not finished within 300ms", limit: budget,
+			stage:    transcript.TLS, wantErr: "timeout: TLS handshake not finished within 300ms", limit: budget,
 		},
 		{
 			name: "connect",
@@ -64,13 +63,13 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 				return nil, ctx.Err()
 			},
 			timeouts: specs.Timeouts{Connect: budget, Command: 5 * time.Second},
-			stage:    checks.Connect, wantErr: "timeout: no connection to 127.0.0.1:25 within 300ms", limit: budget,
+			stage:    transcript.Connect, wantErr: "timeout: no connection to 127.0.0.1:25 within 300ms", limit: budget,
 		},
 		{
 			name:     "site total deadline",
 			script:   func(p *peer) { p.stall() },
 			timeouts: specs.Timeouts{Connect: 5 * time.Second, Command: 5 * time.Second, Total: budget},
-			stage:    checks.Banner, wantErr: "timeout: site deadline passed (timeouts.total)", limit: budget,
+			stage:    transcript.Banner, wantErr: "timeout: site deadline passed (timeouts.total)", limit: budget,
 		},
 	}
 	for _, tt := range tests {
@@ -93,7 +92,7 @@ func TestProbeStallEndsByTheDeadline(t *testing.T) {
 			if tt.wantErr != "" && st.Err.Error() != tt.wantErr {
 				t.Errorf("%s error = %q, want %q", tt.stage, st.Err.Error(), tt.wantErr)
 			}
-			if q := tr.Stage(checks.Quit); q.Status != transcript.Skip {
+			if q := tr.Stage(transcript.Quit); q.Status != transcript.Skip {
 				t.Errorf("quit = %s after a timeout, want skip", q.Status)
 			}
 		})
@@ -124,7 +123,7 @@ func TestProbeLongLineIsBounded(t *testing.T) {
 	if took > margin {
 		t.Errorf("probe took %s: a long line must fail at once, not at the deadline", took)
 	}
-	st := tr.Stage(checks.Banner)
+	st := tr.Stage(transcript.Banner)
 	if st.Err == nil || st.Err.Kind != transcript.KindProtocol {
 		t.Fatalf("banner = %s %s, want a protocol error", st.Status, st.Evidence())
 	}
@@ -137,7 +136,7 @@ func TestProbeLongLineIsBounded(t *testing.T) {
 	if len(tr.Lines) != 0 {
 		t.Errorf("recorded %d lines, want none", len(tr.Lines))
 	}
-	if q := tr.Stage(checks.Quit); q.Status != transcript.Skip {
+	if q := tr.Stage(transcript.Quit); q.Status != transcript.Skip {
 		t.Errorf("quit = %s after a protocol error, want skip", q.Status)
 	}
 }
@@ -169,7 +168,7 @@ func TestProbeConnectFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSite(tt.port, func(s *specs.Site) {
-				s.Endpoint.Host, s.Endpoint.TLS, s.Auth = "localhost.test", checks.NoTLS, nil
+				s.Endpoint.Host, s.Endpoint.TLS, s.Auth = "localhost.test", transcript.NoTLS, nil
 			})
 			res := &fakeResolver{hosts: map[string][]string{"localhost.test": tt.addrs}}
 			tr := Probe(context.Background(), s, ProbeOptions{Now: testClock, Resolver: res})

@@ -5,7 +5,6 @@ import (
 	"net"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/reputation"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -22,7 +21,7 @@ func (s *session) finishReach() {
 		return
 	}
 	c, _ := s.dnsClient()
-	ctx, cancel := context.WithTimeout(s.ctx, s.budget(checks.Connect))
+	ctx, cancel := context.WithTimeout(s.ctx, s.budget(transcript.Connect))
 	defer cancel()
 	r := s.site.Reputation
 	cfg := reputation.Config{DNS: c, PublicIP: r.PublicIP, EHLOIP: s.ehloAddress()}
@@ -82,7 +81,7 @@ func EgressIP(t *transcript.Transcript) string { return ehloAddress(t.Lines) }
 
 func ehloAddress(lines []transcript.Line) string {
 	for _, l := range lines {
-		if l.Dir == transcript.Server && (l.Stage == checks.EHLO || l.Stage == checks.EHLOTLS) {
+		if l.Dir == transcript.Server && (l.Stage == transcript.EHLO || l.Stage == transcript.EHLOTLS) {
 			if ip := reputation.EHLOAddress(l.Text); ip != "" {
 				return ip
 			}

@@ -12,9 +12,10 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/dnsq"
-	"github.com/smtpspec/smtpspec/dnsq/dnstest"
+	"github.com/smtpspec/smtpspec/dnsq/dnsserver"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
@@ -33,7 +34,7 @@ func init() {
 // reachEnv is a loopback DNS server with testdata/reach/site.zone and a
 // simulator scenario on loopback.
 type reachEnv struct {
-	dns  *dnstest.Server
+	dns  *dnsserver.Server
 	port int
 	ca   *sim.CA
 }
@@ -44,7 +45,7 @@ func newReachEnv(t *testing.T, scenario string) *reachEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := dnstest.Start(string(zone))
+	d, err := dnsserver.Start(string(zone))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestReachVerdicts(t *testing.T) {
 		name     string
 		scenario string
 		extra    string
-		category checks.Category
+		category catalog.Category
 		summary  []string // substrings of the verdict summary
 		next     string   // substring of the verdict's next action
 		findings []string // finding IDs
@@ -123,47 +124,47 @@ func TestReachVerdicts(t *testing.T) {
 			`reputation {
   public_ip = "203.0.113.7"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation,
+}`, catalog.Reputation,
 			[]string{"Direct Send from a non-enterprise IP", "203.0.113.7", "dynamic or residential"},
 			"use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
 		{"clean IP outside SPF", "directsend-ok",
 			`reputation {
   public_ip = "198.51.100.20"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK,
+}`, catalog.OK,
 			[]string{"accepted the envelope", "warning: the SPF record of contoso.test does not cover the public IP 198.51.100.20 (fail, matched -all)"},
 			"", []string{"spf-miss"}},
 		{"IP covered by an SPF include", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.8"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"accepted the envelope"}, "", nil},
+}`, catalog.OK, []string{"accepted the envelope"}, "", nil},
 		{"127.255.255.254 is unknown, never listed", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.9"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"accepted the envelope"}, "", nil},
+}`, catalog.OK, []string{"accepted the envelope"}, "", nil},
 		{"banned IP on the PBL: dynamic IP", "banned-ip",
 			`reputation {
   public_ip = "203.0.113.7"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"5.7.606", "Spamhaus PBL"}, "dynamic IP: use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
+}`, catalog.Reputation, []string{"5.7.606", "Spamhaus PBL"}, "dynamic IP: use submission on 587", []string{"dnsbl-listed", "ptr-generic"}},
 		{"banned IP on no public list: Microsoft's own", "banned-ip",
 			`reputation {
   public_ip = "203.0.113.8"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"no public blocklist lists 203.0.113.8, so the block is Microsoft's own list"}, "", nil},
+}`, catalog.Reputation, []string{"no public blocklist lists 203.0.113.8, so the block is Microsoft's own list"}, "", nil},
 		{"XBL listing", "directsend-ok",
 			`reputation {
   public_ip = "203.0.113.10"
   dnsbl     = ["zen.spamhaus.org"]
-}`, checks.Reputation, []string{"listed on a public blocklist (XBL)"}, "clean the source", []string{"dnsbl-listed"}},
+}`, catalog.Reputation, []string{"listed on a public blocklist (XBL)"}, "clean the source", []string{"dnsbl-listed"}},
 		{"discovered IP differs from the pinned one", "directsend-ok",
 			`reputation {
   public_ip        = "203.0.113.8"
   public_ip_lookup = ["TXT myip.test @{{DNS}}"]
   dnsbl            = ["zen.spamhaus.org"]
-}`, checks.OK, []string{"warning: the spec pins the public IP 203.0.113.8, but DNS discovery sees 203.0.113.7"}, "", []string{"public-ip-mismatch"}},
+}`, catalog.OK, []string{"warning: the spec pins the public IP 203.0.113.8, but DNS discovery sees 203.0.113.7"}, "", []string{"public-ip-mismatch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,11 +172,11 @@ func TestReachVerdicts(t *testing.T) {
 			r := e.run(t, e.site(t, directSend(tt.extra)))
 			v := r.Verdict
 			if v.Category != tt.category {
-				t.Errorf("category = %s, want %s (%s)", v.Category, tt.category, v.Summary)
+				t.Errorf("category = %s, want %s (%s)", v.Category, tt.category, v.Summary())
 			}
 			for _, s := range tt.summary {
-				if !strings.Contains(v.Summary, s) {
-					t.Errorf("summary = %q, want it to contain %q", v.Summary, s)
+				if !strings.Contains(v.Summary(), s) {
+					t.Errorf("summary = %q, want it to contain %q", v.Summary(), s)
 				}
 			}
 			if !strings.Contains(v.Next, tt.next) {
@@ -183,7 +184,7 @@ func TestReachVerdicts(t *testing.T) {
 			}
 			var ids []string
 			for _, f := range v.Findings {
-				if f.Severity != checks.SevInfo {
+				if f.Severity != diagnosis.SevInfo {
 					ids = append(ids, f.ID)
 				}
 			}
@@ -205,7 +206,7 @@ func TestReachResolveFailures(t *testing.T) {
 	tests := []struct {
 		name     string
 		endpoint string
-		script   func(*dnstest.Server)
+		script   func(*dnsserver.Server)
 		evidence string
 		summary  string
 	}{
@@ -213,12 +214,12 @@ func TestReachResolveFailures(t *testing.T) {
 			"MX nowhere.test: no such domain (NXDOMAIN)", "nowhere.test does not exist (NXDOMAIN)"},
 		{"no MX", `mx_domain = "nomx.test"`, nil, "MX nomx.test: no MX records", "nomx.test exists but has no MX records"},
 		{"no addresses", `host = "noaddr.test"`, nil, "noaddr.test: no A records", "noaddr.test exists but has no A or AAAA records"},
-		{"SERVFAIL", `mx_domain = "contoso.test"`, func(s *dnstest.Server) { s.Rcode("contoso.test", dns.RcodeServerFailure) },
+		{"SERVFAIL", `mx_domain = "contoso.test"`, func(s *dnsserver.Server) { s.Rcode("contoso.test", dns.RcodeServerFailure) },
 			"server failure (SERVFAIL)", "failed to resolve contoso.test (SERVFAIL)"},
 		{"REFUSED", `host = "contoso-test.mail.protection.outlook.com"`,
-			func(s *dnstest.Server) { s.Rcode("contoso-test.mail.protection.outlook.com", dns.RcodeRefused) },
+			func(s *dnsserver.Server) { s.Rcode("contoso-test.mail.protection.outlook.com", dns.RcodeRefused) },
 			"query refused (REFUSED)", "refused to answer (REFUSED)"},
-		{"silent resolver", `mx_domain = "contoso.test"`, func(s *dnstest.Server) { s.Silence() },
+		{"silent resolver", `mx_domain = "contoso.test"`, func(s *dnsserver.Server) { s.Silence() },
 			"no answer from", "did not answer for contoso.test in time"},
 	}
 	for _, tt := range tests {
@@ -232,16 +233,16 @@ func TestReachResolveFailures(t *testing.T) {
 			start := time.Now()
 			r := e.run(t, s)
 			took := time.Since(start)
-			res := r.Transcript.Stage(checks.Resolve)
+			res := r.Transcript.Stage(transcript.Resolve)
 			if res.Status != transcript.Fail || res.Err == nil || res.Err.Kind != transcript.KindDNS {
 				t.Fatalf("resolve = %+v, want a dns failure", res)
 			}
 			v := r.Verdict
-			if v.Category != checks.Network || v.Stage != checks.Resolve || v.Step != 2 {
+			if v.Category != catalog.Network || v.Stage != transcript.Resolve || v.Step != 2 {
 				t.Errorf("verdict = %s at %s step %d, want network at resolve step 2", v.Category, v.Stage, v.Step)
 			}
-			if !strings.Contains(v.Summary, tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {
-				t.Errorf("summary = %q\nevidence = %q\nwant %q and %q", v.Summary, v.Evidence, tt.summary, tt.evidence)
+			if !strings.Contains(v.Summary(), tt.summary) || !strings.Contains(v.Evidence, tt.evidence) {
+				t.Errorf("summary = %q\nevidence = %q\nwant %q and %q", v.Summary(), v.Evidence, tt.summary, tt.evidence)
 			}
 			// Deadline, not a timing: one resolve budget (1s) and no more.
 			if took > 3*time.Second {
@@ -285,7 +286,7 @@ func TestReachConnectPartialBlock(t *testing.T) {
 	e.dns.AddZone("multi.test. IN A 127.0.0.1\nmulti.test. IN A 127.0.0.2\nmulti.test. IN A " + hole + "\n")
 	src := strings.Replace(directSend(""), `mx_domain   = "contoso.test"`, `host = "multi.test"`, 1)
 	r := e.run(t, e.site(t, src))
-	if c := r.Transcript.Stage(checks.Connect); c.Status != transcript.Pass {
+	if c := r.Transcript.Stage(transcript.Connect); c.Status != transcript.Pass {
 		t.Fatalf("connect = %+v, want pass", c)
 	}
 	got := map[string]string{}
@@ -299,8 +300,8 @@ func TestReachConnectPartialBlock(t *testing.T) {
 			t.Errorf("attempt %s = %q, want %q (all: %v)", h, got[h], o, got)
 		}
 	}
-	if !strings.Contains(r.Verdict.Summary, "1 of 3 addresses refuse the connection, 1 of 3 addresses time out") {
-		t.Errorf("summary = %q, want the partial block", r.Verdict.Summary)
+	if !strings.Contains(r.Verdict.Summary(), "1 of 3 addresses refuse the connection, 1 of 3 addresses time out") {
+		t.Errorf("summary = %q, want the partial block", r.Verdict.Summary())
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"net"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -63,7 +62,7 @@ func lookupMX(ctx context.Context, r Resolver, domain string, failure func(error
 // dnsFailure words a lookup error of name. A cancellation or the site's
 // deadline is reported as such; the rest is a DNS failure.
 func (s *session) dnsFailure(err error, name string) *transcript.Error {
-	timeout := fmt.Sprintf("no DNS answer for %s within %s", name, s.budget(checks.Resolve))
+	timeout := fmt.Sprintf("no DNS answer for %s within %s", name, s.budget(transcript.Resolve))
 	if e := classify(s.ctx, err, name, timeout); e.Kind == transcript.KindTimeout && e.Text != timeout {
 		return e
 	}

@@ -10,27 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smtpspec/smtpspec/authguard"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
-)
-
-// Status is a site's overall result: did the run match the spec's
-// expectations and the golden? (The verdict says what happened; the
-// status says whether that was what the spec expected.)
-type Status string
-
-const (
-	StatusPass  Status = "pass"  // every expectation met and the golden matched
-	StatusFail  Status = "fail"  // a stage failed or an expectation was not met
-	StatusDrift Status = "drift" // expectations met, transcript differs from the golden
-	StatusNew   Status = "new"   // expectations met, no golden stored yet
-	StatusError Status = "error" // the run itself could not complete (golden unreadable, not probed)
-	// StatusInterrupted: the run was cancelled (SIGINT, SIGTERM) before
-	// the site's probe ended, or before it started; nothing was judged
-	// and no golden was written (interrupt.go).
-	StatusInterrupted Status = "interrupted"
 )
 
 // Options configures Run.
@@ -45,7 +30,7 @@ type Options struct {
 	OnResult func(*Result)
 	// OnStage, if set, is called as a site enters each stage, for live
 	// progress (from the goroutine that runs the site).
-	OnStage func(site, stage string)
+	OnStage func(site string, stage transcript.Stage)
 	// Pending writes <name>.golden.new beside the golden when this run's
 	// golden differs or the site has none, for `smtpspec review`
 	// (pending.go). Update wins: it writes the golden itself.
@@ -55,9 +40,9 @@ type Options struct {
 	// pending golden). For `smtpspec serve` and `check`, which run from a
 	// checkout they must not change. Update must be false with it.
 	ReadOnly bool
-	// Throttle, if set, keeps a mailbox that failed AUTH from being probed
-	// again too soon (throttle.go); nil for the simulator and tests.
-	Throttle *Throttle
+	// AuthGuard, if set, keeps a mailbox that failed AUTH from being probed
+	// again too soon (package authguard); nil for the simulator and tests.
+	AuthGuard *authguard.Guard
 	// Trace are the message trace lookup's seams (trace.go).
 	Trace TraceOptions
 }
@@ -67,14 +52,14 @@ type Result struct {
 	Site       *specs.Site
 	Transcript *transcript.Transcript // redacted: holds no secret
 	Outcomes   []checks.Outcome
-	Verdict    checks.Verdict
+	Verdict    diagnosis.Verdict
 	Status     Status
 	Golden     []byte        // this run's golden text
 	GoldenPath string        // where the golden is (or would be) stored
 	Drift      *golden.Drift // nil unless the stored golden differs
 	Updated    bool          // the golden was written by this run
 	Pending    string        // the .golden.new this run wrote, "" when none (pending.go)
-	Err        error         // golden unreadable, or not probed (ThrottledError) (Status error); *InterruptedError (Status interrupted)
+	Err        error         // golden unreadable, or not probed (authguard.Refused) (Status error); *InterruptedError (Status interrupted)
 	Warnings   []string      // what every report must show, even for a pass (warnings.go)
 	Control    *Result       // the control probe (checklist step 8), nil without one (control.go)
 }
@@ -132,23 +117,24 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 		po.Now = now
 	}
 	if opts.OnStage != nil && po.OnStage == nil {
-		po.OnStage = func(stage string) { opts.OnStage(s.Name, stage) }
+		po.OnStage = func(stage transcript.Stage) { opts.OnStage(s.Name, stage) }
 	}
+	seq := s.Sequence() // the stages every part of this run speaks of
 	if ms, stop := misconfigured(s); stop {
-		return configResult(s, ms, opts, now()) // config.go: nothing is probed
+		return configResult(s, seq, ms, opts, now()) // config.go: nothing is probed
 	}
 	release := func() {}
-	if opts.Throttle != nil {
+	if opts.AuthGuard != nil {
 		var err error
-		if release, err = opts.Throttle.begin(s); err != nil {
+		if release, err = opts.AuthGuard.Begin(s); err != nil {
 			return throttledResult(s, opts, err) // warnings.go
 		}
 	}
 	if ctx.Err() != nil { // before the probe, or while waiting for the mailbox
 		release()
-		return notProbed(ctx, s, opts, now())
+		return notProbed(ctx, s, seq, opts, now())
 	}
-	t := Probe(ctx, s, po)
+	t := probeStages(ctx, s, seq, po)
 	traceMessage(ctx, s, t, opts) // trace.go: message trace, after the session
 	// Probe already redacts at its recording seam; this second pass keeps
 	// the promise even if a future stage forgets: nothing downstream sees a
@@ -156,8 +142,8 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	t.Lines = transcript.Redact(t.Lines, s.Secrets())
 
 	r := &Result{Site: s, Transcript: t, GoldenPath: opts.Golden.Path(s.Name), Warnings: warnings(s, t)}
-	if opts.Throttle != nil {
-		if err := opts.Throttle.Record(s, t); err != nil {
+	if opts.AuthGuard != nil {
+		if err := opts.AuthGuard.Record(s, t); err != nil {
 			r.Warnings = append(r.Warnings, err.Error())
 		}
 	}
@@ -165,13 +151,11 @@ func RunSite(ctx context.Context, s *specs.Site, opts Options) *Result {
 	if t.Interrupted != "" {
 		// Record above kept only what the server really answered at AUTH:
 		// a stage the cancellation cut short has no reply to record.
-		return interrupted(ctx, r, now())
+		return interrupted(ctx, r, seq, now())
 	}
-	r.Outcomes = checks.Evaluate(t, checks.Sequence(s.Plan()), s.Expect, now())
-	in := diagnoseInput(s)
-	in.Creds = authInput(s)
-	r.Verdict = checks.Diagnose(t, in)
-	r.Verdict = checks.WithMisfits(r.Verdict, checks.Misfits(s.Setup())) // config.go: a documented misconfiguration
+	r.Outcomes = checks.Evaluate(t, seq, s.Expect, now())
+	r.Verdict = diagnosis.Diagnose(t, s.Input())
+	r.Verdict = diagnosis.WithMisfits(r.Verdict, diagnosis.Misfits(s.Setup())) // config.go: a documented misconfiguration
 	r.Golden = golden.RenderWith(t, s.Golden)
 	var stored bool
 	r.Status, stored = judge(r, opts)

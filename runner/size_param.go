@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // sizeParam is MAIL FROM's " SIZE=n" (RFC 1870) when a message follows
@@ -16,11 +18,7 @@ func (s *session) sizeParam() string {
 	if !s.site.Envelope.SendMessage {
 		return ""
 	}
-	caps := s.t.Capabilities
-	if s.tlsDone {
-		caps = s.t.CapabilitiesTLS
-	}
-	limit, ok := sizeLimit(caps)
+	limit, ok := sizeLimit(s.caps())
 	if !ok {
 		return ""
 	}
@@ -33,18 +31,15 @@ func (s *session) sizeParam() string {
 
 // sizeLimit returns the SIZE extension's limit (0: none given) and
 // whether SIZE is advertised at all.
-func sizeLimit(caps []string) (int64, bool) {
-	for _, c := range caps {
-		f := strings.Fields(c)
-		if len(f) == 0 || !strings.EqualFold(f[0], "SIZE") {
-			continue
-		}
-		if len(f) > 1 {
-			if n, err := strconv.ParseInt(f[1], 10, 64); err == nil && n > 0 {
-				return n, true
-			}
-		}
-		return 0, true
+func sizeLimit(caps transcript.Capabilities) (int64, bool) {
+	params, ok := caps.Params("SIZE")
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	if f := strings.Fields(params); len(f) > 0 {
+		if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && n > 0 {
+			return n, true
+		}
+	}
+	return 0, true
 }

@@ -12,17 +12,17 @@ import (
 // server's answer is the evidence. It never retries.
 func (s *session) auth() transcript.StageResult {
 	a := s.site.Auth
-	mech := strings.ToUpper(a.Mechanism)
+	mech := transcript.Mechanism(strings.ToUpper(string(a.Mechanism)))
 	if mech == "" {
-		mech = "LOGIN"
+		mech = transcript.MechLogin
 	}
 	run, ok := mechanisms[mech]
 	if !ok {
 		return transcript.StageResult{Status: transcript.Fail, Err: &transcript.Error{
-			Kind: transcript.KindProtocol, Text: "smtpspec cannot authenticate with " + mech, Err: errLocal}}
+			Kind: transcript.KindProtocol, Text: "smtpspec cannot authenticate with " + string(mech), Err: errLocal}}
 	}
 	secret := a.Password.Reveal()
-	if mech == "XOAUTH2" {
+	if mech == transcript.MechXOAuth2 {
 		token, e := s.accessToken(a)
 		if e != nil {
 			return transcript.StageResult{Status: transcript.Fail, Err: e}
@@ -30,16 +30,12 @@ func (s *session) auth() transcript.StageResult {
 		secret = token
 	}
 	reply, err := run(s.c, a, secret)
-	r := s.result(reply, err, 235)
-	caps := s.t.Capabilities
-	if s.tlsDone {
-		caps = s.t.CapabilitiesTLS
-	}
-	switch offered := authMechanisms(caps); {
+	r := s.final(reply, err)
+	switch offered := s.caps().AuthMechanisms(); {
 	case len(offered) == 0:
 		r.Note = "AUTH not advertised"
-	case !slices.Contains(offered, mech):
-		r.Note = "AUTH " + mech + " not advertised (server offers " + strings.Join(offered, " ") + ")"
+	case !slices.Contains(offered, string(mech)):
+		r.Note = "AUTH " + string(mech) + " not advertised (server offers " + strings.Join(offered, " ") + ")"
 	}
 	return r
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -34,7 +33,7 @@ type pendingDials struct {
 // through only some of Microsoft's addresses shows as a partial block
 // even when the probe itself got through.
 func (s *session) connect() transcript.StageResult {
-	budget := s.budget(checks.Connect)
+	budget := s.budget(transcript.Connect)
 	// Not cancelled when the stage returns: attempts still running go on
 	// until the deadline, and finishConnect cancels them.
 	ctx, cancel := context.WithTimeout(s.ctx, budget)
@@ -102,7 +101,7 @@ func (s *session) finishConnect() {
 		s.reach.Attempts[r.i] = r.att
 	}
 	for i := range s.t.Stages {
-		if st := &s.t.Stages[i]; st.Stage == checks.Connect && st.Status == transcript.Pass {
+		if st := &s.t.Stages[i]; st.Stage == transcript.Connect && st.Status == transcript.Pass {
 			st.Note = joinNotes(failedNote(s.reach.Attempts), st.Note)
 		}
 	}

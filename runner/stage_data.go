@@ -36,13 +36,13 @@ func (s *session) data() transcript.StageResult {
 	}
 	s.c.setBudget(s.budget(s.rec.stage) + transferTime(m.Size()))
 	if _, err := m.WriteTo(s.c.conn); err != nil {
-		return s.result(nil, err, 250)
+		return s.final(nil, err)
 	}
 	if err := s.c.write([]byte(".\r\n")); err != nil {
-		return s.result(nil, err, 250)
+		return s.final(nil, err)
 	}
 	reply, err = s.c.read()
-	return s.result(reply, err, 250)
+	return s.final(reply, err)
 }
 
 // message is the run's test message, built once: MAIL FROM declares its

@@ -14,7 +14,7 @@ func (s *session) mail() transcript.StageResult {
 	if s.canPipeline() {
 		s.c.sendAhead(s.envelopeGroup(line))
 	}
-	r := s.exchange(line, 250)
+	r := s.exchange(line)
 	s.mailOK = r.Status == transcript.Pass
 	return r
 }
@@ -33,10 +33,10 @@ func (s *session) rcpt() transcript.StageResult {
 	for _, addr := range to {
 		reply, err := s.c.cmd("RCPT TO:<" + addr + ">")
 		if err != nil || reply.Code == 421 {
-			return s.result(reply, err, 250)
+			return s.final(reply, err)
 		}
 		last = reply
-		if reply.Code != 250 && reply.Code != 251 { // 251: will forward (RFC 5321 section 3.4)
+		if !transcript.Rcpt.Passes(reply.Code) {
 			n++
 			if refused == nil {
 				refused = reply

@@ -1,19 +1,14 @@
 package runner
 
 import (
-	"strings"
-
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// defaultHelo is the EHLO name when the spec names none.
-const defaultHelo = "smtpspec.invalid"
-
 // banner reads the server's greeting; 220 is a working path.
 func (s *session) banner() transcript.StageResult {
 	reply, err := s.c.read()
-	return s.result(reply, err, 220)
+	return s.final(reply, err)
 }
 
 // ehlo greets the server and records what it advertises. With implicit
@@ -39,49 +34,24 @@ func (s *session) ehloTLS() transcript.StageResult {
 // sayEHLO greets with the device's verb. A HELO reply is a greeting with
 // no extension list (RFC 5321 section 4.1.1.1), whatever lines follow it:
 // the device reads none of them, so the probe records no capabilities.
-func (s *session) sayEHLO() (transcript.StageResult, []string) {
+func (s *session) sayEHLO() (transcript.StageResult, transcript.Capabilities) {
 	helo := s.site.Client.Helo
-	if helo == "" {
-		helo = defaultHelo
-	}
 	verb := "EHLO"
 	if s.site.Client.Greeting == specs.GreetingHELO {
 		verb = "HELO"
 	}
 	reply, err := s.c.cmd(verb + " " + helo)
-	r := s.result(reply, err, 250)
+	r := s.final(reply, err)
 	if r.Status != transcript.Pass || verb == "HELO" {
 		return r, nil
 	}
 	return r, reply.Capabilities()
 }
 
-// advertised reports whether caps carry keyword kw (upper case).
-func advertised(caps []string, kw string) bool {
-	for _, c := range caps {
-		if k, _, _ := strings.Cut(c, " "); k == kw {
-			return true
-		}
+// caps are the capabilities in force: the second EHLO's after TLS.
+func (s *session) caps() transcript.Capabilities {
+	if s.tlsDone {
+		return s.t.CapabilitiesTLS
 	}
-	return false
-}
-
-// authMechanisms lists the SASL mechanisms of the AUTH capability, also
-// in the pre-RFC 4954 form "AUTH=LOGIN" some servers still send.
-func authMechanisms(caps []string) []string {
-	var mechs []string
-	for _, c := range caps {
-		kw, params, _ := strings.Cut(c, " ")
-		switch {
-		case kw == "AUTH":
-		case strings.HasPrefix(kw, "AUTH="):
-			params = kw[len("AUTH="):] + " " + params
-		default:
-			continue
-		}
-		for _, m := range strings.Fields(params) {
-			mechs = append(mechs, strings.ToUpper(m))
-		}
-	}
-	return mechs
+	return s.t.Capabilities
 }

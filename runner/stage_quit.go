@@ -26,7 +26,7 @@ func (s *session) quit() transcript.StageResult {
 				Note: joinNotes(note, "server closed the connection without replying 221")}
 		}
 	}
-	r := s.result(reply, err, 221)
+	r := s.final(reply, err)
 	r.Note = note
 	return r
 }

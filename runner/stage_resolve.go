@@ -10,7 +10,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/dnsq"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -21,7 +20,7 @@ import (
 // (transcript.Reachability.DNS), so NXDOMAIN, SERVFAIL, an empty answer
 // and a silent resolver stay distinct findings.
 func (s *session) resolve() transcript.StageResult {
-	ctx, cancel := context.WithTimeout(s.ctx, s.budget(checks.Resolve))
+	ctx, cancel := context.WithTimeout(s.ctx, s.budget(transcript.Resolve))
 	defer cancel()
 	ep := s.site.Endpoint
 	if ep.Host != "" && net.ParseIP(ep.Host) != nil {
@@ -117,7 +116,7 @@ func (s *session) dnsError(a dnsq.Answer) *transcript.Error {
 	var text string
 	switch a.Outcome {
 	case transcript.DNSTimeout:
-		text = fmt.Sprintf("no DNS answer for %s within %s (%s)", a.Name, s.budget(checks.Resolve), a.Error)
+		text = fmt.Sprintf("no DNS answer for %s within %s (%s)", a.Name, s.budget(transcript.Resolve), a.Error)
 	case transcript.DNSNXDomain:
 		text = fmt.Sprintf("%s: no such domain (NXDOMAIN from %s)", a.Name, a.Server)
 	case transcript.DNSNoData:

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // fakeResolver answers from maps; a name it does not know does not exist.
@@ -47,8 +47,8 @@ func TestProbeMXDomain(t *testing.T) {
 	d := newSMTPD(pki.server())
 	srv := startServer(t, d.serve)
 	s := testSite(srv.port, func(s *specs.Site) {
-		s.Method, s.Auth = checks.DirectSend, nil
-		s.Endpoint = specs.Endpoint{MXDomain: "contoso.test", Port: srv.port, TLS: checks.StartTLS}
+		s.Method, s.Auth = transcript.DirectSend, nil
+		s.Endpoint = specs.Endpoint{MXDomain: "contoso.test", Port: srv.port, TLS: transcript.StartTLS}
 	})
 	res := &fakeResolver{
 		mx: map[string][]*net.MX{"contoso.test": {

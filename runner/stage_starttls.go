@@ -4,15 +4,14 @@ import (
 	"crypto/tls"
 	"fmt"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // starttls asks for TLS (RFC 3207). It is sent even when the server did
 // not advertise it: the server's answer is the evidence.
 func (s *session) starttls() transcript.StageResult {
-	r := s.exchange("STARTTLS", 220)
-	if !advertised(s.t.Capabilities, "STARTTLS") {
+	r := s.exchange("STARTTLS")
+	if !s.t.Capabilities.Has("STARTTLS") {
 		r.Note = "STARTTLS not advertised"
 	}
 	return r
@@ -27,7 +26,7 @@ func (s *session) handshake() transcript.StageResult {
 	trust, err := newTrust(s.opts.RootCAs, ep.CAFile)
 	if err != nil {
 		return transcript.StageResult{Status: transcript.Fail,
-			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Err: err}}
+			Err: &transcript.Error{Kind: transcript.KindTLS, Text: err.Error(), Reason: transcript.CAFile, Err: err}}
 	}
 	tc := &tlsCheck{name: ep.ServerName, trust: trust, skip: ep.InsecureSkipVerify}
 	if tc.name == "" {
@@ -49,6 +48,9 @@ func (s *session) handshake() transcript.StageResult {
 	s.t.TLS = tc.info
 	if err != nil {
 		r.Status, r.Err = transcript.Fail, s.tlsFailure(err)
+		if i := tc.info; i != nil && i.VerifyError != "" && !tc.skip {
+			r.Err.Reason |= i.VerifyReason // the verification ended the handshake
+		}
 		return r
 	}
 	s.tlsDone = true
@@ -60,13 +62,16 @@ func (s *session) handshake() transcript.StageResult {
 // (a middlebox that stalls the handshake); anything else is a TLS failure,
 // worded by crypto/tls unless the connection simply went away.
 func (s *session) tlsFailure(err error) *transcript.Error {
-	e := classify(s.ctx, err, s.c.peer, fmt.Sprintf("TLS handshake not finished within %s", s.budget(checks.TLS)))
+	e := classify(s.ctx, err, s.c.peer, fmt.Sprintf("TLS handshake not finished within %s", s.budget(transcript.TLS)))
 	if e.Kind == transcript.KindTimeout {
 		return e
 	}
-	text := err.Error()
-	if _, t, ok := netFailure(err, s.c.peer); ok {
+	text, reason := err.Error(), handshakeReason(err)
+	if kind, t, ok := netFailure(err, s.c.peer); ok {
 		text = t + " during the TLS handshake"
+		if kind == transcript.KindReset || kind == transcript.KindClosed {
+			reason |= transcript.Cut
+		}
 	}
-	return &transcript.Error{Kind: transcript.KindTLS, Text: text, Err: err}
+	return &transcript.Error{Kind: transcript.KindTLS, Text: text, Reason: reason, Err: err}
 }

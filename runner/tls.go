@@ -94,7 +94,7 @@ func (tc *tlsCheck) verify(cs tls.ConnectionState) error {
 		Client:      tc.clientInfo,
 	}
 	if len(cs.PeerCertificates) == 0 {
-		tc.info.VerifyError = "server sent no certificate"
+		tc.info.VerifyError, tc.info.VerifyReason = "server sent no certificate", transcript.Certificate
 		return errors.New(tc.info.VerifyError)
 	}
 	leaf := cs.PeerCertificates[0]
@@ -114,7 +114,7 @@ func (tc *tlsCheck) verify(cs tls.ConnectionState) error {
 		}
 	}
 	if err := tc.trust.verify(leaf, inter, tc.name); err != nil {
-		tc.info.VerifyError = err.Error()
+		tc.info.VerifyError, tc.info.VerifyReason = err.Error(), certReason(err)
 		if tc.skip {
 			tc.info.VerifySkipped = true
 			return nil

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -43,12 +42,12 @@ func TestProbeTLSVersions(t *testing.T) {
 			srv := startServer(t, newSMTPD(cfg).serve)
 			s := testSite(srv.port, func(s *specs.Site) { s.Client.TLSMin, s.Client.TLSMax = tt.clientMin, tt.clientMax })
 			tr := probe(t, s, pki)
-			st := tr.Stage(checks.TLS)
+			st := tr.Stage(transcript.TLS)
 			if tt.wantError != "" {
 				if st.Status != transcript.Fail || st.Err == nil || st.Err.Error() != tt.wantError {
 					t.Fatalf("tls = %s %s, want %s", st.Status, st.Evidence(), tt.wantError)
 				}
-				for _, name := range []string{checks.EHLOTLS, checks.Auth, checks.Quit} {
+				for _, name := range []transcript.Stage{transcript.EHLOTLS, transcript.Auth, transcript.Quit} {
 					if got := tr.Stage(name).Status; got != transcript.Skip {
 						t.Errorf("%s = %s after a TLS failure, want skip", name, got)
 					}
@@ -64,7 +63,7 @@ func TestProbeTLSVersions(t *testing.T) {
 			if tt.wantVersion < "TLS1.2" && !strings.HasSuffix(tr.TLS.CipherSuite, "_CBC_SHA") {
 				t.Errorf("cipher suite %s for %s, want a CBC-SHA suite", tr.TLS.CipherSuite, tt.wantVersion)
 			}
-			if got := tr.Stage(checks.Quit).Status; got != transcript.Pass {
+			if got := tr.Stage(transcript.Quit).Status; got != transcript.Pass {
 				t.Errorf("quit = %s", got)
 			}
 		})
@@ -95,28 +94,32 @@ func TestProbeCertificateFailuresRecordFacts(t *testing.T) {
 		trust      *testPKI
 		serverName string
 		wantErr    string
+		reason     transcript.Reason
 	}{
-		{"untrusted issuer", untrusted, "localhost", "tls: x509: certificate signed by unknown authority"},
-		{"wrong name", pki, "smtp.office365.test", "tls: x509: certificate is valid for localhost, not smtp.office365.test"},
+		{"untrusted issuer", untrusted, "localhost", "tls: x509: certificate signed by unknown authority", transcript.Certificate | transcript.UnknownAuthority},
+		{"wrong name", pki, "smtp.office365.test", "tls: x509: certificate is valid for localhost, not smtp.office365.test", transcript.Certificate | transcript.WrongName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, newSMTPD(pki.server()).serve)
 			tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.ServerName = tt.serverName }), tt.trust)
-			st := tr.Stage(checks.TLS)
+			st := tr.Stage(transcript.TLS)
 			if st.Status != transcript.Fail || st.Err == nil || st.Err.Error() != tt.wantErr {
 				t.Fatalf("tls = %s %q, want %q", st.Status, st.Evidence(), tt.wantErr)
+			}
+			if st.Err.Reason != tt.reason {
+				t.Errorf("tls failure reason %b, want %b", st.Err.Reason, tt.reason)
 			}
 			if tr.TLS == nil {
 				t.Fatal("no TLS facts recorded")
 			}
 			want := transcript.TLSInfo{Version: "TLS1.3", CipherSuite: tr.TLS.CipherSuite, ServerName: tt.serverName,
-				VerifyError: strings.TrimPrefix(tt.wantErr, "tls: "), Subject: "localhost", Issuer: "smtpspec test CA",
+				VerifyError: strings.TrimPrefix(tt.wantErr, "tls: "), VerifyReason: tt.reason, Subject: "localhost", Issuer: "smtpspec test CA",
 				SANs: []string{"localhost", "127.0.0.1"}, NotAfter: pki.notAfter(t), EarliestNotAfter: pki.notAfter(t)}
 			if diff := cmp.Diff(want, *tr.TLS); diff != "" {
 				t.Errorf("TLS facts (-want +got):\n%s", diff)
 			}
-			if got := tr.Stage(checks.Quit).Status; got != transcript.Skip {
+			if got := tr.Stage(transcript.Quit).Status; got != transcript.Skip {
 				t.Errorf("quit = %s after a TLS failure, want skip", got)
 			}
 		})
@@ -127,7 +130,7 @@ func TestProbeMissingCAFile(t *testing.T) {
 	pki := newPKI(t, "localhost")
 	srv := startServer(t, newSMTPD(pki.server()).serve)
 	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.CAFile = t.TempDir() + "/missing.pem" }), pki)
-	st := tr.Stage(checks.TLS)
+	st := tr.Stage(transcript.TLS)
 	if st.Err == nil || st.Err.Kind != transcript.KindTLS || !strings.HasPrefix(st.Err.Text, "reading ca_file: ") {
 		t.Errorf("tls = %s %s, want a ca_file error", st.Status, st.Evidence())
 	}
@@ -142,7 +145,7 @@ func TestProbeImplicitTLS(t *testing.T) {
 			d.serve(p)
 		}
 	})
-	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS = checks.Implicit }), pki)
+	tr := probe(t, testSite(srv.port, func(s *specs.Site) { s.Endpoint.TLS = transcript.Implicit }), pki)
 	want := []string{"resolve pass", "connect pass", "tls pass",
 		"banner pass 220 test.local Microsoft ESMTP MAIL Service ready",
 		"ehlo pass 250 test.local Hello",
@@ -152,7 +155,7 @@ func TestProbeImplicitTLS(t *testing.T) {
 	if diff := cmp.Diff(want, stages(tr)); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
 	}
-	wantCaps := []string{"AUTH LOGIN", "SIZE 1000"}
+	wantCaps := transcript.Capabilities{"AUTH LOGIN", "SIZE 1000"}
 	if !cmp.Equal(tr.Capabilities, wantCaps) || !cmp.Equal(tr.CapabilitiesTLS, wantCaps) {
 		t.Errorf("capabilities %q / TLS %q, want %q for both", tr.Capabilities, tr.CapabilitiesTLS, wantCaps)
 	}
@@ -212,7 +215,7 @@ func TestProbeCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tr := Probe(ctx, testSite(refusedPort(t)), ProbeOptions{Now: testClock})
-	if tr.Interrupted != checks.Resolve || len(tr.Lines) > 0 {
+	if tr.Interrupted != transcript.Resolve || len(tr.Lines) > 0 {
 		t.Errorf("interrupted at %q with %d lines, want at the first stage with none", tr.Interrupted, len(tr.Lines))
 	}
 	for _, st := range tr.Stages {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -34,32 +33,32 @@ func (s *session) traceLater() transcript.StageResult {
 // until every recipient has a final status or trace.wait ends, and
 // records the result in t.Trace and the trace stage.
 func traceMessage(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts Options) {
-	i := stageIndex(t, checks.Trace)
+	i := stageIndex(t, transcript.Trace)
 	if i < 0 || s.Trace == nil || t.Interrupted != "" {
 		return
 	}
-	if d := t.Stage(checks.Data); d.Status != transcript.Pass {
-		t.Stages[i] = transcript.StageResult{Stage: checks.Trace, Status: transcript.Skip,
+	if d := t.Stage(transcript.Data); d.Status != transcript.Pass {
+		t.Stages[i] = transcript.StageResult{Stage: transcript.Trace, Status: transcript.Skip,
 			Note: "not looked up: the message was not accepted (data " + string(d.Status) + "), and message trace holds only accepted messages"}
 		return
 	}
 	if ctx.Err() != nil {
-		t.Stages[i] = interruptAt(ctx, t, checks.Trace, 0) // interrupt.go
+		t.Stages[i] = interruptAt(ctx, t, transcript.Trace, 0) // interrupt.go
 		return
 	}
 	r := lookUp(ctx, s, t, opts)
 	if r.Status != transcript.Pass && ctx.Err() != nil {
-		r = interruptAt(ctx, t, checks.Trace, r.Duration) // the poll was cut short, not refused
+		r = interruptAt(ctx, t, transcript.Trace, r.Duration) // the poll was cut short, not refused
 	}
 	t.Stages[i] = r
 }
 
 // lookUp polls message trace and judges what it found.
 func lookUp(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts Options) transcript.StageResult {
-	r := transcript.StageResult{Stage: checks.Trace}
+	r := transcript.StageResult{Stage: transcript.Trace}
 	c, err := NewTraceClient(s.Trace, opts.Trace, opts.Probe.HTTPClient)
 	if err != nil {
-		r.Status, r.Err = transcript.Fail, &transcript.Error{Kind: transcript.KindTrace, Text: err.Error(), Err: err}
+		r.Status, r.Err = transcript.Fail, &transcript.Error{Kind: transcript.KindTrace, Text: err.Error(), Reason: traceReason(err), Err: err}
 		return r
 	}
 	q := msgtrace.Query{Token: t.Token, Sender: s.Envelope.From, Since: t.Started}
@@ -69,7 +68,7 @@ func lookUp(ctx context.Context, s *specs.Site, t *transcript.Transcript, opts O
 	r.Status, r.Note = traceJudgement(info, s.Envelope.To)
 	if err != nil {
 		r.Status = transcript.Fail
-		r.Err = &transcript.Error{Kind: transcript.KindTrace, Text: transcript.RedactString(err.Error(), forms)}
+		r.Err = &transcript.Error{Kind: transcript.KindTrace, Text: transcript.RedactString(err.Error(), forms), Reason: traceReason(err)}
 	}
 	r.Note = transcript.RedactString(r.Note+fmt.Sprintf(" (%d Graph queries in %s)", info.Queries, info.Waited.Round(time.Second)), forms)
 	return r
@@ -107,7 +106,7 @@ func traceJudgement(info *transcript.TraceInfo, to []string) (transcript.Status,
 	return transcript.Pass, "message trace: " + transcript.TraceLine(info)
 }
 
-func stageIndex(t *transcript.Transcript, name string) int {
+func stageIndex(t *transcript.Transcript, name transcript.Stage) int {
 	for i, st := range t.Stages {
 		if st.Stage == name {
 			return i

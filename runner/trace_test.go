@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/msgtrace/graphtest"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -46,25 +47,25 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 		expect      string // expect "trace" { status = ... }
 		wantGolden  string // the golden's trace lines
 		wantOutcome transcript.Status
-		wantCat     checks.Category
+		wantCat     catalog.Category
 		wantSummary string
 		wantQueries bool
 	}{
-		{"delivered", "delivered", nil, "", "", "M: alice@contoso.test Delivered\n= trace pass\n", transcript.Pass, checks.OK,
+		{"delivered", "delivered", nil, "", "", "M: alice@contoso.test Delivered\n= trace pass\n", transcript.Pass, catalog.OK,
 			"message trace: alice@contoso.test Delivered", true},
 		{"quarantined", "quarantined", nil, "", "", "M: alice@contoso.test Quarantined\n= trace fail\n", transcript.Fail,
-			checks.Policy, "quarantined it", true},
+			catalog.Policy, "quarantined it", true},
 		{"quarantine documented by the spec", "quarantined", nil, "", "Quarantined", "M: alice@contoso.test Quarantined\n= trace fail\n",
-			transcript.Pass, checks.Policy, "quarantined it", true},
+			transcript.Pass, catalog.Policy, "quarantined it", true},
 		{"spam", "filteredAsSpam", nil, "", "Delivered", "M: alice@contoso.test FilteredAsSpam\n= trace fail\n", transcript.Fail,
-			checks.Reputation, "filtered it as spam", true},
-		{"not found within the wait", "", nil, "", "", "M: not found\n= trace fail\n", transcript.Fail, checks.Service,
+			catalog.Reputation, "filtered it as spam", true},
+		{"not found within the wait", "", nil, "", "", "M: not found\n= trace fail\n", transcript.Fail, catalog.Service,
 			"rejected before acceptance", true},
 		{"401 before provisioning", "delivered", func(g *graphtest.Server) { g.Unprovisioned = true }, "", "",
-			"M: not found\n= trace fail trace\n", transcript.Fail, checks.Config, msgtrace.ServicePrincipalAppID, true},
+			"M: not found\n= trace fail trace\n", transcript.Fail, catalog.Config, msgtrace.ServicePrincipalAppID, true},
 		{"message refused at end of data", "delivered", nil,
 			"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",
-			"", "= trace skip\n", transcript.Skip, checks.Policy, "SendAsDenied", false},
+			"", "= trace skip\n", transcript.Skip, catalog.Policy, "SendAsDenied", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,8 +76,8 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 			}
 			srv := startServer(t, d.serve)
 			clock := &stepClock{now: time.Now().UTC()}
-			access := oauthtest.Mint(oauthtest.AppOnly(clock.now).With("aud", "https://graph.microsoft.com"))
-			tokens := oauthtest.NewServer(oauthtest.App, traceSecret, access)
+			access := tokenserver.Mint(tokenserver.AppOnly(clock.now).With("aud", "https://graph.microsoft.com"))
+			tokens := tokenserver.NewServer(tokenserver.App, traceSecret, access)
 			graph := graphtest.New(access)
 			graph.Now = clock.Now
 			t.Cleanup(func() { tokens.Close(); graph.Close() })
@@ -93,12 +94,12 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 			}
 			site := testSite(srv.port, func(s *specs.Site) {
 				s.Envelope.SendMessage = true
-				s.Trace = &specs.Trace{TenantID: oauthtest.Tenant, ClientID: oauthtest.App,
+				s.Trace = &specs.Trace{TenantID: tokenserver.Tenant, ClientID: tokenserver.App,
 					ClientSecret: specs.NewSecret("TRACE_SECRET", traceSecret), Wait: time.Minute,
 					GraphURL: graph.GraphURL(), TokenURL: tokens.TokenURL()}
-				s.Expect = map[string]*checks.Expect{}
+				s.Expect = map[transcript.Stage]*checks.Expect{}
 				if tt.expect != "" {
-					s.Expect[checks.Trace] = &checks.Expect{Stage: checks.Trace, Status: tt.expect}
+					s.Expect[transcript.Trace] = &checks.Expect{Stage: transcript.Trace, Status: tt.expect}
 				}
 			})
 			r := RunSite(context.Background(), site, Options{Golden: golden.Store{Dir: t.TempDir()},
@@ -108,16 +109,16 @@ func TestRunSiteTracesTheMessage(t *testing.T) {
 				t.Errorf("golden ends\n%s\nwant it to end\n%s", g, tt.wantGolden)
 			}
 			last := r.Outcomes[len(r.Outcomes)-1]
-			if last.Stage != checks.Trace || last.Status != tt.wantOutcome {
+			if last.Stage != transcript.Trace || last.Status != tt.wantOutcome {
 				t.Errorf("last outcome %+v, want trace %s", last, tt.wantOutcome)
 			}
-			if r.Verdict.Category != tt.wantCat || !strings.Contains(r.Verdict.Summary+r.Verdict.Next, tt.wantSummary) {
+			if r.Verdict.Category != tt.wantCat || !strings.Contains(r.Verdict.Summary()+r.Verdict.Next, tt.wantSummary) {
 				t.Errorf("verdict %+v, want %s mentioning %q", r.Verdict, tt.wantCat, tt.wantSummary)
 			}
 			if got := len(graph.Requests()) > 0; got != tt.wantQueries {
 				t.Errorf("Graph requests: %v, want %v", graph.Requests(), tt.wantQueries)
 			}
-			all := string(r.Golden) + r.Verdict.Summary + r.Verdict.Next + stages(r.Transcript)[len(r.Transcript.Stages)-1]
+			all := string(r.Golden) + r.Verdict.Summary() + r.Verdict.Next + stages(r.Transcript)[len(r.Transcript.Stages)-1]
 			if strings.Contains(all, traceSecret) || strings.Contains(all, access) {
 				t.Errorf("the client secret or the Graph token leaked:\n%s", all)
 			}

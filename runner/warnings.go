@@ -3,7 +3,9 @@ package runner
 import (
 	"errors"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/authguard"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/specs"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -17,7 +19,7 @@ const InsecureWarning = "TLS certificate verification is OFF for this site (endp
 // s even when it passed.
 func warnings(s *specs.Site, t *transcript.Transcript) []string {
 	var w []string
-	if s.Endpoint.InsecureSkipVerify && s.Endpoint.TLS != checks.NoTLS {
+	if s.Endpoint.InsecureSkipVerify && s.Endpoint.TLS != transcript.NoTLS {
 		msg := InsecureWarning
 		if t.TLS != nil && t.TLS.VerifySkipped {
 			msg += "; this server's certificate did NOT verify: " + t.TLS.VerifyError
@@ -31,12 +33,12 @@ func warnings(s *specs.Site, t *transcript.Transcript) []string {
 // mailbox failed AUTH too recently: an error the run cannot pass with,
 // and a verdict that says why and what to do.
 func throttledResult(s *specs.Site, opts Options, err error) *Result {
-	t := &transcript.Transcript{Site: s.Name, Method: string(s.Method), Target: endpointOf(s)}
-	if !errors.Is(err, ErrThrottled) {
+	t := &transcript.Transcript{Site: s.Name, Method: s.Method, Target: s.Target()}
+	if !errors.Is(err, authguard.ErrRefused) {
 		// The state file cannot be read: without it the interval cannot be
 		// kept, so the site waits for a person rather than risk the mailbox.
 		return &Result{Site: s, Transcript: t, Status: StatusError, Err: err, GoldenPath: opts.Golden.Path(s.Name),
-			Verdict: checks.Verdict{Category: checks.Config, Stage: checks.Auth, Summary: "not probed: " + err.Error(),
+			Verdict: diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Auth, Finding: "not probed: " + err.Error(),
 				Next: "repair or delete the state file, or run with --force"}}
 	}
 	return &Result{
@@ -45,10 +47,10 @@ func throttledResult(s *specs.Site, opts Options, err error) *Result {
 		Status:     StatusError,
 		Err:        err,
 		GoldenPath: opts.Golden.Path(s.Name),
-		Verdict: checks.Verdict{
-			Category: checks.AuthCat,
-			Stage:    checks.Auth,
-			Summary:  err.Error(),
+		Verdict: diagnosis.Verdict{
+			Category: catalog.AuthCat,
+			Stage:    transcript.Auth,
+			Finding:  err.Error(),
 			Step:     9,
 			Next:     "check the mailbox's SMTP AUTH setting, the user name and the password or token before probing again; --force probes anyway",
 		},

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/golden"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 	"github.com/smtpspec/smtpspec/sim"
 	"github.com/smtpspec/smtpspec/sim/simtest"
 	"github.com/smtpspec/smtpspec/specs"
@@ -46,7 +48,7 @@ func oauthSite(port int, tokenURL, tenant string) *specs.Site {
 	return testSite(port, func(s *specs.Site) {
 		s.Client.Helo = "mfp.contoso.com"
 		s.Auth = &specs.Auth{Mechanism: "XOAUTH2", Username: oauthUser, OAuth: &specs.OAuth{
-			TenantID: tenant, ClientID: oauthtest.App, ClientSecret: specs.NewSecret("APP_SECRET", oauthSecret),
+			TenantID: tenant, ClientID: tokenserver.App, ClientSecret: specs.NewSecret("APP_SECRET", oauthSecret),
 			Scope: specs.DefaultOAuthScope, TokenURL: tokenURL}}
 		s.Envelope = specs.Envelope{From: oauthUser, To: []string{"frontdesk@contoso.com"}}
 	})
@@ -58,7 +60,7 @@ func runSite(t *testing.T, s *specs.Site, ca *sim.CA) *Result {
 		Probe: ProbeOptions{RootCAs: ca.Pool()}})
 }
 
-func findingIDs(v checks.Verdict) []string {
+func findingIDs(v diagnosis.Verdict) []string {
 	var ids []string
 	for _, f := range v.Findings {
 		ids = append(ids, f.ID)
@@ -74,27 +76,27 @@ func TestXOAUTH2SelfCheck(t *testing.T) {
 	otherTenant := "11111111-2222-3333-4444-555555555555"
 	cases := []struct {
 		name     string
-		claims   oauthtest.Claims
+		claims   tokenserver.Claims
 		tenant   string // the spec's tenant_id
 		secret   string // what the app sends; "" = the right one
 		wantAuth string // AUTH stage: reply code, or error kind
 		want     string // the finding, "" for none
 	}{
-		{"app-only ok", oauthtest.AppOnly(now), oauthtest.Tenant, "", "235", ""},
-		{"delegated ok", oauthtest.Delegated(now, oauthUser), oauthtest.Tenant, "", "235", ""},
-		{"graph audience", oauthtest.AppOnly(now).With("aud", "https://graph.microsoft.com"), oauthtest.Tenant, "", "535", "token-audience"},
-		{"no SMTP.SendAsApp", oauthtest.AppOnly(now).With("roles", []string{"Mail.Send"}), oauthtest.Tenant, "", "535", "token-role"},
-		{"no SMTP.Send", oauthtest.Delegated(now, oauthUser).With("scp", "Mail.Read"), oauthtest.Tenant, "", "535", "token-scope"},
-		{"expired", oauthtest.AppOnly(now).With("exp", now.Add(-10*time.Minute).Unix()), oauthtest.Tenant, "", "535", "token-expired"},
-		{"other tenant", oauthtest.AppOnly(now), otherTenant, "", "235", "token-tenant"},
-		{"other user", oauthtest.Delegated(now, "admin@contoso.com"), oauthtest.Tenant, "", "535", "token-user"},
-		{"wrong secret", oauthtest.AppOnly(now), oauthtest.Tenant, "the-secret-id-not-its-value", "token", "token-request"},
+		{"app-only ok", tokenserver.AppOnly(now), tokenserver.Tenant, "", "235", ""},
+		{"delegated ok", tokenserver.Delegated(now, oauthUser), tokenserver.Tenant, "", "235", ""},
+		{"graph audience", tokenserver.AppOnly(now).With("aud", "https://graph.microsoft.com"), tokenserver.Tenant, "", "535", "token-audience"},
+		{"no SMTP.SendAsApp", tokenserver.AppOnly(now).With("roles", []string{"Mail.Send"}), tokenserver.Tenant, "", "535", "token-role"},
+		{"no SMTP.Send", tokenserver.Delegated(now, oauthUser).With("scp", "Mail.Read"), tokenserver.Tenant, "", "535", "token-scope"},
+		{"expired", tokenserver.AppOnly(now).With("exp", now.Add(-10*time.Minute).Unix()), tokenserver.Tenant, "", "535", "token-expired"},
+		{"other tenant", tokenserver.AppOnly(now), otherTenant, "", "235", "token-tenant"},
+		{"other user", tokenserver.Delegated(now, "admin@contoso.com"), tokenserver.Tenant, "", "535", "token-user"},
+		{"wrong secret", tokenserver.AppOnly(now), tokenserver.Tenant, "the-secret-id-not-its-value", "token", "token-request"},
 	}
 	port, ca := startSim(t, scenario(t, "submission-ok"), sim.Options{})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			token := oauthtest.Mint(tc.claims)
-			ts := oauthtest.NewServer(oauthtest.App, oauthSecret, token)
+			token := tokenserver.Mint(tc.claims)
+			ts := tokenserver.NewServer(tokenserver.App, oauthSecret, token)
 			defer ts.Close()
 			s := oauthSite(port, ts.TokenURL(), tc.tenant)
 			if tc.secret != "" {
@@ -102,7 +104,7 @@ func TestXOAUTH2SelfCheck(t *testing.T) {
 				ts.ClientSecret = oauthSecret
 			}
 			r := runSite(t, s, ca)
-			auth := r.Transcript.Stage(checks.Auth)
+			auth := r.Transcript.Stage(transcript.Auth)
 			got := ""
 			switch {
 			case auth.Reply != nil:
@@ -126,11 +128,11 @@ func TestXOAUTH2SelfCheck(t *testing.T) {
 			if tc.want != "" && !hasToken {
 				t.Errorf("findings %v, want %s", ids, tc.want)
 			}
-			if tc.want != "" && tc.wantAuth != "235" && (r.Verdict.Category != checks.AuthCat || !strings.Contains(r.Verdict.Rule, tc.want)) {
+			if tc.want != "" && tc.wantAuth != "235" && (r.Verdict.Category != catalog.AuthCat || !strings.Contains(r.Verdict.Rule, tc.want)) {
 				t.Errorf("verdict %+v does not rest on %s", r.Verdict, tc.want)
 			}
 			reqs := ts.Requests()
-			if len(reqs) != 1 || reqs[0].GrantType != "client_credentials" || reqs[0].Scope != specs.DefaultOAuthScope || reqs[0].ClientID != oauthtest.App {
+			if len(reqs) != 1 || reqs[0].GrantType != "client_credentials" || reqs[0].Scope != specs.DefaultOAuthScope || reqs[0].ClientID != tokenserver.App {
 				t.Errorf("token requests %+v", reqs)
 			}
 			assertNoOAuthSecret(t, r, token, oauthSecret, tc.secret)
@@ -144,7 +146,7 @@ func assertNoOAuthSecret(t *testing.T, r *Result, secrets ...string) {
 	t.Helper()
 	js, err := json.Marshal(struct {
 		T *transcript.Transcript
-		V checks.Verdict
+		V diagnosis.Verdict
 		O []checks.Outcome
 	}{r.Transcript, r.Verdict, r.Outcomes})
 	if err != nil {
@@ -198,14 +200,14 @@ func TestXOAUTH2ErrorContinuation(t *testing.T) {
 	sc := scenario(t, "submission-ok")
 	sc.OAuthErrorChallenge = true
 	port, ca := startSim(t, sc, sim.Options{})
-	token := oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("aud", "https://graph.microsoft.com"))
-	s := oauthSite(port, "", oauthtest.Tenant)
+	token := tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("aud", "https://graph.microsoft.com"))
+	s := oauthSite(port, "", tokenserver.Tenant)
 	s.Auth.OAuth = nil
 	s.Auth.Token = specs.NewSecret("SMTP_TOKEN", token)
 	r := runSite(t, s, ca)
 	var got []string
 	for _, l := range r.Transcript.Lines {
-		if l.Stage == checks.Auth {
+		if l.Stage == transcript.Auth {
 			got = append(got, string(l.Dir)+": "+l.Text)
 		}
 	}
@@ -256,19 +258,19 @@ func TestClientCertificate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := testSite(port, func(s *specs.Site) {
-				s.Name, s.Method, s.Auth = "warehouse", checks.Relay, nil
+				s.Name, s.Method, s.Auth = "warehouse", transcript.Relay, nil
 				s.Client = specs.Client{Helo: "mfp.contoso.com", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
 					Certificate: tc.cert, Key: specs.NewSecret("MFP_KEY", string(tc.key))}
 				s.Envelope = specs.Envelope{From: "warehouse@contoso.com", To: []string{"orders@fabrikam.com"}}
-				s.Expect = map[string]*checks.Expect{"tls": {CertDaysMin: 30}}
+				s.Expect = map[transcript.Stage]*checks.Expect{"tls": {CertDaysMin: 30}}
 			})
 			r := runSite(t, s, ca)
 			got := "fail"
-			if rc := r.Transcript.Stage(checks.Rcpt); rc.Reply != nil {
+			if rc := r.Transcript.Stage(transcript.Rcpt); rc.Reply != nil {
 				got = strings.Fields(rc.Reply.Line())[0]
 			}
 			if got != tc.want {
-				t.Errorf("rcpt %s, want %s; verdict %s", got, tc.want, r.Verdict.Summary)
+				t.Errorf("rcpt %s, want %s; verdict %s", got, tc.want, r.Verdict.Summary())
 			}
 			ids := strings.Join(findingIDs(r.Verdict), " ")
 			for _, f := range tc.findings {

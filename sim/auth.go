@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // auth runs SMTP AUTH (RFC 4954) as smtp.office365.com does: LOGIN and
@@ -25,12 +27,12 @@ func (ss *session) auth(arg string) bool {
 		// mattermost#954).
 		return ss.reply("auth-mechanism-unsupported", nil)
 	}
-	switch mech {
-	case "LOGIN":
+	switch transcript.Mechanism(mech) {
+	case transcript.MechLogin:
 		return ss.authLogin(initial)
-	case "XOAUTH2":
+	case transcript.MechXOAuth2:
 		return ss.authXOAUTH2(initial)
-	case "PLAIN":
+	case transcript.MechPlain:
 		if ss.sc.PlainAsBasic {
 			return ss.authPlain(initial)
 		}

@@ -2,14 +2,11 @@ package sim
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
@@ -17,7 +14,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/internal/localca"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // CA is the simulator's own certificate authority. Clients that should
@@ -38,38 +36,13 @@ type CA struct {
 // NewCA makes a fresh CA with an ECDSA P-256 key, valid from ten years ago
 // to ten years ahead, so tests with a fixed clock still verify.
 func NewCA() (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("sim: CA key: %w", err)
-	}
-	serial, err := newSerial()
-	if err != nil {
-		return nil, err
-	}
 	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "smtpspec simulator CA", Organization: []string{"smtpspec (test only)"}},
-		NotBefore:             now.AddDate(-10, 0, 0),
-		NotAfter:              now.AddDate(10, 0, 0),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	root, err := localca.NewRoot(pkix.Name{CommonName: "smtpspec simulator CA", Organization: []string{"smtpspec (test only)"}},
+		now.AddDate(-10, 0, 0), now.AddDate(10, 0, 0))
 	if err != nil {
-		return nil, fmt.Errorf("sim: CA certificate: %w", err)
+		return nil, fmt.Errorf("sim: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("sim: CA certificate: %w", err)
-	}
-	return &CA{
-		Cert:    cert,
-		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		key:     key,
-	}, nil
+	return &CA{Cert: root.Cert, CertPEM: localca.PEM("CERTIFICATE", root.DER), key: root.Key}, nil
 }
 
 // Pool returns a certificate pool holding only the CA.
@@ -94,7 +67,7 @@ var leafNames = []string{
 // Microsoft's suites are ECDHE_RSA (FACTS.md 1.1) and legacy TLS 1.0/1.1
 // clients offer RSA suites. The subject mimics Microsoft's: outlook.com
 // on submission, mail.protection.outlook.com on the MX.
-func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []string) (tls.Certificate, error) {
+func (ca *CA) issueLeaf(addr net.Addr, m transcript.Method, now time.Time, extra []string) (tls.Certificate, error) {
 	ca.leafOnce.Do(func() { ca.leafKey, ca.leafErr = rsa.GenerateKey(rand.Reader, 2048) })
 	if ca.leafErr != nil {
 		return tls.Certificate{}, fmt.Errorf("sim: leaf key: %w", ca.leafErr)
@@ -108,7 +81,7 @@ func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []s
 		ips = append(ips, ip)
 	}
 	cn := "outlook.com"
-	if m != checks.Submission {
+	if m != transcript.Submission {
 		cn = "mail.protection.outlook.com"
 	}
 	// Valid around both the injected clock and the real one, so a client
@@ -139,9 +112,9 @@ func (ca *CA) issueLeaf(addr net.Addr, m checks.Method, now time.Time, extra []s
 }
 
 func newSerial() (*big.Int, error) {
-	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	n, err := localca.Serial()
 	if err != nil {
-		return nil, fmt.Errorf("sim: certificate serial: %w", err)
+		return nil, fmt.Errorf("sim: %w", err)
 	}
 	return n, nil
 }

@@ -5,7 +5,7 @@
 // failures a printer meets without touching Microsoft.
 //
 // Every reply that the project's reply catalog knows is rendered from
-// that catalog (checks.Lookup(id).Render), so the simulator and the
+// that catalog (catalog.Lookup(id).Render), so the simulator and the
 // diagnosis cannot disagree. The few replies the catalog does not hold
 // (354 to DATA, the empty 334 XOAUTH2 continuation, sequence errors) use
 // RFC texts, each with a comment naming the RFC.

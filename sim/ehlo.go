@@ -3,7 +3,7 @@ package sim
 import (
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
 )
 
 // ehloExtensions is the EHLO list of smtp.office365.com and of the tenant
@@ -63,7 +63,7 @@ func maskEHLO(exts []string) {
 		keyword, _, _ := strings.Cut(ext, " ")
 		switch {
 		case keyword == "STARTTLS":
-			exts[i] = checks.Lookup("ehlo-masked-starttls").Render(nil)
+			exts[i] = catalog.Lookup("ehlo-masked-starttls").Render(nil)
 		case !known[keyword]:
 			exts[i] = strings.Repeat("X", len(ext))
 		}

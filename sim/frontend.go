@@ -3,7 +3,8 @@ package sim
 import (
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // FrontEnd is one connection's Exchange Online front end as the simulator
@@ -15,7 +16,7 @@ type FrontEnd struct{ ss *session }
 
 // NewFrontEnd makes up the front end of one connection for method m,
 // from a client at ip; now dates the replies.
-func NewFrontEnd(m checks.Method, ip string, now func() time.Time) *FrontEnd {
+func NewFrontEnd(m transcript.Method, ip string, now func() time.Time) *FrontEnd {
 	srv := &Server{opts: Options{Now: now}}
 	sc := &Scenario{Method: m}
 	return &FrontEnd{ss: &session{srv: srv, sc: sc, ip: ip, id: newIdentity(sc, now())}}
@@ -26,7 +27,7 @@ func (f *FrontEnd) Host() string { return f.ss.id.host }
 
 // Reply renders catalog row id as this front end sends it (nil: no such row).
 func (f *FrontEnd) Reply(id string, extra map[string]string) (code int, text string, ok bool) {
-	e := checks.Lookup(id)
+	e := catalog.Lookup(id)
 	if e == nil {
 		return 0, "", false
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Future is an announced Microsoft 365 change as the simulator plays it:
@@ -107,7 +107,7 @@ func hveBasicAuthRemoved(sc *Scenario) {
 // secondary-sourced text (petri.com), at RCPT (stage UNCONFIRMED). Mail a
 // connector attributes to the tenant (relay) is not Direct Send.
 func rejectDirectSend(sc *Scenario) {
-	if sc.Method == checks.DirectSend && sc.RcptTenant == "" {
+	if sc.Method == transcript.DirectSend && sc.RcptTenant == "" {
 		sc.RcptTenant, sc.TenantSenderOnly = "direct-send-rejected", true
 	}
 }

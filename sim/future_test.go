@@ -6,20 +6,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // todayEndpoints are the endpoints Today distinguishes.
 var todayEndpoints = map[string]Endpoint{
-	"submission": {Method: checks.Submission, Host: "smtp.office365.com"},
-	"legacy":     {Method: checks.Submission, Host: "smtp-legacy.office365.com"},
-	"hve":        {Method: checks.Submission, Host: checks.HVEHost},
-	"hve-old":    {Method: checks.Submission, Host: checks.HVEHostOld},
-	"directsend": {Method: checks.DirectSend, Host: "contoso-com.mail.protection.outlook.com"},
-	"ds-mx":      {Method: checks.DirectSend},
-	"ds-new":     {Method: checks.DirectSend, Host: "contoso-com.o-v1.mx.microsoft"},
-	"relay-ip":   {Method: checks.Relay, Host: "contoso-com.mail.protection.outlook.com"},
-	"relay-cert": {Method: checks.Relay, Host: "contoso-com.mail.protection.outlook.com", CertConnector: true},
+	"submission": {Method: transcript.Submission, Host: "smtp.office365.com"},
+	"legacy":     {Method: transcript.Submission, Host: "smtp-legacy.office365.com"},
+	"hve":        {Method: transcript.Submission, Host: catalog.HVEHost},
+	"hve-old":    {Method: transcript.Submission, Host: catalog.HVEHostOld},
+	"directsend": {Method: transcript.DirectSend, Host: "contoso-com.mail.protection.outlook.com"},
+	"ds-mx":      {Method: transcript.DirectSend},
+	"ds-new":     {Method: transcript.DirectSend, Host: "contoso-com.o-v1.mx.microsoft"},
+	"relay-ip":   {Method: transcript.Relay, Host: "contoso-com.mail.protection.outlook.com"},
+	"relay-cert": {Method: transcript.Relay, Host: "contoso-com.mail.protection.outlook.com", CertConnector: true},
 }
 
 // TestFutureReach: each future changes exactly the endpoints FACTS.md
@@ -154,12 +155,12 @@ func TestTLSRSA(t *testing.T) {
 		sc := Today(todayEndpoints["submission"])
 		sc.TLSRSA = offered
 		ca := testCA(t)
-		_, addr := startServer(t, sc, Options{CA: ca, IdleTimeout: clientTimeout, ServerNames: []string{checks.HVEHost}})
+		_, addr := startServer(t, sc, Options{CA: ca, IdleTimeout: clientTimeout, ServerNames: []string{catalog.HVEHost}})
 		c := dial(t, addr)
 		c.read()
 		c.cmd("EHLO mfp.contoso.local")
 		c.expect(c.cmd("STARTTLS"), 220, `^2\.0\.0`)
-		cfg := clientTLS(ca, checks.HVEHost)
+		cfg := clientTLS(ca, catalog.HVEHost)
 		cfg.CipherSuites, cfg.MaxVersion = rsaOnly, tls.VersionTLS12
 		tc := tls.Client(c.raw, cfg)
 		err := tc.Handshake()

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // FuzzSession feeds arbitrary client bytes to a session of each kind and
@@ -28,7 +28,7 @@ func FuzzSession(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	leaf, err := ca.issueLeaf(nil, checks.Submission, time.Now(), nil)
+	leaf, err := ca.issueLeaf(nil, transcript.Submission, time.Now(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}

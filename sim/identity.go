@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // identity is what one connection calls itself: a front-end host made up
@@ -28,7 +28,7 @@ var (
 
 // newIdentity makes up a host and token for one connection of sc at now.
 func newIdentity(sc *Scenario, now time.Time) identity {
-	if sc.Method == checks.Submission {
+	if sc.Method == transcript.Submission {
 		// <2 letters><digit>PR<2 digits>CA<4 digits>, e.g. BY1PR10CA0041; error
 		// replies name <short>.namprd<NN>.prod.outlook.com (email-oauth2-proxy #193).
 		pr := rand.IntN(90) + 10

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 // step is one exchange of a scripted session: send a line (or only read,
@@ -60,7 +60,7 @@ func login(pass string, code int, text string) []step {
 
 // goodToken is an app-only token Exchange Online accepts (valid to 2100,
 // so any test clock takes it); the claims checks are in oauth_claims_test.go.
-var goodToken = oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800)))
+var goodToken = tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", int64(4102444800)))
 
 func xoauth2(user, token string) string {
 	return b64("user=" + user + "\x01auth=Bearer " + token + "\x01\x01")
@@ -98,19 +98,19 @@ func TestScenarioReplies(t *testing.T) {
 		{"XOAUTH2 initial response", "submission-ok", cat(subTLS,
 			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", goodToken), code: 235, text: authOK}, mailOK)},
 		{"XOAUTH2 delegated token for the user", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.Delegated(time.Now(), "Scanner@contoso.com").With("exp", int64(4102444800)))), code: 235, text: authOK})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.Delegated(time.Now(), "Scanner@contoso.com").With("exp", int64(4102444800)))), code: 235, text: authOK})},
 		{"XOAUTH2 delegated token for another user", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.Delegated(time.Now(), "admin@contoso.com").With("exp", int64(4102444800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.Delegated(time.Now(), "admin@contoso.com").With("exp", int64(4102444800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 Graph token", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800), "aud", "https://graph.microsoft.com"))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", int64(4102444800), "aud", "https://graph.microsoft.com"))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 app-only without SMTP.SendAsApp", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800), "roles", nil))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", int64(4102444800), "roles", nil))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 expired token", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(946684800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", int64(946684800)))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 Exchange Online app ID audience", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", int64(4102444800), "aud", "00000002-0000-0ff1-ce00-000000000000"))), code: 235, text: authOK})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", int64(4102444800), "aud", "00000002-0000-0ff1-ce00-000000000000"))), code: 235, text: authOK})},
 		{"XOAUTH2 token without exp", "submission-ok", cat(subTLS,
-			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("exp", nil))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
+			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("exp", nil))), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 opaque token", "submission-ok", cat(subTLS,
 			step{send: "AUTH XOAUTH2 " + xoauth2("scanner@contoso.com", "EwBwA8l6BAAU-opaque"), code: 535, text: `^5\.7\.3 Authentication unsuccessful`})},
 		{"XOAUTH2 after empty 334", "submission-ok", cat(subTLS,

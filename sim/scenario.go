@@ -3,8 +3,10 @@ package sim
 import (
 	"crypto/tls"
 	"fmt"
+	"slices"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Stall says where a scenario goes silent. A stalled session reads and
@@ -20,12 +22,12 @@ const (
 )
 
 // Scenario is one behaviour of the simulated Microsoft 365 endpoint. The
-// behaviour fields name catalog rows (checks.Catalog IDs); "" means the
+// behaviour fields name catalog rows (catalog.Catalog IDs); "" means the
 // reply a working tenant gives at that point.
 type Scenario struct {
 	Name    string
-	Summary string        // one line for `smtpspec sim --list`
-	Method  checks.Method // which device method it models (submission: smtp.office365.com; otherwise the tenant MX)
+	Summary string            // one line for `smtpspec sim --list`
+	Method  transcript.Method // which device method it models (submission: smtp.office365.com; otherwise the tenant MX)
 
 	Stall Stall
 	// Firewall puts a Cisco ASA with `inspect esmtp` (default map) in the
@@ -96,7 +98,7 @@ type Scenario struct {
 }
 
 // submission reports whether the scenario models smtp.office365.com.
-func (sc *Scenario) submission() bool { return sc.Method == checks.Submission }
+func (sc *Scenario) submission() bool { return sc.Method == transcript.Submission }
 
 // tlsMin is the TLS floor of the scenario.
 func (sc *Scenario) tlsMin() uint16 {
@@ -112,16 +114,14 @@ func (sc *Scenario) Validate() error {
 	if sc.Name == "" {
 		return fmt.Errorf("sim: scenario without a name")
 	}
-	switch sc.Method {
-	case checks.Submission, checks.DirectSend, checks.Relay:
-	default:
+	if !slices.Contains(transcript.Methods, sc.Method) {
 		return fmt.Errorf("sim: scenario %s: unknown method %q", sc.Name, sc.Method)
 	}
 	for field, id := range map[string]string{
 		"AuthBasic": sc.AuthBasic, "AuthOAuth": sc.AuthOAuth,
 		"RcptTenant": sc.RcptTenant, "RcptExternal": sc.RcptExternal, "Data": sc.Data,
 	} {
-		if id != "" && checks.Lookup(id) == nil {
+		if id != "" && catalog.Lookup(id) == nil {
 			return fmt.Errorf("sim: scenario %s: %s names catalog row %q, which does not exist", sc.Name, field, id)
 		}
 	}

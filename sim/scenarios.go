@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Scenarios returns the simulator's scenarios in a stable order:
@@ -67,44 +67,44 @@ func Scenarios() []*Scenario {
 			"TLS 1.0/1.1 handshake accepted, then 421 4.7.66 TLS 1.0 and 1.1 are not supported; TLS 1.2+ passes"),
 			func(sc *Scenario) { sc.TLSMin, sc.RefuseLegacyTLS = tls.VersionTLS10, true }),
 
-		mxScenario("directsend-ok", checks.DirectSend,
+		mxScenario("directsend-ok", transcript.DirectSend,
 			"tenant MX: anonymous mail to contoso.com accepted, other domains 550 5.4.1 Relay Access Denied"),
 		// UNCONFIRMED (FACTS.md section 0): the banner of these hosts.
-		with(mxScenario("directsend-mx-microsoft", checks.DirectSend,
+		with(mxScenario("directsend-mx-microsoft", transcript.DirectSend,
 			"tenant MX under mx.microsoft (domain added after 1 July 2026), front ends named <host>.<zone>.mx.microsoft (UNCONFIRMED: no public transcript shows them)"),
 			func(sc *Scenario) { sc.MXMicrosoft = true }),
-		with(mxScenario("directsend-rejected", checks.DirectSend,
+		with(mxScenario("directsend-rejected", transcript.DirectSend,
 			"RejectDirectSend on: RCPT from an own-domain sender refused with 550 5.7.68 TenantInboundAttribution"),
 			func(sc *Scenario) { sc.RcptTenant, sc.TenantSenderOnly = "direct-send-rejected", true }),
-		with(mxScenario("recipient-unknown", checks.DirectSend,
+		with(mxScenario("recipient-unknown", transcript.DirectSend,
 			"tenant MX: recipient refused with 550 5.4.1 Recipient address rejected (Directory-Based Edge Blocking)"),
 			func(sc *Scenario) { sc.RcptTenant = "recipient-unknown" }),
-		with(mxScenario("banned-ip", checks.DirectSend,
+		with(mxScenario("banned-ip", transcript.DirectSend,
 			"tenant MX: RCPT refused with 550 5.7.606 banned sending IP [<client IP>]"),
 			func(sc *Scenario) { sc.RcptTenant, sc.RcptExternal = "banned-ip", "banned-ip" }),
-		with(mxScenario("relay-ok", checks.Relay,
+		with(mxScenario("relay-ok", transcript.Relay,
 			"connector relay attributed to the tenant: external recipients accepted"),
 			func(sc *Scenario) { sc.RcptExternal = "" }),
-		with(mxScenario("relay-certificate", checks.Relay,
+		with(mxScenario("relay-certificate", transcript.Relay,
 			"connector that accepts by certificate: a client certificate for contoso.com relays to external recipients; without one 550 5.7.64"),
 			func(sc *Scenario) { sc.RcptExternal, sc.ClientCert = "tenant-attribution", true }),
-		with(mxScenario("relay-tenant-attribution", checks.Relay,
+		with(mxScenario("relay-tenant-attribution", transcript.Relay,
 			"connector no longer matches: external RCPT refused with 550 5.7.64 TenantAttribution; Relay Access Denied"),
 			func(sc *Scenario) { sc.RcptExternal = "tenant-attribution" }),
 		// inspect esmtp applies to port 25 by default, hence the MX.
-		with(mxScenario("firewall-inspection", checks.DirectSend,
+		with(mxScenario("firewall-inspection", transcript.DirectSend,
 			"Cisco ASA inspect esmtp in the path: masked banner, 250 XXXXXXXA in EHLO, STARTTLS refused with 500 #5.5.1"),
 			func(sc *Scenario) { sc.Firewall = true }),
-		with(mxScenario("ehlo-stall", checks.DirectSend,
+		with(mxScenario("ehlo-stall", transcript.DirectSend,
 			"banner, then silence: EHLO is never answered"),
 			func(sc *Scenario) { sc.Stall = StallAfterBanner }),
-		with(mxScenario("starttls-stripped", checks.DirectSend,
+		with(mxScenario("starttls-stripped", transcript.DirectSend,
 			"a middlebox removes STARTTLS from the EHLO list (banner intact) and refuses the command with 500 #5.5.1"),
 			func(sc *Scenario) { sc.StripSTARTTLS = true }),
-		with(mxScenario("tls-stall", checks.DirectSend,
+		with(mxScenario("tls-stall", transcript.DirectSend,
 			"banner and EHLO answered, STARTTLS accepted, then the TLS handshake never completes"),
 			func(sc *Scenario) { sc.Stall = StallAfterSTARTTLS }),
-		with(mxScenario("no-banner", checks.DirectSend,
+		with(mxScenario("no-banner", transcript.DirectSend,
 			"TCP connection accepted, no banner ever"),
 			func(sc *Scenario) { sc.Stall = StallBeforeBanner }),
 	}
@@ -125,13 +125,13 @@ func Find(name string) (*Scenario, error) {
 
 // submissionScenario is smtp.office365.com as a working tenant answers.
 func submissionScenario(name, summary string) *Scenario {
-	return &Scenario{Name: name, Summary: summary, Method: checks.Submission}
+	return &Scenario{Name: name, Summary: summary, Method: transcript.Submission}
 }
 
 // mxScenario is the tenant MX as a working tenant answers: its own
 // domains accepted, others refused (Direct Send reaches only the
 // tenant's mailboxes, FACTS.md 1.2; MS 5.4.1 NDR page).
-func mxScenario(name string, m checks.Method, summary string) *Scenario {
+func mxScenario(name string, m transcript.Method, summary string) *Scenario {
 	return &Scenario{Name: name, Summary: summary, Method: m, RcptExternal: "relay-access-denied"}
 }
 

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // The scenario names are a public interface (specs/examples, the demo).
@@ -36,7 +37,7 @@ func TestScenarioNames(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	sc, err := Find("banned-ip")
-	if err != nil || sc.Name != "banned-ip" || sc.Method != checks.DirectSend {
+	if err != nil || sc.Name != "banned-ip" || sc.Method != transcript.DirectSend {
 		t.Fatalf("Find(banned-ip) = %+v, %v", sc, err)
 	}
 	sc.Name = "changed"
@@ -50,7 +51,7 @@ func TestFind(t *testing.T) {
 }
 
 func TestValidateRejectsUnknownRow(t *testing.T) {
-	sc := &Scenario{Name: "x", Method: checks.Submission, Data: "no-such-row"}
+	sc := &Scenario{Name: "x", Method: transcript.Submission, Data: "no-such-row"}
 	if _, err := NewServer(sc, Options{CA: testCA(t)}); err == nil || !strings.Contains(err.Error(), "no-such-row") {
 		t.Errorf("NewServer with an unknown row: got %v", err)
 	}
@@ -65,7 +66,7 @@ func TestSessionRowsExist(t *testing.T) {
 		"auth-unsuccessful", "auth-xoauth2-invalid", "not-authenticated", "unrecognized-parameter",
 		"unrecognized-command", "mail-ok", "rcpt-ok", "data-queued", "rset-ok", "quit-ok",
 	} {
-		if checks.Lookup(id) == nil {
+		if catalog.Lookup(id) == nil {
 			t.Errorf("catalog row %q is missing", id)
 		}
 	}

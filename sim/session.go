@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // maxLine bounds a command line (and an AUTH response line), CRLF
@@ -140,11 +141,11 @@ func (ss *session) lineTooLong() {
 }
 
 // render fills a catalog row with this session's volatile values.
-func (ss *session) render(e *checks.Entry, extra map[string]string) string {
+func (ss *session) render(e *catalog.Entry, extra map[string]string) string {
 	now := ss.srv.opts.Now()
 	host := ss.id.errHost
 	switch {
-	case e.Code == 220 && e.Stage == checks.Banner:
+	case e.Code == 220 && e.Stage == transcript.Banner:
 		host = ss.id.host // the banner names the front end as EHLO does
 	case strings.Contains(e.Text, "<HOST>."):
 		host = ss.id.short // the row appends its own domain
@@ -165,7 +166,7 @@ func (ss *session) reply(id string, extra map[string]string) bool {
 // replyDecorated is reply with decorate (if not nil) applied to the
 // rendered text: the volatile parts the service adds to a row (volatile.go).
 func (ss *session) replyDecorated(id string, extra map[string]string, decorate func(string) string) bool {
-	e := checks.Lookup(id)
+	e := catalog.Lookup(id)
 	if e == nil {
 		// Scenario.Validate and the tests check every ID: this is a bug, but
 		// one that closes a session rather than the process.

@@ -4,13 +4,14 @@ import (
 	"crypto/tls"
 	"strings"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Endpoint is what a device connects to, as far as Microsoft 365's
 // behaviour depends on it.
 type Endpoint struct {
-	Method checks.Method
+	Method transcript.Method
 	// Host is the name the device connects to; "" when it looks up the
 	// tenant's MX.
 	Host string
@@ -50,12 +51,12 @@ func Today(ep Endpoint) *Scenario {
 }
 
 func todayBase(ep Endpoint) *Scenario {
-	if ep.Method == checks.Submission {
-		switch checks.EndpointKind(ep.Host) {
-		case checks.EndpointLegacy:
+	if ep.Method == transcript.Submission {
+		switch catalog.EndpointKind(ep.Host) {
+		case catalog.EndpointLegacy:
 			return &Scenario{Name: "today-legacy-tls", Method: ep.Method, TLSMin: tls.VersionTLS10,
 				Summary: "smtp-legacy.office365.com for a tenant that allows legacy TLS clients"}
-		case checks.EndpointHVE:
+		case catalog.EndpointHVE:
 			return &Scenario{Name: "today-hve", Method: ep.Method, HVE: true, RcptExternal: "hve-external-not-supported",
 				Summary: "High Volume Email: internal recipients only"}
 		}
@@ -64,9 +65,9 @@ func todayBase(ep Endpoint) *Scenario {
 	}
 	sc := mxScenario("today-"+strings.ReplaceAll(string(ep.Method), "_", "-"), ep.Method, "the tenant MX today")
 	switch {
-	case ep.Method == checks.Relay && ep.CertConnector:
+	case ep.Method == transcript.Relay && ep.CertConnector:
 		sc.ClientCert, sc.RcptExternal = true, "tenant-attribution"
-	case ep.Method == checks.Relay:
+	case ep.Method == transcript.Relay:
 		sc.RcptExternal = ""
 	}
 	sc.MXMicrosoft = strings.HasSuffix(strings.TrimSuffix(strings.ToLower(ep.Host), "."), ".mx.microsoft")

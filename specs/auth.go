@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // auth decodes the optional auth block. The secret the mechanism needs
@@ -13,7 +14,7 @@ func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
 	if b == nil {
 		return
 	}
-	a := &Auth{Mechanism: "LOGIN"}
+	a := &Auth{Mechanism: transcript.MechLogin}
 	sd.site.Auth = a
 	sd.mechRange, sd.mechOK = b.DefRange, true
 	content := d.content(b.Body, b.Type, authSchema)
@@ -23,8 +24,8 @@ func (d *decoder) auth(sd *siteDecode, b *hcl.Block) {
 		sd.mechRange = attr.Expr.Range()
 		m, ok := d.str(attr)
 		m = strings.ToUpper(m)
-		sd.mechOK = ok && d.oneOf(attr.Expr.Range(), "auth mechanism", m, Mechanisms)
-		a.Mechanism = m
+		sd.mechOK = ok && d.oneOf(attr.Expr.Range(), "auth mechanism", m, mechanismNames)
+		a.Mechanism = transcript.Mechanism(m)
 	}
 	if attr := attrs["username"]; attr != nil {
 		a.Username, _ = d.word(attr, "scanner@contoso.com")
@@ -52,7 +53,7 @@ func (d *decoder) authSecrets(sd *siteDecode, b *hcl.Block, attrs hcl.Attributes
 		return
 	}
 	used, unused := "password", "token"
-	if a.Mechanism == "XOAUTH2" {
+	if a.Mechanism == transcript.MechXOAuth2 {
 		used, unused = "token", "password"
 	}
 	if attr := attrs[unused]; attr != nil {

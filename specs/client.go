@@ -7,16 +7,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
-
-// DefaultHelo is the EHLO name when the spec gives none: .invalid is
-// reserved (RFC 2606), so it never names a real host.
-const DefaultHelo = "smtpspec.invalid"
-
-// Mechanisms lists the AUTH mechanisms the probe implements, the default
-// of client.auth_mechanisms. Microsoft 365 advertises LOGIN and XOAUTH2
-// (FACTS.md 1.1); PLAIN is here for other servers and for testing that.
-var Mechanisms = []string{"LOGIN", "PLAIN", "XOAUTH2"}
 
 // tlsVersions are the spellings of TLSVersionNames in order.
 var tlsVersions = slices.Sorted(maps.Keys(TLSVersionNames))
@@ -28,7 +21,7 @@ func (d *decoder) client(sd *siteDecode, b *hcl.Block) {
 		Helo:           DefaultHelo,
 		TLSMin:         tls.VersionTLS12,
 		TLSMax:         tls.VersionTLS13,
-		AuthMechanisms: slices.Clone(Mechanisms),
+		AuthMechanisms: slices.Clone(transcript.Mechanisms),
 		Pipelining:     true, // what Microsoft 365 advertises and most devices do
 		Greeting:       GreetingEHLO,
 	}
@@ -89,16 +82,17 @@ func versionName(v uint16) string {
 }
 
 // mechanisms reads a list of AUTH mechanisms, upper-cased, each checked.
-func (d *decoder) mechanisms(attr *hcl.Attribute) ([]string, bool) {
+func (d *decoder) mechanisms(attr *hcl.Attribute) ([]transcript.Mechanism, bool) {
 	list, ranges, ok := d.strList(attr)
 	if !ok {
 		return nil, false
 	}
+	out := make([]transcript.Mechanism, len(list))
 	for i, m := range list {
-		list[i] = strings.ToUpper(m)
-		if !d.oneOf(ranges[i], "auth mechanism", list[i], Mechanisms) {
+		out[i] = transcript.Mechanism(strings.ToUpper(m))
+		if !d.oneOf(ranges[i], "auth mechanism", string(out[i]), mechanismNames) {
 			ok = false
 		}
 	}
-	return list, ok
+	return out, ok
 }

@@ -2,6 +2,8 @@ package specs
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/transcript"
 
 	"github.com/smtpspec/smtpspec/checks"
 )
@@ -29,8 +31,8 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	csd := &siteDecode{
 		block: b,
 		site: &Site{
-			Name: parent.Name + ControlSuffix, Method: checks.Submission, DeclRange: b.DefRange,
-			Expect:   map[string]*checks.Expect{},
+			Name: parent.Name + ControlSuffix, Method: transcript.Submission, DeclRange: b.DefRange,
+			Expect:   map[transcript.Stage]*checks.Expect{},
 			Client:   Client{Helo: parent.Client.Helo}, // the probe's TLS range, not the device's: the control tests the path
 			Timeouts: parent.Timeouts,
 		},
@@ -43,7 +45,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	if eb := d.oneBlock(c.Blocks, "endpoint"); eb != nil {
 		d.endpoint(csd, eb)
 	} else {
-		s.Endpoint = Endpoint{Host: "smtp.office365.com", Port: SubmissionPort, TLS: checks.StartTLS, ServerName: "smtp.office365.com"}
+		s.Endpoint = Endpoint{Host: "smtp.office365.com", Port: SubmissionPort, TLS: transcript.StartTLS, ServerName: "smtp.office365.com"}
 	}
 	ab := d.oneBlock(c.Blocks, "auth")
 	if ab == nil {
@@ -54,7 +56,7 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	}
 	d.auth(csd, ab)
 	if s.Auth != nil {
-		s.Client.AuthMechanisms = []string{s.Auth.Mechanism}
+		s.Client.AuthMechanisms = []transcript.Mechanism{s.Auth.Mechanism}
 	}
 	if eb := d.oneBlock(c.Blocks, "envelope"); eb != nil {
 		d.envelope(csd, eb)
@@ -73,11 +75,11 @@ func (d *decoder) control(sd *siteDecode, b *hcl.Block) {
 	parent.Control = s
 }
 
-// misfitsIfKnown is checks.Misfits of a site whose every value is known:
+// misfitsIfKnown is diagnosis.Misfits of a site whose every value is known:
 // a default standing in for an unset variable would be judged otherwise.
-func misfitsIfKnown(d *decoder, sd *siteDecode) []checks.Misfit {
+func misfitsIfKnown(d *decoder, sd *siteDecode) []diagnosis.Misfit {
 	if !sd.complete(d) {
 		return nil
 	}
-	return checks.Misfits(sd.site.Setup())
+	return diagnosis.Misfits(sd.site.Setup())
 }

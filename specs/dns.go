@@ -8,6 +8,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/dnsq"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // DNS is the optional dns block: which resolver the probe asks.
@@ -51,12 +52,12 @@ func (d *decoder) dns(sd *siteDecode, b *hcl.Block) {
 // glob) and the addresses the answers must fall in.
 func (d *decoder) resolveExpect(sd *siteDecode, e *checks.Expect, attrs hcl.Attributes) {
 	for _, name := range []string{"mx", "addresses"} {
-		if attr := attrs[name]; attr != nil && e.Stage != checks.Resolve {
+		if attr := attrs[name]; attr != nil && e.Stage != transcript.Resolve {
 			d.errorAt(attr.NameRange, "Only for the resolve stage",
 				"%s pins what DNS answered, so it belongs in expect \"resolve\", not expect %q.", name, e.Stage)
 		}
 	}
-	if e.Stage != checks.Resolve {
+	if e.Stage != transcript.Resolve {
 		return
 	}
 	if attr := attrs["mx"]; attr != nil {

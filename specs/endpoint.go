@@ -11,25 +11,15 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/smtpspec/smtpspec/checks"
-)
-
-// Default ports: 587 is client submission (FACTS.md 1.1); direct send and
-// relay reach the tenant's MX on 25 (1.2, 1.3).
-const (
-	SubmissionPort = 587
-	MXPort         = 25
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // endpoint decodes the required endpoint block.
 func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	s := sd.site
-	s.Endpoint.TLS = checks.StartTLS
+	s.Endpoint.TLS = transcript.StartTLS
 	if sd.methodOK {
-		s.Endpoint.Port = MXPort
-		if s.Method == checks.Submission {
-			s.Endpoint.Port = SubmissionPort
-		}
+		s.Endpoint.Port = DefaultPort(s.Method)
 	}
 	if b == nil {
 		d.errorAt(sd.block.DefRange, "Missing endpoint block",
@@ -44,8 +34,8 @@ func (d *decoder) endpoint(sd *siteDecode, b *hcl.Block) {
 	}
 	if attr := c.Attributes["tls"]; attr != nil {
 		mode, ok := d.str(attr)
-		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, names(checks.TLSModes)) {
-			s.Endpoint.TLS = checks.TLSMode(mode)
+		if ok && d.oneOf(attr.Expr.Range(), "tls mode", mode, tlsModeNames) {
+			s.Endpoint.TLS = transcript.TLSMode(mode)
 		} else {
 			sd.planOK = false
 		}
@@ -82,7 +72,7 @@ func (d *decoder) target(sd *siteDecode, b *hcl.Block, host, mx *hcl.Attribute) 
 	if mx == nil {
 		return
 	}
-	if sd.methodOK && sd.site.Method == checks.Submission {
+	if sd.methodOK && sd.site.Method == transcript.Submission {
 		d.errorAt(mx.NameRange, "mx_domain with submission",
 			"mx_domain is for direct_send and relay, which reach the tenant's MX. Submission connects to "+
 				"host = \"smtp.office365.com\" on port 587.")

@@ -6,6 +6,9 @@ import (
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // oneOf reports whether got is one of valid; if not it reports an error on
@@ -70,11 +73,13 @@ func quoteList(vals []string) string {
 	return strings.Join(q, ", ")
 }
 
-// names converts a list of string-like constants for oneOf.
-func names[T ~string](vals []T) []string {
-	out := make([]string, len(vals))
-	for i, v := range vals {
-		out[i] = string(v)
-	}
-	return out
-}
+// The spellings oneOf checks a spec's words against, made once: a fleet's
+// specs are thousands of sites.
+var (
+	methodNames    = transcript.Names(transcript.Methods)
+	tlsModeNames   = transcript.Names(transcript.TLSModes)
+	mechanismNames = transcript.Names(transcript.Mechanisms)
+	stageNames     = transcript.Names(transcript.Stages())
+	kindNames      = transcript.Names(transcript.Kinds)
+	detailNames    = transcript.Names(golden.Details)
+)

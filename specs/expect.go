@@ -7,27 +7,18 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
-// enhancedRE is an RFC 3463 enhanced status code as Microsoft 365 writes
-// them (5.7.606 has a three-digit detail).
-var enhancedRE = lazyre.New(`^[245]\.\d{1,3}\.\d{1,3}$`)
-
-// noReply are the stages that end without an SMTP reply: a code can never
-// match there, only an error kind.
-var noReply = map[string]bool{checks.Resolve: true, checks.Connect: true, checks.TLS: true, checks.Trace: true}
-
 // expects decodes every expect block, one per stage.
 func (d *decoder) expects(sd *siteDecode, blocks hcl.Blocks) {
-	first := map[string]hcl.Range{}
+	first := map[transcript.Stage]hcl.Range{}
 	for _, b := range blocks {
 		if b.Type != "expect" {
 			continue
 		}
-		stage, label := b.Labels[0], b.LabelRanges[0]
-		if !d.oneOf(label, "stage", stage, checks.StageNames) {
+		stage, label := transcript.Stage(b.Labels[0]), b.LabelRanges[0]
+		if !d.oneOf(label, "stage", b.Labels[0], stageNames) {
 			d.content(b.Body, b.Type, expectSchema) // still report unknown attributes
 			continue
 		}
@@ -43,7 +34,7 @@ func (d *decoder) expects(sd *siteDecode, blocks hcl.Blocks) {
 }
 
 // expect decodes one expect block for a known stage.
-func (d *decoder) expect(sd *siteDecode, stage string, b *hcl.Block) *checks.Expect {
+func (d *decoder) expect(sd *siteDecode, stage transcript.Stage, b *hcl.Block) *checks.Expect {
 	start := b.DefRange.Start
 	e := &checks.Expect{Stage: stage, Pos: checks.Pos{File: b.DefRange.Filename, Line: start.Line, Column: start.Column}}
 	attrs := d.content(b.Body, b.Type, expectSchema).Attributes
@@ -61,7 +52,7 @@ func (d *decoder) expect(sd *siteDecode, stage string, b *hcl.Block) *checks.Exp
 		}
 	}
 	if attr := attrs["error"]; attr != nil {
-		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "error kind", s, names(transcript.Kinds)) {
+		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "error kind", s, kindNames) {
 			e.Error = transcript.Kind(s)
 		}
 	}
@@ -80,7 +71,7 @@ func (d *decoder) replyExpect(e *checks.Expect, attrs hcl.Attributes) {
 	}
 	if attr := attrs["enhanced"]; attr != nil {
 		if s, ok := d.str(attr); ok {
-			if enhancedRE.MatchString(s) {
+			if transcript.ValidEnhanced(s) {
 				e.Enhanced = s
 			} else {
 				d.errorAt(attr.Expr.Range(), "Invalid enhanced status code",
@@ -90,7 +81,7 @@ func (d *decoder) replyExpect(e *checks.Expect, attrs hcl.Attributes) {
 		}
 	}
 	if attr := attrs["capabilities"]; attr != nil {
-		if e.Stage != checks.EHLO && e.Stage != checks.EHLOTLS {
+		if !e.Stage.Facts().Capabilities {
 			d.errorAt(attr.NameRange, "Capabilities outside EHLO",
 				"capabilities are what an EHLO reply advertises, so they belong in expect \"ehlo\" or expect \"ehlo_tls\", not expect %q.", e.Stage)
 		} else if list, ranges, ok := d.strList(attr); ok {
@@ -109,12 +100,12 @@ func (d *decoder) replyExpect(e *checks.Expect, attrs hcl.Attributes) {
 // stage (the handshake) can check.
 func (d *decoder) tlsExpect(sd *siteDecode, e *checks.Expect, attrs hcl.Attributes) {
 	for _, name := range []string{"version_min", "cert_days_min"} {
-		if attr := attrs[name]; attr != nil && e.Stage != checks.TLS {
+		if attr := attrs[name]; attr != nil && e.Stage != transcript.TLS {
 			d.errorAt(attr.NameRange, "Only for the tls stage",
 				"%s is checked on the TLS handshake, so it belongs in expect \"tls\", not expect %q.", name, e.Stage)
 		}
 	}
-	if e.Stage != checks.TLS {
+	if e.Stage != transcript.TLS {
 		return
 	}
 	if attr := attrs["version_min"]; attr != nil {
@@ -132,12 +123,12 @@ func (d *decoder) tlsExpect(sd *siteDecode, e *checks.Expect, attrs hcl.Attribut
 }
 
 // expectConsistent refuses combinations no outcome can satisfy.
-func (d *decoder) expectConsistent(stage string, attrs hcl.Attributes) {
+func (d *decoder) expectConsistent(stage transcript.Stage, attrs hcl.Attributes) {
 	for _, name := range []string{"code", "enhanced"} {
 		attr := attrs[name]
 		switch {
 		case attr == nil:
-		case noReply[stage]:
+		case !stage.HasReply():
 			d.errorAt(attr.NameRange, "No reply at this stage",
 				"The %s stage ends without an SMTP reply, so %s can never match. Expect how it fails instead, "+
 					"like error = \"timeout\".", stage, name)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // FuzzLoadSource feeds arbitrary bytes to the spec loader: it must not
@@ -68,7 +68,7 @@ func FuzzLoadSource(f *testing.F) {
 			if s.Endpoint.Host == "" && s.Endpoint.MXDomain == "" {
 				t.Errorf("site %q has no host and no mx_domain", s.Name)
 			}
-			if len(checks.Sequence(s.Plan())) == 0 {
+			if len(transcript.Sequence(s.Plan())) == 0 {
 				t.Errorf("site %q plans no stage", s.Name)
 			}
 		}

@@ -42,7 +42,7 @@ func (d *decoder) goldenBody(b *hcl.Block) goldenBlock {
 	var g goldenBlock
 	c := d.content(b.Body, b.Type, goldenSchema)
 	if attr := c.Attributes["detail"]; attr != nil {
-		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "golden detail", s, names(golden.Details)) {
+		if s, ok := d.str(attr); ok && d.oneOf(attr.Expr.Range(), "golden detail", s, detailNames) {
 			g.detail = golden.Detail(s)
 		}
 	}

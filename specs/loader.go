@@ -26,6 +26,9 @@ type Loader struct {
 	// loaded Quiet (reads.go). nil: every site.
 	match func(site string) bool
 	reads Reads
+	// parsed, if set, sees every file of a load parsed, before any is
+	// decoded (SetParsed).
+	parsed func(files map[string]*hcl.File)
 }
 
 // NewLoader returns a Loader whose env() reads variables through getenv.
@@ -60,9 +63,13 @@ func (l *Loader) LoadPaths(paths ...string) ([]*Site, hcl.Diagnostics) {
 			Detail:   "Give at least one spec file (.hcl) or a directory of them.",
 		})
 	}
+	// Every file is parsed first, then decoded in the same order, so that
+	// SetParsed's hook sees them all before the first env() is read; the
+	// diagnostics keep the order of a file-by-file load.
+	var steps []loadStep
 	for _, p := range paths {
 		files, pdiags := expandPath(p)
-		diags = append(diags, pdiags...)
+		steps = append(steps, loadStep{diags: pdiags})
 		for _, f := range files {
 			key := filepath.Clean(f)
 			if l.loaded[key] {
@@ -71,26 +78,59 @@ func (l *Loader) LoadPaths(paths ...string) ([]*Site, hcl.Diagnostics) {
 			l.loaded[key] = true
 			src, err := os.ReadFile(f)
 			if err != nil {
-				diags = append(diags, &hcl.Diagnostic{
+				steps = append(steps, loadStep{diags: hcl.Diagnostics{{
 					Severity: hcl.DiagError,
 					Summary:  "Cannot read spec file",
 					Detail:   fmt.Sprintf("Reading %s: %v.", f, err),
-				})
+				}}})
 				continue
 			}
-			s, fdiags := l.load(f, src)
-			sites = append(sites, s...)
-			diags = append(diags, fdiags...)
+			file, pdiags := l.parse(f, src)
+			steps = append(steps, loadStep{name: f, file: file, diags: pdiags})
 		}
 	}
+	l.announce()
+	for _, st := range steps {
+		if st.file == nil || st.diags.HasErrors() {
+			diags = append(diags, st.diags...)
+			continue
+		}
+		s, fdiags := l.decode(st.name, st.file, st.diags)
+		sites = append(sites, s...)
+		diags = append(diags, fdiags...)
+	}
 	return sites, l.redact(diags)
+}
+
+// loadStep is one file of LoadPaths, parsed (file nil: only diags, as for
+// a path that names nothing or a file that cannot be read).
+type loadStep struct {
+	name  string
+	file  *hcl.File
+	diags hcl.Diagnostics
+}
+
+// SetParsed makes every load call parsed with all the files it parsed
+// (every file loaded so far, by name), before it decodes any: the
+// forecast reads what each env() is for before the first one is read.
+func (l *Loader) SetParsed(parsed func(files map[string]*hcl.File)) { l.parsed = parsed }
+
+func (l *Loader) announce() {
+	if l.parsed != nil {
+		l.parsed(maps.Clone(l.files))
+	}
 }
 
 // LoadSource loads one in-memory file, such as an embedded example. It may
 // be called repeatedly; site names stay unique across all calls. Relative
 // ca_file paths resolve against filepath.Dir(filename).
 func (l *Loader) LoadSource(filename string, src []byte) ([]*Site, hcl.Diagnostics) {
-	sites, diags := l.load(filename, src)
+	file, diags := l.parse(filename, src)
+	l.announce()
+	if diags.HasErrors() {
+		return nil, l.redact(diags)
+	}
+	sites, diags := l.decode(filename, file, diags)
 	return sites, l.redact(diags)
 }
 
@@ -103,15 +143,18 @@ func (l *Loader) Files() map[string]*hcl.File {
 	return out
 }
 
-// load parses and decodes one file. A file with syntax errors is not
-// decoded: its half-parsed body would only add misleading errors.
-func (l *Loader) load(filename string, src []byte) ([]*Site, hcl.Diagnostics) {
+// parse parses one file. A file with syntax errors is not decoded: its
+// half-parsed body would only add misleading errors.
+func (l *Loader) parse(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	l.files[filename] = file
 	delete(l.shown, filename)
-	if diags.HasErrors() {
-		return nil, diags
-	}
+	return file, diags
+}
+
+// decode decodes one parsed file into its sites; diags are its parse's,
+// sorted with the decoder's by position.
+func (l *Loader) decode(filename string, file *hcl.File, diags hcl.Diagnostics) ([]*Site, hcl.Diagnostics) {
 	d := newDecoder(l, filepath.Dir(filename))
 	sites := d.file(file)
 	l.secrets = append(l.secrets, d.secrets...)

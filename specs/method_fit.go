@@ -3,18 +3,8 @@ package specs
 import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 )
-
-// Setup is what the method check (checks.Misfits) needs to know about s.
-func (s *Site) Setup() checks.Setup {
-	return checks.Setup{
-		Method: s.Method, Host: s.Endpoint.Host, MXDomain: s.Endpoint.MXDomain,
-		Port: s.Endpoint.Port, TLS: s.Endpoint.TLS, Auth: s.Auth != nil,
-		HELO: s.Client.Greeting == GreetingHELO,
-	}
-}
 
 // methodFit warns, before anything is probed, when the site's endpoint or
 // credentials contradict its method (AUTH for Direct Send, port 465,
@@ -30,7 +20,7 @@ func (d *decoder) methodFit(sd *siteDecode, c *hcl.BodyContent) {
 	if !sd.methodOK || !sd.planOK || !sd.complete(d) || sd.site.ExpectsFailure() || d.errorsIn(sd.block) {
 		return
 	}
-	for _, m := range checks.Misfits(sd.site.Setup()) {
+	for _, m := range diagnosis.Misfits(sd.site.Setup()) {
 		d.warningAt(fieldRange(sd.block, c, m.Field), "Method and setup disagree",
 			"%s.\nNext: %s.\nSource: %s.", upperFirst(m.Finding), m.Next, m.Source)
 	}

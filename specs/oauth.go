@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // OAuth is the auth block's oauth sub-block: how smtpspec gets the token
@@ -42,7 +43,7 @@ func (d *decoder) oauth(sd *siteDecode, b *hcl.Block, token *hcl.Attribute) {
 		return
 	}
 	attrs := d.content(b.Body, b.Type, oauthSchema).Attributes
-	if sd.mechOK && a.Mechanism != "XOAUTH2" {
+	if sd.mechOK && a.Mechanism != transcript.MechXOAuth2 {
 		d.warningAt(b.DefRange, "Unused oauth block",
 			"auth.mechanism %q does not use a token, so the oauth block is not used. Set mechanism = \"XOAUTH2\" "+
 				"to authenticate with OAuth, or remove the block.", a.Mechanism)

@@ -7,8 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/miekg/dns"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/reputation"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Reputation is the reputation block: how the probe checks the site's
@@ -33,7 +33,7 @@ var reputationSchema = &hcl.BodySchema{
 func (d *decoder) reputation(sd *siteDecode, b *hcl.Block) {
 	r := &sd.site.Reputation
 	*r = Reputation{
-		Enabled: sd.site.Method == checks.DirectSend || sd.site.Method == checks.Relay,
+		Enabled: sd.site.Method == transcript.DirectSend || sd.site.Method == transcript.Relay,
 		Lookups: reputation.DefaultLookups,
 		DNSBL:   reputation.DefaultDNSBL,
 		SPF:     true,

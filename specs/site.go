@@ -12,12 +12,13 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // Site is one device path to Microsoft 365, as declared by `site "NAME" {}`.
 type Site struct {
 	Name       string
-	Method     checks.Method
+	Method     transcript.Method
 	Labels     Labels // labels.go: customer and tags, for fleet reports
 	Endpoint   Endpoint
 	Client     Client
@@ -28,7 +29,7 @@ type Site struct {
 	Reputation Reputation // reputation.go: public IP, blocklists, SPF
 	Trace      *Trace     // trace.go: message trace lookup; nil without a trace block
 	// Expect holds the spec's expectations by stage name.
-	Expect map[string]*checks.Expect
+	Expect map[transcript.Stage]*checks.Expect
 	// Golden is how the site's golden is rendered: detail level and user
 	// redaction rules (the golden block over the file's defaults).
 	Golden golden.Options
@@ -47,7 +48,7 @@ type Endpoint struct {
 	Host       string // host name or address; "" when MXDomain is used
 	MXDomain   string // direct_send/relay: resolve the MX of this domain
 	Port       int    // defaults: 587 submission, 25 otherwise
-	TLS        checks.TLSMode
+	TLS        transcript.TLSMode
 	ServerName string // name verified in the certificate; defaults to Host
 	CAFile     string // extra trusted roots (PEM), resolved relative to the spec file
 	// InsecureSkipVerify (insecure_skip_verify = true) lets the TLS stage
@@ -60,7 +61,7 @@ type Client struct {
 	Helo           string // EHLO name; default "smtpspec.invalid"
 	TLSMin         uint16 // tls.VersionTLS10 ... tls.VersionTLS13
 	TLSMax         uint16
-	AuthMechanisms []string // mechanisms the device supports, upper case
+	AuthMechanisms []transcript.Mechanism // mechanisms the device supports, upper case
 	// Certificate (PEM chain, leaf first) and Key are the TLS client
 	// certificate the device presents, for a connector that matches by
 	// certificate (client_cert.go); nil/unset when it presents none.
@@ -78,7 +79,7 @@ type Client struct {
 
 // Auth is how the device authenticates.
 type Auth struct {
-	Mechanism string // LOGIN, PLAIN or XOAUTH2
+	Mechanism transcript.Mechanism // LOGIN, PLAIN or XOAUTH2
 	Username  string
 	Password  Secret
 	Token     Secret
@@ -101,37 +102,6 @@ type Timeouts struct {
 	Connect time.Duration
 	Command time.Duration
 	Total   time.Duration
-}
-
-// Default timeouts: a dead endpoint costs seconds, not minutes. A probe
-// is not an MTA (RFC 5321 section 4.5.3.2's minutes are for delivering
-// mail, not for finding out whether a path works); the numbers are what a
-// healthy path needs with room to spare, and no more:
-//   - Connect (also DNS and the TLS handshake) 5s: Linux resends a lost
-//     SYN after 1s and 3s, so three attempts fit; a black-holed port 25
-//     (the commonest dead endpoint) then costs 5s, not 10s.
-//   - Command 15s: Exchange Online answers in well under a second, AUTH
-//     (checked against Entra ID) and end of data in a few; a middlebox
-//     that stalls a command is named after 15s instead of 30s.
-//   - Total 60s: a working probe takes under 5s even on a slow path; the
-//     cap keeps a server that answers every command just in time from
-//     holding a CI job for minutes (the sum of stage deadlines is more).
-const (
-	DefaultConnect = 5 * time.Second
-	DefaultCommand = 15 * time.Second
-	DefaultTotal   = 60 * time.Second
-)
-
-// Plan is what the probe of s will do.
-func (s *Site) Plan() checks.Plan {
-	return checks.Plan{
-		Method: s.Method,
-		TLS:    s.Endpoint.TLS,
-		Auth:   s.Auth != nil,
-		Data:   s.Envelope.SendMessage,
-		Trace:  s.Trace != nil,
-		HELO:   s.Client.Greeting == GreetingHELO,
-	}
 }
 
 // Secrets returns the values of every secret of s, for redaction.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // siteDecode is one site being decoded: the Site and what the cross-checks
@@ -35,7 +36,7 @@ type siteDecode struct {
 func (sd *siteDecode) complete(d *decoder) bool { return d.unknowns == sd.unknownsBefore }
 
 type stageRef struct {
-	stage string
+	stage transcript.Stage
 	label hcl.Range
 }
 
@@ -48,7 +49,7 @@ var siteNameRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 func (d *decoder) site(b *hcl.Block) *Site {
 	sd := &siteDecode{
 		block:          b,
-		site:           &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[string]*checks.Expect{}},
+		site:           &Site{Name: b.Labels[0], DeclRange: b.DefRange, Expect: map[transcript.Stage]*checks.Expect{}},
 		planOK:         true,
 		unknownsBefore: d.unknowns,
 	}
@@ -105,8 +106,8 @@ func (d *decoder) method(sd *siteDecode, attr *hcl.Attribute) {
 		return
 	}
 	m, ok := d.str(attr)
-	if ok && d.oneOf(attr.Expr.Range(), "method", m, names(checks.Methods)) {
-		sd.site.Method = checks.Method(m)
+	if ok && d.oneOf(attr.Expr.Range(), "method", m, methodNames) {
+		sd.site.Method = transcript.Method(m)
 		sd.methodOK = true
 	}
 }
@@ -120,7 +121,7 @@ func (d *decoder) mechanismSupported(sd *siteDecode) {
 	}
 	have := "none"
 	if len(s.Client.AuthMechanisms) > 0 {
-		have = "only " + quoteList(s.Client.AuthMechanisms)
+		have = "only " + quoteList(transcript.Names(s.Client.AuthMechanisms))
 	}
 	d.errorAt(sd.mechRange, "Mechanism not supported by the device",
 		"auth.mechanism is %q, but client.auth_mechanisms lists %s. The probe does what the device can do, "+

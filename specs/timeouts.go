@@ -9,7 +9,7 @@ import (
 // timeouts decodes the optional timeouts block over the defaults.
 func (d *decoder) timeouts(sd *siteDecode, b *hcl.Block) {
 	t := &sd.site.Timeouts
-	*t = Timeouts{Connect: DefaultConnect, Command: DefaultCommand, Total: DefaultTotal}
+	*t = DefaultTimeouts
 	if b == nil {
 		return
 	}

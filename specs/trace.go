@@ -109,7 +109,7 @@ func (d *decoder) traceExpect(e *checks.Expect, attrs hcl.Attributes) {
 	if attr == nil {
 		return
 	}
-	if e.Stage != checks.Trace {
+	if e.Stage != transcript.Trace {
 		d.errorAt(attr.NameRange, "Only for the trace stage",
 			"status is the message trace status of the sent message, so it belongs in expect \"trace\", not expect %q.", e.Stage)
 		return

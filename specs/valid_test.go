@@ -22,14 +22,14 @@ var defaultTimeouts = Timeouts{Connect: DefaultConnect, Command: DefaultCommand,
 // defaultClient is what an absent client block means.
 var defaultClient = Client{
 	Helo: DefaultHelo, TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-	AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO,
+	AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO,
 }
 
 // defaultReputation is what an absent reputation block means: on for the
 // port-25 methods, with the default lookups and lists.
-func defaultReputation(m checks.Method) Reputation {
+func defaultReputation(m transcript.Method) Reputation {
 	return Reputation{
-		Enabled: m == checks.DirectSend || m == checks.Relay,
+		Enabled: m == transcript.DirectSend || m == transcript.Relay,
 		Lookups: reputation.DefaultLookups, DNSBL: reputation.DefaultDNSBL, SPF: true,
 	}
 }
@@ -42,17 +42,17 @@ func TestValid(t *testing.T) {
 	}{
 		{"submission.hcl", []*Site{{
 			Name:   "hq-mfp-3f",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-3f.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Auth: &Auth{Mechanism: "LOGIN", Username: "scanner@contoso.com",
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com",
 				To: []string{"frontdesk@contoso.com", "it@contoso.com"}, SendMessage: true},
 			Timeouts: Timeouts{Connect: 5 * time.Second, Command: 10 * time.Second, Total: time.Minute},
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"ehlo_tls": {Stage: "ehlo_tls", Capabilities: []string{"AUTH", "SIZE"}, Pos: pos("submission.hcl", 37)},
 				"tls":      {Stage: "tls", VersionMin: "1.2", CertDaysMin: 30, Pos: pos("submission.hcl", 41)},
 				"auth":     {Stage: "auth", Code: 235, Enhanced: "2.7.0", Pos: pos("submission.hcl", 46)},
@@ -62,71 +62,71 @@ func TestValid(t *testing.T) {
 		}}},
 		{"direct_send.hcl", []*Site{{
 			Name:     "warehouse-mfp",
-			Method:   checks.DirectSend,
-			Endpoint: Endpoint{MXDomain: "contoso.com", Port: 25, TLS: checks.StartTLS},
+			Method:   transcript.DirectSend,
+			Endpoint: Endpoint{MXDomain: "contoso.com", Port: 25, TLS: transcript.StartTLS},
 			Client:   defaultClient,
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"rcpt": {Stage: "rcpt", Code: 550, Enhanced: "5.7.606",
 					Text: regexp.MustCompile("banned sending IP"), Pos: pos("direct_send.hcl", 14)},
 			},
 		}}},
 		{"relay.hcl", []*Site{{
 			Name:   "relay.plain",
-			Method: checks.Relay,
-			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: checks.NoTLS,
+			Method: transcript.Relay,
+			Endpoint: Endpoint{Host: "contoso-com.mail.protection.outlook.com", Port: 25, TLS: transcript.NoTLS,
 				ServerName: "contoso-com.mail.protection.outlook.com"},
 			Client: Client{Helo: "printer.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "noreply@contoso.com", To: []string{"someone@fabrikam.example"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"connect": {Stage: "connect", Error: transcript.KindTimeout,
 					Text: regexp.MustCompile("i/o timeout"), Pos: pos("relay.hcl", 19)},
 			},
 		}, {
 			Name:   "lab_implicit",
-			Method: checks.Relay,
-			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: checks.Implicit,
+			Method: transcript.Relay,
+			Endpoint: Endpoint{Host: "127.0.0.1", Port: 2465, TLS: transcript.Implicit,
 				ServerName: "sim.smtpspec.test", CAFile: "testdata/valid/ca.pem"},
 			Client: Client{Helo: DefaultHelo, TLSMin: tls.VersionTLS13, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingEHLO},
 			Envelope: Envelope{From: "lab@contoso.com", To: []string{"lab@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"ehlo": {Stage: "ehlo", Capabilities: []string{"PIPELINING"}, Pos: pos("relay.hcl", 45)},
 			},
 		}}},
 		{"xoauth2.hcl", []*Site{{
 			Name:   "branch-7",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "mfp-7.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS12,
-				AuthMechanisms: []string{"XOAUTH2", "LOGIN"}, Greeting: GreetingEHLO},
+				AuthMechanisms: []transcript.Mechanism{"XOAUTH2", "LOGIN"}, Greeting: GreetingEHLO},
 			Auth: &Auth{Mechanism: "XOAUTH2", Username: "scanner@contoso.com",
 				Token: NewSecret("SCANNER_TOKEN", testToken)},
 			Envelope: Envelope{From: "scanner@contoso.com",
 				To: []string{"frontdesk@contoso.com", "IT@CONTOSO.COM"}},
 			Timeouts: Timeouts{Connect: DefaultConnect, Command: DefaultCommand, Total: 90 * time.Second},
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"auth": {Stage: "auth", Code: 535, Enhanced: "5.7.139",
 					Text: regexp.MustCompile("(?i)basic authentication is disabled"), Pos: pos("xoauth2.hcl", 31)},
 			},
 		}}},
 		{"helo.hcl", []*Site{{
 			Name:   "old-mfp",
-			Method: checks.Submission,
-			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: checks.StartTLS,
+			Method: transcript.Submission,
+			Endpoint: Endpoint{Host: "smtp.office365.com", Port: 587, TLS: transcript.StartTLS,
 				ServerName: "smtp.office365.com"},
 			Client: Client{Helo: "old-mfp.contoso.local", TLSMin: tls.VersionTLS12, TLSMax: tls.VersionTLS13,
-				AuthMechanisms: []string{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingHELO},
+				AuthMechanisms: []transcript.Mechanism{"LOGIN", "PLAIN", "XOAUTH2"}, Pipelining: true, Greeting: GreetingHELO},
 			Auth: &Auth{Mechanism: "LOGIN", Username: "scanner@contoso.com",
 				Password: NewSecret("SCANNER_PASSWORD", testPassword)},
 			Envelope: Envelope{From: "scanner@contoso.com", To: []string{"frontdesk@contoso.com"}},
 			Timeouts: defaultTimeouts,
-			Expect: map[string]*checks.Expect{
+			Expect: map[transcript.Stage]*checks.Expect{
 				"mail": {Stage: "mail", Code: 451, Enhanced: "5.7.3", Pos: pos("helo.hcl", 20)},
 			},
 		}}},

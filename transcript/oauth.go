@@ -11,12 +11,16 @@ type OAuthInfo struct {
 	Source string
 	// Error says why no token was had or its claims could not be read
 	// ("" when they were); the token endpoint's own words, redacted.
-	Error    string
-	Audience []string
-	Roles    []string // app roles (app-only tokens): SMTP.SendAsApp
-	Scopes   []string // delegated scopes (scp): SMTP.Send
-	TenantID string   // tid
-	AppID    string   // appid or azp
+	Error string
+	// ErrorCode is the Microsoft Entra ID error the token endpoint
+	// answered ("AADSTS7000215"), "" for none. Not in JSON: capture's
+	// report embeds OAuthInfo with the fields it always had.
+	ErrorCode string `json:"-"`
+	Audience  []string
+	Roles     []string // app roles (app-only tokens): SMTP.SendAsApp
+	Scopes    []string // delegated scopes (scp): SMTP.Send
+	TenantID  string   // tid
+	AppID     string   // appid or azp
 	// User is the signed-in user of a delegated token (upn, else
 	// preferred_username, else unique_name); "" for app-only tokens.
 	User      string

@@ -3,8 +3,6 @@ package transcript
 import (
 	"strconv"
 	"strings"
-
-	"github.com/smtpspec/smtpspec/internal/lazyre"
 )
 
 // Reply is one SMTP reply, possibly multi-line (RFC 5321 section 4.2).
@@ -15,19 +13,6 @@ type Reply struct {
 	Code     int
 	Enhanced string   // RFC 3463 enhanced status code, "" when absent
 	Lines    []string // each line's text after "NNN-" / "NNN " (enhanced code kept)
-}
-
-// enhancedRE matches an RFC 3463 code at the start of a reply text. Some
-// middleboxes (Cisco ESA) write "#5.5.1"; the hash is accepted.
-var enhancedRE = lazyre.New(`^#?([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)`)
-
-// ParseEnhanced returns the RFC 3463 code that starts text, or "".
-func ParseEnhanced(text string) string {
-	m := enhancedRE.FindStringSubmatch(text)
-	if m == nil {
-		return ""
-	}
-	return m[1] + "." + m[2] + "." + m[3]
 }
 
 // Text joins the reply lines with a space, as a person would read them.
@@ -54,26 +39,6 @@ func (r *Reply) Class() int {
 		return int(r.Enhanced[0] - '0')
 	}
 	return r.Code / 100
-}
-
-// Capabilities are the lines of an EHLO reply after the greeting, keyword
-// upper case and parameters as sent ("AUTH LOGIN XOAUTH2", "SIZE
-// 157286400"): what the probe records, and what explain rebuilds from a
-// captured conversation. nil when the reply has no line after the first.
-func (r *Reply) Capabilities() []string {
-	if len(r.Lines) < 2 {
-		return nil
-	}
-	caps := make([]string, 0, len(r.Lines)-1)
-	for _, l := range r.Lines[1:] {
-		kw, params, ok := strings.Cut(l, " ")
-		c := strings.ToUpper(kw)
-		if ok {
-			c += " " + params
-		}
-		caps = append(caps, c)
-	}
-	return caps
 }
 
 // Positive reports a 2xx or 3xx reply.

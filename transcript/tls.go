@@ -11,6 +11,9 @@ type TLSInfo struct {
 	ServerName  string // the name verified against the certificate
 	Verified    bool
 	VerifyError string // why verification failed, when it did
+	// VerifyReason is VerifyError as data: Certificate and, when the
+	// verifier said, UnknownAuthority, WrongName or Expired.
+	VerifyReason Reason
 	// VerifySkipped: the spec turned verification off
 	// (insecure_skip_verify), so a VerifyError did not fail the handshake.
 	VerifySkipped bool
@@ -26,4 +29,11 @@ type TLSInfo struct {
 	// Client is the certificate the probe presented (client { certificate
 	// }), nil when it presented none (oauth.go).
 	Client *ClientCert
+}
+
+// Unverified reports a certificate that did not verify: the probe
+// recorded why, or the handshake completed without verification (and
+// the spec did not turn verification off).
+func (i *TLSInfo) Unverified() bool {
+	return i != nil && !i.Verified && !i.VerifySkipped && (i.VerifyError != "" || i.Version != "")
 }

@@ -25,7 +25,7 @@ const (
 // Line is one protocol line as it crossed the wire, without its CRLF.
 type Line struct {
 	Dir   Direction
-	Stage string        // the stage that sent or received it
+	Stage Stage         // the stage that sent or received it
 	Text  string        // printable text; non-printable bytes escaped as \xNN
 	At    time.Duration // offset from the start of the probe (never in goldens)
 }
@@ -45,7 +45,7 @@ const (
 
 // StageResult is what one stage of the probe established.
 type StageResult struct {
-	Stage    string
+	Stage    Stage
 	Status   Status
 	Reply    *Reply        // the reply that decided the stage, if any
 	Err      *Error        // the failure without a usable reply, if any
@@ -69,15 +69,15 @@ func (r StageResult) Evidence() string {
 // Transcript is the whole record of one site's probe.
 type Transcript struct {
 	Site   string
-	Method string
+	Method Method
 	Target string // host:port as the spec names it (not the resolved address)
 	Lines  []Line
 	Stages []StageResult
 	TLS    *TLSInfo
 	// EHLO capabilities (keywords with parameters, upper-cased keyword)
 	// before and after TLS.
-	Capabilities    []string
-	CapabilitiesTLS []string
+	Capabilities    Capabilities
+	CapabilitiesTLS Capabilities
 	Token           string // the run token carried by a sent message, if any
 	Started         time.Time
 	Duration        time.Duration
@@ -95,12 +95,12 @@ type Transcript struct {
 	// Skip with a note, every later one Skip. "" when the probe ran to its
 	// end. An interrupted transcript is evidence of what happened before
 	// the cancellation, never a finding about the path.
-	Interrupted string
+	Interrupted Stage
 }
 
 // Stage returns the result recorded for name, or a zero result with
 // status Skip when the stage never ran.
-func (t *Transcript) Stage(name string) StageResult {
+func (t *Transcript) Stage(name Stage) StageResult {
 	for _, s := range t.Stages {
 		if s.Stage == name {
 			return s
@@ -119,7 +119,42 @@ func (t *Transcript) Failed() (StageResult, bool) {
 	return StageResult{}, false
 }
 
+// EvidenceOrNote is the exact line that decided r, or the probe's note
+// when it recorded neither a reply nor an error.
+func (r StageResult) EvidenceOrNote() string {
+	if ev := r.Evidence(); ev != "" {
+		return ev
+	}
+	return r.Note
+}
+
+// AfterTLS reports whether stage ran inside a TLS session: the tls stage
+// passed and was recorded before it (implicit TLS puts tls before banner
+// and ehlo).
+func (t *Transcript) AfterTLS(stage Stage) bool {
+	for _, s := range t.Stages {
+		if s.Stage == stage {
+			return false
+		}
+		if s.Stage == TLS && s.Status == Pass {
+			return true
+		}
+	}
+	return false
+}
+
+// ServerLines returns the text of the lines the server sent at stage.
+func (t *Transcript) ServerLines(stage Stage) []string {
+	var out []string
+	for _, l := range t.Lines {
+		if l.Dir == Server && l.Stage == stage {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
 // Reached reports whether the named stage ran (passed or failed).
-func (t *Transcript) Reached(name string) bool {
+func (t *Transcript) Reached(name Stage) bool {
 	return t.Stage(name).Status != Skip
 }

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 // Flags both harnesses take; the scripts build the binary and pass it.
@@ -28,6 +28,6 @@ const benchPassword = "bench-password-not-a-secret"
 // hour: longer than any run of the harnesses. The AUTH failure state is
 // kept in dir, not in the user's cache folder.
 func benchEnv(dir string) []string {
-	token := oauthtest.Mint(oauthtest.Delegated(time.Now(), "scanner@contoso.com"))
+	token := tokenserver.Mint(tokenserver.Delegated(time.Now(), "scanner@contoso.com"))
 	return append(os.Environ(), "BENCH_PASSWORD="+benchPassword, "BENCH_TOKEN="+token, "SMTPSPEC_CACHE_DIR="+filepath.Join(dir, "cache"))
 }

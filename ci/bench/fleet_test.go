@@ -118,7 +118,7 @@ func TestFleet(t *testing.T) {
 			host, port, caFile)
 		// A mailbox per failing site: smtpspec probes the sites that share
 		// a mailbox one after the other and, after a refused AUTH, not
-		// again for 15 minutes (runner/throttle.go).
+		// again for 15 minutes (package authguard).
 		body := strings.ReplaceAll(fmt.Sprintf(k.body, endpoint), "{{site}}", fmt.Sprint(i))
 		src := fmt.Sprintf("site \"site-%04d\" {\n  %s\n}\n", i, body)
 		if err := os.WriteFile(filepath.Join(specDir, fmt.Sprintf("site-%04d.hcl", i)), []byte(src), 0o644); err != nil {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 // clientSecret is the OAuth client secret the artifact test knows.
@@ -41,8 +41,8 @@ func leakForms(user string, secrets map[string]string) map[string]string {
 // --out reports, the AUTH failure state) for every form of every secret.
 func TestNoSecretInAnyArtifact(t *testing.T) {
 	now := time.Now()
-	accessToken := oauthtest.Mint(oauthtest.AppOnly(now))
-	ts := oauthtest.NewServer(oauthtest.App, clientSecret, accessToken)
+	accessToken := tokenserver.Mint(tokenserver.AppOnly(now))
+	ts := tokenserver.NewServer(tokenserver.App, clientSecret, accessToken)
 	t.Cleanup(ts.Close)
 	secrets := map[string]string{"password": testPassword, "token": testToken, "client secret": clientSecret, "access token": accessToken}
 	forms := leakForms(testUser, secrets)
@@ -51,7 +51,7 @@ func TestNoSecretInAnyArtifact(t *testing.T) {
 		"plain":   "    mechanism = \"PLAIN\"\n    password = env(\"P\")\n",
 		"xoauth2": "    mechanism = \"XOAUTH2\"\n    token = env(\"T\")\n",
 		"oauth-client-credentials": fmt.Sprintf("    mechanism = \"XOAUTH2\"\n    oauth {\n      tenant_id = %q\n      client_id = %q\n"+
-			"      client_secret = env(\"C\")\n      token_url = %q\n    }\n", oauthtest.Tenant, oauthtest.App, ts.TokenURL()),
+			"      client_secret = env(\"C\")\n      token_url = %q\n    }\n", tokenserver.Tenant, tokenserver.App, ts.TokenURL()),
 	}
 	for _, scenario := range []string{"submission-ok", "submission-bad-credentials"} {
 		for mech, body := range auths {

@@ -9,13 +9,14 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/smtpspec/smtpspec/capture"
-	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // captureFlags are the flags of `smtpspec capture`.
@@ -102,9 +103,9 @@ func checkCaptureFlags(cf *captureFlags) error {
 	switch {
 	case p != capture.Submission && p != capture.MX:
 		return fmt.Errorf("--persona %q: submission or mx", cf.persona)
-	case !contains(names(checks.TLSModes), cf.tlsMode):
+	case !slices.Contains(transcript.Names(transcript.TLSModes), cf.tlsMode):
 		return fmt.Errorf("--tls %q: starttls, implicit or none", cf.tlsMode)
-	case !contains(capture.Formats, cf.format):
+	case !slices.Contains(capture.Formats, cf.format):
 		return fmt.Errorf("--format %q: %s", cf.format, strings.Join(capture.Formats, ", "))
 	case cf.site != "" && !siteName.MatchString(cf.site):
 		return fmt.Errorf("--site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", cf.site)
@@ -134,18 +135,10 @@ func checkCaptureFlags(cf *captureFlags) error {
 	return nil
 }
 
-func names[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		out[i] = string(v)
-	}
-	return out
-}
-
 // captureOptions reads the certificate, the CA and the expected password.
 func captureOptions(e env, cf captureFlags) (capture.Options, error) {
 	opts := capture.Options{
-		Persona: capture.Persona(cf.persona), TLSMode: checks.TLSMode(cf.tlsMode),
+		Persona: capture.Persona(cf.persona), TLSMode: transcript.TLSMode(cf.tlsMode),
 		Timeout: cf.timeout, Grace: max(cf.grace, time.Millisecond), Connections: cf.connections,
 		Logf: func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) },
 	}
@@ -170,7 +163,7 @@ func captureOptions(e env, cf captureFlags) (capture.Options, error) {
 	}
 	opts.CA = ca
 	if cf.caOut != "" {
-		if err := golden.WriteFileAtomic(cf.caOut, ca.CertPEM); err != nil {
+		if err := atomicfile.Write(cf.caOut, ca.CertPEM); err != nil {
 			return opts, fmt.Errorf("--ca-out: %v", err)
 		}
 	}
@@ -202,7 +195,7 @@ func loadOrCreateCA(path string) (*capture.CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := golden.WriteFileAtomicMode(path, pem, 0o600); err != nil {
+	if err := atomicfile.WriteMode(path, pem, 0o600); err != nil {
 		return nil, fmt.Errorf("--ca: %v", err)
 	}
 	return ca, nil

@@ -8,8 +8,8 @@ import (
 	"syscall"
 
 	"github.com/smtpspec/smtpspec/capture"
-	"github.com/smtpspec/smtpspec/checks"
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 )
 
 // announce says where to point the device. A wildcard listener lists this
@@ -80,7 +80,7 @@ func writeCapturedSpec(e env, cf captureFlags, rep *capture.Report) int {
 		errorf(e.stderr, "capture: %s: %v", cf.out, err)
 		return exitFail
 	}
-	if err := golden.WriteFileAtomic(cf.out, src); err != nil {
+	if err := atomicfile.Write(cf.out, src); err != nil {
 		// The device was captured once: the spec must not be lost with the file.
 		errorf(e.stderr, "capture: %s not written: %v; the spec follows, to save by hand:\n%s", cf.out, err, src)
 		return exitFail
@@ -108,7 +108,7 @@ func captureExit(rep *capture.Report) int {
 		return exitFail
 	}
 	for _, f := range rep.Findings {
-		if f.Severity == checks.SevError {
+		if f.Severity == diagnosis.SevError {
 			return exitFail
 		}
 	}

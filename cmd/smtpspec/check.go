@@ -56,9 +56,9 @@ func cmdCheck(ctx context.Context, e env, args []string) int {
 		s = &capped
 	}
 	r := runner.RunSite(ctx, s, runner.Options{
-		Golden:   golden.Store{Dir: *goldenDir},
-		ReadOnly: true,
-		Throttle: newThrottle(e, []*specs.Site{s}, *force),
+		Golden:    golden.Store{Dir: *goldenDir},
+		ReadOnly:  true,
+		AuthGuard: newAuthGuard(e, []*specs.Site{s}, *force),
 	})
 	c := nagios.Judge(r, th, time.Now())
 	c.LongLines(r.Verdict)

@@ -96,7 +96,7 @@ func TestCrossStageInferences(t *testing.T) {
 func checkVerdict(t *testing.T, s report.JSONSite, category, stage string, summary, next []string) {
 	t.Helper()
 	v := s.Verdict
-	if string(v.Category) != category || v.Stage != stage {
+	if string(v.Category) != category || string(v.Stage) != stage {
 		t.Errorf("verdict = %s at %q, want %s at %q\n%s", v.Category, v.Stage, category, stage, v.Summary)
 	}
 	for _, p := range summary {

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/specs"
 )
 
@@ -71,7 +71,7 @@ func formatFile(path string, check bool) (changed bool, err error) {
 	if check {
 		return true, nil
 	}
-	return true, golden.WriteFileAtomic(path, out)
+	return true, atomicfile.Write(path, out)
 }
 
 // specFiles expands paths: files as given, directories searched for

@@ -1,23 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/smtpspec/smtpspec/forecast"
-	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/specs"
 )
-
-// forecastFormats are the values of forecast --format.
-var forecastFormats = []string{"human", "json", "markdown", "html"}
 
 // cmdForecast runs every site against the simulator today and under each
 // announced Microsoft 365 change (forecast/), offline, without secrets.
@@ -27,7 +20,7 @@ func cmdForecast(ctx context.Context, e env, args []string) int {
 	var changes, assume multiFlag
 	fs.Var(&changes, "change", "forecast only change `ID` (repeatable; default: every announced change)")
 	fs.Var(&assume, "assume", "take `FACT=VALUE` as known for every site without its own fact: tag (repeatable)")
-	format := fs.String("format", "human", "output format: human, json, markdown or html")
+	format := fs.String("format", "human", "output format: "+orList(forecast.FormatNames()))
 	out := fs.String("out", "", "write the forecast to `FILE` (atomically) instead of stdout")
 	parallel := fs.Int("parallel", 8, "forecast up to `N` sites at once")
 	list := fs.Bool("list", false, "list the announced changes (id, date, whether Microsoft confirmed it, source) and exit")
@@ -101,8 +94,8 @@ func listChanges(w io.Writer) {
 // forecastOptions checks the flags that need no spec.
 func forecastOptions(e env, changes, assume []string, format string, parallel int) (forecast.Options, bool) {
 	var opts forecast.Options
-	if !slices.Contains(forecastFormats, format) {
-		errorf(e.stderr, "unknown --format %q (%s)", format, strings.Join(forecastFormats, ", "))
+	if _, err := forecast.FormatNamed(format); err != nil {
+		errorf(e.stderr, "%v", err)
 		return opts, false
 	}
 	if parallel < 1 {
@@ -131,30 +124,9 @@ func forecastOptions(e env, changes, assume []string, format string, parallel in
 // cannot be (a full disk, a folder that is not one), the forecast goes to
 // stdout instead, so it is not lost, and the error says so.
 func writeForecast(e env, format, out string, fc *forecast.Forecast, meta report.Run) error {
-	render := func(w io.Writer) error {
-		switch format {
-		case "json":
-			return forecast.WriteJSON(w, fc, meta)
-		case "markdown":
-			return forecast.WriteMarkdown(w, fc, meta)
-		case "html":
-			return forecast.WriteHTML(w, fc, meta)
-		}
-		return forecast.WriteHuman(w, fc, meta)
-	}
-	if out == "" {
-		return render(e.stdout)
-	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
+	f, err := forecast.FormatNamed(format)
+	if err != nil {
 		return err
 	}
-	err := golden.WriteFileAtomic(out, buf.Bytes())
-	if err == nil {
-		return nil
-	}
-	if _, werr := e.stdout.Write(buf.Bytes()); werr != nil {
-		return fmt.Errorf("forecast %s not written (any previous one is unchanged): %v; nor to stdout: %v", out, err, werr)
-	}
-	return fmt.Errorf("forecast %s not written (any previous one is unchanged): %v; it is on stdout instead", out, err)
+	return writeOut(e, "forecast", out, func(w io.Writer) error { return f.Write(w, fc, meta) })
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/forecast"
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/report"
@@ -107,7 +107,7 @@ func TestForecastTodayIsRun(t *testing.T) {
 		if string(s.Today.Status) != w.Status {
 			t.Errorf("%s: forecast today status %s, run says %s", s.Name, s.Today.Status, w.Status)
 		}
-		sameVerdict(t, s.Name, s.Today.Verdict, w.Verdict)
+		sameVerdict(t, s.Name, s.Today.Verdict.JSON(), w.Verdict)
 	}
 }
 
@@ -148,11 +148,10 @@ func TestForecastTodayDefault(t *testing.T) {
 // sameVerdict compares a forecast verdict with run's: every field, the
 // summary after golden normalisation (front-end names, tokens and dates
 // differ per connection).
-func sameVerdict(t *testing.T, site string, got, want checks.Verdict) {
+func sameVerdict(t *testing.T, site string, got, want diagnosis.VerdictJSON) {
 	t.Helper()
-	norm := func(v checks.Verdict) checks.Verdict {
+	norm := func(v diagnosis.VerdictJSON) diagnosis.VerdictJSON {
 		v.Summary = golden.NormalizeText(v.Summary)
-		v.Evidence, v.Rule, v.Source, v.Learn, v.Notes = "", "", "", "", nil
 		return v
 	}
 	g, w := norm(got), norm(want)

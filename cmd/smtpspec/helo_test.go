@@ -38,7 +38,7 @@ func TestHELOGreeting(t *testing.T) {
 			}
 			var stages []string
 			for _, st := range s.Stages {
-				stages = append(stages, st.Name)
+				stages = append(stages, string(st.Name))
 			}
 			for _, never := range []string{"starttls", "tls", "ehlo_tls", "auth"} {
 				if slices.Contains(stages, never) {

@@ -9,21 +9,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 //go:embed templates/*.hcl.tmpl
 var initTemplates embed.FS
-
-// initMethods are the methods init has a starting spec for.
-var initMethods = []string{"submission", "direct_send", "relay"}
 
 // initData fills a template.
 type initData struct {
@@ -50,8 +49,8 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		return flagExit(e, flags, err)
 	}
 	switch {
-	case !contains(initMethods, *method):
-		errorf(e.stderr, "init: --method must be one of %s", strings.Join(initMethods, ", "))
+	case !slices.Contains(transcript.Names(transcript.Methods), *method): // templates/ has a starting spec for each
+		errorf(e.stderr, "init: --method must be one of %s", strings.Join(transcript.Names(transcript.Methods), ", "))
 		return exitUsage
 	case !siteName.MatchString(*site):
 		errorf(e.stderr, "init: --site %q: use letters, digits, '-', '_' and '.', like hq-mfp-3f", *site)
@@ -81,12 +80,12 @@ func cmdInit(_ context.Context, e env, args []string) int {
 		errorf(e.stderr, "init: %v", err)
 		return exitFail
 	}
-	if err := golden.WriteFileAtomic(path, src); err != nil {
+	if err := atomicfile.Write(path, src); err != nil {
 		errorf(e.stderr, "init: %v", err)
 		return exitFail
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: replace the example addresses, then run\n", path)
-	if *method == "submission" {
+	if transcript.Method(*method) == transcript.Submission {
 		fmt.Fprintf(e.stdout, "  export %s='...'   # the mailbox password, from your secret store\n", secretName(*site))
 	}
 	fmt.Fprintf(e.stdout, "  smtpspec validate %s\n  smtpspec run -v --site %s   # review the transcript it prints, then record it:\n"+
@@ -133,13 +132,4 @@ func secretName(site string) string {
 		return '_'
 	}, site)
 	return up + "_SMTP_PASSWORD"
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

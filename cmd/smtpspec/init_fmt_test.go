@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // TestInit: each method's starting spec is written, formatted, and valid
 // once its secret is set; init refuses to overwrite without --force.
 func TestInit(t *testing.T) {
 	dir := t.TempDir()
-	for _, m := range initMethods {
+	for _, m := range transcript.Names(transcript.Methods) {
 		t.Run(m, func(t *testing.T) {
 			path := filepath.Join(dir, m+".hcl")
 			code, out, errs := runCLI(t, testGetenv(nil), "init", "--method", m, "--site", "hq-"+m, "--domain", "fabrikam.com", "--out", path)

@@ -12,7 +12,7 @@ import (
 func main() {
 	ctx, stop := context.Background(), func() {}
 	if len(os.Args) > 1 {
-		if use := commands[os.Args[1]].signals; use != signalsDefault {
+		if use := commands()[os.Args[1]].signals; use != signalsDefault {
 			ctx, stop = withSignals(ctx, use, os.Stderr, os.Exit) // signal.go
 		}
 	}
@@ -21,42 +21,12 @@ func main() {
 	os.Exit(code)
 }
 
-// Exit codes (DESIGN.md): one table at the edge.
-const (
-	exitOK    = 0 // every site passed and matched its golden
-	exitFail  = 1 // a site failed, drifted, is new, or errored
-	exitUsage = 2 // bad specs or usage
-)
-
 // env is what a command may read from its surroundings; tests pass their own.
 type env struct {
 	getenv func(string) string
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-}
-
-// commands lists the subcommands; one explicit map, no init magic.
-// signals says how a command meets SIGINT and SIGTERM (signal.go).
-var commands = map[string]struct {
-	run     func(ctx context.Context, e env, args []string) int
-	summary string
-	signals signalUse
-}{
-	"run":      {cmdRun, "probe sites and compare with goldens", signalsInterrupt},
-	"validate": {cmdValidate, "check spec files without probing", signalsDefault},
-	"explain":  {cmdExplain, "explain a Microsoft 365 reply or a captured SMTP conversation", signalsDefault},
-	"sim":      {cmdSim, "serve a Microsoft 365 simulator scenario on loopback", signalsStop},
-	"demo":     {cmdDemo, "run the example specs against the built-in simulator", signalsInterrupt},
-	"version":  {cmdVersion, "print the version", signalsDefault},
-	"review":   {cmdReview, "accept or reject pending goldens (.golden.new)", signalsDefault},
-	"init":     {cmdInit, "write a commented starting spec for a site", signalsDefault},
-	"fmt":      {cmdFmt, "rewrite specs in canonical form (--check: list, exit 1)", signalsDefault},
-	"forecast": {cmdForecast, "which sites break at each announced Microsoft 365 change, and the fix (offline)", signalsInterrupt},
-	"trace":    {cmdTrace, "look a run's message up in Microsoft 365 message trace (--site, --token)", signalsInterrupt},
-	"capture":  {cmdCapture, "play Exchange Online to a device, record what it does, write its spec", signalsStop},
-	"serve":    {cmdServe, "serve the sites as a Prometheus multi-target exporter (/probe?target=SITE)", signalsStop},
-	"check":    {cmdCheck, "probe one site as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)", signalsStop},
 }
 
 // run is main without the process: everything is testable in-process.
@@ -76,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "-version", "--version":
 		name = "version"
 	}
-	c, ok := commands[name]
+	c, ok := commands()[name]
 	if !ok {
 		errorf(e.stderr, "unknown command %q", name)
 		usage(e.stderr)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 // An MSP's repository as the field tests use it: three customer sites in
@@ -36,7 +36,7 @@ func newMSPRepo(t *testing.T) *mspRepo {
 	}
 	subAddr, subCA := startScenario(t, "submission-ok")
 	dsAddr, dsCA := startScenario(t, "directsend-ok")
-	tokens := oauthtest.NewServer(oauthtest.App, warehouseSecret, oauthtest.Mint(oauthtest.AppOnly(time.Now())))
+	tokens := tokenserver.NewServer(tokenserver.App, warehouseSecret, tokenserver.Mint(tokenserver.AppOnly(time.Now())))
 	t.Cleanup(tokens.Close)
 
 	hq := siteSpec("hq-mfp", "submission", subAddr, subCA, "starttls", `  auth {
@@ -52,8 +52,8 @@ func newMSPRepo(t *testing.T) *mspRepo {
     mechanism = "XOAUTH2"
     username  = "warehouse-scanner@contoso.com"
     oauth {
-      tenant_id     = "`+oauthtest.Tenant+`"
-      client_id     = "`+oauthtest.App+`"
+      tenant_id     = "`+tokenserver.Tenant+`"
+      client_id     = "`+tokenserver.App+`"
       client_secret = env("WAREHOUSE_CLIENT_SECRET")
       token_url     = "`+tokens.TokenURL()+`"
     }

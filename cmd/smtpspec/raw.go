@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 )
@@ -51,7 +51,7 @@ func writeRaw(dir string, results []*runner.Result, meta report.Run) error {
 				continue
 			}
 			p := filepath.Join(dir, x.Site.Name+".raw.txt")
-			if err := golden.WriteFileAtomic(p, b.Bytes()); err != nil {
+			if err := atomicfile.Write(p, b.Bytes()); err != nil {
 				errs = append(errs, fmt.Errorf("--raw: %w", err))
 			}
 		}

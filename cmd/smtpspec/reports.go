@@ -3,22 +3,29 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
 )
 
 // reportFormats are the values of --format and of --report FORMAT=FILE.
-var reportFormats = []string{"human", "json", "junit", "markdown", "html"}
+var reportFormats = report.FormatNames()
 
 func knownFormat(f string) bool { return slices.Contains(reportFormats, f) }
+
+// orList words names as a choice: "human, json or html".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // reportTarget is one --report FORMAT=FILE.
 type reportTarget struct{ format, file string }
@@ -37,22 +44,6 @@ func parseReports(vals []string) ([]reportTarget, error) {
 		out = append(out, reportTarget{format, file})
 	}
 	return out, nil
-}
-
-// writeFormat writes the reports that CI systems read (human is written
-// by renderReport itself). meta describes the run.
-func writeFormat(w io.Writer, format string, results []*runner.Result, meta report.Run) error {
-	switch format {
-	case "json":
-		return report.JSON{Run: meta}.Write(w, results)
-	case "junit":
-		return report.JUnit{Run: meta}.Write(w, results)
-	case "markdown":
-		return report.MarkdownSummary{Run: meta}.Write(w, results)
-	case "html":
-		return report.HTML{Run: meta}.Write(w, results)
-	}
-	return fmt.Errorf("unknown report format %q", format)
 }
 
 // runMeta describes a run starting now, for every report: start time,
@@ -75,7 +66,7 @@ func writeReports(e env, f runFlags, targets []reportTarget, results []*runner.R
 		var buf bytes.Buffer
 		err := renderReport(e, &buf, t.format, false, false, false, results, meta)
 		if err == nil {
-			err = golden.WriteFileAtomic(t.file, buf.Bytes())
+			err = atomicfile.Write(t.file, buf.Bytes())
 		}
 		if err != nil {
 			errorf(e.stderr, "report %s not written (any previous one is unchanged): %v", t.file, err)
@@ -113,7 +104,7 @@ func prepareReportFiles(out string, targets []reportTarget) error {
 }
 
 // writable creates file's folder if needed and proves a file can be
-// created in it, as golden.WriteFileAtomic will (a temporary file and a
+// created in it, as atomicfile.Write will (a temporary file and a
 // rename), leaving nothing behind.
 func writable(file string) error {
 	if info, err := os.Stat(file); err == nil && info.IsDir() {

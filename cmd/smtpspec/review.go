@@ -9,6 +9,7 @@ import (
 
 	"github.com/smtpspec/smtpspec/golden"
 	"github.com/smtpspec/smtpspec/specs"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // reviewFlags are the flags of `smtpspec review`.
@@ -215,7 +216,7 @@ func (rv *reviewer) show(c golden.Change) {
 	case len(c.Drift.Stages) == 0:
 		fmt.Fprintf(w, "\n%s: pending golden equals the stored one\n", c.Name)
 	default:
-		fmt.Fprintf(w, "\n%s: %s changed (- %s, + %s)\n", c.Name, strings.Join(c.Drift.Stages, ", "),
+		fmt.Fprintf(w, "\n%s: %s changed (- %s, + %s)\n", c.Name, transcript.JoinStages(c.Drift.Stages, ", "),
 			rv.store.Path(c.Name), rv.store.PendingPath(c.Name))
 	}
 	for _, l := range strings.Split(strings.TrimSuffix(c.Drift.Diff, "\n"), "\n") {

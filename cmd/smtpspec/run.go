@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/report"
 	"github.com/smtpspec/smtpspec/runner"
@@ -46,7 +47,7 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	fs.BoolVar(&f.update, "update", false, "rewrite goldens from this run (also GOLDIE_UPDATE=1)")
 	fs.Var(&f.sites, "site", "only sites whose name matches `GLOB` (repeatable)")
 	fs.IntVar(&f.parallel, "parallel", 8, "probe up to `N` sites at once")
-	fs.StringVar(&f.format, "format", "human", "report format: human, json, junit, markdown or html")
+	fs.StringVar(&f.format, "format", "human", "report format: "+orList(reportFormats))
 	fs.Var(&f.reports, "report", "also write a report as `FORMAT=FILE`, like junit=report.xml (repeatable)")
 	fs.BoolVar(&f.prune, "prune", false, "remove goldens of sites that no spec declares any more")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
@@ -59,7 +60,7 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 		return flagExit(e, fs, err)
 	}
 	if !knownFormat(f.format) {
-		errorf(e.stderr, "unknown --format %q (human, json, junit, markdown or html)", f.format)
+		errorf(e.stderr, "unknown --format %q (%s)", f.format, orList(reportFormats))
 		return exitUsage
 	}
 	targets, err := parseReports(f.reports)
@@ -105,13 +106,13 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	}
 	prog := newProgress(e, len(sites))
 	results := runner.Run(ctx, sites, runner.Options{
-		Parallel: f.parallel,
-		Golden:   golden.Store{Dir: f.golden},
-		Update:   f.update,
-		Throttle: newThrottle(e, sites, f.force),
-		Pending:  true,
-		OnStage:  prog.Stage,
-		OnResult: prog.Done,
+		Parallel:  f.parallel,
+		Golden:    golden.Store{Dir: f.golden},
+		Update:    f.update,
+		AuthGuard: newAuthGuard(e, sites, f.force),
+		Pending:   true,
+		OnStage:   prog.Stage,
+		OnResult:  prog.Done,
 	})
 	prog.Finish()
 	sig, interrupted := interruptedBy(ctx) // signal.go
@@ -140,36 +141,41 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 // cannot be (a full disk), the report goes to stdout instead, so the
 // run's findings are not lost, and the error says so.
 func writeReport(e env, format, out string, verbose, explain bool, results []*runner.Result, meta report.Run) error {
-	var buf bytes.Buffer
-	var w io.Writer = e.stdout
-	if out != "" {
-		w = &buf
+	return writeOut(e, "report", out, func(w io.Writer) error {
+		return renderReport(e, w, format, out == "", verbose, explain, results, meta)
+	})
+}
+
+// writeOut renders what to out ("" = stdout). A file is written
+// atomically, so a CI artifact or a dashboard never reads half of it;
+// when it cannot be (a full disk, a folder that is not one), it goes to
+// stdout instead, so nothing is lost, and the error says so.
+func writeOut(e env, what, out string, render func(io.Writer) error) error {
+	if out == "" {
+		return render(e.stdout)
 	}
-	if err := renderReport(e, w, format, out == "", verbose, explain, results, meta); err != nil || out == "" {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
 		return err
 	}
-	err := golden.WriteFileAtomic(out, buf.Bytes())
+	err := atomicfile.Write(out, buf.Bytes())
 	if err == nil {
 		return nil
 	}
 	if _, werr := e.stdout.Write(buf.Bytes()); werr != nil {
-		return fmt.Errorf("report %s not written (any previous one is unchanged): %v; nor to stdout: %v", out, err, werr)
+		return fmt.Errorf("%s %s not written (any previous one is unchanged): %v; nor to stdout: %v", what, out, err, werr)
 	}
-	return fmt.Errorf("report %s not written (any previous one is unchanged): %v; it is on stdout instead", out, err)
+	return fmt.Errorf("%s %s not written (any previous one is unchanged): %v; it is on stdout instead", what, out, err)
 }
 
-// renderReport renders results in format; tty says w is stdout (colour
-// only on a terminal).
+// renderReport renders results in format (report.Formats); tty says w
+// is stdout (colour only on a terminal).
 func renderReport(e env, w io.Writer, format string, tty, verbose, explain bool, results []*runner.Result, meta report.Run) error {
-	var err error
-	switch format {
-	case "json", "junit", "markdown", "html":
-		err = writeFormat(w, format, results, meta) // reports.go
-	default:
-		h := report.Human{Color: tty && isTerminal(e.stdout, e.getenv), Verbose: verbose, Explain: explain}
-		err = h.Write(w, results)
+	rw, err := report.FormatNamed(format, report.Options{Run: meta, Color: tty && isTerminal(e.stdout, e.getenv), Verbose: verbose, Explain: explain})
+	if err != nil {
+		return err
 	}
-	return err
+	return rw.Write(w, results)
 }
 
 func exitCode(results []*runner.Result) int {

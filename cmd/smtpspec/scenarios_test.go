@@ -152,7 +152,7 @@ func TestScenarioTable(t *testing.T) {
 				t.Fatalf("sites = %d, want 1", len(rep.Sites))
 			}
 			v := rep.Sites[0].Verdict
-			if string(v.Category) != tc.category || v.Stage != tc.stage {
+			if string(v.Category) != tc.category || string(v.Stage) != tc.stage {
 				t.Errorf("verdict = %s at %q (%s), want %s at %q\n%s", v.Category, v.Stage, v.Summary, tc.category, tc.stage,
 					mustRead(t, filepath.Join(dir, "golden", tc.scenario+".golden")))
 			}

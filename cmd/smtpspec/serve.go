@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	ex, err := exporter.New(exporter.Config{
 		Load:      onceThen(first, load),
 		Golden:    golden.Store{Dir: *goldenDir},
-		Throttle:  newThrottle(e, first, false),
+		AuthGuard: newAuthGuard(e, first, false),
 		MaxProbes: *maxProbes,
 		Version:   readBuildInfo().Version,
 		Logf:      logf,

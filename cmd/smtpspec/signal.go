@@ -52,12 +52,6 @@ func (i interrupt) exitCode() int {
 	return exitInterruptSIGINT
 }
 
-// Exit codes of an interrupted command (see exitCodes in usage.go).
-const (
-	exitInterruptSIGINT  = 130
-	exitInterruptSIGTERM = 143
-)
-
 // interruptedBy returns the signal that cancelled ctx, if one did.
 func interruptedBy(ctx context.Context) (interrupt, bool) {
 	var i interrupt

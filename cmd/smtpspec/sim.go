@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/sim"
 )
 
@@ -61,7 +61,7 @@ func cmdSim(ctx context.Context, e env, args []string) int {
 		return exitFail
 	}
 	if *caOut != "" {
-		if err := golden.WriteFileAtomic(*caOut, srv.CA().CertPEM); err != nil {
+		if err := atomicfile.Write(*caOut, srv.CA().CertPEM); err != nil {
 			ln.Close()
 			errorf(e.stderr, "sim: %v", err)
 			return exitFail

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/smtpspec/smtpspec/golden"
+	"github.com/smtpspec/smtpspec/internal/atomicfile"
 	"github.com/smtpspec/smtpspec/sim"
 )
 
@@ -74,10 +74,10 @@ func (f simClientCert) write(ca *sim.CA, name string, now time.Time) (notAfter t
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := golden.WriteFileAtomicMode(*f.keyOut, keyPEM, 0o600); err != nil {
+	if err := atomicfile.WriteMode(*f.keyOut, keyPEM, 0o600); err != nil {
 		return time.Time{}, err
 	}
-	if err := golden.WriteFileAtomicMode(*f.certOut, certPEM, 0o600); err != nil {
+	if err := atomicfile.WriteMode(*f.certOut, certPEM, 0o600); err != nil {
 		os.Remove(*f.keyOut) // no key without its certificate
 		return time.Time{}, err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smtpspec/smtpspec/checks"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/msgtrace"
 	"github.com/smtpspec/smtpspec/runner"
@@ -85,7 +84,7 @@ func cmdTrace(ctx context.Context, e env, args []string) int {
 		msg = transcript.RedactString(err.Error(), transcript.SecretForms(append(s.Secrets(), c.Secrets()...)))
 	}
 	want := "Delivered"
-	if x := s.Expect[checks.Trace]; x != nil && x.Status != "" {
+	if x := s.Expect[transcript.Trace]; x != nil && x.Status != "" {
 		want = x.Status
 	}
 	met := err == nil && statusMet(info, s.Envelope.To, want)

@@ -11,16 +11,16 @@ import (
 	"time"
 
 	"github.com/smtpspec/smtpspec/msgtrace/graphtest"
-	"github.com/smtpspec/smtpspec/oauth/oauthtest"
+	"github.com/smtpspec/smtpspec/oauth/tokenserver"
 )
 
 const traceSecretValue = "graph-secret-value-never-shown"
 
 // traceBlock is a trace block for the look-alikes.
-func traceBlock(graph *graphtest.Server, tokens *oauthtest.Server, wait string) string {
+func traceBlock(graph *graphtest.Server, tokens *tokenserver.Server, wait string) string {
 	return `  trace {
-    tenant_id     = "` + oauthtest.Tenant + `"
-    client_id     = "` + oauthtest.App + `"
+    tenant_id     = "` + tokenserver.Tenant + `"
+    client_id     = "` + tokenserver.App + `"
     client_secret = env("GRAPH_SECRET")
     wait          = "` + wait + `"
     graph_url     = "` + graph.GraphURL() + `"
@@ -29,10 +29,10 @@ func traceBlock(graph *graphtest.Server, tokens *oauthtest.Server, wait string) 
 `
 }
 
-func lookAlikes(t *testing.T, status string) (*graphtest.Server, *oauthtest.Server) {
+func lookAlikes(t *testing.T, status string) (*graphtest.Server, *tokenserver.Server) {
 	t.Helper()
-	access := oauthtest.Mint(oauthtest.AppOnly(time.Now()).With("aud", "https://graph.microsoft.com"))
-	tokens := oauthtest.NewServer(oauthtest.App, traceSecretValue, access)
+	access := tokenserver.Mint(tokenserver.AppOnly(time.Now()).With("aud", "https://graph.microsoft.com"))
+	tokens := tokenserver.NewServer(tokenserver.App, traceSecretValue, access)
 	graph := graphtest.New(access)
 	first := true // only the run's token, the first one asked for, is in trace
 	graph.OnToken = func(tok string) []graphtest.Trace {

@@ -12,15 +12,16 @@ import (
 // nothing on stderr, for every command; a help request wins over other
 // arguments, even wrong ones.
 func TestHelpOfEveryCommand(t *testing.T) {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			if len(exitCodes[name]) == 0 {
-				t.Fatalf("%s has no exit codes for its help (usage.go exitCodes)", name)
+			if len(cmds[name].exits) == 0 {
+				t.Fatalf("%s has no exit codes for its help (commands.go)", name)
 			}
 			var first string
 			for _, args := range [][]string{{name, "-h"}, {name, "--help"}, {name, "-help"}, {"help", name}, {name, "--no-such-flag", "x", "--help"}} {
@@ -37,7 +38,7 @@ func TestHelpOfEveryCommand(t *testing.T) {
 					t.Errorf("%q prints another help than %s -h", args, name)
 				}
 			}
-			for _, c := range exitCodes[name] {
+			for _, c := range cmds[name].exits {
 				if !strings.Contains(first, fmt.Sprintf("  %-4d %s", c.code, c.meaning)) {
 					t.Errorf("help lacks exit code %d", c.code)
 				}

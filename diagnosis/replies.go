@@ -1,0 +1,207 @@
+package diagnosis
+
+import (
+	"slices"
+
+	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
+	"github.com/smtpspec/smtpspec/transcript"
+)
+
+// diagnoseReply explains a stage that failed with a server reply: first
+// the replies whose meaning depends on the session rather than the text,
+// then the reply catalog, then a generic reading by stage and class.
+func diagnoseReply(sc *scene, f transcript.StageResult) Verdict {
+	rep := f.Reply
+	ev := rep.Line()
+	if v, ok := starttlsMissing(sc, f); ok {
+		return v
+	}
+	// 421 4.7.66 refuses legacy TLS wherever it shows up (FACTS.md: the
+	// exact point, STARTTLS or AUTH, is UNCONFIRMED), whatever its wording.
+	if rep.Code == 421 && rep.Enhanced == "4.7.66" {
+		if e := catalog.Lookup("tls-legacy-refused"); e != nil {
+			return sc.entryVerdict(e, f, rep, ev)
+		}
+	}
+	// 504 5.7.4 before TLS: Microsoft 365 offers AUTH only after STARTTLS
+	// (FACTS.md 2.1, enough_mail#106), so the mechanism is not the
+	// problem and new credentials would not help. Category tls rather
+	// than auth: the fix is turning on STARTTLS, and the auth checklist
+	// (step 9) would send the technician the wrong way.
+	if f.Stage == transcript.Auth && !sc.tlsDone && !sc.in.Partial && ((rep.Code == 504 && rep.Enhanced == "5.7.4") || authOnlyAfterTLS(sc.t, rep)) {
+		return tag(sc.verdict(finding{catalog.TLSCat, 4,
+			"AUTH was refused before TLS was negotiated: the device is likely authenticating before STARTTLS (Microsoft 365 offers AUTH only inside TLS)",
+			"enable STARTTLS (TLS 1.2 or later) on the device so it authenticates after the second EHLO, with AUTH LOGIN or XOAUTH2"}, f, rep, ev),
+			"auth-before-starttls", srcAuthAfterTLS)
+	}
+	if v, ok := heloOnly(sc, f); ok {
+		return v
+	}
+	if e := catalog.Match(f.Stage, rep); e != nil && e.Category != catalog.OK {
+		return sc.entryVerdict(e, f, rep, ev)
+	}
+	r := genericReply(f.Stage, rep)
+	return tag(sc.verdict(r.finding, f, rep, ev), r.id, r.src)
+}
+
+// entryVerdict is the verdict a catalog row gives, tagged with the row.
+func (sc *scene) entryVerdict(e *catalog.Entry, f transcript.StageResult, rep *transcript.Reply, ev string) Verdict {
+	return tag(sc.verdict(entryFinding(e), f, rep, ev), "catalog:"+e.ID, e.Source)
+}
+
+// tag names the rule that decided v and its source.
+func tag(v Verdict, id, src string) Verdict {
+	v.Rule, v.Source = id, src
+	return v
+}
+
+func entryFinding(e *catalog.Entry) finding {
+	return finding{cat: e.Category, step: e.Step, text: e.Finding, next: e.Next}
+}
+
+// replyRule reads a reply the catalog does not know by its stage and code.
+// The first rule that fits wins.
+type replyRule struct {
+	stages []transcript.Stage // nil: any stage
+	class  int                // reply class (4, 5), 0: any
+	code   int                // exact code, 0: any
+	text   *lazyre.Regexp     // must match the reply text, nil: any
+	id     string             // stable rule name (Verdict.Rule)
+	src    string             // the public source it rests on
+	finding
+}
+
+// blockWords marks a session refusal that is about who is connecting.
+var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned|denied|not allowed|poor`)
+
+// relayWords marks a refusal to relay: the server will not take mail for
+// that domain from this client (not authenticated, IP or certificate not
+// allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
+// "Relaying denied", Exchange "Unable to relay", Exim "relay not
+// permitted", qmail "not in my list of allowed rcpthosts".
+var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication`)
+
+// listedWords marks a refusal for what the sending IP is: a DNS block
+// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL").
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation`)
+
+// loopWords marks a routing loop refusal.
+var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
+
+var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
+
+var replyRules = []replyRule{
+	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{catalog.Service, 10,
+		"the server is temporarily not serving and closed the session (421)",
+		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
+	// RFC 3463 section 3.6, X.5.3 "Too many recipients": the message
+	// names more recipients than the server takes at once (Exchange
+	// Online: 500 per message by default, at most 1,000, FACTS.md 1.1),
+	// whatever the command the capture shows it at.
+	{id: "too-many-recipients", src: srcRFC3463 + "; FACTS.md 1.1 (recipients per message)", text: lazyre.New(`^#?[45]\.5\.3\b`), finding: finding{catalog.Policy, 5,
+		"the message has more recipients than the server accepts in one message (X.5.3 too many recipients)",
+		"send the message to fewer recipients at a time (Exchange Online takes 500 per message by default, at most 1,000), or split it"}},
+	// Before rcpt-refused: a relay refusal names the recipient's domain,
+	// not its mailbox, and more credentials or an allowed IP fix it, not
+	// another address (RFC 5321 section 3.6.2; Postfix's
+	// reject_unauth_destination answers "554 5.7.1 <x>: Relay access denied").
+	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []transcript.Stage{transcript.Rcpt, transcript.Unstaged}, text: relayWords, finding: finding{catalog.Policy, 5,
+		"the server refused to relay to this recipient's domain: this session is not allowed to relay (not authenticated, or the site's IP or certificate is not permitted), a policy refusal and not an unknown mailbox",
+		"authenticate (SMTP AUTH after STARTTLS) or have the server allow the site's IP or certificate to relay (for Microsoft 365: an inbound connector); Direct Send reaches only the tenant's own domains"}},
+	// The server wants authentication before it takes mail: RFC 4954
+	// section 6's 530, and the texts servers give it ("Client was not
+	// authenticated", "Authentication required", "you must authenticate").
+	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 5, text: notAuthWords, finding: finding{catalog.AuthCat, 9,
+		"the server refused mail from a client that did not authenticate: the device sent no credentials (or AUTH failed and it carried on)",
+		"configure SMTP AUTH on the device (the mailbox's UPN and password or OAuth, after STARTTLS), or send through Direct Send or a relay connector if it cannot authenticate"}},
+	// A 530 whose words say nothing else (libcurl reports only "MAIL
+	// failed: 530"): RFC 4954 section 6 gives 530 to "authentication
+	// required" and RFC 3207 section 4 to "must issue a STARTTLS command
+	// first"; either way the client skipped STARTTLS or AUTH.
+	{id: "code-530", src: "RFC 4954 section 6; RFC 3207 section 4", stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, code: 530, finding: finding{catalog.AuthCat, 9,
+		"the server refused the command with 530, the code for \"authentication required\" (or \"STARTTLS first\"): the client sent mail without STARTTLS and SMTP AUTH",
+		"turn on STARTTLS and SMTP AUTH on the device or application (the mailbox's UPN and password or OAuth), or send through Direct Send or a relay connector if it cannot authenticate"}},
+	{id: "ip-listed", src: catalog.SrcDelist, stages: []transcript.Stage{transcript.Banner, transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 0, text: listedWords, finding: finding{catalog.Reputation, 7,
+		"the server refused the site's IP: it is on a block list or has a poor reputation",
+		"check the site's public IP on the list the reply names and request removal (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
+	{id: "banner-refused-blocked", src: catalog.SrcDelist, stages: []transcript.Stage{transcript.Banner}, class: 5, text: blockWords, finding: finding{catalog.Reputation, 7,
+		"the server refused the session at the banner: the site's public IP is likely blocked",
+		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},
+	{id: "banner-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.Banner}, class: 5, finding: finding{catalog.Service, 10,
+		"the server refused the session at the banner (no SMTP service for this client)",
+		"check that <ENDPOINT> is the right endpoint; record the reply and the time (checklist step 10)"}},
+	{id: "reply-4xx", src: srcRFC5321, class: 4, finding: finding{catalog.Service, 10,
+		"the server refused <CMD> temporarily",
+		"retry later; if it persists, record the time and the transcript (checklist step 10)"}},
+	{id: "auth-refused", src: catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Auth}, class: 5, finding: finding{catalog.AuthCat, 9,
+		"authentication was refused",
+		"check the username (the mailbox's full UPN) and password, that SMTP AUTH is enabled for the mailbox, and MFA, Security Defaults and Conditional Access (checklist step 9)"}},
+	{id: "rcpt-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Rcpt}, class: 5, finding: finding{catalog.Recipient, 5,
+		"the recipient was refused",
+		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},
+	{id: "mail-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Mail}, class: 5, finding: finding{catalog.Policy, 5,
+		"the sender was refused",
+		"check MAIL FROM: an accepted domain of the tenant and, for submission, the authenticated mailbox's address or one it may send as"}},
+	{id: "data-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Data}, class: 5, finding: finding{catalog.Policy, 5,
+		"the message was refused at end of data",
+		"check the message against the tenant's limits and rules (size, From header, Send As); look it up in message trace (checklist step 6)"}},
+	{id: "ehlo-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.EHLO, transcript.EHLOTLS}, class: 5, finding: finding{catalog.Config, 3,
+		"the server refused EHLO",
+		"check the device's EHLO name (a fully qualified name or an address literal) and that it speaks SMTP"}},
+	{id: "starttls-refused", src: catalog.SrcMFP, stages: []transcript.Stage{transcript.STARTTLS, transcript.TLS}, class: 5, finding: finding{catalog.TLSCat, 4,
+		"the server refused STARTTLS",
+		"check the device's TLS settings (TLS 1.2 or later) and that nothing in the path rewrites STARTTLS"}},
+	{id: "quit-failed", src: srcRFC5321, stages: []transcript.Stage{transcript.Quit}, finding: finding{catalog.Service, 10,
+		"every stage up to QUIT passed, but QUIT failed",
+		"nothing to fix for delivery; if it repeats, record the transcript (checklist step 10)"}},
+	// A routing loop: the message went round between servers until the
+	// hop count ran out (RFC 3463 X.4.6 "routing loop detected", RFC 5321
+	// section 6.3 loop detection; pasted Exchange texts read "5.4.14 Hop
+	// count exceeded - possible mail loop"): two connectors, or an MX and
+	// a smart host, that point at each other.
+	{id: "routing-loop", src: srcRFC3463 + "; RFC 5321 section 6.3", class: 5, text: loopWords, finding: finding{catalog.Config, 5,
+		"the message looped between servers until its hop count ran out: a connector, smart host or MX points back the way the message came",
+		"check the mail flow connectors and smart hosts on both sides (and the recipient domain's MX) for a route that sends the message back; look it up in message trace (checklist step 6)"}},
+	// A reply whose command is unknown: by the enhanced code's subject
+	// (RFC 3463 section 3: 1 addressing, 2 mailbox, 5 protocol, 7 security
+	// or policy).
+	{id: "unstaged-address", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.[12]\.`), finding: finding{catalog.Recipient, 5,
+		"the server refused an address or mailbox (5.1.x/5.2.x)",
+		"check the addresses the device uses (MAIL FROM and the recipients)"}},
+	{id: "unstaged-protocol", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.5\.`), finding: finding{catalog.Config, 3,
+		"the server refused a command as malformed or out of sequence (5.5.x)",
+		"check the device's SMTP settings (EHLO, STARTTLS, AUTH mechanism) against Microsoft 365's"}},
+	{id: "unstaged-policy", src: srcRFC3463, stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{catalog.Policy, 5,
+		"the server refused the mail by security or policy (5.7.x)",
+		"look the enhanced code up in Microsoft's NDR table (https://aka.ms/PillarEmailNDR) and record the full reply (checklist step 10)"}},
+	{id: "unstaged-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.Unstaged}, class: 5, finding: finding{catalog.Service, 10,
+		"the server refused a command (the capture does not say which)",
+		"capture the whole session (swaks, or the device's SMTP log) to see which stage failed"}},
+	// A positive reply where the probe needed another: commands are being
+	// rewritten. Older Cisco PIX turns commands it strips into NOOP and
+	// answers "200 OK" (FACTS.md 7.1).
+	{id: "reply-misfit", src: catalog.SrcMaskBanner, finding: finding{catalog.Firewall, 3,
+		"the server answered <CMD> with a reply that does not fit it: likely a middlebox rewriting SMTP commands",
+		nextInspection}},
+}
+
+// genericReply returns the first rule that fits the reply.
+func genericReply(stage transcript.Stage, rep *transcript.Reply) replyRule {
+	for _, r := range replyRules {
+		if r.stages != nil && !slices.Contains(r.stages, stage) {
+			continue
+		}
+		if r.class != 0 && r.class != rep.Class() {
+			continue
+		}
+		if r.code != 0 && r.code != rep.Code {
+			continue
+		}
+		if r.text != nil && !r.text.MatchString(rep.Text()) {
+			continue
+		}
+		return r
+	}
+	return replyRules[len(replyRules)-1]
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/smtpspec/smtpspec/exporter"
 	"github.com/smtpspec/smtpspec/internal/promtest"
 	"github.com/smtpspec/smtpspec/sim"
+	"github.com/smtpspec/smtpspec/transcript"
 )
 
 // The side-by-side benchmark (sidebyside.sh): blackbox_exporter's
@@ -127,8 +128,8 @@ func measureExporter(t *testing.T, name, path, stages, url string, pid int, smtp
 		probes = append(probes, seconds(d))
 		if smtpspec {
 			sum, _ := gauge(mfs, "probe_dns_lookup_time_seconds")
-			for _, p := range exporter.Phases[:slices.Index(exporter.Phases, "ehlo_tls")+1] {
-				v, _ := gauge(mfs, "probe_smtp_duration_seconds", "phase="+p)
+			for _, p := range exporter.Phases[:slices.Index(exporter.Phases, transcript.EHLOTLS)+1] {
+				v, _ := gauge(mfs, "probe_smtp_duration_seconds", "phase="+string(p))
 				sum += v
 			}
 			early = append(early, seconds(sum))

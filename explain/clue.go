@@ -150,8 +150,10 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	return strings.Trim(text, " \t`'\")") != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
 }
 
-// directionRE: a log's direction marker after a prefix number.
-var directionRE = lazyre.OnDemand(`^\s*(?:SMTP)?(?:<<|>>|<-|->|<~|~>)|^\s*[SC]:\s`)
+// directionRE: a log's direction marker after a prefix number, or the
+// tag of an Exim debug line after its process id ("510 T: remote_smtp
+// for ...", "509 R: dnslookup ...", "510 Connecting to ...").
+var directionRE = lazyre.OnDemand(`^\s*(?:SMTP)?(?:<<|>>|<-|->|<~|~>)|^\s*[SC]:\s|^ [A-Z]: |^ (?:Connecting to|delivering|LOG:|tls_|DKIM) `)
 
 func phraseClues(at int, l string, ws *wordSet) []clue {
 	if c, ok := phraseClue(at, l, ws); ok {

@@ -40,6 +40,11 @@ var errSigns = []errSign{
 	// DNS.
 	{keys: lex.add("getaddrinfo", "enotfound", "eai_again", "not known", "no such host", "nodename", "name resolution", "could not be resolved", "could not resolve", "host not found", "unknownhost", "unknown host", "name service", "11001"), re: lazyre.OnDemand(`(?i)getaddrinfo|ENOTFOUND|EAI_AGAIN|Name or service not known|No such host is known|no such host|nodename nor servname|Temporary failure in name resolution|could not be resolved|Could not resolve host|Host not found|UnknownHostException|Unknown host|Name service error|socket error code 11001|\b11001\b`), kind: transcript.KindDNS, stage: transcript.Resolve, strong: true},
 	// TCP.
+	// An application's message that names a refused login or a refused
+	// connection in one breath ("Unauthorized password or connection
+	// refused"): the server answered, so the login is the likelier half;
+	// a refused TCP connection gets its own socket error.
+	{keys: lex.add("or connection refused"), re: lazyre.OnDemand(`(?i)\b(?:password|credentials?|login|authentication|auth)\b.{0,24}?\bor connection refused`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
 	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)ECONNREFUSED|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: transcript.Connect, strong: true},
 	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: transcript.Connect, strong: true},
 	// A connection attempt that ran out of time, in the client's words
@@ -53,6 +58,9 @@ var errSigns = []errSign{
 	// operation timed out", Go's "TLS handshake timeout"): STARTTLS was
 	// accepted, or TLS began at connect, and the handshake stalled.
 	{keys: lex.add("handshake operation timed out", "handshake timeout", "handshake timed out"), re: lazyre.OnDemand(`(?i)handshake operation timed out|handshake timeout|handshake timed out`), kind: transcript.KindTimeout, stage: transcript.TLS, strong: true},
+	// PowerShell's Test-NetConnection: "WARNING: TCP connect to
+	// (40.100.28.210 : 587) failed" (no SYN-ACK came, or a refusal).
+	{keys: lex.add("tcp connect to"), re: lazyre.OnDemand(`(?i)TCP connect to \(?[0-9A-Fa-f.:]+ ?: ?\d+\)? failed`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	// Go's net package: a read or write on an established connection ran
 	// out of time ("read tcp [a]:64383->[b]:587: i/o timeout"): connected,
 	// then nothing came back; the step is not named.

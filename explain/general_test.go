@@ -93,6 +93,18 @@ var generalCases = []generalCase{
 	{name: "gmail send-as state", paste: "Server returned error: \"TLS Negotiation failed, the certificate doesn't match the host., code: 0\" Missed upload deadline (9.99s) (state SENT_STARTTLS)\n", cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "gmail send-as state ehlo", paste: "Missed download deadline (10s) (state SENT_EHLO), code: 0\n", cat: catalog.Network, stage: transcript.EHLO},
 	{name: "german ndr mailbox full", paste: "Die Nachricht konnte nicht zugestellt werden. Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen.\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	// A clean capture cut mid-session beside a failure it does not show
+	// proves nothing either way; "without any errors" is no failure.
+	{name: "cut capture beside a reported error", paste: "I get an error code 296 on the SMTP part.\n220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\ninit\nEHLO PC\n250-X Hello [203.0.113.9]\n250 STARTTLS\nstart TLS\nSTARTTLS\n220 2.0.0 SMTP server ready\ndone\n",
+		cat: NoEvidence, stage: transcript.Unstaged},
+	{name: "cut capture, no error reported", paste: "emails are failing without any errors, the log looks fine:\n220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO PC\n250-X Hello [203.0.113.9]\n250 STARTTLS\n",
+		cat: catalog.OK, stage: ""},
+	// Exim's debug lines start with the process id: "510 T: ..." is no reply.
+	{name: "exim debug pid", paste: "  510 T: remote_smtp for a@contoso.com\n  510 Connecting to contoso-com.mail.protection.outlook.com [104.47.21.36]:25 ... connected\n  510   SMTP<< 220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\n  510   SMTP>> EHLO relay.contoso.com\n  510   SMTP<< 250-X Hello [203.0.113.9]\n  510          250 SMTPUTF8\n",
+		cat: catalog.OK, stage: ""},
+	{name: "test-netconnection failed", paste: "WARNING: TCP connect to (40.100.28.210 : 587) failed\nWARNING: Ping to 40.100.28.210 failed with status: TimedOut\n",
+		cat: catalog.Network, stage: transcript.Connect},
+	{name: "login or connection refused", paste: "actual behavior: Unauthorized password or connection refused.\n", cat: catalog.AuthCat, stage: transcript.Auth},
 	// A program's log that quits where AUTH was due gave up for want of
 	// credentials; a person's test that quits after EHLO stays ok, and so
 	// does a session where no AUTH was offered.

@@ -66,7 +66,7 @@ func parseTelnet(lines []string) ([]event, int) {
 		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
 			continue // digits first, and not a reply: a log's own line
 		}
-		if !body && typedWord(t) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
+		if !body && typedWord(t, afterPrompt(evs)) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
@@ -117,7 +117,7 @@ func parseTelnet(lines []string) ([]event, int) {
 			session = session || strings.HasPrefix(t, "220")
 			body = strings.HasPrefix(t, "354")
 			evs = append(evs, event{kind: evServer, text: t})
-		case !body && (telnetCmdRE.MatchString(t) || typedWord(t) && base64RE.MatchString(t)), body && t == ".":
+		case !body && (telnetCmdRE.MatchString(t) || typedWord(t, afterPrompt(evs)) && base64RE.MatchString(t)), body && t == ".":
 			n++
 			session = session || telnetCmdRE.MatchString(t)
 			body = body && t != "."
@@ -199,7 +199,36 @@ func telnetMay(t string) bool {
 // typedWord: t may be a credential typed in answer to a 334 prompt: one
 // word of base64 of four characters or more (a program's own "ok" between
 // the lines it prints is not one).
-func typedWord(t string) bool { return len(t) >= 4 && isBase64Word(t) }
+//
+// Right after a 334 prompt any such word is one; elsewhere (a paste that
+// starts inside AUTH, a lone blob) only a word that reads as encoded,
+// not a program's own lowercase word between the protocol lines
+// ("init", "done", "start TLS" in MailCore's log).
+func typedWord(t string, prompted bool) bool {
+	if len(t) < 4 || !isBase64Word(t) {
+		return false
+	}
+	return prompted || len(t) >= 8 && encodedLooking(t)
+}
+
+// afterPrompt: the last event is a server line with AUTH's 334 prompt.
+func afterPrompt(evs []event) bool {
+	k := len(evs) - 1
+	return k >= 0 && evs[k].kind == evServer && strings.HasPrefix(evs[k].text, "334")
+}
+
+// encodedLooking: t mixes what base64 of a name or password mixes:
+// upper and lower case letters, or letters and digits, or ends in "=".
+func encodedLooking(t string) bool {
+	var up, low, dig bool
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		up = up || c >= 'A' && c <= 'Z'
+		low = low || c >= 'a' && c <= 'z'
+		dig = dig || isDigit(c)
+	}
+	return strings.HasSuffix(t, "=") || up && low || (up || low) && dig
+}
 
 // isBase64Word: t is one word of base64 characters (what base64RE reads).
 func isBase64Word(t string) bool {

@@ -1,9 +1,12 @@
 package explain
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -66,4 +69,74 @@ func lastShown(t *transcript.Transcript) transcript.Stage {
 		}
 	}
 	return last
+}
+
+// reportedErrorRE: the words of someone reporting a failure ("I get an
+// error code 296", "it fails", "cannot send", "doesn't work").
+var reportedErrorRE = lazyre.OnDemand(`(?i)\b(?:error|errors|fails?|failed|failing|failure|cannot|can't|couldn't|could not|unable to|does(?:n't| not) work|not working|won't)\b`)
+
+// noErrorRE: a report that there was no error ("failing without any
+// errors"): the reporter saw nothing fail, the session shown may be all.
+var noErrorRE = lazyre.OnDemand(`(?i)\bwithout (?:any )?errors?\b|\bno errors?\b|\bnot any errors?\b`)
+
+// reportedBeyond is the line, outside the session's own lines, where the
+// paste reports a failure in words no rule reads ("When trying to add an
+// Office 365 account, I get an error code 296"), "" when none does.
+func reportedBeyond(t *transcript.Transcript, lines []string) string {
+	for _, l := range lines {
+		s := strings.TrimSpace(l)
+		if s == "" || startsReply(s) || stageOfCommand(s, false) != "" || !reportedErrorRE.MatchString(s) || noErrorRE.MatchString(s) {
+			continue
+		}
+		if !shownIn(t, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+// shownIn: the session's lines hold s.
+func shownIn(t *transcript.Transcript, s string) bool {
+	for _, l := range t.Lines {
+		if l.Text != "" && strings.Contains(s, l.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// undecidedCut turns the ok of a clean session cut mid-session into "not
+// enough evidence" when the paste reports a failure it does not show: the
+// capture ends before the failure, so it proves nothing either way. The
+// session stays in the result; what to capture next is said.
+func undecidedCut(res *Result, lines []string) {
+	if res.Verdict.Category != catalog.OK || completed(res.Transcript) {
+		return
+	}
+	last := lastShown(res.Transcript)
+	if last == "" || last == transcript.Unstaged || accepted(res.Transcript) {
+		return // no session shown, or the message was taken: nothing was cut
+	}
+	said := reportedBeyond(res.Transcript, lines)
+	if said == "" {
+		return
+	}
+	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
+		Why: "the capture stops after " + string(last) + " without a failure, so it does not show the failure the text reports"})
+	res.Verdict = diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Unstaged, Step: 10, Rule: "explain:cut-before-failure",
+		Finding: "the capture shows a working session up to " + string(last) + ", then stops; the text reports a failure it does not show (" + short(strconv.Quote(said)) + "): not enough evidence to say which step failed",
+		Next:    "capture the whole session up to the failure (the application's SMTP debug log from connect to the error) and explain that"}
+	res.Basis = StageBasis{Basis: Unknown}
+}
+
+// accepted: a reply in t says the message was taken for delivery
+// (Exchange's "250 2.6.0 <id> ... Queued mail for delivery", RFC 3463's
+// X.6.0 on a success), wherever the capture placed it.
+func accepted(t *transcript.Transcript) bool {
+	for _, st := range t.Stages {
+		if r := st.Reply; r != nil && r.Class() == 2 && (strings.HasPrefix(r.Enhanced, "2.6.") || strings.Contains(strings.ToLower(r.Text()), "queued mail for delivery")) {
+			return true
+		}
+	}
+	return false
 }

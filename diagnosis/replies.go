@@ -83,8 +83,10 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication`)
 
 // listedWords marks a refusal for what the sending IP is: a DNS block
-// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL").
-var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation`)
+// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL");
+// Postfix's reject_rbl_client says "Client host [ip] blocked using
+// <list>", Exchange Online's FrontBridge list "blocked using FBLW15".
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b`)
 
 // loopWords marks a routing loop refusal.
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
@@ -205,3 +207,9 @@ func genericReply(stage transcript.Stage, rep *transcript.Reply) replyRule {
 	}
 	return replyRules[len(replyRules)-1]
 }
+
+// RelayRefusal reports whether a reply's text refuses to relay: the
+// answer to RCPT TO for a domain the client may not send to (RFC 5321
+// section 3.6.2; Postfix's "Relay access denied"), whatever command a
+// paste shows it beside.
+func RelayRefusal(text string) bool { return relayWords.MatchString(text) }

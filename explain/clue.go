@@ -69,7 +69,40 @@ func findClues(ls []logical) []clue {
 	if len(out) > maxClues {
 		out = keepEnds(out)
 	}
-	return mergeMultiline(out)
+	return mergeMultiline(echoesDropped(out))
+}
+
+// echoesDropped drops the errors whose words are a reply's own text found
+// elsewhere in the paste: the reporter quoting the exception ("we got a
+// \"Connection timed out\" exception") above "SmtpCommandException: 4.4.1
+// Connection timed out" is that reply, not a socket timeout of its own.
+func echoesDropped(cs []clue) []clue {
+	var texts []string
+	for _, c := range cs {
+		if c.reply != nil && c.reply.Enhanced != "" {
+			texts = append(texts, strings.ToLower(c.reply.Text()))
+		}
+	}
+	if len(texts) == 0 {
+		return cs
+	}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if c.reply == nil && c.word == nil && c.errWords != "" && echoes(texts, strings.ToLower(c.errWords)) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func echoes(texts []string, words string) bool {
+	for _, t := range texts {
+		if strings.Contains(t, words) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxClues bounds the evidence kept from one paste: the first half (the
@@ -119,6 +152,9 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 	for _, c := range errorClues(at, l, ws) {
 		if c.word != nil && c.word.level != library && hasReply(out) {
 			continue // a notice's or the reporter's words beside a reply are the reply's own
+		}
+		if insideReply(out, c.start) {
+			continue // "4.4.1 Connection timed out": the words are the reply's text, the reply decides
 		}
 		out = append(out, c)
 	}
@@ -271,11 +307,11 @@ func enhancedClue(at int, l string, pos int, ws *wordSet) (clue, bool) {
 // replyWords are words of server replies; an enhanced code followed by
 // none of them and unknown to the catalog is likely a version number.
 var (
-	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
+	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error|timed out|time ?out|connection`)
 	// replyWordKeys: every match of replyWords holds one of them.
 	replyWordKeys = lex.add("denied", "reject", "refused", "not ", "unable", "fail", "invalid", "unknown", "authenticat", "relay", "block", "quota", "limit",
 		"sender", "recipient", "mailbox", "message", "tls", "smtp", "spam", "policy", "access", "permission", "unavailable", "exceeded", "try again",
-		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error")
+		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error", "timed out", "timeout", "time out", "connection")
 )
 
 // hasReplyWords: text (a part of the line whose words are ws) holds a
@@ -324,4 +360,16 @@ func closingQuote(rest string, q byte) int {
 		return i
 	}
 	return -1
+}
+
+// insideReply: position pos of the line falls inside the text of one of
+// the refusals found on it (a success's text, as a run-on log line
+// continues it, holds no failure of its own).
+func insideReply(cs []clue, pos int) bool {
+	for _, c := range cs {
+		if c.reply != nil && c.reply.Class() >= 4 && pos >= c.start && pos < c.end {
+			return true
+		}
+	}
+	return false
 }

@@ -62,6 +62,9 @@ type MethodBasis struct {
 // comes with it that says so and what to capture.
 var ErrUnrecognised = errors.New("no SMTP conversation recognised")
 
+// ruleNoReply names the verdict on a capture with no SMTP reply in it.
+const ruleNoReply = "explain:no-smtp-reply"
+
 // NoEvidence is the category of a text without SMTP evidence; it is none
 // of the diagnosis categories, on purpose.
 const NoEvidence catalog.Category = "unknown"
@@ -107,6 +110,7 @@ func Transcript(text string) (*Result, error) {
 	portMisfit(res)          // ports.go
 	wrongProtocol(res)       // ports.go
 	clientGaveUp(res)        // gaveup.go
+	awaitingAuth(res)        // gaveup.go
 	undecidedCut(res, lines) // truncated.go
 	implicitMisfit(res, ev)  // implicittls.go
 	res.Method = methodOf(res)
@@ -163,13 +167,21 @@ func verdict(b *builder, in diagnosis.Input) diagnosis.Verdict {
 		return v // another server greeted: the session never reached Microsoft 365
 	}
 	last := b.lastStage()
-	v := diagnosis.Verdict{Category: catalog.OK, Rule: "explain:no-failure"}
 	if last == "" {
-		v.Finding = "the capture shows no failure and no SMTP reply"
-		return v
+		// Nothing an SMTP server said: an IMAP or POP3 log, the client's
+		// side only. No session is no proof of a working one.
+		return diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Unstaged, Step: 10, Rule: ruleNoReply,
+			Finding: "not enough evidence: the capture shows no SMTP reply (another protocol's log, or only the client's side)",
+			Next:    "capture the SMTP session itself (the application's SMTP debug log, or swaks/openssl from the device's network) and explain that"}
 	}
+	// An ok verdict names the last step the capture shows passing: the
+	// session is known to work up to there, and no further.
+	v := diagnosis.Verdict{Category: catalog.OK, Stage: last, Rule: "explain:no-failure"}
 	r := b.t.Stage(last)
 	v.Finding = "no failure in what the capture shows: it ends after " + string(last) + " passed"
+	if last == transcript.Unstaged {
+		v.Finding = "no failure in what the capture shows (it names no step)"
+	}
 	if r.Reply != nil {
 		v.Code, v.Enhanced = r.Reply.Code, r.Reply.Enhanced
 		v.Evidence = r.Reply.Line()

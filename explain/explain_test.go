@@ -44,7 +44,7 @@ var fixtureCases = []struct {
 	{"phpmailer-connect-timeout", "phpmailer", catalog.Network, "connect"},
 	{"phpmailer-error-only-mail-from", "phpmailer", catalog.AuthCat, "mail"},
 	{"telnet-helo-only", "telnet", catalog.Config, "mail"},
-	{"telnet-mx-stops-before-rcpt", "telnet", catalog.OK, ""},
+	{"telnet-mx-stops-before-rcpt", "telnet", catalog.OK, transcript.EHLO},
 	{"telnet-windows-connect-failed", "telnet", catalog.Network, "connect"},
 	{"smtplib-basic-auth-disabled", "smtplib", catalog.AuthCat, "auth"},
 	// Email OAuth 2.0 Proxy's debug log: the remote (indented) session is

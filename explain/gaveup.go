@@ -73,3 +73,32 @@ func quitBeforeMail(t *transcript.Transcript) bool {
 	}
 	return false
 }
+
+// awaitingAuth makes a clean capture that ends right after the client
+// sent its credentials (AUTH's last line, no reply after it) not enough
+// evidence, at AUTH: the server's answer (235, or 535 and its reason) is
+// what decides, and the capture stops before it. A client that hangs
+// there (MailKit waiting on its read) and a paste cut there look the
+// same; either way "ok" would claim an AUTH nobody saw succeed.
+func awaitingAuth(res *Result) {
+	t := res.Transcript
+	if res.Verdict.Category != catalog.OK || t == nil || len(t.Lines) == 0 {
+		return
+	}
+	var last *transcript.Line
+	for k := len(t.Lines) - 1; k >= 0; k-- {
+		if strings.TrimSpace(t.Lines[k].Text) != "" {
+			last = &t.Lines[k]
+			break
+		}
+	}
+	if last == nil || last.Dir != transcript.Client || last.Stage != transcript.Auth {
+		return
+	}
+	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
+		Why: "the session worked up to AUTH, but the capture ends before the server answered the credentials"})
+	res.Verdict = diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Auth, Step: 9, Rule: "explain:auth-unanswered",
+		Finding: "the capture ends right after the client sent its credentials, before the server's answer to AUTH: whether they were accepted (235) or refused (535 and its reason) is not shown; a client that then hung or timed out was waiting for that answer",
+		Next:    "capture the server's reply to AUTH (the client's protocol log up to the error, or swaks --auth from the same network); if the client waits there, check for a proxy or inspection holding the session"}
+	res.Basis = StageBasis{Basis: Seen, From: "the capture shows the credentials sent and no reply after them"}
+}

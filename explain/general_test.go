@@ -98,20 +98,37 @@ var generalCases = []generalCase{
 	{name: "cut capture beside a reported error", paste: "I get an error code 296 on the SMTP part.\n220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\ninit\nEHLO PC\n250-X Hello [203.0.113.9]\n250 STARTTLS\nstart TLS\nSTARTTLS\n220 2.0.0 SMTP server ready\ndone\n",
 		cat: NoEvidence, stage: transcript.Unstaged},
 	{name: "cut capture, no error reported", paste: "emails are failing without any errors, the log looks fine:\n220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO PC\n250-X Hello [203.0.113.9]\n250 STARTTLS\n",
-		cat: catalog.OK, stage: ""},
+		cat: catalog.OK, stage: transcript.EHLO},
 	// Exim's debug lines start with the process id: "510 T: ..." is no reply.
 	{name: "exim debug pid", paste: "  510 T: remote_smtp for a@contoso.com\n  510 Connecting to contoso-com.mail.protection.outlook.com [104.47.21.36]:25 ... connected\n  510   SMTP<< 220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\n  510   SMTP>> EHLO relay.contoso.com\n  510   SMTP<< 250-X Hello [203.0.113.9]\n  510          250 SMTPUTF8\n",
-		cat: catalog.OK, stage: ""},
+		cat: catalog.OK, stage: transcript.EHLO},
 	{name: "test-netconnection failed", paste: "WARNING: TCP connect to (40.100.28.210 : 587) failed\nWARNING: Ping to 40.100.28.210 failed with status: TimedOut\n",
 		cat: catalog.Network, stage: transcript.Connect},
 	{name: "login or connection refused", paste: "actual behavior: Unauthorized password or connection refused.\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	// Set I and J's shapes: a reply's words are not a socket error of
+	// their own; TLS's "authentication" is not SMTP AUTH; a bounce whose
+	// folding was lost; credentials sent and never answered; a port block
+	// is not a block list; no SMTP reply is no proof of a working session.
+	{name: "enhanced reply with timeout words", paste: "We got a \"Connection timed out\" exception.\nSmtpCommandException: 4.4.1 Connection timed out\n   at MailKit.Net.Smtp.SmtpClient.ProcessMailFromResponse(SmtpResponse response)\n",
+		cat: catalog.Service, stage: transcript.Mail},
+	{name: "sslstream transport stream", paste: "##[error]Authentication failed because the remote party has closed the transport stream.\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "bounce with in reply to unindented", paste: "<a@example.ch>: host mx.example.ch[192.0.2.5] said:\n554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org -\n https://www.spamhaus.org/query/ip/198.51.100.7\n(in reply to RCPT TO command)\n",
+		cat: catalog.Reputation, stage: transcript.Rcpt},
+	{name: "credentials sent, no answer", paste: "S: 220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO pc\nS: 250-X Hello [203.0.113.9]\nS: 250 AUTH LOGIN XOAUTH2\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ********\nS: 334 UGFzc3dvcmQ6\nC: ********\n",
+		cat: NoEvidence, stage: transcript.Auth, basis: Seen},
+	{name: "port 25 blocked by the host", paste: "It is a common problem that when you rent a server the outbound port 25 is blocked; ask them to get the port unblocked.\n", cat: catalog.Network, stage: transcript.Connect},
+	{name: "an IMAP log has no SMTP reply", paste: "C: a1 AUTHENTICATE XOAUTH2\nS: a1 OK AUTHENTICATE completed.\nC: a2 SELECT INBOX\nS: a2 OK [READ-WRITE] SELECT completed.\n", cat: NoEvidence, stage: transcript.Unstaged},
+	{name: "relay access denied is RCPT", paste: "Resposta do Servidor: 454 4.7.1 <x@example.pt>: Relay access denied\n", cat: catalog.Policy, stage: transcript.Rcpt},
+	{name: "java exception names are no DNS error", paste: "DEBUG: java.io.FileNotFoundException: /usr/lib/jvm/jre/lib/javamail.providers (No such file or directory)\nDEBUG: !anyLoaded\n", cat: NoEvidence, stage: transcript.Unstaged},
+	{name: "size limit in a library's words", paste: "Horde_Smtp_Exception: Message size exceeds fixed limit\n", cat: catalog.Policy, stage: transcript.Data},
+	{name: "tenant SMTP client disabled, shortened", paste: "Sending failed SMTPclient is disabled for the tenant\n", cat: catalog.AuthCat, stage: transcript.Auth},
 	// A program's log that quits where AUTH was due gave up for want of
 	// credentials; a person's test that quits after EHLO stays ok, and so
 	// does a session where no AUTH was offered.
 	{name: "library quits where AUTH was offered", paste: phpQuit("250-AUTH LOGIN XOAUTH2250-8BITMIME"), cat: catalog.AuthCat, stage: transcript.Auth, basis: Inferred, summary: "LOGIN XOAUTH2"},
-	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: catalog.OK, stage: ""},
+	{name: "library quits, no AUTH offered", paste: phpQuit("250-8BITMIME"), cat: catalog.OK, stage: transcript.EHLOTLS},
 	{name: "telnet quits after EHLO", paste: "220 x.outlook.office365.com Microsoft ESMTP MAIL Service ready\nEHLO test\n250-x Hello [203.0.113.9]\n250-AUTH LOGIN XOAUTH2\n250 SMTPUTF8\nQUIT\n221 2.0.0 Service closing transmission channel\n",
-		cat: catalog.OK, stage: ""},
+		cat: catalog.OK, stage: transcript.EHLO},
 	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
 		cat: catalog.AuthCat, stage: transcript.Auth},
 }

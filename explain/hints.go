@@ -45,7 +45,7 @@ var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)\b(?:did not|didn't|does not|doesn't|not) accept(?:ed)?\s+(?:the\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b|\b(?:rejected|refused)\s+(?:the\s+|our\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b`), stage: commandNamed},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
-	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted|\brecipient <?[^\s<>]+@[^\s<>]+>? rejected:`), fixed: transcript.Rcpt},
 	{re: lazyre.OnDemand(`(?i)\bData command failed|did not accept the mail`), fixed: transcript.Data},
 	// nodemailer's EMESSAGE prefixes the reply to the end of data with
 	// "Message failed: " (lib/smtp-connection); an application's own
@@ -73,8 +73,8 @@ var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rej
 var blockHints = []hint{
 	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
 	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: transcript.Auth},
-	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: transcript.Mail},
-	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|ProcessMailFromResponse|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: transcript.Mail},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|InvalidRecipientsException|ProcessRcptToResponse|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: transcript.Rcpt},
 	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: transcript.Data},
 	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: transcript.EHLO},
 	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: transcript.STARTTLS},

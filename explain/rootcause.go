@@ -62,7 +62,13 @@ func place(ls []logical, cs []clue) {
 		// An error's own kind names its stage better than a library's
 		// phase ("connect" for a TLS handshake nodemailer runs at CONN).
 		if c.reply == nil && c.errStage != "" && c.weight > 0 && c.errStage != transcript.Auth {
-			if c.stage == "" || c.stage == transcript.Connect || c.stage == transcript.Banner {
+			// A TLS error put at AUTH by the word "authentication" is TLS's
+			// own authentication (.NET's SslStream.AuthenticateAsClient:
+			// "Authentication failed because the remote party has closed
+			// the transport stream"): SMTP AUTH runs inside a finished
+			// handshake.
+			tlsAtAuth := c.err == transcript.KindTLS && c.errStage == transcript.TLS && c.stage == transcript.Auth
+			if c.stage == "" || c.stage == transcript.Connect || c.stage == transcript.Banner || tlsAtAuth {
 				c.stage, c.from = c.errStage, "the error's words \""+short(c.errWords)+"\""
 			}
 		}

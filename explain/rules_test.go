@@ -79,7 +79,7 @@ func TestRulesOnShortPastes(t *testing.T) {
 		aside       string // a word of the reason a line was set aside
 	}{
 		{"recovered typo", "220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\nHELO x\n250 X Hello\nMail\n501 5.5.4 Unrecognized parameter\nMAIL FROM:<a@contoso.com>\n250 2.1.0 Sender OK\nRCPT TO:<b@contoso.com>\n250 2.1.5 Recipient OK\nQUIT\n221 2.0.0 Bye\n",
-			catalog.OK, "", "recovered"},
+			catalog.OK, transcript.Rcpt, "recovered"},
 		{"error beside a working session", "SMTP server did not accept STARTTLS with error: 503 5.5.2 Send hello first [X.eop-EUR03.prod.protection.outlook.com]\n\ntelnet x.mail.protection.outlook.com 25\n220 X.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready\nEHLO\n250-X Hello\n250 STARTTLS\nQUIT\n221 2.0.0 Bye\n",
 			catalog.Config, "starttls", "control"},
 		{"quoted greeting of another server", "Connecting to contoso-com.mail.protection.outlook.com on port 25 I get: 220-We do not authorize the use of this system to transport unsolicited mail\n",

@@ -31,10 +31,11 @@ func completed(t *transcript.Transcript) bool {
 // while the paste states a failure outside it (any failure the generic
 // reader found, the reporter's words included).
 func cutShort(res *Result, ev *evidence) bool {
-	if res.Verdict.Category != catalog.OK || ev.d.root == nil || completed(res.Transcript) {
+	empty := res.Verdict.Rule == ruleNoReply // a format's lines with no reply: the words beside them decide
+	if res.Verdict.Category != catalog.OK && !empty || ev.d.root == nil || completed(res.Transcript) {
 		return false
 	}
-	return !inSession(res.Transcript, ev.d.root)
+	return empty || !inSession(res.Transcript, ev.d.root)
 }
 
 // inSession: the session's own lines hold clue r (a refusal it recovered

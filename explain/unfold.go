@@ -81,6 +81,9 @@ func continues(prev, next string) bool {
 		return true
 	}
 	indented := next != strings.TrimLeft(next, " \t")
+	if !indented && hasReplyShape(prev) && len(t) > 13 && strings.EqualFold(t[:13], "(in reply to ") {
+		return true // Postfix's bounce with its folding lost in the paste
+	}
 	return indented && hasReplyShape(prev) && !startsReply(t)
 }
 

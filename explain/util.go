@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/transcript"
 )
 
@@ -26,6 +27,10 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	// a server judges only once it has the message.
 	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
 		return transcript.Data
+	}
+	// A refusal to relay answers RCPT TO (RFC 5321 section 3.6.2).
+	if rep.Class() >= 4 && diagnosis.RelayRefusal(rep.Text()) {
+		return transcript.Rcpt
 	}
 	// RFC 4954 section 6: a server that wants authentication refuses the
 	// first command that needs it, MAIL FROM ("530 5.7.0 Authentication

@@ -31,6 +31,19 @@ var ndrWords = []wordRule{
 	{id: "ndr:mailbox-full", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, find: &mailboxFull,
 		keys: lex.add("mailbox is full", "mailbox full", "ist voll", "est pleine", "está lleno", "è piena", "is vol", "está cheia", "jest pełna", "メールボックスがいっぱい", "邮箱已满"),
 		re:   lazyre.OnDemand(`(?i)(?:recipient's |recipient |destination )?mailbox (?:is )?full|(?:Post|Empfänger)fach (?:des Empfängers )?ist voll|bo[iî]te aux lettres (?:du destinataire )?est pleine|buz[oó]n (?:del destinatario )?est[aá] lleno|casella (?:di posta )?(?:del destinatario )?[eè] piena|postvak (?:van de ontvanger )?is vol|caixa (?:de correio )?(?:do destinatário )?est[aá] cheia|skrzynka (?:odbiorcy )?jest pełna|メールボックスがいっぱい|邮箱已满`)},
+	// 5.7.139's sentence as clients and people shorten it ("SMTPclient is
+	// disabled for the tenant", "SMTP AUTH is disabled for the tenant"):
+	// the tenant turned SMTP AUTH off (FACTS.md 3.1).
+	{id: "ndr:smtp-auth-tenant-disabled", level: notice, kind: transcript.KindProtocol, stage: transcript.Auth, row: "auth-tenant-disabled",
+		keys: lex.add("disabled for the tenant", "disabled for this tenant", "disabled for your tenant"),
+		re:   lazyre.OnDemand(`(?i)\bSMTP ?(?:client|AUTH)\w*(?: authentication)? (?:is )?disabled for (?:the|this|your) tenant`)},
+	// A message over the server's size limit, as libraries pass the
+	// reply's words on (Postfix's "552 5.3.4 Message size exceeds fixed
+	// limit", RFC 5321 section 4.5.3.1.10's "message size exceeds fixed
+	// maximum message size", Exchange's "exceeds the maximum size").
+	{id: "ndr:message-too-large", level: notice, kind: transcript.KindProtocol, stage: transcript.Data, find: &tooLarge,
+		keys: lex.add("size exceeds", "too large", "too big", "exceeds the maximum", "exceeds maximum"),
+		re:   lazyre.OnDemand(`(?i)\bmessage size exceeds\b|\bmessage (?:is )?too (?:large|big)\b|\bexceeds (?:the )?maximum (?:message )?size\b|\bsize exceeds (?:the )?(?:fixed|maximum)`)},
 	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
 	// or a mailbox.
 	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
@@ -50,7 +63,7 @@ var ndrWords = []wordRule{
 		re:   lazyre.OnDemand(`(?i)submission quota|sending quota|sending limit|daily (?:sending |message |recipient )?limit|24[- ]hours? (?:sending |message )?limit|(?:recipient|message) rate limit|message limit (?:exceeded|reached)|Sender throttled|Versandlimit|Sendelimit|Tageslimit|limite d'envoi|límite de envío|limite di invio|verzendlimiet|limite de envio|发送限制|发送上限|送信制限|送信上限`)},
 	// Outlook.com / Exchange Online sender support and the delist
 	// portal: the sending IP is (or was) on Microsoft's block list.
-	{id: "ndr:block-list", level: notice, kind: transcript.KindProtocol, row: "banned-ip", rank: 1,
+	{id: "ndr:block-list", level: notice, kind: transcript.KindProtocol, row: "banned-ip", rank: 1, not: networkBlockRE,
 		keys: lex.add("sender.office.com", "olcsupport", "sendersupport", "snds", "delist", "conditional", "unblock", "blocked senders list", "blocked due to", "bedingt entsperrt", "entblockung"),
 		re:   lazyre.OnDemand(`(?i)sender\.office\.com|olcsupport\.office\.com|sendersupport\.olc|\bSNDS\b|\bdelist(?:ed|ing)?\b|conditional(?:ly)? unblock|qualif(?:y|ies|ied) for conditional|\bunblock(?:ed|ing)?\b|blocked senders list|Blocked due to user complaints|bedingt entsperrt|bedingte Entblockung|Entblockung`)},
 }
@@ -61,3 +74,10 @@ var mailboxFull = wordFinding{cat: catalog.Recipient, step: 5,
 	text:   "the recipient's mailbox is full (the non-delivery report says so): the message reached the recipient's server, which could not store it",
 	next:   "nothing to change at the site: the recipient must free space (or the sender sends to another address); send again later",
 	source: "RFC 3463 section 3.3 (X.2.2 mailbox full); MS Learn \"Email non-delivery reports in Exchange Online\""}
+
+// tooLarge is the finding for a message over the receiving server's size
+// limit, told without the reply's code.
+var tooLarge = wordFinding{cat: catalog.Policy, step: 5,
+	text:   "the message is larger than the server accepts (its message size limit): a scan or attachment too big for this path",
+	next:   "scan at a lower resolution or in black and white, split the document, or raise the limit (Exchange Online: the mailbox's MaxSendSize, up to 150 MB)",
+	source: "RFC 5321 section 4.5.3.1.10 (message size); RFC 1870 (SIZE); Exchange Online limits"}

@@ -3,18 +3,20 @@
 package mta
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/smtpspec/smtpspec/internal/localca"
 )
 
 // Certs are the files of a throwaway CA and a server certificate it
@@ -25,30 +27,18 @@ type Certs struct {
 	KeyFile  string // its private key (PEM, readable by root only)
 
 	ca    *x509.Certificate // for IssueClient (clientcert.go)
-	caKey *ecdsa.PrivateKey
+	caKey crypto.Signer
 }
 
 // NewCerts issues a certificate valid for names (DNS names or IP
 // addresses) for a day, and writes the three files into dir.
 func NewCerts(dir string, names ...string) (*Certs, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("CA key: %w", err)
-	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "smtpspec mta test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	root, err := localca.NewRoot(pkix.Name{CommonName: "smtpspec mta test CA"}, now.Add(-time.Hour), now.Add(24*time.Hour))
 	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
+		return nil, err
 	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
-	}
+	ca, caDER, caKey := root.Cert, root.DER, root.Key
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("server key: %w", err)
@@ -83,7 +73,7 @@ func NewCerts(dir string, names ...string) (*Certs, error) {
 	pemOf := func(typ string, b ...[]byte) []byte {
 		var out []byte
 		for _, d := range b {
-			out = append(out, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: d})...)
+			out = append(out, localca.PEM(typ, d)...)
 		}
 		return out
 	}

@@ -62,6 +62,10 @@ var errSigns = []errSign{
 	// handshake: "Authentication failed because the remote party has
 	// closed the transport stream" (the "authentication" is TLS's, not
 	// SMTP AUTH's); OpenSSL-based clients' "Unable to connect SSL BIO".
+	// Erlang/Elixir's ssl application reports a TLS alert as a tuple
+	// ("{:tls_alert, 'bad record mac'}", "{tls_alert,{unexpected_message,
+	// ...}}"); "bad record mac" is also OpenSSL's and Go's wording.
+	{keys: lex.add("tls_alert", "bad record mac", "bad_record_mac"), re: lazyre.OnDemand(`(?i)\btls_alert\b|\bbad[ _]record[ _]mac\b`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	{keys: lex.add("closed the transport stream", "ssl bio"), re: lazyre.OnDemand(`(?i)remote party has closed the transport stream|Unable to connect SSL BIO|\bSSL BIO\b.{0,20}(?:error|fail)`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	// PowerShell's Test-NetConnection: "WARNING: TCP connect to
 	// (40.100.28.210 : 587) failed" (no SYN-ACK came, or a refusal).

@@ -107,12 +107,13 @@ func Transcript(text string) (*Result, error) {
 	default:
 		return notEnough(), fmt.Errorf("%w: no SMTP reply, error or session in the text (see smtpspec explain -h)", ErrUnrecognised)
 	}
-	portMisfit(res)          // ports.go
-	wrongProtocol(res)       // ports.go
-	clientGaveUp(res)        // gaveup.go
-	awaitingAuth(res)        // gaveup.go
-	undecidedCut(res, lines) // truncated.go
-	implicitMisfit(res, ev)  // implicittls.go
+	portMisfit(res)                 // ports.go
+	wrongProtocol(res)              // ports.go
+	otherProtocolClient(res, lines) // ports.go
+	clientGaveUp(res)               // gaveup.go
+	awaitingAuth(res)               // gaveup.go
+	undecidedCut(res, lines)        // truncated.go
+	implicitMisfit(res, ev)         // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)
 	return res, nil

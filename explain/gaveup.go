@@ -27,7 +27,19 @@ var libraryFormats = map[string]bool{"phpmailer": true, "nodemailer": true, "smt
 // without QUIT (a cut capture) stays ok.
 func clientGaveUp(res *Result) {
 	t := res.Transcript
-	if res.Verdict.Category != catalog.OK || !libraryFormats[res.Format] || t == nil {
+	if res.Verdict.Category != catalog.OK || t == nil {
+		return
+	}
+	if quitInAuth(t) {
+		res.Verdict = diagnosis.Verdict{Category: catalog.AuthCat, Stage: transcript.Auth, Step: 9, Rule: "explain:quit-in-auth",
+			Finding: "the client started AUTH, got the server's prompt (334) and quit instead of answering it: it had no credentials to send in that mechanism (none configured, or a device set to a mechanism it cannot complete)",
+			Next:    "set the device's SMTP username and password (or its OAuth sign-in) and check the mechanism it uses is one the server offers; a device that cannot authenticate sends through Direct Send or a relay connector",
+			Source:  "RFC 4954 section 4 (a client cancels an exchange with \"*\", not QUIT); RFC 5321 section 4.1.1.10"}
+		res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
+		res.Basis = StageBasis{Basis: Seen, From: "the client's QUIT in answer to AUTH's prompt"}
+		return
+	}
+	if !libraryFormats[res.Format] {
 		return
 	}
 	offered := authOffered(t.CapabilitiesTLS)
@@ -101,4 +113,20 @@ func awaitingAuth(res *Result) {
 		Finding: "the capture ends right after the client sent its credentials, before the server's answer to AUTH: whether they were accepted (235) or refused (535 and its reason) is not shown; a client that then hung or timed out was waiting for that answer",
 		Next:    "capture the server's reply to AUTH (the client's protocol log up to the error, or swaks --auth from the same network); if the client waits there, check for a proxy or inspection holding the session"}
 	res.Basis = StageBasis{Basis: Seen, From: "the capture shows the credentials sent and no reply after them"}
+}
+
+// quitInAuth: the client's next line after AUTH's 334 prompt is QUIT.
+func quitInAuth(t *transcript.Transcript) bool {
+	prompted := false
+	for _, l := range t.Lines {
+		text := strings.TrimSpace(l.Text)
+		switch {
+		case text == "":
+		case l.Dir == transcript.Server:
+			prompted = strings.HasPrefix(text, "334")
+		case prompted:
+			return strings.EqualFold(text, "QUIT")
+		}
+	}
+	return false
 }

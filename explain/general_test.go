@@ -122,6 +122,14 @@ var generalCases = []generalCase{
 	{name: "java exception names are no DNS error", paste: "DEBUG: java.io.FileNotFoundException: /usr/lib/jvm/jre/lib/javamail.providers (No such file or directory)\nDEBUG: !anyLoaded\n", cat: NoEvidence, stage: transcript.Unstaged},
 	{name: "size limit in a library's words", paste: "Horde_Smtp_Exception: Message size exceeds fixed limit\n", cat: catalog.Policy, stage: transcript.Data},
 	{name: "tenant SMTP client disabled, shortened", paste: "Sending failed SMTPclient is disabled for the tenant\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	// Sets K and L's shapes.
+	{name: "packet dump arrows, quit at the AUTH prompt", paste: "--> 220 relay ESMTP\n<-- EHLO XC-B8C463\n--> 250-relay\n<-- 250 AUTH LOGIN PLAIN\n--> AUTH LOGIN\n<-- 334 VXNlcm5hbWU6\n--> QUIT\n",
+		cat: catalog.AuthCat, stage: transcript.Auth, basis: Seen},
+	{name: "erlang tls alert", paste: "{:network_failure, 'smtp.office365.com', {:error, {:tls_alert, 'bad record mac'}}}\n", cat: catalog.TLSCat, stage: transcript.TLS},
+	{name: "imap client got the smtp greeting", paste: "imaplib.IMAP4.abort: unexpected response: b'220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready at Fri, 17 Jan 2025 15:03:47 +0000'\n",
+		cat: catalog.Config, stage: transcript.Banner},
+	{name: "all recipient addresses rejected", paste: "adding outlook \"all recipient addresses rejected\"\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	{name: "ndr: provider rejected it", paste: "Your message wasn't delivered because the recipient's email provider rejected it.\n", cat: catalog.Policy, stage: transcript.Unstaged},
 	// A program's log that quits where AUTH was due gave up for want of
 	// credentials; a person's test that quits after EHLO stays ok, and so
 	// does a session where no AUTH was offered.

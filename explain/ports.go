@@ -96,3 +96,33 @@ func beforeCommands(stage, early transcript.Stage) (transcript.Stage, bool) {
 	}
 	return "", false
 }
+
+// otherClientRE: an IMAP or POP3 client's own error, as Python's imaplib
+// and poplib, and others, raise it: it connected to an endpoint that
+// answered in SMTP.
+var otherClientRE = lazyre.OnDemand(`(?i)\b(?:imaplib|IMAP4(?:_SSL)?|poplib|POP3(?:_SSL)?|ImapClient|Pop3Client|imap_tools)\b`)
+
+// smtpGreetingRE: an SMTP server's greeting in the error's text.
+var smtpGreetingRE = lazyre.OnDemand(`\b220[ -]\S+ (?:Microsoft )?E?SMTP\b`)
+
+// otherProtocolClient makes an IMAP or POP3 client that got an SMTP
+// greeting a configuration verdict at the banner: the client is set to
+// the SMTP endpoint (smtp.office365.com, port 587 or 25) while it speaks
+// IMAP or POP3; it wants outlook.office365.com 993 or 995.
+func otherProtocolClient(res *Result, lines []string) {
+	if res.Verdict.Category == catalog.Config {
+		return
+	}
+	for _, l := range lines {
+		if otherClientRE.MatchString(l) && smtpGreetingRE.MatchString(l) {
+			res.Verdict = diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Banner, Step: 1, Rule: "explain:mail-client-at-smtp",
+				Evidence: strings.TrimSpace(l),
+				Finding:  "an IMAP or POP3 client connected to an SMTP server: the greeting it got is SMTP's (220 ... ESMTP), so the client is set to the SMTP endpoint or port",
+				Next:     "set the client to outlook.office365.com port 993 (IMAP) or 995 (POP3); smtp.office365.com port 587 is for sending",
+				Source:   "RFC 5321 section 4.2 (the 220 greeting); RFC 9051 (IMAP's \"* OK\" greeting); FACTS.md 1.1"}
+			res.Verdict.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
+			res.Basis = StageBasis{Basis: Seen, From: "the client's error quotes the server's SMTP greeting"}
+			return
+		}
+	}
+}

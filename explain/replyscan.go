@@ -34,7 +34,7 @@ var (
 	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
 	// and "RCPT failed: 550": libcurl names the command and gives only the
 	// code).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -117,6 +117,9 @@ func enhancedCodeAt(l string, pos int) bool {
 // tested only when it ends the way one of them does.
 func introduced(before string) bool {
 	t := strings.TrimRight(before, " \t\"'")
+	if strings.HasSuffix(t, " b") || strings.HasSuffix(t, ":b") {
+		t = strings.TrimRight(t[:len(t)-1], " ") // Python's bytes: "unexpected response: b'220 ..."
+	}
 	if t == "" {
 		return false
 	}

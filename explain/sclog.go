@@ -11,7 +11,7 @@ import (
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
 // Exim's debug output ("510   SMTP<< 220 ...", "SMTP>> EHLO", with the
 // process id first) and Claws Mail's log ("SMTP< 530 ...") are read too.
-var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?))\s?(.*)$`)
+var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {
@@ -36,6 +36,25 @@ func parseSCLog(lines []string) ([]event, int) {
 		}
 		m := scLineRE.FindStringSubmatch(l)
 		if m == nil {
+			continue
+		}
+		switch m[1] + m[2] {
+		case "-->", "<--":
+			// A packet dump's arrows ("--> 220 ...", "<-- EHLO ..."): tools
+			// and hand-made dumps disagree on which way each points, so
+			// the line says it: a reply code is the server's. Python
+			// bytes and bracketed notes are Email OAuth 2.0 Proxy's
+			// (oauth2proxy.go).
+			t := strings.TrimSpace(m[3])
+			if strings.HasPrefix(t, "b'") || strings.HasPrefix(t, `b"`) || strings.HasPrefix(t, "[ ") {
+				continue
+			}
+			n++
+			if startsReply(t) {
+				evs = append(evs, event{kind: evServer, text: t})
+			} else {
+				evs = append(evs, clientOrTLS(t)...)
+			}
 			continue
 		}
 		n++
@@ -63,7 +82,7 @@ func clientOrTLS(text string) []event {
 // "C :", "SERVER:", "<<<", "SMTP<<"); only then does the expression run.
 func scMay(l string) bool {
 	head := window(l, 0, 96)
-	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "<<<", ">>>", "SMTP<", "SMTP>"} {
+	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
 		if strings.Contains(head, m) {
 			return true
 		}

@@ -44,6 +44,20 @@ var ndrWords = []wordRule{
 	{id: "ndr:message-too-large", level: notice, kind: transcript.KindProtocol, stage: transcript.Data, find: &tooLarge,
 		keys: lex.add("size exceeds", "too large", "too big", "exceeds the maximum", "exceeds maximum"),
 		re:   lazyre.OnDemand(`(?i)\bmessage size exceeds\b|\bmessage (?:is )?too (?:large|big)\b|\bexceeds (?:the )?maximum (?:message )?size\b|\bsize exceeds (?:the )?(?:fixed|maximum)`)},
+	// Every recipient refused (nodemailer's "Can't send mail - all
+	// recipients were rejected", mail clients' "all recipient addresses
+	// rejected"): the server's answers to RCPT TO.
+	{id: "ndr:all-recipients-rejected", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, find: &allRecipientsRejected,
+		keys: lex.add("recipients were rejected", "recipient addresses rejected", "recipients rejected", "recipients refused"),
+		re:   lazyre.OnDemand(`(?i)\ball (?:the )?recipients? (?:addresses )?(?:were |was |are )?(?:rejected|refused)\b`)},
+	// Exchange Online's NDR when the destination refused the message
+	// ("Your message wasn't delivered because the recipient's email
+	// provider rejected it"): the receiving side's policy or its verdict
+	// on the sender (spam, reputation); which one is in the NDR's
+	// diagnostic block, not shown.
+	{id: "ndr:provider-rejected", level: notice, kind: transcript.KindProtocol, find: &providerRejected,
+		keys: lex.add("email provider rejected it"),
+		re:   lazyre.OnDemand(`(?i)recipient's (?:email|e-mail|mail) provider rejected it`)},
 	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
 	// or a mailbox.
 	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
@@ -81,3 +95,17 @@ var tooLarge = wordFinding{cat: catalog.Policy, step: 5,
 	text:   "the message is larger than the server accepts (its message size limit): a scan or attachment too big for this path",
 	next:   "scan at a lower resolution or in black and white, split the document, or raise the limit (Exchange Online: the mailbox's MaxSendSize, up to 150 MB)",
 	source: "RFC 5321 section 4.5.3.1.10 (message size); RFC 1870 (SIZE); Exchange Online limits"}
+
+// allRecipientsRejected is the finding for a client's summary that every
+// recipient was refused.
+var allRecipientsRejected = wordFinding{cat: catalog.Recipient, step: 5,
+	text:   "the server refused every recipient at RCPT TO (the client's summary; the server's reason is not shown): addresses that do not exist, or a sender, IP or tenant not allowed to send to them",
+	next:   "capture the server's replies to RCPT TO (the client's SMTP debug log): they say whether the address, the IP's reputation or a policy refused it",
+	source: "RFC 5321 section 4.1.1.3 (RCPT); nodemailer lib/smtp-connection (\"all recipients were rejected\")"}
+
+// providerRejected is the finding for Exchange Online's NDR saying the
+// destination refused the message.
+var providerRejected = wordFinding{cat: catalog.Policy, step: 5, keepUnstaged: true,
+	text:   "the recipient's provider refused the message after Microsoft 365 sent it: its policy, or its verdict on the sender (spam, the tenant's or IP's reputation); the NDR's diagnostic block names which",
+	next:   "read the NDR's \"Diagnostic information for administrators\" (the remote server's reply); for a new tenant, outbound mail may be restricted until it is verified (spam abuse NDRs 5.7.501-5.7.520)",
+	source: "MS Learn \"Email non-delivery reports in Exchange Online\""}

@@ -297,7 +297,7 @@ func enhancedClue(at int, l string, pos int, ws *wordSet) (clue, bool) {
 	}
 	text, end := replyText(l, pos, l[pos:])
 	enh := transcript.ParseEnhanced(text)
-	if enh == "" || !hasReplyWords(text, ws) && catalogFor(enh, text) == nil {
+	if enh == "" || !hasReplyWords(text, ws) && catalogFor(enh, text) == nil && !networkStatus(enh, text) {
 		return clue{}, false
 	}
 	rep := &transcript.Reply{Code: codeFor(enh, text), Enhanced: enh, Lines: []string{text}}
@@ -307,11 +307,11 @@ func enhancedClue(at int, l string, pos int, ws *wordSet) (clue, bool) {
 // replyWords are words of server replies; an enhanced code followed by
 // none of them and unknown to the catalog is likely a version number.
 var (
-	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error|timed out|time ?out|connection`)
+	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
 	// replyWordKeys: every match of replyWords holds one of them.
 	replyWordKeys = lex.add("denied", "reject", "refused", "not ", "unable", "fail", "invalid", "unknown", "authenticat", "relay", "block", "quota", "limit",
 		"sender", "recipient", "mailbox", "message", "tls", "smtp", "spam", "policy", "access", "permission", "unavailable", "exceeded", "try again",
-		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error", "timed out", "timeout", "time out", "connection")
+		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error")
 )
 
 // hasReplyWords: text (a part of the line whose words are ws) holds a
@@ -372,4 +372,11 @@ func insideReply(cs []clue, pos int) bool {
 		}
 	}
 	return false
+}
+
+// networkStatus: a failure's enhanced code of RFC 3463's "network and
+// routing" class (X.4.X: "4.4.1 Connection timed out", "4.4.2 Bad
+// connection") followed by words: a reply, whatever the words.
+func networkStatus(enh, text string) bool {
+	return len(enh) > 3 && enh[0] != '2' && enh[1:3] == ".4" && strings.ContainsAny(text[len(enh):], "abcdefghijklmnopqrstuvwxyz")
 }

@@ -114,7 +114,11 @@ func otherProtocolClient(res *Result, lines []string) {
 		return
 	}
 	for _, l := range lines {
-		if otherClientRE.MatchString(l) && smtpGreetingRE.MatchString(l) {
+		l = window(l, 0, maxLineScan)
+		if !strings.Contains(l, "220") || !otherClientRE.MatchString(l) || !smtpGreetingRE.MatchString(l) {
+			continue
+		}
+		{
 			res.Verdict = diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Banner, Step: 1, Rule: "explain:mail-client-at-smtp",
 				Evidence: strings.TrimSpace(l),
 				Finding:  "an IMAP or POP3 client connected to an SMTP server: the greeting it got is SMTP's (220 ... ESMTP), so the client is set to the SMTP endpoint or port",

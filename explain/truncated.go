@@ -85,7 +85,7 @@ var noErrorRE = lazyre.OnDemand(`(?i)\bwithout (?:any )?errors?\b|\bno errors?\b
 // Office 365 account, I get an error code 296"), "" when none does.
 func reportedBeyond(t *transcript.Transcript, lines []string) string {
 	for _, l := range lines {
-		s := strings.TrimSpace(l)
+		s := strings.TrimSpace(window(l, 0, maxLineScan))
 		if s == "" || startsReply(s) || stageOfCommand(s, false) != "" || !reportedErrorRE.MatchString(s) || noErrorRE.MatchString(s) {
 			continue
 		}

@@ -16,13 +16,18 @@ func notEnough() *Result {
 		Verdict: diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Unstaged,
 			Finding: "not enough evidence: the text holds no SMTP reply, no socket, DNS or TLS error and no SMTP session",
 			Next:    "capture the exchange itself (see capture) and explain that", Step: 10},
-		Basis: StageBasis{Basis: Unknown},
-		Capture: []string{
-			"the exact error text the device or application shows, with any reply code (\"535 5.7.139 ...\", \"550 5.7.606 ...\")",
-			"the application's SMTP debug log (PHPMailer SMTPDebug = 2, nodemailer logger/debug true, JavaMail mail.debug=true, Python smtplib set_debuglevel(1), System.Net tracing)",
-			"or a session from the device's network: swaks --to <recipient> --server smtp.office365.com:587 --tls --auth LOGIN, or smtpspec run with a spec for the site",
-			"for a bounce: the whole NDR/DSN, including \"Diagnostic information for administrators\" or the Diagnostic-Code field",
-		}}
+		Basis:   StageBasis{Basis: Unknown},
+		Capture: whatToCapture()}
+}
+
+// whatToCapture is what to capture when a text cannot decide a verdict.
+func whatToCapture() []string {
+	return []string{
+		"the exact error text the device or application shows, with any reply code (\"535 5.7.139 ...\", \"550 5.7.606 ...\")",
+		"the application's SMTP debug log (PHPMailer SMTPDebug = 2, nodemailer logger/debug true, JavaMail mail.debug=true, Python smtplib set_debuglevel(1), System.Net tracing)",
+		"or a session from the device's network: swaks --to <recipient> --server smtp.office365.com:587 --tls --auth LOGIN, or smtpspec run with a spec for the site",
+		"for a bounce: the whole NDR/DSN, including \"Diagnostic information for administrators\" or the Diagnostic-Code field",
+	}
 }
 
 // methodOf says how the device sends and how that is known: the endpoint

@@ -116,6 +116,14 @@ func Transcript(text string) (*Result, error) {
 	implicitMisfit(res, ev)         // implicittls.go
 	res.Method = methodOf(res)
 	sanitise(res)
+	if res.Verdict.Category == NoEvidence {
+		res.Capture = whatToCapture()
+		if res.Verdict.Rule == ruleNoReply {
+			// Lines of a format, but no SMTP reply among them (an IMAP
+			// log): no SMTP evidence, as for a text with none (exit 2).
+			return res, fmt.Errorf("%w: the capture holds no SMTP reply (see smtpspec explain -h)", ErrUnrecognised)
+		}
+	}
 	return res, nil
 }
 
@@ -151,6 +159,14 @@ func Reply(line string) (*Result, error) {
 	res.Format = "reply"
 	res.Method = methodOf(res)
 	sanitise(res)
+	if res.Verdict.Category == NoEvidence {
+		res.Capture = whatToCapture()
+		if res.Verdict.Rule == ruleNoReply {
+			// Lines of a format, but no SMTP reply among them (an IMAP
+			// log): no SMTP evidence, as for a text with none (exit 2).
+			return res, fmt.Errorf("%w: the capture holds no SMTP reply (see smtpspec explain -h)", ErrUnrecognised)
+		}
+	}
 	return res, nil
 }
 

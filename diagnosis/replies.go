@@ -80,7 +80,7 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 // allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
 // "Relaying denied", Exchange "Unable to relay", Exim "relay not
 // permitted", qmail "not in my list of allowed rcpthosts".
-var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication`)
+var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication|please authenticate|authenticate (?:first|before)`)
 
 // listedWords marks a refusal for what the sending IP is: a DNS block
 // list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL");
@@ -91,7 +91,7 @@ var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?li
 // loopWords marks a routing loop refusal.
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
 
-var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts`)
+var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts|not local host .{0,60}not a gateway`)
 
 var replyRules = []replyRule{
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{catalog.Service, 10,
@@ -111,10 +111,42 @@ var replyRules = []replyRule{
 	{id: "relay-refused", src: srcRFC5321 + "; " + srcPostfixRelay, stages: []transcript.Stage{transcript.Rcpt, transcript.Unstaged}, text: relayWords, finding: finding{catalog.Policy, 5,
 		"the server refused to relay to this recipient's domain: this session is not allowed to relay (not authenticated, or the site's IP or certificate is not permitted), a policy refusal and not an unknown mailbox",
 		"authenticate (SMTP AUTH after STARTTLS) or have the server allow the site's IP or certificate to relay (for Microsoft 365: an inbound connector); Direct Send reaches only the tenant's own domains"}},
+	// The server wants TLS before it takes mail ("5.7.1 ... must use
+	// TLS", "TLS required", "encryption required"; RFC 3207 section 4):
+	// the client sent without STARTTLS.
+	{id: "tls-required", src: "RFC 3207 section 4", stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, text: lazyre.New(`(?i)must use TLS|TLS (?:is )?required|requires? (?:TLS|encryption)|encryption (?:is )?required|must issue a STARTTLS`), finding: finding{catalog.TLSCat, 4,
+		"the server refuses mail sent without TLS: the client did not start TLS (STARTTLS) before sending",
+		"turn on STARTTLS (TLS 1.2 or later) on the device or application for this server"}},
+	// A TLS certificate the server could not validate (Exchange Online's
+	// "450 4.7.320 Certificate validation failed [Message=SubjectMismatch]"
+	// for a hybrid or partner connector; "certificate verify failed"):
+	// the certificate's names, chain or dates, not the network.
+	{id: "certificate-refused", src: "RFC 3207; " + catalog.SrcFixIssues, class: 0, text: lazyre.New(`(?i)certificate validation failed|SubjectMismatch|certificate (?:verify|verification) failed|untrusted certificate|certificate (?:has )?expired`), finding: finding{catalog.TLSCat, 4,
+		"the server could not validate the TLS certificate it was given: its name does not match what the connector expects, its chain is not trusted, or it expired",
+		"install a certificate whose subject or SAN matches the name the connector is set to (TlsCertificateName / the FQDN), from a public CA, and renew it before it expires"}},
+	// The recipient's domain does not exist or has no mail route (RFC 3463
+	// X.4.4 "unable to route"; Exchange's "SMTPSEND.DNS.NonExistentDomain;
+	// nonexistent domain"): the address's domain is wrong.
+	{id: "recipient-domain-missing", src: srcRFC3463 + " (X.4.4 unable to route)", class: 0, text: lazyre.New(`(?i)NonExistentDomain|nonexistent domain|domain (?:does not|doesn't) exist|\bDNS\.NonExistent|no such domain`), finding: finding{catalog.Recipient, 5,
+		"the recipient's domain does not exist (or has no mail route): the address is misspelled or the domain expired",
+		"check the recipient address's domain (after the @) for typos, and that the domain has MX records (nslookup -type=mx)"}},
+	// The recipient's mailbox is full (RFC 3463 X.2.2; Exchange's
+	// "554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:
+	// QuotaExceededException"): the recipient's side, before any store
+	// fault. (An organization's or a sender's queue quota is not it.)
+	{id: "mailbox-full", src: srcRFC3463 + " (X.2.2 mailbox full)", class: 0, text: lazyre.New(`(?i)mailbox (?:is )?full|QuotaExceededException|mailbox (?:is )?over (?:its )?quota|mailbox quota exceeded`), finding: finding{catalog.Recipient, 5,
+		"the recipient's mailbox is full: the receiving server cannot store the message",
+		"nothing to change at the site: the recipient must free space (or the sender sends to another address); send again later"}},
+	// A mailbox store's delivery failure (Exchange's STOREDRV.Deliver):
+	// the server took the message and failed to store it, whatever the
+	// 5.2.x code says about the address.
+	{id: "store-delivery-failed", src: srcRFC3463 + "; MS Learn NDR table", class: 0, text: lazyre.New(`(?i)STOREDRV\.Deliver`), finding: finding{catalog.Service, 10,
+		"the receiving Exchange server accepted the message but failed to store it in the mailbox (STOREDRV.Deliver): a server-side fault, not the address or the sender",
+		"record the NDR and the time; the recipient's Exchange administrator checks the mailbox (quota, permissions, a journaling or transport rule) and the server's updates"}},
 	// The server wants authentication before it takes mail: RFC 4954
 	// section 6's 530, and the texts servers give it ("Client was not
 	// authenticated", "Authentication required", "you must authenticate").
-	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 5, text: notAuthWords, finding: finding{catalog.AuthCat, 9,
+	{id: "not-authenticated", src: "RFC 4954 section 6 (530 5.7.0 Authentication required); " + catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 0, text: notAuthWords, finding: finding{catalog.AuthCat, 9,
 		"the server refused mail from a client that did not authenticate: the device sent no credentials (or AUTH failed and it carried on)",
 		"configure SMTP AUTH on the device (the mailbox's UPN and password or OAuth, after STARTTLS), or send through Direct Send or a relay connector if it cannot authenticate"}},
 	// A 530 whose words say nothing else (libcurl reports only "MAIL
@@ -213,3 +245,8 @@ func genericReply(stage transcript.Stage, rep *transcript.Reply) replyRule {
 // section 3.6.2; Postfix's "Relay access denied"), whatever command a
 // paste shows it beside.
 func RelayRefusal(text string) bool { return relayWords.MatchString(text) }
+
+// NotAuthenticated reports whether a reply's text refuses a client that
+// did not authenticate (RFC 4954 section 6: "Authentication required",
+// Exchange's "Client was not authenticated", "please authenticate").
+func NotAuthenticated(text string) bool { return notAuthWords.MatchString(text) }

@@ -122,6 +122,15 @@ var generalCases = []generalCase{
 	{name: "java exception names are no DNS error", paste: "DEBUG: java.io.FileNotFoundException: /usr/lib/jvm/jre/lib/javamail.providers (No such file or directory)\nDEBUG: !anyLoaded\n", cat: NoEvidence, stage: transcript.Unstaged},
 	{name: "size limit in a library's words", paste: "Horde_Smtp_Exception: Message size exceeds fixed limit\n", cat: catalog.Policy, stage: transcript.Data},
 	{name: "tenant SMTP client disabled, shortened", paste: "Sending failed SMTPclient is disabled for the tenant\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	// Set M's shapes: pages and mail clients quoting replies.
+	{name: "outlook express server response", paste: "The server responded: 451 please authenticate\n   Protocol: SMTP, Server Response: 451 user@domain.tld please authenticate before send', Port: 25, Secure(SSL): No, Server Error: 451, Error Number: 0x800CCC78\n",
+		cat: catalog.AuthCat, stage: transcript.Mail},
+	{name: "hard-wrapped block list reply", paste: "550 SC-001 (BAY004-MC4F49) Unfortunately, messages from \nweren't sent. Please contact your Internet service provider since part of \ntheir network is on our block list. You can also refer your provider to\n",
+		cat: catalog.Reputation, stage: transcript.Unstaged},
+	{name: "enhanced code then an ellipsis", paste: "5.7.1 ... must use TLS ...\n", cat: catalog.TLSCat, stage: transcript.Unstaged},
+	{name: "proxy session wrapper", paste: "550 5.7.0 Proxy session setup failed on Frontend with '554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain'\n", cat: catalog.Recipient, stage: transcript.Unstaged},
+	{name: "certificate subject mismatch", paste: "Reason: [{LED=450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.contoso.com]};{MSG=SubjectMismatch}]\n", cat: catalog.TLSCat, stage: transcript.Unstaged},
+	{name: "mailbox full is not a store fault", paste: "Remote Server returned '554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded'\n", cat: catalog.Recipient, stage: transcript.Unstaged},
 	// Sets K and L's shapes.
 	{name: "packet dump arrows, quit at the AUTH prompt", paste: "--> 220 relay ESMTP\n<-- EHLO XC-B8C463\n--> 250-relay\n<-- 250 AUTH LOGIN PLAIN\n--> AUTH LOGIN\n<-- 334 VXNlcm5hbWU6\n--> QUIT\n",
 		cat: catalog.AuthCat, stage: transcript.Auth, basis: Seen},

@@ -28,13 +28,13 @@ var (
 	// enhancedAt: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
-	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+[A-Za-z\[(]`)
+	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+(?:\.\.\.\s*)?[A-Za-z\[(]`)
 	// introBefore: words that introduce a reply code standing without an
 	// enhanced code (Postfix "said:", .NET "The server response was:",
 	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
 	// and "RCPT failed: 550": libcurl names the command and gives only the
 	// code).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an

@@ -165,13 +165,11 @@ func wrappers(cs []clue, alive map[int]bool, setAside func(int, string)) {
 	}
 }
 
-// notAuthRE: the replies a server gives MAIL FROM when the client did not
-// authenticate, or did not start TLS first; they follow from an AUTH or
-// TLS failure earlier in the same paste.
-var (
-	notAuthRE  = lazyre.OnDemand(`(?i)not authenticated|authentication required|must authenticate|5\.7\.57`)
-	notTLSTxRE = lazyre.OnDemand(`(?i)STARTTLS is required|Must issue a STARTTLS|STARTTLS first`)
-)
+// notTLSTxRE: the replies a server gives MAIL FROM when the client did
+// not start TLS first; like a refusal for want of authentication
+// (notAuthenticated), they follow from a TLS or AUTH failure earlier in
+// the same paste.
+var notTLSTxRE = lazyre.OnDemand(`(?i)STARTTLS is required|Must issue a STARTTLS|STARTTLS first`)
 
 // consequences sets aside failures that an earlier-stage failure in the
 // paste explains: MAIL FROM refused as unauthenticated after AUTH failed,
@@ -193,7 +191,7 @@ func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 		st, _, _ := stageOf(&cs[i])
 		t := cs[i].reply.Text()
 		switch {
-		case authFailed && st != transcript.Auth && notAuthRE.MatchString(t):
+		case authFailed && st != transcript.Auth && notAuthenticated(t):
 			setAside(i, "a consequence: the server refused unauthenticated mail because AUTH had failed")
 		case tlsFailed && st != transcript.TLS && notTLSTxRE.MatchString(t):
 			setAside(i, "a consequence: the server required STARTTLS because the TLS handshake had failed")

@@ -51,6 +51,10 @@ func unfold(lines []string) []logical {
 			i = tail // the middle of a huge paste is not read
 		}
 		for _, part := range unescapeJSON(lines[i]) {
+			if n := len(out); n > 0 && i > 0 && out[n-1].first+maxJoin > i && hardWrapped(lines[i-1], out[n-1].text, part) {
+				out[n-1].text = strings.TrimRight(out[n-1].text, " \t") + " " + strings.TrimSpace(part)
+				continue
+			}
 			out = appendLogical(out, part, i)
 		}
 	}
@@ -157,4 +161,35 @@ func tailStart(lines []string) int {
 		}
 	}
 	return 0
+}
+
+// hardWrapped: next continues a refusal that a mail client or the paste
+// wrapped at a fixed width with its indentation lost ("550 SC-001 ...
+// Unfortunately, messages from" / "weren't sent. Please contact ..." /
+// "... (in reply to MAIL" / "FROM command)"): the line before is long
+// (50 bytes or more, as wrapped text is), the logical line so far holds a
+// failure's reply code, and next starts with a word, not a reply, a log
+// line or a field.
+func hardWrapped(physPrev, logical, next string) bool {
+	if len(physPrev) < 50 || len(physPrev) > 200 || next == "" || next != strings.TrimLeft(next, " \t") {
+		return false
+	}
+	c := next[0]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '(' || c == '[') || startsReply(next) || headerLike(next) {
+		return false
+	}
+	head := window(logical, 0, 256)
+	for i := 0; i+3 <= len(head); i++ {
+		if (head[i] == '4' || head[i] == '5') && startsReply(head[i:]) && (i == 0 || head[i-1] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+// headerLike: a line that starts a field or a log entry ("Reporting-MTA:",
+// "Diagnostic-Code:", "2024-01-05 ...", "Jan  3 10:00:01").
+func headerLike(s string) bool {
+	f, _, ok := strings.Cut(window(s, 0, 40), " ")
+	return ok && strings.HasSuffix(f, ":") || len(s) > 3 && isDigit(s[0])
 }

@@ -35,7 +35,7 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	// RFC 4954 section 6: a server that wants authentication refuses the
 	// first command that needs it, MAIL FROM ("530 5.7.0 Authentication
 	// required", Exchange's "5.7.1 Client was not authenticated").
-	if rep.Class() >= 4 && notAuthRE.MatchString(rep.Text()) {
+	if rep.Class() >= 4 && notAuthenticated(rep.Text()) {
 		return transcript.Mail
 	}
 	return ""
@@ -80,4 +80,10 @@ func runeStart(s string, i int) int {
 		i--
 	}
 	return i
+}
+
+// notAuthenticated: a refusal of a client that did not authenticate, in
+// the diagnosis's words, or by Exchange's 5.7.57.
+func notAuthenticated(text string) bool {
+	return diagnosis.NotAuthenticated(text) || strings.Contains(text, "5.7.57")
 }

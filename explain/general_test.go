@@ -122,6 +122,7 @@ var generalCases = []generalCase{
 	{name: "java exception names are no DNS error", paste: "DEBUG: java.io.FileNotFoundException: /usr/lib/jvm/jre/lib/javamail.providers (No such file or directory)\nDEBUG: !anyLoaded\n", cat: NoEvidence, stage: transcript.Unstaged},
 	{name: "size limit in a library's words", paste: "Horde_Smtp_Exception: Message size exceeds fixed limit\n", cat: catalog.Policy, stage: transcript.Data},
 	{name: "tenant SMTP client disabled, shortened", paste: "Sending failed SMTPclient is disabled for the tenant\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	{name: "prose: the login is rejected", paste: "since MFA was enforced the scanner's login is rejected\n", cat: catalog.AuthCat, stage: transcript.Auth, basis: Inferred},
 	// Set M's shapes: pages and mail clients quoting replies.
 	{name: "outlook express server response", paste: "The server responded: 451 please authenticate\n   Protocol: SMTP, Server Response: 451 user@domain.tld please authenticate before send', Port: 25, Secure(SSL): No, Server Error: 451, Error Number: 0x800CCC78\n",
 		cat: catalog.AuthCat, stage: transcript.Mail},

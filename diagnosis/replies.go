@@ -91,6 +91,13 @@ var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?li
 // loopWords marks a routing loop refusal.
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
 
+// unknownRecipientWords: a refusal saying the recipient does not exist.
+var unknownRecipientWords = lazyre.New(`(?i)recipient (?:could not|couldn't|cannot|can't) be found|recipient (?:address )?not found|no such (?:user|mailbox|recipient)|user unknown|unknown (?:user|recipient)|mailbox (?:not found|does not exist|doesn't exist)`)
+
+// greylistWords: a temporary refusal of a first-time sender (greylisting:
+// the sending server retries and is then accepted).
+var greylistWords = lazyre.New(`(?i)grey ?list|gray ?list`)
+
 var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts|not local host .{0,60}not a gateway`)
 
 var replyRules = []replyRule{
@@ -124,6 +131,18 @@ var replyRules = []replyRule{
 	{id: "certificate-refused", src: "RFC 3207; " + catalog.SrcFixIssues, class: 0, text: lazyre.New(`(?i)certificate validation failed|SubjectMismatch|certificate (?:verify|verification) failed|untrusted certificate|certificate (?:has )?expired`), finding: finding{catalog.TLSCat, 4,
 		"the server could not validate the TLS certificate it was given: its name does not match what the connector expects, its chain is not trusted, or it expired",
 		"install a certificate whose subject or SAN matches the name the connector is set to (TlsCertificateName / the FQDN), from a public CA, and renew it before it expires"}},
+	// Greylisting (Postgrey's "450 4.2.0 <x>: Recipient address rejected:
+	// Greylisted"): the receiving server's anti-spam policy refuses a
+	// first attempt; the sender's server retries and gets through.
+	{id: "greylisted", src: "Postgrey (postgrey.schweikert.ch); RFC 5321 section 4.5.4.1 (retry)", class: 4, text: greylistWords, finding: finding{catalog.Policy, 5,
+		"the receiving server greylisted the message: a temporary refusal of a sender it has not seen before, which a retry after a few minutes passes",
+		"nothing to change if the sending server retries (Microsoft 365 and any MTA do); a device that sends directly must retry, or send through a relay"}},
+	// A refusal whose words say the recipient does not exist, whatever
+	// its code ("5.0.0 ... Recipient could not be found", "no such user"),
+	// where no stage says so (at RCPT TO, rcpt-refused already does).
+	{id: "recipient-unknown-words", src: srcRFC3463 + " (X.1.1)", stages: []transcript.Stage{transcript.Unstaged}, class: 5, text: unknownRecipientWords, finding: finding{catalog.Recipient, 5,
+		"the server says the recipient does not exist: the address is misspelled or the mailbox was removed",
+		"check the recipient address for typos, and that the mailbox exists at the destination"}},
 	// The recipient's domain does not exist or has no mail route (RFC 3463
 	// X.4.4 "unable to route"; Exchange's "SMTPSEND.DNS.NonExistentDomain;
 	// nonexistent domain"): the address's domain is wrong.
@@ -250,3 +269,10 @@ func RelayRefusal(text string) bool { return relayWords.MatchString(text) }
 // did not authenticate (RFC 4954 section 6: "Authentication required",
 // Exchange's "Client was not authenticated", "please authenticate").
 func NotAuthenticated(text string) bool { return notAuthWords.MatchString(text) }
+
+// UnknownRecipient reports whether a refusal's text says the recipient
+// does not exist ("Recipient could not be found", "no such user").
+func UnknownRecipient(text string) bool { return unknownRecipientWords.MatchString(text) }
+
+// Greylisted reports whether a temporary refusal is greylisting.
+func Greylisted(text string) bool { return greylistWords.MatchString(text) }

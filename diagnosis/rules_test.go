@@ -25,7 +25,7 @@ var ruleCases = []diagnoseCase{
 	{name: "tls-failed", t: sessiontest.Session(sessiontest.SubmissionPlan, sessiontest.ErrAt(transcript.TLS, transcript.KindTLS, "remote error: tls: handshake failure")), in: subIn, category: catalog.TLSCat, stage: transcript.TLS},
 	{name: "unstaged-protocol", t: unstaged("503 5.5.1 Bad sequence of commands"), in: directIn, category: catalog.Config, stage: transcript.Unstaged},
 	{name: "unstaged-refused", t: unstaged("554 Transaction failed"), in: directIn, category: catalog.Service, stage: transcript.Unstaged},
-	{name: "unstaged-address", t: unstaged("550 5.1.1 User unknown"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
+	{name: "unstaged-address", t: unstaged("550 5.1.2 Bad destination system address"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "unstaged-policy", t: unstaged("550 5.7.9 Policy"), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
 	{name: "relay-refused", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "554 5.7.1 <orders@fabrikam.example>: Relay access denied")), in: postfix, category: catalog.Policy, stage: transcript.Rcpt},
 	// Partial captures (explain of an error message): what is not shown
@@ -37,6 +37,8 @@ var ruleCases = []diagnoseCase{
 	{name: "not-authenticated", t: unstaged("550 5.7.1 Client was not authenticated"), in: directIn, category: catalog.AuthCat, stage: transcript.Unstaged},
 	{name: "tls-required", t: unstaged("550 5.7.1 Delivery not authorized, message refused: this domain must use TLS"), in: directIn, category: catalog.TLSCat, stage: transcript.Unstaged},
 	{name: "certificate-refused", t: unstaged("450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.contoso.com]"), in: directIn, category: catalog.TLSCat, stage: transcript.Unstaged},
+	{name: "greylisted", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "450 4.2.0 <a@contoso.com>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/")), in: directIn, category: catalog.Policy, stage: transcript.Rcpt},
+	{name: "recipient-unknown-words", t: unstaged("554 5.0.0 Error: transaction failed, blame it on the weather: cannot send message: [2511] Recipient could not be found"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "recipient-domain-missing", t: unstaged("554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "mailbox-full", t: unstaged("554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "store-delivery-failed", t: unstaged("554 5.2.0 STOREDRV.Deliver.Exception:PropertyErrorException; Failed to process message due to a permanent exception"), in: directIn, category: catalog.Service, stage: transcript.Unstaged},

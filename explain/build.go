@@ -235,7 +235,7 @@ func (b *builder) nextStage(rep *transcript.Reply) transcript.Stage {
 		b.placed(st, Inferred, "the reply catalog's stage for "+codesOf(rep.Code, rep.Enhanced))
 		return st
 	}
-	if b.cur == transcript.Banner && rep.Class() < 4 {
+	if b.cur == transcript.Banner && (rep.Class() < 4 || b.passed(transcript.Banner)) {
 		return transcript.Unstaged // a banner has one reply: this one answers a command not shown
 	}
 	if b.cur != "" {
@@ -402,4 +402,10 @@ func (b *builder) set(stage transcript.Stage, st transcript.Status, rep *transcr
 		err.Reason = reasonOf(err.Text) // the words are all a paste has
 	}
 	r.Status, r.Reply, r.Err = st, rep, err
+}
+
+// passed: stage has its result already, and it passed.
+func (b *builder) passed(stage transcript.Stage) bool {
+	r, ok := b.results[stage]
+	return ok && r.Status == transcript.Pass
 }

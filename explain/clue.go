@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
+	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -133,7 +134,9 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 		case taken(pos) || taken(pos-4):
 		case replyCodeAt(l, pos), l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
 			c := replyClue(at, l, pos, atoi(l[pos:pos+3]))
-			if m, cmd, ok := localReject(l, pos, ws); ok {
+			if m, cmd, ok := localReject(l, pos, ws); ok && diagnosis.Greylisted(c.text) {
+				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")" // greylisting: a policy, not the relay's settings
+			} else if ok {
 				c.local, c.errWords = m, cmd
 				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")"
 			}
@@ -260,6 +263,7 @@ func replyClue(at int, l string, pos, code int) clue {
 	rest := l[pos+3:]
 	rest = strings.TrimLeft(rest, " -:,")
 	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "b'"), `b"`)
+	rest = strings.TrimLeft(rest, `'"`) // Python 2's smtplib tuple: (535, '5.7.3 ...')
 	text, end := replyText(l, pos, rest)
 	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
 		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"

@@ -119,7 +119,7 @@ func TestReply(t *testing.T) {
 		{"535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.", catalog.AuthCat, "auth", 535},
 		{"550 5.7.30 Basic authentication is not supported for Client Submission.", catalog.AuthCat, "auth", 550},
 		{"550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources", catalog.Policy, "rcpt", 550},
-		{"550 5.1.1 User unknown", catalog.Recipient, transcript.Unstaged, 550},
+		{"550 5.1.1 User unknown", catalog.Recipient, transcript.Rcpt, 550}, // RFC 3463: X.1.1 is the destination address, RCPT TO's
 		{"554 5.7.9 Message not accepted for policy reasons", catalog.Policy, transcript.Unstaged, 554},
 		{"421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2.", catalog.TLSCat, "tls", 421},
 	}

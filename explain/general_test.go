@@ -123,6 +123,18 @@ var generalCases = []generalCase{
 	{name: "size limit in a library's words", paste: "Horde_Smtp_Exception: Message size exceeds fixed limit\n", cat: catalog.Policy, stage: transcript.Data},
 	{name: "tenant SMTP client disabled, shortened", paste: "Sending failed SMTPclient is disabled for the tenant\n", cat: catalog.AuthCat, stage: transcript.Auth},
 	{name: "prose: the login is rejected", paste: "since MFA was enforced the scanner's login is rejected\n", cat: catalog.AuthCat, stage: transcript.Auth, basis: Inferred},
+	// Set N's shapes.
+	{name: "python 2 smtplib tuple", paste: "NotificationException: (535, '5.7.3 Authentication unsuccessful [VI1PR0802CA0045.eurprd08.prod.outlook.com]')\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	{name: "535 alone answers AUTH", paste: "event=\"write\" data=\"535 5.7.8 Authentication credentials invalid.\\r\\n\" size=47\n", cat: catalog.AuthCat, stage: transcript.Auth},
+	{name: "exim after RCPT TO with a 4xx", paste: "  308   SMTP<< 220 mx.example.com ESMTP\n  308   SMTP<< 451 Internal resource temporarily unavailable\n  308   H=mx.example.com [192.0.2.7]: SMTP error from remote mail server after RCPT TO:<a@example.com>: 451 Internal resource temporarily unavailable\n",
+		cat: catalog.Service, stage: transcript.Rcpt},
+	{name: "dotnet GetConnection timeout is the connection", paste: "System.Net.Mail.SmtpException: Failure sending mail.\n---> System.IO.IOException: Unable to read data from the transport connection: A connection attempt failed because the connected party did not properly respond after a period of time\n   at System.Net.Mail.SmtpConnection.GetConnection(ServicePoint servicePoint)\n",
+		cat: catalog.Network, stage: transcript.Connect},
+	{name: "french sending quota", paste: "\"Quota d'envoi de mails dépassé\" et je suis bloqué\n", cat: catalog.Policy, stage: transcript.Unstaged},
+	{name: "5.1.1 answers RCPT TO", paste: "Invalid Addresses 550 5.1.1 no such user\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	{name: "horde recipients exception", paste: "\"Exception\": \"Horde_Smtp_Exception_Recipients\",\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	{name: "greylisted at RCPT", paste: "postfix/smtpd[1]: NOQUEUE: reject: RCPT from blu004.hotmail.com[65.55.111.171]: 450 4.2.0 <d@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/\n",
+		cat: catalog.Policy, stage: transcript.Rcpt},
 	// Set M's shapes: pages and mail clients quoting replies.
 	{name: "outlook express server response", paste: "The server responded: 451 please authenticate\n   Protocol: SMTP, Server Response: 451 user@domain.tld please authenticate before send', Port: 25, Secure(SSL): No, Server Error: 451, Error Number: 0x800CCC78\n",
 		cat: catalog.AuthCat, stage: transcript.Mail},

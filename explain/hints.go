@@ -51,6 +51,12 @@ var lineHints = []hint{
 	// "Message failed: " (lib/smtp-connection); an application's own
 	// "Message failed:" before an exception class is not it.
 	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: transcript.Data, adjacent: true},
+	// Postfix smtpd's own log names the command it refused ("NOQUEUE:
+	// reject: RCPT from host[ip]: 450 ..."), also when the refusal is a
+	// policy such as greylisting rather than the relay's settings.
+	{re: lazyre.OnDemand(`\breject: (?:RCPT|MAIL|DATA|END-OF-MESSAGE|EHLO|HELO|CONNECT) from\b`), stage: func(m string) transcript.Stage {
+		return localStage(strings.Fields(strings.TrimPrefix(m, "reject: "))[0])
+	}},
 	// libcurl's SMTP errors name the command and give only its code
 	// ("MAIL failed: 530", "RCPT failed: 550", lib/smtp.c).
 	{re: lazyre.OnDemand(`\b(?:MAIL|RCPT|DATA|EHLO|HELO|AUTH|STARTTLS) failed:\s*$`), stage: commandNamed, adjacent: true},
@@ -72,9 +78,9 @@ var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rej
 // exception class, an error code field, a stack frame, a debug note.
 var blockHints = []hint{
 	{re: lazyre.OnDemand(`\bcommand:\s*['"]?(?:AUTH[ A-Z0-9_-]*|MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS)['"]?`), stage: stageOfPhrase},
-	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.(?:Authenticate|GetConnection)|in login\b|Could not authenticate|authentication failed`), fixed: transcript.Auth},
+	{re: lazyre.OnDemand(`(?i)SMTPAuthenticationError|AuthenticationFailedException|MailKit\.Security\.AuthenticationException|Failed to authenticate on SMTP server|Authenticator "?\w+"? returned|SASL authentication failed|SMTP-AUTH|\bcode:\s*'EAUTH'|DEBUG SMTP: AUTH \w+ failed|_actionAUTH|SMTPTransport\$Authenticator|SmtpLoginAuthenticationModule|System\.Net\.Mail\.SmtpConnection\.Authenticate|in login\b|Could not authenticate|authentication failed`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`SMTPSenderRefused|SMTPSenderFailedException|ProcessMailFromResponse|SenderNotAccepted|_actionMAIL|_doMailFromCommand|System\.Net\.Mail\.MailCommand|SMTPTransport\.mailFrom|doMailFromCommand`), fixed: transcript.Mail},
-	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|InvalidRecipientsException|ProcessRcptToResponse|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`SMTPRecipientsRefused|SMTPAddressFailedException|InvalidRecipientsException|Horde_Smtp_Exception_Recipients|ProcessRcptToResponse|_doRcptToCommand|SmtpFailedRecipients?Exception(?: \(0x[0-9A-Fa-f]+\))?:|RecipientNotAccepted|_actionRCPT|System\.Net\.Mail\.RecipientCommand|SMTPTransport\.rcptTo|doRcptToCommand`), fixed: transcript.Rcpt},
 	{re: lazyre.OnDemand(`SMTPDataError|MessageNotAccepted|\bcode:\s*'EMESSAGE'|_actionSMTPStream|_actionStream|_actionDATA|_streamMessage|executeCommand\(\s*'\s*\.\s*'|System\.Net\.Mail\.DataStopCommand|SMTPTransport\.finishData|doDataCommand`), fixed: transcript.Data},
 	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: transcript.EHLO},
 	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: transcript.STARTTLS},

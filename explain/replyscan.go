@@ -34,7 +34,7 @@ var (
 	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
 	// and "RCPT failed: 550": libcurl names the command and gives only the
 	// code).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an

@@ -28,6 +28,28 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	if len(rep.Enhanced) > 2 && rep.Enhanced[1:3] == ".6" && rep.Class() >= 4 {
 		return transcript.Data
 	}
+	// RFC 3463 section 3.2: X.1.1-X.1.6 and RFC 7505's X.1.10 are the
+	// destination address's status (RCPT TO); X.1.7 and X.1.8 the
+	// sender's (MAIL FROM).
+	if len(rep.Enhanced) > 3 && rep.Class() >= 4 && rep.Enhanced[1:3] == ".1" {
+		switch rep.Enhanced[3:] {
+		case ".1", ".2", ".3", ".4", ".6", ".10":
+			return transcript.Rcpt
+		case ".7", ".8":
+			return transcript.Mail
+		}
+	}
+	// RFC 4954 section 6: 534 (mechanism too weak), 535 (credentials
+	// invalid) and 538 (encryption required for the mechanism) answer AUTH
+	// and nothing else; 334 is AUTH's prompt.
+	switch rep.Code {
+	case 334, 534, 535, 538:
+		return transcript.Auth
+	}
+	// A refusal saying the recipient does not exist answers RCPT TO.
+	if rep.Class() >= 4 && diagnosis.UnknownRecipient(rep.Text()) {
+		return transcript.Rcpt
+	}
 	// A refusal to relay answers RCPT TO (RFC 5321 section 3.6.2).
 	if rep.Class() >= 4 && diagnosis.RelayRefusal(rep.Text()) {
 		return transcript.Rcpt

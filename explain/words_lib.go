@@ -90,6 +90,12 @@ var libWords = []wordRule{
 		phrases: tolerant("The SMTP server requires a secure connection or the client was not authenticated"),
 		keys:    lex.add("requires a secure connection"),
 		re:      lazyre.OnDemand(`(?i)requires a secure connection or the client was not authenticated`)},
+	// Horde's SMTP library names the refused recipients by its exception
+	// class ("Horde_Smtp_Exception_Recipients": "the address was not
+	// found, is unknown, or is not receiving messages").
+	{id: "horde:recipients", level: library, kind: transcript.KindProtocol, stage: transcript.Rcpt, named: true, find: &rcptRefused,
+		keys: lex.add("horde_smtp_exception_recipients"),
+		re:   lazyre.OnDemand(`Horde_Smtp_Exception_Recipients`)},
 	// Apache Commons Email wraps whatever failed in "Sending the email to
 	// the following server failed : host:port" (Email.sendMimeMessage):
 	// it names the endpoint, not the step; a cause pasted with it

@@ -73,8 +73,8 @@ var ndrWords = []wordRule{
 		keys: lex.add("daily limit for message recipients"),
 		re:   lazyre.OnDemand(`(?i)daily limit for message recipients`)},
 	{id: "ndr:sending-limit", level: notice, kind: transcript.KindProtocol, row: "submission-quota-exceeded",
-		keys: lex.add("submission quota", "sending quota", "sending limit", "daily limit", "hour limit", "hour sending limit", "rate limit", "message limit", "sender throttled", "versandlimit", "sendelimit", "tageslimit", "limite d'envoi", "límite de envío", "limite di invio", "verzendlimiet", "limite de envio", "发送限制", "发送上限", "送信制限", "送信上限"),
-		re:   lazyre.OnDemand(`(?i)submission quota|sending quota|sending limit|daily (?:sending |message |recipient )?limit|24[- ]hours? (?:sending |message )?limit|(?:recipient|message) rate limit|message limit (?:exceeded|reached)|Sender throttled|Versandlimit|Sendelimit|Tageslimit|limite d'envoi|límite de envío|limite di invio|verzendlimiet|limite de envio|发送限制|发送上限|送信制限|送信上限`)},
+		keys: lex.add("quota d'envoi", "sendekontingent", "cuota de envío", "quota di invio", "submission quota", "sending quota", "sending limit", "daily limit", "hour limit", "hour sending limit", "rate limit", "message limit", "sender throttled", "versandlimit", "sendelimit", "tageslimit", "limite d'envoi", "límite de envío", "limite di invio", "verzendlimiet", "limite de envio", "发送限制", "发送上限", "送信制限", "送信上限"),
+		re:   lazyre.OnDemand(`(?i)quota d'envoi|Sendekontingent|cuota de envío|quota di invio|submission quota|sending quota|sending limit|daily (?:sending |message |recipient )?limit|24[- ]hours? (?:sending |message )?limit|(?:recipient|message) rate limit|message limit (?:exceeded|reached)|Sender throttled|Versandlimit|Sendelimit|Tageslimit|limite d'envoi|límite de envío|limite di invio|verzendlimiet|limite de envio|发送限制|发送上限|送信制限|送信上限`)},
 	// Outlook.com / Exchange Online sender support and the delist
 	// portal: the sending IP is (or was) on Microsoft's block list.
 	{id: "ndr:block-list", level: notice, kind: transcript.KindProtocol, row: "banned-ip", rank: 1, not: networkBlockRE,

@@ -45,6 +45,9 @@ type clue struct {
 	// local: the reply is a local server's refusal of its own client
 	// (localrelay.go), not Microsoft 365's.
 	local *localMTA
+	// named: the line itself names the step (a server's log of its own
+	// refusal); place keeps the stage set with it.
+	named bool
 }
 
 func (c *clue) failed() bool {
@@ -134,11 +137,11 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 		case taken(pos) || taken(pos-4):
 		case replyCodeAt(l, pos), l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
 			c := replyClue(at, l, pos, atoi(l[pos:pos+3]))
-			if m, cmd, ok := localReject(l, pos, ws); ok && diagnosis.Greylisted(c.text) {
-				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")" // greylisting: a policy, not the relay's settings
-			} else if ok {
-				c.local, c.errWords = m, cmd
-				c.stage, c.from = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")"
+			if m, cmd, ok := localReject(l, pos, ws); ok {
+				c.stage, c.from, c.named = localStage(cmd), m.name+"'s log names the refused command ("+cmd+")", true
+				if !diagnosis.Greylisted(c.text) { // greylisting is a policy, not the relay's settings
+					c.local, c.errWords = m, cmd
+				}
 			}
 			out = append(out, c)
 		case l[pos+1] == '.' && enhancedCodeAt(l, pos):

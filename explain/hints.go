@@ -51,12 +51,6 @@ var lineHints = []hint{
 	// "Message failed: " (lib/smtp-connection); an application's own
 	// "Message failed:" before an exception class is not it.
 	{re: lazyre.OnDemand(`(?i)\bMessage failed:?\s*$`), fixed: transcript.Data, adjacent: true},
-	// Postfix smtpd's own log names the command it refused ("NOQUEUE:
-	// reject: RCPT from host[ip]: 450 ..."), also when the refusal is a
-	// policy such as greylisting rather than the relay's settings.
-	{re: lazyre.OnDemand(`\breject: (?:RCPT|MAIL|DATA|END-OF-MESSAGE|EHLO|HELO|CONNECT) from\b`), stage: func(m string) transcript.Stage {
-		return localStage(strings.Fields(strings.TrimPrefix(m, "reject: "))[0])
-	}},
 	// libcurl's SMTP errors name the command and give only its code
 	// ("MAIL failed: 530", "RCPT failed: 550", lib/smtp.c).
 	{re: lazyre.OnDemand(`\b(?:MAIL|RCPT|DATA|EHLO|HELO|AUTH|STARTTLS) failed:\s*$`), stage: commandNamed, adjacent: true},

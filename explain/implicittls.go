@@ -127,7 +127,7 @@ func implicitMisfit(res *Result, ev *evidence) {
 		Finding: "the client is set to start TLS as soon as it connects (" + s.what + "): " + finding,
 		Next:    "set the client to STARTTLS on port 587 of smtp.office365.com (" + s.fix + "); a client that only speaks TLS at connect cannot submit to Microsoft 365: use Direct Send or a relay connector on port 25",
 		Source:  misfit.Source + "; FACTS.md 1.1 (STARTTLS only)"}
-	nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
+	nv.Learn = learnConfig()
 	res.Verdict = nv
 	if stage != v.Stage {
 		res.Basis = StageBasis{Basis: Inferred, From: s.what + ": the client's TLS handshake meets the server's plaintext greeting"}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/smtpspec/smtpspec/catalog"
-	"github.com/smtpspec/smtpspec/diagnosis"
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
 )
@@ -78,6 +77,6 @@ func applyLocal(res *Result, c *clue) {
 	v.Notes = nil // the finding replaces the diagnosis, notes included
 	v.Next = "fix the relay's configuration, not the Microsoft 365 side: check " + m.settings + "; then resend and look for the relay's own delivery to Microsoft 365 in its log"
 	v.Source = "the server's own log format (Postfix smtpd_check.c \"NOQUEUE: reject: <command> from\", sendmail \"ruleset=check_* ... reject=\", Exim \"rejected RCPT\"); RFC 5321 section 3.6.2 (relaying)"
-	v.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
+	v.Learn = learnConfig()
 	res.Verdict = v
 }

@@ -40,7 +40,7 @@ func portMisfit(res *Result) {
 		Finding: fmt.Sprintf("the client is set to port %s, where %s listens, not SMTP: no SMTP greeting ever comes from it, so the session fails before any command", port, what),
 		Next:    "set the device to smtp.office365.com port 587 with STARTTLS (SMTP AUTH submission), or port 25 on the tenant's MX for Direct Send or a relay connector; " + port + " is for " + what,
 		Source:  "RFC 8314 and the IANA service name registry (993 imaps, 995 pop3s, 143 imap, 110 pop3, 443 https); FACTS.md 1.1 (submission on smtp.office365.com:587, STARTTLS)"}
-	nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
+	nv.Learn = learnConfig()
 	res.Verdict = nv
 	if stage != v.Stage || res.Basis.Basis != Seen {
 		res.Basis = StageBasis{Basis: Inferred, From: "port " + port + " is " + what + "'s: the failure is the wait for a greeting that never comes, or what the error says"}
@@ -71,7 +71,7 @@ func wrongProtocol(res *Result) {
 			Finding: fmt.Sprintf("the client sent %q, a command of IMAP or POP3, to the SMTP server, which refused it as unknown: the client speaks another mail protocol on this port", cmd),
 			Next:    "use an SMTP client (or the device's SMTP settings) for smtp.office365.com port 587 with STARTTLS; IMAP is outlook.office365.com 993, POP3 995",
 			Source:  "RFC 5321 section 4.2.4 (500 command unrecognised); RFC 9051 (IMAP), RFC 1939 (POP3); FACTS.md 1.1"}
-		nv.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
+		nv.Learn = learnConfig()
 		res.Verdict = nv
 		res.Basis = StageBasis{Basis: Inferred, From: "the refused command is " + cmd + ", another protocol's: no SMTP stage applies"}
 		return
@@ -113,20 +113,32 @@ func otherProtocolClient(res *Result, lines []string) {
 	if res.Verdict.Category == catalog.Config {
 		return
 	}
+	l := greetedLine(lines)
+	if l == "" {
+		return
+	}
+	res.Verdict = diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Banner, Step: 1, Rule: "explain:mail-client-at-smtp",
+		Evidence: strings.TrimSpace(l),
+		Finding:  "an IMAP or POP3 client connected to an SMTP server: the greeting it got is SMTP's (220 ... ESMTP), so the client is set to the SMTP endpoint or port",
+		Next:     "set the client to outlook.office365.com port 993 (IMAP) or 995 (POP3); smtp.office365.com port 587 is for sending",
+		Source:   "RFC 5321 section 4.2 (the 220 greeting); RFC 9051 (IMAP's \"* OK\" greeting); FACTS.md 1.1",
+		Learn:    learnConfig()}
+	res.Basis = StageBasis{Basis: Seen, From: "the client's error quotes the server's SMTP greeting"}
+}
+
+// greetedLine is the first line (its first maxLineScan bytes) where an
+// IMAP or POP3 client's error quotes an SMTP greeting, "" when none does.
+func greetedLine(lines []string) string {
 	for _, l := range lines {
 		l = window(l, 0, maxLineScan)
-		if !strings.Contains(l, "220") || !otherClientRE.MatchString(l) || !smtpGreetingRE.MatchString(l) {
-			continue
-		}
-		{
-			res.Verdict = diagnosis.Verdict{Category: catalog.Config, Stage: transcript.Banner, Step: 1, Rule: "explain:mail-client-at-smtp",
-				Evidence: strings.TrimSpace(l),
-				Finding:  "an IMAP or POP3 client connected to an SMTP server: the greeting it got is SMTP's (220 ... ESMTP), so the client is set to the SMTP endpoint or port",
-				Next:     "set the client to outlook.office365.com port 993 (IMAP) or 995 (POP3); smtp.office365.com port 587 is for sending",
-				Source:   "RFC 5321 section 4.2 (the 220 greeting); RFC 9051 (IMAP's \"* OK\" greeting); FACTS.md 1.1"}
-			res.Verdict.Learn = diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config})
-			res.Basis = StageBasis{Basis: Seen, From: "the client's error quotes the server's SMTP greeting"}
-			return
+		if strings.Contains(l, "220") && otherClientRE.MatchString(l) && smtpGreetingRE.MatchString(l) {
+			return l
 		}
 	}
+	return ""
 }
+
+// learnConfig is the Learn page of a configuration verdict, which every
+// misfit of the client's setting (port, protocol, TLS mode, a local
+// relay's rules) gets.
+func learnConfig() string { return diagnosis.LearnFor(diagnosis.Verdict{Category: catalog.Config}) }

@@ -52,7 +52,7 @@ func place(ls []logical, cs []clue) {
 		if i > 0 && cs[i-1].at == c.at && cs[i-1].reply != nil {
 			from = cs[i-1].end // an error's text runs to the end of its line
 		}
-		if c.word != nil && c.word.named && c.stage != "" || c.local != nil && c.stage != "" {
+		if c.word != nil && c.word.named && c.stage != "" || c.named && c.stage != "" {
 			continue // a library's message, or a server's log, names its step (words.go, localrelay.go)
 		}
 		c.stage, c.from = lineHint(c, from, &ls[c.at].words)

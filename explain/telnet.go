@@ -66,7 +66,8 @@ func parseTelnet(lines []string) ([]event, int) {
 		if !body && isDigit(t[0]) && !strings.Contains(t, "telnet") && !startsReply(t) {
 			continue // digits first, and not a reply: a log's own line
 		}
-		if !body && typedWord(t, afterPrompt(evs)) && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
+		typed := !body && typedWord(t, afterPrompt(evs))
+		if typed && !telnetCmdRE.MatchString(t) && !isReplyLine(t) {
 			n++ // a credential typed in answer to a 334 prompt (or a base64 block)
 			evs = append(evs, event{kind: evClient, text: t})
 			continue
@@ -117,7 +118,7 @@ func parseTelnet(lines []string) ([]event, int) {
 			session = session || strings.HasPrefix(t, "220")
 			body = strings.HasPrefix(t, "354")
 			evs = append(evs, event{kind: evServer, text: t})
-		case !body && (telnetCmdRE.MatchString(t) || typedWord(t, afterPrompt(evs)) && base64RE.MatchString(t)), body && t == ".":
+		case !body && (telnetCmdRE.MatchString(t) || typed && base64RE.MatchString(t)), body && t == ".":
 			n++
 			session = session || telnetCmdRE.MatchString(t)
 			body = body && t != "."

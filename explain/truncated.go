@@ -41,8 +41,12 @@ func cutShort(res *Result, ev *evidence) bool {
 // inSession: the session's own lines hold clue r (a refusal it recovered
 // from, an error it already read).
 func inSession(t *transcript.Transcript, r *clue) bool {
+	if r.reply == nil {
+		return shownIn(t, r.text)
+	}
+	line := r.reply.Line()
 	for _, l := range t.Lines {
-		if r.reply != nil && strings.Contains(l.Text, r.reply.Line()) || r.reply == nil && l.Text != "" && strings.Contains(r.text, l.Text) {
+		if strings.Contains(l.Text, line) {
 			return true
 		}
 	}

@@ -36,7 +36,7 @@ func (h hint) stageOf(m string) transcript.Stage {
 // lineHints name the command on the reply's own line.
 var lineHints = []hint{
 	{re: lazyre.OnDemand(`(?i)in\s+reply\s+to\s+(?:the\s+)?(?:end\s+of\s+)?(?:DATA|RCPT\s+TO|MAIL\s+FROM|AUTH\w*|EHLO|HELO|STARTTLS|QUIT|RSET|BDAT)[^)]{0,40}?\s*command`), stage: inReplyStage, after: true},
-	{re: lazyre.OnDemand(`(?i)(?:remote (?:mail )?server|error from [\w. -]{0,40}) after (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|initial connection|AUTH|EHLO|HELO|STARTTLS|DATA|sending data block)`), stage: afterStage},
+	{re: lazyre.OnDemand(`(?i)(?:remote (?:mail )?server|error from [\w. -]{0,40}) after (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|initial connection|AUTH|EHLO|HELO|STARTTLS|DATA|sending data block)`), stage: afterStep},
 	{re: lazyre.OnDemand(`(?i)\b(?:MAIL FROM|RCPT TO|DATA END|DATA|AUTH|EHLO|HELO|STARTTLS|Username|Password|QUIT|RSET)\s+command failed`), stage: stageOfPhrase},
 	// A library naming the command the server refused: nette/mail's "SMTP
 	// server did not accept STARTTLS with error: 503 ...", Stalwart's
@@ -102,21 +102,6 @@ func commandNamed(m string) transcript.Stage {
 		}
 	}
 	return ""
-}
-
-// afterStage maps Exim's "SMTP error from remote mail server after RCPT
-// TO:<x>" and the like.
-func afterStage(m string) transcript.Stage {
-	u := strings.ToUpper(m)
-	i := strings.LastIndex(u, " AFTER ")
-	u = u[i+len(" AFTER "):]
-	switch {
-	case strings.Contains(u, "INITIAL CONNECTION"):
-		return transcript.Banner
-	case strings.Contains(u, "END OF DATA"), strings.Contains(u, "DATA BLOCK"):
-		return transcript.Data
-	}
-	return stageOfPhrase(u)
 }
 
 // lineHint returns the stage the clue's own line names for it, and the

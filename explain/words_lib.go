@@ -144,8 +144,9 @@ func eximRejected(m string) transcript.Stage {
 	return localStage(strings.TrimPrefix(u[strings.LastIndex(u, "REJECTED ")+len("REJECTED "):], "AFTER "))
 }
 
-// afterStep maps Exim's "in response to EHLO" and "SMTP timeout after
-// RCPT TO" to their stage.
+// afterStep maps Exim's "in response to EHLO", "SMTP timeout after
+// RCPT TO" and "SMTP error from remote mail server after RCPT TO" (a
+// line hint) to their stage.
 func afterStep(m string) transcript.Stage {
 	u := strings.ToUpper(m)
 	for _, sep := range []string{" RESPONSE TO ", " AFTER "} {

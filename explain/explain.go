@@ -74,7 +74,7 @@ const NoEvidence catalog.Category = "unknown"
 // the generic reader decides when no format claims the text, and when
 // the format's failure is one the text shows a root cause for.
 func Transcript(text string) (*Result, error) {
-	lines := splitLines(text)
+	lines := unpaste(splitLines(plainText(text))) // unpaste.go
 	ev := readEvidence(lines)
 	p, evs := detect(lines)
 	var res *Result
@@ -151,7 +151,7 @@ func formatResult(name string, evs []event, ev *evidence) *Result {
 // Transcript reads the same line: the stage is the one the line names,
 // else the catalog's for that reply.
 func Reply(line string) (*Result, error) {
-	ev := readEvidence([]string{strings.TrimSpace(line)})
+	ev := readEvidence([]string{strings.TrimSpace(plainText(line))})
 	if ev.d.root == nil && ev.d.last == nil || (ev.d.root != nil && ev.d.root.reply == nil) {
 		return notEnough(), fmt.Errorf("%w: %q is not an SMTP reply (a code like 550, or an enhanced code like 5.7.606, then the text)", ErrUnrecognised, line)
 	}

@@ -105,7 +105,7 @@ func redactBase64(s string) string {
 		if !ok {
 			continue
 		}
-		if credentialBlob(dec) || alone(s, a, b) && printable(dec) && !prompt(dec) {
+		if credentialBlob(dec) || alone(s, a, b) && printable(dec) && !prompt(dec) && !plainWord(tok) || answered(s[:a], tok, dec) {
 			s = s[:a] + transcript.Redacted + s[b:]
 		}
 	}
@@ -158,6 +158,56 @@ func prompt(d string) bool {
 		return true
 	}
 	return false
+}
+
+// answerBefore: what comes before a client's answer in a log whose lines
+// were run together into one (a web form or a chat flattened the paste):
+// the client's arrow, or the server's 334 and its prompt (the token right
+// after "334 " is the server's own: a prompt, or XOAUTH2's error JSON).
+var answerBefore = lazyre.OnDemand(`(?:\b[Cc]:|CLIENT -> SERVER:|\b334 [A-Za-z0-9+/]+={0,2})\s*$`)
+
+// answered: a token inside a line that is still a credential: one after a
+// client's arrow or a 334 in a flattened log, or a padded base64 word that
+// decodes to plain ASCII text (a password's form; a word of prose or a
+// host name does not end in "=" and decode to text).
+func answered(before, tok, dec string) bool {
+	if len(tok) >= 8 && answerBefore.MatchString(window(before, max(0, len(before)-80), 80)) && !prompt(dec) &&
+		mixedCase(tok) && (printable(dec) || strings.ContainsAny(tok, "0123456789+/=")) {
+		return true // not a command ("CLIENT -> SERVER: STARTTLS")
+	}
+	if replyBefore.MatchString(window(before, max(0, len(before)-8), 8)) {
+		return false // the server's own text ("334 eyJzdGF0dXMi...=", XOAUTH2's error)
+	}
+	return strings.HasSuffix(tok, "=") && len(dec) >= 4 && asciiText(dec) && !prompt(dec)
+}
+
+// plainWord: tok is a word of prose ("restricted", "Unfortunately"):
+// letters in lower case after the first. Base64 of text mixes cases and
+// digits from its second character on, so a lone word is not taken for
+// LOGIN's answer.
+func plainWord(tok string) bool {
+	for i := 1; i < len(tok); i++ {
+		if !isLower(tok[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mixedCase: tok has both lower- and upper-case letters, as base64 of
+// text has and commands and host names do not.
+func mixedCase(tok string) bool {
+	return strings.ContainsFunc(tok, unicode.IsLower) && strings.ContainsFunc(tok, unicode.IsUpper)
+}
+
+// asciiText: every byte of s is printable ASCII.
+func asciiText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // aloneWords are the words a log puts before a client line ("C:",

@@ -47,24 +47,26 @@ func TestOutputCarriesNoCredentials(t *testing.T) {
 		"sclog-lone": "S: 220 BY1PR10CA0041.outlook.office365.com Microsoft ESMTP MAIL Service ready\nC: EHLO mfp\nS: 250 OK\nC: " + odd + "\nS: 535 5.7.3 Authentication unsuccessful\n",
 	}
 	for name, paste := range pastes {
-		t.Run(name, func(t *testing.T) {
-			res, err := Transcript(paste)
-			if err != nil {
-				t.Fatalf("Transcript: %v", err)
-			}
-			var out bytes.Buffer
-			if err := WriteText(&out, res); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteJSON(&out, res); err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range secrets {
-				if strings.Contains(out.String(), s) {
-					t.Errorf("the output holds a credential form %q:\n%s", s, out.String())
+		for form, f := range pasteForms {
+			t.Run(name+"/"+form, func(t *testing.T) {
+				res, err := Transcript(f(paste))
+				if err != nil {
+					t.Fatalf("Transcript: %v", err)
 				}
-			}
-		})
+				var out bytes.Buffer
+				if err := WriteText(&out, res); err != nil {
+					t.Fatal(err)
+				}
+				if err := WriteJSON(&out, res); err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range secrets {
+					if strings.Contains(out.String(), s) {
+						t.Errorf("the output holds a credential form %q:\n%s", s, out.String())
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -73,6 +75,8 @@ func TestOutputCarriesNoCredentials(t *testing.T) {
 func TestRedactKeepsEvidence(t *testing.T) {
 	for _, s := range []string{
 		"334 VXNlcm5hbWU6",
+		// XOAUTH2's error challenge is the server's, not a credential.
+		"334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL291dGxvb2sub2ZmaWNlLmNvbS9TTVRQLlNlbmQifQ==",
 		"250-PIPELINING",
 		"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]",
 		"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",

@@ -83,10 +83,47 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication|please authenticate|authenticate (?:first|before)`)
 
 // listedWords marks a refusal for what the sending IP is: a DNS block
-// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL");
+// list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL"),
+// complaints about the IP's mail (Outlook.com's "550 SC-004 ... A block
+// has been placed against your IP address because we have received
+// complaints");
 // Postfix's reject_rbl_client says "Client host [ip] blocked using
 // <list>", Exchange Online's FrontBridge list "blocked using FBLW15".
-var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b`)
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b|placed against your IP|received complaints|complaints (?:about|concerning|regarding) (?:mail|e-?mail|messages)`)
+
+// contentWords: a refusal of the message itself by a spam, virus or
+// content filter ("550 5.2.0 Spam message rejected", QQ's "550 Error:
+// content rejected", "message detected as spam"): the message, judged
+// once the server has it (RFC 3463 X.6.x and X.7.1 in practice).
+var contentWords = lazyre.New(`(?i)\bspam message|(?:message|mail|email)(?: was| is| has been)? (?:rejected|detected|identified|classified|blocked|flagged) as spam|\bcontent rejected|rejected (?:for|due to|because of) (?:spam|content|its content)|\bcontent (?:filter|policy)|looks like spam|\bspam detected|\bvirus\b|\bmalware\b|\bphishing\b`)
+
+// sizeWords: a message larger than the server or the mailbox accepts
+// (RFC 3463 X.3.4 "message too big for system", X.2.3 "message length
+// exceeds administrative limit"; Exchange Online's "554 5.2.270
+// MapiExceptionMaxSubmissionExceeded; Message size exceeds maximum size
+// limit", FACTS.md reply catalog: data, mailbox MaxSendSize 35 MB).
+var sizeWords = lazyre.New(`(?i)MaxSubmissionExceeded|MessageSubmissionExceeded|message size exceeds|exceeds (?:the )?(?:maximum|fixed maximum|max) (?:message )?size|message (?:is )?too (?:large|big)|message length exceeds|size limit exceeded|MessageTooLarge`)
+
+// senderMismatchWords: a server that takes mail only from the
+// authenticated user's own address ("501 mail from address must be same
+// as authorization user", Postfix's "Sender address rejected: not owned
+// by user"): Exchange Online's SendAsDenied in other servers' words.
+var senderMismatchWords = lazyre.New(`(?i)must be (?:the )?same as (?:the )?(?:authori[sz]ation|authenticat\w*|login) ?(?:user|account|name)?|not owned by (?:the )?(?:authenticated |login |auth )?user|does(?: not|n't) match (?:the )?(?:authenticated|login|auth)\w* (?:user|account|address)|not (?:allowed|permitted|authori[sz]ed) to send (?:as|from|on behalf)`)
+
+// senderWords: a refusal of the sender address (MAIL FROM) because its
+// domain does not exist in DNS (Postfix's reject_unknown_sender_domain:
+// "450 4.1.8 <x>: Sender address rejected: Domain not found").
+var senderWords = lazyre.New(`(?i)sender address rejected: domain not found|sender domain (?:not found|unknown|does(?: not|n't) exist|must exist)|domain of sender address \S+ does(?: not|n't) (?:exist|resolve)`)
+
+// tlsFailedWords: the server's reply says the TLS handshake failed (a
+// relay's "403 4.7.0 TLS handshake failed" in a bounce): the certificate,
+// the TLS version or the ciphers, not the network.
+var tlsFailedWords = lazyre.New(`(?i)TLS handshake failed|TLS negotiation failed|SSL handshake failed|handshake failure|TLS connection could not be established`)
+
+// authFailedWords: a reply about the credentials themselves ("435 Unable
+// to authenticate at present", "Authentication unsuccessful"), the answer
+// to AUTH whatever its code (RFC 4954 section 6).
+var authFailedWords = lazyre.New(`(?i)unable to authenticate|authentication (?:failed|unsuccessful|failure)|invalid credentials|credentials (?:were )?(?:incorrect|invalid)`)
 
 // loopWords marks a routing loop refusal.
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
@@ -111,6 +148,14 @@ var replyRules = []replyRule{
 	{id: "too-many-recipients", src: srcRFC3463 + "; FACTS.md 1.1 (recipients per message)", text: lazyre.New(`^#?[45]\.5\.3\b`), finding: finding{catalog.Policy, 5,
 		"the message has more recipients than the server accepts in one message (X.5.3 too many recipients)",
 		"send the message to fewer recipients at a time (Exchange Online takes 500 per message by default, at most 1,000), or split it"}},
+	// A message over the size limit, whatever the enhanced code's subject
+	// (Exchange Online answers 5.2.270 / 5.2.0, a mailbox code).
+	{id: "message-too-large", src: srcRFC3463 + " (X.3.4, X.2.3); FACTS.md reply catalog (MaxSubmissionExceeded)", stages: []transcript.Stage{transcript.Mail, transcript.Data, transcript.Unstaged}, text: sizeWords, finding: finding{catalog.Policy, 5,
+		"the message is larger than the server or the mailbox accepts (a scan's attachment over the size limit; Exchange Online's default is 35 MB per mailbox)",
+		"scan at a lower resolution or in black and white, or split the job; an Exchange Online admin can raise the mailbox's MaxSendSize (up to 150 MB)"}},
+	{id: "sender-not-own-address", src: "RFC 4954 section 6 (the authorization identity); " + catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, text: senderMismatchWords, finding: finding{catalog.Policy, 9,
+		"the server takes mail only from the authenticated user's own address: MAIL FROM (or From) is another address",
+		"set the device's sender (From) address to the mailbox it authenticates as, or grant that mailbox the right to send as the other address"}},
 	// Before rcpt-refused: a relay refusal names the recipient's domain,
 	// not its mailbox, and more credentials or an allowed IP fix it, not
 	// another address (RFC 5321 section 3.6.2; Postfix's
@@ -131,6 +176,9 @@ var replyRules = []replyRule{
 	{id: "certificate-refused", src: "RFC 3207; " + catalog.SrcFixIssues, class: 0, text: lazyre.New(`(?i)certificate validation failed|SubjectMismatch|certificate (?:verify|verification) failed|untrusted certificate|certificate (?:has )?expired`), finding: finding{catalog.TLSCat, 4,
 		"the server could not validate the TLS certificate it was given: its name does not match what the connector expects, its chain is not trusted, or it expired",
 		"install a certificate whose subject or SAN matches the name the connector is set to (TlsCertificateName / the FQDN), from a public CA, and renew it before it expires"}},
+	{id: "tls-handshake-failed", src: "RFC 3207 section 4", class: 0, text: tlsFailedWords, finding: finding{catalog.TLSCat, 4,
+		"the server reports that the TLS handshake failed: a certificate (expired, or a name that does not match), a TLS version or the ciphers the two sides do not share",
+		"check the sending server's certificate (dates, name, chain) and that it offers TLS 1.2 or later with current ciphers; test with openssl s_client -starttls smtp"}},
 	// Greylisting (Postgrey's "450 4.2.0 <x>: Recipient address rejected:
 	// Greylisted"): the receiving server's anti-spam policy refuses a
 	// first attempt; the sender's server retries and gets through.
@@ -178,6 +226,14 @@ var replyRules = []replyRule{
 	{id: "ip-listed", src: catalog.SrcDelist, stages: []transcript.Stage{transcript.Banner, transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 0, text: listedWords, finding: finding{catalog.Reputation, 7,
 		"the server refused the site's IP: it is on a block list or has a poor reputation",
 		"check the site's public IP on the list the reply names and request removal (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
+	// The message refused by a spam, virus or content filter, not the IP
+	// (ip-listed above) nor the address.
+	{id: "content-refused", src: srcRFC3463 + " (X.6.x, X.7.1)", stages: []transcript.Stage{transcript.Data, transcript.Unstaged}, text: contentWords, finding: finding{catalog.Policy, 6,
+		"the receiving server's spam or content filter refused the message itself (its content, links or attachment), not the sender's address or IP",
+		"look at what the message carries (subject, links, attachment type and name) and send a plain test; the receiving side's admin can see which filter rule fired (Microsoft 365: message trace and the quarantine)"}},
+	{id: "sender-domain-unknown", src: srcRFC3463 + " (X.1.8 bad sender's system address)", text: senderWords, finding: finding{catalog.Policy, 5,
+		"the server refused the sender address (MAIL FROM): its domain does not exist in DNS",
+		"set the device's sender address to a real address of an accepted domain (not a host name such as ip-10-0-0-1.ec2.internal)"}},
 	{id: "banner-refused-blocked", src: catalog.SrcDelist, stages: []transcript.Stage{transcript.Banner}, class: 5, text: blockWords, finding: finding{catalog.Reputation, 7,
 		"the server refused the session at the banner: the site's public IP is likely blocked",
 		"check the site's public IP on the block list the reply names (Microsoft: https://sender.office.com); compare with submission on 587 (checklist step 8)"}},
@@ -273,6 +329,25 @@ func NotAuthenticated(text string) bool { return notAuthWords.MatchString(text) 
 // UnknownRecipient reports whether a refusal's text says the recipient
 // does not exist ("Recipient could not be found", "no such user").
 func UnknownRecipient(text string) bool { return unknownRecipientWords.MatchString(text) }
+
+// ImpliedStage is the command a refusal's words imply when the capture
+// does not show it: the message's content or size is judged at end of
+// data, a sender that is not the authenticated user's own at MAIL FROM,
+// a failed TLS handshake at STARTTLS, failed credentials at AUTH; ""
+// when the words say nothing.
+func ImpliedStage(text string) transcript.Stage {
+	switch {
+	case sizeWords.MatchString(text), contentWords.MatchString(text):
+		return transcript.Data
+	case senderMismatchWords.MatchString(text):
+		return transcript.Mail
+	case tlsFailedWords.MatchString(text):
+		return transcript.STARTTLS
+	case authFailedWords.MatchString(text):
+		return transcript.Auth
+	}
+	return ""
+}
 
 // Greylisted reports whether a temporary refusal is greylisting.
 func Greylisted(text string) bool { return greylistWords.MatchString(text) }

@@ -21,8 +21,8 @@ func errorBeside(res *Result, ev *evidence) bool {
 	}
 	r := ev.d.root
 	for _, l := range res.Transcript.Lines {
-		if r.reply != nil && strings.Contains(l.Text, r.reply.Line()) || r.reply == nil && strings.Contains(r.text, l.Text) && l.Text != "" {
-			return false // the session shows it (and recovered from it)
+		if r.reply != nil && strings.Contains(l.Text, r.reply.Line()) || r.reply == nil && len(strings.TrimSpace(l.Text)) > 3 && strings.Contains(r.text, l.Text) {
+			return false // the session shows it (and recovered from it); DATA's lone "." is in any sentence
 		}
 	}
 	if r.reply == nil {
@@ -98,6 +98,10 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	}
 	if r := ev.d.root; f.Err != nil && r.reply == nil && ev.d.basis == Seen && res.Basis.Basis != Seen && ev.d.stage != f.Stage {
 		return true // the format guessed the step; the error's own words name it
+	}
+	if r := ev.d.root; f.Err != nil && f.Err.Kind == transcript.KindProtocol && r.reply == nil && res.Basis.Basis != Seen &&
+		ev.d.stage != "" && ev.d.stage != transcript.Unstaged && ev.d.stage != f.Stage {
+		return true // an error the format could not classify, at a step it guessed; the words name what failed
 	}
 	return f.Stage == transcript.Unstaged && ev.d.basis == Seen
 }

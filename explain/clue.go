@@ -264,6 +264,9 @@ func phraseStart(l string, pos int) int {
 // replyClue reads the reply that starts at byte pos of l with code.
 func replyClue(at int, l string, pos, code int) clue {
 	rest := l[pos+3:]
+	if pos > 0 && l[pos-1] == '(' {
+		rest = strings.TrimPrefix(rest, ")") // "permanent error (550): Error: ..."
+	}
 	rest = strings.TrimLeft(rest, " -:,")
 	rest = strings.TrimPrefix(strings.TrimPrefix(rest, "b'"), `b"`)
 	rest = strings.TrimLeft(rest, `'"`) // Python 2's smtplib tuple: (535, '5.7.3 ...')
@@ -314,11 +317,11 @@ func enhancedClue(at int, l string, pos int, ws *wordSet) (clue, bool) {
 // replyWords are words of server replies; an enhanced code followed by
 // none of them and unknown to the catalog is likely a version number.
 var (
-	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error`)
+	replyWords = lazyre.OnDemand(`(?i)denied|reject|refused|not |unable|fail|invalid|unknown|authenticat|relay|block|quota|limit|sender|recipient|mailbox|message|\bTLS|STARTTLS|SMTP|spam|policy|access|permission|unavailable|exceeded|try again|closing|\bOK\b|accepted|queued|required|throttl|banned|error|authoriz`)
 	// replyWordKeys: every match of replyWords holds one of them.
 	replyWordKeys = lex.add("denied", "reject", "refused", "not ", "unable", "fail", "invalid", "unknown", "authenticat", "relay", "block", "quota", "limit",
 		"sender", "recipient", "mailbox", "message", "tls", "smtp", "spam", "policy", "access", "permission", "unavailable", "exceeded", "try again",
-		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error")
+		"closing", " ok", "accepted", "queued", "required", "throttl", "banned", "error", "authoriz")
 )
 
 // hasReplyWords: text (a part of the line whose words are ws) holds a

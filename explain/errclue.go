@@ -45,7 +45,7 @@ var errSigns = []errSign{
 	// refused"): the server answered, so the login is the likelier half;
 	// a refused TCP connection gets its own socket error.
 	{keys: lex.add("or connection refused"), re: lazyre.OnDemand(`(?i)\b(?:password|credentials?|login|authentication|auth)\b.{0,24}?\bor connection refused`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
-	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061"), re: lazyre.OnDemand(`(?i)\bECONNREFUSED\b|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b`), kind: transcript.KindRefused, stage: transcript.Connect, strong: true},
+	{keys: lex.add("econnrefused", "connection refused", "actively refused", "connectionrefused", "10061", "refused the connection"), re: lazyre.OnDemand(`(?i)\bECONNREFUSED\b|Connection refused|actively refused|ConnectionRefused|error code 10061|\b10061\b|\brefused the connection\b`), kind: transcript.KindRefused, stage: transcript.Connect, strong: true},
 	{keys: lex.add("ehostunreach", "enetunreach", "no route", "unreachable", "1006", "10051"), re: lazyre.OnDemand(`(?i)EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|host is unreachable|\b1006[45]\b|\b10051\b`), kind: transcript.KindUnreachable, stage: transcript.Connect, strong: true},
 	// A connection attempt that ran out of time, in the client's words
 	// (curl's "Failed to connect to H port N: Timed out", JavaMail's

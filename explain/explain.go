@@ -111,7 +111,9 @@ func Transcript(text string) (*Result, error) {
 	wrongProtocol(res)              // ports.go
 	otherProtocolClient(res, lines) // ports.go
 	clientGaveUp(res)               // gaveup.go
+	skippedTLS(res, lines)          // gaveup.go
 	awaitingAuth(res)               // gaveup.go
+	awaitingData(res, lines)        // gaveup.go
 	undecidedCut(res, lines)        // truncated.go
 	implicitMisfit(res, ev)         // implicittls.go
 	res.Method = methodOf(res)

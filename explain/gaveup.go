@@ -2,7 +2,10 @@ package explain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/smtpspec/smtpspec/internal/lazyre"
 
 	"github.com/smtpspec/smtpspec/catalog"
 	"github.com/smtpspec/smtpspec/diagnosis"
@@ -56,6 +59,49 @@ func clientGaveUp(res *Result) {
 		Source:  "RFC 4954 section 4 (the client chooses the mechanism from the EHLO list); RFC 5321 section 4.1.1.10 (QUIT)"}
 	res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
 	res.Basis = StageBasis{Basis: Inferred, From: "the client's QUIT right after the server offered AUTH"}
+}
+
+// skippedTLS makes a clean session that quit after an EHLO offering
+// STARTTLS but no AUTH, before STARTTLS or any mail, a TLS verdict when a
+// program wrote it or the text says it failed: the server offers AUTH
+// only inside TLS (Microsoft 365 too, FACTS.md 2.1; Postfix with
+// smtpd_tls_auth_only), so a client set to authenticate without
+// starting TLS finds no AUTH and gives up (Roundcube reports "SMTP Error
+// (250): Authentication failed" then). A person quitting after EHLO by
+// hand is no failure, so a plain log needs the stated one.
+func skippedTLS(res *Result, lines []string) {
+	t := res.Transcript
+	if res.Verdict.Category != catalog.OK || t == nil || !quitBeforeMail(t) || t.Stage(transcript.STARTTLS).Status != transcript.Skip && t.Stage(transcript.STARTTLS).Status != "" {
+		return
+	}
+	if authOffered(t.Capabilities) != "" || !slices.Contains(t.Capabilities, "STARTTLS") {
+		return
+	}
+	if !libraryFormats[res.Format] && !statesFailure(lines) {
+		return
+	}
+	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
+		Why: "the session ends cleanly, but the client quit where it should have started TLS"})
+	res.Verdict = diagnosis.Verdict{Category: catalog.TLSCat, Stage: transcript.STARTTLS, Step: 4, Rule: "explain:quit-without-starttls",
+		Evidence: res.Verdict.Evidence,
+		Finding:  "the server offered STARTTLS and no AUTH before TLS, and the client quit instead of starting TLS: it wanted to authenticate, and the server offers AUTH only inside TLS (as Microsoft 365 does)",
+		Next:     "turn on STARTTLS for this server in the client (Roundcube: the tls:// prefix or smtp_port 587 with STARTTLS; a device: \"TLS\"/\"STARTTLS\", not \"none\"), so it authenticates after the second EHLO",
+		Source:   "RFC 3207 section 4.2; RFC 4954 section 4; FACTS.md 2.1"}
+	res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
+	res.Basis = StageBasis{Basis: Inferred, From: "EHLO offered STARTTLS and no AUTH; the client's next command was QUIT"}
+}
+
+// failureWordsRE: a failure stated in the reporter's or the program's
+// words, in the languages the prose reader knows.
+var failureWordsRE = lazyre.OnDemand(`(?i)\b(?:fail(?:ed|ure|s)?|error|fehler|fehlgeschlagen|échec|erreur|échoué|fall[óo]|fallit[oa]|mislukt|falha|falhou|błąd)\b|失败|错误|エラー|失敗`)
+
+func statesFailure(lines []string) bool {
+	for _, l := range lines {
+		if failureWordsRE.MatchString(window(l, 0, maxLineScan)) {
+			return true
+		}
+	}
+	return false
 }
 
 // authOffered is the AUTH line of an EHLO capability list ("AUTH LOGIN
@@ -113,6 +159,74 @@ func awaitingAuth(res *Result) {
 		Finding: "the capture ends right after the client sent its credentials, before the server's answer to AUTH: whether they were accepted (235) or refused (535 and its reason) is not shown; a client that then hung or timed out was waiting for that answer",
 		Next:    "capture the server's reply to AUTH (the client's protocol log up to the error, or swaks --auth from the same network); if the client waits there, check for a proxy or inspection holding the session"}
 	res.Basis = StageBasis{Basis: Seen, From: "the capture shows the credentials sent and no reply after them"}
+}
+
+// awaitingData is awaitingAuth for the end of the message: a clean
+// capture whose last line is the client's lone "." after DATA's 354, no
+// reply after it (RFC 5321 section 4.1.1.4: the end-of-data reply is the
+// server's decision on the message). When the text then says the
+// session closed or failed ("Disconnected.", "Error: Connection closed.
+// Failed to send message"), the server dropped the session at the end of
+// data: a failure there, not "ok at rcpt"; otherwise the capture stops
+// before the decision and is not enough evidence.
+func awaitingData(res *Result, lines []string) {
+	t := res.Transcript
+	if res.Verdict.Category != catalog.OK || t == nil || len(t.Lines) == 0 {
+		return
+	}
+	var last *transcript.Line
+	for k := len(t.Lines) - 1; k >= 0; k-- {
+		if strings.TrimSpace(t.Lines[k].Text) != "" {
+			last = &t.Lines[k]
+			break
+		}
+	}
+	if last == nil || last.Dir != transcript.Client || strings.TrimSpace(last.Text) != "." {
+		return
+	}
+	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
+		Why: "the session worked up to the message's end, but no reply to it follows"})
+	basis := StageBasis{Basis: Seen, From: "the capture shows the message's end (\".\") sent and no reply after it"}
+	if after := textAfter(lines, dotLine(lines)); closedWordsRE.MatchString(after) {
+		res.Verdict = diagnosis.Verdict{Category: catalog.Service, Stage: transcript.Data, Step: 10, Rule: "explain:closed-after-data",
+			Evidence: window(strings.Join(strings.Fields(after), " "), 0, 200),
+			Finding:  "the server closed the session after the message was sent, without answering its end: it dropped the message while judging it (a content or size scan that timed out, a server fault), or something in the path cut the session",
+			Next:     "look the message up on the server's side (Microsoft 365: message trace) at that time; send a small plain test message the same way to see whether size or content matters; if small ones fail too, check for TLS or SMTP inspection in the path"}
+		res.Verdict.Learn = diagnosis.LearnFor(res.Verdict)
+		res.Basis = basis
+		return
+	}
+	res.Verdict = diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Data, Step: 6, Rule: "explain:data-unanswered",
+		Finding: "the capture ends right after the message was sent, before the server's reply to its end: whether the server accepted it (250) or refused it (and why) is not shown",
+		Next:    "capture the reply to the end of the message (the client's protocol log up to the error, or swaks from the same network); then look the message up in message trace"}
+	res.Basis = basis
+}
+
+// closedWordsRE: words that say a session ended badly.
+var closedWordsRE = lazyre.OnDemand(`(?i)\bclosed\b|disconnected|\bfailed\b|\berror\b|timed? ?out|\breset\b|\bEOF\b`)
+
+// dotLine is the index of the last line that is the lone "." (after a
+// log's prefix: "C: .", "CLIENT -> SERVER: ."), -1 when none is.
+func dotLine(lines []string) int {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l == "." || strings.HasSuffix(l, " .") {
+			return i
+		}
+	}
+	return -1
+}
+
+// textAfter is the text of the lines after index end, at most a few.
+func textAfter(lines []string, end int) string {
+	if end < 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i := end + 1; i < len(lines) && i <= end+6; i++ {
+		b.WriteString(lines[i])
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 // quitInAuth: the client's next line after AUTH's 334 prompt is QUIT.

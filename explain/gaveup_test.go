@@ -43,3 +43,41 @@ func TestClosingQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestAwaitingData: a session whose last line is the message's end, with
+// no reply after it, is a failure at data when the text says the session
+// then closed, and not enough evidence at data when it says nothing.
+func TestAwaitingData(t *testing.T) {
+	const session = "220 mx.example.com ESMTP\nEHLO scanner\n250 mx.example.com\nMAIL FROM:<scan@example.com>\n250 OK\nRCPT TO:<a@example.com>\n250 OK\nDATA\n354 Go ahead\nSubject: scan\n\nbody\n.\n"
+	for _, tc := range []struct {
+		name, tail, category, rule string
+	}{
+		{"closed", "Disconnected.\n\nError: Connection closed.\nFailed to send message\n", "service", "explain:closed-after-data"},
+		{"cut", "", "unknown", "explain:data-unanswered"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := Transcript(session + tc.tail)
+			if v := res.Verdict; string(v.Category) != tc.category || v.Stage != "data" || v.Rule != tc.rule {
+				t.Errorf("verdict %s at %s (%s), want %s at data (%s)", v.Category, v.Stage, v.Rule, tc.category, tc.rule)
+			}
+		})
+	}
+}
+
+// TestSkippedTLS: a client that quits after an EHLO offering STARTTLS and
+// no AUTH failed to start TLS when the text says it failed; a plain log
+// of someone quitting there by hand stays ok.
+func TestSkippedTLS(t *testing.T) {
+	const log = "[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv: 220 mx.example.com ESMTP Postfix\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Send: EHLO webmail\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv: 250-mx.example.com\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv: 250-STARTTLS\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv: 250 8BITMIME\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Send: QUIT\n[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv: 221 2.0.0 Bye\n"
+	for _, tc := range []struct{ name, text, category, stage string }{
+		{"stated", "SMTP Error (250): Authentication failed.\n" + log, "tls", "starttls"},
+		{"by-hand", log, "ok", "ehlo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := Transcript(tc.text)
+			if v := res.Verdict; string(v.Category) != tc.category || string(v.Stage) != tc.stage {
+				t.Errorf("verdict %s at %s (%s), want %s at %s", v.Category, v.Stage, v.Rule, tc.category, tc.stage)
+			}
+		})
+	}
+}

@@ -23,8 +23,10 @@ var (
 	// are failures (sameClass).
 	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
 	// bareAt: a reply code without an enhanced code (the last word of a
-	// quoted message: libcurl's "`... MAIL failed: 530`").
-	bareAt = lazyre.OnDemand("^([245][0-5]\\d)(?:[ -]|,\\s*b?['\"]|[`'\")]*$)")
+	// quoted message: libcurl's "`... MAIL failed: 530`"; in parentheses
+	// before the text: Vaultwarden's "permanent error (550): Error: content
+	// rejected").
+	bareAt = lazyre.OnDemand("^([245][0-5]\\d)(?:[ -]|\\):\\s|,\\s*b?['\"]|[`'\")]*$)")
 	// enhancedAt: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
@@ -33,8 +35,10 @@ var (
 	// enhanced code (Postfix "said:", .NET "The server response was:",
 	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"
 	// and "RCPT failed: 550": libcurl names the command and gives only the
-	// code).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|\()\s*["']?$`)
+	// code), an exception's class ("Net::SMTPFatalError: 550 relay access
+	// denied", Jakarta's "SMTPAddressFailedException: 550 I cannot deliver
+	// mail for <x>"), gomail's "could not send email 1: 501 ...").
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -87,6 +91,9 @@ func sameClass(code, enh byte) bool {
 func bareCodeAt(l string, pos int) bool {
 	if !bareAt.MatchString(window(l, pos, 8)) {
 		return false
+	}
+	if strings.HasPrefix(l[pos+3:], "):") && (pos < 2 || l[pos-1] != '(' || l[pos-2] != ' ') {
+		return false // a stack frame's line number ("Account.php(521): ..."), not "error (550): ..."
 	}
 	before := l[:pos]
 	if strings.TrimLeft(before, " \t>*|`'\"") == "" {

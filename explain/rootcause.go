@@ -102,6 +102,7 @@ func decide(ls []logical, cs []clue) decision {
 		}
 	}
 	wrappers(cs, alive, setAside)
+	truncatedCopies(cs, alive, setAside)
 	consequences(cs, alive, setAside)
 	proseAside(cs, alive, setAside)
 	weakErrors(cs, alive, setAside)
@@ -174,6 +175,38 @@ var notTLSTxRE = lazyre.OnDemand(`(?i)STARTTLS is required|Must issue a STARTTLS
 // consequences sets aside failures that an earlier-stage failure in the
 // paste explains: MAIL FROM refused as unauthenticated after AUTH failed,
 // or for want of TLS after the TLS handshake failed.
+// truncatedCopies sets aside a reply a stack frame or a log cut short
+// ("assertResponseCode('530 5.7.1 Authe...'") when the paste also holds
+// it whole: the whole one says what the cut one cannot.
+func truncatedCopies(cs []clue, alive map[int]bool, setAside func(int, string)) {
+	for i := range cs {
+		if !alive[i] || cs[i].reply == nil {
+			continue
+		}
+		cut, ok := cutText(cs[i].text)
+		if !ok {
+			continue
+		}
+		for j := range cs {
+			if j != i && alive[j] && cs[j].reply != nil && cs[j].reply.Code == cs[i].reply.Code && len(cs[j].text) > len(cut) && strings.HasPrefix(cs[j].text, cut) {
+				setAside(i, "a copy cut short of \""+short(cs[j].text)+"\", which the paste holds whole")
+				break
+			}
+		}
+	}
+}
+
+// cutText is a reply text without the ellipsis that says it was cut.
+func cutText(t string) (string, bool) {
+	t = strings.TrimRight(t, " '\"`")
+	for _, e := range []string{"...", "…"} {
+		if strings.HasSuffix(t, e) {
+			return strings.TrimSuffix(t, e), len(t) > len(e)+4
+		}
+	}
+	return "", false
+}
+
 func consequences(cs []clue, alive map[int]bool, setAside func(int, string)) {
 	authFailed, tlsFailed := false, false
 	for i := range cs {

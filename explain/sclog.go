@@ -9,9 +9,11 @@ import (
 // scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
 // RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
+// Roundcube's SMTP log ("[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv:
+// 220 ...", "Send: EHLO ...", PEAR Net_SMTP's debug words) is one too.
 // Exim's debug output ("510   SMTP<< 220 ...", "SMTP>> EHLO", with the
 // process id first) and Claws Mail's log ("SMTP< 530 ...") are read too.
-var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]\s*)?(?:(S|C|SERVER|CLIENT)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
+var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]:?\s*)?(?:<\w{1,40}>\s*)?(?:(S|C|SERVER|CLIENT|Recv|Send)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {
@@ -59,7 +61,7 @@ func parseSCLog(lines []string) ([]event, int) {
 		}
 		n++
 		switch m[1] + m[2] {
-		case "S", "SERVER", "<<<", "SMTP<<", "SMTP<":
+		case "S", "SERVER", "Recv", "<<<", "SMTP<<", "SMTP<":
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(m[3], " ")})
 		default:
 			evs = append(evs, clientOrTLS(m[3])...)
@@ -82,7 +84,7 @@ func clientOrTLS(text string) []event {
 // "C :", "SERVER:", "<<<", "SMTP<<"); only then does the expression run.
 func scMay(l string) bool {
 	head := window(l, 0, 96)
-	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
+	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "Recv:", "Send:", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
 		if strings.Contains(head, m) {
 			return true
 		}

@@ -46,6 +46,11 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	case 334, 534, 535, 538:
 		return transcript.Auth
 	}
+	if rep.Class() >= 4 {
+		if st := diagnosis.ImpliedStage(rep.Text()); st != "" {
+			return st
+		}
+	}
 	// A refusal saying the recipient does not exist answers RCPT TO.
 	if rep.Class() >= 4 && diagnosis.UnknownRecipient(rep.Text()) {
 		return transcript.Rcpt

@@ -80,7 +80,7 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 // allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
 // "Relaying denied", Exchange "Unable to relay", Exim "relay not
 // permitted", qmail "not in my list of allowed rcpthosts".
-var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication|please authenticate|authenticate (?:first|before)`)
+var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication|please authenticate|authenticate (?:first|before)|before AUTH\b|\bAUTH first\b`)
 
 // listedWords marks a refusal for what the sending IP is: a DNS block
 // list, a reputation verdict (Spamhaus, Barracuda, SpamCop, "RBL"),
@@ -124,6 +124,17 @@ var tlsFailedWords = lazyre.New(`(?i)TLS handshake failed|TLS negotiation failed
 // to authenticate at present", "Authentication unsuccessful"), the answer
 // to AUTH whatever its code (RFC 4954 section 6).
 var authFailedWords = lazyre.New(`(?i)unable to authenticate|authentication (?:failed|unsuccessful|failure)|invalid credentials|credentials (?:were )?(?:incorrect|invalid)`)
+
+// recipientRejectedWords: Postfix's words for a refusal at RCPT TO
+// ("<a@b>: Recipient address rejected: ..."), whatever follows.
+var recipientRejectedWords = lazyre.New(`(?i)recipient address rejected`)
+
+// remoteConnectWords: an X.4.x status whose text says the connection to
+// the next server failed.
+var remoteConnectWords = lazyre.New(`(?i)^[45]\.4\.\d{1,3}\b.{0,80}?(?:connection refused|socket error code|network is unreachable|unable to connect|could not connect)`)
+
+// policyWords: a refusal that names the receiving side's policy.
+var policyWords = lazyre.New(`(?i)for policy reasons|policy violation|violat\w* (?:of )?(?:our |the |local |its )?(?:\w+ )?polic(?:y|ies)|rejected (?:due to|by|per) (?:local |security |our )?policy`)
 
 // loopWords marks a routing loop refusal.
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
@@ -231,6 +242,20 @@ var replyRules = []replyRule{
 	{id: "content-refused", src: srcRFC3463 + " (X.6.x, X.7.1)", stages: []transcript.Stage{transcript.Data, transcript.Unstaged}, text: contentWords, finding: finding{catalog.Policy, 6,
 		"the receiving server's spam or content filter refused the message itself (its content, links or attachment), not the sender's address or IP",
 		"look at what the message carries (subject, links, attachment type and name) and send a plain test; the receiving side's admin can see which filter rule fired (Microsoft 365: message trace and the quarantine)"}},
+	// A refusal whose words say it is the receiving side's policy ("for
+	// policy reasons", "policy violation", "violates our security policy"),
+	// whatever the enhanced code's subject (Forpsi answers 5.1.0).
+	{id: "policy-words", src: srcRFC5321 + " (the reply text)", stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, class: 5, text: policyWords, finding: finding{catalog.Policy, 5,
+		"the receiving server refused the mail by its policy, as its reply says",
+		"read the reply's link or reason (many servers name the rule); check the sender's IP, SPF/DKIM/DMARC and the sending rate, and look the message up on the receiving side"}},
+	// A relay's report that it could not reach the destination's server
+	// (RFC 3463 X.4.x network and routing status; Exchange Online's "450
+	// 4.4.316 Connection refused [Message=Socket error code 10061]" and
+	// "550 5.4.316 Message expired, connection refused"): the recipient's
+	// mail server or its MX, not the sender's path.
+	{id: "destination-unreachable", src: srcRFC3463 + " (X.4.x); MS Learn NDR table (4.4.316)", text: remoteConnectWords, finding: finding{catalog.Network, 2,
+		"the sending server could not connect to the recipient's mail server (connection refused on port 25): the destination's server or its MX record is down, wrong or blocks the sender",
+		"check the recipient domain's MX records (nslookup -type=mx) and that its server accepts connections on port 25; nothing at the sending site causes it"}},
 	{id: "sender-domain-unknown", src: srcRFC3463 + " (X.1.8 bad sender's system address)", text: senderWords, finding: finding{catalog.Policy, 5,
 		"the server refused the sender address (MAIL FROM): its domain does not exist in DNS",
 		"set the device's sender address to a real address of an accepted domain (not a host name such as ip-10-0-0-1.ec2.internal)"}},
@@ -240,12 +265,25 @@ var replyRules = []replyRule{
 	{id: "banner-refused", src: srcRFC5321, stages: []transcript.Stage{transcript.Banner}, class: 5, finding: finding{catalog.Service, 10,
 		"the server refused the session at the banner (no SMTP service for this client)",
 		"check that <ENDPOINT> is the right endpoint; record the reply and the time (checklist step 10)"}},
+	// RFC 3463 X.7.1 "delivery not authorized, message refused", as a
+	// temporary refusal: the receiving side's policy defers the message
+	// for now (greylisting milters, anti-spam checks answer "451 4.7.1
+	// Service unavailable - try again later"); a retry may pass.
+	{id: "policy-deferred", src: srcRFC3463 + " (X.7.1)", class: 4, text: lazyre.New(`^4\.7\.1\b`), finding: finding{catalog.Policy, 5,
+		"the receiving server deferred the message by its policy (4.7.1: not authorized for now: greylisting or an anti-spam check)",
+		"nothing to change if the sender retries (a server does); a device that sends directly must retry, or send through a relay or submission"}},
 	{id: "reply-4xx", src: srcRFC5321, class: 4, finding: finding{catalog.Service, 10,
 		"the server refused <CMD> temporarily",
 		"retry later; if it persists, record the time and the transcript (checklist step 10)"}},
 	{id: "auth-refused", src: catalog.SrcFixIssues, stages: []transcript.Stage{transcript.Auth}, class: 5, finding: finding{catalog.AuthCat, 9,
 		"authentication was refused",
 		"check the username (the mailbox's full UPN) and password, that SMTP AUTH is enabled for the mailbox, and MFA, Security Defaults and Conditional Access (checklist step 9)"}},
+	// At RCPT TO an X.7.x refusal is about the sender's right to send
+	// there (RFC 3463 section 3.8: security or policy status), not the
+	// mailbox: a quota, a relay or a policy rule.
+	{id: "rcpt-refused-policy", src: srcRFC3463 + " (X.7.x)", stages: []transcript.Stage{transcript.Rcpt}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{catalog.Policy, 5,
+		"the recipient was refused by the server's security or policy rules (5.7.x), not because the mailbox does not exist",
+		"read the reply's reason (a sending quota, relay rules, a block); check the sender may send to this recipient by this method (Direct Send reaches only the tenant's own mailboxes)"}},
 	{id: "rcpt-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Rcpt}, class: 5, finding: finding{catalog.Recipient, 5,
 		"the recipient was refused",
 		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},
@@ -345,9 +383,19 @@ func ImpliedStage(text string) transcript.Stage {
 		return transcript.STARTTLS
 	case authFailedWords.MatchString(text):
 		return transcript.Auth
+	case recipientRejectedWords.MatchString(text):
+		return transcript.Rcpt
+	case remoteConnectWords.MatchString(text):
+		return transcript.Connect
 	}
 	return ""
 }
 
-// Greylisted reports whether a temporary refusal is greylisting.
-func Greylisted(text string) bool { return greylistWords.MatchString(text) }
+// Greylisted reports whether a temporary refusal is greylisting, or a
+// temporary 4.7.1 (policy-deferred): the receiving side's policy
+// deferring a message, not a setting of the server that logged it.
+func Greylisted(text string) bool {
+	return greylistWords.MatchString(text) || deferredRE.MatchString(text) && !relayWords.MatchString(text)
+}
+
+var deferredRE = lazyre.New(`\b4\d\d[ -]4\.7\.1\b`)

@@ -81,6 +81,10 @@ var errSigns = []errSign{
 	// Gmail's "Send mail as" check names the state it was in when its
 	// deadline passed ("Missed upload deadline (9.99s) (state
 	// SENT_SECOND_EHLO)"): the command sent, no reply in time.
+	// Postfix smtpd's "lost connection after DATA (0 bytes) from x[ip]" (and
+	// "after BDAT", "after RCPT", ...): the server's own log names the step
+	// the client was in when the connection dropped.
+	{keys: lex.add("lost connection after"), re: lazyre.OnDemand(`(?i)lost connection after (?:BDAT|DATA|END-OF-MESSAGE|RCPT|MAIL|AUTH|STARTTLS|EHLO|HELO|CONNECT|UNKNOWN)\b`), kind: transcript.KindClosed, stageOf: afterCommand, strong: true},
 	{keys: lex.add("missed upload deadline", "deadline"), re: lazyre.OnDemand(`(?i)Missed (?:upload |download )?deadline\b.{0,40}?\(state [A-Z_]+\)`), kind: transcript.KindTimeout, stageOf: gmailState, strong: true},
 	{keys: lex.add("etimedout", "timed out", "connection timeout", "properly respond", "opentimeout", "connecttimeout", "i/o timeout", "10060"), re: lazyre.OnDemand(`(?i)connect ETIMEDOUT|\bETIMEDOUT\b|Connection timed out|connect timed out|Connection timeout|did not properly respond after a period of time|OpenTimeout|ConnectTimeout|dial tcp [^ ]+: i/o timeout|error code 10060|\b10060\b|Operation timed out`), kind: transcript.KindTimeout, stage: transcript.Connect, strong: true},
 	// The client gives up on AUTH before the server judged credentials.
@@ -97,6 +101,12 @@ var errSigns = []errSign{
 	// (AADSTS7000215 invalid client secret, AADSTS50126 bad credentials,
 	// AADSTS65001 no consent): XOAUTH2 never had a token to send.
 	{keys: lex.add("aadsts"), re: lazyre.OnDemand(`AADSTS\d{5,}`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
+	// A device's or an app's OAuth sign-in that expired or could not be
+	// renewed (Sharp's "Token update failed. Please delete the token and
+	// obtain it again.", QNAP's "Authorization has expired. Reauthorize the
+	// account.", OAuth 2.0's invalid_grant, RFC 6749 section 5.2): XOAUTH2
+	// has no valid token to send.
+	{keys: lex.add("token update failed", "token refresh failed", "token renewal failed", "refresh token", "authorization has expired", "authorisation has expired", "reauthorize", "reauthorise", "invalid_grant", "token has expired", "token expired"), re: lazyre.OnDemand(`(?i)token (?:update|refresh|renewal) failed|failed to (?:refresh|update|renew|obtain|get|acquire) (?:the |an )?(?:oauth ?2? |access |refresh )?token|refresh token (?:is )?(?:invalid|expired|revoked)|authori[sz]ation has expired|re-?authori[sz]e (?:the|your) account|\binvalid_grant\b|(?:access |oauth ?2? )?token (?:has )?expired`), kind: transcript.KindProtocol, stage: transcript.Auth, strong: true, client: true},
 	// A connection attempt that failed, in the client's words, without
 	// saying why (a printer's "Connection with SMTP server failed",
 	// PHPMailer's "SMTP connect() failed"): weak, since such words also
@@ -186,4 +196,18 @@ func gmailState(m string) transcript.Stage {
 		return stageOfCommand(cmd, false)
 	}
 	return ""
+}
+
+// afterCommand is the stage of the command a "lost connection after X"
+// names ("" for CONNECT and UNKNOWN: before any command).
+func afterCommand(m string) transcript.Stage {
+	f := strings.Fields(m)
+	switch cmd := strings.ToUpper(f[len(f)-1]); cmd {
+	case "BDAT", "DATA", "END-OF-MESSAGE":
+		return transcript.Data
+	case "CONNECT", "UNKNOWN":
+		return transcript.Banner
+	default:
+		return stageOfCommand(cmd, false)
+	}
 }

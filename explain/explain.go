@@ -89,7 +89,14 @@ func Transcript(text string) (*Result, error) {
 			// words the format does not read (curl's "schannel: failed to
 			// receive handshake" after STARTTLS's 220).
 			r := ev.d.root
-			res = formatResult(p.name, append(evs, event{kind: evError, err: r.err, text: r.text, stage: r.stage}), ev)
+			stage := r.stage
+			if (stage == transcript.Connect || stage == transcript.Resolve) && res.Transcript.Stage(transcript.Banner).Status == transcript.Pass {
+				// A socket error after the greeting ("Winsock error 10060"
+				// once EHLO was sent) is the next command's, not the
+				// connection's, whatever words it uses.
+				stage = ""
+			}
+			res = formatResult(p.name, append(evs, event{kind: evError, err: r.err, text: r.text, stage: stage}), ev)
 		case errorBeside(res, ev):
 			// A session that worked, pasted beside an error it does not
 			// hold (a manual telnet test next to the application's

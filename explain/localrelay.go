@@ -32,7 +32,7 @@ type localMTA struct {
 
 var localMTAs = []localMTA{
 	{name: "Postfix (smtpd)", keys: lex.add("reject: "),
-		re:       lazyre.OnDemand(`(?i)(?:^|\W)(?:NOQUEUE|[0-9A-Z]{5,}): reject: (RCPT|MAIL|DATA|END-OF-MESSAGE|CONNECT|EHLO|HELO|VRFY|ETRN|BDAT|AUTH) from \S+: $`),
+		re:       lazyre.OnDemand(`(?i)(?:^|\W)(?:NOQUEUE|[0-9A-Z]{5,}): (?:milter-)?reject: (RCPT|MAIL|DATA|END-OF-MESSAGE|CONNECT|EHLO|HELO|VRFY|ETRN|BDAT|AUTH) from \S+: $`),
 		settings: "mynetworks (or SMTP AUTH for the client), smtpd_relay_restrictions and smtpd_recipient_restrictions, smtpd_sender_restrictions and smtpd_helo_restrictions, and any access, recipient or transport table the reject text names (a table's value must be an action such as OK or REJECT, not a next-hop host)"},
 	{name: "sendmail", keys: lex.add("ruleset=check_"),
 		re:       lazyre.OnDemand(`(?i)\bruleset=check_(rcpt|mail|relay|data|eoh|eom)\b.{0,400}?\breject=$`),

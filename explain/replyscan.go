@@ -19,9 +19,10 @@ const maxCandidates = 32
 var (
 	// replyAt: a reply code followed by an enhanced status code ("550
 	// 5.7.606", "535-5.7.8", MailKit's "535: 5.7.139", Python's "(535,
-	// b'5.7.139", Stalwart's "554 (5.6.211)"); the classes agree, or both
+	// b'5.7.139", Stalwart's "554 (5.6.211)", an NDR's "550, 5.1.8, Access
+	// Denied"); the classes agree, or both
 	// are failures (sameClass).
-	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]| \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
+	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]|, | \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
 	// bareAt: a reply code without an enhanced code (the last word of a
 	// quoted message: libcurl's "`... MAIL failed: 530`"; in parentheses
 	// before the text: Vaultwarden's "permanent error (550): Error: content
@@ -37,8 +38,10 @@ var (
 	// and "RCPT failed: 550": libcurl names the command and gives only the
 	// code), an exception's class ("Net::SMTPFatalError: 550 relay access
 	// denied", Jakarta's "SMTPAddressFailedException: 550 I cannot deliver
-	// mail for <x>"), gomail's "could not send email 1: 501 ...").
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
+	// mail for <x>"), gomail's "could not send email 1: 501 ..."), a DSN's
+	// diagnostic type ("Diagnostic-Code: smtp;550 DY-001 ...", RFC 3464
+	// section 2.3.6).
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|[a-z](?:error|exception):|could not send e-?mail \d+:|\b(?:smtp|x-postfix|x-unix|x-local);|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -131,7 +134,7 @@ func introduced(before string) bool {
 		return false
 	}
 	switch t[len(t)-1] {
-	case ':', '(':
+	case ':', '(', ';':
 		return introBefore.MatchString(before)
 	}
 	for _, w := range []string{"returned", "with message", "with code", "reply code", "smtp code"} {

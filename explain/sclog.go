@@ -9,11 +9,12 @@ import (
 // scLineRE is a plain protocol log line: "S: 220 ..." / "C: EHLO ...", as
 // RFC examples, MailKit's ProtocolLogger and smtpspec's own goldens write
 // them, also "S <- " / "C -> " and "<<< " / ">>> " variants.
+// mailsend's verbose "[S] 220 ..." / "[C] EHLO ..." too.
 // Roundcube's SMTP log ("[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv:
 // 220 ...", "Send: EHLO ...", PEAR Net_SMTP's debug words) is one too.
 // Exim's debug output ("510   SMTP<< 220 ...", "SMTP>> EHLO", with the
 // process id first) and Claws Mail's log ("SMTP< 530 ...") are read too.
-var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]:?\s*)?(?:<\w{1,40}>\s*)?(?:(S|C|SERVER|CLIENT|Recv|Send)\s?:|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
+var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]:?\s*)?(?:<\w{1,40}>\s*)?(?:(S|C|SERVER|CLIENT|Recv|Send)\s?:|\[(S|C)\]|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {
@@ -40,14 +41,15 @@ func parseSCLog(lines []string) ([]event, int) {
 		if m == nil {
 			continue
 		}
-		switch m[1] + m[2] {
+		dir, text := m[1]+m[2]+m[3], m[4]
+		switch dir {
 		case "-->", "<--":
 			// A packet dump's arrows ("--> 220 ...", "<-- EHLO ..."): tools
 			// and hand-made dumps disagree on which way each points, so
 			// the line says it: a reply code is the server's. Python
 			// bytes and bracketed notes are Email OAuth 2.0 Proxy's
 			// (oauth2proxy.go).
-			t := strings.TrimSpace(m[3])
+			t := strings.TrimSpace(text)
 			if strings.HasPrefix(t, "b'") || strings.HasPrefix(t, `b"`) || strings.HasPrefix(t, "[ ") {
 				continue
 			}
@@ -60,11 +62,11 @@ func parseSCLog(lines []string) ([]event, int) {
 			continue
 		}
 		n++
-		switch m[1] + m[2] {
+		switch dir {
 		case "S", "SERVER", "Recv", "<<<", "SMTP<<", "SMTP<":
-			evs = append(evs, event{kind: evServer, text: strings.TrimRight(m[3], " ")})
+			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
 		default:
-			evs = append(evs, clientOrTLS(m[3])...)
+			evs = append(evs, clientOrTLS(text)...)
 		}
 	}
 	return evs, n
@@ -84,7 +86,7 @@ func clientOrTLS(text string) []event {
 // "C :", "SERVER:", "<<<", "SMTP<<"); only then does the expression run.
 func scMay(l string) bool {
 	head := window(l, 0, 96)
-	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "Recv:", "Send:", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
+	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "Recv:", "Send:", "[S]", "[C]", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
 		if strings.Contains(head, m) {
 			return true
 		}

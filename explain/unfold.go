@@ -112,8 +112,8 @@ func hasReplyShape(s string) bool {
 		s = s[:maxLineScan]
 	}
 	for _, pos := range replyCandidates(s) {
-		if replyCodeAt(s, pos) || enhancedCodeAt(s, pos) {
-			return true
+		if replyCodeAt(s, pos) || enhancedCodeAt(s, pos) || s[pos+1] != '.' && bareCodeAt(s, pos) {
+			return true // "said: 550 SC-001" folds too
 		}
 	}
 	return false

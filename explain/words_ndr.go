@@ -58,6 +58,21 @@ var ndrWords = []wordRule{
 	{id: "ndr:provider-rejected", level: notice, kind: transcript.KindProtocol, find: &providerRejected,
 		keys: lex.add("email provider rejected it"),
 		re:   lazyre.OnDemand(`(?i)recipient's (?:email|e-mail|mail) provider rejected it`)},
+	// Exchange Online's 5.6.11 NDR: the message holds bare line feeds (LF
+	// without CR, RFC 5321 section 2.3.8 forbids them in DATA) and came
+	// without BDAT, which could carry them; the NDR names printers and
+	// scanners as the usual senders (as pasted in PacketFence's and
+	// Kitura/Swift-SMTP's issues).
+	{id: "ndr:bare-line-feed", level: notice, kind: transcript.KindProtocol, stage: transcript.Data, find: &bareLineFeed,
+		keys: lex.add("bare line feed", "bare lf", "bare linefeed"),
+		re:   lazyre.OnDemand(`(?i)bare (?:line ?feed|LF)s?\b`)},
+	// Outlook.com's (Hotmail's) refusal of the sender for "policy reasons"
+	// (its DY-, SC-, OU- codes: a dynamic IP, a block, spam-like content
+	// or the IP's or domain's reputation), as bounces and people quote it
+	// without the reply.
+	{id: "ndr:hotmail-policy-reasons", level: notice, kind: transcript.KindProtocol, find: &hotmailPolicy,
+		keys: lex.add("for policy reasons"),
+		re:   lazyre.OnDemand(`(?i)rejected by (?:Windows Live Hotmail|Hotmail|Outlook\.com|Microsoft) for policy reasons`)},
 	// 5.7.133-5.7.136, 5.7.124, 5.7.12: delivery restrictions of a group
 	// or a mailbox.
 	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
@@ -109,3 +124,13 @@ var providerRejected = wordFinding{cat: catalog.Policy, step: 5, keepUnstaged: t
 	text:   "the recipient's provider refused the message after Microsoft 365 sent it: its policy, or its verdict on the sender (spam, the tenant's or IP's reputation); the NDR's diagnostic block names which",
 	next:   "read the NDR's \"Diagnostic information for administrators\" (the remote server's reply); for a new tenant, outbound mail may be restricted until it is verified (spam abuse NDRs 5.7.501-5.7.520)",
 	source: "MS Learn \"Email non-delivery reports in Exchange Online\""}
+
+var hotmailPolicy = wordFinding{cat: catalog.Policy, step: 7, keepUnstaged: true,
+	text:   "Outlook.com (Hotmail) refused the sender for policy reasons: the sending IP (dynamic, residential or blocked), its reputation, or spam-like content",
+	next:   "send through an authenticated relay or submission with a static, clean IP (not a residential line); check the IP at https://sender.office.com and the domain's SPF, DKIM and DMARC",
+	source: "Outlook.com's DY-001, SC-001 to SC-004 and OU-001 refusals as bounces quote them"}
+
+var bareLineFeed = wordFinding{cat: catalog.Config, step: 6,
+	text:   "the message holds bare line feeds (line ends without CR) and was sent without BDAT, so the receiving server refused it (Exchange Online's 5.6.11): the sending program or device writes malformed line ends",
+	next:   "update the device's firmware or the program (use CRLF line ends, or BDAT/CHUNKING where the server offers it); an old printer or scanner that cannot be fixed sends through a relay that repairs line ends",
+	source: "RFC 5321 section 2.3.8 (CRLF only); Exchange Online's 5.6.11 NDR text as quoted in public issues"}

@@ -176,6 +176,13 @@ func (b *builder) server(line string) {
 		}
 		return
 	}
+	if b.inBody && len(b.partial) == 0 {
+		// The server answers the message's end, whose "." the paste left
+		// out (a hand-typed telnet session copied without it): the body
+		// ended there.
+		b.inBody = false
+		b.pending = append(b.pending, transcript.Data)
+	}
 	b.partial = append(b.partial, line)
 	if !final {
 		return

@@ -16,12 +16,12 @@ import (
 // development set; testdata/extra: more real pastes, labelled from the
 // text and FACTS.md; testdata/seta: round 2's held-out set A;
 // testdata/variants: texts written to test each rule in other shapes;
-// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb, setf to setn: blind sets E, B and F to N, studied by the lead in round 4)
+// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb, setf to setn: blind sets E, B and F to R, studied by the lead after each was scored)
 // without its header lines through the path of `smtpspec explain
 // --format json --transcript FILE`, and checks the JSON verdict's
 // category and stage against the labels. Every scored case must pass.
 func TestCorpora(t *testing.T) {
-	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf", "testdata/setg", "testdata/seth", "testdata/seti", "testdata/setj", "testdata/setk", "testdata/setl", "testdata/setm", "testdata/setn"} {
+	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf", "testdata/setg", "testdata/seth", "testdata/seti", "testdata/setj", "testdata/setk", "testdata/setl", "testdata/setm", "testdata/setn", "testdata/seto", "testdata/setp", "testdata/setq", "testdata/setr"} {
 		cases := readLabels(t, dir)
 		if len(cases) == 0 {
 			t.Fatalf("%s: no labelled cases", dir)

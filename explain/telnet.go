@@ -15,6 +15,7 @@ import (
 var (
 	telnetTryRE  = lazyre.OnDemand(`^Trying (\S+?)\.\.\.$`)
 	telnetConnRE = lazyre.OnDemand(`^Connected to (\S+?)\.?$`)
+	endOfDataRE  = lazyre.OnDemand(`^[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3} `)
 	telnetCmdRE  = lazyre.OnDemand(`^\s*(?i:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|RSET|NOOP|QUIT|VRFY|BDAT)\b`)
 	// telnetPromptRE: the command that opened the session, at a shell
 	// prompt: telnet, nc/ncat/netcat (with options such as -C), openssl
@@ -123,6 +124,14 @@ func parseTelnet(lines []string) ([]event, int) {
 			session = session || telnetCmdRE.MatchString(t)
 			body = body && t != "."
 			evs = append(evs, event{kind: evClient, text: t})
+		case body && endOfDataRE.MatchString(t):
+			// The server's answer to the message's end, the "." left out
+			// of the paste: a reply with its enhanced code is not a line
+			// of the message.
+			n++
+			replies++
+			body = false
+			evs = append(evs, event{kind: evServer, text: t})
 		case body:
 			evs = append(evs, event{kind: evClient, text: t}) // message body lines typed after DATA
 		}

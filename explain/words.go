@@ -101,7 +101,7 @@ const (
 func (l wordLevel) whose() string {
 	switch l {
 	case library:
-		return "the client's fixed error message"
+		return "a program's fixed error message"
 	case notice:
 		return "Microsoft's NDR or support wording"
 	}

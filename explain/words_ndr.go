@@ -66,6 +66,14 @@ var ndrWords = []wordRule{
 	{id: "ndr:bare-line-feed", level: notice, kind: transcript.KindProtocol, stage: transcript.Data, find: &bareLineFeed,
 		keys: lex.add("bare line feed", "bare lf", "bare linefeed"),
 		re:   lazyre.OnDemand(`(?i)bare (?:line ?feed|LF)s?\b`)},
+	// Postfix's refusal of the client's HELO/EHLO name (reject_non_fqdn_helo_hostname,
+	// reject_invalid_helo_hostname: "Helo command rejected: need
+	// fully-qualified hostname"), quoted without its reply: the name the
+	// device or the relay announces (IIS SMTP's FQDN setting, a printer's
+	// host name).
+	{id: "ndr:helo-rejected", level: library, kind: transcript.KindProtocol, stage: transcript.EHLO, find: &heloRejected,
+		keys: lex.add("helo command rejected", "fully-qualified hostname", "invalid helo"),
+		re:   lazyre.OnDemand(`(?i)Helo command rejected|need fully-qualified hostname|invalid (?:HELO|EHLO) (?:name|hostname)`)},
 	// Outlook.com's (Hotmail's) refusal of the sender for "policy reasons"
 	// (its DY-, SC-, OU- codes: a dynamic IP, a block, spam-like content
 	// or the IP's or domain's reputation), as bounces and people quote it
@@ -134,3 +142,8 @@ var bareLineFeed = wordFinding{cat: catalog.Config, step: 6,
 	text:   "the message holds bare line feeds (line ends without CR) and was sent without BDAT, so the receiving server refused it (Exchange Online's 5.6.11): the sending program or device writes malformed line ends",
 	next:   "update the device's firmware or the program (use CRLF line ends, or BDAT/CHUNKING where the server offers it); an old printer or scanner that cannot be fixed sends through a relay that repairs line ends",
 	source: "RFC 5321 section 2.3.8 (CRLF only); Exchange Online's 5.6.11 NDR text as quoted in public issues"}
+
+var heloRejected = wordFinding{cat: catalog.Config, step: 3,
+	text:   "the receiving server refused the name the client announced in HELO/EHLO (not a fully qualified domain name, or an invalid one)",
+	next:   "set the device's or relay's HELO/EHLO name to its fully qualified domain name (IIS SMTP: Properties, Delivery, Advanced, Fully-qualified domain name)",
+	source: "Postfix smtpd_helo_restrictions (reject_non_fqdn_helo_hostname, reject_invalid_helo_hostname)"}

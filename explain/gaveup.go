@@ -132,6 +132,25 @@ func quitBeforeMail(t *transcript.Transcript) bool {
 	return false
 }
 
+// lastClientLine is the last non-blank line of an ok verdict's capture
+// when the client wrote it (nil otherwise): a capture that ends on the
+// client's words ends before the server's answer to them.
+func lastClientLine(res *Result) *transcript.Line {
+	t := res.Transcript
+	if res.Verdict.Category != catalog.OK || t == nil {
+		return nil
+	}
+	for k := len(t.Lines) - 1; k >= 0; k-- {
+		if strings.TrimSpace(t.Lines[k].Text) != "" {
+			if t.Lines[k].Dir != transcript.Client {
+				return nil
+			}
+			return &t.Lines[k]
+		}
+	}
+	return nil
+}
+
 // awaitingAuth makes a clean capture that ends right after the client
 // sent its credentials (AUTH's last line, no reply after it) not enough
 // evidence, at AUTH: the server's answer (235, or 535 and its reason) is
@@ -139,18 +158,8 @@ func quitBeforeMail(t *transcript.Transcript) bool {
 // there (MailKit waiting on its read) and a paste cut there look the
 // same; either way "ok" would claim an AUTH nobody saw succeed.
 func awaitingAuth(res *Result) {
-	t := res.Transcript
-	if res.Verdict.Category != catalog.OK || t == nil || len(t.Lines) == 0 {
-		return
-	}
-	var last *transcript.Line
-	for k := len(t.Lines) - 1; k >= 0; k-- {
-		if strings.TrimSpace(t.Lines[k].Text) != "" {
-			last = &t.Lines[k]
-			break
-		}
-	}
-	if last == nil || last.Dir != transcript.Client || last.Stage != transcript.Auth {
+	last := lastClientLine(res)
+	if last == nil || last.Stage != transcript.Auth {
 		return
 	}
 	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
@@ -170,18 +179,8 @@ func awaitingAuth(res *Result) {
 // data: a failure there, not "ok at rcpt"; otherwise the capture stops
 // before the decision and is not enough evidence.
 func awaitingData(res *Result, lines []string) {
-	t := res.Transcript
-	if res.Verdict.Category != catalog.OK || t == nil || len(t.Lines) == 0 {
-		return
-	}
-	var last *transcript.Line
-	for k := len(t.Lines) - 1; k >= 0; k-- {
-		if strings.TrimSpace(t.Lines[k].Text) != "" {
-			last = &t.Lines[k]
-			break
-		}
-	}
-	if last == nil || last.Dir != transcript.Client || strings.TrimSpace(last.Text) != "." {
+	last := lastClientLine(res)
+	if last == nil || strings.TrimSpace(last.Text) != "." {
 		return
 	}
 	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,

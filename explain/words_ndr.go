@@ -133,16 +133,21 @@ var providerRejected = wordFinding{cat: catalog.Policy, step: 5, keepUnstaged: t
 	next:   "read the NDR's \"Diagnostic information for administrators\" (the remote server's reply); for a new tenant, outbound mail may be restricted until it is verified (spam abuse NDRs 5.7.501-5.7.520)",
 	source: "MS Learn \"Email non-delivery reports in Exchange Online\""}
 
+// hotmailPolicy is the finding for Outlook.com's "rejected ... for policy
+// reasons" told without its reply.
 var hotmailPolicy = wordFinding{cat: catalog.Policy, step: 7, keepUnstaged: true,
 	text:   "Outlook.com (Hotmail) refused the sender for policy reasons: the sending IP (dynamic, residential or blocked), its reputation, or spam-like content",
 	next:   "send through an authenticated relay or submission with a static, clean IP (not a residential line); check the IP at https://sender.office.com and the domain's SPF, DKIM and DMARC",
 	source: "Outlook.com's DY-001, SC-001 to SC-004 and OU-001 refusals as bounces quote them"}
 
+// bareLineFeed is the finding for Exchange Online's 5.6.11 NDR wording.
 var bareLineFeed = wordFinding{cat: catalog.Config, step: 6,
 	text:   "the message holds bare line feeds (line ends without CR) and was sent without BDAT, so the receiving server refused it (Exchange Online's 5.6.11): the sending program or device writes malformed line ends",
 	next:   "update the device's firmware or the program (use CRLF line ends, or BDAT/CHUNKING where the server offers it); an old printer or scanner that cannot be fixed sends through a relay that repairs line ends",
 	source: "RFC 5321 section 2.3.8 (CRLF only); Exchange Online's 5.6.11 NDR text as quoted in public issues"}
 
+// heloRejected is the finding for Postfix's refusal of the HELO name
+// told without its reply.
 var heloRejected = wordFinding{cat: catalog.Config, step: 3,
 	text:   "the receiving server refused the name the client announced in HELO/EHLO (not a fully qualified domain name, or an invalid one)",
 	next:   "set the device's or relay's HELO/EHLO name to its fully qualified domain name (IIS SMTP: Properties, Delivery, Advanced, Fully-qualified domain name)",

@@ -22,16 +22,18 @@ var (
 	// b'5.7.139", Stalwart's "554 (5.6.211)", an NDR's "550, 5.1.8, Access
 	// Denied"); the classes agree, or both
 	// are failures (sameClass).
-	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]|, | \()#?([245])\.\d{1,3}\.\d{1,3}\b`)
+	replyAt = lazyre.OnDemand(`^([245][0-5]\d)(?:[ -]|: |, b?['"]|, | \()#?([245])\.[0-7]\.\d{1,3}\b`)
 	// bareAt: a reply code without an enhanced code (the last word of a
 	// quoted message: libcurl's "`... MAIL failed: 530`"; in parentheses
 	// before the text: Vaultwarden's "permanent error (550): Error: content
 	// rejected").
 	bareAt = lazyre.OnDemand("^([245][0-5]\\d)(?:[ -]|\\):\\s|,\\s*b?['\"]|[`'\")]*$)")
+	// The subject of an enhanced code is 0 to 7 (RFC 3463 section 3), so
+	// a version number ("WordPress: 4.9.5") is not one.
 	// enhancedAt: an enhanced status code that starts a reply text whose
 	// code the paste dropped ("5.7.57 SMTP; Client was not ...", as
 	// System.Net.Mail and Magento show it).
-	enhancedAt = lazyre.OnDemand(`^#?([245])\.\d{1,3}\.\d{1,3}\s+(?:\.\.\.\s*)?[A-Za-z\[(]`)
+	enhancedAt = lazyre.OnDemand(`^#?([245])\.[0-7]\.\d{1,3}\s+(?:\.\.\.\s*)?[A-Za-z\[(]`)
 	// introBefore: words that introduce a reply code standing without an
 	// enhanced code (Postfix "said:", .NET "The server response was:",
 	// Stalwart "with code", "Error: 550 ...", libcurl's "MAIL failed: 530"

@@ -52,7 +52,7 @@ func TestNoGuessedCode(t *testing.T) {
 	}{
 		{"5.7.3 Authentication unsuccessful [DB6P18901CA0015.EURP189.PROD.OUTLOOK.COM]", 535, catalog.AuthCat, "auth"},
 		{"5.7.3 STARTTLS is required to send mail [X]", 451, catalog.TLSCat, "mail"},
-		{"5.9.87 Message refused for a reason the catalog has never seen", 0, catalog.Service, transcript.Unstaged},
+		{"5.3.87 Message refused for a reason the catalog has never seen", 0, catalog.Service, transcript.Unstaged},
 	}
 	for _, tc := range cases {
 		res, err := Reply(tc.line)

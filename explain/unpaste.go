@@ -15,6 +15,8 @@ import (
 //     or zero-width characters and quotes into typographic ones;
 //   - a page's source, a ticket system or a JSON field escaped it as HTML
 //     ("550 5.7.1 &lt;user@example.com&gt;");
+//   - a web form or a chat ran a log's lines into one ("S: 220 ... C: EHLO
+//     ... S: 250 ...");
 //   - an email reply quoted it ("> 535 5.7.139 ...", nested "> > ");
 //   - `docker logs -t` or `kubectl logs --timestamps` put the time before
 //     every line the program wrote, stack frames included;
@@ -30,6 +32,7 @@ import (
 // exceeds), so a text that was not treated so is left as it is. Every
 // step is linear in the size of the text.
 func unpaste(lines []string) []string {
+	lines = unflatten(lines)
 	lines = unquote(lines)
 	lines = unstamp(lines)
 	lines = unQP(lines)
@@ -289,4 +292,71 @@ func unstamp(lines []string) []string {
 		out[i] = l
 	}
 	return out
+}
+
+// recordMarkRE: where a record of a protocol log starts inside a line the
+// paste ran together: a direction marker of the logs the readers know
+// ("S: ", "C: ", "SERVER -> CLIENT: ", "SMTP<< "; not a packet dump's "-->",
+// which Email OAuth 2.0 Proxy writes inside its records) or a log
+// entry's date ("2024-03-13 13:35:06 ", "[2024-01-10 10:00:01] ").
+var recordMarkRE = lazyre.OnDemand(`\s(?:[SC]: |(?:SERVER -> CLIENT|CLIENT -> SERVER): |SMTP(?:<<|>>) |\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)`)
+
+// stampOnlyRE: a piece that is only a log entry's date and time.
+var stampOnlyRE = lazyre.OnDemand(`^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[\d.,:+Z-]*\]?$`)
+
+// unflatten splits a line that holds a whole log run together back into
+// its records, when the text is such a line (one long non-blank line, or
+// one among a few) and it holds at least three records of the same kind;
+// otherwise the text is left as it is. At most one line of 1 MB is read.
+func unflatten(lines []string) []string {
+	if nonBlank(lines) > 4 {
+		return lines
+	}
+	var out []string
+	changed := false
+	for _, l := range lines {
+		if len(l) < 160 || len(l) > 1<<20 {
+			out = append(out, l)
+			continue
+		}
+		locs := recordMarkRE.Regexp().FindAllStringIndex(l, 4096)
+		if len(locs) < 3 || !sameMarks(l, locs) {
+			out = append(out, l)
+			continue
+		}
+		prev := 0
+		for _, loc := range locs {
+			piece := strings.TrimSpace(l[prev:loc[0]])
+			if stampOnlyRE.MatchString(piece) {
+				continue // a record's date before its arrow: one record
+			}
+			out = append(out, piece)
+			prev = loc[0] + 1
+		}
+		out = append(out, strings.TrimSpace(l[prev:]))
+		changed = true
+	}
+	if !changed {
+		return lines
+	}
+	return out
+}
+
+// sameMarks: the marks found are of one log's kind, the commonest kind
+// holding most of them (a date and an arrow may go together: "2024-03-13
+// 13:35:06 SERVER -> CLIENT: 220 ..."), not a scatter of one of each.
+func sameMarks(l string, locs [][]int) bool {
+	kinds := map[byte]int{}
+	for _, loc := range locs {
+		k := l[loc[0]+1]
+		if k == '[' || isDigit(k) {
+			k = '0'
+		}
+		kinds[k]++
+	}
+	most := 0
+	for _, n := range kinds {
+		most = max(most, n)
+	}
+	return most >= 3
 }

@@ -96,6 +96,22 @@ func TestPasteForms(t *testing.T) {
 			texts = append(texts, text{filepath.Base(dir) + "/" + c.file, body, right})
 		}
 	}
+	// Under the race detector every fourth text is read (the full table is
+	// ten thousand readings); the known failures of the others are not
+	// checked then.
+	tested := map[string]bool{}
+	if raceOn {
+		var sample []text
+		for i, x := range texts {
+			if i%4 == 0 {
+				sample = append(sample, x)
+			}
+		}
+		texts = sample
+	}
+	for _, x := range texts {
+		tested[x.key] = true
+	}
 	// Each form in parallel; what it finds is kept per form, compared after.
 	got := map[string][]string{}
 	var mu sync.Mutex
@@ -131,7 +147,8 @@ func TestPasteForms(t *testing.T) {
 		}
 	}
 	for k := range known {
-		if !failing[k] {
+		_, key, _ := strings.Cut(k, "\t")
+		if !failing[k] && (tested[key] || !raceOn) {
 			fixed = append(fixed, k)
 		}
 	}

@@ -135,6 +135,15 @@ func BenchmarkTranscriptHostile10MB(b *testing.B) {
 		{"base64", strings.Repeat("QUJDREVGR0g=\n", n/13)},
 		{"auth-login", strings.Repeat("C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: dXNlcg==\n", n/50)},
 		{"folded", strings.Repeat("550 5.7.1 x\n    continued text\n", n/30)},
+		// The paste forms undone before reading (unpaste.go, reflow.go): a
+		// refusal wrapped at 76 columns, every line quoted, HTML escapes,
+		// quoted-printable soft breaks, and one line of 1 MB (the most
+		// unflatten splits) that is a log run together.
+		{"wrapped", strings.Repeat("550 5.7.1 Unfortunately, messages from [203.0.113.7] weren't sent. Please\ncontact your service provider\n", n/104)},
+		{"quoted", strings.Repeat("> 550 5.7.1 Access denied [X.outlook.com]\n", n/42)},
+		{"html", strings.Repeat("&lt;550 5.7.1&gt; &amp;&quot;", n/30)},
+		{"quoted-printable", strings.Repeat("The e-mail address you entered couldn't be found. Please check the re=\n", n/72)},
+		{"run-together", strings.Repeat("S: 250 OK C: RCPT TO:<a@b.c> ", (1<<20)/29)},
 	} {
 		b.Run(tc.name, func(b *testing.B) { benchTranscript(b, tc.text) })
 	}

@@ -100,9 +100,19 @@ func wrappedBefore(prev, next string, w int) bool {
 	if utf8.RuneCountInString(prev)+1+utf8.RuneCountInString(first) <= w-2 {
 		return false
 	}
-	// A line the redaction would take out whole (LOGIN's base64 answers)
-	// stays alone, so that it is still recognised and redacted as one.
-	return !startsRecord(next, prev) && redactText(next) == next && redactText(prev) == prev
+	// A line that is one base64 word (LOGIN's answers) stays alone, so
+	// that the redaction still sees it alone (redact.go's alone).
+	return !startsRecord(next, prev) && !loneToken(next) && !loneToken(prev)
+}
+
+// loneToken: l is a single word of base64's alphabet (a credential's
+// shape), not a word of prose.
+func loneToken(l string) bool {
+	f := strings.Fields(l)
+	if len(f) != 1 || len(f[0]) < 8 || plainWord(f[0]) {
+		return false
+	}
+	return base64TokRE.Regexp().FindString(f[0]) == f[0]
 }
 
 // startsRecord: next begins an entry of its own rather than continuing

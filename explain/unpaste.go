@@ -213,7 +213,7 @@ func unQP(lines []string) []string {
 	var cur strings.Builder
 	in := false
 	for _, l := range lines {
-		if qpSoft(l) && cur.Len() < maxLineScan {
+		if qpSoft(l) && cur.Len() < maxQPJoin {
 			cur.WriteString(strings.TrimSuffix(l, "="))
 			in = true
 			continue
@@ -232,6 +232,10 @@ func unQP(lines []string) []string {
 	}
 	return out
 }
+
+// maxQPJoin bounds a line unQP joins: a paragraph of a message, not a
+// paste of soft breaks without end.
+const maxQPJoin = 4096
 
 // qpSoft: l ends in a soft line break of quoted-printable prose (a space
 // inside, and not base64's "==" or an empty "x=" field).

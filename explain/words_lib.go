@@ -67,7 +67,7 @@ var libWords = []wordRule{
 	// sendmail, whose lines carry the reply.
 	{id: "exim:rejected-own-client", level: library, kind: transcript.KindProtocol, strong: true, named: true, stageOf: eximRejected, find: &localEximRefused,
 		keys: lex.add("rejected rcpt", "rejected mail", "rejected ehlo", "rejected helo", "rejected after data", "rejected auth"),
-		re:   lazyre.OnDemand(`(?i)\bH=.{0,160}?\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|AUTH)\b`)},
+		re:   lazyre.OnDemand(`(?i)\bH=.{0,320}?\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|AUTH)\b`)},
 	// sendmail: the reply could not be read (the peer closed or reset).
 	{id: "sendmail:read-error", level: library, kind: transcript.KindClosed, strong: true,
 		keys: lex.add("reply: read error", "lost input channel"),
@@ -77,8 +77,8 @@ var libWords = []wordRule{
 	// Cyrus SASL, JavaMail, MailKit. Microsoft 365 offers LOGIN and
 	// XOAUTH2 after STARTTLS (FACTS.md 2.1); the client's SASL lacks them.
 	{id: "sasl:no-common-mechanism", level: library, kind: transcript.KindProtocol, stage: transcript.Auth, named: true, strong: true, find: &noMechanism,
-		keys: lex.add("no supported auth mechanisms", "no compatible authentication mechanisms", "no mechanism available", "no worthy mechs", "no authentication mechanisms supported", "missing authentication mechanism", "no compatible authentication mechanism"),
-		re:   lazyre.OnDemand(`(?i)offered no supported AUTH mechanisms|offered no compatible authentication mechanisms|no mechanism available|No worthy mechs found|No compatible authentication mechanisms? found|No authentication mechanisms supported by both server and client|missing authentication mechanism`)},
+		keys: lex.add("no supported auth mechanisms", "no compatible authentication mechanisms", "no mechanism available", "no worthy mechs", "no authentication mechanisms supported", "missing authentication mechanism", "support plain", "support cram-md5", "support the plain", "no compatible authentication mechanism"),
+		re:   lazyre.OnDemand(`(?i)offered no supported AUTH mechanisms|offered no compatible authentication mechanisms|no mechanism available|No worthy mechs found|No compatible authentication mechanisms? (?:was |were )?found|does(?: not|n't) support (?:the )?(?:AUTH )?(?:PLAIN|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI)(?: auth(?:entication)?)? (?:method|mechanism)|No authentication mechanisms supported by both server and client|missing authentication mechanism`)},
 	// A client without credentials configured (nodemailer's EAUTH
 	// "Missing credentials for \"PLAIN\"").
 	{id: "nodemailer:missing-credentials", level: library, kind: transcript.KindProtocol, stage: transcript.Auth, named: true, find: &credsMissing,

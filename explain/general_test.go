@@ -111,6 +111,12 @@ var generalCases = []generalCase{
 	// is not a block list; no SMTP reply is no proof of a working session.
 	{name: "enhanced reply with timeout words", paste: "We got a \"Connection timed out\" exception.\nSmtpCommandException: 4.4.1 Connection timed out\n   at MailKit.Net.Smtp.SmtpClient.ProcessMailFromResponse(SmtpResponse response)\n",
 		cat: catalog.Service, stage: transcript.Mail},
+	// An MTA that tried the host's IPv6 address first, then delivered over
+	// IPv4: the delivery is the outcome.
+	{name: "connect failed then delivered", paste: "Dec  3 10:00:01 host postfix/smtp[1234]: connect to contoso-com.mail.protection.outlook.com[2a01:111:f403:c901::1]:25: Network is unreachable\nDec  3 10:00:02 host postfix/smtp[1234]: 4F2A31234: to=<a@contoso.com>, relay=contoso-com.mail.protection.outlook.com[52.101.68.1]:25, delay=1.2, dsn=2.6.0, status=sent (250 2.6.0 <id@host> Queued mail for delivery)\n",
+		cat: catalog.OK, stage: transcript.Data},
+	{name: "connect failed, nothing delivered", paste: "Dec  3 10:00:01 host postfix/smtp[1234]: connect to contoso-com.mail.protection.outlook.com[2a01:111:f403:c901::1]:25: Network is unreachable\n",
+		cat: catalog.Network, stage: transcript.Connect},
 	{name: "sslstream transport stream", paste: "##[error]Authentication failed because the remote party has closed the transport stream.\n", cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "bounce with in reply to unindented", paste: "<a@example.ch>: host mx.example.ch[192.0.2.5] said:\n554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org -\n https://www.spamhaus.org/query/ip/198.51.100.7\n(in reply to RCPT TO command)\n",
 		cat: catalog.Reputation, stage: transcript.Rcpt},

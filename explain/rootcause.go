@@ -103,9 +103,13 @@ func decide(ls []logical, cs []clue) decision {
 	}
 	wrappers(cs, alive, setAside)
 	truncatedCopies(cs, alive, setAside)
+	recoveredConnects(cs, alive, setAside)
 	consequences(cs, alive, setAside)
 	proseAside(cs, alive, setAside)
 	weakErrors(cs, alive, setAside)
+	if len(alive) == 0 {
+		return d // every failure was set aside: the delivery after them decides
+	}
 	best := -1
 	for i := range cs {
 		if alive[i] && (best < 0 || score(&cs[i]) >= score(&cs[best])) {
@@ -175,6 +179,37 @@ var notTLSTxRE = lazyre.OnDemand(`(?i)STARTTLS is required|Must issue a STARTTLS
 // consequences sets aside failures that an earlier-stage failure in the
 // paste explains: MAIL FROM refused as unauthenticated after AUTH failed,
 // or for want of TLS after the TLS handshake failed.
+// recoveredConnects sets aside a connection that failed (no route, refused,
+// timed out) when the paste then shows the message delivered (a 250 with
+// 2.6.0 or "queued", Postfix's status=sent): an MTA that tries the next
+// address of the host (IPv6 unreachable, then IPv4) or retries logs both,
+// and the delivery is the outcome, not the attempt before it.
+func recoveredConnects(cs []clue, alive map[int]bool, setAside func(int, string)) {
+	delivered := -1
+	for i := range cs {
+		if cs[i].positive() && deliveredRE.MatchString(cs[i].line) {
+			delivered = i
+		}
+	}
+	if delivered < 0 {
+		return
+	}
+	for i := range cs {
+		c := &cs[i]
+		if !alive[i] || c.reply != nil || i > delivered {
+			continue
+		}
+		switch c.err {
+		case transcript.KindUnreachable, transcript.KindRefused, transcript.KindTimeout:
+			setAside(i, "an earlier attempt that the delivery after it recovered from (\""+short(cs[delivered].text)+"\")")
+		}
+	}
+}
+
+// deliveredRE: a line that says the message was delivered or queued for
+// delivery by the next server.
+var deliveredRE = lazyre.OnDemand(`(?i)\bstatus=sent\b|\b250[ -](?:2\.6\.0\b|.{0,80}\bqueued\b)|Queued mail for delivery`)
+
 // truncatedCopies sets aside a reply a stack frame or a log cut short
 // ("assertResponseCode('530 5.7.1 Authe...'") when the paste also holds
 // it whole: the whole one says what the cut one cannot.

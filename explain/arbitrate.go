@@ -26,6 +26,9 @@ func errorBeside(res *Result, ev *evidence) bool {
 		}
 	}
 	if r.reply == nil {
+		if closedAfterQuit(res, r) {
+			return false // truncated.go
+		}
 		return r.weight > 0 // a definite socket, DNS or TLS error
 	}
 	st, _, _ := stageOf(r)

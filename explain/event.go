@@ -44,7 +44,9 @@ func isReplyLine(s string) bool { _, _, _, ok := replyLine(s); return ok }
 // no reply line (wrapped text, a log's own words).
 func replyLine(s string) (code int, final bool, text string, ok bool) {
 	code, final, text, err := transcript.ParseReplyLine(s)
-	return code, final, text, err == nil
+	// RFC 5321 section 4.2.1: the second digit is 0 to 5; a paste's "587
+	// should work." is a port in prose, not a reply.
+	return code, final, text, err == nil && code/10%10 <= 5
 }
 
 // enhancedOnlyRE is a reply text that starts with an enhanced code.

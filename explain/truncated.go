@@ -32,10 +32,18 @@ func completed(t *transcript.Transcript) bool {
 // reader found, the reporter's words included).
 func cutShort(res *Result, ev *evidence) bool {
 	empty := res.Verdict.Rule == ruleNoReply // a format's lines with no reply: the words beside them decide
-	if res.Verdict.Category != catalog.OK && !empty || ev.d.root == nil || completed(res.Transcript) {
+	if res.Verdict.Category != catalog.OK && !empty || ev.d.root == nil || completed(res.Transcript) || closedAfterQuit(res, ev.d.root) {
 		return false
 	}
 	return empty || !inSession(res.Transcript, ev.d.root)
+}
+
+// closedAfterQuit: clue r is the connection closing after the session's
+// QUIT was answered ("221 ... closing", then telnet's "Connection closed
+// by foreign host."): the end of a session, not a failure it states.
+func closedAfterQuit(res *Result, r *clue) bool {
+	return r.reply == nil && (r.err == transcript.KindClosed || r.err == transcript.KindReset) &&
+		res.Transcript != nil && res.Transcript.Stage(transcript.Quit).Status == transcript.Pass
 }
 
 // inSession: the session's own lines hold clue r (a refusal it recovered

@@ -119,9 +119,10 @@ func hasReplyShape(s string) bool {
 	return false
 }
 
-// startsReply: the line starts with its own reply code.
+// startsReply: the line starts with its own reply code (RFC 5321 section
+// 4.2.1: the second digit is 0 to 5, so "587 should work" is no reply).
 func startsReply(t string) bool {
-	return len(t) >= 3 && t[0] >= '2' && t[0] <= '5' && isDigit(t[1]) && isDigit(t[2]) && (len(t) == 3 || t[3] == ' ' || t[3] == '-')
+	return len(t) >= 3 && t[0] >= '2' && t[0] <= '5' && t[1] >= '0' && t[1] <= '5' && isDigit(t[2]) && (len(t) == 3 || t[3] == ' ' || t[3] == '-')
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -32,11 +32,12 @@ var ndrWords = []wordRule{
 		keys: lex.add("mailbox is full", "mailbox full", "ist voll", "est pleine", "está lleno", "è piena", "is vol", "está cheia", "jest pełna", "メールボックスがいっぱい", "邮箱已满"),
 		re:   lazyre.OnDemand(`(?i)(?:recipient's |recipient |destination )?mailbox (?:is )?full|(?:Post|Empfänger)fach (?:des Empfängers )?ist voll|bo[iî]te aux lettres (?:du destinataire )?est pleine|buz[oó]n (?:del destinatario )?est[aá] lleno|casella (?:di posta )?(?:del destinatario )?[eè] piena|postvak (?:van de ontvanger )?is vol|caixa (?:de correio )?(?:do destinatário )?est[aá] cheia|skrzynka (?:odbiorcy )?jest pełna|メールボックスがいっぱい|邮箱已满`)},
 	// 5.7.139's sentence as clients and people shorten it ("SMTPclient is
-	// disabled for the tenant", "SMTP AUTH is disabled for the tenant"):
+	// disabled for the tenant", "SMTP AUTH is disabled for the tenant"),
+	// and Get-TransportConfig's "SmtpClientAuthenticationDisabled : True":
 	// the tenant turned SMTP AUTH off (FACTS.md 3.1).
 	{id: "ndr:smtp-auth-tenant-disabled", level: notice, kind: transcript.KindProtocol, stage: transcript.Auth, row: "auth-tenant-disabled",
-		keys: lex.add("disabled for the tenant", "disabled for this tenant", "disabled for your tenant"),
-		re:   lazyre.OnDemand(`(?i)\bSMTP ?(?:client|AUTH)\w*(?: authentication)? (?:is )?disabled for (?:the|this|your) tenant`)},
+		keys: lex.add("disabled for the tenant", "disabled for this tenant", "disabled for your tenant", "smtpclientauthenticationdisabled"),
+		re:   lazyre.OnDemand(`(?i)\bSMTP ?(?:client|AUTH)\w*(?: authentication)? (?:is )?disabled for (?:the|this|your) tenant|\bSmtpClientAuthenticationDisabled\s*:\s*True\b`)},
 	// A message over the server's size limit, as libraries pass the
 	// reply's words on (Postfix's "552 5.3.4 Message size exceeds fixed
 	// limit", RFC 5321 section 4.5.3.1.10's "message size exceeds fixed
@@ -74,6 +75,13 @@ var ndrWords = []wordRule{
 	{id: "ndr:helo-rejected", level: library, kind: transcript.KindProtocol, stage: transcript.EHLO, find: &heloRejected,
 		keys: lex.add("helo command rejected", "fully-qualified hostname", "invalid helo"),
 		re:   lazyre.OnDemand(`(?i)Helo command rejected|need fully-qualified hostname|invalid (?:HELO|EHLO) (?:name|hostname)`)},
+	// Exchange Online's SPF failure NDR (5.7.23, "couldn't confirm that your
+	// message was sent from a trusted location", "Sender Policy Framework
+	// (SPF) validation for the sender's domain fails"): the sending IP is not
+	// in the sender domain's SPF record. MS Learn's NDR table (5.7.23).
+	{id: "ndr:spf-failed", level: notice, kind: transcript.KindProtocol, find: &spfFailed,
+		keys: lex.add("trusted location", "spf) validation", "spf validation", "spf fail", "spf check"),
+		re:   lazyre.OnDemand(`(?i)couldn't confirm that your message was sent from a trusted location|\(SPF\) validation for the sender's domain fail|\bSPF (?:validation|check) (?:failed|fails)|\bSPF fail\b`)},
 	// Outlook.com's (Hotmail's) refusal of the sender for "policy reasons"
 	// (its DY-, SC-, OU- codes: a dynamic IP, a block, spam-like content
 	// or the IP's or domain's reputation), as bounces and people quote it
@@ -152,3 +160,9 @@ var heloRejected = wordFinding{cat: catalog.Config, step: 3,
 	text:   "the receiving server refused the name the client announced in HELO/EHLO (not a fully qualified domain name, or an invalid one)",
 	next:   "set the device's or relay's HELO/EHLO name to its fully qualified domain name (IIS SMTP: Properties, Delivery, Advanced, Fully-qualified domain name)",
 	source: "Postfix smtpd_helo_restrictions (reject_non_fqdn_helo_hostname, reject_invalid_helo_hostname)"}
+
+// spfFailed is the finding for a receiving side's SPF failure.
+var spfFailed = wordFinding{cat: catalog.Policy, step: 6, keepUnstaged: true,
+	text:   "the receiving server's SPF check failed for the sender's domain: the IP the message came from is not in that domain's SPF record (Exchange Online's 5.7.23)",
+	next:   "add the sending IP (a site's public IP for Direct Send or a relay connector) or include:spf.protection.outlook.com to the sender domain's SPF TXT record; check it with nslookup -type=txt",
+	source: "MS Learn \"Email non-delivery reports in Exchange Online\" (5.7.23, SPF); RFC 7208"}

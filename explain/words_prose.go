@@ -36,8 +36,8 @@ var proseWords = []wordRule{
 	// on 25", "port 587 seems to be blocked"): the connection never
 	// reaches the server (checklist step 2), not a block list.
 	{id: "prose:port-blocked", level: prose, kind: transcript.KindTimeout, stage: transcript.Connect, rank: 2,
-		keys: lex.add("blocked", "blocks", "blocking", "block "),
-		re:   lazyre.OnDemand(`(?i)\b(?:outbound |outgoing )?(?:SMTP )?port:? ?(?:25|587|465|2525)\b.{0,40}?\b(?:is |are |was |were |seems? to be |appears? to be |being |gets? )?block(?:ed|s|ing)?\b|\bblock(?:s|ed|ing)? (?:all )?(?:outbound|outgoing) (?:SMTP|mail|e-?mail|traffic|connections?)?(?: on)? ?(?:port )?(?:25|587|465)?\b|\bblock(?:s|ed|ing)? (?:the )?port (?:25|587|465)\b`)},
+		keys: lex.add("blocked", "blocks", "blocking", "block ", "filtering", "filters", "filtered"),
+		re:   lazyre.OnDemand(`(?i)\b(?:outbound |outgoing )?(?:SMTP )?port:? ?(?:25|587|465|2525)\b.{0,40}?\b(?:is |are |was |were |seems? to be |appears? to be |being |gets? )?block(?:ed|s|ing)?\b|\bblock(?:s|ed|ing)? (?:all )?(?:outbound|outgoing) (?:SMTP|mail|e-?mail|traffic|connections?)?(?: on)? ?(?:port )?(?:25|587|465)?\b|\bblock(?:s|ed|ing)? (?:the )?port (?:25|587|465)\b|\bfilter(?:s|ed|ing)? (?:all )?(?:outbound |outgoing )?(?:traffic|connections?|SMTP) (?:to|on) (?:TCP )?port (?:25|587|465)\b`)},
 	{id: "prose:blocked", level: prose, kind: transcript.KindProtocol, row: "banned-ip", rank: 1, not: networkBlockRE,
 		keys: lex.add("blocked", "block list", "blocklist", "blacklist", "denylist", "deny list", "blockiert", "gesperrt", "sperrliste", "bloqu", "blocage", "blockage", "liste noire", "lista negra", "bloccat", "lista nera", "geblokkeerd", "zwarte lijst", "黑名单", "封禁", "被封", "拉黑", "屏蔽", "被阻止", "ブラックリスト", "ブロック"),
 		re:   lazyre.OnDemand(`(?i)\bblocked\b|\bblock ?list(?:ed)?\b|\bblacklist(?:ed)?\b|\bdeny ?list(?:ed)?\b|blockiert|gesperrt|Sperrliste|\bbloqu(?:é|e|ée|és|ées|ado|ada|ados|adas|eado|eada|eados|eadas)\b|\bblocage\b|\bblockage\b|liste noire|lista negra|\bbloccat[aoie]\b|lista nera|geblokkeerd|zwarte lijst|黑名单|封禁|被封|拉黑|屏蔽|被阻止|ブラックリスト|ブロックされ`)},

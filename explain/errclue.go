@@ -81,6 +81,10 @@ var errSigns = []errSign{
 	// Gmail's "Send mail as" check names the state it was in when its
 	// deadline passed ("Missed upload deadline (9.99s) (state
 	// SENT_SECOND_EHLO)"): the command sent, no reply in time.
+	// nodemailer's error object as JSON ({"code":"ESOCKET","command":"CONN"},
+	// MeshCentral's and others' logs): a socket error while connecting, the
+	// same as its multi-line form the nodemailer reader takes.
+	{keys: lex.add("esocket"), re: lazyre.OnDemand(`(?i)["']?code["']?\s*:\s*["']ESOCKET["']\s*,\s*["']?command["']?\s*:\s*["']CONN["']`), kind: transcript.KindProtocol, stage: transcript.Connect, strong: true},
 	// Postfix smtpd's "lost connection after DATA (0 bytes) from x[ip]" (and
 	// "after BDAT", "after RCPT", ...): the server's own log names the step
 	// the client was in when the connection dropped.

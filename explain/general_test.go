@@ -117,6 +117,8 @@ var generalCases = []generalCase{
 		cat: catalog.OK, stage: transcript.Data},
 	{name: "connect failed, nothing delivered", paste: "Dec  3 10:00:01 host postfix/smtp[1234]: connect to contoso-com.mail.protection.outlook.com[2a01:111:f403:c901::1]:25: Network is unreachable\n",
 		cat: catalog.Network, stage: transcript.Connect},
+	{name: "nodemailer error object as JSON", paste: "SMTP mail server smtp.office365.com failed: {\"code\":\"ESOCKET\",\"command\":\"CONN\"}\n",
+		cat: catalog.Network, stage: transcript.Connect},
 	{name: "sslstream transport stream", paste: "##[error]Authentication failed because the remote party has closed the transport stream.\n", cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "bounce with in reply to unindented", paste: "<a@example.ch>: host mx.example.ch[192.0.2.5] said:\n554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org -\n https://www.spamhaus.org/query/ip/198.51.100.7\n(in reply to RCPT TO command)\n",
 		cat: catalog.Reputation, stage: transcript.Rcpt},

@@ -364,15 +364,12 @@ func RelayRefusal(text string) bool { return relayWords.MatchString(text) }
 // Exchange's "Client was not authenticated", "please authenticate").
 func NotAuthenticated(text string) bool { return notAuthWords.MatchString(text) }
 
-// UnknownRecipient reports whether a refusal's text says the recipient
-// does not exist ("Recipient could not be found", "no such user").
-func UnknownRecipient(text string) bool { return unknownRecipientWords.MatchString(text) }
-
 // ImpliedStage is the command a refusal's words imply when the capture
 // does not show it: the message's content or size is judged at end of
 // data, a sender that is not the authenticated user's own at MAIL FROM,
-// a failed TLS handshake at STARTTLS, failed credentials at AUTH; ""
-// when the words say nothing.
+// a failed TLS handshake at STARTTLS, failed credentials at AUTH, an
+// unknown recipient or a refusal to relay at RCPT TO; "" when the words
+// say nothing.
 func ImpliedStage(text string) transcript.Stage {
 	switch {
 	case sizeWords.MatchString(text), contentWords.MatchString(text):
@@ -387,6 +384,8 @@ func ImpliedStage(text string) transcript.Stage {
 		return transcript.Rcpt
 	case remoteConnectWords.MatchString(text):
 		return transcript.Connect
+	case unknownRecipientWords.MatchString(text), relayWords.MatchString(text):
+		return transcript.Rcpt // RFC 5321 section 3.6.2: relaying is refused at RCPT TO
 	}
 	return ""
 }

@@ -212,8 +212,6 @@ func logBracket(next string) bool {
 	return i > 1 && i < len(next) && strings.IndexByte("-/:]", next[i]) >= 0
 }
 
-func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
-
 // endsInCode: s ends with a reply code, its text on the next line.
 func endsInCode(s string) bool {
 	s = strings.TrimRight(s, " \t")

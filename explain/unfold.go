@@ -127,6 +127,8 @@ func startsReply(t string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+
 // unescapeJSON splits a line at JSON/JS escaped newlines and undoes the
 // common escapes, when the line has them; otherwise it is returned as is.
 // A line yields at most maxParts parts (the rest stays in the last).

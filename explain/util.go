@@ -46,18 +46,12 @@ func catalogStage(rep *transcript.Reply) transcript.Stage {
 	case 334, 534, 535, 538:
 		return transcript.Auth
 	}
+	// The words of a refusal name its command (diagnosis.ImpliedStage: a
+	// message's size or content, an unknown recipient, a relay refusal ...).
 	if rep.Class() >= 4 {
 		if st := diagnosis.ImpliedStage(rep.Text()); st != "" {
 			return st
 		}
-	}
-	// A refusal saying the recipient does not exist answers RCPT TO.
-	if rep.Class() >= 4 && diagnosis.UnknownRecipient(rep.Text()) {
-		return transcript.Rcpt
-	}
-	// A refusal to relay answers RCPT TO (RFC 5321 section 3.6.2).
-	if rep.Class() >= 4 && diagnosis.RelayRefusal(rep.Text()) {
-		return transcript.Rcpt
 	}
 	// RFC 4954 section 6: a server that wants authentication refuses the
 	// first command that needs it, MAIL FROM ("530 5.7.0 Authentication

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // pasteForms are the ways a text changes on its way into a ticket: each
@@ -23,8 +24,11 @@ var pasteForms = map[string]func(string) string{
 	"trail":  func(s string) string { return eachLine(s, func(l string) string { return l + "  \t" }) },
 	// A mail client or a ticket system wrapping at 76 columns.
 	"wrap76": func(s string) string { return eachLineN(s, wrapAt(76)) },
+	"wrap66": func(s string) string { return eachLineN(s, wrapAt(66)) },
 	// A web form or a chat that ran the lines together.
 	"oneline": func(s string) string { return strings.Join(strings.Fields(s), " ") },
+	// ... and then a mail client wrapped it.
+	"oneline76": func(s string) string { return eachLineN(strings.Join(strings.Fields(s), " "), wrapAt(76)) },
 	"html": func(s string) string {
 		return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 	},
@@ -34,6 +38,17 @@ var pasteForms = map[string]func(string) string{
 		return eachLine(s, func(l string) string { return "2026-12-03T10:15:02.123456789Z " + l })
 	}, // docker logs -t
 	"blank": func(s string) string { return strings.ReplaceAll(s, "\n", "\n\n") }, // a rich-text copy
+}
+
+// runeOffset is the byte offset of the n-th character of s.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 func eachLine(s string, f func(string) string) string {
@@ -48,13 +63,13 @@ func eachLineN(s string, f func(string) []string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
-// wrapAt breaks a line greedily at spaces so no piece is longer than w,
-// leaving a word longer than w whole, as mail clients do.
+// wrapAt breaks a line greedily at spaces so no piece is longer than w
+// characters, leaving a word longer than w whole, as mail clients do.
 func wrapAt(w int) func(string) []string {
 	return func(l string) []string {
 		var out []string
-		for len(l) > w {
-			cut := strings.LastIndex(l[:w+1], " ")
+		for utf8.RuneCountInString(l) > w {
+			cut := strings.LastIndex(l[:runeOffset(l, w+1)], " ")
 			if cut <= 0 {
 				break
 			}

@@ -54,7 +54,15 @@ func parsePHPMailer(lines []string) ([]event, int) {
 	inServer := false // PHPMailer indents the further lines of a reply
 	servers := 0
 	var errReplies []event // "SMTP ERROR: MAIL FROM command failed: 530 ...", for output without the conversation
+	emptyServer := false   // "SERVER -> CLIENT:" with its reply on the next line (a wrap broke it there)
 	for _, raw := range lines {
+		if emptyServer {
+			emptyServer = false
+			if l := strings.TrimSpace(raw); isReplyLine(l) {
+				evs[len(evs)-1].text = l
+				continue
+			}
+		}
 		if !pmMay(raw) && !(inServer && startsIndentedDigit(raw)) {
 			inServer = false
 			continue
@@ -73,6 +81,7 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			servers++
 			text := pmServerRE.FindStringSubmatch(l)[1]
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
+			emptyServer = strings.TrimSpace(text) == ""
 		case pmClientRE.MatchString(l):
 			n++
 			text := pmClientRE.FindStringSubmatch(l)[1]

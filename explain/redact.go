@@ -105,7 +105,7 @@ func redactBase64(s string) string {
 		if !ok {
 			continue
 		}
-		if credentialBlob(dec) || alone(s, a, b) && printable(dec) && !prompt(dec) && !plainWord(tok) || answered(s[:a], tok, dec) {
+		if credentialBlob(dec) || alone(s, a, b) && printable(dec) && !prompt(dec) && !plainWord(tok) || answered(s[:a], tok, dec) || challenged(s[b:], tok, dec) {
 			s = s[:a] + transcript.Redacted + s[b:]
 		}
 	}
@@ -179,6 +179,19 @@ func answered(before, tok, dec string) bool {
 		return false // the server's own text ("334 eyJzdGF0dXMi...=", XOAUTH2's error)
 	}
 	return strings.HasSuffix(tok, "=") && len(dec) >= 4 && asciiText(dec) && !prompt(dec)
+}
+
+// challengeAfter: the server's next LOGIN challenge right after a token,
+// in a log whose lines were run together ("C: dXNlcg== S: 334
+// UGFzc3dvcmQ6"): the token was the client's answer to the one before.
+var challengeAfter = lazyre.OnDemand(`^\s*(?:[Ss]:|SERVER -> CLIENT:|<<?)?\s*334 `)
+
+// challenged: tok is an answer the server's next challenge follows, the
+// username a paste that starts inside AUTH LOGIN shows before "334
+// UGFzc3dvcmQ6" (as answered, not a command and not a prompt).
+func challenged(after, tok, dec string) bool {
+	return len(tok) >= 8 && mixedCase(tok) && !prompt(dec) && (printable(dec) || strings.ContainsAny(tok, "0123456789+/=")) &&
+		challengeAfter.MatchString(window(after, 0, 40))
 }
 
 // plainWord: tok is a word of prose ("restricted", "Unfortunately"):

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 
@@ -32,7 +33,7 @@ func reflow(lines []string) []string {
 	out := make([]string, 0, len(lines))
 	pieces := 0
 	for i, l := range lines {
-		if n := len(out); n > 0 && pieces < maxWrapPieces && wrappedBefore(lines[i-1], l, w) && (!weak || isLower(l[0]) || endsInCode(lines[i-1])) {
+		if n := len(out); n > 0 && pieces < maxWrapPieces && wrappedBefore(lines[i-1], l, w) && (!weak || plainlyContinues(lines[i-1], l)) {
 			out[n-1] = strings.TrimRight(out[n-1], " ") + " " + l
 			pieces++
 			continue
@@ -75,9 +76,8 @@ func wrapWidth(lines []string) (w int, weak bool) {
 	}
 	// One break is weak evidence (the longest line of a text that was
 	// not wrapped is followed by something too): it joins only a line that
-	// starts in lower case, mid-sentence ("... this address is" /
-	// "restricted."), or the rest of a reply whose code ends the line
-	// before ("...[65.55.111.171]: 450" / "4.2.0 <a@b>: Recipient ...").
+	// plainly continues the one before ("... this address is" /
+	// "restricted.", "...[65.55.111.171]: 450" / "4.2.0 <a@b>: Recipient").
 	return w, near < 2
 }
 
@@ -88,7 +88,7 @@ func wrappedBefore(prev, next string, w int) bool {
 		return false
 	}
 	first, _, _ := strings.Cut(next, " ")
-	if sentenceEnd(prev) && !isLower(next[0]) || strings.IndexFunc(first, ideographic) >= 0 {
+	if sentenceEnd(prev) && !isLower(next[0]) && !hostBracket(next) || strings.IndexFunc(first, ideographic) >= 0 {
 		// A sentence that ends where the next line starts capitalised is
 		// most often two lines; text without spaces between its words
 		// (Chinese, Japanese) is not wrapped at spaces.
@@ -102,14 +102,65 @@ func wrappedBefore(prev, next string, w int) bool {
 	}
 	// A line that is one base64 word (LOGIN's answers) stays alone, so
 	// that the redaction still sees it alone (redact.go's alone).
-	return !startsRecord(next, prev) && !loneToken(next) && !loneToken(prev)
+	rec := startsRecord(next, prev)
+	if rec && strings.HasSuffix(prev, ":") && (startsReply(next) || capsWord(first)) {
+		// A log's label ends the line and its content starts the next
+		// ("... MCOSMTPSession:" / "STARTTLS", "SERVER -> CLIENT:" /
+		// "250-..."): the program wrote them as one record.
+		rec = false
+	}
+	if rec && openBracket(prev) && closesBracket(next) {
+		// Inside a bracket no record starts: Microsoft's "[HOST
+		// 2023-01-24T10:49:45.194Z 08DAFD75B2194F44]" broke at its date.
+		rec = false
+	}
+	return !rec && !loneToken(next) && !loneToken(prev)
+}
+
+// openBracket: s leaves a '[' open (the last '[' after the last ']').
+func openBracket(s string) bool {
+	return strings.LastIndexByte(s, '[') > strings.LastIndexByte(s, ']')
+}
+
+// closesBracket: s closes a bracket before it opens one.
+func closesBracket(s string) bool {
+	c := strings.IndexByte(s, ']')
+	return c >= 0 && (strings.IndexByte(s, '[') < 0 || strings.IndexByte(s, '[') > c)
+}
+
+// plainlyContinues: next is the rest of prev whatever the wrap width
+// (weak evidence of a wrap joins only these): it starts in lower case,
+// mid-sentence; it holds the text of a reply whose code ends prev; it
+// closes a bracket or an inline code's backtick that prev left open; or
+// it starts with an address literal ("read tcp" / "[2601:85::14]:64383").
+func plainlyContinues(prev, next string) bool {
+	if isLower(next[0]) || endsInCode(prev) || addrLiteral(next) {
+		return true
+	}
+	if openBracket(prev) && closesBracket(next) {
+		return true
+	}
+	return strings.Count(prev, "`")%2 == 1 && strings.Count(next, "`")%2 == 1
+}
+
+// addrLiteral: s starts with an IP address in brackets.
+func addrLiteral(s string) bool {
+	if len(s) < 3 || s[0] != '[' {
+		return false
+	}
+	end := strings.IndexByte(window(s, 0, 48), ']')
+	if end < 0 {
+		return false
+	}
+	_, err := netip.ParseAddr(s[1:end])
+	return err == nil
 }
 
 // loneToken: l is a single word of base64's alphabet (a credential's
-// shape), not a word of prose.
+// shape), not a word of prose or a command ("STARTTLS").
 func loneToken(l string) bool {
 	f := strings.Fields(l)
-	if len(f) != 1 || len(f[0]) < 8 || plainWord(f[0]) {
+	if len(f) != 1 || len(f[0]) < 8 || plainWord(f[0]) || recordWords[f[0]] {
 		return false
 	}
 	return base64TokRE.Regexp().FindString(f[0]) == f[0]
@@ -118,7 +169,7 @@ func loneToken(l string) bool {
 // startsRecord: next begins an entry of its own rather than continuing
 // the line before.
 func startsRecord(next, prev string) bool {
-	if startsReply(next) || stackFrame(next) || logNumber(next) || !hasAlnum(next) {
+	if startsReply(next) || stackFrame(next) || logNumber(next) && lastWord(prev) != "port" || syslogDateRE.MatchString(window(next, 0, 16)) || !hasAlnum(next) {
 		return true
 	}
 	if f, _, ok := strings.Cut(window(next, 0, 40), " "); ok && strings.HasSuffix(f, ":") && f[0] >= 'A' && f[0] <= 'Z' {
@@ -134,8 +185,34 @@ func startsRecord(next, prev string) bool {
 	}
 	pf, _, _ := strings.Cut(prev, " ")
 	nf, _, _ := strings.Cut(next, " ")
-	return pf == nf || capsWord(nf) && !strings.HasSuffix(prev, " MAIL") && !strings.HasSuffix(prev, " RCPT") && !strings.HasSuffix(prev, " of") ||
+	return pf == nf || capsWord(nf) && !leadsOn[lastWord(prev)] ||
 		strings.HasPrefix(next, "SMTP -> ") || strings.HasPrefix(next, "SMTP<<") || strings.HasPrefix(next, "SMTP>>")
+}
+
+// leadsOn are last words of a line that a command word continues:
+// "(in reply to MAIL" / "FROM command)", "anonymous mail during" / "MAIL
+// FROM", "the reply to" / "EHLO".
+var leadsOn = map[string]bool{
+	"MAIL": true, "RCPT": true, "of": true, "to": true, "during": true, "after": true, "before": true,
+	"at": true, "on": true, "for": true, "the": true, "a": true, "an": true, "with": true, "sending": true,
+}
+
+func lastWord(s string) string {
+	return s[strings.LastIndexByte(s, ' ')+1:]
+}
+
+// hostBracket: s starts with the bracket Microsoft ends its replies with,
+// "[SN4PR0601CA0005.namprd06.prod.outlook.com 2024-10-24T09:08:15...]",
+// which a wrap may put after the reply's last sentence.
+func hostBracket(s string) bool {
+	if len(s) < 4 || s[0] != '[' {
+		return false
+	}
+	host, _, _ := strings.Cut(s[1:], " ")
+	host = strings.TrimSuffix(host, "]")
+	return strings.Count(host, ".") >= 2 && !isDigit(host[0]) && strings.IndexFunc(host, func(r rune) bool {
+		return !(r == '.' || r == '-' || r >= '0' && r <= '9' || r|0x20 >= 'a' && r|0x20 <= 'z')
+	}) < 0
 }
 
 // capsWord: a word that starts a record of its own: an SMTP command
@@ -173,12 +250,21 @@ func logNumber(next string) bool {
 	if i == 0 || i > 4 || ipv4RE.MatchString(window(next, 0, 16)) || enhancedRE.MatchString(window(next, 0, 10)) {
 		return false // "52.98.16.198:587: i/o timeout" continues "dial tcp", "5.7.1" continues "said: 550"
 	}
+	if i < len(next)-1 && next[i] == '.' && isDigit(next[i+1]) {
+		// A dotted number is a version ("8.0.9200.16384 ready at")
+		// unless it is a day.month.year date, as German logs start.
+		return dottedDateRE.MatchString(window(next, 0, 12))
+	}
 	return i == len(next) || strings.IndexByte("-/:. )]", next[i]) >= 0
 }
 
 var (
 	ipv4RE     = lazyre.OnDemand(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`)
 	enhancedRE = lazyre.OnDemand(`^[245]\.\d{1,3}\.\d{1,3}\b`) // RFC 3463's status code
+	// syslogDateRE: a syslog record's date, "Oct 24 09:08:11".
+	syslogDateRE = lazyre.OnDemand(`^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d`)
+	// dottedDateRE: "03.12.2026 " or "3.12.26,", day then month.
+	dottedDateRE = lazyre.OnDemand(`^(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{4}|\d{2})(?:[\s,]|$)`)
 )
 
 // hasAlnum: s holds a letter or a digit (a fence, a rule of dashes, a
@@ -205,6 +291,9 @@ func logBracket(next string) bool {
 	if len(next) < 3 || next[0] != '[' {
 		return false
 	}
+	if addrLiteral(next) {
+		return false // "[2601:85::14]:64383->..." continues "read tcp"
+	}
 	i := 1
 	for i < len(next) && isDigit(next[i]) {
 		i++
@@ -215,5 +304,8 @@ func logBracket(next string) bool {
 // endsInCode: s ends with a reply code, its text on the next line.
 func endsInCode(s string) bool {
 	s = strings.TrimRight(s, " \t")
+	if sp := strings.LastIndexByte(s, ' '); sp >= 0 && enhancedRE.MatchString(s[sp+1:]) {
+		s = s[:sp] // "...[65.55.111.171]: 450 4.2.0" / "<a@b>: Recipient ..."
+	}
 	return len(s) >= 4 && s[len(s)-4] == ' ' && startsReply(s[len(s)-3:])
 }

@@ -314,6 +314,12 @@ var stampOnlyRE = lazyre.OnDemand(`^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[\d.,:+Z
 // otherwise the text is left as it is. At most one line of 1 MB is read.
 func unflatten(lines []string) []string {
 	if nonBlank(lines) > 4 {
+		// A text run together that a mail client then wrapped at a
+		// fixed width: rejoin the one line, then split it at its records
+		// if it is a log.
+		if l, ok := wrappedLine(lines); ok {
+			return unflatten([]string{l})
+		}
 		return lines
 	}
 	var out []string
@@ -344,6 +350,32 @@ func unflatten(lines []string) []string {
 		return lines
 	}
 	return out
+}
+
+// wrappedLine rejoins a text that is one line broken at a fixed width:
+// no blank line inside it, and every break where a greedy wrap makes one
+// (the next line's first word would not have fitted, reflow.go's rule).
+// A log whose records merely have similar lengths breaks that rule at
+// some record.
+func wrappedLine(lines []string) (string, bool) {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	w, _ := wrapWidth(lines)
+	if w == 0 || len(lines)*w > 1<<20 {
+		return "", false
+	}
+	for i := 1; i < len(lines); i++ {
+		prev, next := strings.TrimRight(lines[i-1], " \t"), lines[i]
+		first, _, _ := strings.Cut(next, " ")
+		if prev == "" || next == "" || utf8.RuneCountInString(prev)+1+utf8.RuneCountInString(first) <= w-2 {
+			return "", false
+		}
+	}
+	return strings.Join(lines, " "), true
 }
 
 // sameMarks: the marks found are of one log's kind, the commonest kind

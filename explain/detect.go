@@ -17,6 +17,7 @@ var formats = []format{
 	{"dotnet", parseDotNet},
 	{"smtplib", parseSmtplib},
 	{"sc-log", parseSCLog},
+	{"iis-smtp", parseIIS},
 	{"oauth2-proxy", parseOAuth2Proxy},
 	{"telnet", parseTelnet},
 }

@@ -164,8 +164,12 @@ func awaitingAuth(res *Result) {
 	}
 	res.SetAside = append(res.SetAside, SetAside{Line: res.Verdict.Evidence,
 		Why: "the session worked up to AUTH, but the capture ends before the server answered the credentials"})
+	sent := "sent its credentials"
+	if f := strings.Fields(last.Text); len(f) == 2 && strings.EqualFold(f[0], "AUTH") {
+		sent = "began AUTH (" + f[0] + " " + f[1] + ")" // the mechanism alone: its prompts and answers are not shown
+	}
 	res.Verdict = diagnosis.Verdict{Category: NoEvidence, Stage: transcript.Auth, Step: 9, Rule: "explain:auth-unanswered",
-		Finding: "the capture ends right after the client sent its credentials, before the server's answer to AUTH: whether they were accepted (235) or refused (535 and its reason) is not shown; a client that then hung or timed out was waiting for that answer",
+		Finding: "the capture ends right after the client " + sent + ", before the server's answer to AUTH: whether the credentials were accepted (235) or refused (535 and its reason) is not shown; a client that then hung or timed out was waiting for that answer",
 		Next:    "capture the server's reply to AUTH (the client's protocol log up to the error, or swaks --auth from the same network); if the client waits there, check for a proxy or inspection holding the session"}
 	res.Basis = StageBasis{Basis: Seen, From: "the capture shows the credentials sent and no reply after them"}
 }

@@ -169,6 +169,30 @@ var generalCases = []generalCase{
 		cat: catalog.OK, stage: transcript.EHLO},
 	{name: "a server reply means the connection worked", paste: "secure: true, host smtp.office365.com\n535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n",
 		cat: catalog.AuthCat, stage: transcript.Auth},
+	// IIS SMTP service's W3C log: a reply answers the last command of its
+	// pipelined group, so the 5.7.60 answers BDAT, not the second RCPT.
+	{name: "iis relay to exchange online", paste: strings.Join([]string{
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionCommand SMTPSVC1 RELAY01 - 0 MAIL - FROM:<scan@contoso.com>+SIZE=2357 0 0 4 0 3891 SMTP - - - -",
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionResponse SMTPSVC1 RELAY01 - 0 - - 250+2.1.0+Sender+OK 0 0 19 0 4094 SMTP - - - -",
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionCommand SMTPSVC1 RELAY01 - 0 RCPT - TO:<a@contoso.com> 0 0 4 0 4094 SMTP - - - -",
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionCommand SMTPSVC1 RELAY01 - 0 RCPT - TO:<b@contoso.com> 0 0 4 0 4094 SMTP - - - -",
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionResponse SMTPSVC1 RELAY01 - 0 - - 250+2.1.5+Recipient+OK 0 0 22 0 4204 SMTP - - - -",
+		"2024-05-02 10:00:01 40.97.132.226 OutboundConnectionCommand SMTPSVC1 RELAY01 - 0 BDAT - 2357+LAST 0 0 4 0 4204 SMTP - - - -",
+		"2024-05-02 10:00:02 40.97.132.226 OutboundConnectionResponse SMTPSVC1 RELAY01 - 0 - - 550+5.7.60+SMTP;+Client+does+not+have+permissions+to+send+as+this+sender 0 0 116 0 11485 SMTP - - - -",
+	}, "\n"), cat: catalog.Policy, stage: transcript.Data, basis: Seen},
+	{name: "iis receives a printer's session", paste: strings.Join([]string{
+		"2024-05-02 10:00:01 192.168.1.50 MFP01 SMTPSVC1 RELAY01 192.168.1.10 0 EHLO - +MFP01 250 0 220 12 0 SMTP - - - -",
+		"2024-05-02 10:00:01 192.168.1.50 MFP01 SMTPSVC1 RELAY01 192.168.1.10 0 MAIL - +FROM:<scan@contoso.com> 250 0 50 30 0 SMTP - - - -",
+		"2024-05-02 10:00:01 192.168.1.50 MFP01 SMTPSVC1 RELAY01 192.168.1.10 0 RCPT - +TO:<a@contoso.com> 250 0 40 25 0 SMTP - - - -",
+		"2024-05-02 10:00:02 192.168.1.50 MFP01 SMTPSVC1 RELAY01 192.168.1.10 0 DATA - <id@RELAY01> 250 0 120 90000 0 SMTP - - - -",
+		"2024-05-02 10:00:02 192.168.1.50 MFP01 SMTPSVC1 RELAY01 192.168.1.10 0 QUIT - RELAY01 240 0 70 4 0 SMTP - - - -",
+	}, "\n"), cat: catalog.OK, stage: transcript.Data},
+	// WP Mail SMTP prints PHPMailer's ErrorInfo before the debug output;
+	// "SMTP connect() failed" beside a session that reached AUTH is not a
+	// failure at connect (smtpConnect() returns false for AUTH too).
+	{name: "smtp connect() failed beside a session at auth", paste: "ErrorInfo: SMTP connect() failed. https://github.com/PHPMailer/PHPMailer/wiki/Troubleshooting\nSMTP Debug:\n" +
+		strings.Replace(phpQuit("250-AUTH LOGIN XOAUTH2"), "CLIENT -> SERVER: QUIT\n2024-03-13 13:35:07 SERVER -> CLIENT: 221 2.0.0 Service closing transmission channel", "CLIENT -> SERVER: AUTH LOGIN", 1),
+		cat: NoEvidence, stage: transcript.Auth, summary: "began AUTH"},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

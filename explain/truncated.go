@@ -35,6 +35,14 @@ func cutShort(res *Result, ev *evidence) bool {
 	if res.Verdict.Category != catalog.OK && !empty || ev.d.root == nil || completed(res.Transcript) || closedAfterQuit(res, ev.d.root) {
 		return false
 	}
+	if r := ev.d.root; r.reply == nil && r.err == transcript.KindProtocol && ev.d.stage == transcript.Connect && ev.d.basis != Seen &&
+		res.Transcript.Stage(transcript.Banner).Status == transcript.Pass {
+		// A client's summary that it could not connect ("SMTP connect()
+		// failed", which PHPMailer also prints for a failed AUTH) beside a
+		// session that connected: the summary is of a later step the
+		// capture does not show, not a failure at connect.
+		return false
+	}
 	return empty || !inSession(res.Transcript, ev.d.root)
 }
 

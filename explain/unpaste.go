@@ -320,7 +320,6 @@ func unflatten(lines []string) []string {
 		if l, ok := wrappedLine(lines); ok {
 			return unflatten([]string{l})
 		}
-		return lines
 	}
 	var out []string
 	changed := false

@@ -89,7 +89,7 @@ var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|mus
 // complaints");
 // Postfix's reject_rbl_client says "Client host [ip] blocked using
 // <list>", Exchange Online's FrontBridge list "blocked using FBLW15".
-var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b|placed against your IP|received complaints|complaints (?:about|concerning|regarding) (?:mail|e-?mail|messages)`)
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b|placed against your IP|received complaints|complaints (?:about|concerning|regarding) (?:mail|e-?mail|messages)|\buser complaints\b|\[TSS0\d\]`)
 
 // contentWords: a refusal of the message itself by a spam, virus or
 // content filter ("550 5.2.0 Spam message rejected", QQ's "550 Error:
@@ -107,8 +107,9 @@ var sizeWords = lazyre.New(`(?i)MaxSubmissionExceeded|MessageSubmissionExceeded|
 // senderMismatchWords: a server that takes mail only from the
 // authenticated user's own address ("501 mail from address must be same
 // as authorization user", Postfix's "Sender address rejected: not owned
-// by user"): Exchange Online's SendAsDenied in other servers' words.
-var senderMismatchWords = lazyre.New(`(?i)must be (?:the )?same as (?:the )?(?:authori[sz]ation|authenticat\w*|login) ?(?:user|account|name)?|not owned by (?:the )?(?:authenticated |login |auth )?user|does(?: not|n't) match (?:the )?(?:authenticated|login|auth)\w* (?:user|account|address)|not (?:allowed|permitted|authori[sz]ed) to send (?:as|from|on behalf)`)
+// by user", Zoho's "553 Relaying disallowed as x"): Exchange Online's
+// SendAsDenied in other servers' words.
+var senderMismatchWords = lazyre.New(`(?i)Relaying disallowed as|must be (?:the )?same as (?:the )?(?:authori[sz]ation|authenticat\w*|login) ?(?:user|account|name)?|not owned by (?:the )?(?:authenticated |login |auth )?user|does(?: not|n't) match (?:the )?(?:authenticated|login|auth)\w* (?:user|account|address)|not (?:allowed|permitted|authori[sz]ed) to send (?:as|from|on behalf)`)
 
 // senderWords: a refusal of the sender address (MAIL FROM) because its
 // domain does not exist in DNS (Postfix's reject_unknown_sender_domain:
@@ -148,7 +149,42 @@ var greylistWords = lazyre.New(`(?i)grey ?list|gray ?list`)
 
 var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts|not local host .{0,60}not a gateway`)
 
+// sendingLimitWords: the sender hit a sending limit of its account or
+// server ("550 5.4.5 Daily user sending quota exceeded", "451 4.3.0
+// message rate limit exceeded", Exchange Online's recipient rate limit
+// and submission quota in the reply catalog): the limit, not congestion
+// (RFC 3463's X.4.5) nor the mailbox's quota (X.2.2).
+var sendingLimitWords = lazyre.New(`(?i)sending (?:quota|limit)|submission quota|daily (?:user )?(?:sending |message |recipient )?(?:quota|limit)|(?:recipient|message|sending) rate limit|message limit (?:exceeded|reached)|Sender throttled|too many messages (?:sent|per)`)
+
+// senderAuthWords: the receiving side's SPF, DKIM or DMARC check of the
+// sender's domain failed ("550-5.7.26 Unauthenticated email from x is not
+// accepted due to domain's DMARC policy", Exchange Online's 5.7.23 SPF and
+// 5.7.509 DMARC reject NDRs; RFC 7208, RFC 6376, RFC 7489).
+var senderAuthWords = lazyre.New(`(?i)DMARC|SPF (?:validation|check)? ?fail|SPF fail|(?:did|does) not pass (?:SPF|DKIM|DMARC)|DKIM (?:check |signature )?(?:fail|invalid|missing)|Unauthenticated (?:e-?mail|mail|message) from|sender authentication (?:failed|check)`)
+
+// reverseDNSWords: a refusal of the sending IP for its reverse DNS (no
+// PTR record, or one that does not resolve back: free.fr's "421 Refused.
+// Your reverse DNS entry does not resolve to an IP", Exchange Online's
+// 5.7.25 "must have a reverse DNS record" in the MS Learn NDR table).
+var reverseDNSWords = lazyre.New(`(?i)reverse DNS|PTR record|rDNS|reverse (?:lookup|mapping) (?:failed|missing)|no reverse (?:DNS|record|lookup)`)
+
 var replyRules = []replyRule{
+	// A refusal of the sending IP on a block list or for complaints comes
+	// as a 421 too (Yahoo's "421 4.7.0 [TSS04] Messages from x temporarily
+	// deferred due to unexpected volume or user complaints"): the IP, not
+	// the service, is the reason.
+	{id: "ip-deferred", src: catalog.SrcDelist, code: 421, text: listedWords, finding: finding{catalog.Reputation, 7,
+		"the server deferred the site's IP: it is on a block list, or the mail from it drew complaints or came in unexpected volume",
+		"check the site's public IP on the list the reply names and the sending volume; request removal or follow the provider's postmaster page (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
+	{id: "sending-limit", src: srcRFC3463 + "; FACTS.md (SMTP AUTH limits: 10,000 recipients per day, 30 messages per minute; 5.2.2 submission quota, 5.1.90)", text: sendingLimitWords, finding: finding{catalog.Policy, 5,
+		"the sender hit a sending limit of its account or server (messages or recipients per day or per hour): the limit, not a fault",
+		"wait for the limit's window to pass and lower the sending rate (Exchange Online: 10,000 recipients a day, 30 messages a minute per mailbox); for bulk sending use a service made for it"}},
+	{id: "reverse-dns", src: srcRFC5321 + " (section 4.1.4, client identity); FACTS.md (5.7.25: reverse DNS over IPv6, MS NDR table)", class: 0, text: reverseDNSWords, finding: finding{catalog.Reputation, 7,
+		"the receiving server refused the site's IP for its reverse DNS: the public IP has no PTR record, or one that does not resolve back to it",
+		"have the ISP (the owner of the public IP) set a PTR record for it that names a host resolving back to the IP; or send through a relay or submission that has one"}},
+	{id: "sender-authentication", src: "RFC 7208 (SPF); RFC 6376 (DKIM); RFC 7489 (DMARC); MS Learn NDR table (5.7.23, 5.7.509)", class: 0, text: senderAuthWords, finding: finding{catalog.Policy, 6,
+		"the receiving server's check of the sender's domain failed (SPF, DKIM or DMARC): the message came from an IP or service the domain does not authorise, or without an aligned signature",
+		"add the sending path to the sender domain's SPF record (Microsoft 365: include:spf.protection.outlook.com; a site's public IP for Direct Send or a relay connector), sign with DKIM, and check the domain's DMARC policy"}},
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{catalog.Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
@@ -177,7 +213,7 @@ var replyRules = []replyRule{
 	// The server wants TLS before it takes mail ("5.7.1 ... must use
 	// TLS", "TLS required", "encryption required"; RFC 3207 section 4):
 	// the client sent without STARTTLS.
-	{id: "tls-required", src: "RFC 3207 section 4", stages: []transcript.Stage{transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, text: lazyre.New(`(?i)must use TLS|TLS (?:is )?required|requires? (?:TLS|encryption)|encryption (?:is )?required|must issue a STARTTLS`), finding: finding{catalog.TLSCat, 4,
+	{id: "tls-required", src: "RFC 3207 section 4; RFC 4954 section 6 (538 encryption required)", stages: []transcript.Stage{transcript.Auth, transcript.Mail, transcript.Rcpt, transcript.Data, transcript.Unstaged}, text: lazyre.New(`(?i)must use TLS|TLS (?:is )?required|requires? (?:TLS|encryption)|encryption (?:is )?required|must issue a STARTTLS`), finding: finding{catalog.TLSCat, 4,
 		"the server refuses mail sent without TLS: the client did not start TLS (STARTTLS) before sending",
 		"turn on STARTTLS (TLS 1.2 or later) on the device or application for this server"}},
 	// A TLS certificate the server could not validate (Exchange Online's

@@ -47,6 +47,12 @@ var ruleCases = []diagnoseCase{
 	{name: "code-530-bare", t: partialReply(transcript.Mail, "530"), in: partialIn, category: catalog.AuthCat, stage: transcript.Mail},
 	{name: "code-530-other-words", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Mail, "530 5.7.0 Nope")), in: directIn, category: catalog.AuthCat, stage: transcript.Mail},
 	{name: "ip-listed", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.7.1 Mail from IP 198.51.100.9 was rejected due to listing in Spamhaus SBL.")), in: directIn, category: catalog.Reputation, stage: transcript.Rcpt},
+	{name: "ip-deferred", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Mail, "421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1")), in: directIn, category: catalog.Reputation, stage: transcript.Mail},
+	{name: "reply-421-not-listed", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Mail, "421 4.3.2 Service not available, closing transmission channel")), in: directIn, category: catalog.Service, stage: transcript.Mail},
+	{name: "sending-limit", t: unstaged("550 5.4.5 Daily user sending quota exceeded. s5sm12197523qke.120 - gsmtp"), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
+	{name: "reverse-dns", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Banner, "421 Refused. Your reverse DNS entry does not resolve to an IP.")), in: directIn, category: catalog.Reputation, stage: transcript.Banner},
+	{name: "sender-authentication", t: unstaged("550 5.7.26 Unauthenticated email from example.jp is not accepted due to domain's DMARC policy."), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
+	{name: "tls-required-at-auth", t: partialReply(transcript.Auth, "530 5.7.0 Must issue a STARTTLS command first. w29sm21914057vcr.2"), in: partialIn, category: catalog.TLSCat, stage: transcript.Auth},
 	{name: "partial-504-not-before-tls", t: partialReply(transcript.Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.

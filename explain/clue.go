@@ -65,7 +65,13 @@ func (c *clue) positive() bool { return c.reply != nil && c.reply.Class() > 0 &&
 func findClues(ls []logical) []clue {
 	var out []clue
 	for i := range ls {
-		out = append(out, lineClues(i, ls[i].scanned(), &ls[i].words)...)
+		cs := lineClues(i, ls[i].scanned(), &ls[i].words)
+		if len(cs) == 0 {
+			if c, ok := dsnStatusClue(ls, i); ok {
+				cs = append(cs, c)
+			}
+		}
+		out = append(out, cs...)
 		if len(out) > 2*maxClues {
 			out = keepEnds(out)
 		}
@@ -74,6 +80,40 @@ func findClues(ls []logical) []clue {
 		out = keepEnds(out)
 	}
 	return mergeMultiline(echoesDropped(out))
+}
+
+// A DSN's per-recipient fields (RFC 3464 section 2.3): "Status: 5.0.0"
+// and "Diagnostic-Code: smtp; <the remote reply>", which some MTAs fill
+// with the reply's words alone (ForwardEmail's bounce of Gmail's DMARC
+// refusal: "Diagnostic-Code: smtp; Unauthenticated email from x is not
+// accepted due to domain's DMARC policy").
+var (
+	dsnDiagRE   = lazyre.OnDemand(`(?i)^\s*Diagnostic-Code:\s*smtp;\s*(\S.*)$`)
+	dsnStatusRE = lazyre.OnDemand(`(?i)^\s*Status:\s*([245]\.\d{1,3}\.\d{1,3})\s*$`)
+)
+
+// dsnStatusClue reads line i as a Diagnostic-Code without a reply code:
+// the reply is the DSN's Status (a few lines around it) and the
+// diagnostic's words, with the class's usual code (enhancedClue's rule).
+func dsnStatusClue(ls []logical, i int) (clue, bool) {
+	l := ls[i].scanned()
+	if !strings.HasPrefix(strings.TrimSpace(window(l, 0, 40)), "Diagnostic-") {
+		return clue{}, false
+	}
+	m := dsnDiagRE.Regexp().FindStringSubmatchIndex(window(l, 0, maxLineScan))
+	if m == nil {
+		return clue{}, false
+	}
+	for j := max(0, i-6); j < min(len(ls), i+7); j++ {
+		st := dsnStatusRE.FindStringSubmatch(window(ls[j].scanned(), 0, 40))
+		if st == nil || st[1][0] == '2' {
+			continue
+		}
+		text := strings.TrimSpace(l[m[2]:m[3]])
+		rep := &transcript.Reply{Code: codeFor(st[1], text), Enhanced: st[1], Lines: []string{st[1] + " " + text}}
+		return clue{at: i, start: m[2], end: m[3], line: l, reply: rep, text: rep.Line()}, true
+	}
+	return clue{}, false
 }
 
 // echoesDropped drops the errors whose words are a reply's own text found
@@ -132,9 +172,20 @@ func lineClues(at int, l string, ws *wordSet) []clue {
 		}
 		return false
 	}
+	// continued: the code at pos repeats a multi-line reply's code found
+	// earlier on the line ("530-5.7.0 Authentication Required. Learn more
+	// at 530 5.7.0 https://..."): the same reply run together, not another.
+	continued := func(pos int) bool {
+		for _, c := range out {
+			if c.reply != nil && c.start+3 < len(l) && l[c.start+3] == '-' && pos < c.end && l[pos:pos+3] == l[c.start:c.start+3] {
+				return true
+			}
+		}
+		return false
+	}
 	for _, pos := range replyCandidates(l) {
 		switch {
-		case taken(pos) || taken(pos-4):
+		case taken(pos) || taken(pos-4) || continued(pos) || pos >= 4 && continued(pos-4):
 		case replyCodeAt(l, pos), l[pos+1] != '.' && bareCodeAt(l, pos) && !prefixNumber(l, pos, ws):
 			c := replyClue(at, l, pos, atoi(l[pos:pos+3]))
 			if m, cmd, ok := localReject(l, pos, ws); ok {

@@ -193,6 +193,36 @@ var generalCases = []generalCase{
 	{name: "smtp connect() failed beside a session at auth", paste: "ErrorInfo: SMTP connect() failed. https://github.com/PHPMailer/PHPMailer/wiki/Troubleshooting\nSMTP Debug:\n" +
 		strings.Replace(phpQuit("250-AUTH LOGIN XOAUTH2"), "CLIENT -> SERVER: QUIT\n2024-03-13 13:35:07 SERVER -> CLIENT: 221 2.0.0 Service closing transmission channel", "CLIENT -> SERVER: AUTH LOGIN", 1),
 		cat: NoEvidence, stage: transcript.Auth, summary: "began AUTH"},
+	// The command a text names beside a reply: Exim's "for MAIL FROM
+	// command", qmail-remote's "but sender was rejected" on the line
+	// before, Gmail's "(EHLO)" after the reply, the DragonFly Mail Agent's
+	// "did not like our final DATA:" above it.
+	{name: "exim: for mail from command", paste: "SMTP error from remote server for MAIL FROM command, host: mx.example.net (192.0.2.7) reason: 550 5.7.1 Sender blocked\n",
+		cat: catalog.Policy, stage: transcript.Mail, basis: Seen},
+	{name: "qmail: but sender was rejected", paste: "<a@example.net>:\nConnected to 192.0.2.7 but sender was rejected.\nRemote host said: 550 Sender refused\n",
+		cat: catalog.Policy, stage: transcript.Mail, basis: Seen},
+	{name: "qmail: does not like recipient", paste: "<a@example.net>:\n192.0.2.7 does not like recipient.\nRemote host said: 550 5.1.1 No such user here\n",
+		cat: catalog.Recipient, stage: transcript.Rcpt, basis: Seen},
+	{name: "gmail names the command", paste: "Error: 421 4.7.0 Try again later, closing connection. (EHLO) v6-20020a50c4.43 - gsmtp\n", cat: catalog.Service, stage: transcript.EHLO, basis: Seen},
+	{name: "dma: did not like our final data", paste: "mx.example.net [192.0.2.7] did not like our final DATA:\n550-5.7.1 Message refused by\n550 5.7.1 the content filter\n", cat: catalog.Policy, stage: transcript.Data, basis: Seen},
+	// A multi-line reply run into one line is one reply: the words before
+	// its first line name its command.
+	{name: "run-together multi-line reply", paste: "Mail command failed: 530-5.7.0 Authentication Required. Learn more at 530 5.7.0 https://support.google.com/mail/?p=WantAuthError x1 - gsmtp\n",
+		cat: catalog.AuthCat, stage: transcript.Mail, basis: Seen},
+	// A bounce quoted in a reply under the reporter's own words.
+	{name: "quoted bounce under prose", paste: "> The mail system\n>\n>     <a@example.net>: host mx.example.net[192.0.2.7] said: 553 5.7.2\n>     [TSS06] All messages from 203.0.113.9 will be permanently deferred\n>     (in reply to MAIL FROM command)\n\nMy server is not blacklisted.\n",
+		cat: catalog.Reputation, stage: transcript.Mail, basis: Seen},
+	// turborepo's prefix before every line of a nodemailer stack.
+	{name: "runner prefix", paste: "@acme/web:start: Error: Invalid login: 535 5.7.3 Authentication unsuccessful\n@acme/web:start:     at SMTPConnection._formatError (index.js:798:19)\n@acme/web:start:     at SMTPConnection._actionAUTHComplete (index.js:1577:34)\n",
+		cat: catalog.AuthCat, stage: transcript.Auth},
+	// A DSN whose Diagnostic-Code holds the reply's words alone.
+	{name: "dsn status with a diagnostic of words", paste: "Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; Unauthenticated email from example.org is not accepted due to domain's DMARC policy.\n",
+		cat: catalog.Policy, stage: transcript.Unstaged},
+	{name: "dsn success status is no refusal", paste: "Final-Recipient: rfc822; a@example.net\nAction: delivered\nStatus: 2.0.0\nDiagnostic-Code: smtp; Message accepted\n",
+		cat: NoEvidence, stage: transcript.Unstaged},
+	// Go's net/smtp error after a wrapper's words; a library's "msg:".
+	{name: "reply after 'SMTP server,'", paste: "SendMail: Failed to close connection to SMTP server, 553 Relaying disallowed as contact@example.org\n", cat: catalog.Policy, stage: transcript.Mail},
+	{name: "reply after msg:", paste: "Error: SMTP code:530 msg:530 SMTP authentication is required.\n", cat: catalog.AuthCat, stage: transcript.Unstaged},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

@@ -43,6 +43,11 @@ var lineHints = []hint{
 	// "rejected command 'BDAT 39278 LAST' with code 554", "server rejected
 	// MAIL FROM".
 	{re: lazyre.OnDemand(`(?i)\b(?:did not|didn't|does not|doesn't|not) accept(?:ed)?\s+(?:the\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b|\b(?:rejected|refused)\s+(?:the\s+|our\s+)?(?:command\s+)?['"<]?(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT)\b`), stage: commandNamed},
+	// Exim's "SMTP error from remote server for MAIL FROM command".
+	{re: lazyre.OnDemand(`(?i)\b(?:for|after)\s+(?:the\s+)?(?:MAIL FROM|RCPT TO|DATA|AUTH|EHLO|HELO|STARTTLS|BDAT)\s+command\b`), stage: commandNamed},
+	// Gmail names the command its reply answers at the reply's end: "421
+	// 4.7.0 Try again later, closing connection. (EHLO)".
+	{re: lazyre.OnDemand(`\((?:EHLO|HELO|MAIL|RCPT|DATA|AUTH|STARTTLS)\)`), stage: func(m string) transcript.Stage { return commandNamed(strings.Trim(m, "()")) }},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted|\brecipient <?[^\s<>]+@[^\s<>]+>? rejected:`), fixed: transcript.Rcpt},
@@ -66,7 +71,8 @@ var lineHints = []hint{
 const maxInsideHint = 120
 
 // lineHintWords: every lineHint's match holds one of them.
-var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected")
+var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected",
+	"(ehlo)", "(helo)", "(mail)", "(rcpt)", "(data)", "(auth)", "(starttls)")
 
 // blockHints name the command from the structure around the reply: an
 // exception class, an error code field, a stack frame, a debug note.
@@ -79,6 +85,15 @@ var blockHints = []hint{
 	{re: lazyre.OnDemand(`SMTPHeloError|_actionEHLO|_actionHELO|System\.Net\.Mail\.EHelloCommand`), fixed: transcript.EHLO},
 	{re: lazyre.OnDemand(`_actionSTARTTLS|System\.Net\.Mail\.StartTlsCommand|SMTPTransport\.startTLS|in starttls\b|STARTTLS command failed`), fixed: transcript.STARTTLS},
 	{re: lazyre.OnDemand(`SMTPConnectError|_actionGreeting`), fixed: transcript.Banner},
+	// qmail-remote's account of where the remote host refused ("Connected
+	// to 134.170.2.199 but sender was rejected." before "Remote host said:
+	// 550 ..."), and the DragonFly Mail Agent's "... did not like our final
+	// DATA:" before the reply.
+	{re: lazyre.OnDemand(`(?i)\bbut greeting failed`), fixed: transcript.Banner},
+	{re: lazyre.OnDemand(`(?i)\bbut my name was rejected`), fixed: transcript.EHLO},
+	{re: lazyre.OnDemand(`(?i)\bbut sender was rejected|\bdid(?:n't| not) like our MAIL\b`), fixed: transcript.Mail},
+	{re: lazyre.OnDemand(`(?i)\bdoes not like recipient|\bdid(?:n't| not) like our RCPT\b`), fixed: transcript.Rcpt},
+	{re: lazyre.OnDemand(`(?i)\bfailed on DATA command|\bfailed after I sent the message|\bdid(?:n't| not) like our (?:final )?DATA\b`), fixed: transcript.Data},
 }
 
 // inReplyStage maps Postfix's "in reply to end of DATA command" and the
@@ -175,7 +190,8 @@ type found struct {
 }
 
 // blockHintWords: every blockHint's match holds one of them.
-var blockHintWords = lex.add("command", "authenticat", "sasl", "smtp", "eauth", "_action", "system.net.mail", "in login", "sender", "recipient", "message", "starttls")
+var blockHintWords = lex.add("command", "authenticat", "sasl", "smtp", "eauth", "_action", "system.net.mail", "in login", "sender", "recipient", "message", "starttls",
+	"greeting failed", "my name was", "like our")
 
 // lineBlockHint is the first block hint of line l.
 func lineBlockHint(l *logical) found {

@@ -37,7 +37,8 @@ var pasteForms = map[string]func(string) string{
 	"stamp": func(s string) string {
 		return eachLine(s, func(l string) string { return "2026-12-03T10:15:02.123456789Z " + l })
 	}, // docker logs -t
-	"blank": func(s string) string { return strings.ReplaceAll(s, "\n", "\n\n") }, // a rich-text copy
+	"compose": func(s string) string { return eachLine(s, func(l string) string { return "mailer-1  | " + l }) }, // docker compose logs
+	"blank":   func(s string) string { return strings.ReplaceAll(s, "\n", "\n\n") },                              // a rich-text copy
 }
 
 // runeOffset is the byte offset of the n-th character of s.

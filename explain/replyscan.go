@@ -43,7 +43,7 @@ var (
 	// mail for <x>"), gomail's "could not send email 1: 501 ..."), a DSN's
 	// diagnostic type ("Diagnostic-Code: smtp;550 DY-001 ...", RFC 3464
 	// section 2.3.6).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bmsg:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT) failed:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -138,6 +138,10 @@ func introduced(before string) bool {
 	switch t[len(t)-1] {
 	case ':', '(':
 		return introBefore.MatchString(before)
+	case ',':
+		// Go's net/smtp error after a wrapper's words ("Failed to close
+		// connection to SMTP server, 553 Relaying disallowed ...")
+		return len(t) >= 7 && equalFoldASCII(t[len(t)-7:], "server,")
 	case ';':
 		// a DSN's diagnostic type ("smtp;550 ..."): cheaper than the
 		// expression on every ';' of code and JSON

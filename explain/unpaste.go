@@ -17,9 +17,11 @@ import (
 //     ("550 5.7.1 &lt;user@example.com&gt;");
 //   - a web form or a chat ran a log's lines into one ("S: 220 ... C: EHLO
 //     ... S: 250 ...");
-//   - an email reply quoted it ("> 535 5.7.139 ...", nested "> > ");
+//   - an email reply quoted it ("> 535 5.7.139 ...", nested "> > "), or
+//     quoted a part of it under its own words;
 //   - `docker logs -t` or `kubectl logs --timestamps` put the time before
-//     every line the program wrote, stack frames included;
+//     every line the program wrote, stack frames included, or a process
+//     runner its name (docker compose, turborepo);
 //   - a raw message source kept quoted-printable's soft line breaks
 //     ("Please check the recipien=" / "t's e-mail address");
 //   - a Markdown code block or a forum indented every line;
@@ -33,8 +35,8 @@ import (
 // step is linear in the size of the text.
 func unpaste(lines []string) []string {
 	lines = unflatten(lines)
-	lines = unquote(lines)
-	lines = unstamp(lines)
+	lines = unquoteBlocks(unquote(lines))
+	lines = unprefix(unstamp(lines))
 	lines = unQP(lines)
 	lines = undouble(lines)
 	lines = dedent(lines)
@@ -118,6 +120,39 @@ func unquote(lines []string) []string {
 		lines = out
 	}
 	return lines
+}
+
+// unquoteBlocks strips the quote marker from each run of at least
+// minQuoted lines that all carry it, in a text whose other lines do not
+// (a reply that quotes the bounce under its own words, "My server is not
+// blacklisted"), and the indentation the run's lines share. A capture
+// with lines of both directions ("> EHLO" and "< 250", curl -v) is left
+// as it is.
+func unquoteBlocks(lines []string) []string {
+	const minQuoted = 3
+	for _, l := range lines {
+		if strings.HasPrefix(l, "<") {
+			return lines
+		}
+	}
+	var out []string
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && strings.HasPrefix(lines[j], ">") {
+			j++
+		}
+		if j-i < minQuoted {
+			if j == i {
+				j++
+			}
+			out = append(out, lines[i:j]...)
+			i = j
+			continue
+		}
+		out = append(out, dedent(unquote(lines[i:j]))...)
+		i = j
+	}
+	return out
 }
 
 // dedent strips the white space every non-blank line starts with (a
@@ -294,6 +329,45 @@ func unstamp(lines []string) []string {
 			l = l[loc[1]:]
 		}
 		out[i] = l
+	}
+	return out
+}
+
+// runnerPrefixRE: the prefix a process runner puts before every line of
+// the program it runs: docker compose's service ("web-1  | ", "app_1  |
+// "), turborepo's package and task ("@calcom/web:start: ").
+var runnerPrefixRE = lazyre.OnDemand(`^(?:[\w.-]+[-_]\d+\s+\| |@[\w.-]+/[\w.-]+:[\w-]+: )`)
+
+// unprefix strips a process runner's prefix from each run of at least
+// three lines that carry the same one (the program's own lines, stack
+// frames and all, follow it).
+func unprefix(lines []string) []string {
+	var out []string
+	changed := false
+	for i := 0; i < len(lines); {
+		p := runnerPrefixRE.Regexp().FindString(window(lines[i], 0, 80))
+		bare := strings.TrimRight(p, " ") // a blank line of the program's: "app_1  |"
+		j := i + 1
+		for p != "" && j < len(lines) && (strings.HasPrefix(lines[j], p) || strings.TrimRight(lines[j], " ") == bare) {
+			j++
+		}
+		if p == "" || j-i < 3 {
+			out = append(out, lines[i])
+			i++
+			continue
+		}
+		for _, l := range lines[i:j] {
+			if strings.HasPrefix(l, p) {
+				out = append(out, l[len(p):])
+			} else {
+				out = append(out, "")
+			}
+		}
+		changed = true
+		i = j
+	}
+	if !changed {
+		return lines
 	}
 	return out
 }

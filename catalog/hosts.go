@@ -8,10 +8,15 @@ import "strings"
 // MicrosoftHost reports a Microsoft 365 SMTP host name: the submission
 // endpoints (*.office365.com, FACTS.md 1.1, 1.5), a tenant MX
 // (*.mail.protection.outlook.com, FACTS.md 1.2) or a host under
-// mx.microsoft (new domains' MX and the HVE endpoint, FACTS.md 0).
+// mx.microsoft (new domains' MX and the HVE endpoint, FACTS.md 0), and
+// Microsoft's consumer mail hosts beside them (smtp-mail.outlook.com,
+// Outlook.com's MX under olc.protection.outlook.com, the older
+// smtp.live.com), which answer with the same Exchange banners: a device
+// pointed at one of them that meets another server's greeting is
+// intercepted as surely.
 func MicrosoftHost(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	for _, d := range []string{"office365.com", "mail.protection.outlook.com", "mx.microsoft"} {
+	for _, d := range []string{"office365.com", "outlook.com", "mx.microsoft", "smtp.live.com"} {
 		if h == d || strings.HasSuffix(h, "."+d) {
 			return true
 		}

@@ -137,7 +137,7 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 			continue
 		}
 		loc := s.re.Regexp().FindStringIndex(l)
-		if loc == nil {
+		if loc == nil || setting(l, loc) {
 			continue
 		}
 		c := clue{at: at, start: loc[0], end: len(l), line: l, err: s.kind, text: errorText(l, loc),
@@ -161,6 +161,17 @@ func errorClues(at int, l string, ws *wordSet) []clue {
 		return []clue{*weak}
 	}
 	return nil
+}
+
+// settingRE: the rest of a line that sets a value ("Ms_1: 30000", "=
+// 30s"), after a name that is an error's word ("ConnectTimeout").
+var settingRE = lazyre.OnDemand(`^\w*["']?\s*[:=]\s*["']?\d+\s*(?:ms|s|sec|seconds|milliseconds)?["']?\s*[,;]?\s*$`)
+
+// setting: the sign at loc is one word that names a setting with its
+// value, a client's configuration dump (Chilkat's "ConnectTimeoutMs_1:
+// 30000"), not an error.
+func setting(l string, loc []int) bool {
+	return !strings.ContainsAny(l[loc[0]:loc[1]], " \t") && settingRE.MatchString(window(l, loc[1], 40))
 }
 
 // errorText is the part of line l around an error sign at loc that a

@@ -223,6 +223,14 @@ var generalCases = []generalCase{
 	// Go's net/smtp error after a wrapper's words; a library's "msg:".
 	{name: "reply after 'SMTP server,'", paste: "SendMail: Failed to close connection to SMTP server, 553 Relaying disallowed as contact@example.org\n", cat: catalog.Policy, stage: transcript.Mail},
 	{name: "reply after msg:", paste: "Error: SMTP code:530 msg:530 SMTP authentication is required.\n", cat: catalog.AuthCat, stage: transcript.Unstaged},
+	// Chilkat's log; a configuration value named like an error is not one.
+	{name: "chilkat log", paste: "ConnectTimeoutMs_1: 30000\nSmtpCmdSent: AUTH LOGIN\nSmtpCmdResp: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.\n",
+		cat: catalog.AuthCat, stage: transcript.Auth, basis: Seen},
+	{name: "a timeout setting is no timeout", paste: "SmtpHost: smtp.office365.com\nConnectTimeoutMs_1: 30000\nSmtpCmdResp: 220 X.outlook.office365.com Microsoft ESMTP MAIL Service ready\n",
+		cat: catalog.OK, stage: transcript.Banner},
+	// Outlook.com's submission host answered by a web host's Exim.
+	{name: "outlook.com host, another server's banner", paste: "2017-04-24 13:07:50 Connection: opening to smtp-mail.outlook.com:587, timeout=300, options=array ()\n2017-04-24 13:07:50 Connection: opened\n2017-04-24 13:07:50 SERVER -> CLIENT: 220-premium12.example.nl ESMTP Exim 4.89 #1\n",
+		cat: catalog.Firewall, stage: transcript.Banner},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

@@ -13,8 +13,9 @@ import (
 // Roundcube's SMTP log ("[28-Nov-2019 11:08:54 +0000]: <1lnaie7h> Recv:
 // 220 ...", "Send: EHLO ...", PEAR Net_SMTP's debug words) is one too.
 // Exim's debug output ("510   SMTP<< 220 ...", "SMTP>> EHLO", with the
-// process id first) and Claws Mail's log ("SMTP< 530 ...") are read too.
-var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]:?\s*)?(?:<\w{1,40}>\s*)?(?:(S|C|SERVER|CLIENT|Recv|Send)\s?:|\[(S|C)\]|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
+// process id first) and Claws Mail's log ("SMTP< 530 ...") are read too,
+// and Chilkat's ("SmtpCmdSent: EHLO ...", "SmtpCmdResp: 220 ...").
+var scLineRE = lazyre.OnDemand(`^\s*(?:\d+\s+)?(?:\[[^\]]*\]:?\s*)?(?:<\w{1,40}>\s*)?(?:(S|C|SERVER|CLIENT|Recv|Send|SmtpCmdResp|SmtpCmdSent)\s?:|\[(S|C)\]|(<<<|>>>|SMTP<<?|SMTP>>?|-->|<--))\s?(.*)$`)
 
 // parseSCLog reads S:/C: logs. smtpspec goldens' "T:" lines mark TLS.
 func parseSCLog(lines []string) ([]event, int) {
@@ -63,7 +64,7 @@ func parseSCLog(lines []string) ([]event, int) {
 		}
 		n++
 		switch dir {
-		case "S", "SERVER", "Recv", "<<<", "SMTP<<", "SMTP<":
+		case "S", "SERVER", "Recv", "SmtpCmdResp", "<<<", "SMTP<<", "SMTP<":
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
 		default:
 			evs = append(evs, clientOrTLS(text)...)
@@ -86,7 +87,7 @@ func clientOrTLS(text string) []event {
 // "C :", "SERVER:", "<<<", "SMTP<<"); only then does the expression run.
 func scMay(l string) bool {
 	head := window(l, 0, 96)
-	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "Recv:", "Send:", "[S]", "[C]", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
+	for _, m := range []string{"S:", "C:", "S :", "C :", "SERVER", "CLIENT", "Recv:", "Send:", "SmtpCmd", "[S]", "[C]", "<<<", ">>>", "SMTP<", "SMTP>", "-->", "<--"} {
 		if strings.Contains(head, m) {
 			return true
 		}

@@ -21,7 +21,7 @@ import (
 // --format json --transcript FILE`, and checks the JSON verdict's
 // category and stage against the labels. Every scored case must pass.
 func TestCorpora(t *testing.T) {
-	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf", "testdata/setg", "testdata/seth", "testdata/seti", "testdata/setj", "testdata/setk", "testdata/setl", "testdata/setm", "testdata/setn", "testdata/seto", "testdata/setp", "testdata/setq", "testdata/setr", "testdata/sets", "testdata/sett", "testdata/setu", "testdata/setv"} {
+	for _, dir := range []string{"testdata/corpus", "testdata/extra", "testdata/seta", "testdata/variants", "testdata/setc", "testdata/setd", "testdata/sete", "testdata/setb", "testdata/setf", "testdata/setg", "testdata/seth", "testdata/seti", "testdata/setj", "testdata/setk", "testdata/setl", "testdata/setm", "testdata/setn", "testdata/seto", "testdata/setp", "testdata/setq", "testdata/setr", "testdata/sets", "testdata/sett", "testdata/setu", "testdata/setv", "testdata/setw", "testdata/setx"} {
 		cases := readLabels(t, dir)
 		if len(cases) == 0 {
 			t.Fatalf("%s: no labelled cases", dir)

@@ -169,7 +169,8 @@ func loneToken(l string) bool {
 // startsRecord: next begins an entry of its own rather than continuing
 // the line before.
 func startsRecord(next, prev string) bool {
-	if startsReply(next) || stackFrame(next) || logNumber(next) && lastWord(prev) != "port" || syslogDateRE.MatchString(window(next, 0, 16)) || !hasAlnum(next) {
+	lw := lastWord(prev)
+	if startsReply(next) || stackFrame(next) || logNumber(next) && lw != "port" && !(isoDateRE.MatchString(lw) && clockRE.MatchString(next)) || syslogDateRE.MatchString(window(next, 0, 16)) || !hasAlnum(next) {
 		return true
 	}
 	if f, _, ok := strings.Cut(window(next, 0, 40), " "); ok && strings.HasSuffix(f, ":") && f[0] >= 'A' && f[0] <= 'Z' {
@@ -185,7 +186,9 @@ func startsRecord(next, prev string) bool {
 	}
 	pf, _, _ := strings.Cut(prev, " ")
 	nf, _, _ := strings.Cut(next, " ")
-	return pf == nf || capsWord(nf) && !leadsOn[lastWord(prev)] ||
+	// A record's date or time ends the line before when a wrap broke the
+	// record after it ("... 2018-02-07" / "11:38:22 CLIENT -> SERVER").
+	return pf == nf || capsWord(nf) && !leadsOn[lw] && !clockRE.MatchString(lw) ||
 		strings.HasPrefix(next, "SMTP -> ") || strings.HasPrefix(next, "SMTP<<") || strings.HasPrefix(next, "SMTP>>")
 }
 
@@ -261,6 +264,8 @@ func logNumber(next string) bool {
 var (
 	ipv4RE     = lazyre.OnDemand(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`)
 	enhancedRE = lazyre.OnDemand(`^[245]\.\d{1,3}\.\d{1,3}\b`) // RFC 3463's status code
+	isoDateRE  = lazyre.OnDemand(`^\[?\d{4}-\d\d-\d\d$`)
+	clockRE    = lazyre.OnDemand(`^\d\d:\d\d:\d\d(?:[.,]\d+)?\]?(?:\s|$)`)
 	// syslogDateRE: a syslog record's date, "Oct 24 09:08:11".
 	syslogDateRE = lazyre.OnDemand(`^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d`)
 	// dottedDateRE: "03.12.2026 " or "3.12.26,", day then month.

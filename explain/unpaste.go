@@ -35,14 +35,18 @@ import (
 // step is linear in the size of the text.
 func unpaste(lines []string) []string {
 	lines = unflatten(lines)
-	lines = unquoteBlocks(unquote(lines))
+	lines = unquote(lines)
 	lines = unprefix(unstamp(lines))
 	lines = unQP(lines)
 	lines = undouble(lines)
-	lines = dedent(lines)
+	// A part quoted under the reporter's words is found once the whole
+	// text's indentation and doubled breaks are gone.
+	lines = unquoteBlocks(dedent(lines))
 	// A wrap made before the indentation keeps it on every line; one made
 	// after leaves the continuations at the margin: dedent on both sides.
-	return dedent(reflow(lines))
+	// A run-together log line that a wrap broke is whole again after
+	// reflow: split it at its records then.
+	return dedent(unflatten(reflow(lines)))
 }
 
 // plainText undoes the character-level changes (HTML escaping, typographic

@@ -46,7 +46,7 @@ func unpaste(lines []string) []string {
 	// after leaves the continuations at the margin: dedent on both sides.
 	// A run-together log line that a wrap broke is whole again after
 	// reflow: split it at its records then.
-	return dedent(unflatten(reflow(lines)))
+	return dedent(splitRecords(reflow(lines)))
 }
 
 // plainText undoes the character-level changes (HTML escaping, typographic
@@ -349,7 +349,10 @@ func unprefix(lines []string) []string {
 	var out []string
 	changed := false
 	for i := 0; i < len(lines); {
-		p := runnerPrefixRE.Regexp().FindString(window(lines[i], 0, 80))
+		p := ""
+		if head := window(lines[i], 0, 80); strings.HasPrefix(head, "@") || strings.Contains(head, "| ") {
+			p = runnerPrefixRE.Regexp().FindString(head)
+		}
 		bare := strings.TrimRight(p, " ") // a blank line of the program's: "app_1  |"
 		j := i + 1
 		for p != "" && j < len(lines) && (strings.HasPrefix(lines[j], p) || strings.TrimRight(lines[j], " ") == bare) {
@@ -386,23 +389,34 @@ var recordMarkRE = lazyre.OnDemand(`\s(?:[SC]: |(?:SERVER -> CLIENT|CLIENT -> SE
 // stampOnlyRE: a piece that is only a log entry's date and time.
 var stampOnlyRE = lazyre.OnDemand(`^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[\d.,:+Z-]*\]?$`)
 
-// unflatten splits a line that holds a whole log run together back into
-// its records, when the text is such a line (one long non-blank line, or
-// one among a few) and it holds at least three records of the same kind;
-// otherwise the text is left as it is. At most one line of 1 MB is read.
+// unflatten splits each line that holds a log run together back into its
+// records, when it holds at least three records of the same kind (a web
+// form's one-line paste, or one such line among the reporter's words); a
+// text that is one line a mail client then wrapped is rejoined first.
+// Lines over 1 MB are left as they are.
 func unflatten(lines []string) []string {
 	if nonBlank(lines) > 4 {
 		// A text run together that a mail client then wrapped at a
 		// fixed width: rejoin the one line, then split it at its records
 		// if it is a log.
 		if l, ok := wrappedLine(lines); ok {
-			return unflatten([]string{l})
+			return splitRecords([]string{l})
 		}
 	}
+	return splitRecords(lines)
+}
+
+// splitRecords splits each line that holds at least three records of one
+// log's kind at them.
+func splitRecords(lines []string) []string {
 	var out []string
 	changed := false
 	for _, l := range lines {
 		if len(l) < 160 || len(l) > 1<<20 {
+			out = append(out, l)
+			continue
+		}
+		if fewMarks(l) {
 			out = append(out, l)
 			continue
 		}
@@ -453,6 +467,29 @@ func wrappedLine(lines []string) (string, bool) {
 		}
 	}
 	return strings.Join(lines, " "), true
+}
+
+// fewMarks: l holds fewer than three places where recordMarkRE could
+// match, by a count of its fixed strings and of "dddd-dd-dd" dates: most
+// long lines (prose, JSON, noise) are passed by this without the
+// expression.
+func fewMarks(l string) bool {
+	n := 0
+	for _, m := range []string{"S: ", "C: ", "CLIENT: ", "SERVER: ", "SMTP<< ", "SMTP>> "} {
+		n += strings.Count(l, m)
+	}
+	for i := 0; n < 3; {
+		j := strings.IndexByte(l[i:], '-')
+		if j < 0 {
+			break
+		}
+		k := i + j
+		if k >= 4 && k+6 <= len(l) && isDigit(l[k-1]) && isDigit(l[k-4]) && isDigit(l[k+1]) && l[k+3] == '-' {
+			n++
+		}
+		i = k + 1
+	}
+	return n < 3
 }
 
 // sameMarks: the marks found are of one log's kind, the commonest kind

@@ -111,14 +111,19 @@ func decide(ls []logical, cs []clue) decision {
 		return d // every failure was set aside: the delivery after them decides
 	}
 	best := -1
+	scores := make([]int, len(cs)) // each clue scored once: a score reads its whole line
 	for i := range cs {
-		if alive[i] && (best < 0 || score(&cs[i]) >= score(&cs[best])) {
+		if !alive[i] {
+			continue
+		}
+		scores[i] = score(&cs[i])
+		if best < 0 || scores[i] >= scores[best] {
 			best = i
 		}
 	}
 	for i := range cs {
 		if alive[i] && i != best {
-			setAside(i, otherWhy(&cs[i], &cs[best]))
+			setAside(i, otherWhy(&cs[i], &cs[best], scores[i] < scores[best]))
 		}
 	}
 	d.root = &cs[best]
@@ -324,14 +329,15 @@ var microsoftRE = lazyre.OnDemand(`(?i)\.outlook\.(?:com|cn)\b|\.office365\.com|
 
 func microsoftText(s string) bool { return microsoftRE.MatchString(s) }
 
-// otherWhy says why failure c lost to the root r.
-func otherWhy(c, r *clue) string {
+// otherWhy says why failure c lost to the root r (lower: c scored below
+// r).
+func otherWhy(c, r *clue, lower bool) string {
 	switch {
 	case c.reply != nil && r.reply != nil && c.reply.Class() < 5 && r.reply.Class() == 5:
 		return "a temporary refusal (4xx); the permanent refusal decides"
 	case c.reply != nil && !microsoftText(c.reply.Text()) && r.reply != nil && microsoftText(r.reply.Text()):
 		return "another hop's reply; the Microsoft 365 reply decides"
-	case score(c) < score(r):
+	case lower:
 		return "less specific than the reply that decides"
 	}
 	return "an earlier failure of the same paste; the last one decides"

@@ -16,7 +16,7 @@ import (
 // development set; testdata/extra: more real pastes, labelled from the
 // text and FACTS.md; testdata/seta: round 2's held-out set A;
 // testdata/variants: texts written to test each rule in other shapes;
-// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb, setf to setn: blind sets E, B and F to R, studied by the lead after each was scored)
+// testdata/setc: round 3's study set C; testdata/setd: round 3's blind set D, studied in round 4; testdata/sete, setb, setf to setx: blind sets E, B and F to X, studied by the lead after each was scored; X holds other providers' texts)
 // without its header lines through the path of `smtpspec explain
 // --format json --transcript FILE`, and checks the JSON verdict's
 // category and stage against the labels. Every scored case must pass.

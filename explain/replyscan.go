@@ -122,8 +122,15 @@ func enhancedCodeAt(l string, pos int) bool {
 			return false
 		}
 	}
+	if versionLabelRE.MatchString(l[max(0, pos-24):pos]) {
+		return false // "PHP: 5.6.33 WP Mail SMTP: 1.2.5", a settings dump run into one line
+	}
 	return enhancedAt.MatchString(window(l, pos, 40))
 }
+
+// versionLabelRE: the label of a version number that ends right before
+// a candidate enhanced code.
+var versionLabelRE = lazyre.OnDemand(`(?i)\b(?:PHP|version|ver\.?|v|release|build|WordPress|OpenSSL|node(?:\.js)?|python|java|jdk|\.NET|PHPMailer|MailKit|nodemailer|firmware)\s*[:=]?\s*$`)
 
 // introduced: before ends with words that introduce a reply (introBefore),
 // tested only when it ends the way one of them does.

@@ -55,6 +55,14 @@ func place(ls []logical, cs []clue) {
 		if c.word != nil && c.word.named && c.stage != "" || c.named && c.stage != "" {
 			continue // a library's message, or a server's log, names its step (words.go, localrelay.go)
 		}
+		if c.positive() && queuedRE.MatchString(c.reply.Text()) {
+			// "250 2.0.0 Ok: queued as 3CB2B113CB6", Exchange's "Queued mail
+			// for delivery": only the end of data is answered so, whatever
+			// command words stand near it (a client's dump of the EHLO
+			// list: 'AUTH PLAIN LOGIN').
+			c.stage, c.from = transcript.Data, "the reply's words (\"queued\")"
+			continue
+		}
 		c.stage, c.from = lineHint(c, from, &ls[c.at].words)
 		if c.stage == "" && !c.inner {
 			c.stage, c.from = blockHint(ls, c.at, memo)
@@ -74,6 +82,9 @@ func place(ls []logical, cs []clue) {
 		}
 	}
 }
+
+// queuedRE: a success reply that says the message was queued.
+var queuedRE = lazyre.OnDemand(`(?i)\bqueued\b`)
 
 // decide picks the clue that decides the verdict (the root cause, not the
 // last symptom) and says why every other failure was set aside.

@@ -325,8 +325,33 @@ func replyClue(at int, l string, pos, code int) clue {
 	if m := parenEnhancedRE.FindStringSubmatch(text); m != nil {
 		text = m[1] + " " + strings.Trim(m[2], `'"`) // Stalwart's "554 (5.6.211) 'Invalid MIME ...'"
 	}
+	if q := quotedBefore(l, pos); q != "" && strings.TrimRight(text, ")") == transcript.ParseEnhanced(text) {
+		// "`Recipient address rejected: ... SPF fail - not authorized.`
+		// (550 5.7.23)": the codes in parentheses after the quoted words
+		// are theirs.
+		text = strings.TrimRight(text, ")") + " " + q
+	}
 	rep := &transcript.Reply{Code: code, Enhanced: enhancedOf(text), Lines: []string{text}}
 	return clue{at: at, start: pos, end: end, line: l, reply: rep, text: strconv.Itoa(code) + " " + text}
+}
+
+// quotedBefore is the quoted text right before a reply code in
+// parentheses ("`words` (550 5.7.23)", "\"words\" (550)"), "" when the
+// code does not follow one.
+func quotedBefore(l string, pos int) string {
+	if pos < 3 || l[pos-1] != '(' {
+		return ""
+	}
+	b := strings.TrimRight(l[:pos-1], " ")
+	if b == "" || strings.IndexByte("`\"'", b[len(b)-1]) < 0 {
+		return ""
+	}
+	q := b[len(b)-1]
+	open := strings.LastIndexByte(b[:len(b)-1], q)
+	if open < 0 || len(b)-open > 300 {
+		return ""
+	}
+	return strings.TrimSpace(b[open+1 : len(b)-1])
 }
 
 // enhancedOf is the enhanced code that starts a reply text, also when

@@ -231,6 +231,9 @@ var generalCases = []generalCase{
 	// Outlook.com's submission host answered by a web host's Exim.
 	{name: "outlook.com host, another server's banner", paste: "2017-04-24 13:07:50 Connection: opening to smtp-mail.outlook.com:587, timeout=300, options=array ()\n2017-04-24 13:07:50 Connection: opened\n2017-04-24 13:07:50 SERVER -> CLIENT: 220-premium12.example.nl ESMTP Exim 4.89 #1\n",
 		cat: catalog.Firewall, stage: transcript.Banner},
+	// The codes in parentheses after the quoted words are theirs.
+	{name: "codes after quoted words", paste: "it would return `Recipient address rejected: Message rejected due to: SPF fail - not authorized. ` (550 5.7.23)\n",
+		cat: catalog.Policy, stage: transcript.Rcpt},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

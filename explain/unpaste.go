@@ -383,8 +383,9 @@ func unprefix(lines []string) []string {
 // paste ran together: a direction marker of the logs the readers know
 // ("S: ", "C: ", "SERVER -> CLIENT: ", "SMTP<< "; not a packet dump's "-->",
 // which Email OAuth 2.0 Proxy writes inside its records) or a log
-// entry's date ("2024-03-13 13:35:06 ", "[2024-01-10 10:00:01] ").
-var recordMarkRE = lazyre.OnDemand(`\s(?:[SC]: |(?:SERVER -> CLIENT|CLIENT -> SERVER): |SMTP(?:<<|>>) |\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)`)
+// entry's date ("2024-03-13 13:35:06 ", "[2024-01-10 10:00:01] ", a
+// syslog record's "Oct 11 03:58:22 ").
+var recordMarkRE = lazyre.OnDemand(`\s(?:[SC]: |(?:SERVER -> CLIENT|CLIENT -> SERVER): |SMTP(?:<<|>>) |\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )`)
 
 // stampOnlyRE: a piece that is only a log entry's date and time.
 var stampOnlyRE = lazyre.OnDemand(`^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[\d.,:+Z-]*\]?$`)
@@ -478,6 +479,12 @@ func fewMarks(l string) bool {
 	for _, m := range []string{"S: ", "C: ", "CLIENT: ", "SERVER: ", "SMTP<< ", "SMTP>> "} {
 		n += strings.Count(l, m)
 	}
+	for _, m := range months {
+		if n >= 3 {
+			break
+		}
+		n += strings.Count(l, m)
+	}
 	for i := 0; n < 3; {
 		j := strings.IndexByte(l[i:], '-')
 		if j < 0 {
@@ -492,6 +499,9 @@ func fewMarks(l string) bool {
 	return n < 3
 }
 
+// months start a syslog record's date.
+var months = []string{" Jan ", " Feb ", " Mar ", " Apr ", " May ", " Jun ", " Jul ", " Aug ", " Sep ", " Oct ", " Nov ", " Dec "}
+
 // sameMarks: the marks found are of one log's kind, the commonest kind
 // holding most of them (a date and an arrow may go together: "2024-03-13
 // 13:35:06 SERVER -> CLIENT: 220 ..."), not a scatter of one of each.
@@ -499,8 +509,11 @@ func sameMarks(l string, locs [][]int) bool {
 	kinds := map[byte]int{}
 	for _, loc := range locs {
 		k := l[loc[0]+1]
-		if k == '[' || isDigit(k) {
+		switch {
+		case k == '[' || isDigit(k):
 			k = '0'
+		case isLower(l[loc[0]+2]):
+			k = 'm' // a syslog date ("Sep"), not "S: " or "SERVER"
 		}
 		kinds[k]++
 	}

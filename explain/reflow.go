@@ -170,7 +170,7 @@ func loneToken(l string) bool {
 // the line before.
 func startsRecord(next, prev string) bool {
 	lw := lastWord(prev)
-	if startsReply(next) || stackFrame(next) || logNumber(next) && lw != "port" && !(isoDateRE.MatchString(lw) && clockRE.MatchString(next)) || syslogDateRE.MatchString(window(next, 0, 16)) || !hasAlnum(next) {
+	if startsReply(next) || stackFrame(next) || numberStarts(next, lw) || !hasAlnum(next) {
 		return true
 	}
 	if f, _, ok := strings.Cut(window(next, 0, 40), " "); ok && strings.HasSuffix(f, ":") && f[0] >= 'A' && f[0] <= 'Z' {
@@ -200,6 +200,17 @@ var leadsOn = map[string]bool{
 	"at": true, "on": true, "for": true, "the": true, "a": true, "an": true, "with": true, "sending": true,
 }
 
+// numberStarts: next starts with the number a record starts with (a
+// date, a syslog date, a time, a line or list number), unless the line
+// before leads on to it: "port" / "25.", a record's date / its time.
+func numberStarts(next, lw string) bool {
+	if syslogDateRE.MatchString(window(next, 0, 16)) {
+		return true
+	}
+	return logNumber(next) && lw != "port" && !(isoDateRE.MatchString(lw) && clockRE.MatchString(next))
+}
+
+// lastWord is the last space-separated word of s.
 func lastWord(s string) string {
 	return s[strings.LastIndexByte(s, ' ')+1:]
 }

@@ -141,7 +141,9 @@ var policyWords = lazyre.New(`(?i)for policy reasons|policy violation|violat\w* 
 var loopWords = lazyre.New(`(?i)hop count exceeded|mail loop|routing loop|loop detected|too many hops`)
 
 // unknownRecipientWords: a refusal saying the recipient does not exist.
-var unknownRecipientWords = lazyre.New(`(?i)recipient (?:could not|couldn't|cannot|can't) be found|recipient (?:address )?not found|no such (?:user|mailbox|recipient)|user unknown|unknown (?:user|recipient)|mailbox (?:not found|does not exist|doesn't exist)`)
+const unknownRecipientExpr = `recipient (?:could not|couldn't|cannot|can't) be found|recipient (?:address )?not found|no such (?:user|mailbox|recipient)|user unknown|unknown (?:user|recipient)|mailbox (?:not found|does not exist|doesn't exist)`
+
+var unknownRecipientWords = lazyre.New(`(?i)` + unknownRecipientExpr)
 
 // greylistWords: a temporary refusal of a first-time sender (greylisting:
 // the sending server retries and is then accepted).
@@ -320,6 +322,16 @@ var replyRules = []replyRule{
 	{id: "rcpt-refused-policy", src: srcRFC3463 + " (X.7.x)", stages: []transcript.Stage{transcript.Rcpt}, class: 5, text: lazyre.New(`^5\.7\.`), finding: finding{catalog.Policy, 5,
 		"the recipient was refused by the server's security or policy rules (5.7.x), not because the mailbox does not exist",
 		"read the reply's reason (a sending quota, relay rules, a block); check the sender may send to this recipient by this method (Direct Send reaches only the tenant's own mailboxes)"}},
+	// A 5.5.x at RCPT (RFC 3463 section 3.6: mail delivery protocol
+	// status) refuses the command, not the mailbox ("550 5.5.1 Protocol
+	// error"), unless its words say the mailbox is unknown; X.5.3 (too
+	// many recipients) is read above.
+	{id: "rcpt-protocol-unknown-recipient", src: srcRFC3463 + " (X.1.1)", stages: []transcript.Stage{transcript.Rcpt}, class: 5, text: lazyre.New(`(?i)^5\.5\.\d{1,3}\b.*(?:` + unknownRecipientExpr + `)`), finding: finding{catalog.Recipient, 5,
+		"the recipient was refused: the server says the mailbox does not exist",
+		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},
+	{id: "rcpt-protocol", src: srcRFC3463 + " (X.5.x)", stages: []transcript.Stage{transcript.Rcpt}, class: 5, text: lazyre.New(`^5\.5\.`), finding: finding{catalog.Config, 3,
+		"the server refused the RCPT TO command itself as malformed or out of sequence (5.5.x), not the mailbox: the client's command syntax, its address format, or what it announced before (its EHLO name)",
+		"capture the client's exact RCPT TO line and EHLO name; fix the address format (RCPT TO:<user@domain>) or the EHLO name the device or library sends"}},
 	{id: "rcpt-refused", src: srcChecklist, stages: []transcript.Stage{transcript.Rcpt}, class: 5, finding: finding{catalog.Recipient, 5,
 		"the recipient was refused",
 		"check the recipient address, and that this method may reach it (Direct Send reaches only the tenant's own mailboxes)"}},

@@ -53,6 +53,8 @@ var ruleCases = []diagnoseCase{
 	{name: "reverse-dns", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Banner, "421 Refused. Your reverse DNS entry does not resolve to an IP.")), in: directIn, category: catalog.Reputation, stage: transcript.Banner},
 	{name: "sender-authentication", t: unstaged("550 5.7.26 Unauthenticated email from example.jp is not accepted due to domain's DMARC policy."), in: directIn, category: catalog.Policy, stage: transcript.Unstaged},
 	{name: "tls-required-at-auth", t: partialReply(transcript.Auth, "530 5.7.0 Must issue a STARTTLS command first. w29sm21914057vcr.2"), in: partialIn, category: catalog.TLSCat, stage: transcript.Auth},
+	{name: "rcpt-protocol", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.5.1 Protocol error")), in: directIn, category: catalog.Config, stage: transcript.Rcpt},
+	{name: "rcpt-protocol-unknown-recipient", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "550 5.5.0 <a@contoso.com>: no such user here")), in: directIn, category: catalog.Recipient, stage: transcript.Rcpt},
 	{name: "partial-504-not-before-tls", t: partialReply(transcript.Auth, "504 5.7.4 Unrecognized authentication type"), in: partialIn, category: catalog.AuthCat, stage: transcript.Auth},
 	// A client saying STARTTLS was not offered: stripped on a Microsoft
 	// endpoint, absent elsewhere.

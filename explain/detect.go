@@ -18,6 +18,7 @@ var formats = []format{
 	{"smtplib", parseSmtplib},
 	{"sc-log", parseSCLog},
 	{"iis-smtp", parseIIS},
+	{"cpp-smtpclient", parseCPPLog},
 	{"oauth2-proxy", parseOAuth2Proxy},
 	{"telnet", parseTelnet},
 }

@@ -234,6 +234,10 @@ var generalCases = []generalCase{
 	// The codes in parentheses after the quoted words are theirs.
 	{name: "codes after quoted words", paste: "it would return `Recipient address rejected: Message rejected due to: SPF fail - not authorized. ` (550 5.7.23)\n",
 		cat: catalog.Policy, stage: transcript.Rcpt},
+	// CPP-SMTPClient-library's log: lower-case arrows, CRLFs written out,
+	// a multi-line reply's further lines without a prefix.
+	{name: "cpp-smtpclient log", paste: "c: Trying to connect to mx.example.net on port 25\ns: 220-mx.example.net ESMTP Postfix\nc: Connected!\nc: ehlo host.example.org\\r\\n\ns: 250-mx.example.net\n250-STARTTLS\n250 CHUNKING\nc: STARTTLS\\r\\n\ns: 220 2.0.0 Ready to start TLS\nc: <Start TLS negotiation>\nc & s: <Negotiate a TLS session>\nc: TLS session ready!\nc: ehlo host.example.org\\r\\n\ns: 250-mx.example.net\n250 CHUNKING\nc: MAIL FROM:<a@example.org>\\r\\n\ns: 250 2.1.0 Ok\nc: RCPT TO:<b@example.net>\\r\\n\ns: 550 5.5.1 Protocol error\n",
+		cat: catalog.Config, stage: transcript.Rcpt, basis: Seen},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

@@ -24,5 +24,6 @@ const (
 // Pages for single catalog rows.
 const (
 	LearnDelist = "https://learn.microsoft.com/defender-office-365/use-the-delist-portal-to-remove-yourself-from-the-office-365-blocked-senders-lis"
+	LearnMFI    = "https://learn.microsoft.com/defender-office-365/connectors-mail-flow-intelligence"
 	Learn700    = "https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-700-through-5-7-750"
 )

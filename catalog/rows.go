@@ -8,7 +8,7 @@ import "github.com/smtpspec/smtpspec/internal/lazyre"
 // "Reply catalog" table (catalogCore) and those of its updates and of the
 // texts explain is tested on (catalogMore, catalog_more.go). Texts are as
 // seen, with placeholders (see Entry).
-var Catalog = append(append(append([]Entry{}, catalogCore...), catalogMore...), catalogNDR...)
+var Catalog = append(append(append(append([]Entry{}, catalogCore...), catalogMore...), catalogNDR...), catalogMFI...)
 
 // catalogCore holds the rows of FACTS.md's "Reply catalog" table.
 var catalogCore = []Entry{
@@ -257,7 +257,7 @@ var catalogCore = []Entry{
 		Source:  "MS blog techcommunity 4408790 (RejectDirectSend); petri.com; maester.dev MT.1062 (stage UNCONFIRMED)", Confirmed: true, Learn: LearnDirectSend},
 	{ID: "recipient-unknown", Code: 550, Enhanced: "5.4.1",
 		Text:    "5.4.1 Recipient address rejected: Access denied. AS(201806281) [<HOST>.eop-nam02.prod.protection.outlook.com]",
-		Pattern: lazyre.New(`(?i)Recipient address rejected`), Stage: transcript.Rcpt, Category: Recipient, Step: 5,
+		Pattern: lazyre.New(`(?i)Recipient address(?:es)? rejected`), Stage: transcript.Rcpt, Category: Recipient, Step: 5,
 		Finding: "the recipient does not exist in the tenant (Directory-Based Edge Blocking)",
 		Next:    "check the recipient address for typos, and that the mailbox or contact exists",
 		Source:  "github.com/zone-eu/zone-mta/issues/214; " + SrcNDR, Confirmed: true, Telling: true, Learn: LearnNDR},

@@ -259,6 +259,13 @@ var replyRules = []replyRule{
 	{id: "store-delivery-failed", src: srcRFC3463 + "; MS Learn NDR table", class: 0, text: lazyre.New(`(?i)STOREDRV\.Deliver`), finding: finding{catalog.Service, 10,
 		"the receiving Exchange server accepted the message but failed to store it in the mailbox (STOREDRV.Deliver): a server-side fault, not the address or the sender",
 		"record the NDR and the time; the recipient's Exchange administrator checks the mailbox (quota, permissions, a journaling or transport rule) and the server's updates"}},
+	// An Exchange transport agent that failed at its own step names itself
+	// before a semicolon ("550 5.7.103 UserMailboxSentItemsAgent; Sent
+	// items copy failed", a real NDR): the server's component broke, not
+	// the sender's rights, whatever the 5.7.x says.
+	{id: "transport-agent-failed", src: srcRFC3463 + "; MS Learn NDR table (agent names before a semicolon)", class: 0, text: lazyre.New(`(?i)\b[A-Z]\w*Agent; [^;]{0,60}?\b(?:failed|failure|exception)\b`), finding: finding{catalog.Service, 10,
+		"an Exchange transport agent failed at its own step (the agent the reply names): a fault of the server's components, not the sender's address or rights",
+		"record the NDR and the time and send again; if it repeats, the Exchange administrator checks the named agent (Microsoft 365: open a service request with the NDR)"}},
 	// The server wants authentication before it takes mail: RFC 4954
 	// section 6's 530, and the texts servers give it ("Client was not
 	// authenticated", "Authentication required", "you must authenticate").

@@ -120,7 +120,9 @@ var errSigns = []errSign{
 	// Authentication refused, in the client's words only (a printer's
 	// web page, msmtp, PHPMailer's summary): the server's reply, when the
 	// paste has it, is the better evidence.
-	{keys: lex.add("authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "authenticationfailedexception", "authentication error"), re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenticationError|AuthenticationFailedException|SMTP authentication error`), kind: transcript.KindProtocol, stage: transcript.Auth},
+	// Ruby's Net::SMTPAuthenticationError also as pasted misspelt
+	// ("SMTPAuthentificationError", a Zammad ticket).
+	{keys: lex.add("authentication failed", "could not authenticate", "cannot authenticate", "auth ", "invalid login", "authorization failed", "failed to authenticate", "login failed", "smtpauthenticationerror", "smtpauthentificationerror", "authenticationfailedexception", "authentication error"), re: lazyre.OnDemand(`(?i)authentication failed|could not authenticate|cannot authenticate|\bAUTH \w+ failed|Invalid login|Authorization failed|Failed to authenticate|Login failed|SMTPAuthenti(?:fi)?cationError|AuthenticationFailedException|SMTP authentication error`), kind: transcript.KindProtocol, stage: transcript.Auth},
 }
 
 // codeFieldRE: a line that is a library's error code field.

@@ -213,6 +213,11 @@ func verdict(b *builder, in diagnosis.Input) diagnosis.Verdict {
 		v.Evidence = r.Reply.Line()
 	}
 	v.Next = "capture the whole session through RCPT TO (and DATA) to see the server's decision on the envelope"
+	if last == transcript.Data || last == transcript.Quit {
+		// The server took the message: what the paste asks about
+		// happened after the session (delivery, the recipient's side).
+		v.Next = "the server accepted the message: if it did not arrive, look it up in the message trace (Microsoft 365: Exchange admin center, Mail flow, Message trace) and check the recipient's junk folder and quarantine"
+	}
 	return v
 }
 

@@ -150,7 +150,8 @@ var generalCases = []generalCase{
 		cat: catalog.Reputation, stage: transcript.Unstaged},
 	{name: "enhanced code then an ellipsis", paste: "5.7.1 ... must use TLS ...\n", cat: catalog.TLSCat, stage: transcript.Unstaged},
 	{name: "proxy session wrapper", paste: "550 5.7.0 Proxy session setup failed on Frontend with '554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain'\n", cat: catalog.Recipient, stage: transcript.Unstaged},
-	{name: "certificate subject mismatch", paste: "Reason: [{LED=450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.contoso.com]};{MSG=SubjectMismatch}]\n", cat: catalog.TLSCat, stage: transcript.Unstaged},
+	// Mail flow intelligence's 4.7.320: Exchange Online's TLS with the next hop (catalog/rows_mfi.go).
+	{name: "certificate subject mismatch", paste: "Reason: [{LED=450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.contoso.com]};{MSG=SubjectMismatch}]\n", cat: catalog.TLSCat, stage: transcript.TLS},
 	{name: "mailbox full is not a store fault", paste: "Remote Server returned '554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded'\n", cat: catalog.Recipient, stage: transcript.Unstaged},
 	// Sets K and L's shapes.
 	{name: "packet dump arrows, quit at the AUTH prompt", paste: "--> 220 relay ESMTP\n<-- EHLO XC-B8C463\n--> 250-relay\n<-- 250 AUTH LOGIN PLAIN\n--> AUTH LOGIN\n<-- 334 VXNlcm5hbWU6\n--> QUIT\n",
@@ -238,6 +239,13 @@ var generalCases = []generalCase{
 	// a multi-line reply's further lines without a prefix.
 	{name: "cpp-smtpclient log", paste: "c: Trying to connect to mx.example.net on port 25\ns: 220-mx.example.net ESMTP Postfix\nc: Connected!\nc: ehlo host.example.org\\r\\n\ns: 250-mx.example.net\n250-STARTTLS\n250 CHUNKING\nc: STARTTLS\\r\\n\ns: 220 2.0.0 Ready to start TLS\nc: <Start TLS negotiation>\nc & s: <Negotiate a TLS session>\nc: TLS session ready!\nc: ehlo host.example.org\\r\\n\ns: 250-mx.example.net\n250 CHUNKING\nc: MAIL FROM:<a@example.org>\\r\\n\ns: 250 2.1.0 Ok\nc: RCPT TO:<b@example.net>\\r\\n\ns: 550 5.5.1 Protocol error\n",
 		cat: catalog.Config, stage: transcript.Rcpt, basis: Seen},
+	// Sets Y and Z's shapes (the texts are not in the repository).
+	{name: "smtplib debug with its backslashes eaten", paste: "send: 'ehlo [10.0.0.5]rn'\nreply: b'250-smtp.office365.com Hellorn'\nreply: b'250-STARTTLSrn'\nreply: b'250 SMTPUTF8rn'\nsend: 'STARTTLSrn'\nreply: b'220 2.0.0 SMTP server readyrn'\nsend: 'ehlo [10.0.0.5]rn'\nreply: b'250-smtp.office365.com Hellorn'\nreply: b'250 AUTH LOGIN XOAUTH2rn'\nsend: 'mail FROM:<a@contoso.com>rn'\nreply: b'250 2.1.0 Sender OKrn'\nsend: 'rcpt TO:<b@contoso.com>rn'\nreply: b'250 2.1.5 Recipient OKrn'\nsend: 'datarn'\nreply: b'354 Start mail inputrn'\nreply: b'250 2.0.0 OK [Hostname=AM0PR]rn'\n", cat: catalog.OK, stage: transcript.Data},
+	{name: "send on behalf denied, German NDR", paste: "Die folgenden Empfänger können nicht erreicht werden:\nSie besitzen nicht die Berechtigung, im Auftrag des angegebenen Benutzers zu senden.\n", cat: catalog.Policy, stage: transcript.Data},
+	{name: "mail flow intelligence DNS query failed", paste: "Remote Server returned '550 5.4.312 DNS query failed. The error was: DNS query failed with error InfoNoRecords'\n", cat: catalog.Network, stage: transcript.Resolve},
+	{name: "DBEB every recipient", paste: "Error: 550 5.4.1 All recipient addresses rejected : Access denied. AS(201806281)\n", cat: catalog.Recipient, stage: transcript.Rcpt},
+	{name: "nodemailer message failed without fields", paste: "Error: Message failed: 550 The from address does not match a verified Sender Identity.\n", cat: catalog.Policy, stage: transcript.Data},
+	{name: "bare Error line of another program", paste: "Error: Net::SMTPAuthentificationError\n", cat: catalog.AuthCat, stage: transcript.Auth},
 }
 
 // phpQuit is a PHPMailer debug log (multi-line replies printed without

@@ -49,6 +49,12 @@ func parseNodemailer(lines []string) ([]event, int) {
 			errMsg = strings.TrimSpace(m[1])
 		}
 	}
+	if len(fields) == 0 && len(evs) == 0 {
+		// A bare "Error: ..." line is any program's: without nodemailer's
+		// fields or log lines the generic reader reads it (an unknown
+		// message is no connection failure).
+		return nil, 0
+	}
 	if errMsg != "" || len(fields) > 0 {
 		if greeting {
 			fields["greeting"] = "true" // the error is the greeting timeout, wherever its fields are

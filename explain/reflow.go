@@ -176,7 +176,9 @@ func startsRecord(next, prev string) bool {
 	if f, _, ok := strings.Cut(window(next, 0, 40), " "); ok && strings.HasSuffix(f, ":") && f[0] >= 'A' && f[0] <= 'Z' {
 		return true // a field is capitalised ("Diagnostic-Code:"); "was: 5.7.0" continues
 	}
-	for _, p := range []string{"S:", "C:", "S ", "C ", "< ", "> ", "<<", ">>", "<-", "->", "- ", "* ", "• ", "|", "#", "`"} {
+	// ... and the direction words of debug logs: Python smtplib's
+	// "send: '...'" / "reply: b'...'", CPP-SMTPClient's "c: " / "s: ".
+	for _, p := range []string{"S:", "C:", "S ", "C ", "< ", "> ", "<<", ">>", "<-", "->", "- ", "* ", "• ", "|", "#", "`", "send: ", "reply: ", "connect: ", "c: ", "s: "} {
 		if strings.HasPrefix(next, p) {
 			return true
 		}

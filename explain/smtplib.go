@@ -18,6 +18,7 @@ var (
 func parseSmtplib(lines []string) ([]event, int) {
 	var evs []event
 	n, replies := 0, 0
+	eaten := crlfEaten(lines)
 	for _, l := range lines {
 		if !strings.Contains(l, "send:") && !strings.Contains(l, "reply:") && !strings.Contains(l, "connect:") {
 			continue
@@ -34,7 +35,7 @@ func parseSmtplib(lines []string) ([]event, int) {
 			}
 		case "send":
 			n++
-			for _, t := range pyLines(m[2]) {
+			for _, t := range pyLines(m[2], eaten) {
 				evs = append(evs, event{kind: evClient, text: t})
 			}
 		case "reply":
@@ -42,7 +43,7 @@ func parseSmtplib(lines []string) ([]event, int) {
 			if strings.HasPrefix(m[2], "retcode") {
 				continue // the joined reply repeats the lines above
 			}
-			for _, t := range pyLines(m[2]) {
+			for _, t := range pyLines(m[2], eaten) {
 				replies++
 				evs = append(evs, event{kind: evServer, text: t})
 			}
@@ -54,13 +55,41 @@ func parseSmtplib(lines []string) ([]event, int) {
 	return evs, n
 }
 
+// crlfEaten: every send and reply line of the debug output ends in "rn"
+// where Python wrote \r\n, the backslashes eaten on the way (Markdown
+// drops them: "reply: b'250-STARTTLSrn'"); then "rn" is the line end,
+// not the last letters of a word. Three such lines at least, and no line
+// with its backslashes kept.
+func crlfEaten(lines []string) bool {
+	eaten := 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if !strings.Contains(t, "send:") && !strings.Contains(t, "reply:") || strings.Contains(t, "retcode") {
+			continue
+		}
+		t = strings.TrimRight(t, `'"`)
+		switch {
+		case strings.HasSuffix(t, `\n`) || strings.HasSuffix(t, `\r`):
+			return false
+		case strings.HasSuffix(t, "rn"):
+			eaten++
+		default:
+			return false
+		}
+	}
+	return eaten >= 3
+}
+
 // pyLines undoes Python's repr of what was sent or read (b'...', '...')
-// and splits it at its CRLFs.
-func pyLines(repr string) []string {
+// and splits it at its CRLFs (a trailing "rn" when eaten: crlfEaten).
+func pyLines(repr string, eaten bool) []string {
 	s := strings.TrimSpace(repr)
 	s = strings.TrimPrefix(s, "b")
 	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
 		s = s[1 : len(s)-1]
+	}
+	if eaten {
+		s = strings.TrimSuffix(s, "rn")
 	}
 	s = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n", `\r`, "", `\'`, "'", `\\`, `\`).Replace(s)
 	var out []string

@@ -94,6 +94,16 @@ var ndrWords = []wordRule{
 	{id: "ndr:delivery-restricted", level: notice, kind: transcript.KindProtocol, stage: transcript.Rcpt, row: "group-sender-not-authenticated",
 		keys: lex.add("only accepts messages from", "delivery to this", "restricted to authenticated", "allowed senders", "not allowed to send to", "not authorized to send", "delivery restriction", "sendernotauthenticated"),
 		re:   lazyre.OnDemand(`(?i)only accepts messages from people (?:in|within|inside) (?:its|their|the) organization|delivery to this (?:group|address|recipient|distribution list) is restricted|restricted to authenticated senders|(?:isn't|is not|not) on (?:the|its|their) allowed senders list|(?:not allowed|not authorized|don't have permission|do not have permission) to send (?:messages )?to this (?:group|recipient|address|distribution list)|SenderNotAuthenticated|Delivery restriction check failed`)},
+	// The sender may not send as (or on behalf of) the From address:
+	// Exchange's SendAsDenied as Outlook and the NDR word it, in the
+	// sender's language ("You do not have the permission to send the
+	// message on behalf of the specified user", "Sie besitzen nicht die
+	// Berechtigung, ... im Auftrag des angegebenen Benutzers zu senden"),
+	// and the short forms people quote ("not allowed to send as"). FACTS.md
+	// 5.7.60 / SendAsDenied: checked when the message is submitted.
+	{id: "ndr:send-as-denied", level: notice, kind: transcript.KindProtocol, stage: transcript.Data, row: "sendas-denied-storedrv",
+		keys: lex.add("on behalf of", "send as", "sending as", "im auftrag", "de la part de", "en nombre de", "per conto di", "namens", "em nome de"),
+		re:   lazyre.OnDemand(`(?i)(?:do(?: not|n't)|does(?: not|n't)) have (?:the )?permissions? to send (?:the |this )?(?:message |messages |e-?mail )?(?:as|on behalf of)\b|can't send (?:a |this )?message on behalf of|\bnot (?:allowed|permitted|authori[sz]ed) to send (?:as|on behalf of)\b|Berechtigung\S*,? (?:die Nachricht |Nachrichten )?im Auftrag|pas l'autorisation d'envoyer (?:le |ce |des )?(?:message|messages) (?:de la part|au nom)|permiso para enviar (?:el |este )?mensaje en nombre|autorizzazione (?:per|a) inviare (?:il |questo )?messaggio per conto|niet gemachtigd om (?:berichten|het bericht) namens|permissão para enviar (?:a |esta )?mensagem em nome`)},
 	// 4.4.7 / 5.4.300: Exchange Online's retries ran out.
 	{id: "ndr:message-expired", level: notice, kind: transcript.KindTimeout, row: "message-expired",
 		keys: lex.add("despite repeated attempts", "didn't respond", "did not respond", "accepting connection requests", "message expired", "queue.expired", "message has expired"),

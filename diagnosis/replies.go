@@ -178,6 +178,14 @@ var replyRules = []replyRule{
 	{id: "ip-deferred", src: catalog.SrcDelist, code: 421, text: listedWords, finding: finding{catalog.Reputation, 7,
 		"the server deferred the site's IP: it is on a block list, or the mail from it drew complaints or came in unexpected volume",
 		"check the site's public IP on the list the reply names and the sending volume; request removal or follow the provider's postmaster page (Microsoft: https://sender.office.com); send through a relay or submission with a clean IP meanwhile (checklist steps 7 and 8)"}},
+	// Outlook.com's RP-001 to RP-003 ("421 RP-001 ... We have limits for
+	// how many messages can be sent per hour and per day"): the postmaster
+	// page's error table says the connecting IP exceeded the rate it is
+	// allowed, the limit following the IP's and the domain's reputation;
+	// the site's IP, not its account's quota.
+	{id: "ip-rate-limited", src: "Outlook.com postmaster troubleshooting (sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx: RP-001, RP-002, RP-003)", text: lazyre.New(`\bRP-00[1-3]\b|(?i)limits for how many messages can be sent per hour`), finding: finding{catalog.Reputation, 7,
+		"Outlook.com rate-limited the sending IP (RP-00x): the rate it allows an IP follows the IP's and the sender domain's reputation",
+		"slow the sending from this IP and retry later; check the IP's reputation (Outlook.com SNDS, https://sender.office.com) and the domain's SPF, DKIM and DMARC; send through a relay with a good reputation meanwhile"}},
 	{id: "sending-limit", src: srcRFC3463 + "; FACTS.md (SMTP AUTH limits: 10,000 recipients per day, 30 messages per minute; 5.2.2 submission quota, 5.1.90)", text: sendingLimitWords, finding: finding{catalog.Policy, 5,
 		"the sender hit a sending limit of its account or server (messages or recipients per day or per hour): the limit, not a fault",
 		"wait for the limit's window to pass and lower the sending rate (Exchange Online: 10,000 recipients a day, 30 messages a minute per mailbox); for bulk sending use a service made for it"}},

@@ -94,6 +94,10 @@ func wantsGeneric(res *Result, ev *evidence) bool {
 	if r := ev.d.root; f.Err != nil && r.reply == nil && r.weight > 0 && microsoftText(r.line) && !microsoftText(f.Err.Text) && !strings.Contains(r.text, f.Err.Text) {
 		return true // the Microsoft hop's failure, not another host's the format read first
 	}
+	if r := ev.d.root; f.Reply != nil && r.reply != nil && microsoftHop(r) && !microsoftText(f.Reply.Text()) &&
+		(r.reply.Code != f.Reply.Code || r.reply.Enhanced != f.Reply.Enhanced) {
+		return true // a Microsoft host's refusal, not another host's the format read last (a relay's log of several deliveries)
+	}
 	for _, a := range ev.d.aside {
 		if a.root && line != "" && (strings.Contains(a.Line, line) || strings.Contains(line, a.Line)) {
 			return true

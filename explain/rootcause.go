@@ -326,7 +326,7 @@ func score(c *clue) int {
 			s += 2
 		}
 	}
-	if microsoftText(c.reply.Text()) {
+	if microsoftHop(c) {
 		s += 2
 	}
 	if c.reply.Class() == 5 {
@@ -336,9 +336,22 @@ func score(c *clue) int {
 }
 
 // microsoftRE: a Microsoft 365 front end or protection host in a reply.
-var microsoftRE = lazyre.OnDemand(`(?i)\.outlook\.(?:com|cn)\b|\.office365\.com|\.protection\.outlook|\.mx\.microsoft|\bEOP\b|STOREDRV|aka\.ms/`)
+var microsoftRE = lazyre.OnDemand(`(?i)\.outlook\.(?:com|cn)\b|\.office365\.com|\.protection\.outlook|\.mx\.microsoft|\bEOP\b|STOREDRV|aka\.ms/|(?:postmaster|mail)\.live\.com`)
 
 func microsoftText(s string) bool { return microsoftRE.MatchString(s) }
+
+// microsoftHop: reply clue c is a Microsoft 365 host's, by the reply's
+// text or by the host a log names right before it ("host
+// hotmail-com.olc.protection.outlook.com[ip] said: 421 RP-001 ...").
+func microsoftHop(c *clue) bool {
+	if microsoftText(c.reply.Text()) {
+		return true
+	}
+	if c.start <= 0 || c.start > len(c.line) {
+		return false
+	}
+	return microsoftText(c.line[max(0, c.start-200):c.start])
+}
 
 // otherWhy says why failure c lost to the root r (lower: c scored below
 // r).
@@ -346,7 +359,7 @@ func otherWhy(c, r *clue, lower bool) string {
 	switch {
 	case c.reply != nil && r.reply != nil && c.reply.Class() < 5 && r.reply.Class() == 5:
 		return "a temporary refusal (4xx); the permanent refusal decides"
-	case c.reply != nil && !microsoftText(c.reply.Text()) && r.reply != nil && microsoftText(r.reply.Text()):
+	case c.reply != nil && !microsoftHop(c) && r.reply != nil && microsoftHop(r):
 		return "another hop's reply; the Microsoft 365 reply decides"
 	case lower:
 		return "less specific than the reply that decides"

@@ -147,8 +147,12 @@ var catalogCore = []Entry{
 		Finding: "smtp.office365.com refuses anonymous mail: the device did not authenticate (no credentials, or a Direct Send device pointed at the submission endpoint)",
 		Next:    "configure SMTP AUTH credentials on the device (after STARTTLS), or point a Direct Send device at the tenant's MX endpoint on port 25",
 		Source:  SrcFixIssues + "; github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/1615", Confirmed: true, Learn: LearnFixIssues},
+	// Seen at MAIL FROM (System.Net.Mail's MailCommand) and, in most real
+	// captures, after the end of data (PHPMailer's "DATA END command
+	// failed", smtplib's SMTPDataError): where a capture shows neither,
+	// the end of data is the likelier step (FACTS.md: mail/data).
 	{ID: "sendas-denied", Code: 550, Enhanced: "5.7.60", Text: "5.7.60 SMTP; Client does not have permissions to send as this sender.",
-		Stage: transcript.Mail, Category: Policy, Step: 9,
+		Stage: transcript.Data, Category: Policy, Step: 9,
 		Finding: "the authenticated mailbox may not send as the MAIL FROM/From address (the printer uses a per-user From)",
 		Next:    "send from the authenticated mailbox's own address, grant Send As on that address, or use a relay connector for per-user From",
 		Source:  SrcFixIssues + "; gophish#1600", Confirmed: true, Learn: LearnFixIssues},

@@ -70,6 +70,25 @@ var catalogNDR = []Entry{
 		Next:    "the receiving side's server or network must be fixed: tell the recipient's admin the IP address in the error",
 		Source:  SrcNDR + " (4.4.316 Connection refused [Message=Socket error code 10061])", Learn: LearnNDR},
 
+	// Exchange Online's spam blocks on the sender, as its NDRs and per-code
+	// pages word them: 5.7.501 "Access denied, spam abuse detected" (MS
+	// Learn "Fix error code 550 5.7.501", and "... Spam abuse detected from
+	// IP range" in a real NDR: an IP range EOP refuses) and 5.7.705 "Access
+	// denied, tenant has exceeded threshold" (FACTS.md reply catalog; MS
+	// 5.7.700-5.7.750 page: the tenant's outbound mail is blocked for spam,
+	// lifted by Microsoft support only). 5.7.705 comes in an NDR after
+	// Exchange Online accepted the tenant's own mail: the step is the end
+	// of data, as for the other NDR rows.
+	{ID: "spam-abuse-detected", Code: 550, Enhanced: "5.7.501", Text: "5.7.501 Access denied, spam abuse detected",
+		Pattern: lazyre.New(`(?i)spam abuse detected`), Stage: transcript.Rcpt, Category: Reputation, Step: 7,
+		Finding: "Exchange Online refused the sender for spam it detected from it (its account, or the IP range it sends from)",
+		Next:    "find what sent spam (a compromised account or device), fix it, then ask Microsoft support (or the recipient's admin) to lift the block; send from a clean IP meanwhile",
+		Source:  SrcNDR + " (5.7.501 Access denied, spam abuse detected)", Confirmed: true, Telling: true, Learn: LearnNDR},
+	{ID: "tenant-exceeded-threshold", Code: 550, Enhanced: "5.7.705", Text: "5.7.705 Access denied, tenant has exceeded threshold",
+		Pattern: lazyre.New(`(?i)tenant has exceeded (?:the )?threshold`), Stage: transcript.Data, Category: Reputation, Step: 7,
+		Finding: "Exchange Online blocked the tenant's outbound mail: the tenant sent too much spam or unusual volume (often a compromised account or an expired subscription)",
+		Next:    "find and stop what sent the mail (compromised accounts, a runaway device), then contact Microsoft support: the delist portal does not lift a tenant block",
+		Source:  "FACTS.md reply catalog (5.7.705); MS fix-error-code-5-7-700-through-5-7-750", Confirmed: true, Telling: true, Learn: Learn700},
 	// The sender's recipient rate limit (10,000 recipients a day).
 	{ID: "recipient-rate-limit", Code: 550, Enhanced: "5.1.90",
 		Text:    "5.1.90 Your message can't be sent because you've reached your daily limit for message recipients",

@@ -299,7 +299,7 @@ func phraseClue(at int, l string, ws *wordSet) (clue, bool) {
 var (
 	tellingKeys = []string{"authenticat", "smtpclientauthentication", "criteria", "credentials", "tls", "starttls", "banned", "spamhaus", "block list",
 		"sendasdenied", "quota", "maximum size", "maxsubmission", "recipient", "out-of-date", "dmarc", "reputation", "concurrent", "outboundspam", "wascl",
-		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime", "thread limit", "mailbox unavailable", "dns query failed"}
+		"forwarding", "send as", "toolarge", "too large", "sendsizelimit", "hello first", "invalid mime", "thread limit", "mailbox unavailable", "dns query failed", "spam abuse", "exceeded threshold"}
 	tellingWords = lex.add(tellingKeys...)
 )
 

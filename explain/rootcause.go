@@ -139,6 +139,14 @@ func decide(ls []logical, cs []clue) decision {
 	}
 	d.root = &cs[best]
 	d.stage, d.from, d.basis = stageOf(d.root)
+	if d.basis != Seen {
+		if c := stagedCopy(cs, d.root); c != nil {
+			// A bounce's DSN field repeats the reply its prose placed ("said:
+			// 451 4.7.650 ... (in reply to MAIL FROM command)" above
+			// "Diagnostic-Code: smtp; 451 4.7.650 ..."): the copy's step is the root's.
+			d.stage, d.from, d.basis = c.stage, c.from, Seen
+		}
+	}
 	if p := positiveBefore(cs, d.root); p != nil && d.root.reply == nil && d.root.stage == "" && d.root.err != transcript.KindDNS && startTLSAccepted(p.reply) {
 		// A client's failure right after the server accepted STARTTLS is
 		// the TLS handshake's (PHPMailer's "Could not connect to SMTP
@@ -302,6 +310,27 @@ func weakErrors(cs []clue, alive map[int]bool, setAside func(int, string)) {
 			setAside(i, "the client's account of the failure: the server's reply or a definite error above says why")
 		}
 	}
+}
+
+// stagedCopy is another clue holding the same reply as root (its codes
+// and the start of its text) at a stage the text names; nil when none.
+func stagedCopy(cs []clue, root *clue) *clue {
+	if root.reply == nil {
+		return nil
+	}
+	want := root.reply.Text()
+	for i := range cs {
+		c := &cs[i]
+		if c == root || c.reply == nil || c.stage == "" || c.reply.Code != root.reply.Code || c.reply.Enhanced != root.reply.Enhanced {
+			continue
+		}
+		got := c.reply.Text()
+		n := min(len(got), len(want), 40)
+		if got[:n] == want[:n] {
+			return c
+		}
+	}
+	return nil
 }
 
 // score ranks the failures left: a reply the catalog knows by its text

@@ -66,6 +66,10 @@ var errSigns = []errSign{
 	// ("{:tls_alert, 'bad record mac'}", "{tls_alert,{unexpected_message,
 	// ...}}"); "bad record mac" is also OpenSSL's and Go's wording.
 	{keys: lex.add("tls_alert", "bad record mac", "bad_record_mac"), re: lazyre.OnDemand(`(?i)\btls_alert\b|\bbad[ _]record[ _]mac\b`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
+	// mbedTLS (ESP32, embedded clients): "SSL - An invalid SSL record was
+	// received" (MBEDTLS_ERR_SSL_INVALID_RECORD), what TLS spoken to a
+	// port that answers in plain SMTP gives.
+	{keys: lex.add("invalid ssl record", "invalid_record"), re: lazyre.OnDemand(`(?i)invalid SSL record|SSL_INVALID_RECORD`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	{keys: lex.add("closed the transport stream", "ssl bio"), re: lazyre.OnDemand(`(?i)remote party has closed the transport stream|Unable to connect SSL BIO|\bSSL BIO\b.{0,20}(?:error|fail)`), kind: transcript.KindTLS, stage: transcript.TLS, strong: true},
 	// PowerShell's Test-NetConnection: "WARNING: TCP connect to
 	// (40.100.28.210 : 587) failed" (no SYN-ACK came, or a refusal).

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/smtpspec/smtpspec/internal/lazyre"
 	"github.com/smtpspec/smtpspec/transcript"
@@ -140,8 +141,12 @@ func plainBlob(d string) bool {
 	return textual(parts[0]) && textual(parts[1]) && textual(parts[2])
 }
 
-// textual: every rune of s is printable.
+// textual: s is UTF-8 and every rune of it is printable (a word such as
+// "starttls" decodes from base64 to bytes that are no UTF-8: not text).
 func textual(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
 	for _, r := range s {
 		if !unicode.IsPrint(r) {
 			return false

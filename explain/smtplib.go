@@ -84,7 +84,9 @@ func crlfEaten(lines []string) bool {
 // and splits it at its CRLFs (a trailing "rn" when eaten: crlfEaten).
 func pyLines(repr string, eaten bool) []string {
 	s := strings.TrimSpace(repr)
-	s = strings.TrimPrefix(s, "b")
+	if len(s) > 1 && (s[0] == 'b' || s[0] == 'u') && (s[1] == '\'' || s[1] == '"') {
+		s = s[1:] // Python 3's bytes, Python 2's unicode (send: u'mail FROM:<x>\r\n')
+	}
 	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
 		s = s[1 : len(s)-1]
 	}

@@ -120,7 +120,7 @@ type wordFinding struct {
 
 // allWords is every word rule, most specific first: library messages,
 // then notices, then prose (the first that matches a line wins).
-var allWords = concatWords(libWords, ndrWords, proseWords)
+var allWords = concatWords(configWords, libWords, ndrWords, proseWords)
 
 func concatWords(ts ...[]wordRule) []wordRule {
 	var out []wordRule

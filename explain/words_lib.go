@@ -125,6 +125,41 @@ var libWords = []wordRule{
 		re:   lazyre.OnDemand(`(?i)Connection could not be established with host|Unable to open connection to SMTP server|Unable to connect to the remote server|The transport (?:failed to connect|couldn't establish a connection|could not establish a connection) to the server|\b80040213\b|-2147220973\b|stable connection to the server could not be established`)},
 }
 
+// Client-side errors that name no reply but a setting: PHP's stream layer
+// has no transport for the scheme the application built ("Unable to find
+// the socket transport \"starttls\"": starttls:// is no PHP transport;
+// tcp:// with STARTTLS, or ssl:// with the openssl extension, is),
+// System.Net.Mail's MailAddress refuses a malformed address (its SR
+// string "The specified string is not in the form required for an e-mail
+// address"), Ruby's Net::SMTP raises SMTPSyntaxError for a 500-504 reply
+// (net/smtp.rb: the server refused a command as malformed).
+var configWords = []wordRule{
+	{id: "php:socket-transport", level: library, kind: transcript.KindProtocol, stage: transcript.Connect, named: true, strong: true, rank: 1, find: &noTransport,
+		keys: lex.add("unable to find the socket transport"),
+		re:   lazyre.OnDemand(`(?i)Unable to find the socket transport "?\w+"?`)},
+	{id: "dotnet:address-format", level: library, kind: transcript.KindProtocol, rank: 1, find: &badAddress,
+		keys: lex.add("form required for an e-mail address", "form required for an email address"),
+		re:   lazyre.OnDemand(`(?i)not in the form required for an e-?mail address`)},
+	{id: "ruby:smtp-syntax-error", level: library, kind: transcript.KindProtocol, find: &syntaxRefused,
+		keys: lex.add("smtpsyntaxerror"),
+		re:   lazyre.OnDemand(`\bSMTPSyntaxError\b`)},
+}
+
+var (
+	noTransport = wordFinding{cat: catalog.Config, step: 2,
+		text:   "the application asked PHP for a connection scheme PHP does not have (its socket transport): the encryption setting is written into the host or scheme wrongly, so no connection was even tried",
+		next:   "for port 587 set the host to the bare name (smtp.office365.com) with encryption \"tls\" (STARTTLS); for 465 use ssl:// and check PHP's openssl extension is enabled (php -m)",
+		source: "PHP manual: stream_socket_client and \"List of Supported Socket Transports\" (tcp, ssl, tls; no starttls)"}
+	badAddress = wordFinding{cat: catalog.Config, step: 5,
+		text:   "the client refused an address as malformed before sending (a sender or recipient address with a typo, a stray character or several addresses in one field)",
+		next:   "check the sender and recipient address settings for typos, spaces and separators (one address per field, or the separator the program expects)",
+		source: "System.Net.Mail MailAddress (SR.MailAddressInvalidFormat)"}
+	syntaxRefused = wordFinding{cat: catalog.Config, step: 3,
+		text:   "the server refused one of the client's commands as malformed (a 500-504 reply: the EHLO name, an address's format, or a command the server does not take on this port)",
+		next:   "capture the SMTP session (the reply after the code names the command); check the client's host name (EHLO), the sender and recipient format and the port and encryption settings",
+		source: "Ruby net/smtp (SMTPSyntaxError for 500-504 replies); RFC 5321 section 4.2.3"}
+)
+
 // whileStage maps Postfix's "while ..." phrase to its stage.
 func whileStage(m string) transcript.Stage {
 	u := strings.ToUpper(m)

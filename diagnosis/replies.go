@@ -88,8 +88,10 @@ var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|mus
 // has been placed against your IP address because we have received
 // complaints");
 // Postfix's reject_rbl_client says "Client host [ip] blocked using
-// <list>", Exchange Online's FrontBridge list "blocked using FBLW15".
-var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b|placed against your IP|received complaints|complaints (?:about|concerning|regarding) (?:mail|e-?mail|messages)|\buser complaints\b|\[TSS0\d\]`)
+// <list>", Exchange Online's FrontBridge list "blocked using FBLW15";
+// Gmail's 421 4.7.28 "unusual rate of unsolicited mail originating from
+// your IP address".
+var listedWords = lazyre.New(`(?i)spamhaus|barracuda|spamcop|\bsorbs\b|block ?list|black ?list|\bRBL\b|DNSBL|listed|listing|IP reputation|poor reputation|\bblocked using\b|placed against your IP|received complaints|complaints (?:about|concerning|regarding) (?:mail|e-?mail|messages)|\buser complaints\b|\[TSS0\d\]|unsolicited (?:mail|e-?mail|messages) originating from your IP`)
 
 // contentWords: a refusal of the message itself by a spam, virus or
 // content filter ("550 5.2.0 Spam message rejected", QQ's "550 Error:
@@ -162,7 +164,7 @@ var sendingLimitWords = lazyre.New(`(?i)sending (?:quota|limit)|submission quota
 // sender's domain failed ("550-5.7.26 Unauthenticated email from x is not
 // accepted due to domain's DMARC policy", Exchange Online's 5.7.23 SPF and
 // 5.7.509 DMARC reject NDRs; RFC 7208, RFC 6376, RFC 7489).
-var senderAuthWords = lazyre.New(`(?i)DMARC|SPF (?:validation|check)? ?fail|SPF fail|(?:did|does) not pass (?:SPF|DKIM|DMARC)|DKIM (?:check |signature )?(?:fail|invalid|missing)|Unauthenticated (?:e-?mail|mail|message) from|sender authentication (?:failed|check)`)
+var senderAuthWords = lazyre.New(`(?i)DMARC|SPF (?:validation|check)? ?fail|SPF fail|(?:did|does) not pass (?:SPF|DKIM|DMARC)|DKIM (?:check |signature )?(?:fail|invalid|missing)|Unauthenticated (?:e-?mail|mail|message) from|sender authentication (?:failed|check)|Sender Policy Framework violation|\bSPF(?:,| and| or|, or) DKIM\b`)
 
 // reverseDNSWords: a refusal of the sending IP for its reverse DNS (no
 // PTR record, or one that does not resolve back: free.fr's "421 Refused.

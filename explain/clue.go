@@ -240,7 +240,20 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	if len(text) > 200 {
 		text = text[:200]
 	}
+	if smtpFailureCode[l[pos:pos+3]] && strings.TrimLeft(l[:pos], " \t>*|`'\"") != "" && (introduced(l[max(0, pos-48):pos]) || arrowBefore(l[max(0, pos-48):pos])) && len(text) > 1 && text[0] == ' ' && isLetter(text[1]) {
+		return false // words that introduce a reply stand before it ("violation -> 550 Please ensure ...")
+	}
 	return strings.Trim(text, " \t`'\")") != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")
+}
+
+// smtpFailureCode: the failure codes SMTP servers answer with (RFC 5321
+// section 4.2.2/4.2.3, RFC 4954's 432/454/530/534/535/538, RFC 3207's
+// 454, RFC 7504's 521/556): an HTTP status ("400 Bad Request", "404 Not
+// Found") is none of them.
+var smtpFailureCode = map[string]bool{
+	"421": true, "432": true, "450": true, "451": true, "452": true, "454": true, "455": true,
+	"500": true, "501": true, "502": true, "503": true, "504": true, "521": true, "530": true, "534": true, "535": true, "538": true,
+	"550": true, "551": true, "552": true, "553": true, "554": true, "555": true, "556": true,
 }
 
 // directionRE: a log's direction marker after a prefix number, or the

@@ -74,7 +74,7 @@ func (ev *evidence) result() *Result {
 	if d.root != nil && d.root.word != nil {
 		applyWords(res, d.root) // the words' own finding (words.go)
 	}
-	if d.root != nil && d.root.local != nil && res.Verdict.Category != catalog.OK {
+	if d.root != nil && d.root.local != nil && res.Verdict.Category != catalog.OK && !localUnknownRecipient(d.root) {
 		applyLocal(res, d.root) // a local server refused its own client (localrelay.go)
 	}
 	return res

@@ -48,6 +48,11 @@ var lineHints = []hint{
 	// Gmail names the command its reply answers at the reply's end: "421
 	// 4.7.0 Try again later, closing connection. (EHLO)".
 	{re: lazyre.OnDemand(`\((?:EHLO|HELO|MAIL|RCPT|DATA|AUTH|STARTTLS)\)`), stage: func(m string) transcript.Stage { return commandNamed(strings.Trim(m, "()")) }},
+	// A log quoting the command before an arrow to its answer
+	// (OpenSMTPD's "Failed command on session x: \"RCPT TO:<y>\" => 550 ...").
+	{re: lazyre.OnDemand(`(?i)"(?:MAIL FROM|RCPT TO|DATA|BDAT|EHLO|HELO|STARTTLS|AUTH)\b[^"]{0,200}"\s*[=-]>\s*$`), stage: func(m string) transcript.Stage {
+		return commandNamed(strings.NewReplacer(":", " ", "\"", " ", "=>", " ", "->", " ").Replace(m))
+	}, adjacent: true},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted|\brecipient <?[^\s<>]+@[^\s<>]+>? rejected:`), fixed: transcript.Rcpt},

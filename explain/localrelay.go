@@ -67,6 +67,16 @@ func localStage(cmd string) transcript.Stage {
 	return stageOfPhrase(cmd)
 }
 
+// unknownMailboxRE: a local server's refusal because the recipient has no
+// mailbox there (Postfix's "User unknown in local recipient table",
+// "... in virtual mailbox table"): the address, not the relay's rules for
+// admitting clients, so the diagnosis's recipient verdict stands.
+var unknownMailboxRE = lazyre.OnDemand(`(?i)\buser unknown\b|\bunknown user\b|\bno such (?:user|mailbox)\b|\bmailbox (?:unavailable|not found|does not exist)\b`)
+
+func localUnknownRecipient(c *clue) bool {
+	return c.reply != nil && unknownMailboxRE.MatchString(c.reply.Text())
+}
+
 // applyLocal gives the verdict on a local server's refusal of its own
 // client: the relay's configuration, at the command it refused.
 func applyLocal(res *Result, c *clue) {

@@ -17,12 +17,12 @@ import (
 // Older versions wrote
 // "SMTP -> FROM SERVER:" / "SMTP -> ERROR:"; the HTML output escapes ">".
 var (
-	pmServerRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
-	pmClientRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?CLIENT -> SERVER:\s?(.*)$`)
+	pmServerRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:[\w.]+ \(level \d\):\s*|\[?PHPMailer\]?:?\s+)?(?:SERVER -> CLIENT|SMTP -> FROM SERVER|SMTP -> get_lines\(\): \$data is) ?:\s?(.*)$`)
+	pmClientRE  = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:[\w.]+ \(level \d\):\s*|\[?PHPMailer\]?:?\s+)?CLIENT -> SERVER:\s?(.*)$`)
 	pmOpenRE    = lazyre.OnDemand(`Connection: opening to (?:ssl://|tls://)?(\S+?),`)
 	pmFailRE    = lazyre.OnDemand(`(?i)(?:Connection failed\.|SMTP ERROR: Failed to connect to server:|SMTP -> ERROR: Failed to connect to server:)\s*(.*)$`)
 	pmTLSFailRE = lazyre.OnDemand(`(?i)(SSL operation failed|certificate verify failed|Unable to set up TLS|Failed to enable crypto|STARTTLS command failed)`)
-	pmErrorRE   = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
+	pmErrorRE   = lazyre.OnDemand(`^(?:\[[^\]]{1,64}\]\s*)?(?:[\d-]+ [\d:]+\s+)?(?:[\w.]+ \(level \d\):\s*|\[?PHPMailer\]?:?\s+)?(?:SMTP ERROR:|SMTP Error:|SMTP -> ERROR:)\s*(.*)$`)
 	pmCmdFailRE = lazyre.OnDemand(`^(.+?) command failed:\s*(.*)$`)
 	// pmConnectHostRE: the English connect_host message (language keys in
 	// words_lib.go).
@@ -79,12 +79,12 @@ func parsePHPMailer(lines []string) ([]event, int) {
 		case inServer:
 			n++
 			servers++
-			text := pmServerRE.FindStringSubmatch(l)[1]
+			text := strings.TrimSuffix(strings.TrimRight(pmServerRE.FindStringSubmatch(l)[1], " "), `\r\n`) // the CRLF a log writes out
 			evs = append(evs, event{kind: evServer, text: strings.TrimRight(text, " ")})
 			emptyServer = strings.TrimSpace(text) == ""
 		case pmClientRE.MatchString(l):
 			n++
-			text := pmClientRE.FindStringSubmatch(l)[1]
+			text := strings.TrimSuffix(strings.TrimRight(pmClientRE.FindStringSubmatch(l)[1], " "), `\r\n`)
 			if strings.Contains(text, "credentials hidden") {
 				text = "<redacted>"
 			}

@@ -108,7 +108,7 @@ func bareCodeAt(l string, pos int) bool {
 	if len(before) > 48 {
 		before = before[len(before)-48:]
 	}
-	if introduced(before) {
+	if introduced(before) || arrowBefore(before) && smtpFailureCode[l[pos:pos+3]] {
 		return true
 	}
 	dashed := pos+4 < len(l) && l[pos+3] == '-' && isLetter(l[pos+4])
@@ -133,6 +133,16 @@ func enhancedCodeAt(l string, pos int) bool {
 // a candidate enhanced code.
 var versionLabelRE = lazyre.OnDemand(`(?i)\b(?:PHP|version|ver\.?|v|release|build|WordPress|OpenSSL|node(?:\.js)?|python|java|jdk|\.NET|PHPMailer|MailKit|nodemailer|firmware)\s*[:=]?\s*$`)
 
+// arrowBefore: before ends in an arrow from a command or a reason to its
+// answer (OpenSMTPD's "Failed command on session x: \"RCPT TO:<y>\" =>
+// 550 Invalid recipient", "SPF violation -> 550 ..."). Only a failure's
+// code counts: a server's own log marks every line it sends with "=>"
+// ("=> 250-STARTTLS"), and those are read by their place in the session.
+func arrowBefore(before string) bool {
+	t := strings.TrimRight(before, " \t")
+	return strings.HasSuffix(t, " =>") || strings.HasSuffix(t, " ->")
+}
+
 // introduced: before ends with words that introduce a reply (introBefore),
 // tested only when it ends the way one of them does.
 func introduced(before string) bool {
@@ -146,6 +156,7 @@ func introduced(before string) bool {
 	switch t[len(t)-1] {
 	case ':', '(':
 		return introBefore.MatchString(before)
+
 	case ',':
 		// Go's net/smtp error after a wrapper's words ("Failed to close
 		// connection to SMTP server, 553 Relaying disallowed ...")

@@ -36,7 +36,7 @@ import (
 func unpaste(lines []string) []string {
 	lines = unflatten(lines)
 	lines = unquote(lines)
-	lines = unprefix(unstamp(lines))
+	lines = unprefix(unstamp(unrefer(lines)))
 	lines = unQP(lines)
 	lines = undouble(lines)
 	// A part quoted under the reporter's words is found once the whole
@@ -333,6 +333,28 @@ func unstamp(lines []string) []string {
 			l = l[loc[1]:]
 		}
 		out[i] = l
+	}
+	return out
+}
+
+// unrefer strips the suffix Apache's error log adds to what a PHP
+// program wrote to it (", referer: https://host/page.php"): PHPMailer's
+// debug lines end "\r\n, referer: ..." there, and the CRLF it quotes
+// must end the line again.
+func unrefer(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		j := strings.LastIndex(l, ", referer: ")
+		if j < 0 || strings.ContainsAny(strings.TrimSpace(l[j+len(", referer: "):]), " \t") {
+			continue // the suffix is one URL to the line's end
+		}
+		if out == nil {
+			out = append([]string(nil), lines...)
+		}
+		out[i] = l[:j]
+	}
+	if out == nil {
+		return lines
 	}
 	return out
 }

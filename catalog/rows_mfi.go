@@ -26,6 +26,15 @@ var catalogMFI = []Entry{
 		Finding: "Exchange Online likely gave up delivering: it could not look up the destination domain's mail servers (its DNS failed or has no MX record)",
 		Next:    "check the recipient address's domain for typos, and its MX records from outside (nslookup -type=mx domain); an expired domain or a DNS hosting fault is the recipient's to fix",
 		Source:  SrcMFI + " (4.4.312, the final NDR's 5.4.312)", Telling: true, Learn: LearnMFI},
+	// Exchange Server's own queue gives the lookup's failure as "451 4.4.0
+	// DNS query failed. The error was: ..." (its Get-Queue LastError, as
+	// real posts quote it): the server's DNS lookup of the next hop, the
+	// same step as Exchange Online's 4.4.312.
+	{ID: "exchange-dns-query-failed", Code: 451, Enhanced: "4.4.0", Text: "4.4.0 DNS query failed",
+		Pattern: lazyre.New(`(?i)DNS query failed`), Stage: transcript.Resolve, Category: Network, Step: 2,
+		Finding: "the Exchange server likely could not look up the next hop (the destination's MX or a send connector's smart host): its DNS servers failed, or have no such record",
+		Next:    "check the DNS servers the Exchange server uses (external lookups: Set-TransportService -ExternalDNSAdapterEnabled, or the send connector's DNS settings) with nslookup -type=mx domain from the server; then the destination domain's own records",
+		Source:  SrcMFI + " (4.4.312, the same lookup); Exchange Server queue LastError as real posts quote it", Telling: true, Learn: LearnMFI},
 	{ID: "relay-connection-timed-out", Code: 450, Enhanced: "4.4.315", Text: "4.4.315 Connection timed out",
 		Pattern: lazyre.New(`(?i)Connection timed out`), Stage: transcript.Connect, Category: Network, Step: 2,
 		Finding: "Exchange Online could not connect to the destination's mail server (timed out): the server is down, or the connector's smart host points at the wrong address",

@@ -78,7 +78,8 @@ var blockWords = lazyre.New(`(?i)block|black ?list|listed|spam|reputation|banned
 // relayWords marks a refusal to relay: the server will not take mail for
 // that domain from this client (not authenticated, IP or certificate not
 // allowed), whatever the mailbox. Postfix "Relay access denied", sendmail
-// "Relaying denied", Exchange "Unable to relay", Exim "relay not
+// "Relaying denied" (localised by some servers: Dutch "Doorsturen
+// geweigerd", as an Outlook error quoted it), Exchange "Unable to relay", Exim "relay not
 // permitted", qmail "not in my list of allowed rcpthosts".
 var notAuthWords = lazyre.New(`(?i)not authenticated|authentication required|must authenticate|requires? authentication|please authenticate|authenticate (?:first|before)|before AUTH\b|\bAUTH first\b`)
 
@@ -104,7 +105,7 @@ var contentWords = lazyre.New(`(?i)\bspam message|(?:message|mail|email)(?: was|
 // exceeds administrative limit"; Exchange Online's "554 5.2.270
 // MapiExceptionMaxSubmissionExceeded; Message size exceeds maximum size
 // limit", FACTS.md reply catalog: data, mailbox MaxSendSize 35 MB).
-var sizeWords = lazyre.New(`(?i)MaxSubmissionExceeded|MessageSubmissionExceeded|message size exceeds|exceeds (?:the )?(?:maximum|fixed maximum|max) (?:message )?size|message (?:is )?too (?:large|big)|message length exceeds|size limit exceeded|MessageTooLarge`)
+var sizeWords = lazyre.New(`(?i)MaxSubmissionExceeded|MessageSubmissionExceeded|message size exceeds|exceeds (?:the )?(?:maximum|fixed maximum|max) (?:message )?size|message (?:is )?too (?:large|big)|message length exceeds|size limit exceeded|MessageTooLarge|RecipSizeLimit|SendSizeLimit|\bexceeds (?:the )?(?:recipient'?s? )?size limit`)
 
 // senderMismatchWords: a server that takes mail only from the
 // authenticated user's own address ("501 mail from address must be same
@@ -151,7 +152,7 @@ var unknownRecipientWords = lazyre.New(`(?i)` + unknownRecipientExpr)
 // the sending server retries and is then accepted).
 var greylistWords = lazyre.New(`(?i)grey ?list|gray ?list`)
 
-var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts|not local host .{0,60}not a gateway`)
+var relayWords = lazyre.New(`(?i)\brelay(ing)?\b.{0,24}\b(denied|not permitted|not allowed|prohibited|refused)\b|\b(unable|not permitted|cannot|can't|do not|don't)( to)? relay\b|allowed rcpthosts|not local host .{0,60}not a gateway|Doorsturen geweigerd`)
 
 // sendingLimitWords: the sender hit a sending limit of its account or
 // server ("550 5.4.5 Daily user sending quota exceeded", "451 4.3.0
@@ -197,6 +198,13 @@ var replyRules = []replyRule{
 	{id: "sender-authentication", src: "RFC 7208 (SPF); RFC 6376 (DKIM); RFC 7489 (DMARC); MS Learn NDR table (5.7.23, 5.7.509)", class: 0, text: senderAuthWords, finding: finding{catalog.Policy, 6,
 		"the receiving server's check of the sender's domain failed (SPF, DKIM or DMARC): the message came from an IP or service the domain does not authorise, or without an aligned signature",
 		"add the sending path to the sender domain's SPF record (Microsoft 365: include:spf.protection.outlook.com; a site's public IP for Direct Send or a relay connector), sign with DKIM, and check the domain's DMARC policy"}},
+	// RFC 3463 X.4.2 "bad connection": the next hop's connection dropped
+	// (on-premises Exchange's queue: "451 4.4.0 Primary target IP address
+	// responded with \"421 4.4.2 connection dropped due to timeout\""), where
+	// no session shows it; in a session a 421 is the server's own (reply-421).
+	{id: "connection-dropped", src: srcRFC3463 + " (X.4.2 bad connection)", stages: []transcript.Stage{transcript.Unstaged}, text: lazyre.New(`^4\.4\.2\b`), finding: finding{catalog.Network, 2,
+		"the connection between the mail servers dropped (a timeout or a socket error on the next hop): the network, a firewall between them, or TLS that one side cannot complete",
+		"check the path between the two servers (firewall SMTP inspection, timeouts) and that both agree on TLS (protocol versions, the certificate the receive connector uses); retry"}},
 	{id: "reply-421", src: srcRFC5321, code: 421, finding: finding{catalog.Service, 10,
 		"the server is temporarily not serving and closed the session (421)",
 		"retry later with backoff; if it persists, record the time and the transcript for a support case (checklist step 10)"}},
@@ -308,6 +316,12 @@ var replyRules = []replyRule{
 	// 4.4.316 Connection refused [Message=Socket error code 10061]" and
 	// "550 5.4.316 Message expired, connection refused"): the recipient's
 	// mail server or its MX, not the sender's path.
+	// On-premises Exchange between its own servers: the receiving server
+	// refused Exchange Server authentication (its receive connector does
+	// not offer it, or the certificate or Kerberos check failed).
+	{id: "exchange-server-auth", src: "Exchange Server receive connectors (AuthMechanism ExchangeServer); RFC 4954", text: lazyre.New(`(?i)Cannot achieve Exchange Server authentication`), finding: finding{catalog.AuthCat, 9,
+		"the receiving Exchange server did not accept Exchange Server authentication from the sending one (its receive connector lacks the Exchange Server authentication method, or the certificate or Kerberos check between them failed)",
+		"check the receiving server's receive connector (Get-ReceiveConnector | fl AuthMechanism,PermissionGroups: ExchangeServer and ExchangeServers), the certificates bound to SMTP (Get-ExchangeCertificate) and the servers' time and Kerberos"}},
 	{id: "destination-unreachable", src: srcRFC3463 + " (X.4.x); MS Learn NDR table (4.4.316)", text: remoteConnectWords, finding: finding{catalog.Network, 2,
 		"the sending server could not connect to the recipient's mail server (connection refused on port 25): the destination's server or its MX record is down, wrong or blocks the sender",
 		"check the recipient domain's MX records (nslookup -type=mx) and that its server accepts connections on port 25; nothing at the sending site causes it"}},

@@ -39,6 +39,8 @@ var ruleCases = []diagnoseCase{
 	{name: "certificate-refused", t: unstaged("451 4.4.0 Primary target IP address responded with: \"454 4.7.5 certificate verify failed\""), in: directIn, category: catalog.TLSCat, stage: transcript.Unstaged},
 	{name: "transport-agent-failed", t: unstaged("550 5.7.103 UserMailboxSentItemsAgent; Sent items copy failed"), in: directIn, category: catalog.Service, stage: transcript.Unstaged},
 	{name: "ip-rate-limited", t: partialReply(transcript.Mail, "421 RP-001 (BAY004-MC1F12) Unfortunately, some messages from 203.0.113.7 weren't sent. Please try again. We have limits for how many messages can be sent per hour and per day."), in: partialIn, category: catalog.Reputation, stage: transcript.Mail},
+	{name: "connection-dropped", t: unstaged("421 4.4.2 connection dropped due to timeout"), in: directIn, category: catalog.Network, stage: transcript.Unstaged},
+	{name: "exchange-server-auth", t: unstaged("451 5.7.3 Cannot achieve Exchange Server authentication."), in: directIn, category: catalog.AuthCat, stage: transcript.Unstaged},
 	{name: "greylisted", t: sessiontest.Session(sessiontest.DirectPlan, sessiontest.At(transcript.Rcpt, "450 4.2.0 <a@contoso.com>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/")), in: directIn, category: catalog.Policy, stage: transcript.Rcpt},
 	{name: "recipient-unknown-words", t: unstaged("554 5.0.0 Error: transaction failed, blame it on the weather: cannot send message: [2511] Recipient could not be found"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},
 	{name: "recipient-domain-missing", t: unstaged("554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain"), in: directIn, category: catalog.Recipient, stage: transcript.Unstaged},

@@ -240,7 +240,7 @@ func prefixNumber(l string, pos int, ws *wordSet) bool {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	if smtpFailureCode[l[pos:pos+3]] && strings.TrimLeft(l[:pos], " \t>*|`'\"") != "" && (introduced(l[max(0, pos-48):pos]) || arrowBefore(l[max(0, pos-48):pos])) && len(text) > 1 && text[0] == ' ' && isLetter(text[1]) {
+	if smtpFailureCode[l[pos:pos+3]] && strings.TrimLeft(l[:pos], " \t>*|`'\"") != "" && (introduced(l[max(0, pos-48):pos]) || arrowBefore(l[max(0, pos-48):pos])) && len(text) > 1 && text[0] == ' ' && (isLetter(text[1]) || text[1] == '<') {
 		return false // words that introduce a reply stand before it ("violation -> 550 Please ensure ...")
 	}
 	return strings.Trim(text, " \t`'\")") != "" && !hasReplyWords(text, ws) && !strings.HasPrefix(l[pos:], "2") && !strings.HasPrefix(l[pos:], "3")

@@ -24,6 +24,9 @@ type hint struct {
 	// adjacent: the words stand right before the reply (re is matched
 	// against the text before it).
 	adjacent bool
+	// trailer: the words close the line the reply stands in, after the
+	// client's other fields (Outlook's "..., Error Number: 0x800CCC79").
+	trailer bool
 }
 
 func (h hint) stageOf(m string) transcript.Stage {
@@ -54,6 +57,11 @@ var lineHints = []hint{
 		return commandNamed(strings.NewReplacer(":", " ", "\"", " ", "=>", " ", "->", " ").Replace(m))
 	}, adjacent: true},
 	{re: lazyre.OnDemand(`(?i)\bInvalid login\b`), fixed: transcript.Auth},
+	// Outlook's and Outlook Express's SMTP error numbers (imnxport.h):
+	// 0x800CCC78 IXP_E_SMTP_REJECTED_SENDER (MAIL FROM), 0x800CCC79
+	// IXP_E_SMTP_REJECTED_RECIPIENTS (RCPT TO), after the server's reply.
+	{re: lazyre.OnDemand(`(?i)\b0x800CCC78\b`), fixed: transcript.Mail, trailer: true},
+	{re: lazyre.OnDemand(`(?i)\b0x800CCC79\b`), fixed: transcript.Rcpt, trailer: true},
 	{re: lazyre.OnDemand(`(?i)\bMail command failed`), fixed: transcript.Mail},
 	{re: lazyre.OnDemand(`(?i)\bRecipient command failed|all recipients were rejected|Failed to add recipient|recipient address \S+ not accepted|\brecipient <?[^\s<>]+@[^\s<>]+>? rejected:`), fixed: transcript.Rcpt},
 	{re: lazyre.OnDemand(`(?i)\bData command failed|did not accept the mail`), fixed: transcript.Data},
@@ -76,7 +84,7 @@ var lineHints = []hint{
 const maxInsideHint = 120
 
 // lineHintWords: every lineHint's match holds one of them.
-var lineHintWords = lex.add("reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected",
+var lineHintWords = lex.add("0x800ccc7", "reply", "after", "command", "login", "accept", "rejected", "refused", "failed", "recipient", "during", "expected",
 	"(ehlo)", "(helo)", "(mail)", "(rcpt)", "(data)", "(auth)", "(starttls)")
 
 // blockHints name the command from the structure around the reply: an
@@ -144,7 +152,7 @@ func lineHint(c *clue, from int, ws *wordSet) (transcript.Stage, string) {
 			continue
 		}
 		for _, loc := range h.re.Regexp().FindAllStringIndex(c.line, 8) {
-			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 ||
+			ok := h.after && loc[0] >= c.start && loc[0] <= c.end+2 || h.trailer && loc[0] >= c.end && loc[0]-c.end <= 200 ||
 				!h.after && loc[1] <= c.start+1 && loc[0] >= from ||
 				!h.after && loc[0] >= c.start && loc[1] <= c.end && (c.reply != nil || loc[0]-c.start <= maxInsideHint) // words inside the reply ("during MAIL FROM")
 			if !ok {

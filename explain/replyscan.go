@@ -43,8 +43,10 @@ var (
 	// denied", Jakarta's "SMTPAddressFailedException: 550 I cannot deliver
 	// mail for <x>"), gomail's "could not send email 1: 501 ..."), a DSN's
 	// diagnostic type ("Diagnostic-Code: smtp;550 DY-001 ...", RFC 3464
-	// section 2.3.6).
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bmsg:|\bgot:|smtp error:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT|message|command|sending|delivery|send) failed:|invalid login:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
+	// section 2.3.6), Outlook's "Server Response:" in the user's language
+	// ("reactie van server: '550 ...'", "Serverantwort:", "Réponse du
+	// serveur :").
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bmsg:|\bgot:|smtp error:|reactie van server:|serverantwort:|réponse du serveur ?:|respuesta del servidor:|risposta del server:|resposta do servidor:|odpowiedź serwera:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT|message|command|sending|delivery|send) failed:|invalid login:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an

@@ -140,6 +140,11 @@ var configWords = []wordRule{
 	{id: "dotnet:address-format", level: library, kind: transcript.KindProtocol, rank: 1, find: &badAddress,
 		keys: lex.add("form required for an e-mail address", "form required for an email address"),
 		re:   lazyre.OnDemand(`(?i)not in the form required for an e-?mail address`)},
+	// Exchange Server's event 12014 (MSExchangeTransport): no certificate
+	// for the receive connector's FQDN, so the connector offers no STARTTLS.
+	{id: "exchange:12014-no-certificate", level: library, kind: transcript.KindProtocol, stage: transcript.STARTTLS, strong: true, rank: 1, find: &noCertificate,
+		keys: lex.add("starttls smtp verb"),
+		re:   lazyre.OnDemand(`(?i)unable to support the STARTTLS SMTP verb`)},
 	{id: "ruby:smtp-syntax-error", level: library, kind: transcript.KindProtocol, find: &syntaxRefused,
 		keys: lex.add("smtpsyntaxerror"),
 		re:   lazyre.OnDemand(`\bSMTPSyntaxError\b`)},
@@ -154,6 +159,10 @@ var (
 		text:   "the client refused an address as malformed before sending (a sender or recipient address with a typo, a stray character or several addresses in one field)",
 		next:   "check the sender and recipient address settings for typos, spaces and separators (one address per field, or the separator the program expects)",
 		source: "System.Net.Mail MailAddress (SR.MailAddressInvalidFormat)"}
+	noCertificate = wordFinding{cat: catalog.TLSCat, step: 4,
+		text:   "the Exchange server has no certificate for the name its receive connector answers with (its FQDN), so that connector offers no STARTTLS and TLS-requiring senders (Exchange Online, hybrid connectors) fail",
+		next:   "install or renew a certificate whose subject or SAN holds the connector's FQDN and enable it for SMTP (Enable-ExchangeCertificate -Services SMTP), or set the connector's FQDN (or TlsCertificateName) to a name the certificate has; restart the transport service",
+		source: "Exchange Server event 12014 (MSExchangeTransport, TransportService)"}
 	syntaxRefused = wordFinding{cat: catalog.Config, step: 3,
 		text:   "the server refused one of the client's commands as malformed (a 500-504 reply: the EHLO name, an address's format, or a command the server does not take on this port)",
 		next:   "capture the SMTP session (the reply after the code names the command); check the client's host name (EHLO), the sender and recipient format and the port and encryption settings",

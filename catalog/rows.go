@@ -160,6 +160,15 @@ var catalogCore = []Entry{
 		Stage: transcript.Mail, Category: Config, Step: 5,
 		Finding: "the server did not understand a command parameter (malformed MAIL FROM, e.g. an address without angle brackets)",
 		Next:    "fix the device's sender address format", Source: "github.com/CyberNinjas/pam_aad/issues/34", Confirmed: true},
+	// The same code for the EHLO name: Exchange Online answers an EHLO
+	// whose argument is no valid domain or address literal (RFC 5321
+	// section 4.1.1.1) with "501 5.5.4 Invalid domain name" (as pasted
+	// from an application's error in a public issue; stage UNCONFIRMED).
+	{ID: "invalid-ehlo-domain", Code: 501, Enhanced: "5.5.4", Text: "5.5.4 Invalid domain name [<HOST>]",
+		Pattern: lazyre.New(`(?i)Invalid domain name`), Stage: transcript.EHLO, Category: Config, Step: 3,
+		Finding: "the server likely refused the name the client gave in EHLO/HELO (not a valid domain name or address literal: a bare host name with spaces or underscores, an empty name)",
+		Next:    "set the device's or application's EHLO/HELO name to a valid fully qualified name (or leave the library's default); check the \"hostname\" or \"local domain\" setting",
+		Source:  "RFC 5321 section 4.1.1.1 (EHLO domain); Dolibarr issue quoting Exchange Online's 501 5.5.4 Invalid domain name"},
 	{ID: "smtputf8-not-implemented", Code: 502, Enhanced: "5.3.3", Text: "5.3.3 Command not implemented",
 		Stage: transcript.Mail, Category: Config, Step: 5,
 		Finding: "a command or parameter was not accepted (seen with SMTPUTF8 on the consumer endpoint)",

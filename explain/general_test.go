@@ -263,6 +263,8 @@ var generalCases = []generalCase{
 	{name: "Exchange event 12014", paste: "Microsoft Exchange could not find a certificate that contains the domain name mail.contoso.com in the personal store on the local computer. Therefore, it is unable to support the STARTTLS SMTP verb for the connector Default internal receive connector MAILGATE.\n", cat: catalog.TLSCat, stage: transcript.STARTTLS},
 	{name: "recipient size limit", paste: "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##\n", cat: catalog.Policy, stage: transcript.Data},
 	{name: "Dutch Outlook server response", paste: "Kan het bericht niet verzenden. Protocol: SMTP, reactie van server: '550 <iemand@example.com>... Doorsturen geweigerd ', poort: 25, beveiligd (SSL): Nee, serverfout: 550, foutnummer: 0x800CCC79.\n", cat: catalog.Policy, stage: transcript.Rcpt},
+	{name: "invalid EHLO domain", paste: "Error: 501 5.5.4 Invalid domain name [AM0PR02CA0105.eurprd02.prod.outlook.com]\n", cat: catalog.Config, stage: transcript.EHLO},
+	{name: "PHPMailer log that ends while connecting", paste: "2023-01-10 08:00:01 Connection: opening to smtp.office365.com:587, timeout=300, options=array()\n", cat: catalog.Network, stage: transcript.Connect},
 	{name: "bare Error line of another program", paste: "Error: Net::SMTPAuthentificationError\n", cat: catalog.AuthCat, stage: transcript.Auth},
 }
 

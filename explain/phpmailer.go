@@ -55,6 +55,7 @@ func parsePHPMailer(lines []string) ([]event, int) {
 	servers := 0
 	var errReplies []event // "SMTP ERROR: MAIL FROM command failed: 530 ...", for output without the conversation
 	emptyServer := false   // "SERVER -> CLIENT:" with its reply on the next line (a wrap broke it there)
+	opening := ""          // the last "Connection: opening to ..." line
 	for _, raw := range lines {
 		if emptyServer {
 			emptyServer = false
@@ -91,6 +92,9 @@ func parsePHPMailer(lines []string) ([]event, int) {
 			evs = append(evs, event{kind: evClient, text: text})
 		case pmOpenRE.MatchString(l):
 			n++
+			if rest := l[strings.Index(l, "Connection: opening to")+len("Connection: opening to"):]; !strings.Contains(rest, "Connection:") && !strings.Contains(strings.ToLower(rest), "fail") && !strings.Contains(strings.ToLower(rest), "error") {
+				opening = l // a line of its own, not a whole log joined into one
+			}
 			h, p := hostPort(pmOpenRE.FindStringSubmatch(l)[1])
 			evs = append(evs, event{kind: evTarget, host: h, port: p})
 		case strings.Contains(l, "Connection: opened"):
@@ -119,6 +123,13 @@ func parsePHPMailer(lines []string) ([]event, int) {
 	}
 	if servers == 0 { // error-only output (SMTPDebug 0 or 1): the errors carry the replies
 		evs = append(evs, errReplies...)
+	}
+	if k := len(evs) - 1; k >= 0 && evs[k].kind == evTarget && opening != "" && len(errReplies) == 0 {
+		// The log ends at "Connection: opening to H:P, timeout=300":
+		// PHPMailer (SMTPDebug 3 and up) writes "Connection: opened" once
+		// TCP connects, so the connection never completed (a firewall that
+		// drops the SYN, a blocked port); its own timeout had not run out.
+		evs = append(evs, event{kind: evError, stage: transcript.Connect, err: transcript.KindTimeout, text: opening})
 	}
 	return evs, n
 }

@@ -431,6 +431,10 @@ func replyText(l string, pos int, rest string) (string, int) {
 			if i := closingQuote(rest, q); i >= 0 {
 				cut = i
 			}
+		} else if q == '>' {
+			if i := strings.Index(rest, "</"); i > 0 {
+				cut = i // an XML element's text ends at its closing tag
+			}
 		} else if pos > 1 && (l[pos-2:pos] == "'b" || strings.HasSuffix(l[:pos], "b'")) {
 			if i := closingQuote(rest, '\''); i >= 0 {
 				cut = i

@@ -265,6 +265,8 @@ var generalCases = []generalCase{
 	{name: "Dutch Outlook server response", paste: "Kan het bericht niet verzenden. Protocol: SMTP, reactie van server: '550 <iemand@example.com>... Doorsturen geweigerd ', poort: 25, beveiligd (SSL): Nee, serverfout: 550, foutnummer: 0x800CCC79.\n", cat: catalog.Policy, stage: transcript.Rcpt},
 	{name: "invalid EHLO domain", paste: "Error: 501 5.5.4 Invalid domain name [AM0PR02CA0105.eurprd02.prod.outlook.com]\n", cat: catalog.Config, stage: transcript.EHLO},
 	{name: "PHPMailer log that ends while connecting", paste: "2023-01-10 08:00:01 Connection: opening to smtp.office365.com:587, timeout=300, options=array()\n", cat: catalog.Network, stage: transcript.Connect},
+	{name: "a bare reply in an XML element", paste: "<?xml version=\"1.0\" encoding=\"UTF-8\"?> <error> <name>Net::SMTPServerBusy</name> <message>454 Throttling failure: Daily message quota exceeded. </message> </error>\n", cat: catalog.Policy, stage: transcript.Unstaged, summary: "exceeded.\""},
+	{name: "a bare reply after message:", paste: "delivery failed, message: 550 Relay not permitted for this sender\n", cat: catalog.Policy, stage: transcript.Rcpt},
 	{name: "bare Error line of another program", paste: "Error: Net::SMTPAuthentificationError\n", cat: catalog.AuthCat, stage: transcript.Auth},
 }
 

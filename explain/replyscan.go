@@ -46,7 +46,7 @@ var (
 	// section 2.3.6), Outlook's "Server Response:" in the user's language
 	// ("reactie van server: '550 ...'", "Serverantwort:", "Réponse du
 	// serveur :").
-	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bmsg:|\bgot:|smtp error:|reactie van server:|serverantwort:|réponse du serveur ?:|respuesta del servidor:|risposta del server:|resposta do servidor:|odpowiedź serwera:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT|message|command|sending|delivery|send) failed:|invalid login:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
+	introBefore = lazyre.OnDemand(`(?i)(?:\bsaid:|response was:|response is:|responded with:|returned\s*['"]?|received:|server message:|with message\s*["']|response:\s*b?['"]|server response:|\bafter (?:pipelined )?(?:RCPT TO|MAIL FROM|end of data|DATA|AUTH|EHLO|HELO|STARTTLS|initial connection)\S{0,200}:|error_message:|\bmsg:|\bmessage:|<(?:message|error|errorMessage|response|reply|detail|description)>|\bgot:|smtp error:|reactie van server:|serverantwort:|réponse du serveur ?:|respuesta del servidor:|risposta del server:|resposta do servidor:|odpowiedź serwera:|\berror:|reply:|answer(?:ed)?:|with code|reply code|smtp code|\b(?:MAIL|RCPT|AUTH|DATA|EHLO|HELO|STARTTLS|QUIT|message|command|sending|delivery|send) failed:|invalid login:|[a-z](?:error|exception):|could not send e-?mail \d+:|\()\s*["']?$`)
 )
 
 // replyCandidates returns the positions of s where a reply code or an
@@ -156,7 +156,7 @@ func introduced(before string) bool {
 		return false
 	}
 	switch t[len(t)-1] {
-	case ':', '(':
+	case ':', '(', '>': // '>': an XML element's text ("<message>454 Throttling failure ...</message>")
 		return introBefore.MatchString(before)
 
 	case ',':
